@@ -1,0 +1,78 @@
+import { z } from 'zod';
+import { Id, Timestamp } from './common';
+import { SessionMode } from './settings';
+
+export const SessionStatus = z.enum(['pending', 'active', 'ended']);
+export type SessionStatus = z.infer<typeof SessionStatus>;
+
+export const EndReason = z.enum([
+  'ended_by_agent',
+  'terminated_by_supervisor',
+  'idle_timeout',
+  'max_length',
+  'sign_out',
+  'app_exit',
+  'ended_by_customer',
+]);
+export type EndReason = z.infer<typeof EndReason>;
+
+export const AssistSession = z.object({
+  id: Id,
+  staffId: Id,
+  staffName: z.string(),
+  customerId: Id,
+  customerName: z.string(),
+  customerEmail: z.string(),
+  accountId: Id,
+  storeId: Id,
+  mode: SessionMode,
+  reason: z.string(),
+  ticket: z.string().nullable(),
+  status: SessionStatus,
+  startedAt: Timestamp,
+  expiresAt: Timestamp,
+  lastActivityAt: Timestamp,
+  idleTimeoutSeconds: z.number().int(),
+  endedAt: Timestamp.nullable(),
+  endReason: EndReason.nullable(),
+  /** Free text given by whoever ended it (a supervisor's reason). */
+  endNote: z.string().nullable(),
+});
+export type AssistSession = z.infer<typeof AssistSession>;
+
+export const CreateSessionRequest = z.object({
+  customerId: Id,
+  accountId: Id,
+  mode: SessionMode,
+  reason: z.string().trim().min(3, 'give a reason').max(500),
+  ticket: z.string().trim().max(100).optional(),
+  stepUpToken: z.string().min(1).max(256).optional(),
+  consentCode: z.string().trim().regex(/^\d{6}$/, 'must be 6 digits').optional(),
+});
+export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
+
+export const CreateSessionResponse = z.object({
+  session: AssistSession,
+  handoffUrl: z.url(),
+});
+export type CreateSessionResponse = z.infer<typeof CreateSessionResponse>;
+
+export const SessionListQuery = z.object({
+  status: SessionStatus.optional(),
+  customerId: Id.optional(),
+  staffId: Id.optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type SessionListQuery = z.infer<typeof SessionListQuery>;
+
+export const SessionListResponse = z.object({ items: z.array(AssistSession) });
+export type SessionListResponse = z.infer<typeof SessionListResponse>;
+
+export const EndSessionRequest = z.object({
+  reason: EndReason.optional(),
+  note: z.string().trim().max(500).optional(),
+});
+export type EndSessionRequest = z.infer<typeof EndSessionRequest>;
+
+export const HeartbeatResponse = z.object({ session: AssistSession });
+export type HeartbeatResponse = z.infer<typeof HeartbeatResponse>;

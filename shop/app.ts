@@ -1,0 +1,104 @@
+import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
+import fastifySwagger from '@fastify/swagger';
+import {
+  hasZodFastifySchemaValidationErrors,
+  isResponseSerializationError,
+  jsonSchemaTransform,
+  serializerCompiler,
+  validatorCompiler,
+  type ZodTypeProvider,
+} from 'fastify-type-provider-zod';
+import type { ShopContext } from './context';
+import { ApiError } from './lib/errors';
+import { registerApiRoutes } from './routes';
+
+export type ShopApp = FastifyInstance;
+
+/** Largest JSON body the API accepts; bigger ones get 413 before any handler runs. */
+const BODY_LIMIT = 64 * 1024;
+
+export interface BuildOptions {
+  /** Log requests (the CLI turns it on; tests keep output quiet). */
+  logger?: boolean;
+  /** Adds the storefront and anything else served beside the API. */
+  extraPlugins?: ((app: ShopApp, ctx: ShopContext) => Promise<void> | void)[];
+}
+
+/** Builds the whole shop over the given context; the caller decides where it listens. */
+export async function buildShop(ctx: ShopContext, options: BuildOptions = {}): Promise<ShopApp> {
+  const app = Fastify({
+    bodyLimit: BODY_LIMIT,
+    // Secrets travel in bodies and headers; request logs carry method, URL and status only.
+    logger: options.logger ? { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
+    trustProxy: false,
+    ajv: { customOptions: { removeAdditional: false } },
+  });
+  app.setValidatorCompiler(validatorCompiler);
+  app.setSerializerCompiler(serializerCompiler);
+  app.decorateRequest('principal', null);
+
+  app.setErrorHandler((error: FastifyError, request, reply) => {
+    const body = toErrorBody(error);
+    if (body.status >= 500) request.log.error({ err: { message: error.message, code: error.code } }, 'request failed');
+    if (error instanceof ApiError && error.headers) void reply.headers(error.headers);
+    void reply.status(body.status).send({ error: body.error });
+  });
+  app.setNotFoundHandler((request, reply) => {
+    void reply.status(404).send({ error: { code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0] ?? ''}.` } });
+  });
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'Concierge Assistance API', version: '1.0.0', description: 'Shopper assistance: staff auth, customers, consent, assisted sessions, audit.' },
+      components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
+    },
+    transform: jsonSchemaTransform,
+    hideUntagged: false,
+  });
+
+  await app.register(async (api) => {
+    registerApiRoutes(api.withTypeProvider<ZodTypeProvider>(), ctx);
+    api.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+  }, { prefix: '/api/v1' });
+
+  for (const plugin of options.extraPlugins ?? []) await plugin(app, ctx);
+  await app.ready();
+  return app;
+}
+
+interface ErrorBody {
+  status: number;
+  error: { code: string; message: string; fields?: { path: string; message: string }[] };
+}
+
+/** Maps every failure to the API's error shape; bad input is always 4xx, never 500. */
+export function toErrorBody(error: FastifyError): ErrorBody {
+  if (error instanceof ApiError) {
+    return { status: error.status, error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) } };
+  }
+  if (hasZodFastifySchemaValidationErrors(error)) {
+    const fields = error.validation.map((v) => ({
+      path: [error.validationContext, ...String(v.instancePath).split('/').filter(Boolean)].filter(Boolean).join('.'),
+      message: v.message ?? 'is invalid',
+    }));
+    return { status: 400, error: { code: 'validation_failed', message: 'Some fields are invalid.', fields } };
+  }
+  if (isResponseSerializationError(error)) return { status: 500, error: { code: 'internal_error', message: 'The shop produced an invalid response.' } };
+  switch (error.code) {
+    case 'FST_ERR_CTP_BODY_TOO_LARGE':
+      return { status: 413, error: { code: 'payload_too_large', message: `The request body is larger than ${BODY_LIMIT} bytes.` } };
+    case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
+      return { status: 415, error: { code: 'unsupported_media_type', message: 'Send JSON (Content-Type: application/json).' } };
+    case 'FST_ERR_CTP_EMPTY_JSON_BODY':
+    case 'FST_ERR_CTP_INVALID_JSON_BODY':
+      return { status: 400, error: { code: 'bad_request', message: 'The request body is not valid JSON.' } };
+    default:
+      break;
+  }
+  if (error.statusCode === 429) return { status: 429, error: { code: 'rate_limited', message: 'Too many requests; wait a minute and try again.' } };
+  if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
+    return { status: error.statusCode, error: { code: 'bad_request', message: error.message } };
+  }
+  return { status: 500, error: { code: 'internal_error', message: 'The shop failed to handle this request.' } };
+}

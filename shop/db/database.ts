@@ -1,0 +1,82 @@
+import { PGlite } from '@electric-sql/pglite';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import pg from 'pg';
+
+/**
+ * The one database interface the shop's queries use. PGlite (embedded) and a PostgreSQL server
+ * both sit behind it, so every query is written once, in PostgreSQL's dialect.
+ */
+export interface Queryable {
+  query<T extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<{ rows: T[]; rowCount: number }>;
+}
+
+export interface Database extends Queryable {
+  readonly kind: 'pglite' | 'postgres';
+  /** Runs `fn` in one transaction: all its writes land together or none do. */
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
+  /** Runs a script of several statements (migrations, seeds). */
+  exec(sql: string): Promise<void>;
+  close(): Promise<void>;
+}
+
+const INT8_OID = 20;
+
+export async function openPglite(dataDir?: string): Promise<Database> {
+  const db = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    extensions: { pg_trgm },
+    // bigint ids and counts fit in a JS number for any size this shop will see.
+    parsers: { [INT8_OID]: (value: string) => Number(value) },
+  });
+  const run = async <T extends object>(q: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]) => {
+    const result = await q.query<T>(sql, params ? [...params] : undefined);
+    return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
+  };
+  return {
+    kind: 'pglite',
+    query: (sql, params) => run(db, sql, params),
+    transaction: (fn) => db.transaction((tx) => fn({ query: (sql, params) => run(tx, sql, params) })),
+    exec: async (sql) => { await db.exec(sql); },
+    close: () => db.close(),
+  };
+}
+
+export async function openPostgres(connectionString: string, options: { max?: number } = {}): Promise<Database> {
+  const types = {
+    getTypeParser: ((oid: number, format?: string) =>
+      oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+  };
+  const pool = new pg.Pool({ connectionString, max: options.max ?? 10, types });
+  // Fail fast with a clear error when the server is unreachable, rather than on the first request.
+  const probe = await pool.connect();
+  probe.release();
+  const run = async <T extends object>(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]) => {
+    const result = await client.query<T & pg.QueryResultRow>(sql, params ? [...params] : undefined);
+    return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
+  };
+  return {
+    kind: 'postgres',
+    query: (sql, params) => run(pool, sql, params),
+    transaction: async (fn) => {
+      const client = await pool.connect();
+      try {
+        await client.query('BEGIN');
+        const result = await fn({ query: (sql, params) => run(client, sql, params) });
+        await client.query('COMMIT');
+        return result;
+      } catch (error) {
+        await client.query('ROLLBACK').catch(() => undefined);
+        throw error;
+      } finally {
+        client.release();
+      }
+    },
+    exec: async (sql) => { await pool.query(sql); },
+    close: () => pool.end(),
+  };
+}
+
+/** `DATABASE_URL` set → PostgreSQL; otherwise PGlite in `dataDir` (in memory when none). */
+export function openDatabase(options: { databaseUrl?: string | undefined; dataDir?: string | undefined }): Promise<Database> {
+  return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.dataDir);
+}

@@ -1,0 +1,24 @@
+import { defineConfig } from 'vitest/config';
+import react from '@vitejs/plugin-react';
+
+// Three kinds of test: the shop and the console core run under Node against real components;
+// renderer components run in happy-dom.
+export default defineConfig({
+  plugins: [react()],
+  test: {
+    projects: [
+      {
+        extends: true,
+        test: { name: 'shop', include: ['shop/**/*.test.ts', 'shared/**/*.test.ts'], environment: 'node', testTimeout: 60_000, hookTimeout: 120_000, pool: 'forks' },
+      },
+      {
+        extends: true,
+        test: { name: 'main', include: ['main/**/*.test.ts'], environment: 'node', testTimeout: 60_000, hookTimeout: 120_000, pool: 'forks' },
+      },
+      {
+        extends: true,
+        test: { name: 'renderer', include: ['renderer/**/*.test.tsx', 'renderer/**/*.test.ts'], environment: 'happy-dom', testTimeout: 20_000 },
+      },
+    ],
+  },
+});
