@@ -1,0 +1,176 @@
+import { z } from 'zod';
+import { StepUpRequest, Staff } from '../api/auth';
+import { Id } from '../api/common';
+import { Settings, SessionMode } from '../api/settings';
+import { Customer, CustomerSearchQuery, CustomerSearchResponse, DocumentsResponse, DocumentType, Store } from '../api/shop';
+import { AssistSession, SessionListResponse, SessionStatus } from '../api/sessions';
+import { AuditEvent } from '../api/audit';
+
+/**
+ * The console's IPC contract: every call the renderer may make to main, with zod schemas for
+ * its argument and result. main validates arguments against these before any handler runs;
+ * the preload exposes exactly these names and nothing else. The browser tier carries the same
+ * calls over HTTP to the same handlers.
+ */
+
+/** Why a call failed, in terms the UI can explain. */
+export const IpcErrorKind = z.enum(['network', 'shop', 'auth', 'validation', 'keychain', 'internal']);
+export const IpcError = z.object({
+  kind: IpcErrorKind,
+  /** The shop's error code (e.g. `consent_required`) when the shop refused, else our own. */
+  code: z.string(),
+  message: z.string(),
+  fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+});
+export type IpcError = z.infer<typeof IpcError>;
+
+export const IpcResult = <T extends z.ZodType>(value: T) =>
+  z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), value }), z.object({ ok: z.literal(false), error: IpcError })]);
+
+export const KeychainState = z.object({
+  available: z.boolean(),
+  /** Shown when unavailable: sign-in then lasts for this run only. */
+  message: z.string().nullable(),
+});
+
+export const AuthState = z.discriminatedUnion('status', [
+  z.object({ status: z.literal('signed_out'), shopUrl: z.string(), keychain: KeychainState, lastEmail: z.string().nullable() }),
+  z.object({ status: z.literal('mfa_required'), shopUrl: z.string(), keychain: KeychainState, email: z.string() }),
+  z.object({ status: z.literal('signed_in'), shopUrl: z.string(), keychain: KeychainState, staff: Staff, restored: z.boolean() }),
+]);
+export type AuthState = z.infer<typeof AuthState>;
+
+export const Bounds = z.object({
+  x: z.number().int().min(0),
+  y: z.number().int().min(0),
+  width: z.number().int().min(0),
+  height: z.number().int().min(0),
+});
+export type Bounds = z.infer<typeof Bounds>;
+
+/** A session open in this console, as the UI shows it in a tab and main's banner shows it. */
+export const OpenSession = z.object({
+  session: AssistSession,
+  storeName: z.string(),
+  /** Seconds left until the server's expiry, computed by main at `updatedAt`. */
+  secondsLeft: z.number().int(),
+  state: z.enum(['opening', 'open', 'ending', 'ended']),
+  /** Set once ended: what ended it, in words for the agent. */
+  endedMessage: z.string().nullable(),
+});
+export type OpenSession = z.infer<typeof OpenSession>;
+
+export const AuditFilter = z.object({
+  staffId: Id.optional(),
+  customerId: Id.optional(),
+  sessionId: Id.optional(),
+  /** An action or an action group prefix such as `session.` */
+  action: z.string().max(64).optional(),
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  text: z.string().max(200).optional(),
+});
+export type AuditFilter = z.infer<typeof AuditFilter>;
+
+export const AuditSyncStatus = z.object({
+  state: z.enum(['idle', 'syncing', 'error']),
+  lastSeq: z.number().int(),
+  headSeq: z.number().int(),
+  synced: z.number().int(),
+  message: z.string().nullable(),
+  verification: z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), checked: z.number().int() }),
+    z.object({ ok: z.literal(false), badSeq: z.number().int(), problem: z.string() }),
+  ]),
+  lastSyncAt: z.string().nullable(),
+});
+export type AuditSyncStatus = z.infer<typeof AuditSyncStatus>;
+
+const call = <A extends z.ZodType, R extends z.ZodType>(args: A, result: R) => ({ args, result });
+
+export const ipcContract = {
+  'auth.state': call(z.object({}), AuthState),
+  'auth.signIn': call(z.object({ shopUrl: z.url(), email: z.string().min(1).max(254), password: z.string().min(1).max(1024) }), AuthState),
+  'auth.verifyMfa': call(z.object({ code: z.string().regex(/^\d{6}$/) }), AuthState),
+  'auth.signOut': call(z.object({}), AuthState),
+
+  'shop.stores': call(z.object({}), z.array(Store)),
+  'shop.searchCustomers': call(CustomerSearchQuery.extend({ limit: z.number().int().min(1).max(100).optional() }), CustomerSearchResponse),
+  'shop.customer': call(z.object({ id: Id }), Customer),
+  'shop.documents': call(z.object({ customerId: Id, type: DocumentType.optional() }), DocumentsResponse),
+  'shop.sessions': call(z.object({ status: SessionStatus.optional(), customerId: Id.optional() }), SessionListResponse),
+  'shop.settings': call(z.object({}), Settings),
+  'shop.saveSettings': call(Settings, Settings),
+
+  'sessions.start': call(
+    z.object({
+      customerId: Id,
+      accountId: Id,
+      mode: SessionMode,
+      reason: z.string().trim().min(3).max(500),
+      ticket: z.string().trim().max(100).optional(),
+      consentCode: z.string().regex(/^\d{6}$/).optional(),
+      stepUp: StepUpRequest,
+    }),
+    OpenSession,
+  ),
+  'sessions.open': call(z.object({}), z.array(OpenSession)),
+  'sessions.end': call(z.object({ sessionId: Id }), OpenSession),
+  'sessions.terminate': call(z.object({ sessionId: Id, note: z.string().trim().min(3).max(500) }), AssistSession),
+  /** Shows this session's storefront in the given area of the console window (null hides all). */
+  'sessions.show': call(z.object({ sessionId: Id.nullable(), bounds: Bounds.optional() }), z.object({})),
+
+  'audit.status': call(z.object({}), AuditSyncStatus),
+  'audit.sync': call(z.object({}), AuditSyncStatus),
+  'audit.query': call(
+    z.object({ filter: AuditFilter, offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }),
+    z.object({ total: z.number().int(), events: z.array(AuditEvent) }),
+  ),
+  'audit.export': call(z.object({ filter: AuditFilter, format: z.enum(['csv', 'jsonl']) }), z.object({ path: z.string().nullable(), count: z.number().int() })),
+} as const;
+
+export type IpcContract = typeof ipcContract;
+export type IpcChannel = keyof IpcContract;
+export type IpcArgs<C extends IpcChannel> = z.input<IpcContract[C]['args']>;
+export type IpcValue<C extends IpcChannel> = z.output<IpcContract[C]['result']>;
+export type IpcResponse<C extends IpcChannel> = { ok: true; value: IpcValue<C> } | { ok: false; error: IpcError };
+
+/** Events main pushes to the console renderer. */
+export const ipcEvents = {
+  'auth.changed': AuthState,
+  'sessions.changed': z.array(OpenSession),
+  'audit.status': AuditSyncStatus,
+} as const;
+export type IpcEventName = keyof typeof ipcEvents;
+export type IpcEventPayload<E extends IpcEventName> = z.output<(typeof ipcEvents)[E]>;
+
+/**
+ * What the console preload exposes as `window.concierge`: one named function per contract call
+ * (never ipcRenderer itself), plus subscriptions to main's events.
+ */
+export type ConsoleBridge = {
+  readonly [C in IpcChannel]: (args: IpcArgs<C>) => Promise<IpcResponse<C>>;
+} & {
+  readonly on: <E extends IpcEventName>(event: E, listener: (payload: IpcEventPayload<E>) => void) => () => void;
+};
+
+export const IPC_CHANNELS = Object.keys(ipcContract) as IpcChannel[];
+export const IPC_EVENTS = Object.keys(ipcEvents) as IpcEventName[];
+
+/** The banner's state, pushed by main to the banner view of one session. */
+export const BannerState = z.object({
+  sessionId: Id,
+  customerName: z.string(),
+  customerEmail: z.string(),
+  storeName: z.string(),
+  mode: SessionMode,
+  secondsLeft: z.number().int(),
+  state: OpenSession.shape.state,
+});
+export type BannerState = z.infer<typeof BannerState>;
+
+/** What the banner preload exposes as `window.concierge`: its own state and "end this session". */
+export interface BannerBridge {
+  endSession(): Promise<void>;
+  onState(listener: (state: BannerState) => void): () => void;
+}
