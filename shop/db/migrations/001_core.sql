@@ -151,7 +151,9 @@ CREATE TABLE assist_sessions (
   end_reason text,
   end_note text,
   ended_by text,
-  consent_basis text NOT NULL CHECK (consent_basis IN ('standing', 'code', 'not_required'))
+  consent_basis text NOT NULL CHECK (consent_basis IN ('standing', 'code', 'not_required')),
+  -- Hash of the storefront cookie secret, set when the handoff code is redeemed.
+  cookie_hash text UNIQUE
 );
 CREATE INDEX assist_sessions_status ON assist_sessions (status) WHERE status <> 'ended';
 CREATE INDEX assist_sessions_customer ON assist_sessions (customer_id, started_at DESC);
