@@ -1,4 +1,6 @@
 import type { Consent } from '../../shared/api/shop';
+import { endSession } from '../assist/end';
+import { loadSession } from '../assist/session-row';
 import { appendAudit } from '../audit/append';
 import type { ShopContext } from '../context';
 import type { Queryable } from '../db/database';
@@ -97,24 +99,10 @@ export async function revokeConsent(ctx: ShopContext, customerId: string, origin
       userAgent: origin.userAgent,
       details: { previousStatus: before.status },
     });
-    const live = await tx.query<{ id: string }>(
-      "SELECT id FROM assist_sessions WHERE customer_id = $1 AND status <> 'ended' ORDER BY started_at FOR UPDATE",
-      [customerId],
-    );
-    for (const session of live.rows) {
-      await tx.query(
-        "UPDATE assist_sessions SET status = 'ended', ended_at = $2, end_reason = 'ended_by_customer', ended_by = $3 WHERE id = $1",
-        [session.id, now, customerId],
-      );
-      await appendAudit(tx, ctx.clock, {
-        action: 'session.end',
-        actor: customerActor(customer),
-        customerId,
-        sessionId: session.id,
-        ip: origin.ip,
-        userAgent: origin.userAgent,
-        details: { reason: 'ended_by_customer', note: 'consent withdrawn' },
-      });
+    const live = await tx.query<{ id: string }>("SELECT id FROM assist_sessions WHERE customer_id = $1 AND status <> 'ended' ORDER BY started_at", [customerId]);
+    for (const { id } of live.rows) {
+      const session = await loadSession(tx, id, { lock: true });
+      if (session) await endSession(tx, ctx, session, { reason: 'ended_by_customer', note: 'consent withdrawn', actor: customerActor(customer), origin });
     }
     return consentAt({ granted: false, granted_at: before.grantedAt ? new Date(before.grantedAt) : null, expires_at: before.expiresAt ? new Date(before.expiresAt) : null }, now);
   });

@@ -21,14 +21,14 @@ function settingsFrom(stored: unknown): Settings {
 
 function pickKnown(value: Record<string, unknown>): Partial<Settings> {
   const known = Object.keys(DEFAULT_SETTINGS);
-  return Object.fromEntries(Object.entries(value).filter(([key]) => known.includes(key))) as Partial<Settings>;
+  return Object.fromEntries(Object.entries(value).filter(([key]) => known.includes(key)));
 }
 
 export type SettingsChange = Record<string, { before: unknown; after: unknown }>;
 
 /**
  * Saves `next` (already validated) and records which keys changed, before and after. Saving the
- * same values again changes nothing and records nothing.
+ * effective values again records nothing.
  */
 export async function writeSettings(
   tx: Queryable,
@@ -43,13 +43,16 @@ export async function writeSettings(
   for (const key of Object.keys(next) as (keyof Settings)[]) {
     if (before[key] !== next[key]) changed[key] = { before: before[key], after: next[key] };
   }
-  if (Object.keys(changed).length === 0) return { settings: before, changed };
+  const storedWhole = Settings.safeParse(current.rows[0]?.value).success;
+  if (Object.keys(changed).length === 0 && storedWhole) return { settings: before, changed };
   const now = ctx.clock.now();
   await tx.query(
     `INSERT INTO shop_settings (id, value, updated_at) VALUES (true, $1, $2)
      ON CONFLICT (id) DO UPDATE SET value = $1, updated_at = $2`,
     [JSON.stringify(next), now],
   );
+  // Completing a missing or older stored shape with the same effective values is no change to record.
+  if (Object.keys(changed).length === 0) return { settings: next, changed };
   await appendAudit(tx, ctx.clock, {
     action: 'settings.changed',
     actor: { type: 'staff', id: staff.id, name: staff.name },

@@ -28,7 +28,13 @@ function demoSecret(email: string): string {
 /** Leave this much margin before a step ends, so the shop still sees it inside the window. */
 const STEP_MARGIN_MS = 3000;
 
-async function nextCode(shopUrl: string, email: string, clock: HelperClock): Promise<string> {
+/**
+ * A TOTP code of a demo staff member that the shop at `shopUrl` has not seen yet: each call
+ * uses a later time step than the last (within the shop's ±1 window, advancing the given clock
+ * or waiting when the window is spent). Use it for codes a test sends itself.
+ */
+export async function nextTotpCode(shopUrl: string, email: string, options: AuthHelperOptions = {}): Promise<string> {
+  const clock = options.clock ?? realClock;
   const key = `${shopUrl} ${email}`;
   for (;;) {
     const now = clock.now();
@@ -48,17 +54,59 @@ async function nextCode(shopUrl: string, email: string, clock: HelperClock): Pro
   }
 }
 
-async function postJson(url: string, body: unknown, accessToken?: string): Promise<{ status: number; json: unknown }> {
-  const response = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(accessToken ? { authorization: `Bearer ${accessToken}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  const text = await response.text();
-  return { status: response.status, json: text ? (JSON.parse(text) as unknown) : null };
+export interface ApiResult {
+  status: number;
+  headers: Headers;
+  /** The parsed JSON body; null when there is none. */
+  json: unknown;
 }
 
-function expectOk(step: string, result: { status: number; json: unknown }): unknown {
+/**
+ * One real HTTP request to the API (`path` below /api/v1). `token` goes in as a Bearer token;
+ * `authorization` replaces the header outright (for malformed-header tests).
+ */
+export async function apiRequest(
+  shopUrl: string,
+  method: string,
+  path: string,
+  options: { token?: string; authorization?: string; body?: unknown } = {},
+): Promise<ApiResult> {
+  const headers: Record<string, string> = {};
+  if (options.body !== undefined) headers['content-type'] = 'application/json';
+  if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
+  if (options.authorization !== undefined) headers.authorization = options.authorization;
+  const response = await fetch(`${shopUrl}/api/v1${path}`, {
+    method,
+    headers,
+    ...(options.body !== undefined ? { body: JSON.stringify(options.body) } : {}),
+  });
+  const text = await response.text();
+  return { status: response.status, headers: response.headers, json: text ? (JSON.parse(text) as unknown) : null };
+}
+
+/** The `error.code` of an API error body, or null when the body is not one. */
+export function errorCode(result: ApiResult): string | null {
+  const body = result.json;
+  if (typeof body !== 'object' || body === null || !('error' in body)) return null;
+  const error = body.error;
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : null;
+}
+
+/** A 6-digit code that is none of the codes of `email` near `at`: a guaranteed wrong answer. */
+export function wrongTotpCode(email: string, at: Date): string {
+  const step = totpStep(at);
+  const near = new Set([-2, -1, 0, 1, 2].map((d) => totpCodeForStep(demoSecret(email), step + d)));
+  for (let n = 0; ; n += 1) {
+    const code = String(n).padStart(6, '0');
+    if (!near.has(code)) return code;
+  }
+}
+
+function postJson(shopUrl: string, path: string, body: unknown, token?: string): Promise<ApiResult> {
+  return apiRequest(shopUrl, 'POST', path, { body, ...(token !== undefined ? { token } : {}) });
+}
+
+function expectOk(step: string, result: ApiResult): unknown {
   if (result.status !== 200) throw new Error(`${step} failed: HTTP ${String(result.status)} ${JSON.stringify(result.json)}`);
   return result.json;
 }
@@ -68,10 +116,9 @@ function expectOk(step: string, result: { status: number; json: unknown }): unkn
  * secret. `shopUrl` is the shop origin (`startTestShop(...).url`).
  */
 export async function signIn(shopUrl: string, email: string, options: AuthHelperOptions = {}): Promise<TokenResponse> {
-  const clock = options.clock ?? realClock;
-  const login = LoginResponse.parse(expectOk('login', await postJson(`${shopUrl}/api/v1/auth/login`, { email, password: DEMO_STAFF_PASSWORD })));
-  const code = await nextCode(shopUrl, email, clock);
-  return TokenResponse.parse(expectOk('mfa', await postJson(`${shopUrl}/api/v1/auth/mfa`, { mfaToken: login.mfaToken, code })));
+  const login = LoginResponse.parse(expectOk('login', await postJson(shopUrl, '/auth/login', { email, password: DEMO_STAFF_PASSWORD })));
+  const code = await nextTotpCode(shopUrl, email, options);
+  return TokenResponse.parse(expectOk('mfa', await postJson(shopUrl, '/auth/mfa', { mfaToken: login.mfaToken, code })));
 }
 
 /**
@@ -84,7 +131,6 @@ export async function stepUp(
   email: string,
   options: AuthHelperOptions & { method?: 'totp' | 'password' } = {},
 ): Promise<StepUpResponse> {
-  const clock = options.clock ?? realClock;
-  const body = options.method === 'password' ? { password: DEMO_STAFF_PASSWORD } : { code: await nextCode(shopUrl, email, clock) };
-  return StepUpResponse.parse(expectOk('step-up', await postJson(`${shopUrl}/api/v1/auth/step-up`, body, accessToken)));
+  const body = options.method === 'password' ? { password: DEMO_STAFF_PASSWORD } : { code: await nextTotpCode(shopUrl, email, options) };
+  return StepUpResponse.parse(expectOk('step-up', await postJson(shopUrl, '/auth/step-up', body, accessToken)));
 }

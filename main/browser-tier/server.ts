@@ -1,0 +1,350 @@
+/**
+ * The browser tier: the console's core behind a loopback HTTP server, for machines without the
+ * Electron binary. The same renderer bundle runs in Chromium and reaches the same IPC handlers.
+ *
+ * Protocol (renderer/src/bridge/http-bridge.ts speaks it; main/README.md has the same text):
+ *
+ * - The server listens on 127.0.0.1 only. Its URL to open is `http://127.0.0.1:<port>/?token=<token>`;
+ *   the token (64 hex chars) is random per run and the page reads it from its own address.
+ * - `GET /`, `GET /<file>` — the built renderer (out/renderer), no token (public code).
+ * - `POST /ipc/<channel>` — one IPC contract call. Headers `content-type: application/json` and
+ *   `x-concierge-token: <token>`; body = the call's args as JSON (`{}` when none). Answer: HTTP
+ *   200 with the IpcResponse JSON (`{"ok":true,"value":…}` or `{"ok":false,"error":{kind,code,message,fields?}}`)
+ *   for every call that reached the handlers. Transport failures are non-200 with
+ *   `{"error":{"code","message"}}`: 401 bad/missing token, 404 unknown channel, 413 body over
+ *   1 MiB, 415 not JSON, 400 unparsable body, 403 foreign Origin/Host.
+ * - `GET /ipc/events?token=<token>` — Server-Sent Events: `event: <name>` (a key of ipcEvents)
+ *   and `data: <JSON payload>`; the current `auth.changed` and `sessions.changed` are sent on
+ *   connect; `: ping` every 15 s.
+ * - `GET /views/<sessionId>/preview.jpg?token=<token>` — latest JPEG of the session's storefront
+ *   (`cache-control: no-store`), 404 when none yet.
+ * - `POST /views/<sessionId>/click` (token header, body `{"x":n,"y":n}` in preview pixels) — clicks
+ *   into the storefront; 204, 404 when the session has no view.
+ *
+ * Every request must carry `Host: 127.0.0.1:<port>` and, when present, `Origin` equal to the
+ * server's own origin: other sites and DNS-rebinding pages cannot call it.
+ */
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { mkdir, readFile, stat } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { homedir } from 'node:os';
+import { extname, join, resolve, sep } from 'node:path';
+import { z } from 'zod';
+import type { IpcEventName, IpcEventPayload } from '../../shared/ipc/contract';
+import { createConsoleCore, type ConsoleCore, type ConsoleCoreOptions, type EventSink } from '../core/console-core';
+import { dispatch, isIpcChannel } from '../core/ipc-handlers';
+import { createVault, type CredentialVault } from '../core/vault';
+import { createPlaywrightViewHost, type PlaywrightViewHost } from './view-host-playwright';
+
+export interface BrowserTierOptions {
+  shopUrl: string;
+  /** 0 picks a free port. */
+  port?: number;
+  /** The built renderer (`out/renderer`). */
+  rendererDir: string;
+  viewHost?: PlaywrightViewHost;
+  vault?: CredentialVault;
+  createAudit: ConsoleCoreOptions['createAudit'];
+  /** Where audit exports are written (default ~/Downloads, else the home folder). */
+  exportDir?: string;
+  /** Fixed token (tests); random otherwise. */
+  token?: string;
+  poolSize?: number;
+  pollIntervalMs?: number;
+  heartbeatIntervalMs?: number;
+  log?: (message: string) => void;
+}
+
+export interface BrowserTier {
+  /** The address to open, token included. */
+  url: string;
+  origin: string;
+  token: string;
+  core: ConsoleCore;
+  viewHost: PlaywrightViewHost;
+  /** Ends every open session at the shop, then stops the server and the browser. */
+  close(): Promise<void>;
+}
+
+const MAX_BODY = 1024 * 1024;
+
+const ClickPoint = z.object({ x: z.number().min(0).max(10_000), y: z.number().min(0).max(10_000) }).strict();
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.json': 'application/json',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+  '.jpg': 'image/jpeg',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+  '.map': 'application/json',
+};
+
+/** The console page may talk to its own origin only; previews are same-origin images. */
+const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+
+function sameToken(given: string | null | undefined, token: string): boolean {
+  if (!given) return false;
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+function sendJson(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+function refuse(res: ServerResponse, status: number, code: string, message: string): void {
+  sendJson(res, status, { error: { code, message } });
+}
+
+async function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
+  const chunks: Buffer[] = [];
+  let size = 0;
+  for await (const chunk of req) {
+    const buffer = chunk as Buffer;
+    size += buffer.length;
+    if (size > MAX_BODY) return 'too_large';
+    chunks.push(buffer);
+  }
+  return Buffer.concat(chunks);
+}
+
+async function defaultExportDir(): Promise<string> {
+  const downloads = join(homedir(), 'Downloads');
+  try {
+    if ((await stat(downloads)).isDirectory()) return downloads;
+  } catch {
+    // No Downloads folder: the home folder will do.
+  }
+  return homedir();
+}
+
+export async function startBrowserTier(options: BrowserTierOptions): Promise<BrowserTier> {
+  const token = options.token ?? randomBytes(32).toString('hex');
+  const log = options.log ?? ((message: string) => { console.warn(`[browser-tier] ${message}`); });
+  const rendererDir = resolve(options.rendererDir);
+  const viewHost = options.viewHost ?? createPlaywrightViewHost({ log });
+  const streams = new Set<ServerResponse>();
+  const exportDir = options.exportDir ?? (await defaultExportDir());
+
+  const emit: EventSink = <E extends IpcEventName>(event: E, payload: IpcEventPayload<E>) => {
+    const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
+    for (const res of streams) res.write(frame);
+  };
+
+  const core = createConsoleCore({
+    shopUrl: options.shopUrl,
+    vault: options.vault ?? createVault(),
+    viewHost,
+    createAudit: options.createAudit,
+    emit,
+    chooseExportPath: async (defaultName) => {
+      await mkdir(exportDir, { recursive: true });
+      return join(exportDir, defaultName);
+    },
+    ...(options.poolSize !== undefined ? { poolSize: options.poolSize } : {}),
+    ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
+    ...(options.heartbeatIntervalMs !== undefined ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
+    log,
+  });
+
+  let origin = '';
+  let hostHeader = '';
+
+  async function serveStatic(res: ServerResponse, pathname: string): Promise<void> {
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(pathname);
+    } catch {
+      refuse(res, 400, 'bad_path', 'The path is not valid.');
+      return;
+    }
+    const relative = decoded === '/' ? 'index.html' : decoded.replace(/^\/+/, '');
+    const file = resolve(rendererDir, relative);
+    if (file !== rendererDir && !file.startsWith(rendererDir + sep)) {
+      refuse(res, 404, 'not_found', 'No such file.');
+      return;
+    }
+    let body: Buffer;
+    try {
+      body = await readFile(file);
+    } catch {
+      refuse(res, 404, 'not_found', decoded === '/' ? `The console is not built: ${join(rendererDir, 'index.html')} is missing (run npx electron-vite build).` : 'No such file.');
+      return;
+    }
+    const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
+    res.writeHead(200, {
+      'content-type': type,
+      'content-length': body.length,
+      'cache-control': 'no-cache',
+      'x-content-type-options': 'nosniff',
+      ...(type.startsWith('text/html') ? { 'content-security-policy': CONSOLE_CSP, 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' } : {}),
+    });
+    res.end(body);
+  }
+
+  function openEvents(res: ServerResponse): void {
+    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.write(': connected\n\n');
+    streams.add(res);
+    const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
+    ping.unref();
+    res.on('close', () => {
+      clearInterval(ping);
+      streams.delete(res);
+    });
+    void core.auth.state().then((state) => {
+      res.write(`event: auth.changed\ndata: ${JSON.stringify(state)}\n\n`);
+      res.write(`event: sessions.changed\ndata: ${JSON.stringify(core.sessions.list())}\n\n`);
+    });
+  }
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    if (req.headers.host !== hostHeader) {
+      refuse(res, 403, 'wrong_host', 'This server answers on its loopback address only.');
+      return;
+    }
+    if (req.headers.origin !== undefined && req.headers.origin !== origin) {
+      refuse(res, 403, 'foreign_origin', 'Calls from other sites are refused.');
+      return;
+    }
+    const url = new URL(req.url ?? '/', origin);
+    const path = url.pathname;
+
+    if (path.startsWith('/ipc/') || path.startsWith('/views/')) {
+      const given = req.method === 'GET' ? url.searchParams.get('token') : req.headers['x-concierge-token'];
+      if (!sameToken(typeof given === 'string' ? given : null, token)) {
+        refuse(res, 401, 'bad_token', 'Missing or wrong console token.');
+        return;
+      }
+    }
+
+    if (req.method === 'GET' && path === '/ipc/events') {
+      openEvents(res);
+      return;
+    }
+    const ipc = /^\/ipc\/([A-Za-z.]+)$/.exec(path);
+    if (ipc) {
+      const channel = ipc[1] ?? '';
+      if (req.method !== 'POST') {
+        refuse(res, 405, 'method_not_allowed', 'Use POST.');
+        return;
+      }
+      if (!isIpcChannel(channel)) {
+        refuse(res, 404, 'unknown_channel', `There is no call named ${channel}.`);
+        return;
+      }
+      const args = await readJson(req, res);
+      if (args === undefined) return;
+      sendJson(res, 200, await dispatch(core.handlers, channel, args));
+      return;
+    }
+    const view = /^\/views\/([A-Za-z0-9_-]{1,64})\/(preview\.jpg|click)$/.exec(path);
+    if (view) {
+      const sessionId = view[1] ?? '';
+      if (view[2] === 'preview.jpg' && req.method === 'GET') {
+        const image = viewHost.preview(sessionId);
+        if (!image) {
+          refuse(res, 404, 'no_preview', 'No preview of this session yet.');
+          return;
+        }
+        res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': image.length, 'cache-control': 'no-store' });
+        res.end(image);
+        return;
+      }
+      if (view[2] === 'click' && req.method === 'POST') {
+        const body = await readJson(req, res);
+        if (body === undefined) return;
+        const point = ClickPoint.safeParse(body);
+        if (!point.success) {
+          refuse(res, 400, 'bad_point', 'Send {"x": number, "y": number} within the preview.');
+          return;
+        }
+        const done = await viewHost.click(sessionId, point.data.x, point.data.y);
+        if (!done) refuse(res, 404, 'no_view', 'This session has no open view.');
+        else {
+          res.writeHead(204);
+          res.end();
+        }
+        return;
+      }
+      refuse(res, 405, 'method_not_allowed', 'Not allowed.');
+      return;
+    }
+    if (req.method === 'GET' || req.method === 'HEAD') {
+      await serveStatic(res, path);
+      return;
+    }
+    refuse(res, 405, 'method_not_allowed', 'Not allowed.');
+  }
+
+  /** The parsed JSON body, or undefined after answering the failure. */
+  async function readJson(req: IncomingMessage, res: ServerResponse): Promise<unknown> {
+    const type = req.headers['content-type'] ?? '';
+    if (!type.toLowerCase().startsWith('application/json')) {
+      refuse(res, 415, 'unsupported_media_type', 'Send application/json.');
+      return undefined;
+    }
+    const body = await readBody(req);
+    if (body === 'too_large') {
+      refuse(res, 413, 'payload_too_large', 'The body is larger than 1 MiB.');
+      req.resume();
+      return undefined;
+    }
+    try {
+      return body.length === 0 ? {} : (JSON.parse(body.toString('utf8')) as unknown);
+    } catch {
+      refuse(res, 400, 'bad_json', 'The body is not JSON.');
+      return undefined;
+    }
+  }
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((error: unknown) => {
+      log(`request failed: ${String(error)}`);
+      if (!res.headersSent) refuse(res, 500, 'internal_error', 'The console service failed; see its log.');
+      else res.end();
+    });
+  });
+  await new Promise<void>((resolveListen, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => {
+      server.off('error', reject);
+      resolveListen();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  origin = `http://127.0.0.1:${port}`;
+  hostHeader = `127.0.0.1:${port}`;
+
+  // Start-up restores the last sign-in from the keychain; an unreachable shop just leaves it signed out.
+  await core.auth.restore().catch((error: unknown) => { log(`restoring the sign-in failed: ${String(error)}`); });
+
+  let closing: Promise<void> | null = null;
+  return {
+    url: `${origin}/?token=${token}`,
+    origin,
+    token,
+    core,
+    viewHost,
+    close() {
+      closing ??= (async () => {
+        await core.shutdown();
+        for (const res of streams) res.end();
+        streams.clear();
+        server.closeAllConnections();
+        await new Promise<void>((done) => server.close(() => { done(); }));
+        if (!options.viewHost) await viewHost.dispose();
+      })();
+      return closing;
+    },
+  };
+}

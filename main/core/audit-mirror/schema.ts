@@ -1,0 +1,65 @@
+/**
+ * The mirror's local schema (PGlite, PostgreSQL dialect). Columns follow the shop's
+ * audit_events so the same SQL reads both; `at` keeps the exact string the shop sent because it
+ * is part of the hashed content, and `at_ts` is its timestamp for time-range filters.
+ */
+export const MIRROR_SCHEMA_VERSION = 1;
+
+export const MIRROR_SCHEMA = `
+CREATE EXTENSION IF NOT EXISTS pg_trgm;
+
+CREATE TABLE IF NOT EXISTS mirror_state (
+  id boolean PRIMARY KEY DEFAULT true CHECK (id),
+  schema_version integer NOT NULL,
+  -- The shop's cursor: the next page is GET /audit/events?after=cursor. Moves only in the
+  -- transaction that stores the rows it covers.
+  cursor bigint NOT NULL DEFAULT 0,
+  head_seq bigint NOT NULL DEFAULT 0,
+  stored bigint NOT NULL DEFAULT 0,
+  -- Chain verification, continued page by page: the last verified event, or the first bad one.
+  chain_last_seq bigint NOT NULL DEFAULT 0,
+  chain_last_hash text NOT NULL DEFAULT '${'0'.repeat(64)}',
+  checked bigint NOT NULL DEFAULT 0,
+  bad_seq bigint,
+  bad_problem text,
+  last_sync_at timestamptz,
+  -- Every event up to this seq has its row in audit_search (see below).
+  search_upto bigint NOT NULL DEFAULT 0
+);
+INSERT INTO mirror_state (id, schema_version) VALUES (true, ${MIRROR_SCHEMA_VERSION}) ON CONFLICT (id) DO NOTHING;
+
+CREATE TABLE IF NOT EXISTS audit_events (
+  seq bigint PRIMARY KEY,
+  id text NOT NULL,
+  at text NOT NULL,
+  at_ts timestamptz NOT NULL,
+  action text NOT NULL,
+  actor_type text NOT NULL,
+  actor_id text,
+  actor_name text,
+  customer_id text,
+  session_id text,
+  ip text,
+  user_agent text,
+  details jsonb NOT NULL,
+  prev_hash text NOT NULL,
+  hash text NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_events_actor ON audit_events (actor_id, seq);
+CREATE INDEX IF NOT EXISTS audit_events_customer ON audit_events (customer_id, seq) WHERE customer_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS audit_events_session ON audit_events (session_id, seq) WHERE session_id IS NOT NULL;
+CREATE INDEX IF NOT EXISTS audit_events_action ON audit_events (action, seq);
+CREATE INDEX IF NOT EXISTS audit_events_at ON audit_events (at_ts);
+
+-- The free-text index lives beside the events and is filled behind the sync: a trigram GIN
+-- costs several times the rest of an insert, so a million-event first sync stores and verifies
+-- everything first, and text queries scan the not-yet-indexed tail directly (see filter-sql.ts).
+CREATE TABLE IF NOT EXISTS audit_search (
+  seq bigint PRIMARY KEY,
+  search text NOT NULL
+);
+CREATE INDEX IF NOT EXISTS audit_search_trgm ON audit_search USING gin (search gin_trgm_ops);
+`;
+
+/** What the viewer's free-text box searches: action, actor name, details and ip, lowercased. */
+export const SEARCH_TEXT_SQL = "lower(action || ' ' || coalesce(actor_name, '') || ' ' || details::text || ' ' || coalesce(ip, ''))";

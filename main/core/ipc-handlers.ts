@@ -1,0 +1,109 @@
+import type { AuditEvent } from '../../shared/api/audit';
+import {
+  ipcContract,
+  type AuditFilter,
+  type AuditSyncStatus,
+  type Bounds,
+  type IpcChannel,
+  type IpcResponse,
+  type IpcValue,
+} from '../../shared/ipc/contract';
+import type { z } from 'zod';
+import type { AuthService } from './auth-service';
+import { toIpcError } from './errors';
+import type { SessionManager } from './session-manager';
+import type { ViewHost } from './view-host';
+
+/**
+ * Every channel of the IPC contract as a plain function, and `dispatch`, the one entry point both
+ * transports (Electron ipcMain and the browser tier's HTTP) use: it validates the raw arguments
+ * against the contract before any handler runs and never throws to its caller.
+ */
+
+/** The audit mirror as the handlers use it (main/core/audit-mirror exports the real one). */
+export interface AuditPort {
+  status(): AuditSyncStatus | Promise<AuditSyncStatus>;
+  sync(): Promise<AuditSyncStatus>;
+  query(filter: AuditFilter, offset: number, limit: number): Promise<{ total: number; events: AuditEvent[] }> | { total: number; events: AuditEvent[] };
+  exportTo(filter: AuditFilter, format: 'csv' | 'jsonl', filePath: string): Promise<{ count: number }>;
+}
+
+export interface IpcHandlerDeps {
+  auth: AuthService;
+  sessions: SessionManager;
+  viewHost: Pick<ViewHost, 'show'>;
+  audit: AuditPort;
+  /** Asks where to save an audit export (a save dialog in Electron); null when the agent cancels. */
+  chooseExportPath(defaultName: string): Promise<string | null>;
+}
+
+type ParsedArgs<C extends IpcChannel> = z.output<(typeof ipcContract)[C]['args']>;
+export type IpcHandlers = { readonly [C in IpcChannel]: (args: ParsedArgs<C>) => Promise<IpcValue<C>> };
+
+export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
+  const api = () => deps.auth.client();
+  return {
+    'auth.state': () => deps.auth.state(),
+    'auth.signIn': (a) => deps.auth.signIn(a.shopUrl, a.email, a.password),
+    'auth.verifyMfa': (a) => deps.auth.verifyMfa(a.code),
+    'auth.signOut': () => deps.auth.signOut(),
+
+    'shop.stores': () => api().stores(),
+    'shop.searchCustomers': (a) => api().searchCustomers(a),
+    'shop.customer': (a) => api().customer(a.id),
+    'shop.documents': (a) => api().documents(a.customerId, a.type),
+    'shop.sessions': (a) => api().listSessions({ status: a.status, customerId: a.customerId }),
+    'shop.settings': () => api().settings(),
+    'shop.saveSettings': (a) => api().saveSettings(a),
+
+    'sessions.start': (a) => deps.sessions.start(a),
+    'sessions.open': () => Promise.resolve(deps.sessions.list()),
+    'sessions.end': (a) => deps.sessions.end(a.sessionId),
+    'sessions.terminate': (a) => deps.sessions.terminate(a.sessionId, a.note),
+    'sessions.show': (a) => {
+      const bounds: Bounds | undefined = a.bounds;
+      deps.viewHost.show(a.sessionId, bounds);
+      return Promise.resolve({});
+    },
+
+    'audit.status': async () => deps.audit.status(),
+    'audit.sync': () => deps.audit.sync(),
+    'audit.query': async (a) => deps.audit.query(a.filter, a.offset, a.limit),
+    'audit.export': async (a) => {
+      const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+      const path = await deps.chooseExportPath(`concierge-audit-${stamp}.${a.format}`);
+      if (path === null) return { path: null, count: 0 };
+      const { count } = await deps.audit.exportTo(a.filter, a.format, path);
+      return { path, count };
+    },
+  };
+}
+
+export function isIpcChannel(name: string): name is IpcChannel {
+  return Object.hasOwn(ipcContract, name);
+}
+
+/**
+ * Validates `rawArgs` for `channel`, runs its handler, checks the result against the contract
+ * and returns an IpcResponse. Bad arguments come back as kind `validation`; every other failure
+ * is mapped by toIpcError. Nothing is thrown.
+ */
+export async function dispatch(handlers: IpcHandlers, channel: string, rawArgs: unknown): Promise<IpcResponse<IpcChannel>> {
+  if (!isIpcChannel(channel)) {
+    return { ok: false, error: { kind: 'validation', code: 'unknown_channel', message: `There is no call named ${JSON.stringify(channel).slice(0, 80)}.` } };
+  }
+  const spec = ipcContract[channel];
+  const args = spec.args.safeParse(rawArgs ?? {});
+  if (!args.success) return { ok: false, error: toIpcError(args.error) };
+  try {
+    const handler = handlers[channel] as (a: unknown) => Promise<unknown>;
+    const value = await handler(args.data);
+    const checked = spec.result.safeParse(value);
+    if (!checked.success) {
+      return { ok: false, error: { kind: 'internal', code: 'bad_result', message: `The console produced an answer for ${channel} that breaks its own contract.` } };
+    }
+    return { ok: true, value: checked.data };
+  } catch (error) {
+    return { ok: false, error: toIpcError(error) };
+  }
+}

@@ -1,0 +1,29 @@
+import type { BannerState, Bounds, OpenSession } from '../../shared/ipc/contract';
+import type { NavigationPolicy } from './navigation-policy';
+import type { PartitionSlot } from './partition-pool';
+
+/**
+ * Where assisted storefronts are shown. The Electron host gives each session a sandboxed
+ * WebContentsView on a pooled in-memory partition with a banner view above it; the browser-tier
+ * host gives each session its own Playwright BrowserContext. The session manager drives either.
+ */
+
+export interface ViewEvents {
+  /** The agent did something in the storefront (input, navigation): feeds the heartbeat. */
+  onActivity(): void;
+  /** The agent pressed "End session" in the banner. */
+  onEndRequested(): void;
+}
+
+export interface ViewHost {
+  /** Opens the session's storefront at `url` (the handoff URL) inside `slot`, enforcing `policy`. */
+  open(session: OpenSession, slot: PartitionSlot, url: string, policy: NavigationPolicy, events: ViewEvents): Promise<void>;
+  /** Shows this session's view in `bounds` of the console window and hides the others; null hides all. */
+  show(sessionId: string | null, bounds?: Bounds): void;
+  /** Pushes the banner's state (countdown, state) to the session's banner. */
+  update(state: BannerState): void;
+  /** Tears the session's view down; the partition is wiped separately via `wipe`. */
+  close(sessionId: string): Promise<void>;
+  /** Removes everything the partition holds (the partition pool's wiper). */
+  wipe(partition: string): Promise<void>;
+}

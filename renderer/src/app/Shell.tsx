@@ -1,0 +1,116 @@
+import { useEffect } from 'react';
+import { useIpcMutation } from '../bridge/context';
+import { useCan, useSetAuthState, useStaff } from '../auth/useAuth';
+import { useUi } from '../state/context';
+import type { Screen } from '../state/ui-store';
+import { CustomerSearch, SEARCH_INPUT_ID } from '../search/CustomerSearch';
+import { CustomerView } from '../customer/CustomerView';
+import { StartSessionDialog } from '../sessions/StartSessionDialog';
+import { SessionTabs } from '../sessions/SessionTabs';
+import { SessionScreen } from '../sessions/SessionScreen';
+import { useOpenSessions } from '../sessions/useOpenSessions';
+import { AuditViewer } from '../audit/AuditViewer';
+import { LiveSessions } from '../live/LiveSessions';
+import { SettingsScreen } from '../settings/SettingsScreen';
+import { ErrorNote } from '../ui/ErrorNote';
+
+function isTyping(target: EventTarget | null): boolean {
+  return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+}
+
+/** '/' (outside text fields) or Ctrl/⌘+K jumps to customer search from anywhere. */
+function useSearchShortcut(show: (screen: Screen) => void): void {
+  useEffect(() => {
+    function onKey(event: KeyboardEvent) {
+      const ctrlK = (event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k';
+      const slash = event.key === '/' && !event.ctrlKey && !event.metaKey && !event.altKey && !isTyping(event.target);
+      if (!ctrlK && !slash) return;
+      event.preventDefault();
+      const input = document.getElementById(SEARCH_INPUT_ID);
+      if (input) input.focus();
+      else show({ name: 'search' });
+    }
+    window.addEventListener('keydown', onKey);
+    return () => { window.removeEventListener('keydown', onKey); };
+  }, [show]);
+}
+
+function NavButton({ label, target, active, onShow }: { label: string; target: Screen; active: boolean; onShow: (s: Screen) => void }) {
+  return (
+    <button type="button" className={`nav-tab${active ? ' active' : ''}`} aria-current={active ? 'page' : undefined} onClick={() => { onShow(target); }}>
+      {label}
+    </button>
+  );
+}
+
+export function Shell({ shopUrl }: { shopUrl: string }) {
+  const staff = useStaff();
+  const screen = useUi((s) => s.screen);
+  const show = useUi((s) => s.show);
+  const startTarget = useUi((s) => s.startTarget);
+  const setAuth = useSetAuthState();
+  const signOut = useIpcMutation('auth.signOut', { onSuccess: setAuth });
+  const open = useOpenSessions();
+  const canAuditOwn = useCan('audit.read.own');
+  const canAuditAll = useCan('audit.read.all');
+  const canAudit = canAuditOwn || canAuditAll;
+  const canLive = useCan('sessions.read.all');
+  const canSettings = useCan('settings.manage');
+  useSearchShortcut(show);
+
+  const activeOpen = open.sessions.filter((s) => s.state !== 'ended').length;
+
+  return (
+    <div className="shell">
+      <header className="topbar">
+        <span className="brand" title={shopUrl}>
+          Concierge
+        </span>
+        <nav aria-label="Screens and sessions" className="tabs">
+          <NavButton label="Customers" target={{ name: 'search' }} active={screen.name === 'search' || screen.name === 'customer'} onShow={show} />
+          <SessionTabs open={open} />
+          <span className="spacer" />
+          {canAudit && <NavButton label="Audit" target={{ name: 'audit' }} active={screen.name === 'audit'} onShow={show} />}
+          {canLive && <NavButton label="Live sessions" target={{ name: 'live' }} active={screen.name === 'live'} onShow={show} />}
+          {canSettings && <NavButton label="Settings" target={{ name: 'settings' }} active={screen.name === 'settings'} onShow={show} />}
+        </nav>
+        <div className="who">
+          <span>
+            {staff.name} <span className="muted">· {staff.role}</span>
+          </span>
+          <button
+            type="button"
+            className="quiet"
+            disabled={signOut.isPending}
+            title={activeOpen > 0 ? 'Signing out ends your open sessions' : undefined}
+            onClick={() => { signOut.mutate({}); }}
+          >
+            Sign out
+          </button>
+        </div>
+      </header>
+      <ErrorNote error={signOut.error} />
+      <div className="content">
+        <CurrentScreen screen={screen} />
+      </div>
+      {startTarget && <StartSessionDialog target={startTarget} />}
+    </div>
+  );
+}
+
+function CurrentScreen({ screen }: { screen: Screen }) {
+  switch (screen.name) {
+    case 'search':
+      return <CustomerSearch />;
+    case 'customer':
+      return <CustomerView customerId={screen.customerId} key={screen.customerId} />;
+    case 'session':
+      return <SessionScreen sessionId={screen.sessionId} key={screen.sessionId} />;
+    case 'audit':
+      return <AuditViewer />;
+    case 'live':
+      return <LiveSessions />;
+    case 'settings':
+      return <SettingsScreen />;
+  }
+}

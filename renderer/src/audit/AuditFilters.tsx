@@ -1,0 +1,72 @@
+import { useId } from 'react';
+import type { AuditFilter } from '../../../shared/ipc/contract';
+import { ACTION_GROUPS } from './describe';
+
+/** `datetime-local` speaks local wall time without a zone; the filter wants ISO instants. */
+function toIso(local: string): string | undefined {
+  if (!local) return undefined;
+  const date = new Date(local);
+  return Number.isNaN(date.getTime()) ? undefined : date.toISOString();
+}
+
+function toLocal(iso: string | undefined): string {
+  if (!iso) return '';
+  const d = new Date(iso);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
+function set<K extends keyof AuditFilter>(filter: AuditFilter, key: K, value: AuditFilter[K] | ''): AuditFilter {
+  const next = { ...filter };
+  if (value === '' || value === undefined) Reflect.deleteProperty(next, key);
+  else next[key] = value;
+  return next;
+}
+
+export function AuditFilters({ filter, onChange, canSeeAll }: { filter: AuditFilter; onChange: (f: AuditFilter) => void; canSeeAll: boolean }) {
+  const id = useId();
+  const idField = (key: 'staffId' | 'customerId' | 'sessionId', label: string) => (
+    <div className="filter">
+      <label htmlFor={`${id}-${key}`}>{label}</label>
+      <input
+        id={`${id}-${key}`}
+        value={filter[key] ?? ''}
+        spellCheck={false}
+        placeholder="any"
+        onChange={(e) => { onChange(set(filter, key, e.target.value.trim())); }}
+      />
+    </div>
+  );
+  return (
+    <form className="filters" aria-label="Audit filters" onSubmit={(e) => { e.preventDefault(); }}>
+      <div className="filter grow">
+        <label htmlFor={`${id}-text`}>Text</label>
+        <input id={`${id}-text`} type="search" value={filter.text ?? ''} placeholder="name, page, reason…" onChange={(e) => { onChange(set(filter, 'text', e.target.value)); }} />
+      </div>
+      <div className="filter">
+        <label htmlFor={`${id}-action`}>Action</label>
+        <select id={`${id}-action`} value={filter.action ?? ''} onChange={(e) => { onChange(set(filter, 'action', e.target.value)); }}>
+          {ACTION_GROUPS.map((g) => (
+            <option key={g.value} value={g.value}>
+              {g.label}
+            </option>
+          ))}
+        </select>
+      </div>
+      {canSeeAll && idField('staffId', 'Staff ID')}
+      {idField('customerId', 'Customer ID')}
+      {idField('sessionId', 'Session ID')}
+      <div className="filter">
+        <label htmlFor={`${id}-from`}>From</label>
+        <input id={`${id}-from`} type="datetime-local" value={toLocal(filter.from)} onChange={(e) => { onChange(set(filter, 'from', toIso(e.target.value))); }} />
+      </div>
+      <div className="filter">
+        <label htmlFor={`${id}-to`}>To</label>
+        <input id={`${id}-to`} type="datetime-local" value={toLocal(filter.to)} onChange={(e) => { onChange(set(filter, 'to', toIso(e.target.value))); }} />
+      </div>
+      <button type="button" className="link" onClick={() => { onChange({}); }} disabled={Object.keys(filter).length === 0}>
+        Clear filters
+      </button>
+    </form>
+  );
+}

@@ -1,0 +1,196 @@
+import { useEffect, useRef } from 'react';
+import { keepPreviousData, useQueries, useQueryClient } from '@tanstack/react-query';
+import { useVirtualizer } from '@tanstack/react-virtual';
+import type { AuditEvent } from '../../../shared/api/audit';
+import type { AuditFilter } from '../../../shared/ipc/contract';
+import { call } from '../bridge/call';
+import { ipcKey, useBridge, useIpcEvent, useIpcMutation, useIpcQuery } from '../bridge/context';
+import { useCan } from '../auth/useAuth';
+import { useUi } from '../state/context';
+import { ErrorNote } from '../ui/ErrorNote';
+import { formatDateTime } from '../ui/format';
+import { useDebounced } from '../ui/useDebounced';
+import { AuditFilters } from './AuditFilters';
+import { AuditStatusBar, useAuditStatus } from './AuditStatusBar';
+import { actionLabel, detailsSummary } from './describe';
+import { SessionTimeline } from './SessionTimeline';
+
+export const AUDIT_PAGE = 200;
+export const AUDIT_ROW_HEIGHT = 28;
+const FILTER_DEBOUNCE_MS = 200;
+const REFRESH_THROTTLE_MS = 2000;
+const number = new Intl.NumberFormat();
+
+/** New events in the mirror refresh what is shown, at most every couple of seconds while a sync streams in. */
+function useRefreshOnNewEvents(): void {
+  const queryClient = useQueryClient();
+  const last = useRef({ seq: -1, at: 0 });
+  useIpcEvent('audit.status', (status) => {
+    const now = Date.now();
+    const changed = status.lastSeq !== last.current.seq;
+    if (!changed) return;
+    if (status.state === 'syncing' && now - last.current.at < REFRESH_THROTTLE_MS) return;
+    last.current = { seq: status.lastSeq, at: now };
+    void queryClient.invalidateQueries({ queryKey: ipcKey('audit.query') });
+  });
+}
+
+export function AuditViewer() {
+  const filter = useUi((s) => s.auditFilter);
+  const setFilter = useUi((s) => s.setAuditFilter);
+  const canSeeAll = useCan('audit.read.all');
+  const applied = useDebounced(filter, FILTER_DEBOUNCE_MS);
+  const status = useAuditStatus();
+  useRefreshOnNewEvents();
+
+  return (
+    <section className="audit-screen" aria-labelledby="audit-title">
+      <div className="page-head">
+        <h1 id="audit-title">Audit</h1>
+        <span className="muted small">{canSeeAll ? 'Everyone’s events' : 'Your own events'} · from this console’s verified local copy</span>
+        <span className="spacer" />
+        <ExportButtons filter={applied} />
+      </div>
+      <AuditStatusBar status={status.data} />
+      <ErrorNote error={status.error} />
+      <AuditFilters filter={filter} onChange={setFilter} canSeeAll={canSeeAll} />
+      <div className={applied.sessionId ? 'audit-body with-timeline' : 'audit-body'}>
+        <EventList filter={applied} onFilter={setFilter} canSeeAll={canSeeAll} />
+        {applied.sessionId && <SessionTimeline sessionId={applied.sessionId} />}
+      </div>
+    </section>
+  );
+}
+
+function ExportButtons({ filter }: { filter: AuditFilter }) {
+  const exporter = useIpcMutation('audit.export');
+  return (
+    <div className="row export">
+      <button type="button" className="small-button" disabled={exporter.isPending} onClick={() => { exporter.mutate({ filter, format: 'csv' }); }}>
+        Export CSV
+      </button>
+      <button type="button" className="small-button" disabled={exporter.isPending} onClick={() => { exporter.mutate({ filter, format: 'jsonl' }); }}>
+        Export JSON Lines
+      </button>
+      <span role="status" className="small">
+        {exporter.isPending
+          ? 'Exporting…'
+          : exporter.data
+            ? exporter.data.path
+              ? `Saved ${number.format(exporter.data.count)} events to ${exporter.data.path}`
+              : 'Export cancelled.'
+            : ''}
+      </span>
+      <ErrorNote error={exporter.error} prefix="Export failed." />
+    </div>
+  );
+}
+
+function EventList({ filter, onFilter, canSeeAll }: { filter: AuditFilter; onFilter: (f: AuditFilter) => void; canSeeAll: boolean }) {
+  const bridge = useBridge();
+  const head = useIpcQuery('audit.query', { filter, offset: 0, limit: AUDIT_PAGE }, { placeholderData: keepPreviousData, staleTime: 30_000 });
+  const total = head.data?.total ?? 0;
+  const scroller = useRef<HTMLDivElement>(null);
+  // The app does not use the React compiler; the virtualizer is read afresh on every render.
+  // eslint-disable-next-line react-hooks/incompatible-library
+  const virtualizer = useVirtualizer({
+    count: total,
+    getScrollElement: () => scroller.current,
+    estimateSize: () => AUDIT_ROW_HEIGHT,
+    overscan: 12,
+  });
+  const filterKey = JSON.stringify(filter);
+  useEffect(() => {
+    scroller.current?.scrollTo({ top: 0 });
+  }, [filterKey]);
+
+  const items = virtualizer.getVirtualItems();
+  const firstPage = Math.floor((items[0]?.index ?? 0) / AUDIT_PAGE);
+  const lastPage = Math.floor((items.at(-1)?.index ?? 0) / AUDIT_PAGE);
+  const pageNumbers: number[] = [];
+  for (let p = firstPage; p <= lastPage; p++) pageNumbers.push(p);
+  const pages = useQueries({
+    queries: pageNumbers.map((p) => {
+      const args = { filter, offset: p * AUDIT_PAGE, limit: AUDIT_PAGE };
+      return { queryKey: ipcKey('audit.query', args), queryFn: () => call(bridge, 'audit.query', args), staleTime: 30_000 };
+    }),
+  });
+  const rowAt = (index: number): AuditEvent | undefined => {
+    const page = Math.floor(index / AUDIT_PAGE);
+    const data = page === 0 && head.data ? head.data : pages[page - firstPage]?.data;
+    return data?.events[index - page * AUDIT_PAGE];
+  };
+  const pageError = pages.find((p) => p.isError)?.error;
+
+  useEffect(() => {
+    virtualizer.measure();
+  }, [virtualizer, total]);
+
+  return (
+    <div className="event-list">
+      <p className="muted small" role="status">
+        {head.isPending ? 'Loading events…' : `${number.format(total)} ${total === 1 ? 'event' : 'events'}`}
+      </p>
+      <ErrorNote error={head.error ?? pageError} />
+      <div className="grid-head" role="presentation">
+        <span>Seq</span>
+        <span>Time</span>
+        <span>Action</span>
+        <span>By</span>
+        <span>Session</span>
+        <span>Details</span>
+      </div>
+      <div ref={scroller} className="event-scroller" role="table" aria-label="Audit events" aria-rowcount={total} tabIndex={0}>
+        {!head.isPending && total === 0 && <p className="empty">No events match these filters.</p>}
+        <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
+          {items.map((item) => {
+            const event = rowAt(item.index);
+            return (
+              <div
+                key={item.key}
+                role="row"
+                aria-rowindex={item.index + 1}
+                className={`event-row${item.index % 2 ? ' odd' : ''}`}
+                style={{ height: item.size, transform: `translateY(${item.start}px)` }}
+              >
+                {event ? <EventCells event={event} onFilter={onFilter} canSeeAll={canSeeAll} /> : <span role="cell" className="muted">Loading…</span>}
+              </div>
+            );
+          })}
+        </div>
+      </div>
+    </div>
+  );
+}
+
+function EventCells({ event, onFilter, canSeeAll }: { event: AuditEvent; onFilter: (f: AuditFilter) => void; canSeeAll: boolean }) {
+  const actor = event.actor.name ?? event.actor.type;
+  return (
+    <>
+      <span role="cell" className="num">{event.seq}</span>
+      <span role="cell">{formatDateTime(event.at)}</span>
+      <span role="cell" title={event.action}>{actionLabel(event.action)}</span>
+      <span role="cell">
+        {event.actor.type === 'staff' && event.actor.id && canSeeAll ? (
+          <button type="button" className="cell-link" title="Show only this staff member" onClick={() => { onFilter({ staffId: event.actor.id ?? undefined }); }}>
+            {actor}
+          </button>
+        ) : (
+          actor
+        )}
+      </span>
+      <span role="cell">
+        {event.sessionId ? (
+          <button type="button" className="cell-link" title="Show this session’s timeline" onClick={() => { onFilter({ sessionId: event.sessionId ?? undefined }); }}>
+            {event.sessionId.slice(0, 12)}
+          </button>
+        ) : (
+          '—'
+        )}
+      </span>
+      <span role="cell" className="details" title={detailsSummary(event)}>
+        {detailsSummary(event)}
+      </span>
+    </>
+  );
+}

@@ -1,0 +1,46 @@
+import type { AuditEvent } from '../../../shared/api/audit';
+import { useIpcQuery } from '../bridge/context';
+import { ErrorNote } from '../ui/ErrorNote';
+import { formatTime } from '../ui/format';
+import { actionLabel, detailsSummary, timelineKind } from './describe';
+
+const LIMIT = 500;
+
+/** One session from start to end: every page viewed and every action, in order. */
+export function SessionTimeline({ sessionId }: { sessionId: string }) {
+  const events = useIpcQuery('audit.query', { filter: { sessionId }, offset: 0, limit: LIMIT });
+  const ordered: AuditEvent[] = [...(events.data?.events ?? [])].sort((a, b) => a.seq - b.seq);
+  const counts = { page: 0, action: 0, refused: 0 };
+  for (const e of ordered) {
+    const kind = timelineKind(e.action);
+    if (kind === 'page' || kind === 'action' || kind === 'refused') counts[kind] += 1;
+  }
+  return (
+    <aside className="timeline" aria-labelledby="timeline-title">
+      <h2 id="timeline-title">Session timeline</h2>
+      {events.isPending ? (
+        <p className="empty">Loading…</p>
+      ) : events.isError ? (
+        <ErrorNote error={events.error} />
+      ) : ordered.length === 0 ? (
+        <p className="empty">No events for this session in the local copy yet.</p>
+      ) : (
+        <>
+          <p className="muted small">
+            {counts.page} pages viewed · {counts.action} actions · {counts.refused} refused
+            {events.data.total > LIMIT ? ` · first ${LIMIT} of ${events.data.total}` : ''}
+          </p>
+          <ol className="timeline-list">
+            {ordered.map((e) => (
+              <li key={e.seq} className={`tl-${timelineKind(e.action)}`}>
+                <span className="tl-time">{formatTime(e.at)}</span>
+                <span className="tl-what">{actionLabel(e.action)}</span>
+                <span className="tl-details">{detailsSummary(e)}</span>
+              </li>
+            ))}
+          </ol>
+        </>
+      )}
+    </aside>
+  );
+}

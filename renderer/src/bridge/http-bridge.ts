@@ -1,0 +1,106 @@
+import {
+  IPC_CHANNELS,
+  IPC_EVENTS,
+  IpcError,
+  type ConsoleBridge,
+  type IpcEventName,
+  type IpcEventPayload,
+} from '../../../shared/ipc/contract';
+import { ipcEvents } from '../../../shared/ipc/contract';
+
+/**
+ * ConsoleBridge over the browser tier's HTTP carriage of the IPC contract:
+ * `POST {base}/ipc/<channel>` with JSON args and `x-concierge-token` → IpcResponse JSON, and main's
+ * events as Server-Sent Events at `GET {base}/ipc/events?token=` (`event: <name>`, JSON data).
+ */
+export interface HttpBridgeOptions {
+  baseUrl: string;
+  token: string;
+  fetch?: typeof fetch;
+  createEventSource?: (url: string) => EventSource;
+}
+
+type Listener = (payload: unknown) => void;
+
+function failure(kind: IpcError['kind'], code: string, message: string) {
+  return { ok: false as const, error: { kind, code, message } };
+}
+
+function envelope(body: unknown): { ok: true; value: unknown } | { ok: false; error: IpcError } {
+  if (typeof body === 'object' && body !== null && 'ok' in body) {
+    if (body.ok === true && 'value' in body) return { ok: true, value: body.value };
+    if (body.ok === false && 'error' in body) {
+      const error = IpcError.safeParse(body.error);
+      if (error.success) return { ok: false, error: error.data };
+    }
+  }
+  return failure('internal', 'bad_response', 'The console service sent an answer it could not read.');
+}
+
+export function createHttpBridge(options: HttpBridgeOptions): ConsoleBridge {
+  const base = options.baseUrl.replace(/\/$/, '');
+  const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
+  const createEventSource = options.createEventSource ?? ((url: string) => new EventSource(url));
+
+  async function invoke(channel: string, args: unknown) {
+    let response: Response;
+    try {
+      response = await doFetch(`${base}/ipc/${encodeURIComponent(channel)}`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-concierge-token': options.token },
+        body: JSON.stringify(args),
+      });
+    } catch (error) {
+      return failure('network', 'console_unreachable', error instanceof Error ? error.message : 'request failed');
+    }
+    let body: unknown;
+    try {
+      body = await response.json();
+    } catch {
+      return failure('internal', 'bad_response', `The console service answered ${response.status} without a readable body.`);
+    }
+    return envelope(body);
+  }
+
+  const listeners = new Map<IpcEventName, Set<Listener>>();
+  let source: EventSource | null = null;
+
+  function ensureSource(): void {
+    if (source) return;
+    source = createEventSource(`${base}/ipc/events?token=${encodeURIComponent(options.token)}`);
+    for (const name of IPC_EVENTS) {
+      source.addEventListener(name, (event) => {
+        if (!(event instanceof MessageEvent) || typeof event.data !== 'string') return;
+        let data: unknown;
+        try {
+          data = JSON.parse(event.data);
+        } catch {
+          return;
+        }
+        const parsed = ipcEvents[name].safeParse(data);
+        if (!parsed.success) return;
+        for (const listener of listeners.get(name) ?? []) listener(parsed.data);
+      });
+    }
+  }
+
+  function on<E extends IpcEventName>(event: E, listener: (payload: IpcEventPayload<E>) => void): () => void {
+    ensureSource();
+    const set = listeners.get(event) ?? new Set<Listener>();
+    listeners.set(event, set);
+    const wrapped: Listener = (payload) => { listener(payload as IpcEventPayload<E>); };
+    set.add(wrapped);
+    return () => {
+      set.delete(wrapped);
+      const anyLeft = [...listeners.values()].some((s) => s.size > 0);
+      if (!anyLeft && source) {
+        source.close();
+        source = null;
+      }
+    };
+  }
+
+  const calls = Object.fromEntries(IPC_CHANNELS.map((channel) => [channel, (args: unknown) => invoke(channel, args)]));
+  // Every channel maps to the same generic carrier; the contract's types are restored here once.
+  return Object.freeze({ ...calls, on }) as unknown as ConsoleBridge;
+}

@@ -1,0 +1,48 @@
+import type { ConsoleBridge } from '../../../shared/ipc/contract';
+import { createHttpBridge } from './http-bridge';
+
+/**
+ * Where the console runs: in Electron the preload has put `window.concierge` in place; in the
+ * browser tier the page reaches the same core over HTTP and shows the session's storefront as a
+ * preview image, because the storefront lives in its own isolated browser context.
+ */
+export interface ConsoleHost {
+  bridge: ConsoleBridge;
+  kind: 'electron' | 'browser';
+  /** Browser tier only: a live preview image of a session's storefront. */
+  previewUrl: ((sessionId: string) => string) | null;
+}
+
+declare global {
+  interface Window {
+    concierge?: ConsoleBridge;
+  }
+}
+
+const TOKEN_KEY = 'concierge.browserTierToken';
+
+/** The browser tier hands the page its token as `?token=`; keep it for reloads, drop it from the address. */
+function takeToken(location: Location, storage: Storage, history: History): string | null {
+  const params = new URLSearchParams(location.search);
+  const fromUrl = params.get('token');
+  if (fromUrl) {
+    storage.setItem(TOKEN_KEY, fromUrl);
+    params.delete('token');
+    const rest = params.toString();
+    history.replaceState(null, '', `${location.pathname}${rest ? `?${rest}` : ''}${location.hash}`);
+    return fromUrl;
+  }
+  return storage.getItem(TOKEN_KEY);
+}
+
+export function detectHost(win: Window = window): ConsoleHost {
+  if (win.concierge) return { bridge: win.concierge, kind: 'electron', previewUrl: null };
+  const token = takeToken(win.location, win.sessionStorage, win.history);
+  if (!token) throw new Error('This page must be opened by the Concierge console (no bridge and no browser-tier token).');
+  const baseUrl = win.location.origin;
+  return {
+    bridge: createHttpBridge({ baseUrl, token }),
+    kind: 'browser',
+    previewUrl: (sessionId) => `${baseUrl}/views/${encodeURIComponent(sessionId)}/preview.jpg?token=${encodeURIComponent(token)}`,
+  };
+}

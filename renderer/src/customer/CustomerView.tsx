@@ -1,0 +1,250 @@
+import { useId, useState } from 'react';
+import type { AssistSession } from '../../../shared/api/sessions';
+import type { Customer, DocumentType, ShopDocument, Store } from '../../../shared/api/shop';
+import { useIpcQuery } from '../bridge/context';
+import { useCan } from '../auth/useAuth';
+import { useUi } from '../state/context';
+import { ConsentBadge } from '../ui/ConsentBadge';
+import { ErrorNote } from '../ui/ErrorNote';
+import { formatDate, formatDateTime, formatMoney, modeLabel } from '../ui/format';
+import { documentLabel, endReasonText } from '../ui/labels';
+
+const DOC_TYPES: readonly DocumentType[] = ['order', 'invoice', 'shipment', 'credit_memo'];
+
+export function CustomerView({ customerId }: { customerId: string }) {
+  const customer = useIpcQuery('shop.customer', { id: customerId });
+  const stores = useIpcQuery('shop.stores', {}, { staleTime: 5 * 60_000 });
+  const show = useUi((s) => s.show);
+  const back = (
+    <button type="button" className="link back" onClick={() => { show({ name: 'search' }); }}>
+      ← Back to search
+    </button>
+  );
+  if (customer.isPending) return <section className="page" aria-busy="true">{back}<p className="empty">Loading customer…</p></section>;
+  if (customer.isError) return <section className="page">{back}<ErrorNote error={customer.error} /></section>;
+  const storeById = new Map((stores.data ?? []).map((s) => [s.id, s]));
+  return (
+    <section className="page customer" aria-labelledby="customer-name">
+      {back}
+      <Profile customer={customer.data} storeById={storeById} />
+      <Documents customer={customer.data} storeById={storeById} />
+      <PastSessions customerId={customer.data.id} />
+    </section>
+  );
+}
+
+function ConsentPanel({ customer }: { customer: Customer }) {
+  const { consent } = customer;
+  return (
+    <div className={`panel consent-panel consent-${consent.status}`}>
+      <h2>Consent to assistance</h2>
+      <ConsentBadge consent={consent} />
+      {consent.status === 'granted' && consent.grantedAt && <p className="small muted">Given {formatDateTime(consent.grantedAt)}.</p>}
+      {consent.status !== 'granted' && (
+        <p className="small">
+          {consent.status === 'expired' ? 'The customer’s consent has expired. ' : 'The customer has not allowed assistance. '}
+          Ask them to open <strong>My account → Allow remote shopping assistance</strong> and read you the one-time code; enter it when
+          you start the session.
+        </p>
+      )}
+    </div>
+  );
+}
+
+function Profile({ customer, storeById }: { customer: Customer; storeById: Map<string, Store> }) {
+  const canAssist = useCan('assist.view');
+  const openStart = useUi((s) => s.openStart);
+  return (
+    <div className="profile">
+      <div className="profile-main">
+        <h1 id="customer-name">{customer.name}</h1>
+        <dl className="facts">
+          <dt>Email</dt>
+          <dd>{customer.email}</dd>
+          <dt>Phone</dt>
+          <dd>{customer.phone ?? '—'}</dd>
+          <dt>Customer no.</dt>
+          <dd>{customer.number}</dd>
+          <dt>Customer since</dt>
+          <dd>{formatDate(customer.createdAt)}</dd>
+        </dl>
+        {canAssist ? (
+          <button type="button" className="primary" onClick={() => { openStart({ customerId: customer.id }); }}>
+            Start session
+          </button>
+        ) : (
+          <p className="info-note">Your role can look customers up but cannot start assisted sessions.</p>
+        )}
+      </div>
+      <ConsentPanel customer={customer} />
+      <div className="panel">
+        <h2>Accounts</h2>
+        {customer.accounts.length === 0 ? (
+          <p className="empty">No store accounts.</p>
+        ) : (
+          <table className="table compact">
+            <thead>
+              <tr>
+                <th scope="col">Store</th>
+                <th scope="col">Since</th>
+                {canAssist && <th scope="col"><span className="visually-hidden">Actions</span></th>}
+              </tr>
+            </thead>
+            <tbody>
+              {customer.accounts.map((account) => (
+                <tr key={account.id}>
+                  <td>{storeById.get(account.storeId)?.name ?? account.storeCode}</td>
+                  <td>{formatDate(account.createdAt)}</td>
+                  {canAssist && (
+                    <td className="actions">
+                      <button
+                        type="button"
+                        className="small-button"
+                        onClick={() => { openStart({ customerId: customer.id, accountId: account.id }); }}
+                        aria-label={`Start session in ${storeById.get(account.storeId)?.name ?? account.storeCode}`}
+                      >
+                        Start session
+                      </button>
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function Documents({ customer, storeById }: { customer: Customer; storeById: Map<string, Store> }) {
+  const id = useId();
+  const [type, setType] = useState<DocumentType>('order');
+  const docs = useIpcQuery('shop.documents', { customerId: customer.id, type });
+  const canAssist = useCan('assist.view');
+  const openStart = useUi((s) => s.openStart);
+  const start = (doc: ShopDocument) => {
+    openStart({ customerId: customer.id, accountId: doc.accountId, from: `${documentLabel(doc.type).one} ${doc.number}` });
+  };
+  return (
+    <div className="panel documents">
+      <div role="tablist" aria-label="Documents" className="subtabs">
+        {DOC_TYPES.map((t) => (
+          <button
+            key={t}
+            type="button"
+            role="tab"
+            id={`${id}-${t}`}
+            aria-selected={t === type}
+            aria-controls={`${id}-panel`}
+            className={t === type ? 'active' : undefined}
+            onClick={() => { setType(t); }}
+          >
+            {documentLabel(t).many}
+          </button>
+        ))}
+      </div>
+      <div role="tabpanel" id={`${id}-panel`} aria-labelledby={`${id}-${type}`} aria-busy={docs.isFetching}>
+        {docs.isPending ? (
+          <p className="empty">Loading…</p>
+        ) : docs.isError ? (
+          <ErrorNote error={docs.error} />
+        ) : docs.data.items.length === 0 ? (
+          <p className="empty">No {documentLabel(type).many.toLowerCase()}.</p>
+        ) : (
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Number</th>
+                <th scope="col">Date</th>
+                <th scope="col">Store</th>
+                {type !== 'order' && <th scope="col">Order</th>}
+                <th scope="col">Status</th>
+                <th scope="col" className="num">Total</th>
+                <th scope="col">Placed by</th>
+                {canAssist && <th scope="col"><span className="visually-hidden">Actions</span></th>}
+              </tr>
+            </thead>
+            <tbody>
+              {docs.data.items.map((doc) => (
+                <tr key={doc.id}>
+                  <td>{doc.number}</td>
+                  <td>{formatDate(doc.createdAt)}</td>
+                  <td>{storeById.get(doc.storeId)?.code ?? doc.storeId}</td>
+                  {type !== 'order' && <td>{doc.orderNumber ?? '—'}</td>}
+                  <td>{doc.status}</td>
+                  <td className="num">{formatMoney(doc.totalCents, doc.currency)}</td>
+                  <td>{doc.placedBy ? `${doc.placedBy.staffName} (assisted)` : 'Customer'}</td>
+                  {canAssist && (
+                    <td className="actions">
+                      <button type="button" className="small-button" onClick={() => { start(doc); }} aria-label={`Start session from ${documentLabel(doc.type).one} ${doc.number}`}>
+                        Start session
+                      </button>
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </div>
+    </div>
+  );
+}
+
+function PastSessions({ customerId }: { customerId: string }) {
+  const sessions = useIpcQuery('shop.sessions', { customerId });
+  const canAuditOwn = useCan('audit.read.own');
+  const canAuditAll = useCan('audit.read.all');
+  const show = useUi((s) => s.show);
+  const setAuditFilter = useUi((s) => s.setAuditFilter);
+  const timeline = (session: AssistSession) => {
+    setAuditFilter({ sessionId: session.id });
+    show({ name: 'audit' });
+  };
+  return (
+    <div className="panel">
+      <h2>Assisted sessions</h2>
+      {sessions.isPending ? (
+        <p className="empty">Loading…</p>
+      ) : sessions.isError ? (
+        <ErrorNote error={sessions.error} />
+      ) : sessions.data.items.length === 0 ? (
+        <p className="empty">No assisted sessions with this customer{canAuditAll ? '' : ' that you can see'}.</p>
+      ) : (
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">Started</th>
+              <th scope="col">Staff</th>
+              <th scope="col">Mode</th>
+              <th scope="col">Reason</th>
+              <th scope="col">Ticket</th>
+              <th scope="col">Outcome</th>
+              {(canAuditOwn || canAuditAll) && <th scope="col"><span className="visually-hidden">Actions</span></th>}
+            </tr>
+          </thead>
+          <tbody>
+            {sessions.data.items.map((s) => (
+              <tr key={s.id}>
+                <td>{formatDateTime(s.startedAt)}</td>
+                <td>{s.staffName}</td>
+                <td>{modeLabel(s.mode)}</td>
+                <td className="wrap">{s.reason}</td>
+                <td>{s.ticket ?? '—'}</td>
+                <td>{s.status === 'ended' ? endReasonText(s.endReason) : s.status === 'active' ? 'In progress' : 'Opening'}</td>
+                {(canAuditOwn || canAuditAll) && (
+                  <td className="actions">
+                    <button type="button" className="small-button" onClick={() => { timeline(s); }}>
+                      Timeline
+                    </button>
+                  </td>
+                )}
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,24 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { QueryClient } from '@tanstack/react-query';
+import { ConsoleRoot } from './app/App';
+import { detectHost } from './bridge/index';
+import { createUiStore } from './state/ui-store';
+import './styles/app.css';
+
+const element = document.getElementById('root');
+if (!element) throw new Error('index.html has no #root');
+
+const queryClient = new QueryClient({
+  defaultOptions: {
+    // A refusal from the shop is an answer, not a glitch: retry only what may be transient.
+    queries: { retry: (count, error) => count < 2 && error instanceof Error && 'kind' in error && error.kind === 'network', refetchOnWindowFocus: false },
+    mutations: { retry: false },
+  },
+});
+
+createRoot(element).render(
+  <StrictMode>
+    <ConsoleRoot host={detectHost()} queryClient={queryClient} store={createUiStore()} />
+  </StrictMode>,
+);

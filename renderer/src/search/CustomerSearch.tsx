@@ -1,0 +1,162 @@
+import { useId, useState, type KeyboardEvent } from 'react';
+import { keepPreviousData } from '@tanstack/react-query';
+import type { CustomerSummary, Store } from '../../../shared/api/shop';
+import { useIpcQuery } from '../bridge/context';
+import { useUi } from '../state/context';
+import { ConsentBadge } from '../ui/ConsentBadge';
+import { ErrorNote } from '../ui/ErrorNote';
+import { useDebounced } from '../ui/useDebounced';
+import { matchLabel } from './matchLabel';
+
+export const SEARCH_INPUT_ID = 'customer-search';
+export const SEARCH_DEBOUNCE_MS = 150;
+const PAGE = 25;
+
+/**
+ * Search as you type. Each settled query has its own cache entry, so an answer to a query the agent
+ * has already typed past is never shown; the previous results stay (dimmed) until the new ones arrive.
+ */
+export function CustomerSearch() {
+  const id = useId();
+  const search = useUi((s) => s.search);
+  const setSearch = useUi((s) => s.setSearch);
+  const show = useUi((s) => s.show);
+  const text = useDebounced(search.text.trim(), SEARCH_DEBOUNCE_MS);
+  const stores = useIpcQuery('shop.stores', {}, { staleTime: 5 * 60_000 });
+  const args = {
+    q: text,
+    limit: PAGE,
+    ...(search.storeId ? { storeId: search.storeId } : {}),
+    ...(search.consent ? { consent: search.consent } : {}),
+  };
+  const results = useIpcQuery('shop.searchCustomers', args, { enabled: text.length > 0, placeholderData: keepPreviousData, staleTime: 30_000 });
+  const items = text.length > 0 ? (results.data?.items ?? []) : [];
+  const resultsKey = JSON.stringify(args);
+  const [nav, setNav] = useState({ key: '', index: 0 });
+  const activeIndex = nav.key === resultsKey ? Math.min(nav.index, Math.max(0, items.length - 1)) : 0;
+  const listId = `${id}-results`;
+  const optionId = (i: number) => `${id}-option-${i}`;
+
+  const open = (customer: CustomerSummary) => { show({ name: 'customer', customerId: customer.id }); };
+
+  function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
+    if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
+      if (items.length === 0) return;
+      event.preventDefault();
+      const step = event.key === 'ArrowDown' ? 1 : -1;
+      setNav({ key: resultsKey, index: (activeIndex + step + items.length) % items.length });
+    } else if (event.key === 'Enter') {
+      const chosen = items[activeIndex];
+      if (chosen) {
+        event.preventDefault();
+        open(chosen);
+      }
+    } else if (event.key === 'Escape') {
+      setSearch({ text: '' });
+    }
+  }
+
+  const storeCodes = new Map((stores.data ?? []).map((s: Store) => [s.id, s.code]));
+  const stale = results.isPlaceholderData || text !== search.text.trim();
+
+  return (
+    <section className="search-screen" aria-labelledby={`${id}-title`}>
+      <h1 id={`${id}-title`} className="visually-hidden">
+        Customer search
+      </h1>
+      <div className="search-bar">
+        <label htmlFor={SEARCH_INPUT_ID} className="visually-hidden">
+          Search customers
+        </label>
+        <input
+          id={SEARCH_INPUT_ID}
+          type="search"
+          role="combobox"
+          aria-expanded={items.length > 0}
+          aria-controls={listId}
+          aria-autocomplete="list"
+          aria-activedescendant={items.length > 0 ? optionId(activeIndex) : undefined}
+          aria-describedby={`${id}-hint`}
+          autoFocus
+          autoComplete="off"
+          spellCheck={false}
+          placeholder="Name, email, phone, customer no., order / invoice / shipment / credit memo no."
+          value={search.text}
+          onChange={(e) => { setSearch({ text: e.target.value }); }}
+          onKeyDown={onKeyDown}
+        />
+        <label htmlFor={`${id}-store`}>Store</label>
+        <select id={`${id}-store`} value={search.storeId} onChange={(e) => { setSearch({ storeId: e.target.value }); }}>
+          <option value="">All stores</option>
+          {(stores.data ?? []).map((store) => (
+            <option key={store.id} value={store.id}>
+              {store.name}
+            </option>
+          ))}
+        </select>
+        <label htmlFor={`${id}-consent`}>Consent</label>
+        <select
+          id={`${id}-consent`}
+          value={search.consent}
+          onChange={(e) => {
+            const value = e.target.value;
+            setSearch({ consent: value === 'granted' || value === 'not_granted' ? value : '' });
+          }}
+        >
+          <option value="">Any</option>
+          <option value="granted">Granted</option>
+          <option value="not_granted">Not granted</option>
+        </select>
+      </div>
+      <p id={`${id}-hint`} className="muted small">
+        ↑ ↓ to move, Enter to open. Press / or Ctrl+K anywhere to come back here.
+      </p>
+      <div className="search-results" aria-live="polite" aria-busy={results.isFetching}>
+        {text.length === 0 ? (
+          <p className="empty">Start typing to find a customer.</p>
+        ) : results.isError ? (
+          <ErrorNote error={results.error} prefix="Search failed." />
+        ) : results.isPending ? (
+          <p className="empty">Searching…</p>
+        ) : items.length === 0 ? (
+          <p className="empty">No customers match “{text}”.</p>
+        ) : (
+          <>
+            <p className="muted small" role="status">
+              {results.data.nextCursor ? `First ${items.length} matches — add more to narrow it down.` : `${items.length} ${items.length === 1 ? 'match' : 'matches'}`}
+            </p>
+            <ul id={listId} role="listbox" aria-label="Customers" className={`result-list${stale ? ' stale' : ''}`}>
+              {items.map((customer, i) => (
+                <li
+                  key={customer.id}
+                  id={optionId(i)}
+                  role="option"
+                  aria-selected={i === activeIndex}
+                  className={i === activeIndex ? 'active' : undefined}
+                  onMouseMove={() => { if (i !== activeIndex) setNav({ key: resultsKey, index: i }); }}
+                  onClick={() => { open(customer); }}
+                >
+                  <div className="result-main">
+                    <span className="result-name">{customer.name}</span>
+                    <span className="muted">{customer.email}</span>
+                    {customer.phone && <span className="muted">{customer.phone}</span>}
+                  </div>
+                  <div className="result-meta">
+                    {customer.match && customer.match.field !== 'name' && (
+                      <span className="match">
+                        Matched {matchLabel(customer.match.field)} <strong>{customer.match.value}</strong>
+                      </span>
+                    )}
+                    <span className="muted">No. {customer.number}</span>
+                    <span className="muted">{customer.storeIds.map((s) => storeCodes.get(s) ?? s).join(', ')}</span>
+                    <ConsentBadge consent={customer.consent} />
+                  </div>
+                </li>
+              ))}
+            </ul>
+          </>
+        )}
+      </div>
+    </section>
+  );
+}

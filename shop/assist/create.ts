@@ -1,0 +1,201 @@
+import type { Staff } from '../../shared/api/auth';
+import type { ErrorCode } from '../../shared/api/common';
+import type { CreateSessionRequest, CreateSessionResponse } from '../../shared/api/sessions';
+import type { Settings } from '../../shared/api/settings';
+import { appendAudit } from '../audit/append';
+import { consumeStepUpToken } from '../auth/step-up';
+import { consentCodeHash } from '../consent/consent';
+import { consentAt, type ConsentRow } from '../consent/status';
+import type { ShopContext } from '../context';
+import type { Queryable } from '../db/database';
+import { addSeconds } from '../lib/clock';
+import { ApiError } from '../lib/errors';
+import { hashSecret, newId, newSecret } from '../lib/ids';
+import { readSettings } from '../settings/settings';
+import { loadSession, toAssistSession } from './session-row';
+
+/** Handoff codes never outlive this, whatever the configuration says. */
+const MAX_HANDOFF_SECONDS = 30;
+
+type ConsentBasis = 'standing' | 'code' | 'not_required';
+
+/** Why consent was missing, for the agent's message and the audit event. */
+type ConsentProblem = 'none' | 'expired' | 'code_invalid' | 'code_used' | 'code_expired';
+
+class Refusal extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: Record<string, unknown> = {},
+  ) {
+    super(message);
+    this.name = 'Refusal';
+  }
+}
+
+interface Customer { id: string; name: string }
+interface Store { id: string; code: string; path_prefix: string }
+
+/**
+ * Starts an assisted session. Checks run in a fixed order — assistance enabled, permission for
+ * the mode, step-up, customer, account, consent — and the first failure refuses. A refusal
+ * commits only its `session.refused` event and the spent step-up token: a token that survived
+ * a refusal would allow guessing consent codes without re-authenticating.
+ */
+export async function createSession(
+  ctx: ShopContext,
+  staff: Staff,
+  request: CreateSessionRequest,
+  origin: { ip: string; userAgent: string | null },
+): Promise<CreateSessionResponse> {
+  const outcome = await ctx.db.transaction(async (tx) => {
+    try {
+      return await startSession(tx, ctx, staff, request, origin);
+    } catch (error) {
+      if (!(error instanceof Refusal)) throw error;
+      await appendAudit(tx, ctx.clock, {
+        action: 'session.refused',
+        actor: { type: 'staff', id: staff.id, name: staff.name },
+        customerId: typeof error.details.customerId === 'string' ? error.details.customerId : null,
+        ip: origin.ip,
+        userAgent: origin.userAgent,
+        details: {
+          code: error.code,
+          message: error.message,
+          mode: request.mode,
+          requestedCustomerId: request.customerId,
+          requestedAccountId: request.accountId,
+          reason: request.reason,
+          ticket: request.ticket ?? null,
+          ...error.details,
+        },
+      });
+      return error;
+    }
+  });
+  if (outcome instanceof Refusal) throw new ApiError(outcome.status, outcome.code, outcome.message);
+  return outcome;
+}
+
+async function startSession(
+  tx: Queryable,
+  ctx: ShopContext,
+  staff: Staff,
+  request: CreateSessionRequest,
+  origin: { ip: string; userAgent: string | null },
+): Promise<CreateSessionResponse> {
+  const settings = await readSettings(tx);
+  if (!settings.assistanceEnabled) throw new Refusal(409, 'assistance_disabled', 'Assisted sessions are turned off in the settings.');
+
+  const needed = request.mode === 'act' ? 'assist.act' : 'assist.view';
+  if (!staff.permissions.includes(needed)) {
+    throw new Refusal(403, 'permission_denied', `A ${request.mode} session needs the ${needed} permission.`);
+  }
+
+  if (!(await consumeStepUpToken(tx, ctx, staff.id, request.stepUpToken))) {
+    throw new Refusal(401, 'step_up_required', 'Confirm it is you (step-up) before each session; the step-up token is missing, used or expired.');
+  }
+
+  const customer = (await tx.query<Customer>('SELECT id, name FROM customers WHERE id = $1 FOR UPDATE', [request.customerId])).rows[0];
+  if (!customer) throw new Refusal(404, 'customer_not_found', 'No customer with this id.');
+  const store = (await tx.query<Store>(
+    'SELECT so.id, so.code, so.path_prefix FROM accounts a JOIN stores so ON so.id = a.store_id WHERE a.id = $1 AND a.customer_id = $2',
+    [request.accountId, customer.id],
+  )).rows[0];
+  if (!store) throw new Refusal(404, 'account_not_found', 'This customer has no account with this id.', { customerId: customer.id });
+
+  const sessionId = newId('ses');
+  const consent = await checkConsent(tx, ctx, settings, customer, request.consentCode);
+  if (!consent.ok) {
+    throw new Refusal(403, 'consent_required', consentMessage(customer.name, consent.problem), { customerId: customer.id, consent: consent.problem });
+  }
+
+  const now = ctx.clock.now();
+  await tx.query(
+    `INSERT INTO assist_sessions (id, staff_id, customer_id, account_id, store_id, mode, reason, ticket, status, started_at,
+                                  expires_at, last_activity_at, idle_timeout_seconds, consent_basis)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $10, $9, $11, $12)`,
+    [sessionId, staff.id, customer.id, request.accountId, store.id, request.mode, request.reason, request.ticket ?? null,
+      now, addSeconds(now, settings.maxSessionSeconds), settings.idleTimeoutSeconds, consent.basis],
+  );
+  const actor = { type: 'staff' as const, id: staff.id, name: staff.name };
+  if (consent.basis === 'code') {
+    await tx.query('UPDATE consent_codes SET used_at = $2, used_by_session = $3 WHERE id = $1', [consent.codeId, now, sessionId]);
+    await appendAudit(tx, ctx.clock, {
+      action: 'customer.consent_code_used',
+      actor,
+      customerId: customer.id,
+      sessionId,
+      ip: origin.ip,
+      userAgent: origin.userAgent,
+      details: { codeId: consent.codeId },
+    });
+  }
+
+  const handoffCode = newSecret();
+  const handoffSeconds = Math.min(ctx.config.handoffSeconds, MAX_HANDOFF_SECONDS);
+  await tx.query('INSERT INTO handoff_codes (code_hash, session_id, expires_at) VALUES ($1, $2, $3)', [hashSecret(handoffCode), sessionId, addSeconds(now, handoffSeconds)]);
+  await appendAudit(tx, ctx.clock, {
+    action: 'session.start',
+    actor,
+    customerId: customer.id,
+    sessionId,
+    ip: origin.ip,
+    userAgent: origin.userAgent,
+    details: {
+      mode: request.mode,
+      reason: request.reason,
+      ticket: request.ticket ?? null,
+      accountId: request.accountId,
+      storeId: store.id,
+      consentBasis: consent.basis,
+    },
+  });
+
+  const row = await loadSession(tx, sessionId);
+  if (!row) throw new Error(`session ${sessionId} vanished inside its own transaction`);
+  const handoffUrl = `${ctx.config.publicOrigin}${store.path_prefix}/assist/enter?code=${encodeURIComponent(handoffCode)}`;
+  return { session: toAssistSession(row), handoffUrl };
+}
+
+type ConsentCheck =
+  | { ok: true; basis: Exclude<ConsentBasis, 'code'> }
+  | { ok: true; basis: 'code'; codeId: string }
+  | { ok: false; problem: ConsentProblem };
+
+/**
+ * Standing consent granted and unexpired at this moment, or else a valid one-time code. The
+ * customer row is locked by the caller, so a code cannot be used by two sessions at once.
+ */
+async function checkConsent(tx: Queryable, ctx: ShopContext, settings: Settings, customer: Customer, code: string | undefined): Promise<ConsentCheck> {
+  if (!settings.consentRequired) return { ok: true, basis: 'not_required' };
+  const now = ctx.clock.now();
+  const row = (await tx.query<ConsentRow>('SELECT granted, granted_at, expires_at FROM consents WHERE customer_id = $1', [customer.id])).rows[0];
+  const standing = consentAt(row, now);
+  if (standing.status === 'granted') return { ok: true, basis: 'standing' };
+  if (code === undefined) return { ok: false, problem: standing.status === 'expired' ? 'expired' : 'none' };
+  const found = (await tx.query<{ id: string; expires_at: Date; used_at: Date | null }>(
+    'SELECT id, expires_at, used_at FROM consent_codes WHERE customer_id = $1 AND code_hash = $2 ORDER BY created_at DESC LIMIT 1',
+    [customer.id, consentCodeHash(customer.id, code)],
+  )).rows[0];
+  if (!found) return { ok: false, problem: 'code_invalid' };
+  if (found.used_at) return { ok: false, problem: 'code_used' };
+  if (found.expires_at.getTime() <= now.getTime()) return { ok: false, problem: 'code_expired' };
+  return { ok: true, basis: 'code', codeId: found.id };
+}
+
+function consentMessage(name: string, problem: ConsentProblem): string {
+  switch (problem) {
+    case 'none':
+      return `${name} has not allowed assistance. Ask them for a one-time consent code from their account page.`;
+    case 'expired':
+      return `${name}'s consent to assistance has expired. Ask them to allow it again or for a one-time consent code.`;
+    case 'code_invalid':
+      return `The consent code is not valid for ${name}. Check the digits or ask for a new code.`;
+    case 'code_used':
+      return `This consent code has already been used. Ask ${name} for a new one.`;
+    case 'code_expired':
+      return `This consent code has expired. Ask ${name} for a new one.`;
+  }
+}

@@ -1,0 +1,107 @@
+import type { Staff } from '../../shared/api/auth';
+import type { AssistSession, EndReason, EndSessionRequest, SessionListQuery } from '../../shared/api/sessions';
+import type { ShopContext } from '../context';
+import type { Queryable } from '../db/database';
+import { ApiError, notFound } from '../lib/errors';
+import { endSession } from './end';
+import { loadSession, SESSION_SELECT, toAssistSession, type SessionRow } from './session-row';
+import { settleOverdueSessions, settleSession } from './settle';
+
+type Origin = { ip: string; userAgent: string | null };
+
+/** Reasons the agent who runs a session may give for ending it. */
+const OWNER_END_REASONS: readonly EndReason[] = ['ended_by_agent', 'sign_out', 'app_exit'];
+
+/** The session has ended; the caller reports why (`409 session_ended` with `endReason`). */
+export class SessionEndedError extends Error {
+  constructor(readonly session: AssistSession) {
+    super(`This session has ended (${session.endReason ?? 'ended'}).`);
+    this.name = 'SessionEndedError';
+  }
+}
+
+const canReadAll = (staff: Staff) => staff.permissions.includes('sessions.read.all');
+
+/**
+ * Loads and locks a session the caller may see. Sessions of other staff are `session_not_found`
+ * to anyone without sessions.read.all, so ids cannot be probed.
+ */
+async function visibleSession(tx: Queryable, staff: Staff, id: string): Promise<SessionRow> {
+  const row = await loadSession(tx, id, { lock: true });
+  if (!row || (row.staff_id !== staff.id && !canReadAll(staff))) throw notFound('session_not_found', 'No session with this id.');
+  return row;
+}
+
+export function getSession(ctx: ShopContext, staff: Staff, id: string): Promise<AssistSession> {
+  return ctx.db.transaction(async (tx) => toAssistSession(await settleSession(tx, ctx, await visibleSession(tx, staff, id))));
+}
+
+/** Own sessions, or everyone's with sessions.read.all; newest first, overdue ones settled first. */
+export function listSessions(ctx: ShopContext, staff: Staff, query: SessionListQuery): Promise<AssistSession[]> {
+  return ctx.db.transaction(async (tx) => {
+    const staffId = canReadAll(staff) ? query.staffId : staff.id;
+    if (staffId !== undefined && query.staffId !== undefined && staffId !== query.staffId) return [];
+    await settleOverdueSessions(tx, ctx, { ...(staffId !== undefined ? { staffId } : {}), ...(query.customerId !== undefined ? { customerId: query.customerId } : {}) });
+    const params: unknown[] = [];
+    const where: string[] = [];
+    const add = (clause: string, value: unknown) => {
+      params.push(value);
+      where.push(clause.replace('?', `$${params.length}`));
+    };
+    if (staffId !== undefined) add('s.staff_id = ?', staffId);
+    if (query.customerId !== undefined) add('s.customer_id = ?', query.customerId);
+    if (query.status !== undefined) add('s.status = ?', query.status);
+    params.push(query.limit);
+    const sql = `${SESSION_SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY s.started_at DESC, s.id LIMIT $${params.length}`;
+    const result = await tx.query<SessionRow>(sql, params);
+    return result.rows.map(toAssistSession);
+  });
+}
+
+/** The agent's console is still there: records activity, or reports that the session has ended. */
+export async function heartbeat(ctx: ShopContext, staff: Staff, id: string): Promise<AssistSession> {
+  const result = await ctx.db.transaction(async (tx) => {
+    const locked = await visibleSession(tx, staff, id);
+    if (locked.staff_id !== staff.id) throw new ApiError(403, 'permission_denied', 'Only the agent running this session can send its heartbeat.');
+    const row = await settleSession(tx, ctx, locked);
+    // Returned, not thrown: settling the session must commit.
+    if (row.status === 'ended') return { ended: true, session: toAssistSession(row) } as const;
+    const now = ctx.clock.now();
+    await tx.query('UPDATE assist_sessions SET last_activity_at = $2 WHERE id = $1', [row.id, now]);
+    return { ended: false, session: toAssistSession({ ...row, last_activity_at: now }) } as const;
+  });
+  if (result.ended) throw new SessionEndedError(result.session);
+  return result.session;
+}
+
+/**
+ * Ends a session: its agent (ended_by_agent, sign_out, app_exit), or a supervisor with
+ * sessions.terminate (always terminated_by_supervisor, with their note).
+ */
+export async function endSessionByStaff(ctx: ShopContext, staff: Staff, id: string, request: EndSessionRequest, origin: Origin): Promise<AssistSession> {
+  const result = await ctx.db.transaction(async (tx) => {
+    const locked = await visibleSession(tx, staff, id);
+    const owner = locked.staff_id === staff.id;
+    if (!owner && !staff.permissions.includes('sessions.terminate')) {
+      throw new ApiError(403, 'permission_denied', 'Ending another agent\'s session needs the sessions.terminate permission.');
+    }
+    const reason: EndReason = owner ? request.reason ?? 'ended_by_agent' : 'terminated_by_supervisor';
+    if (owner && !OWNER_END_REASONS.includes(reason)) {
+      throw new ApiError(400, 'validation_failed', 'Some fields are invalid.', [{ path: 'body.reason', message: `must be one of ${OWNER_END_REASONS.join(', ')}` }]);
+    }
+    if (!owner && request.reason !== undefined && request.reason !== 'terminated_by_supervisor') {
+      throw new ApiError(400, 'validation_failed', 'Some fields are invalid.', [{ path: 'body.reason', message: 'a supervisor ends another agent\'s session as terminated_by_supervisor' }]);
+    }
+    const row = await settleSession(tx, ctx, locked);
+    if (row.status === 'ended') return { ended: true, session: toAssistSession(row) } as const;
+    const ended = await endSession(tx, ctx, row, {
+      reason,
+      note: request.note ?? null,
+      actor: { type: 'staff', id: staff.id, name: staff.name },
+      origin,
+    });
+    return { ended: false, session: toAssistSession(ended) } as const;
+  });
+  if (result.ended) throw new SessionEndedError(result.session);
+  return result.session;
+}

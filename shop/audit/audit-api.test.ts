@@ -1,0 +1,147 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { verifyChain } from '../../shared/audit/chain';
+import { redeemHandoff } from '../assist/storefront-access';
+import { grantConsent, issueConsentCode, revokeConsent } from '../consent/consent';
+import { errorCode } from '../test/auth-helpers';
+import {
+  api, auditHead, auditSince, CUSTOMERS, putSettings, readAuditPages, requestSession, resetSettings, signInAs, startAssistShop, startSession, type Agent,
+} from '../test/fixtures';
+import { describeBackends, type TestShop } from '../test/harness';
+
+const ORIGIN = { ip: '127.0.0.1', userAgent: 'vitest' };
+
+describeBackends('audit API', (backend) => {
+  let shop: TestShop;
+  let admin: Agent;
+  let supervisor: Agent;
+  let agent: Agent;
+  let agent2: Agent;
+  let trainee: Agent;
+
+  beforeAll(async () => {
+    shop = await startAssistShop(backend);
+    admin = await signInAs(shop, 'admin@demo.test');
+    supervisor = await signInAs(shop, 'supervisor@demo.test');
+    agent = await signInAs(shop, 'agent@demo.test');
+    agent2 = await signInAs(shop, 'agent2@demo.test');
+    trainee = await signInAs(shop, 'trainee@demo.test');
+  });
+  afterAll(async () => { await shop.close(); });
+
+  it('records every step of assistance, in order', async () => {
+    const before = await auditHead(shop);
+    // A session run and ended by the agent.
+    const own = await startSession(shop, agent, { reason: 'Order status question' });
+    const redeemed = await redeemHandoff(shop.ctx, own.handoffCode, ORIGIN);
+    expect(redeemed.ok).toBe(true);
+    expect(await redeemHandoff(shop.ctx, own.handoffCode, ORIGIN)).toEqual({ ok: false, reason: 'used' });
+    expect((await api(shop, agent, 'POST', `/assist-sessions/${own.id}/heartbeat`)).status).toBe(200);
+    expect((await api(shop, agent, 'POST', `/assist-sessions/${own.id}/end`, { reason: 'ended_by_agent' })).status).toBe(200);
+    // A refusal, then the customer's consent by code, then a supervisor's termination.
+    const refused = await requestSession(shop, agent2, { customerId: CUSTOMERS.john.id, accountId: CUSTOMERS.john.usAccount });
+    expect(errorCode(refused)).toBe('consent_required');
+    const { code } = await issueConsentCode(shop.ctx, CUSTOMERS.john.id, ORIGIN);
+    const byCode = await startSession(shop, agent2, { customerId: CUSTOMERS.john.id, accountId: CUSTOMERS.john.usAccount, consentCode: code });
+    expect((await api(shop, supervisor, 'POST', `/assist-sessions/${byCode.id}/end`, { note: 'Checking policy' })).status).toBe(200);
+    await grantConsent(shop.ctx, CUSTOMERS.john.id, '7d', ORIGIN);
+    await revokeConsent(shop.ctx, CUSTOMERS.john.id, ORIGIN);
+    await putSettings(shop, admin, { notifyCustomer: false });
+    await resetSettings(shop, admin);
+
+    const events = await auditSince(shop, before);
+    expect(events.map((e) => `${e.action} ${e.actor.type}:${e.actor.id ?? ''}`)).toEqual([
+      `staff.step_up staff:${agent.id}`,
+      `session.start staff:${agent.id}`,
+      `session.handoff_redeemed staff:${agent.id}`,
+      `session.handoff_refused staff:${agent.id}`,
+      `session.end staff:${agent.id}`,
+      `staff.step_up staff:${agent2.id}`,
+      `session.refused staff:${agent2.id}`,
+      `customer.consent_code_issued customer:${CUSTOMERS.john.id}`,
+      `staff.step_up staff:${agent2.id}`,
+      `customer.consent_code_used staff:${agent2.id}`,
+      `session.start staff:${agent2.id}`,
+      `session.end staff:${supervisor.id}`,
+      `customer.consent_granted customer:${CUSTOMERS.john.id}`,
+      `customer.consent_revoked customer:${CUSTOMERS.john.id}`,
+      `settings.changed staff:${admin.id}`,
+      `settings.changed staff:${admin.id}`,
+    ]);
+    const ends = events.filter((e) => e.action === 'session.end');
+    expect(ends.map((e) => [e.sessionId, e.details.reason, e.details.note])).toEqual([
+      [own.id, 'ended_by_agent', null],
+      [byCode.id, 'terminated_by_supervisor', 'Checking policy'],
+    ]);
+    expect(events.find((e) => e.action === 'session.refused')?.details).toMatchObject({ code: 'consent_required', consent: 'none', requestedCustomerId: CUSTOMERS.john.id });
+  });
+
+  it('serves the whole log in pages that verify as one chain up to the head', async () => {
+    const { events, head } = await readAuditPages(shop, admin, 7);
+    expect(events.length).toBeGreaterThan(20);
+    expect(events.map((e) => e.seq)).toEqual(events.map((_, i) => i + 1));
+    const check = verifyChain(events);
+    expect(check).toEqual({ ok: true, checked: events.length, lastSeq: head.seq, lastHash: head.hash });
+    // The API hands out exactly what is stored.
+    expect(events).toEqual(await auditSince(shop, 0));
+    // Reading appends nothing: another audit.read.all reader sees the same log and head.
+    expect(await readAuditPages(shop, supervisor, 500)).toEqual({ events, head });
+  });
+
+  it('shows audit.read.own readers only the events they are the actor of, with their own head', async () => {
+    const mine = await readAuditPages(shop, agent, 5);
+    expect(mine.events.length).toBeGreaterThan(3);
+    expect(mine.events.every((e) => e.actor.type === 'staff' && e.actor.id === agent.id)).toBe(true);
+    const all = await auditSince(shop, 0);
+    const expected = all.filter((e) => e.actor.type === 'staff' && e.actor.id === agent.id);
+    expect(mine.events.map((e) => e.seq)).toEqual(expected.map((e) => e.seq));
+    expect(mine.head).toEqual({ seq: expected.at(-1)?.seq, hash: expected.at(-1)?.hash });
+    expect(verifyChain(mine.events).ok).toBe(true);
+
+    const traineeView = await readAuditPages(shop, trainee, 50);
+    expect(traineeView.events.map((e) => e.action)).toEqual(['staff.sign_in']);
+    expect(traineeView.head.seq).toBe(traineeView.events[0]?.seq);
+  });
+
+  it('pages by after and limit, and validates both', async () => {
+    const head = await auditHead(shop);
+    const past = await api(shop, admin, 'GET', `/audit/events?after=${head + 100}`);
+    expect(past.json).toMatchObject({ events: [], nextAfter: head + 100 });
+    const one = await api(shop, admin, 'GET', '/audit/events?after=2&limit=1');
+    expect(one.json).toMatchObject({ nextAfter: 3, events: [{ seq: 3 }] });
+    for (const query of ['limit=1001', 'limit=0', 'after=-1', 'after=abc']) {
+      const bad = await api(shop, admin, 'GET', `/audit/events?${query}`);
+      expect([bad.status, errorCode(bad)], query).toEqual([400, 'validation_failed']);
+    }
+    const anonymous = await api(shop, null, 'GET', '/audit/events');
+    expect([anonymous.status, errorCode(anonymous)]).toEqual([401, 'unauthorized']);
+  });
+
+  it('has no route that changes or deletes an event, and the database refuses it too', async () => {
+    for (const method of ['PUT', 'PATCH', 'DELETE', 'POST']) {
+      for (const path of ['/audit/events', '/audit/events/1']) {
+        const response = await api(shop, admin, method, path, method === 'DELETE' ? undefined : { details: {} });
+        expect([response.status, errorCode(response)], `${method} ${path}`).toEqual([404, 'not_found']);
+      }
+    }
+    await expect(shop.ctx.db.query("UPDATE audit_events SET details = '{}' WHERE seq = 1")).rejects.toThrow(/append-only/);
+    await expect(shop.ctx.db.query('DELETE FROM audit_events WHERE seq = 1')).rejects.toThrow(/append-only/);
+  });
+
+  describe('tampering', () => {
+    it('a row changed behind the API fails verification at its seq', async () => {
+      const target = (await auditSince(shop, 0)).find((e) => e.action === 'session.start' && e.actor.id === agent.id);
+      if (!target) throw new Error('no session.start event to tamper with');
+      await shop.ctx.db.query('ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update');
+      try {
+        await shop.ctx.db.query(`UPDATE audit_events SET details = jsonb_set(details, '{reason}', '"nothing to see"') WHERE seq = $1`, [target.seq]);
+      } finally {
+        await shop.ctx.db.query('ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update');
+      }
+      const { events } = await readAuditPages(shop, admin, 7);
+      expect(verifyChain(events)).toEqual({ ok: false, checked: target.seq - 1, badSeq: target.seq, problem: 'hash_mismatch' });
+      // The agent, verifying only their own events, finds it too.
+      const own = await readAuditPages(shop, agent, 7);
+      expect(verifyChain(own.events)).toMatchObject({ ok: false, badSeq: target.seq, problem: 'hash_mismatch' });
+    });
+  });
+});

@@ -1,0 +1,67 @@
+import type { StepUpRequest, StepUpResponse } from '../../shared/api/auth';
+import { appendAudit } from '../audit/append';
+import type { ShopContext } from '../context';
+import { ApiError } from '../lib/errors';
+import { readSettings } from '../settings/settings';
+import { lockedForSeconds, resetFailures, tooManyAttempts } from './lockout';
+import { commitThenReport, refuse, succeed } from './outcome';
+import { verifyPassword } from './passwords';
+import { failAttempt } from './sign-in';
+import { lockStaffById, staffActor, type RequestOrigin } from './staff-record';
+import { issueStepUpToken } from './step-up';
+import { policyAllows, type StepUpMethod } from './step-up-policy';
+import type { Principal } from './tokens';
+import { matchTotp } from './totp';
+
+const invalidStepUp = (message: string) => new ApiError(401, 'invalid_step_up', message);
+
+const METHOD_NAMES: Record<StepUpMethod, string> = { totp: 'an authenticator code', password: 'your password' };
+
+/**
+ * Re-proves the signed-in staff member's identity with a TOTP code or the password, as the
+ * shop's step-up policy allows, and issues a single-use step-up token. Wrong answers count
+ * towards the lock-out like failed sign-ins.
+ */
+export async function stepUp(ctx: ShopContext, principal: Principal, input: StepUpRequest, origin: RequestOrigin): Promise<StepUpResponse> {
+  const method: StepUpMethod = 'code' in input ? 'totp' : 'password';
+  const { stepUpPolicy: policy } = await readSettings(ctx.db);
+  const actor = staffActor(principal.staff);
+  if (!policyAllows(policy, method)) {
+    const allowed = policy === 'totp' ? METHOD_NAMES.totp : METHOD_NAMES.password;
+    await ctx.db.transaction((tx) =>
+      appendAudit(tx, ctx.clock, { action: 'staff.step_up_failed', actor, ...origin, details: { method, reason: 'method_not_allowed', policy } }),
+    );
+    throw invalidStepUp(`This shop's step-up policy requires ${allowed}.`);
+  }
+  // The password check is slow on purpose, so it runs before the row lock is taken.
+  const passwordOk = 'password' in input ? await verifyStaffPassword(ctx, principal.staff.id, input.password) : false;
+
+  return commitThenReport(ctx.db, async (tx) => {
+    const now = ctx.clock.now();
+    const staff = await lockStaffById(tx, principal.staff.id);
+    if (!staff || staff.disabled) return refuse(invalidStepUp('This staff account cannot step up.'));
+    const lockedSeconds = lockedForSeconds(staff.locked_until, now);
+    if (lockedSeconds !== null) return refuse(tooManyAttempts(lockedSeconds));
+
+    let ok = passwordOk;
+    if ('code' in input) {
+      const step = matchTotp(staff.totp_secret, input.code, now, staff.totp_last_step);
+      ok = step !== null;
+      if (step !== null) await tx.query('UPDATE staff SET totp_last_step = $2 WHERE id = $1', [staff.id, step]);
+    }
+    if (!ok) {
+      const message = method === 'totp' ? 'The code is not correct. Use the current code from your authenticator app.' : 'The password is not correct.';
+      return failAttempt(tx, ctx, staff, origin, { action: 'staff.step_up_failed', details: { method, reason: 'wrong_' + (method === 'totp' ? 'code' : 'password') } }, invalidStepUp(message));
+    }
+    await resetFailures(tx, staff.id);
+    const issued = await issueStepUpToken(tx, ctx, staff.id);
+    await appendAudit(tx, ctx.clock, { action: 'staff.step_up', actor, ...origin, details: { method, expiresAt: issued.expiresAt } });
+    return succeed<StepUpResponse>(issued);
+  });
+}
+
+async function verifyStaffPassword(ctx: ShopContext, staffId: string, password: string): Promise<boolean> {
+  const result = await ctx.db.query<{ password_hash: string }>('SELECT password_hash FROM staff WHERE id = $1', [staffId]);
+  const row = result.rows[0];
+  return row ? verifyPassword(row.password_hash, password) : false;
+}

@@ -1,0 +1,121 @@
+/**
+ * Runs the shop:
+ *   npm run shop -- [--host 127.0.0.1] [--port 4310] [--data-dir .data/shop] [--seed demo|scale|none]
+ *                   [--customers 1000000] [--allow-demo-on-public-host] [--log]
+ * DATABASE_URL set → PostgreSQL instead of PGlite.
+ */
+import { mkdir } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { parseArgs } from 'node:util';
+import { startShop, StartError, type SeedMode, type StartOptions } from './main';
+import { DEMO_STAFF, DEMO_STAFF_PASSWORD } from './seed/staff';
+
+export const USAGE = `usage: npm run shop -- [options]
+  --host <address>              listen address (default 127.0.0.1)
+  --port <n>                    port (default 4310; 0 picks a free one)
+  --data-dir <dir>              PGlite data directory (default .data/shop; unused with DATABASE_URL)
+  --seed demo|scale|none        demo data on first start (default demo); scale adds --customers generated customers
+  --customers <n>               customers for --seed scale (default 1000000)
+  --allow-demo-on-public-host   allow demo data on a non-loopback address (its credentials are public)
+  --log                         log requests
+  -h, --help                    show this help
+environment: DATABASE_URL=postgres://… uses PostgreSQL instead of PGlite`;
+
+export class UsageError extends Error {
+  override name = 'UsageError';
+}
+
+const SEEDS: readonly SeedMode[] = ['demo', 'scale', 'none'];
+
+function wholeNumber(flag: string, value: string, max: number): number {
+  if (!/^\d+$/.test(value) || Number(value) > max) throw new UsageError(`${flag} must be a whole number from 0 to ${max}, not "${value}"`);
+  return Number(value);
+}
+
+/** Turns argv into start options; bad flags are a UsageError with a message worth printing. */
+export function parseCli(args: readonly string[], env: NodeJS.ProcessEnv): StartOptions & { help: boolean } {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...args],
+      options: {
+        host: { type: 'string' },
+        port: { type: 'string' },
+        'data-dir': { type: 'string' },
+        seed: { type: 'string' },
+        customers: { type: 'string' },
+        'allow-demo-on-public-host': { type: 'boolean' },
+        log: { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      strict: true,
+      allowPositionals: false,
+    });
+  } catch (error) {
+    throw new UsageError(error instanceof Error ? error.message : String(error));
+  }
+  const v = parsed.values;
+  const seed = v.seed ?? 'demo';
+  if (!SEEDS.includes(seed as SeedMode)) throw new UsageError(`--seed must be one of ${SEEDS.join(', ')}, not "${seed}"`);
+  if (v.customers !== undefined && seed !== 'scale') throw new UsageError('--customers only applies with --seed scale');
+  return {
+    help: v.help ?? false,
+    host: v.host ?? '127.0.0.1',
+    port: v.port === undefined ? 4310 : wholeNumber('--port', v.port, 65_535),
+    dataDir: v['data-dir'] ?? '.data/shop',
+    ...(env.DATABASE_URL ? { databaseUrl: env.DATABASE_URL } : {}),
+    seed: seed as SeedMode,
+    ...(v.customers !== undefined ? { customers: wholeNumber('--customers', v.customers, 50_000_000) } : {}),
+    allowDemoOnPublicHost: v['allow-demo-on-public-host'] ?? false,
+    logger: v.log ?? false,
+  };
+}
+
+/** What the operator needs after start: where it listens, the stores, how to sign in. */
+export function banner(url: string, stores: readonly { name: string; baseUrl: string }[], options: StartOptions): string {
+  const lines = [`Concierge shop listening on ${url}`, `  API:      ${url}/api/v1  (OpenAPI: ${url}/api/v1/openapi.json)`];
+  for (const s of stores) lines.push(`  Store:    ${s.name.padEnd(20)} ${s.baseUrl}`);
+  lines.push(`  Database: ${options.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${options.dataDir ?? '.data/shop'}`}`);
+  if (options.seed !== 'none') {
+    lines.push('', `Sign in to the console with a demo staff member (password ${DEMO_STAFF_PASSWORD}):`);
+    for (const s of DEMO_STAFF) lines.push(`  ${s.email.padEnd(22)} ${s.role}`);
+    lines.push('  A current TOTP code: npm run totp -- agent@demo.test');
+  }
+  lines.push('', 'Ctrl+C stops the shop.');
+  return lines.join('\n');
+}
+
+async function main(): Promise<void> {
+  const options = parseCli(process.argv.slice(2), process.env);
+  if (options.help) {
+    console.log(USAGE);
+    return;
+  }
+  if (!options.databaseUrl && options.dataDir) await mkdir(options.dataDir, { recursive: true });
+  const shop = await startShop({ ...options, onProgress: (message) => { console.log(message); } });
+  const { rows } = await shop.ctx.db.query<{ name: string; path_prefix: string }>('SELECT name, path_prefix FROM stores ORDER BY code');
+  console.log(banner(shop.url, rows.map((r) => ({ name: r.name, baseUrl: `${shop.url}${r.path_prefix}/` })), options));
+  let stopping = false;
+  const stop = (signal: string) => {
+    if (stopping) return;
+    stopping = true;
+    console.log(`\n${signal}: stopping the shop…`);
+    shop.close().then(() => { process.exit(0); }, (error: unknown) => {
+      console.error('Shutdown failed:', error instanceof Error ? error.message : error);
+      process.exit(1);
+    });
+  };
+  process.on('SIGINT', () => { stop('SIGINT'); });
+  process.on('SIGTERM', () => { stop('SIGTERM'); });
+}
+
+// Run only as the entry point, so tests can import parseCli and banner.
+if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
+  main().catch((error: unknown) => {
+    if (error instanceof UsageError) console.error(`${error.message}\n\n${USAGE}`);
+    else if (error instanceof StartError) console.error(error.message);
+    else console.error('The shop failed to start:', error instanceof Error ? error.message : error);
+    process.exit(error instanceof UsageError ? 2 : 1);
+  });
+}

@@ -1,0 +1,254 @@
+import { MatchField, type CustomerSearchQuery, type CustomerSearchResponse, type CustomerSummary } from '../../shared/api/shop';
+import { consentAt } from '../consent/status';
+import type { Queryable } from '../db/database';
+import { classifyQuery, type QueryKind } from './classify';
+import { badCursor, decodeCursor, encodeCursor, searchFingerprint, type SearchPosition } from './cursor';
+
+/**
+ * Customer search. Results are ranked in segments — exact matches, then prefix matches, then
+ * "contains" matches — and each segment is one bounded index walk in the order of its sort key
+ * (ORDER BY … LIMIT on a btree, or a trigram GIN bitmap for "contains"). A customer appears once,
+ * in the first segment it matches: later segments exclude what earlier ones match. Pages are
+ * keyset pages over (segment, sort value, customer id), so deep pages cost what the first does.
+ */
+
+/** Builds `$n` placeholders as values are added. */
+class Params {
+  readonly values: unknown[] = [];
+  add(value: unknown): string {
+    this.values.push(value);
+    return `$${this.values.length}`;
+  }
+}
+
+interface Segment {
+  key: string;
+  /** Contains-segments cost a trigram scan; they run only when the cheaper ones leave room. */
+  contains: boolean;
+  /** Builds the segment's sub-query: at most `limit` rows at/after `after`, in key order. */
+  sql(p: Params, filters: (customerId: string) => string, limit: number, after: SearchPosition | null): string;
+}
+
+const whereClause = (conditions: readonly (string | null)[]) => conditions.filter(Boolean).join(' AND ') || 'true';
+
+/** Escapes LIKE wildcards so a `%` or `_` the agent types matches itself. */
+const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
+
+interface CustomerSegmentSpec {
+  key: string;
+  contains?: boolean;
+  field: MatchField;
+  /** Sort key (also what the index is on). */
+  value: string;
+  /** The matched text shown to the agent. */
+  shown: string;
+  /** Match condition plus exclusion of earlier segments. */
+  where: (p: Params) => string;
+  /** The sort key is unique per customer, so no id tie-break is needed. */
+  unique?: boolean;
+}
+
+function customerSegment(spec: CustomerSegmentSpec): Segment {
+  return {
+    key: spec.key,
+    contains: spec.contains ?? false,
+    sql: (p, filters, limit, after) => {
+      const conditions = [spec.where(p), filters('c.id')];
+      if (after) {
+        const v = p.add(after.value);
+        conditions.push(`${spec.value} ~>=~ ${v}`, `(${spec.value} ~>~ ${v} OR c.id > ${p.add(after.id)})`);
+      }
+      const order = spec.unique ? `${spec.value} USING ~<~` : `${spec.value} USING ~<~, c.id`;
+      return `SELECT c.id, ${spec.value} AS v, '${spec.field}'::text AS mf, ${spec.shown} AS mv FROM customers c
+        WHERE ${whereClause(conditions)} ORDER BY ${order} LIMIT ${limit}`;
+    },
+  };
+}
+
+/** Orders, invoices, shipments, credit memos: a customer is listed at its first matching number. */
+function documentSegment(key: string, where: (p: Params) => string, firstOnly: (p: Params) => string | null): Segment {
+  return {
+    key,
+    contains: false,
+    sql: (p, filters, limit, after) => {
+      const conditions = [where(p), firstOnly(p), filters('d.customer_id')];
+      if (after) conditions.push(`d.number ~>~ ${p.add(after.value)}`);
+      return `SELECT d.customer_id AS id, d.number AS v, d.type AS mf, d.number AS mv FROM documents d
+        WHERE ${whereClause(conditions)} ORDER BY d.number USING ~<~ LIMIT ${limit}`;
+    },
+  };
+}
+
+const NAME = 'lower(c.name)';
+const LAST_NAME = 'lower(c.last_name)';
+
+/** The segments a query runs through, in rank order. */
+export function segmentsFor(kind: QueryKind): Segment[] {
+  switch (kind.kind) {
+    case 'all':
+      return [customerSegment({ key: 'all', field: 'name', value: NAME, shown: 'NULL::text', where: () => '' })];
+    case 'email': {
+      const text = kind.text.toLowerCase();
+      return [
+        customerSegment({ key: 'email_exact', field: 'email', value: 'c.email', shown: 'c.email', unique: true, where: (p) => `c.email = ${p.add(text)}` }),
+        customerSegment({
+          key: 'email_prefix', field: 'email', value: 'c.email', shown: 'c.email', unique: true,
+          where: (p) => `c.email LIKE ${p.add(`${likeEscape(text)}%`)} AND c.email <> ${p.add(text)}`,
+        }),
+      ];
+    }
+    case 'customer_number':
+      return [
+        customerSegment({ key: 'number_exact', field: 'number', value: 'c.number', shown: 'c.number', unique: true, where: (p) => `c.number = ${p.add(kind.number)}` }),
+        customerSegment({
+          key: 'number_prefix', field: 'number', value: 'c.number', shown: 'c.number', unique: true,
+          where: (p) => `c.number LIKE ${p.add(`${likeEscape(kind.number)}%`)} AND c.number <> ${p.add(kind.number)}`,
+        }),
+      ];
+    case 'document_number': {
+      const prefix = `${likeEscape(kind.number)}%`;
+      return [
+        documentSegment('document_exact', (p) => `d.number = ${p.add(kind.number)}`, () => null),
+        documentSegment(
+          'document_prefix',
+          (p) => `d.number LIKE ${p.add(prefix)} AND d.number <> ${p.add(kind.number)}`,
+          // The customer's smallest matching number represents it (an exact match is smaller still).
+          (p) => `NOT EXISTS (SELECT 1 FROM documents d2 WHERE d2.customer_id = d.customer_id AND d2.number LIKE ${p.add(prefix)} AND d2.number ~<~ d.number)`,
+        ),
+      ];
+    }
+    case 'phone': {
+      const { digits } = kind;
+      const prefix = `${digits}%`;
+      const segments = [
+        customerSegment({ key: 'phone_exact', field: 'phone', value: 'c.phone_digits', shown: 'c.phone', where: (p) => `c.phone_digits = ${p.add(digits)}` }),
+        customerSegment({
+          key: 'phone_prefix', field: 'phone', value: 'c.phone_digits', shown: 'c.phone',
+          where: (p) => `c.phone_digits LIKE ${p.add(prefix)} AND c.phone_digits <> ${p.add(digits)}`,
+        }),
+      ];
+      // Digits typed without the country code sit inside the stored number; short runs match too much.
+      if (digits.length >= 5) {
+        segments.push(customerSegment({
+          key: 'phone_contains', contains: true, field: 'phone', value: 'c.phone_digits', shown: 'c.phone',
+          where: (p) => `c.phone_digits LIKE ${p.add(`%${digits}%`)} AND c.phone_digits NOT LIKE ${p.add(prefix)}`,
+        }));
+      }
+      return segments;
+    }
+    case 'name':
+      return nameSegments(kind.text);
+  }
+}
+
+function nameSegments(text: string): Segment[] {
+  // lower() runs in SQL on both sides, so the query folds case exactly as the index does.
+  const lowered = (p: Params) => `lower(${p.add(text)})`;
+  const prefix = (p: Params) => `lower(${p.add(likeEscape(text))}) || '%'`;
+  const withEmail = !/\s/.test(text);
+  const earlier = (p: Params, email: boolean) => {
+    const pattern = prefix(p);
+    return `NOT (${NAME} LIKE ${pattern} OR ${LAST_NAME} LIKE ${pattern}${email ? ` OR c.email LIKE ${pattern}` : ''})`;
+  };
+  const segments: Segment[] = [
+    customerSegment({ key: 'name_exact', field: 'name', value: NAME, shown: 'c.name', where: (p) => `${NAME} = ${lowered(p)}` }),
+    customerSegment({ key: 'name_prefix', field: 'name', value: NAME, shown: 'c.name', where: (p) => `${NAME} LIKE ${prefix(p)} AND ${NAME} <> ${lowered(p)}` }),
+    customerSegment({ key: 'last_name_prefix', field: 'name', value: LAST_NAME, shown: 'c.name', where: (p) => `${LAST_NAME} LIKE ${prefix(p)} AND ${NAME} NOT LIKE ${prefix(p)}` }),
+  ];
+  if (withEmail) {
+    segments.push(customerSegment({
+      key: 'email_prefix', field: 'email', value: 'c.email', shown: 'c.email', unique: true,
+      where: (p) => `c.email LIKE ${prefix(p)} AND NOT (${NAME} LIKE ${prefix(p)} OR ${LAST_NAME} LIKE ${prefix(p)})`,
+    }));
+  }
+  // Trigram indexes need three characters; shorter fragments only match at the start of a word.
+  if (text.length >= 3) {
+    segments.push(customerSegment({
+      key: 'name_contains', contains: true, field: 'name', value: NAME, shown: 'c.name',
+      where: (p) => `${NAME} LIKE '%' || lower(${p.add(likeEscape(text))}) || '%' AND ${earlier(p, withEmail)}`,
+    }));
+  }
+  return segments;
+}
+
+export interface SearchFilters {
+  storeId?: string | undefined;
+  consent?: 'granted' | 'not_granted' | undefined;
+}
+
+function filterSql(p: Params, filters: SearchFilters, now: Date): (customerId: string) => string {
+  const store = filters.storeId ? p.add(filters.storeId) : null;
+  const at = filters.consent ? p.add(now) : null;
+  return (customerId) => {
+    const parts: string[] = [];
+    if (store) parts.push(`EXISTS (SELECT 1 FROM accounts fa WHERE fa.customer_id = ${customerId} AND fa.store_id = ${store})`);
+    if (at) {
+      // Same rule as consentAt: granted, with a grant time, and not past its expiry.
+      const granted = `EXISTS (SELECT 1 FROM consents fk WHERE fk.customer_id = ${customerId} AND fk.granted AND fk.granted_at IS NOT NULL AND (fk.expires_at IS NULL OR fk.expires_at > ${at}))`;
+      parts.push(filters.consent === 'granted' ? granted : `NOT ${granted}`);
+    }
+    return parts.join(' AND ');
+  };
+}
+
+interface HitRow {
+  s: number;
+  v: string | null;
+  mf: string;
+  mv: string | null;
+  id: string;
+  number: string;
+  name: string;
+  email: string;
+  phone: string | null;
+  store_ids: string[];
+  granted: boolean | null;
+  granted_at: Date | null;
+  expires_at: Date | null;
+}
+
+/** Runs `segments` (each bounded by `limit`) as one statement and returns the first `limit` in rank order. */
+async function runSegments(db: Queryable, segments: { segment: Segment; ordinal: number; after: SearchPosition | null }[], filters: SearchFilters, now: Date, limit: number): Promise<HitRow[]> {
+  if (segments.length === 0 || limit <= 0) return [];
+  const p = new Params();
+  const filter = filterSql(p, filters, now);
+  const parts = segments.map(({ segment, ordinal, after }) => `(SELECT ${ordinal} AS s, h.* FROM (${segment.sql(p, filter, limit, after)}) h)`);
+  const sql = `WITH hits AS (${parts.join('\nUNION ALL\n')}),
+    page AS (SELECT * FROM hits ORDER BY s, v USING ~<~, id LIMIT ${limit})
+    SELECT page.s, page.v, page.mf, page.mv, c.id, c.number, c.name, c.email, c.phone,
+      ARRAY(SELECT a.store_id FROM accounts a WHERE a.customer_id = c.id ORDER BY a.store_id) AS store_ids,
+      k.granted, k.granted_at, k.expires_at
+    FROM page JOIN customers c ON c.id = page.id LEFT JOIN consents k ON k.customer_id = c.id
+    ORDER BY page.s, page.v USING ~<~, page.id`;
+  return (await db.query<HitRow>(sql, p.values)).rows;
+}
+
+export async function searchCustomers(db: Queryable, query: CustomerSearchQuery, now: Date): Promise<CustomerSearchResponse> {
+  const kind = classifyQuery(query.q);
+  const segments = segmentsFor(kind);
+  const fingerprint = searchFingerprint([query.q?.trim().replace(/\s+/g, ' ').toLowerCase(), query.storeId, query.consent]);
+  const position = query.cursor ? decodeCursor(query.cursor, fingerprint) : null;
+  const start = position ? segments.findIndex((s) => s.key === position.segment) : 0;
+  if (start < 0) throw badCursor();
+
+  // One more than asked tells whether there is a next page.
+  const want = query.limit + 1;
+  const filters = { storeId: query.storeId, consent: query.consent };
+  const planned = segments.map((segment, ordinal) => ({ segment, ordinal, after: ordinal === start ? position : null })).slice(start);
+  const rows = await runSegments(db, planned.filter((s) => !s.segment.contains), filters, now, want);
+  if (rows.length < want) rows.push(...await runSegments(db, planned.filter((s) => s.segment.contains), filters, now, want - rows.length));
+
+  const page = rows.slice(0, query.limit);
+  const last = page.at(-1);
+  const lastSegment = last ? segments[last.s] : undefined;
+  const nextCursor = rows.length > query.limit && last && lastSegment
+    ? encodeCursor({ segment: lastSegment.key, value: last.v ?? '', id: last.id }, fingerprint)
+    : null;
+  return { items: page.map((row) => summaryFromRow(row, kind, now)), nextCursor };
+}
+
+function summaryFromRow(row: HitRow, kind: QueryKind, now: Date): CustomerSummary {
+  const consent = consentAt(row.granted === null ? null : { granted: row.granted, granted_at: row.granted_at, expires_at: row.expires_at }, now);
+  const match = kind.kind === 'all' || row.mv === null ? null : { field: MatchField.parse(row.mf), value: row.mv };
+  return { id: row.id, number: row.number, name: row.name, email: row.email, phone: row.phone, storeIds: row.store_ids, consent, match };
+}

@@ -1,0 +1,125 @@
+import { isIP } from 'node:net';
+import { buildShop, type BuildOptions } from './app';
+import { DEFAULT_CONFIG, type ShopConfig, type ShopContext } from './context';
+import { openDatabase, type Database } from './db/database';
+import { migrate } from './db/migrate';
+import { systemClock, type Clock } from './lib/clock';
+import { seedDemo } from './seed/demo';
+import { seedScale } from './seed/scale';
+import { DEMO_STAFF } from './seed/staff';
+
+export type SeedMode = 'demo' | 'scale' | 'none';
+
+export interface StartOptions {
+  host?: string;
+  port?: number;
+  /** PGlite data directory; ignored when `databaseUrl` is set. */
+  dataDir?: string;
+  /** A PostgreSQL server instead of PGlite. */
+  databaseUrl?: string;
+  /** `demo` (default): demo data on first start; `scale`: demo data plus `customers` generated customers; `none`: nothing. */
+  seed?: SeedMode;
+  customers?: number;
+  /** Demo credentials are public; loading them on a non-loopback address needs this. */
+  allowDemoOnPublicHost?: boolean;
+  logger?: boolean;
+  clock?: Clock;
+  /** Told about slow start-up steps (scale seeding). */
+  onProgress?: (message: string) => void;
+}
+
+export interface RunningShop {
+  /** e.g. `http://127.0.0.1:4310` */
+  url: string;
+  ctx: ShopContext;
+  close(): Promise<void>;
+}
+
+export class StartError extends Error {
+  override name = 'StartError';
+}
+
+/** 127.0.0.0/8, ::1 and localhost: the only hosts demo data may be served on by default. */
+export function isLoopbackHost(host: string): boolean {
+  const bare = host.replace(/^\[|\]$/g, '');
+  if (bare === 'localhost') return true;
+  if (isIP(bare) === 4) return bare.startsWith('127.');
+  if (isIP(bare) === 6) return bare === '::1' || /^::ffff:127\./i.test(bare);
+  return false;
+}
+
+const originOf = (host: string, port: number) => `http://${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
+
+/**
+ * Opens the database, migrates it, seeds demo data on first start and serves the shop.
+ * Refuses demo data on a non-loopback host unless `allowDemoOnPublicHost` says otherwise: the
+ * demo staff passwords and TOTP secrets are in the README.
+ */
+export async function startShop(options: StartOptions = {}): Promise<RunningShop> {
+  const host = options.host ?? '127.0.0.1';
+  const seed = options.seed ?? 'demo';
+  const guardDemo = !isLoopbackHost(host) && !options.allowDemoOnPublicHost;
+  if (guardDemo && seed !== 'none') {
+    throw new StartError(`Refusing to load demo data on ${host}, which is not a loopback address: the demo credentials are public. Use --seed none, bind to 127.0.0.1, or pass --allow-demo-on-public-host.`);
+  }
+  const db = await openDatabase({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
+  try {
+    await migrate(db);
+    if (guardDemo && await hasDemoStaff(db)) {
+      throw new StartError(`Refusing to serve on ${host}: this database holds the demo staff, whose credentials are public. Bind to 127.0.0.1 or pass --allow-demo-on-public-host.`);
+    }
+    const clock = options.clock ?? systemClock;
+    if (seed !== 'none' && await staffIsEmpty(db)) {
+      options.onProgress?.('Loading demo data…');
+      await seedDemo(db, clock);
+    }
+    if (seed === 'scale') {
+      await seedScale(db, {
+        ...(options.customers !== undefined ? { customers: options.customers } : {}),
+        onProgress: ({ done, total, skipped }) => { options.onProgress?.(`Scale seed: ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} customers${skipped ? ' (already there)' : ''}`); },
+      });
+    }
+    return await listen(db, clock, host, options);
+  } catch (error) {
+    await db.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+async function listen(db: Database, clock: Clock, host: string, options: StartOptions): Promise<RunningShop> {
+  // The origin is known only after listen (port 0 picks one); the context reads it from here.
+  const config: { -readonly [K in keyof ShopConfig]: ShopConfig[K] } = { ...DEFAULT_CONFIG, publicOrigin: originOf(host, options.port ?? 4310) };
+  const ctx: ShopContext = { db, clock, config };
+  const extraPlugins: NonNullable<BuildOptions['extraPlugins']> = [
+    // The storefront and anything else served beside the API are registered here.
+  ];
+  const app = await buildShop(ctx, { logger: options.logger ?? false, extraPlugins });
+  try {
+    await app.listen({ host, port: options.port ?? 4310 });
+  } catch (error) {
+    await app.close();
+    if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') {
+      throw new StartError(`Port ${options.port ?? 4310} on ${host} is already in use: stop the other process or pick another port (--port).`);
+    }
+    throw error;
+  }
+  const address = app.server.address();
+  if (address && typeof address === 'object') config.publicOrigin = originOf(host, address.port);
+  return {
+    url: config.publicOrigin,
+    ctx,
+    close: async () => {
+      await app.close();
+      await db.close();
+    },
+  };
+}
+
+async function staffIsEmpty(db: Database): Promise<boolean> {
+  return (await db.query('SELECT 1 FROM staff LIMIT 1')).rows.length === 0;
+}
+
+async function hasDemoStaff(db: Database): Promise<boolean> {
+  const { rows } = await db.query('SELECT 1 FROM staff WHERE id = ANY($1::text[]) LIMIT 1', [DEMO_STAFF.map((s) => s.id)]);
+  return rows.length > 0;
+}

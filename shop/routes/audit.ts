@@ -1,0 +1,42 @@
+import { GENESIS_HASH } from '../../shared/audit/chain';
+import { AuditPage, AuditQuery } from '../../shared/api/audit';
+import { ApiErrorBody } from '../../shared/api/common';
+import { auditEventFromRow, type AuditRow } from '../audit/append';
+import { principalOf, requireStaff } from '../auth/guard';
+import type { ShopContext } from '../context';
+import type { ApiApp } from './index';
+
+const COLUMNS = 'seq, id, at, action, actor_type, actor_id, actor_name, customer_id, session_id, ip, user_agent, details, prev_hash, hash';
+
+/**
+ * The audit log, read-only: there is deliberately no route that changes or deletes an event.
+ * audit.read.all sees every event; audit.read.own sees the events the caller is the actor of.
+ */
+export function registerAuditRoutes(api: ApiApp, ctx: ShopContext): void {
+  api.get('/audit/events', {
+    onRequest: requireStaff(ctx, ['audit.read.own', 'audit.read.all']),
+    schema: { tags: ['audit'], security: [{ bearer: [] }], querystring: AuditQuery, response: { 200: AuditPage, '4xx': ApiErrorBody } },
+  }, async (request) => {
+    const { staff } = principalOf(request);
+    const { after, limit } = request.query;
+    const all = staff.permissions.includes('audit.read.all');
+    // Own events: the actor_id index with the actor type checked, so a customer or system id equal
+    // to a staff id could never widen what an agent sees.
+    const scope = all ? '' : "actor_id = $3 AND actor_type = 'staff' AND";
+    const scopeParams = all ? [] : [staff.id];
+    const page = await ctx.db.query<AuditRow>(
+      `SELECT ${COLUMNS} FROM audit_events WHERE ${scope} seq > $1 ORDER BY seq LIMIT $2`,
+      [after, limit, ...scopeParams],
+    );
+    const head = await ctx.db.query<{ seq: number; hash: string }>(
+      `SELECT seq, hash FROM audit_events ${all ? '' : "WHERE actor_id = $1 AND actor_type = 'staff'"} ORDER BY seq DESC LIMIT 1`,
+      scopeParams,
+    );
+    const events = page.rows.map(auditEventFromRow);
+    return {
+      events,
+      nextAfter: events.at(-1)?.seq ?? after,
+      head: head.rows[0] ?? { seq: 0, hash: GENESIS_HASH },
+    };
+  });
+}

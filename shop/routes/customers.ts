@@ -1,0 +1,45 @@
+import { z } from 'zod';
+import { Id } from '../../shared/api/common';
+import { Customer, CustomerSearchQuery, CustomerSearchResponse, DocumentsQuery, DocumentsResponse } from '../../shared/api/shop';
+import { requireStaff } from '../auth/guard';
+import type { ShopContext } from '../context';
+import { getCustomer, listDocuments } from '../customers/detail';
+import { searchCustomers } from '../customers/search';
+import { notFound } from '../lib/errors';
+import type { ApiApp } from './index';
+
+const CustomerParams = z.object({ id: z.string() });
+const security = [{ bearer: [] }];
+
+/** A malformed id names no customer: same 404 as an unknown one, never a validation error. */
+function customerId(raw: string): string {
+  const parsed = Id.safeParse(raw);
+  if (!parsed.success) throw notFound('customer_not_found', 'No customer has this id.');
+  return parsed.data;
+}
+
+/** GET /customers (search), /customers/:id, /customers/:id/documents. */
+export function customerRoutes(api: ApiApp, ctx: ShopContext): void {
+  const guard = requireStaff(ctx, ['customers.read']);
+
+  api.get('/customers', {
+    preHandler: guard,
+    schema: {
+      tags: ['shop'], summary: 'Search customers by name, email, phone, customer number or document number', security,
+      querystring: CustomerSearchQuery, response: { 200: CustomerSearchResponse },
+    },
+  }, (request) => searchCustomers(ctx.db, request.query, ctx.clock.now()));
+
+  api.get('/customers/:id', {
+    preHandler: guard,
+    schema: { tags: ['shop'], summary: 'One customer with accounts and consent', security, params: CustomerParams, response: { 200: Customer } },
+  }, (request) => getCustomer(ctx.db, customerId(request.params.id), ctx.clock.now()));
+
+  api.get('/customers/:id/documents', {
+    preHandler: guard,
+    schema: {
+      tags: ['shop'], summary: 'Orders, invoices, shipments and credit memos of a customer', security,
+      params: CustomerParams, querystring: DocumentsQuery, response: { 200: DocumentsResponse },
+    },
+  }, async (request) => ({ items: await listDocuments(ctx.db, customerId(request.params.id), request.query) }));
+}

@@ -1,0 +1,27 @@
+import { ApiErrorBody } from '../../shared/api/common';
+import { Settings } from '../../shared/api/settings';
+import { principalOf, requestOrigin, requireStaff } from '../auth/guard';
+import type { ShopContext } from '../context';
+import { readSettings, writeSettings } from '../settings/settings';
+import type { ApiApp } from './index';
+
+/** Shop-wide assistance settings, for admins (settings.manage). */
+export function registerSettingsRoutes(api: ApiApp, ctx: ShopContext): void {
+  const guard = requireStaff(ctx, ['settings.manage']);
+  const tags = ['settings'];
+
+  api.get('/settings', {
+    onRequest: guard,
+    schema: { tags, security: [{ bearer: [] }], response: { 200: Settings, '4xx': ApiErrorBody } },
+  }, () => readSettings(ctx.db));
+
+  // The whole Settings object every time: a partial body is a validation error, not a merge.
+  api.put('/settings', {
+    onRequest: guard,
+    schema: { tags, security: [{ bearer: [] }], body: Settings, response: { 200: Settings, '4xx': ApiErrorBody } },
+  }, async (request) => {
+    const { staff } = principalOf(request);
+    const saved = await ctx.db.transaction((tx) => writeSettings(tx, ctx, staff, request.body, requestOrigin(request)));
+    return saved.settings;
+  });
+}

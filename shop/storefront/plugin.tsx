@@ -1,0 +1,128 @@
+import fastifyCookie from '@fastify/cookie';
+import fastifyFormbody from '@fastify/formbody';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import type { ShopContext } from '../context';
+import { shopAssistAccess, type AssistAccess } from './assist-access';
+import { isAssisted } from './audit';
+import { csrfTokenMatches } from './csrf';
+import { listStores } from './data/stores';
+import { PageError, pageNotFound } from './errors';
+import { redirectTo, sendErrorPage } from './http';
+import { resolveViewer, storeOfRequest } from './identity';
+import { BarePage, renderDocument } from './layout';
+import { assistedMayView, decideAssistedAction, needsSignIn, refusalMessage } from './policy';
+import { accountRoutes } from './routes/account';
+import { assistEntryRoutes } from './routes/assist-entry';
+import { assistanceRoutes } from './routes/assistance';
+import { authRoutes } from './routes/auth';
+import { cartRoutes } from './routes/cart';
+import { catalogRoutes } from './routes/catalog';
+import type { RouteDeps } from './routes/define';
+import { STYLESHEET_HASH } from './styles';
+
+/** Largest form the storefront accepts; anything bigger is a 413 page before any handler runs. */
+export const FORM_LIMIT = 16 * 1024;
+
+const CSP = `default-src 'none'; style-src '${STYLESHEET_HASH}'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
+
+/**
+ * The demo storefront: `GET /` lists the stores, `/store/<code>/…` serves each store. Its own
+ * encapsulated scope parses cookies and urlencoded forms only, renders errors as HTML pages,
+ * and answers every response with `Cache-Control: no-store` (assisted responses above all).
+ */
+export async function storefrontPlugin(app: FastifyInstance, ctx: ShopContext, access: AssistAccess = shopAssistAccess): Promise<void> {
+  await app.register(async (outer) => {
+    outer.removeAllContentTypeParsers();
+    await outer.register(fastifyCookie);
+    await outer.register(fastifyFormbody, { bodyLimit: FORM_LIMIT });
+    outer.addHook('onRoute', (route) => { route.bodyLimit ??= FORM_LIMIT; });
+    outer.decorateRequest('storefront', null);
+    outer.addHook('onSend', (_request, reply, payload, done) => {
+      void reply.header('cache-control', 'no-store');
+      void reply.header('content-security-policy', CSP);
+      void reply.header('x-content-type-options', 'nosniff');
+      void reply.header('referrer-policy', 'no-referrer');
+      void reply.header('x-frame-options', 'DENY');
+      done(null, payload);
+    });
+    outer.setErrorHandler((error, request, reply) => sendErrorPage(ctx, request, reply, error instanceof Error ? error : new Error(String(error))));
+
+    outer.get('/', async (_request, reply) => {
+      const stores = await listStores(ctx.db);
+      return reply.type('text/html; charset=utf-8').send(renderDocument(
+        <BarePage title="Concierge demo stores">
+          <h1>Concierge demo stores</h1>
+          <div className="grid">
+            {stores.map((s) => <a key={s.id} className="card" href={`${s.pathPrefix}/`} data-testid="store-link"><h2>{s.name}</h2><p className="muted">Prices in {s.currency}</p></a>)}
+          </div>
+        </BarePage>,
+      ));
+    });
+
+    await outer.register(async (scope) => {
+      scope.addHook('onRequest', async (request, reply) => {
+        const store = await storeOfRequest(ctx, request);
+        if (request.routeOptions.config.storefrontEntry) {
+          request.storefront = { store, viewer: { kind: 'anonymous' }, cookieSecret: null, audited: false };
+          return;
+        }
+        await resolveViewer(ctx, access, request, reply, store);
+      });
+      scope.addHook('preHandler', (request, reply) => guard(request, reply));
+      scope.setNotFoundHandler(async (request, reply) => {
+        // Hooks do not run for unmatched URLs, so resolve the viewer here: an assisted 404 is audited too.
+        try {
+          const store = await storeOfRequest(ctx, request);
+          await resolveViewer(ctx, access, request, reply, store);
+          throw pageNotFound('There is no page at this address.');
+        } catch (error) {
+          return sendErrorPage(ctx, request, reply, error instanceof Error ? error : new Error(String(error)));
+        }
+      });
+      const deps: RouteDeps = { scope, ctx, access };
+      catalogRoutes(deps);
+      cartRoutes(deps);
+      authRoutes(deps);
+      accountRoutes(deps);
+      assistanceRoutes(deps);
+      assistEntryRoutes(deps);
+    }, { prefix: '/store' });
+  });
+}
+
+/**
+ * Runs before every store route: forms must carry this browser's CSRF token, assisted sessions
+ * may do only what their mode allows (deny by default), and visitors sign in before account pages.
+ */
+async function guard(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+  const state = request.storefront;
+  const config = request.routeOptions.config;
+  if (!state || config.storefrontEntry) return undefined;
+  const isRead = request.method === 'GET' || request.method === 'HEAD';
+  if (!isRead) {
+    const body = request.body as Record<string, unknown> | undefined;
+    const origin = request.headers.origin;
+    const sameOrigin = origin === undefined || origin === `${request.protocol}://${request.headers.host ?? ''}`;
+    if (!sameOrigin || !csrfTokenMatches(state.cookieSecret, body?._csrf)) {
+      throw new PageError(403, 'Form expired', 'This form could not be verified (it may be old or come from another site). Reload the page and try again. Nothing was changed.', { refusal: 'csrf' });
+    }
+  }
+  const scope = isRead ? config.storefrontPage : config.storefrontAction?.scope;
+  // A route without a declared scope is refused, whoever asks.
+  if (scope === undefined) throw new PageError(405, 'Not allowed', 'This request is not allowed here. Nothing was changed.', { refusal: 'invalid_input' });
+  if (isAssisted(state)) {
+    const { session } = state.viewer;
+    if (config.storefrontPage !== undefined && isRead) {
+      if (!assistedMayView(config.storefrontPage)) throw new PageError(403, 'Not available while assisted', 'This page belongs to the customer alone and cannot be opened during an assisted session.', { refusal: 'not_allowed_while_assisted' });
+      return undefined;
+    }
+    const decision = config.storefrontAction ? decideAssistedAction(session.mode, config.storefrontAction.scope) : ({ allowed: false, reason: 'not_allowed_while_assisted' } as const);
+    if (!decision.allowed) throw new PageError(403, decision.reason === 'view_mode' ? 'View-only session' : 'Not allowed while assisted', refusalMessage(decision.reason, session.staffName), { refusal: decision.reason });
+    return undefined;
+  }
+  if (state.viewer.kind === 'anonymous' && needsSignIn(scope)) {
+    const next = isRead ? request.url.split('?')[0] ?? '' : `${state.store.pathPrefix}/cart`;
+    return redirectTo(reply, state, `/signin?next=${encodeURIComponent(next)}`);
+  }
+  return undefined;
+}

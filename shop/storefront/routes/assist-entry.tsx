@@ -1,0 +1,39 @@
+import { listStores } from '../data/stores';
+import { HandoffQuery } from '../forms';
+import { ASSIST_COOKIE } from '../http';
+import { cookieOptions } from '../identity';
+import { BarePage, href, renderDocument } from '../layout';
+import type { RouteDeps } from './define';
+
+const REFUSALS = {
+  used: { status: 410, title: 'This link was already used', message: 'An assistance link works once. Ask the agent to start a new assisted session.' },
+  expired: { status: 410, title: 'This link has expired', message: 'Assistance links are valid for a few seconds. Ask the agent to start a new assisted session.' },
+  session_ended: { status: 410, title: 'The assisted session ended', message: 'The session this link belongs to has already ended.' },
+  unknown: { status: 404, title: 'Unknown assistance link', message: 'This assistance link is not valid. No session was started.' },
+} as const;
+
+/**
+ * `/store/:store/assist/enter?code=…`: redeems a handoff code once. A valid code sets the
+ * assisted-session cookie and lands on the store's home as the customer; any other code gets a
+ * page saying why, and no session (an earlier assisted cookie is dropped too).
+ */
+export function assistEntryRoutes(deps: RouteDeps): void {
+  const { ctx, access, scope } = deps;
+  scope.get('/:store/assist/enter', { config: { storefrontEntry: true } }, async (request, reply) => {
+    const parsed = HandoffQuery.safeParse(request.query);
+    const result = parsed.success
+      ? await access.redeemHandoff(ctx, parsed.data.code, { ip: request.ip, userAgent: request.headers['user-agent'] ?? null })
+      : ({ ok: false, reason: 'unknown' } as const);
+    if (!result.ok) {
+      const refusal = REFUSALS[result.reason];
+      void reply.clearCookie(ASSIST_COOKIE, { path: '/' });
+      return reply.status(refusal.status).type('text/html; charset=utf-8').send(renderDocument(
+        <BarePage title={refusal.title}><div className="card" data-testid="handoff-refused"><h1>{refusal.title}</h1><p>{refusal.message}</p></div></BarePage>,
+      ));
+    }
+    const store = (await listStores(ctx.db)).find((s) => s.id === result.session.storeId);
+    if (!store) throw new Error('assisted session refers to a missing store');
+    void reply.setCookie(ASSIST_COOKIE, result.cookieSecret, cookieOptions(ctx, '/', 'strict'));
+    return reply.redirect(href(store), 303);
+  });
+}
