@@ -7,6 +7,7 @@ import { systemClock, type Clock } from './lib/clock';
 import { seedDemo } from './seed/demo';
 import { seedScale } from './seed/scale';
 import { DEMO_STAFF } from './seed/staff';
+import { storefrontPlugin } from './storefront/plugin';
 
 export type SeedMode = 'demo' | 'scale' | 'none';
 
@@ -92,6 +93,7 @@ async function listen(db: Database, clock: Clock, host: string, options: StartOp
   const ctx: ShopContext = { db, clock, config };
   const extraPlugins: NonNullable<BuildOptions['extraPlugins']> = [
     // The storefront and anything else served beside the API are registered here.
+    (app, pluginCtx) => storefrontPlugin(app, pluginCtx),
   ];
   const app = await buildShop(ctx, { logger: options.logger ?? false, extraPlugins });
   try {

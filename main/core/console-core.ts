@@ -56,8 +56,11 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     ...(options.heartbeatIntervalMs !== undefined ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
-  auth.setBeforeSignOut(() => sessions.endAll('sign_out'));
   const audit = options.createAudit({ api: () => auth.client(), auth, emit: options.emit });
+  auth.setBeforeSignOut(async () => {
+    await sessions.endAll('sign_out');
+    await audit.close?.();
+  });
   const handlers = createIpcHandlers({ auth, sessions, viewHost: options.viewHost, audit, chooseExportPath: options.chooseExportPath });
   let shuttingDown: Promise<void> | null = null;
 
@@ -72,6 +75,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
         await sessions.endAll('app_exit');
         sessions.dispose();
         auth.dispose();
+        await audit.close?.();
       })();
       return shuttingDown;
     },

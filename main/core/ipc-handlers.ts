@@ -26,6 +26,8 @@ export interface AuditPort {
   sync(): Promise<AuditSyncStatus>;
   query(filter: AuditFilter, offset: number, limit: number): Promise<{ total: number; events: AuditEvent[] }> | { total: number; events: AuditEvent[] };
   exportTo(filter: AuditFilter, format: 'csv' | 'jsonl', filePath: string): Promise<{ count: number }>;
+  /** Closes the signed-in person's local mirror (sign-out, app exit). */
+  close?(): Promise<void>;
 }
 
 export interface IpcHandlerDeps {

@@ -1,36 +1,12 @@
-import { randomBytes } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { createVault, osKeychain, type Keychain } from './vault';
+import { brokenKeychain, keychainProblem, testService } from '../test/keychain';
+import { createVault, osKeychain } from './vault';
 
-/**
- * Runs against the real OS keychain. `.ci/with-keyring.sh` provides one (a private D-Bus with
- * gnome-keyring) and sets CONCIERGE_KEYCHAIN_REQUIRED=1: then a missing keychain fails the
- * suite. Without it the suite is skipped with the reason printed.
- */
-const keychainRequired = process.env.CONCIERGE_KEYCHAIN_REQUIRED === '1';
-
-async function keychainWorks(): Promise<string | null> {
-  try {
-    await osKeychain().get('concierge-test', 'probe');
-    return null;
-  } catch (error) {
-    return error instanceof Error ? error.message : String(error);
-  }
-}
-
-const problem = await keychainWorks();
-if (problem && keychainRequired) throw new Error(`CONCIERGE_KEYCHAIN_REQUIRED=1 but the OS keychain does not work: ${problem}`);
-if (problem) console.warn(`[vault tests] skipped: no usable OS keychain here (${problem}); run them via bash .ci/with-keyring.sh`);
-
-const brokenKeychain: Keychain = {
-  get: () => Promise.reject(new Error('Platform secure storage failure')),
-  set: () => Promise.reject(new Error('Platform secure storage failure')),
-  delete: () => Promise.reject(new Error('Platform secure storage failure')),
-};
+/** Runs against the real OS keychain (see main/test/keychain.ts for when it skips or fails). */
+const problem = await keychainProblem('vault');
 
 describe.skipIf(problem !== null)('credential vault on the OS keychain', () => {
-  // Each test uses its own service name so runs never see each other's entries.
-  const service = () => `concierge-test-${randomBytes(4).toString('hex')}`;
+  const service = testService;
   const shop = 'http://127.0.0.1:4310';
 
   it('stores, restores after a restart and forgets a refresh token', async () => {

@@ -20,7 +20,10 @@ const MAX_HANDOFF_SECONDS = 30;
 type ConsentBasis = 'standing' | 'code' | 'not_required';
 
 /** Why consent was missing, for the agent's message and the audit event. */
-type ConsentProblem = 'none' | 'expired' | 'code_invalid' | 'code_used' | 'code_expired';
+type ConsentProblem = 'none' | 'expired' | 'code_invalid' | 'code_used' | 'code_expired' | 'code_withdrawn';
+
+/** Wrong codes tried against one customer's live code before that code is withdrawn. */
+export const MAX_WRONG_CONSENT_CODES = 5;
 
 class Refusal extends Error {
   constructor(
@@ -97,7 +100,7 @@ async function startSession(
     throw new Refusal(401, 'step_up_required', 'Confirm it is you (step-up) before each session; the step-up token is missing, used or expired.');
   }
 
-  const customer = (await tx.query<Customer>('SELECT id, name FROM customers WHERE id = $1 FOR UPDATE', [request.customerId])).rows[0];
+  const customer = (await tx.query<Customer>('SELECT id, name FROM customers WHERE id = $1 FOR NO KEY UPDATE', [request.customerId])).rows[0];
   if (!customer) throw new Refusal(404, 'customer_not_found', 'No customer with this id.');
   const store = (await tx.query<Store>(
     'SELECT so.id, so.code, so.path_prefix FROM accounts a JOIN stores so ON so.id = a.store_id WHERE a.id = $1 AND a.customer_id = $2',
@@ -179,10 +182,32 @@ async function checkConsent(tx: Queryable, ctx: ShopContext, settings: Settings,
     'SELECT id, expires_at, used_at FROM consent_codes WHERE customer_id = $1 AND code_hash = $2 ORDER BY created_at DESC LIMIT 1',
     [customer.id, consentCodeHash(customer.id, code)],
   )).rows[0];
-  if (!found) return { ok: false, problem: 'code_invalid' };
+  if (!found) return { ok: false, problem: await countWrongCode(tx, customer.id, now) };
   if (found.used_at) return { ok: false, problem: 'code_used' };
   if (found.expires_at.getTime() <= now.getTime()) return { ok: false, problem: 'code_expired' };
   return { ok: true, basis: 'code', codeId: found.id };
+}
+
+/**
+ * A wrong code was tried for this customer. Each try costs a step-up, but a 6-digit code must
+ * not be guessable by patience either: after MAX_WRONG_CONSENT_CODES wrong tries since the
+ * customer's live code was issued, that code is withdrawn and the customer must issue a new one.
+ * Earlier wrong tries are counted from their `session.refused` events, which refusals commit.
+ */
+async function countWrongCode(tx: Queryable, customerId: string, now: Date): Promise<'code_invalid' | 'code_withdrawn'> {
+  const live = (await tx.query<{ created_at: Date }>(
+    'SELECT created_at FROM consent_codes WHERE customer_id = $1 AND used_at IS NULL AND expires_at > $2 ORDER BY created_at DESC LIMIT 1',
+    [customerId, now],
+  )).rows[0];
+  if (!live) return 'code_invalid';
+  const earlier = await tx.query<{ tries: number }>(
+    `SELECT count(*)::int AS tries FROM audit_events
+      WHERE customer_id = $1 AND action = 'session.refused' AND at >= $2 AND details->>'consent' = 'code_invalid'`,
+    [customerId, live.created_at],
+  );
+  if ((earlier.rows[0]?.tries ?? 0) + 1 < MAX_WRONG_CONSENT_CODES) return 'code_invalid';
+  await tx.query('UPDATE consent_codes SET expires_at = $2 WHERE customer_id = $1 AND used_at IS NULL AND expires_at > $2', [customerId, now]);
+  return 'code_withdrawn';
 }
 
 function consentMessage(name: string, problem: ConsentProblem): string {
@@ -197,5 +222,7 @@ function consentMessage(name: string, problem: ConsentProblem): string {
       return `This consent code has already been used. Ask ${name} for a new one.`;
     case 'code_expired':
       return `This consent code has expired. Ask ${name} for a new one.`;
+    case 'code_withdrawn':
+      return `Too many wrong consent codes for ${name}: their current code has been withdrawn. Ask them for a new one.`;
   }
 }

@@ -31,7 +31,7 @@ export interface SessionRow {
   consent_basis: 'standing' | 'code' | 'not_required';
 }
 
-/** `SELECT` list and joins producing a SessionRow; callers add WHERE / ORDER / LIMIT / FOR UPDATE. */
+/** `SELECT` list and joins producing a SessionRow; callers add WHERE / ORDER / LIMIT / a lock. */
 export const SESSION_SELECT = `
   SELECT s.id, s.staff_id, st.name AS staff_name, st.role AS staff_role, st.disabled AS staff_disabled, s.customer_id, c.name AS customer_name, c.email AS customer_email,
          s.account_id, s.store_id, so.code AS store_code, s.mode, s.reason, s.ticket, s.status, s.started_at, s.expires_at,
@@ -42,11 +42,12 @@ export const SESSION_SELECT = `
     JOIN stores so ON so.id = s.store_id`;
 
 /**
- * Loads one session. `lock` takes the row lock (FOR UPDATE OF s) so a read that may end or touch
- * the session serializes with every other writer of it.
+ * Loads one session. `lock` takes the row lock (FOR NO KEY UPDATE OF s) so a read that may end or touch
+ * the session serializes with every other writer of it. NO KEY UPDATE, not UPDATE: rows that
+ * reference the session (notifications, orders placed in it) can still be inserted meanwhile.
  */
 export async function loadSession(tx: Queryable, id: string, options: { lock?: boolean } = {}): Promise<SessionRow | null> {
-  const result = await tx.query<SessionRow>(`${SESSION_SELECT} WHERE s.id = $1${options.lock ? ' FOR UPDATE OF s' : ''}`, [id]);
+  const result = await tx.query<SessionRow>(`${SESSION_SELECT} WHERE s.id = $1${options.lock ? ' FOR NO KEY UPDATE OF s' : ''}`, [id]);
   return result.rows[0] ?? null;
 }
 

@@ -166,6 +166,13 @@ describeBackends('assisted sessions', (backend) => {
       expect(events.every((e) => e.sessionId === started.id && e.actor.id === agent.id && e.ip === '127.0.0.1')).toBe(true);
     });
 
+    it('is single use under concurrent redeems', async () => {
+      const started = await startSession(shop, agent);
+      const results = await Promise.all(Array.from({ length: 5 }, () => redeemHandoff(shop.ctx, started.handoffCode, ORIGIN)));
+      expect(results.filter((r) => r.ok)).toHaveLength(1);
+      expect(results.filter((r) => !r.ok).map((r) => !r.ok && r.reason)).toEqual(['used', 'used', 'used', 'used']);
+    });
+
     it('expires after 30 seconds, and unknown codes are refused', async () => {
       const started = await startSession(shop, agent);
       shop.clock.advance(31 * ONE_SECOND);

@@ -3,7 +3,7 @@ import { LoginResponse, TokenResponse } from '../../shared/api/auth';
 import { DEMO_STAFF, DEMO_STAFF_PASSWORD, seedStaff } from '../seed/staff';
 import { apiRequest, errorCode, nextTotpCode, signIn, wrongTotpCode, type ApiResult } from '../test/auth-helpers';
 import { describeBackends, startTestShop, type Backend, type TestShop } from '../test/harness';
-import { MFA_CHALLENGE_SECONDS, MFA_MAX_ATTEMPTS } from './sign-in';
+import { CODE_MESSAGES, MFA_CHALLENGE_SECONDS, MFA_MAX_ATTEMPTS } from './sign-in';
 import { totpCodeForStep, totpStep } from './totp';
 
 const secretOf = (email: string) => {
@@ -94,7 +94,7 @@ describeBackends('staff sign-in', (backend: Backend) => {
   it('refuses a wrong code and records it', async () => {
     const token = await mfaToken(shop, 'agent2@demo.test');
     expectError(await mfa(shop, token, wrongCode(shop, 'agent2@demo.test')), 401, 'invalid_mfa_code');
-    expect((await auditOf(shop, 'stf_agent2')).at(-1)).toMatchObject({ action: 'staff.mfa_failed', details: { attempt: 1 } });
+    expect((await auditOf(shop, 'stf_agent2')).at(-1)).toMatchObject({ action: 'staff.mfa_failed', details: { reason: 'wrong_code', attempt: 1 } });
     // The challenge survives a wrong code: the right one still signs in.
     const ok = await mfa(shop, token, await nextTotpCode(shop.url, 'agent2@demo.test', clock()));
     expect(ok.status).toBe(200);
@@ -106,7 +106,10 @@ describeBackends('staff sign-in', (backend: Backend) => {
     const step = totpStep(shop.clock.now());
     const first = await mfa(shop, await mfaToken(shop, email), totpCodeForStep(secretOf(email), step));
     expect(first.status).toBe(200);
-    expectError(await mfa(shop, await mfaToken(shop, email), totpCodeForStep(secretOf(email), step)), 401, 'invalid_mfa_code');
+    const replayed = await mfa(shop, await mfaToken(shop, email), totpCodeForStep(secretOf(email), step));
+    expectError(replayed, 401, 'invalid_mfa_code');
+    expect(replayed.json).toMatchObject({ error: { message: CODE_MESSAGES.code_reused } });
+    expect((await auditOf(shop, 'stf_admin')).at(-1)).toMatchObject({ action: 'staff.mfa_failed', details: { reason: 'code_reused' } });
     expectError(await mfa(shop, await mfaToken(shop, email), totpCodeForStep(secretOf(email), step - 1)), 401, 'invalid_mfa_code');
     // The next step is still inside the window and has not been used.
     const next = await mfa(shop, await mfaToken(shop, email), totpCodeForStep(secretOf(email), step + 1));

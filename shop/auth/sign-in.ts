@@ -16,9 +16,15 @@ import { matchTotp } from './totp';
 export const MFA_CHALLENGE_SECONDS = 5 * 60;
 export const MFA_MAX_ATTEMPTS = 5;
 
+/** Why a TOTP code was refused, in words for the person typing it. */
+export const CODE_MESSAGES = {
+  wrong_code: 'The code is not correct. Use the current code from your authenticator app.',
+  code_reused: 'That code was already used. Wait for the next code from your authenticator app.',
+} as const;
+
 // One message for an unknown email and a wrong password, so neither reveals which it was.
 const invalidCredentials = () => new ApiError(401, 'invalid_credentials', 'The email or password is not correct.');
-const invalidCode = () => new ApiError(401, 'invalid_mfa_code', 'The code is not correct. Use the current code from your authenticator app.');
+const invalidCode = (reason: 'wrong_code' | 'code_reused') => new ApiError(401, 'invalid_mfa_code', CODE_MESSAGES[reason]);
 const challengeGone = () => new ApiError(401, 'invalid_mfa_code', 'This sign-in has expired or was already used. Sign in again with your password.');
 
 /**
@@ -109,13 +115,14 @@ export async function completeMfa(ctx: ShopContext, input: MfaRequest, origin: R
     const lockedSeconds = lockedForSeconds(staff.locked_until, now);
     if (lockedSeconds !== null) return refuse(tooManyAttempts(lockedSeconds));
 
-    const step = matchTotp(staff.totp_secret, input.code, now, staff.totp_last_step);
-    if (step === null) {
+    const match = matchTotp(staff.totp_secret, input.code, now, staff.totp_last_step);
+    if (!match.ok) {
       await tx.query('UPDATE mfa_challenges SET attempts = attempts + 1 WHERE token_hash = $1', [challengeHash]);
-      return failAttempt(tx, ctx, staff, origin, { action: 'staff.mfa_failed', details: { attempt: challenge.attempts + 1 } }, invalidCode());
+      const details = { reason: match.reason, attempt: challenge.attempts + 1 };
+      return failAttempt(tx, ctx, staff, origin, { action: 'staff.mfa_failed', details }, invalidCode(match.reason));
     }
     await tx.query('UPDATE mfa_challenges SET used_at = $2 WHERE token_hash = $1', [challengeHash, now]);
-    await tx.query('UPDATE staff SET totp_last_step = $2 WHERE id = $1', [staff.id, step]);
+    await tx.query('UPDATE staff SET totp_last_step = $2 WHERE id = $1', [staff.id, match.step]);
     await resetFailures(tx, staff.id);
     const tokens = await issueTokenPair(tx, ctx, staff.id);
     await appendAudit(tx, ctx.clock, { action: 'staff.sign_in', actor: staffActor(staff), ...origin, details: { method: 'password+totp' } });

@@ -3,6 +3,7 @@ import { DEFAULT_SETTINGS, type StepUpPolicy } from '../../shared/api/settings';
 import { DEMO_STAFF_PASSWORD, seedStaff } from '../seed/staff';
 import { apiRequest, errorCode, nextTotpCode, signIn, stepUp, wrongTotpCode, type ApiResult } from '../test/auth-helpers';
 import { describeBackends, startTestShop, type Backend, type TestShop } from '../test/harness';
+import { CODE_MESSAGES } from './sign-in';
 import { consumeStepUpToken } from './step-up';
 
 function expectError(result: ApiResult, status: number, code: string): void {
@@ -77,7 +78,9 @@ describeBackends('step-up', (backend: Backend) => {
     const code = await nextTotpCode(shop.url, 'admin@demo.test', { clock: shop.clock });
     const signedIn = await apiRequest(shop.url, 'POST', '/auth/mfa', { body: { mfaToken: (login.json as { mfaToken: string }).mfaToken, code } });
     const { accessToken } = signedIn.json as { accessToken: string };
-    expectError(await apiRequest(shop.url, 'POST', '/auth/step-up', { token: accessToken, body: { code } }), 401, 'invalid_step_up');
+    const replayed = await apiRequest(shop.url, 'POST', '/auth/step-up', { token: accessToken, body: { code } });
+    expectError(replayed, 401, 'invalid_step_up');
+    expect(replayed.json).toMatchObject({ error: { message: CODE_MESSAGES.code_reused } });
   });
 
   it('needs a signed-in staff member and a valid body', async () => {

@@ -25,17 +25,23 @@ export function totpCode(secretBase32: string, at: Date): string {
   return totpCodeForStep(secretBase32, totpStep(at));
 }
 
+export type TotpMatch = { ok: true; step: number } | { ok: false; reason: 'wrong_code' | 'code_reused' };
+
 /**
- * The step `code` belongs to, if it is within the window around `now` and later than
- * `lastAcceptedStep`; null otherwise. Refusing steps at or before the last accepted one stops a
- * code (or an older one) from being replayed while it is still inside the window.
+ * Checks `code` against the steps within the window around `now`. A step at or before
+ * `lastAcceptedStep` is refused as reused, which stops a code (or an older one) from being
+ * replayed while it is still inside the window.
  */
-export function matchTotp(secretBase32: string, code: string, now: Date, lastAcceptedStep: number): number | null {
+export function matchTotp(secretBase32: string, code: string, now: Date, lastAcceptedStep: number): TotpMatch {
   const current = totpStep(now);
-  let matched: number | null = null;
+  let fresh: number | null = null;
+  let reused = false;
   // Every candidate is computed and compared, so the time taken does not reveal which one matched.
   for (let step = current - TOTP_WINDOW; step <= current + TOTP_WINDOW; step += 1) {
-    if (safeEqual(totpCodeForStep(secretBase32, step), code) && step > lastAcceptedStep && matched === null) matched = step;
+    if (!safeEqual(totpCodeForStep(secretBase32, step), code)) continue;
+    if (step > lastAcceptedStep) fresh ??= step;
+    else reused = true;
   }
-  return matched;
+  if (fresh !== null) return { ok: true, step: fresh };
+  return { ok: false, reason: reused ? 'code_reused' : 'wrong_code' };
 }

@@ -6,7 +6,7 @@ import { readSettings } from '../settings/settings';
 import { lockedForSeconds, resetFailures, tooManyAttempts } from './lockout';
 import { commitThenReport, refuse, succeed } from './outcome';
 import { verifyPassword } from './passwords';
-import { failAttempt } from './sign-in';
+import { CODE_MESSAGES, failAttempt } from './sign-in';
 import { lockStaffById, staffActor, type RequestOrigin } from './staff-record';
 import { issueStepUpToken } from './step-up';
 import { policyAllows, type StepUpMethod } from './step-up-policy';
@@ -14,6 +14,9 @@ import type { Principal } from './tokens';
 import { matchTotp } from './totp';
 
 const invalidStepUp = (message: string) => new ApiError(401, 'invalid_step_up', message);
+
+type StepUpFailure = 'wrong_password' | keyof typeof CODE_MESSAGES;
+const FAILURE_MESSAGES: Record<StepUpFailure, string> = { wrong_password: 'The password is not correct.', ...CODE_MESSAGES };
 
 const METHOD_NAMES: Record<StepUpMethod, string> = { totp: 'an authenticator code', password: 'your password' };
 
@@ -43,15 +46,14 @@ export async function stepUp(ctx: ShopContext, principal: Principal, input: Step
     const lockedSeconds = lockedForSeconds(staff.locked_until, now);
     if (lockedSeconds !== null) return refuse(tooManyAttempts(lockedSeconds));
 
-    let ok = passwordOk;
+    let failure: StepUpFailure | null = passwordOk ? null : 'wrong_password';
     if ('code' in input) {
-      const step = matchTotp(staff.totp_secret, input.code, now, staff.totp_last_step);
-      ok = step !== null;
-      if (step !== null) await tx.query('UPDATE staff SET totp_last_step = $2 WHERE id = $1', [staff.id, step]);
+      const match = matchTotp(staff.totp_secret, input.code, now, staff.totp_last_step);
+      failure = match.ok ? null : match.reason;
+      if (match.ok) await tx.query('UPDATE staff SET totp_last_step = $2 WHERE id = $1', [staff.id, match.step]);
     }
-    if (!ok) {
-      const message = method === 'totp' ? 'The code is not correct. Use the current code from your authenticator app.' : 'The password is not correct.';
-      return failAttempt(tx, ctx, staff, origin, { action: 'staff.step_up_failed', details: { method, reason: 'wrong_' + (method === 'totp' ? 'code' : 'password') } }, invalidStepUp(message));
+    if (failure !== null) {
+      return failAttempt(tx, ctx, staff, origin, { action: 'staff.step_up_failed', details: { method, reason: failure } }, invalidStepUp(FAILURE_MESSAGES[failure]));
     }
     await resetFailures(tx, staff.id);
     const issued = await issueStepUpToken(tx, ctx, staff.id);

@@ -6,6 +6,7 @@ import {
 } from '../test/fixtures';
 import { describeBackends, type TestShop } from '../test/harness';
 import { hashSecret } from '../lib/ids';
+import { MAX_WRONG_CONSENT_CODES } from '../assist/create';
 import { redeemHandoff, resolveAssistCookie } from '../assist/storefront-access';
 import { activeConsentCode, consentCodeHash, grantConsent, issueConsentCode, readConsent, revokeConsent } from './consent';
 
@@ -158,6 +159,36 @@ describeBackends('customer consent', (backend) => {
       expect(message(twice)).toContain('already been used');
     });
 
+    it('a code starts one session even when two agents use it at once', async () => {
+      const customer = nextCustomer();
+      const agent2 = await signInAs(shop, 'agent2@demo.test');
+      const { code } = await issueConsentCode(shop.ctx, customer.id, ORIGIN);
+      const [first, second] = await Promise.all([
+        requestSession(shop, agent, { customerId: customer.id, accountId: customer.accountId, consentCode: code }),
+        requestSession(shop, agent2, { customerId: customer.id, accountId: customer.accountId, consentCode: code }),
+      ]);
+      expect([first.status, second.status].sort()).toEqual([201, 403]);
+      const sessions = await shop.ctx.db.query('SELECT id FROM assist_sessions WHERE customer_id = $1', [customer.id]);
+      expect(sessions.rows).toHaveLength(1);
+    });
+
+    it('withdrawing consent while the storefront is being used ends the session cleanly', async () => {
+      const customer = nextCustomer();
+      await grantConsent(shop.ctx, customer.id, 'until_revoked', ORIGIN);
+      const created = CreateSessionResponse.parse((await ask(customer)).json);
+      const redeemed = await redeemHandoff(shop.ctx, new URL(created.handoffUrl).searchParams.get('code') ?? '', ORIGIN);
+      if (!redeemed.ok) throw new Error(redeemed.reason);
+      const [revoked, ...resolved] = await Promise.all([
+        revokeConsent(shop.ctx, customer.id, ORIGIN),
+        ...Array.from({ length: 4 }, () => resolveAssistCookie(shop.ctx, redeemed.cookieSecret)),
+      ]);
+      expect(revoked.status).toBe('not_granted');
+      expect(resolved.every((r) => r.ok || r.endReason === 'ended_by_customer')).toBe(true);
+      expect(await resolveAssistCookie(shop.ctx, redeemed.cookieSecret)).toEqual({ ok: false, reason: 'ended', endReason: 'ended_by_customer' });
+      const ends = (await auditSince(shop, 0)).filter((e) => e.action === 'session.end' && e.sessionId === created.session.id);
+      expect(ends).toHaveLength(1);
+    });
+
     it('an expired code is refused; a code is only good for its own customer', async () => {
       const customer = nextCustomer();
       const other = nextCustomer();
@@ -174,6 +205,24 @@ describeBackends('customer consent', (backend) => {
       expect(refusals.map((e) => e.details.consent)).toEqual(['code_expired']);
       const unused = await shop.ctx.db.query<{ used_at: Date | null }>('SELECT used_at FROM consent_codes WHERE customer_id = $1', [customer.id]);
       expect(unused.rows[0]?.used_at).toBeNull();
+    });
+
+    it('withdraws the customer\'s code after too many wrong ones, so codes cannot be guessed', async () => {
+      const customer = nextCustomer();
+      const { code } = await issueConsentCode(shop.ctx, customer.id, ORIGIN);
+      const wrong = (n: number) => String((Number(code) + n) % 1_000_000).padStart(6, '0');
+      const before = await auditHead(shop);
+      for (let i = 1; i <= MAX_WRONG_CONSENT_CODES; i++) {
+        const response = await ask(customer, wrong(i));
+        expect([response.status, errorCode(response)]).toEqual([403, 'consent_required']);
+      }
+      const right = await ask(customer, code);
+      expect([right.status, errorCode(right)]).toEqual([403, 'consent_required']);
+      const refusals = (await auditSince(shop, before)).filter((e) => e.action === 'session.refused');
+      expect(refusals.map((e) => e.details.consent)).toEqual([...Array<string>(MAX_WRONG_CONSENT_CODES - 1).fill('code_invalid'), 'code_withdrawn', 'code_expired']);
+      expect(await activeConsentCode(shop.ctx.db, customer.id, shop.clock.now())).toBeNull();
+      const fresh = await issueConsentCode(shop.ctx, customer.id, ORIGIN);
+      expect((await ask(customer, fresh.code)).status).toBe(201);
     });
 
     it('is not needed when the settings say so', async () => {

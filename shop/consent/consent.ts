@@ -147,9 +147,11 @@ export async function activeConsentCode(db: Queryable, customerId: string, now: 
   return row ? { id: row.id, expiresAt: row.expires_at.toISOString() } : null;
 }
 
-// The customer row is locked so concurrent consent changes of one customer apply one at a time.
+// The customer row is locked so consent changes and session starts for one customer apply one at
+// a time. NO KEY UPDATE leaves inserts of rows that reference the customer unblocked, which a
+// session ending under this lock does (the customer's notification).
 async function lockCustomer(tx: Queryable, customerId: string): Promise<CustomerRef> {
-  const result = await tx.query<CustomerRef>('SELECT id, name FROM customers WHERE id = $1 FOR UPDATE', [customerId]);
+  const result = await tx.query<CustomerRef>('SELECT id, name FROM customers WHERE id = $1 FOR NO KEY UPDATE', [customerId]);
   const customer = result.rows[0];
   if (!customer) throw new ApiError(404, 'customer_not_found', 'No customer with this id.');
   return customer;

@@ -23,7 +23,7 @@ class Params {
 
 interface Segment {
   key: string;
-  /** Contains-segments cost a trigram scan; they run only when the cheaper ones leave room. */
+  /** Trigram segments cost a bitmap scan; they run only when the cheaper ones leave room. */
   contains: boolean;
   /** Builds the segment's sub-query: at most `limit` rows at/after `after`, in key order. */
   sql(p: Params, filters: (customerId: string) => string, limit: number, after: SearchPosition | null): string;
@@ -161,14 +161,53 @@ function nameSegments(text: string): Segment[] {
       where: (p) => `c.email LIKE ${prefix(p)} AND NOT (${NAME} LIKE ${prefix(p)} OR ${LAST_NAME} LIKE ${prefix(p)})`,
     }));
   }
-  // Trigram indexes need three characters; shorter fragments only match at the start of a word.
+  // Shorter fragments only match at the start of a name.
   if (text.length >= 3) {
-    segments.push(customerSegment({
-      key: 'name_contains', contains: true, field: 'name', value: NAME, shown: 'c.name',
-      where: (p) => `${NAME} LIKE '%' || lower(${p.add(likeEscape(text))}) || '%' AND ${earlier(p, withEmail)}`,
-    }));
+    if (withEmail) {
+      // One word: a first or last name containing it. The few thousand distinct names are searched,
+      // not the customers; each matching name is then a short index range of customers.
+      const notEarlier = (p: Params) => earlier(p, true);
+      segments.push(
+        termSegment('first_name_contains', 'first', text, (p) => notEarlier(p)),
+        termSegment('last_name_contains', 'last', text, (p) => `lower(c.first_name) NOT LIKE '%' || lower(${p.add(likeEscape(text))}) || '%' AND ${notEarlier(p)}`),
+      );
+    } else {
+      // Several words may span first and last name: a trigram search over the full name.
+      segments.push(customerSegment({
+        key: 'name_contains', contains: true, field: 'name', value: NAME, shown: 'c.name',
+        where: (p) => `${NAME} LIKE '%' || lower(${p.add(likeEscape(text))}) || '%' AND ${earlier(p, false)}`,
+      }));
+    }
   }
   return segments;
+}
+
+/**
+ * Customers whose first (or last) name contains `text` but does not start with it (those are
+ * prefix matches), ordered by that name, then id. Bounded: at most `limit` customers per name.
+ */
+function termSegment(key: string, kind: 'first' | 'last', text: string, exclude: (p: Params) => string): Segment {
+  const column = kind === 'first' ? 'lower(c.first_name)' : 'lower(c.last_name)';
+  return {
+    key,
+    // As cheap as a prefix walk, so it runs in the same statement as the exact and prefix segments.
+    contains: false,
+    sql: (p, filters, limit, after) => {
+      const fragment = `lower(${p.add(likeEscape(text))})`;
+      const terms = [`t.kind = '${kind}'`, `t.term LIKE '%' || ${fragment} || '%'`, `t.term NOT LIKE ${fragment} || '%'`];
+      const rows = [`${column} = t.term`, exclude(p), filters('c.id')];
+      if (after) {
+        const v = p.add(after.value);
+        terms.push(`t.term ~>=~ ${v}`);
+        rows.push(`(t.term ~>~ ${v} OR c.id > ${p.add(after.id)})`);
+      }
+      return `SELECT m.id, m.v, 'name'::text AS mf, m.mv FROM name_terms t
+        CROSS JOIN LATERAL (SELECT c.id, t.term AS v, c.name AS mv FROM customers c
+          WHERE ${whereClause(rows)} ORDER BY c.id LIMIT ${limit}) m
+        WHERE ${whereClause(terms)}
+        ORDER BY m.v USING ~<~, m.id LIMIT ${limit}`;
+    },
+  };
 }
 
 export interface SearchFilters {

@@ -1,5 +1,6 @@
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { createHash } from 'node:crypto';
 import pg from 'pg';
 
 /**
@@ -7,7 +8,16 @@ import pg from 'pg';
  * both sit behind it, so every query is written once, in PostgreSQL's dialect.
  */
 export interface Queryable {
-  query<T extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[]): Promise<{ rows: T[]; rowCount: number }>;
+  query<T extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<{ rows: T[]; rowCount: number }>;
+}
+
+export interface QueryOptions {
+  /**
+   * Hot, complex statements: PostgreSQL keeps the statement prepared per connection (named by a
+   * hash of its text) and may reuse a generic plan instead of planning every call. Write such
+   * SQL so a generic plan is good (no LIKE patterns that only a custom plan turns into ranges).
+   */
+  prepare?: boolean;
 }
 
 export interface Database extends Queryable {
@@ -50,18 +60,21 @@ export async function openPostgres(connectionString: string, options: { max?: nu
   // Fail fast with a clear error when the server is unreachable, rather than on the first request.
   const probe = await pool.connect();
   probe.release();
-  const run = async <T extends object>(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[]) => {
-    const result = await client.query<T & pg.QueryResultRow>(sql, params ? [...params] : undefined);
+  const run = async <T extends object>(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[], options?: QueryOptions) => {
+    const values = params ? [...params] : undefined;
+    const result = options?.prepare
+      ? await client.query<T & pg.QueryResultRow>({ name: `q_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`, text: sql, ...(values ? { values } : {}) })
+      : await client.query<T & pg.QueryResultRow>(sql, values);
     return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
   };
   return {
     kind: 'postgres',
-    query: (sql, params) => run(pool, sql, params),
+    query: (sql, params, options) => run(pool, sql, params, options),
     transaction: async (fn) => {
       const client = await pool.connect();
       try {
         await client.query('BEGIN');
-        const result = await fn({ query: (sql, params) => run(client, sql, params) });
+        const result = await fn({ query: (sql, params, options) => run(client, sql, params, options) });
         await client.query('COMMIT');
         return result;
       } catch (error) {

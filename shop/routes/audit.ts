@@ -1,10 +1,20 @@
+import { z } from 'zod';
 import { GENESIS_HASH } from '../../shared/audit/chain';
-import { AuditPage, AuditQuery } from '../../shared/api/audit';
+import { AuditEvent, AuditPage, AuditQuery } from '../../shared/api/audit';
 import { ApiErrorBody } from '../../shared/api/common';
 import { auditEventFromRow, type AuditRow } from '../audit/append';
 import { principalOf, requireStaff } from '../auth/guard';
 import type { ShopContext } from '../context';
 import type { ApiApp } from './index';
+
+/**
+ * AuditPage with `details` as a plain JSON object: the shared schema's recursive JsonValue makes
+ * the OpenAPI generator emit a $ref to a component it never defines. Details come from jsonb,
+ * so they are JSON whatever this schema says; the events are otherwise the shared shape.
+ */
+const AuditPageResponse = AuditPage.extend({
+  events: z.array(AuditEvent.extend({ details: z.record(z.string(), z.unknown()) })),
+});
 
 const COLUMNS = 'seq, id, at, action, actor_type, actor_id, actor_name, customer_id, session_id, ip, user_agent, details, prev_hash, hash';
 
@@ -15,7 +25,7 @@ const COLUMNS = 'seq, id, at, action, actor_type, actor_id, actor_name, customer
 export function registerAuditRoutes(api: ApiApp, ctx: ShopContext): void {
   api.get('/audit/events', {
     onRequest: requireStaff(ctx, ['audit.read.own', 'audit.read.all']),
-    schema: { tags: ['audit'], security: [{ bearer: [] }], querystring: AuditQuery, response: { 200: AuditPage, '4xx': ApiErrorBody } },
+    schema: { tags: ['audit'], summary: 'Read the hash-chained audit log in seq order (all, or your own events)', security: [{ bearer: [] }], querystring: AuditQuery, response: { 200: AuditPageResponse, '4xx': ApiErrorBody } },
   }, async (request) => {
     const { staff } = principalOf(request);
     const { after, limit } = request.query;

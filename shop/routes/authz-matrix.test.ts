@@ -8,9 +8,8 @@ import { LoginResponse, TokenResponse } from '../../shared/api/auth';
 import { CreateSessionResponse } from '../../shared/api/sessions';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/api/settings';
 import { systemClock } from '../lib/clock';
-import { JANE } from '../seed/demo';
+import { JANE, seedDemo } from '../seed/demo';
 import { DEMO_STAFF_PASSWORD } from '../seed/staff';
-import { seedDemo } from '../seed/demo';
 import { apiRequest, errorCode, nextTotpCode, signIn, stepUp } from '../test/auth-helpers';
 import { describeBackends, startTestShop, type Backend, type TestShop } from '../test/harness';
 
@@ -57,6 +56,7 @@ interface Row extends RequestSpec {
 }
 
 const row = (route: string, expected: Statuses, spec: RequestSpec = {}): Row => ({ route, expected, ...spec });
+const jane = () => Promise.resolve({ id: JANE.id });
 const agentSession = (fx: Fixture) => fx.newAgentSession().then((id) => ({ id }));
 
 async function stepUpFor(fx: Fixture, caller: Caller): Promise<string | undefined> {
@@ -70,7 +70,6 @@ const sessionRequest = async (fx: Fixture, caller: Caller) => {
   return { customerId: JANE.id, accountId: 'acc_000001_us', mode: 'view', reason: 'Authorization matrix check', ...(stepUpToken ? { stepUpToken } : {}) };
 };
 
-/* eslint-disable @stylistic/no-multi-spaces */
 //                                                    none expired trainee agent  other  super  admin
 const MATRIX: readonly Row[] = [
   row('POST /auth/login',                            [200, 200,    200,    200,   200,   200,   200], {
@@ -91,6 +90,10 @@ const MATRIX: readonly Row[] = [
     body: () => Promise.resolve({ password: DEMO_STAFF_PASSWORD }),
   }),
   row('GET /me',                                     [401, 401,    200,    200,   200,   200,   200]),
+  row('GET /stores',                                 [401, 401,    200,    200,   200,   200,   200]),
+  row('GET /customers',                              [401, 401,    200,    200,   200,   200,   200], { query: 'q=smith&limit=5' }),
+  row('GET /customers/:id',                          [401, 401,    200,    200,   200,   200,   200], { params: jane }),
+  row('GET /customers/:id/documents',                [401, 401,    200,    200,   200,   200,   200], { params: jane, query: 'type=order' }),
   row('POST /assist-sessions',                       [401, 401,    403,    201,   201,   201,   201], { body: sessionRequest }),
   row('GET /assist-sessions',                        [401, 401,    403,    200,   200,   200,   200], { query: 'status=active' }),
   row('GET /assist-sessions/:id',                    [401, 401,    404,    200,   404,   200,   200], { params: agentSession }),
@@ -105,7 +108,6 @@ const MATRIX: readonly Row[] = [
     body: () => Promise.resolve(MATRIX_SETTINGS),
   }),
 ];
-/* eslint-enable @stylistic/no-multi-spaces */
 
 /** The error code a refusal must carry, where the status alone says which one it is. */
 function expectedCode(caller: Caller, status: number): string | null {
@@ -149,6 +151,7 @@ describeBackends('authorization matrix', (backend: Backend) => {
     const [method = '', template = ''] = entry.route.split(' ');
     CALLERS.forEach((caller, index) => {
       const status = entry.expected[index];
+      if (status === undefined) throw new Error(`${entry.route}: no status for ${caller}`);
       it(`${entry.route} as ${caller} → ${String(status)}`, async () => {
         const params = entry.params ? await entry.params(fx) : {};
         const path = template.replace(/:([a-z]+)/gi, (_m, name: string) => encodeURIComponent(params[name] ?? `missing-${name}`));

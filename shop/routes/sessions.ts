@@ -34,7 +34,7 @@ export function registerSessionRoutes(api: ApiApp, ctx: ShopContext): void {
 
   api.post('/assist-sessions', {
     onRequest: signedIn,
-    schema: { tags, security: [{ bearer: [] }], body: CreateSessionRequest, response: { 201: CreateSessionResponse, '4xx': ApiErrorBody } },
+    schema: { tags, summary: 'Start an assisted session (step-up and consent required); returns the one-time handoff URL', security: [{ bearer: [] }], body: CreateSessionRequest, response: { 201: CreateSessionResponse, '4xx': ApiErrorBody } },
   }, async (request, reply) => {
     const created = await createSession(ctx, principalOf(request).staff, request.body, requestOrigin(request));
     return reply.status(201).send(created);
@@ -42,17 +42,17 @@ export function registerSessionRoutes(api: ApiApp, ctx: ShopContext): void {
 
   api.get('/assist-sessions', {
     onRequest: requireStaff(ctx, ['assist.view', 'sessions.read.all']),
-    schema: { tags, security: [{ bearer: [] }], querystring: SessionListQuery, response: { 200: SessionListResponse, '4xx': ApiErrorBody } },
+    schema: { tags, security: [{ bearer: [] }], summary: 'List sessions: your own, or everyone\'s with sessions.read.all', querystring: SessionListQuery, response: { 200: SessionListResponse, '4xx': ApiErrorBody } },
   }, async (request) => ({ items: await listSessions(ctx, principalOf(request).staff, request.query) }));
 
   api.get('/assist-sessions/:id', {
     onRequest: signedIn,
-    schema: { tags, security: [{ bearer: [] }], params: SessionParams, response: { 200: AssistSession, '4xx': ApiErrorBody } },
+    schema: { tags, security: [{ bearer: [] }], summary: 'Read one session (yours, or any with sessions.read.all)', params: SessionParams, response: { 200: AssistSession, '4xx': ApiErrorBody } },
   }, (request) => getSession(ctx, principalOf(request).staff, request.params.id));
 
   api.post('/assist-sessions/:id/heartbeat', {
     onRequest: signedIn,
-    schema: { tags, security: [{ bearer: [] }], params: SessionParams, response: { 200: HeartbeatResponse, 409: SessionEndedBody, '4xx': ApiErrorBody } },
+    schema: { tags, security: [{ bearer: [] }], summary: 'The agent\'s console is still there; 409 session_ended once it has ended', params: SessionParams, response: { 200: HeartbeatResponse, 409: SessionEndedBody, '4xx': ApiErrorBody } },
   }, async (request, reply) => {
     try {
       return { session: await heartbeat(ctx, principalOf(request).staff, request.params.id) };
@@ -63,7 +63,7 @@ export function registerSessionRoutes(api: ApiApp, ctx: ShopContext): void {
 
   api.post('/assist-sessions/:id/end', {
     onRequest: signedIn,
-    schema: { tags, security: [{ bearer: [] }], params: SessionParams, body: EndSessionRequest.nullish(), response: { 200: HeartbeatResponse, 409: SessionEndedBody, '4xx': ApiErrorBody } },
+    schema: { tags, security: [{ bearer: [] }], summary: 'End a session: its agent, or a supervisor with sessions.terminate', params: SessionParams, body: EndSessionRequest.nullish(), response: { 200: HeartbeatResponse, 409: SessionEndedBody, '4xx': ApiErrorBody } },
   }, async (request, reply) => {
     try {
       return { session: await endSessionByStaff(ctx, principalOf(request).staff, request.params.id, request.body ?? {}, requestOrigin(request)) };

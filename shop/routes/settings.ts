@@ -12,13 +12,13 @@ export function registerSettingsRoutes(api: ApiApp, ctx: ShopContext): void {
 
   api.get('/settings', {
     onRequest: guard,
-    schema: { tags, security: [{ bearer: [] }], response: { 200: Settings, '4xx': ApiErrorBody } },
+    schema: { tags, summary: 'Read the shop\'s assistance settings', security: [{ bearer: [] }], response: { 200: Settings, '4xx': ApiErrorBody } },
   }, () => readSettings(ctx.db));
 
   // The whole Settings object every time: a partial body is a validation error, not a merge.
   api.put('/settings', {
     onRequest: guard,
-    schema: { tags, security: [{ bearer: [] }], body: Settings, response: { 200: Settings, '4xx': ApiErrorBody } },
+    schema: { tags, summary: 'Replace the assistance settings (the whole object); audited', security: [{ bearer: [] }], body: Settings, response: { 200: Settings, '4xx': ApiErrorBody } },
   }, async (request) => {
     const { staff } = principalOf(request);
     const saved = await ctx.db.transaction((tx) => writeSettings(tx, ctx, staff, request.body, requestOrigin(request)));

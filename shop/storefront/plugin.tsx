@@ -59,7 +59,7 @@ export async function storefrontPlugin(app: FastifyInstance, ctx: ShopContext, a
       ));
     });
 
-    await outer.register(async (scope) => {
+    await outer.register((scope, _options, done) => {
       scope.addHook('onRequest', async (request, reply) => {
         const store = await storeOfRequest(ctx, request);
         if (request.routeOptions.config.storefrontEntry) {
@@ -70,10 +70,9 @@ export async function storefrontPlugin(app: FastifyInstance, ctx: ShopContext, a
       });
       scope.addHook('preHandler', (request, reply) => guard(request, reply));
       scope.setNotFoundHandler(async (request, reply) => {
-        // Hooks do not run for unmatched URLs, so resolve the viewer here: an assisted 404 is audited too.
+        // The scope's hooks resolved the viewer, so an assisted 404 is audited like any page.
         try {
-          const store = await storeOfRequest(ctx, request);
-          await resolveViewer(ctx, access, request, reply, store);
+          if (!request.storefront) await resolveViewer(ctx, access, request, reply, await storeOfRequest(ctx, request));
           throw pageNotFound('There is no page at this address.');
         } catch (error) {
           return sendErrorPage(ctx, request, reply, error instanceof Error ? error : new Error(String(error)));
@@ -86,6 +85,7 @@ export async function storefrontPlugin(app: FastifyInstance, ctx: ShopContext, a
       accountRoutes(deps);
       assistanceRoutes(deps);
       assistEntryRoutes(deps);
+      done();
     }, { prefix: '/store' });
   });
 }
@@ -97,7 +97,7 @@ export async function storefrontPlugin(app: FastifyInstance, ctx: ShopContext, a
 async function guard(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
   const state = request.storefront;
   const config = request.routeOptions.config;
-  if (!state || config.storefrontEntry) return undefined;
+  if (!state || config.storefrontEntry || request.is404) return undefined;
   const isRead = request.method === 'GET' || request.method === 'HEAD';
   if (!isRead) {
     const body = request.body as Record<string, unknown> | undefined;

@@ -110,16 +110,14 @@ export async function auditSince(shop: TestShop, seq: number): Promise<StoredAud
 export async function readAuditPages(shop: TestShop, reader: Agent, limit = 7): Promise<{ events: AuditEvent[]; head: { seq: number; hash: string } }> {
   const events: AuditEvent[] = [];
   let after = 0;
-  let head = { seq: 0, hash: '' };
   for (;;) {
     const page = await api(shop, reader, 'GET', `/audit/events?after=${after}&limit=${limit}`);
     expect(page.status, JSON.stringify(page.json)).toBe(200);
     const body = page.json as { events: AuditEvent[]; nextAfter: number; head: { seq: number; hash: string } };
     events.push(...body.events);
-    head = body.head;
     if (body.events.length === 0) {
       expect(body.nextAfter).toBe(after);
-      return { events, head };
+      return { events, head: body.head };
     }
     expect(body.nextAfter).toBe(body.events.at(-1)?.seq);
     after = body.nextAfter;

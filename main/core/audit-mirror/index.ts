@@ -9,7 +9,7 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { AuditEvent, AuditPage } from '../../../shared/api/audit';
 import type { AuditFilter, AuditSyncStatus } from '../../../shared/ipc/contract';
-import type { ExportFormat, MirrorOp, MirrorOps, MirrorRequest, MirrorResponse, MirrorWorkerData } from './protocol';
+import type { ExportFormat, MirrorOp, MirrorOps, MirrorResponse, MirrorWorkerData } from './protocol';
 import type { MirrorState } from './store';
 
 export { AUDIT_COUNT_CAP } from './store';
@@ -25,8 +25,9 @@ export interface AuditMirrorOptions {
   fetchPage: (after: number, limit: number) => Promise<AuditPage>;
   pageSize?: number;
   /**
-   * The worker's file. Defaults to worker.ts beside this file (tests, tsx) or worker.js beside
-   * the bundle; a bundled main process passes the path from `import p from './worker?modulePath'`.
+   * The worker's file. Defaults to worker.ts beside this file (tests, tsx), or to
+   * audit-mirror-worker.js beside the bundle (an electron-vite main input of that name); the
+   * glue may instead pass the path from `import p from '…/audit-mirror/worker?modulePath'`.
    */
   workerUrl?: URL | string;
   now?: () => Date;
@@ -49,7 +50,7 @@ export interface AuditMirror {
 function defaultWorkerUrl(): URL {
   // A variable base keeps bundlers from treating this as an asset reference.
   const here = import.meta.url;
-  return new URL(here.endsWith('.ts') ? './worker.ts' : './worker.js', here);
+  return new URL(here.endsWith('.ts') ? './worker.ts' : './audit-mirror-worker.js', here);
 }
 
 /**
@@ -97,7 +98,7 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
     const id = nextId++;
     return new Promise((resolve, reject) => {
       pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      worker.postMessage({ id, op, args } as MirrorRequest);
+      worker.postMessage({ id, op, args });
     });
   };
 

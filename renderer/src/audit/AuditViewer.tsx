@@ -1,8 +1,8 @@
 import { useEffect, useRef } from 'react';
-import { keepPreviousData, useQueries, useQueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useQueries, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { AuditEvent } from '../../../shared/api/audit';
-import type { AuditFilter } from '../../../shared/ipc/contract';
+import type { AuditFilter, IpcArgs, IpcValue } from '../../../shared/ipc/contract';
 import { call } from '../bridge/call';
 import { ipcKey, useBridge, useIpcEvent, useIpcMutation, useIpcQuery } from '../bridge/context';
 import { useCan } from '../auth/useAuth';
@@ -17,6 +17,8 @@ import { SessionTimeline } from './SessionTimeline';
 
 export const AUDIT_PAGE = 200;
 export const AUDIT_ROW_HEIGHT = 28;
+/** The audit mirror's count limit for filtered queries (main/core/audit-mirror). */
+export const AUDIT_COUNT_CAP = 10_000;
 const FILTER_DEBOUNCE_MS = 200;
 const REFRESH_THROTTLE_MS = 2000;
 const number = new Intl.NumberFormat();
@@ -86,10 +88,28 @@ function ExportButtons({ filter }: { filter: AuditFilter }) {
   );
 }
 
+/** How far the cached pages of this filter reach, plus one more page when the last one was full. */
+function furthestLoaded(queryClient: QueryClient, filter: AuditFilter): number {
+  const key = JSON.stringify(filter);
+  let end = 0;
+  for (const [queryKey, data] of queryClient.getQueriesData<IpcValue<'audit.query'>>({ queryKey: ipcKey('audit.query') })) {
+    const args = queryKey[1] as IpcArgs<'audit.query'> | undefined;
+    if (!args || !data || JSON.stringify(args.filter) !== key) continue;
+    const reach = args.offset + data.events.length + (data.events.length === args.limit ? args.limit : 0);
+    end = Math.max(end, reach);
+  }
+  return end;
+}
+
 function EventList({ filter, onFilter, canSeeAll }: { filter: AuditFilter; onFilter: (f: AuditFilter) => void; canSeeAll: boolean }) {
   const bridge = useBridge();
+  const queryClient = useQueryClient();
   const head = useIpcQuery('audit.query', { filter, offset: 0, limit: AUDIT_PAGE }, { placeholderData: keepPreviousData, staleTime: 30_000 });
-  const total = head.data?.total ?? 0;
+  const counted = head.data?.total ?? 0;
+  // With filters the mirror stops counting at a cap; the list then grows a page at a time for as
+  // long as the furthest page loaded so far comes back full.
+  const capped = Object.keys(filter).length > 0 && counted >= AUDIT_COUNT_CAP;
+  const total = capped ? Math.max(counted, furthestLoaded(queryClient, filter)) : counted;
   const scroller = useRef<HTMLDivElement>(null);
   // The app does not use the React compiler; the virtualizer is read afresh on every render.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -129,7 +149,7 @@ function EventList({ filter, onFilter, canSeeAll }: { filter: AuditFilter; onFil
   return (
     <div className="event-list">
       <p className="muted small" role="status">
-        {head.isPending ? 'Loading events…' : `${number.format(total)} ${total === 1 ? 'event' : 'events'}`}
+        {head.isPending ? 'Loading events…' : capped ? `More than ${number.format(counted)} events` : `${number.format(total)} ${total === 1 ? 'event' : 'events'}`}
       </p>
       <ErrorNote error={head.error ?? pageError} />
       <div className="grid-head" role="presentation">

@@ -74,7 +74,7 @@ function CodeStep({ state }: { state: Extract<AuthState, { status: 'mfa_required
   }
 
   return (
-    <form onSubmit={submit} aria-label="Authenticator code">
+    <form onSubmit={submit} aria-label="Second step">
       <p>
         Signing in as <strong>{state.email}</strong> to {state.shopUrl}.
       </p>

@@ -11,6 +11,8 @@ export interface ConsoleHost {
   kind: 'electron' | 'browser';
   /** Browser tier only: a live preview image of a session's storefront. */
   previewUrl: ((sessionId: string) => string) | null;
+  /** Browser tier only: clicks into the storefront at preview-image pixel coordinates. */
+  previewClick: ((sessionId: string, x: number, y: number) => Promise<boolean>) | null;
 }
 
 declare global {
@@ -36,7 +38,7 @@ function takeToken(location: Location, storage: Storage, history: History): stri
 }
 
 export function detectHost(win: Window = window): ConsoleHost {
-  if (win.concierge) return { bridge: win.concierge, kind: 'electron', previewUrl: null };
+  if (win.concierge) return { bridge: win.concierge, kind: 'electron', previewUrl: null, previewClick: null };
   const token = takeToken(win.location, win.sessionStorage, win.history);
   if (!token) throw new Error('This page must be opened by the Concierge console (no bridge and no browser-tier token).');
   const baseUrl = win.location.origin;
@@ -44,5 +46,13 @@ export function detectHost(win: Window = window): ConsoleHost {
     bridge: createHttpBridge({ baseUrl, token }),
     kind: 'browser',
     previewUrl: (sessionId) => `${baseUrl}/views/${encodeURIComponent(sessionId)}/preview.jpg?token=${encodeURIComponent(token)}`,
+    previewClick: async (sessionId, x, y) => {
+      const response = await fetch(`${baseUrl}/views/${encodeURIComponent(sessionId)}/click`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-concierge-token': token },
+        body: JSON.stringify({ x: Math.round(x), y: Math.round(y) }),
+      });
+      return response.status === 204;
+    },
   };
 }

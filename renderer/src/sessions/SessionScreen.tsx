@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, type MouseEvent } from 'react';
 import type { OpenSession } from '../../../shared/ipc/contract';
 import { useBridge, useHost, useIpcMutation } from '../bridge/context';
 import { useCan } from '../auth/useAuth';
@@ -136,20 +136,31 @@ function StorefrontArea({ open, secondsLeft, onEnd }: { open: OpenSession; secon
             state={open.state}
             onEnd={onEnd}
           />
-          <Preview url={host.previewUrl(sessionId)} name={open.session.customerName} />
+          <Preview url={host.previewUrl(sessionId)} name={open.session.customerName} onClickAt={host.previewClick ? (x, y) => host.previewClick?.(sessionId, x, y) : null} />
         </>
       )}
     </div>
   );
 }
 
-function Preview({ url, name }: { url: string; name: string }) {
+/** Clicks on the image are relayed to the storefront at the same spot of its page. */
+function Preview({ url, name, onClickAt }: { url: string; name: string; onClickAt: ((x: number, y: number) => Promise<boolean> | undefined) | null }) {
   const now = useNow(1000);
   const src = `${url}${url.includes('?') ? '&' : '?'}t=${Math.floor(now / 1000)}`;
+  function click(event: MouseEvent<HTMLImageElement>) {
+    const img = event.currentTarget;
+    const rect = img.getBoundingClientRect();
+    if (!onClickAt || rect.width === 0 || rect.height === 0) return;
+    const x = ((event.clientX - rect.left) * img.naturalWidth) / rect.width;
+    const y = ((event.clientY - rect.top) * img.naturalHeight) / rect.height;
+    void onClickAt(x, y);
+  }
   return (
     <div className="preview">
-      <img src={src} alt={`Live preview of the storefront as ${name} sees it`} />
-      <p className="muted small">Browser preview: in the desktop app, the live storefront appears here.</p>
+      <div className="preview-frame">
+        <img src={src} alt={`Live preview of the storefront as ${name} sees it`} onClick={click} />
+      </div>
+      <p className="muted small">Browser preview (click to click in the storefront): in the desktop app, the live storefront appears here.</p>
     </div>
   );
 }

@@ -201,10 +201,10 @@ function StartForm({ target, customer, stores, settings, onClose }: { target: St
         {policy === 'totp_or_password' && (
           <div className="row">
             <label className="inline">
-              <input type="radio" name="stepup" checked={method === 'totp'} onChange={() => { setMethod('totp'); setSecret(''); }} /> Authenticator code
+              <input type="radio" name="stepup" checked={method === 'totp'} onChange={() => { setMethod('totp'); setSecret(''); }} /> Use authenticator code
             </label>
             <label className="inline">
-              <input type="radio" name="stepup" checked={method === 'password'} onChange={() => { setMethod('password'); setSecret(''); }} /> Password
+              <input type="radio" name="stepup" checked={method === 'password'} onChange={() => { setMethod('password'); setSecret(''); }} /> Use password
             </label>
           </div>
         )}

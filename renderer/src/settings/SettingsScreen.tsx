@@ -19,7 +19,7 @@ export function SettingsScreen() {
       ) : settings.isError ? (
         <ErrorNote error={settings.error} />
       ) : (
-        <SettingsForm initial={settings.data} key={JSON.stringify(settings.data)} />
+        <SettingsForm initial={settings.data} />
       )}
     </section>
   );

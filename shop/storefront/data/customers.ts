@@ -118,3 +118,12 @@ export async function setPassword(tx: Queryable, customerId: string, password: s
 export async function setEmail(tx: Queryable, customerId: string, email: string): Promise<void> {
   await tx.query('UPDATE customers SET email = $2 WHERE id = $1', [customerId, email]);
 }
+
+export async function requestDeletion(db: Queryable, clock: Clock, customerId: string): Promise<void> {
+  await db.query('INSERT INTO account_deletion_requests (id, customer_id, requested_at) VALUES ($1, $2, $3)', [newId('del'), customerId, clock.now()]);
+}
+
+export async function deletionRequestedAt(db: Queryable, customerId: string): Promise<Date | null> {
+  const result = await db.query<{ requested_at: Date }>('SELECT requested_at FROM account_deletion_requests WHERE customer_id = $1 ORDER BY requested_at DESC LIMIT 1', [customerId]);
+  return result.rows[0]?.requested_at ?? null;
+}

@@ -55,7 +55,9 @@ export function ProductPage({ chrome, product, notice }: { chrome: Chrome; produ
           <p>{product.priceCents !== null ? <Money cents={product.priceCents} store={store} /> : null}</p>
           <p>{product.description}</p>
           <p className="muted">SKU {product.sku} · {product.stock > 0 ? `${product.stock} in stock` : 'Out of stock'}</p>
-          {product.stock > 0 ? (
+          {product.stock > 0 && chrome.viewer.kind === 'anonymous' ? (
+            <p><a className="button" href={`${href(store, '/signin')}?next=${encodeURIComponent(href(store, `/product/${product.slug}`))}`}>Sign in to buy</a></p>
+          ) : product.stock > 0 ? (
             <PostForm chrome={chrome} action="/cart/add" className="row form">
               <input type="hidden" name="productId" value={product.id} />
               <div><label htmlFor="quantity">Quantity</label><input id="quantity" type="number" name="quantity" defaultValue="1" min="1" max={String(Math.min(MAX_QUANTITY, product.stock))} /></div>

@@ -1,7 +1,7 @@
 import type { ReactNode } from 'react';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { addAddress, listAddresses, removeAddress } from '../data/addresses';
-import { emailTaken, endOtherWebSessions, passwordMatches, setEmail, setPassword, updateProfile } from '../data/customers';
+import { deletionRequestedAt, emailTaken, endOtherWebSessions, requestDeletion, passwordMatches, setEmail, setPassword, updateProfile } from '../data/customers';
 import { documentById, documentByNumber, documentsOfOrder, listOrders } from '../data/documents';
 import { listNotifications } from '../data/notifications';
 import { addTestCard, listPaymentMethods, removePaymentMethod } from '../data/payment-methods';
@@ -13,7 +13,6 @@ import { AccountFrame, AddressesSection, DeleteSection, NotificationsSection, Pa
 import { noticeOf } from '../pages/common';
 import { DocumentPage, OrderDetailPage, OrdersPage } from '../pages/documents';
 import type { ShopContext } from '../../context';
-import { newId } from '../../lib/ids';
 import { action, page, param, queryString, signedIn, type RouteDeps } from './define';
 
 /** Sends one section of the account area inside its frame. */
@@ -145,8 +144,7 @@ export function accountRoutes(deps: RouteDeps): void {
 
   page(deps, '/account/delete', 'customer_only', async (request, reply, state) => {
     const viewer = signedIn(state);
-    const requested = await ctx.db.query<{ requested_at: Date }>('SELECT requested_at FROM account_deletion_requests WHERE customer_id = $1 ORDER BY requested_at DESC LIMIT 1', [viewer.customer.id]);
-    const requestedAt = requested.rows[0]?.requested_at ?? null;
+    const requestedAt = await deletionRequestedAt(ctx.db, viewer.customer.id);
     return sendAccountPage(ctx, request, reply, 'Delete account', (chrome) => <DeleteSection chrome={chrome} requestedAt={requestedAt} />);
   });
 
@@ -154,7 +152,7 @@ export function accountRoutes(deps: RouteDeps): void {
     const viewer = signedIn(state);
     const form = parseForm(DeleteForm, request.body);
     if (!(await passwordMatches(ctx.db, viewer.customer.id, form.password))) throw wrongPassword();
-    await ctx.db.query('INSERT INTO account_deletion_requests (id, customer_id, requested_at) VALUES ($1, $2, $3)', [newId('del'), viewer.customer.id, ctx.clock.now()]);
+    await requestDeletion(ctx.db, ctx.clock, viewer.customer.id);
     return redirectTo(reply, state, '/account/delete', 'deletion_requested');
   });
 }

@@ -1,0 +1,72 @@
+import { cpus, loadavg, totalmem } from 'node:os';
+
+export interface LoadResult {
+  requests: number;
+  errors: number;
+  seconds: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  perSecond: number;
+}
+
+/**
+ * Runs `request` from `concurrency` loops for `durationMs` (after `warmupMs` not counted) and
+ * returns latency percentiles in milliseconds and throughput. A request that throws counts as an error.
+ */
+export async function runLoad(request: () => Promise<void>, options: { concurrency: number; durationMs: number; warmupMs: number }): Promise<LoadResult> {
+  const latencies: number[] = [];
+  let errors = 0;
+  let measuring = false;
+  let stop = false;
+  const worker = async () => {
+    while (!stop) {
+      const start = performance.now();
+      let failed = false;
+      try {
+        await request();
+      } catch {
+        failed = true;
+      }
+      if (!measuring) continue;
+      if (failed) errors += 1;
+      else latencies.push(performance.now() - start);
+    }
+  };
+  const workers = Array.from({ length: options.concurrency }, worker);
+  await sleep(options.warmupMs);
+  measuring = true;
+  const started = performance.now();
+  await sleep(options.durationMs);
+  measuring = false;
+  const seconds = (performance.now() - started) / 1000;
+  stop = true;
+  await Promise.all(workers);
+  latencies.sort((a, b) => a - b);
+  return {
+    requests: latencies.length,
+    errors,
+    seconds,
+    p50: percentile(latencies, 0.5),
+    p95: percentile(latencies, 0.95),
+    p99: percentile(latencies, 0.99),
+    perSecond: latencies.length / seconds,
+  };
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(p * sorted.length) - 1)] ?? Number.NaN;
+}
+
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+/** The machine a result was measured on, for the report. */
+export function machine(): string {
+  const cpu = cpus();
+  const gib = (totalmem() / 1024 ** 3).toFixed(1);
+  const load = loadavg().map((l) => l.toFixed(1)).join(' / ');
+  return `${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${gib} GiB RAM, Node ${process.version}; load average at start ${load} (1/5/15 min)`;
+}
+
+export const ms = (value: number) => (Number.isNaN(value) ? '–' : value < 10 ? value.toFixed(2) : value.toFixed(1));

@@ -1,0 +1,316 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { AuditPage, type AuditEvent } from '../../../shared/api/audit';
+import { verifyChain } from '../../../shared/audit/chain';
+import type { AuditFilter } from '../../../shared/ipc/contract';
+import { buildShop, type ShopApp } from '../../../shop/app';
+import { appendAudit, auditEventFromRow, type AuditInput, type AuditRow } from '../../../shop/audit/append';
+import { seedStaff } from '../../../shop/seed/staff';
+import { signIn } from '../../../shop/test/auth-helpers';
+import { describeBackends, startTestShop, type TestShop } from '../../../shop/test/harness';
+import { AUDIT_COUNT_CAP, createAuditMirror, type AuditMirror } from './index';
+
+const EVENTS = 2400;
+const ACTIONS = ['session.page_view', 'session.action', 'staff.step_up', 'customer.consent_granted', 'settings.changed'] as const;
+
+/** Varied, deterministic events: three actors, seven customers, sessions of 50, a minute per 500. */
+function inputFor(i: number): AuditInput {
+  const actor = i % 3 === 0
+    ? { type: 'staff' as const, id: 'stf_agent', name: 'Alex Agent' }
+    : i % 3 === 1
+      ? { type: 'staff' as const, id: 'stf_admin', name: 'Ada Admin' }
+      : { type: 'customer' as const, id: `cus_${i % 7}`, name: i === 1001 ? '=HYPERLINK("http://evil.test")' : `Customer ${i % 7}` };
+  const note = i === 777 ? 'Refund, "quoted" text' : i === 778 ? '100% done_now' : i === 779 ? '1000 done' : `note ${i}`;
+  return {
+    action: ACTIONS[i % ACTIONS.length] ?? 'session.action',
+    actor,
+    customerId: `cus_${i % 7}`,
+    sessionId: i % 5 === 0 ? null : `ses_${Math.floor(i / 50)}`,
+    ip: `10.1.${i % 256}.7`,
+    userAgent: 'Concierge test',
+    details: { path: `/store/us/orders/ord${100000 + i}`, note },
+  };
+}
+
+async function appendEvents(shop: TestShop, from: number, count: number): Promise<void> {
+  for (let start = from; start < from + count; start += 400) {
+    await shop.ctx.db.transaction(async (tx) => {
+      for (let i = start; i < Math.min(start + 400, from + count); i += 1) {
+        if (i > 0 && i % 500 === 0) shop.clock.advance(60_000);
+        await appendAudit(tx, shop.clock, inputFor(i));
+      }
+    });
+  }
+}
+
+async function shopEvents(shop: TestShop): Promise<AuditEvent[]> {
+  const rows = await shop.ctx.db.query<AuditRow>('SELECT * FROM audit_events ORDER BY seq');
+  return rows.rows.map(auditEventFromRow);
+}
+
+/** Every matching event, newest first, read from the mirror page by page. */
+async function readAll(mirror: AuditMirror, filter: AuditFilter = {}): Promise<AuditEvent[]> {
+  const out: AuditEvent[] = [];
+  for (let offset = 0; ; offset += 500) {
+    const page = await mirror.query(filter, offset, 500);
+    out.push(...page.events);
+    if (page.events.length < 500) return out;
+  }
+}
+
+/** The filter semantics written out plainly, as the oracle for the mirror's SQL. */
+function matches(e: AuditEvent, f: AuditFilter): boolean {
+  if (f.staffId && !(e.actor.type === 'staff' && e.actor.id === f.staffId)) return false;
+  if (f.customerId && e.customerId !== f.customerId) return false;
+  if (f.sessionId && e.sessionId !== f.sessionId) return false;
+  if (f.action && !(f.action.endsWith('.') ? e.action.startsWith(f.action) : e.action === f.action)) return false;
+  if (f.from && Date.parse(e.at) < Date.parse(f.from)) return false;
+  if (f.to && Date.parse(e.at) > Date.parse(f.to)) return false;
+  if (f.text) {
+    const values = [e.action, e.actor.name ?? '', ...Object.values(e.details).map((v) => JSON.stringify(v)), e.ip ?? ''];
+    if (!values.some((v) => v.toLowerCase().includes(f.text?.toLowerCase() ?? ''))) return false;
+  }
+  return true;
+}
+
+/** A small RFC 4180 reader, enough to check the export (quotes, commas, doubled quotes). */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i += 1) {
+    const c = text.charAt(i);
+    if (quoted) {
+      if (c === '"' && text[i + 1] === '"') { cell += '"'; i += 1; } else if (c === '"') quoted = false;
+      else cell += c;
+    } else if (c === '"') quoted = true;
+    else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; } else cell += c;
+  }
+  return rows;
+}
+
+describeBackends('audit mirror', (backend) => {
+  let shop: TestShop;
+  let app: ShopApp;
+  let shopUrl: string;
+  let adminToken: string;
+  const dirs: string[] = [];
+
+  async function tempDir(): Promise<string> {
+    const dir = await mkdtemp(join(tmpdir(), 'audit-mirror-'));
+    dirs.push(dir);
+    return dir;
+  }
+
+  /** GET /api/v1/audit/events over real HTTP, from whatever port the shop listens on now. */
+  function httpFetchPage(token: () => string) {
+    return async (after: number, limit: number): Promise<AuditPage> => {
+      const response = await fetch(`${shopUrl}/api/v1/audit/events?after=${after}&limit=${limit}`, { headers: { authorization: `Bearer ${token()}` } });
+      if (!response.ok) throw new Error(`GET /audit/events: HTTP ${response.status}`);
+      return AuditPage.parse(await response.json());
+    };
+  }
+
+  async function restartShop(): Promise<void> {
+    app = await buildShop(shop.ctx);
+    shopUrl = await app.listen({ host: '127.0.0.1', port: 0 });
+  }
+
+  beforeAll(async () => {
+    shop = await startTestShop(backend, { seed: seedStaff });
+    app = shop.app;
+    shopUrl = shop.url;
+    adminToken = (await signIn(shop.url, 'admin@demo.test', { clock: shop.clock })).accessToken;
+    await appendEvents(shop, 0, EVENTS);
+  });
+
+  afterAll(async () => {
+    if (app !== shop.app) await app.close();
+    await shop.close();
+    for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+  });
+
+  it('syncs through a shop that goes away mid-sync and a mirror that restarts: no loss, no duplicates, chain verified', async () => {
+    const dataDir = await tempDir();
+    const afters: number[] = [];
+    let killAfterPages = 3;
+    const fetchPage = httpFetchPage(() => adminToken);
+    const first = createAuditMirror({
+      dataDir,
+      pageSize: 200,
+      fetchPage: async (after, limit) => {
+        afters.push(after);
+        if (afters.length === killAfterPages + 1) await app.close();
+        return fetchPage(after, limit);
+      },
+    });
+    const progress: number[] = [];
+    first.onStatus((s) => progress.push(s.lastSeq));
+
+    const failed = await first.sync();
+    expect(failed.state).toBe('error');
+    expect(failed.message).toMatch(/fetch failed|ECONNREFUSED/);
+    expect(failed.lastSeq).toBeGreaterThanOrEqual(400);
+    expect(failed.lastSeq).toBeLessThan(1000);
+    expect(failed.synced).toBe(failed.lastSeq);
+    expect(progress.length).toBeGreaterThan(2);
+
+    // The shop comes back (same database, new process, new port); the next sync resumes, and
+    // this time the mirror itself stops half way.
+    await restartShop();
+    killAfterPages = Number.POSITIVE_INFINITY;
+    const resumedFrom = failed.lastSeq;
+    const stop = first.onStatus((s) => { if (s.lastSeq >= resumedFrom + 600) void first.close(); });
+    const callsBeforeResume = afters.length;
+    const partial = await first.sync();
+    stop();
+    expect(afters[callsBeforeResume]).toBe(resumedFrom);
+    expect(partial.lastSeq).toBeGreaterThanOrEqual(resumedFrom + 600);
+    expect(partial.lastSeq).toBeLessThan(EVENTS);
+
+    // A new mirror over the same data directory carries on from the stored cursor.
+    const second = createAuditMirror({ dataDir, pageSize: 200, fetchPage: async (after, limit) => { afters.push(after); return fetchPage(after, limit); } });
+    const before = await second.status();
+    expect(before.lastSeq).toBe(partial.lastSeq);
+    expect(before.synced).toBe(partial.lastSeq);
+    const callsBefore = afters.length;
+    const done = await second.sync();
+    expect(afters[callsBefore]).toBe(partial.lastSeq);
+
+    const source = await shopEvents(shop);
+    expect(done).toMatchObject({ state: 'idle', lastSeq: source.length, headSeq: source.length, synced: source.length, message: null, verification: { ok: true, checked: source.length } });
+    expect(done.lastSyncAt).not.toBeNull();
+    const mirrored = await readAll(second);
+    expect(mirrored.map((e) => e.seq)).toEqual(source.map((e) => e.seq).reverse());
+    expect(mirrored.reverse()).toEqual(source);
+    expect(verifyChain(mirrored).ok).toBe(true);
+
+    // Nothing new: a sync is one request and changes nothing.
+    const again = await second.sync();
+    expect(again).toMatchObject({ state: 'idle', lastSeq: source.length, synced: source.length });
+    await second.close();
+  });
+
+  it('every filter returns exactly the matching events, newest first, with their total', async () => {
+    const mirror = createAuditMirror({ fetchPage: httpFetchPage(() => adminToken) });
+    try {
+      await mirror.sync();
+      const source = await shopEvents(shop);
+      const t0 = Date.parse(source[0]?.at ?? '');
+      const filters: AuditFilter[] = [
+        {},
+        { staffId: 'stf_agent' },
+        { staffId: 'stf_admin' },
+        { staffId: 'cus_3' },
+        { customerId: 'cus_3' },
+        { sessionId: 'ses_17' },
+        { action: 'session.page_view' },
+        { action: 'session.' },
+        { action: 'staff.' },
+        { action: 'session' },
+        { from: new Date(t0 + 60_000).toISOString(), to: new Date(t0 + 120_000).toISOString() },
+        { from: new Date(t0 + 180_000).toISOString() },
+        { text: 'ord101234' },
+        { text: 'CUSTOMER 4' },
+        { text: '10.1.200' },
+        { text: 'QUOTED' },
+        { text: '100%' },
+        { text: 'e_n' },
+        { text: 'staff.step' },
+        { staffId: 'stf_agent', customerId: 'cus_2', action: 'session.', text: 'note 1' },
+      ];
+      // Once with part of the log outside the text index (matched directly), once fully indexed.
+      for (const round of ['tail', 'indexed']) {
+        if (round === 'indexed') await mirror.searchReady();
+        for (const filter of filters) {
+          const expected = source.filter((e) => matches(e, filter)).map((e) => e.seq).reverse();
+          const got = await readAll(mirror, filter);
+          expect(got.map((e) => e.seq), `${round} ${JSON.stringify(filter)}`).toEqual(expected);
+          const first = await mirror.query(filter, 0, 10);
+          expect(first.total, JSON.stringify(filter)).toBe(Math.min(expected.length, Object.keys(filter).length === 0 ? Infinity : AUDIT_COUNT_CAP));
+          expect(first.events.map((e) => e.seq)).toEqual(expected.slice(0, 10));
+        }
+      }
+      expect(source.filter((e) => matches(e, { text: '100%' }))).toHaveLength(1);
+      const paged = await mirror.query({ customerId: 'cus_3' }, 20, 5);
+      expect(paged.events.map((e) => e.seq)).toEqual(source.filter((e) => e.customerId === 'cus_3').map((e) => e.seq).reverse().slice(20, 25));
+    } finally {
+      await mirror.close();
+    }
+  });
+
+  it('exports the filtered events as JSONL that verifies and as CSV', async () => {
+    const dir = await tempDir();
+    const mirror = createAuditMirror({ fetchPage: httpFetchPage(() => adminToken) });
+    try {
+      await mirror.sync();
+      const source = await shopEvents(shop);
+
+      const all = await mirror.exportTo({}, 'jsonl', join(dir, 'all.jsonl'));
+      expect(all.count).toBe(source.length);
+      const lines = (await readFile(join(dir, 'all.jsonl'), 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l) as AuditEvent);
+      expect(lines).toEqual(source);
+      expect(verifyChain(lines)).toMatchObject({ ok: true, checked: source.length });
+
+      const filter: AuditFilter = { customerId: 'cus_0' };
+      const expected = source.filter((e) => matches(e, filter));
+      const csv = await mirror.exportTo(filter, 'csv', join(dir, 'cus0.csv'));
+      expect(csv.count).toBe(expected.length);
+      const rows = parseCsv(await readFile(join(dir, 'cus0.csv'), 'utf8'));
+      expect(rows[0]).toEqual(['seq', 'id', 'at', 'action', 'actor_type', 'actor_id', 'actor_name', 'customer_id', 'session_id', 'ip', 'user_agent', 'details', 'prev_hash', 'hash']);
+      expect(rows.slice(1).map((r) => Number(r[0]))).toEqual(expected.map((e) => e.seq));
+      const quoted = expected.find((e) => e.details.note === 'Refund, "quoted" text');
+      const quotedRow = rows.find((r) => Number(r[0]) === quoted?.seq);
+      expect(quotedRow?.[11]).toBe(JSON.stringify(quoted?.details));
+      expect(quotedRow?.[13]).toBe(quoted?.hash);
+      // A formula-looking name is neutralized for spreadsheet apps.
+      const formula = source.find((e) => e.actor.name?.startsWith('='));
+      const formulaCsv = await mirror.exportTo({ text: 'hyperlink' }, 'csv', join(dir, 'formula.csv'));
+      expect(formulaCsv.count).toBe(1);
+      const formulaRows = parseCsv(await readFile(join(dir, 'formula.csv'), 'utf8'));
+      expect(formulaRows[1]?.[6]).toBe(`'${formula?.actor.name ?? ''}`);
+    } finally {
+      await mirror.close();
+    }
+  });
+
+  it('an agent mirrors only their own events, verified across the gaps', async () => {
+    const agentToken = (await signIn(shopUrl, 'agent@demo.test', { clock: shop.clock })).accessToken;
+    const mirror = createAuditMirror({ pageSize: 300, fetchPage: httpFetchPage(() => agentToken) });
+    try {
+      const status = await mirror.sync();
+      const own = (await shopEvents(shop)).filter((e) => e.actor.type === 'staff' && e.actor.id === 'stf_agent');
+      expect(status).toMatchObject({ state: 'idle', synced: own.length, lastSeq: own.at(-1)?.seq, verification: { ok: true, checked: own.length } });
+      expect((await readAll(mirror)).map((e) => e.seq)).toEqual(own.map((e) => e.seq).reverse());
+    } finally {
+      await mirror.close();
+    }
+  });
+
+  it('reports the first tampered event by seq and keeps syncing past it', async () => {
+    const source = await shopEvents(shop);
+    const target = source[Math.floor(source.length / 2)];
+    if (!target) throw new Error('no events');
+    await shop.ctx.db.exec('ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update');
+    try {
+      await shop.ctx.db.query(`UPDATE audit_events SET details = jsonb_set(details, '{note}', '"nothing happened"') WHERE seq = $1`, [target.seq]);
+    } finally {
+      await shop.ctx.db.exec('ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update');
+    }
+    const mirror = createAuditMirror({ fetchPage: httpFetchPage(() => adminToken) });
+    try {
+      const status = await mirror.sync();
+      expect(status).toMatchObject({
+        state: 'idle',
+        synced: source.length,
+        lastSeq: source.length,
+        verification: { ok: false, badSeq: target.seq, problem: 'hash_mismatch' },
+      });
+    } finally {
+      await mirror.close();
+    }
+  });
+});

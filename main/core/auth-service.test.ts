@@ -1,0 +1,117 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describeBackends, type TestShop } from '../../shop/test/harness';
+import { brokenKeychain, keychainProblem, testService } from '../test/keychain';
+import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../test/shop';
+import { createApiClient } from './api-client';
+import { createAuthService, type AuthService } from './auth-service';
+import { ShopRefusedError, ShopUnreachableError, toIpcError } from './errors';
+import { createVault, osKeychain } from './vault';
+
+const problem = await keychainProblem('auth-service');
+
+async function signInWith(auth: AuthService, shop: TestShop, code: (email: string) => string, email = 'agent@demo.test') {
+  const challenge = await auth.signIn(shop.url, email, DEMO_STAFF_PASSWORD);
+  expect(challenge.status).toBe('mfa_required');
+  return auth.verifyMfa(code(email));
+}
+
+describeBackends('auth service against the real shop', (backend) => {
+  let shop: TestShop;
+  let code: (email: string) => string;
+  beforeAll(async () => {
+    shop = await startDemoShop(backend, { accessTokenSeconds: 15 * 60, refreshTokenSeconds: 7 * 24 * 3600 });
+    code = totpCodes(shop);
+  });
+  afterAll(async () => { await shop.close(); });
+
+  describe.skipIf(problem !== null)('with the OS keychain', () => {
+    it('signs in with password then TOTP, keeps the refresh token in the keychain, restores it after a restart and removes it on sign-out', async () => {
+      const service = testService();
+      const auth = createAuthService({ shopUrl: shop.url, vault: createVault({ service }) });
+      const state = await signInWith(auth, shop, code);
+      expect(state).toMatchObject({ status: 'signed_in', restored: false, keychain: { available: true }, staff: { email: 'agent@demo.test', role: 'agent' } });
+      const origin = new URL(shop.url).origin;
+      const stored = await osKeychain().get(service, `${origin}|agent@demo.test`);
+      expect(stored).toMatch(/.{20,}/);
+      expect(await auth.client().me()).toMatchObject({ email: 'agent@demo.test' });
+      auth.dispose();
+
+      // A restart: new vault and service instances over the same keychain.
+      const restarted = createAuthService({ shopUrl: shop.url, vault: createVault({ service }) });
+      const restored = await restarted.restore();
+      expect(restored).toMatchObject({ status: 'signed_in', restored: true, staff: { email: 'agent@demo.test' } });
+      // Restoring rotated the refresh token; the keychain holds the new one.
+      const rotated = await osKeychain().get(service, `${origin}|agent@demo.test`);
+      expect(rotated).not.toBe(stored);
+      expect(await restarted.client().me()).toMatchObject({ email: 'agent@demo.test' });
+
+      const out = await restarted.signOut();
+      expect(out).toMatchObject({ status: 'signed_out', lastEmail: 'agent@demo.test' });
+      expect(await osKeychain().get(service, `${origin}|agent@demo.test`)).toBeNull();
+      // The shop revoked the sign-in too: the old refresh token no longer works.
+      await expect(createApiClient({ shopUrl: shop.url }).refresh(rotated ?? '')).rejects.toBeInstanceOf(ShopRefusedError);
+      expect(await createAuthService({ shopUrl: shop.url, vault: createVault({ service }) }).restore()).toMatchObject({ status: 'signed_out' });
+      await osKeychain().delete(service, `${origin}|last-account`);
+    });
+
+    it('deletes the stored credential when the shop refuses to refresh it', async () => {
+      const service = testService();
+      const origin = new URL(shop.url).origin;
+      const auth = createAuthService({ shopUrl: shop.url, vault: createVault({ service }) });
+      await signInWith(auth, shop, code, 'agent2@demo.test');
+      auth.dispose();
+      const stored = await osKeychain().get(service, `${origin}|agent2@demo.test`);
+      // Someone used the token elsewhere: the one in the keychain is now a reused token, which revokes its family.
+      await createApiClient({ shopUrl: shop.url }).refresh(stored ?? '');
+      const restarted = createAuthService({ shopUrl: shop.url, vault: createVault({ service }) });
+      expect(await restarted.restore()).toMatchObject({ status: 'signed_out' });
+      expect(await osKeychain().get(service, `${origin}|agent2@demo.test`)).toBeNull();
+      await osKeychain().delete(service, `${origin}|last-account`);
+    });
+  });
+
+  it('without a usable keychain says so and signs in for this run only', async () => {
+    const auth = createAuthService({ shopUrl: shop.url, vault: createVault({ keychain: brokenKeychain }) });
+    const initial = await auth.state();
+    expect(initial).toMatchObject({ status: 'signed_out', keychain: { available: false } });
+    if (initial.status === 'signed_out') expect(initial.keychain.message).toMatch(/until the console closes/);
+    const state = await signInWith(auth, shop, code, 'trainee@demo.test');
+    expect(state).toMatchObject({ status: 'signed_in', keychain: { available: false } });
+    expect(await auth.client().me()).toMatchObject({ role: 'trainee' });
+    const restarted = createAuthService({ shopUrl: shop.url, vault: createVault({ keychain: brokenKeychain }) });
+    expect(await restarted.restore()).toMatchObject({ status: 'signed_out' });
+    await auth.signOut();
+  });
+
+  it('refreshes an expired access token once and retries the call', async () => {
+    const auth = createAuthService({ shopUrl: shop.url, vault: createVault({ keychain: brokenKeychain }) });
+    await signInWith(auth, shop, code, 'supervisor@demo.test');
+    shop.clock.advance(16 * 60 * 1000);
+    expect(await auth.client().me()).toMatchObject({ email: 'supervisor@demo.test' });
+    expect((await auth.state()).status).toBe('signed_in');
+    await auth.signOut();
+  });
+
+  it('refuses bad credentials and bad codes with the shop\'s codes, and keeps the MFA token in main', async () => {
+    const auth = createAuthService({ shopUrl: shop.url, vault: createVault({ keychain: brokenKeychain }) });
+    const wrong = await auth.signIn(shop.url, 'admin@demo.test', 'not-the-password').catch((e: unknown) => e);
+    expect(toIpcError(wrong)).toMatchObject({ kind: 'shop', code: 'invalid_credentials' });
+    const challenge = await auth.signIn(shop.url, 'admin@demo.test', DEMO_STAFF_PASSWORD);
+    expect(challenge).toEqual({ status: 'mfa_required', shopUrl: new URL(shop.url).origin, keychain: expect.anything() as unknown, email: 'admin@demo.test' });
+    expect(JSON.stringify(challenge)).not.toMatch(/mfaToken/);
+    const badCode = await auth.verifyMfa('000000').catch((e: unknown) => e);
+    expect(toIpcError(badCode)).toMatchObject({ kind: 'shop', code: 'invalid_mfa_code' });
+    expect(await auth.verifyMfa(code('admin@demo.test'))).toMatchObject({ status: 'signed_in', staff: { role: 'admin' } });
+    await auth.signOut();
+    expect(toIpcError((() => { try { auth.client(); return null; } catch (e) { return e; } })())).toMatchObject({ kind: 'auth', code: 'not_signed_in' });
+  });
+});
+
+describe('api client without a shop', () => {
+  it('reports an unreachable shop as a network error', async () => {
+    const client = createApiClient({ shopUrl: 'http://127.0.0.1:9', timeoutMs: 5000 });
+    const error = await client.stores().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ShopUnreachableError);
+    expect(toIpcError(error)).toMatchObject({ kind: 'network', code: 'shop_unreachable' });
+  });
+});

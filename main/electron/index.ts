@@ -1,0 +1,89 @@
+import { app, dialog, type BrowserWindow } from 'electron';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import auditWorkerPath from '../core/audit-mirror/worker?modulePath';
+import { createAuditPort, mirrorKey } from '../core/audit-port';
+import { createConsoleCore } from '../core/console-core';
+import { createVault } from '../core/vault';
+import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol';
+import { createConsoleWindow } from './console-window';
+import { registerIpc, sendEvent } from './ipc';
+import { shopUrlFrom } from '../core/shop-url';
+import { createElectronViewHost } from './view-host-electron';
+
+/**
+ * App lifecycle: one instance, one console window, the core wired to Electron's views and IPC,
+ * and every open session ended at the shop (awaited) before the app quits.
+ */
+const here = fileURLToPath(new URL('.', import.meta.url));
+const log = (message: string) => { console.warn(`[concierge] ${message}`); };
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  registerAppScheme();
+  let window: BrowserWindow | null = null;
+  let quitting: 'no' | 'ending' | 'done' = 'no';
+
+  app.on('second-instance', () => {
+    if (!window) return;
+    if (window.isMinimized()) window.restore();
+    window.focus();
+  });
+
+  // No webContents anywhere may open windows or attach <webview>s on its own.
+  app.on('web-contents-created', (_event, contents) => {
+    contents.on('will-attach-webview', (event) => { event.preventDefault(); });
+  });
+
+  void app.whenReady().then(async () => {
+    const devUrl = process.env.ELECTRON_RENDERER_URL;
+    const appOrigin = devUrl ? new URL(devUrl).origin : APP_ORIGIN;
+    const pageUrl = (page: string) => (devUrl ? new URL(page, devUrl).toString() : `${APP_ORIGIN}/${page}`);
+    serveRenderer(join(here, '../renderer'));
+
+    const consoleWindow = createConsoleWindow({ preload: join(here, '../preload/console.cjs'), url: pageUrl('index.html'), appOrigin });
+    window = consoleWindow;
+    const viewHost = createElectronViewHost({ window: consoleWindow, bannerUrl: pageUrl('banner.html'), bannerPreload: join(here, '../preload/banner.cjs'), log });
+    const core = createConsoleCore({
+      shopUrl: shopUrlFrom(process.argv, process.env),
+      vault: createVault(),
+      viewHost,
+      emit: (event, payload) => { sendEvent(window?.webContents ?? null, event, payload); },
+      createAudit: ({ api, auth, emit }) =>
+        createAuditPort({
+          api,
+          auth,
+          emit,
+          dataDirFor: (shopUrl, staffId) => join(app.getPath('userData'), 'audit', mirrorKey(shopUrl, staffId)),
+          syncIntervalMs: 30_000,
+          workerUrl: auditWorkerPath,
+        }),
+      chooseExportPath: async (defaultName) => {
+        const result = await dialog.showSaveDialog(consoleWindow, { title: 'Export audit events', defaultPath: join(app.getPath('downloads'), defaultName) });
+        return result.canceled || !result.filePath ? null : result.filePath;
+      },
+      log,
+    });
+    registerIpc({ consoleContents: () => window?.webContents ?? null, appOrigin, handlers: core.handlers, viewHost, log });
+    consoleWindow.on('closed', () => { window = null; });
+    await core.auth.restore().catch((error: unknown) => { log(`restoring the sign-in failed: ${String(error)}`); });
+
+    // Quitting waits until the shop has recorded every open session as ended.
+    app.on('before-quit', (event) => {
+      if (quitting === 'done') return;
+      event.preventDefault();
+      if (quitting === 'ending') return;
+      quitting = 'ending';
+      const deadline = new Promise<void>((resolve) => setTimeout(resolve, 10_000));
+      void Promise.race([core.shutdown(), deadline])
+        .catch((error: unknown) => { log(`ending sessions on exit failed: ${String(error)}`); })
+        .finally(() => {
+          quitting = 'done';
+          app.quit();
+        });
+    });
+  });
+
+  app.on('window-all-closed', () => { app.quit(); });
+}

@@ -1,0 +1,18 @@
+import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import type { BannerBridge, BannerState } from '../shared/ipc/contract';
+import { BANNER_END, BANNER_STATE } from './ipc-names';
+
+/** The banner page gets two things only: "end this session" and its own state. */
+const bridge: BannerBridge = {
+  endSession: async () => {
+    await ipcRenderer.invoke(BANNER_END);
+  },
+  onState: (listener) => {
+    const wrapped = (_event: IpcRendererEvent, state: BannerState) => { listener(state); };
+    ipcRenderer.on(BANNER_STATE, wrapped);
+    return () => {
+      ipcRenderer.removeListener(BANNER_STATE, wrapped);
+    };
+  },
+};
+contextBridge.exposeInMainWorld('concierge', bridge);

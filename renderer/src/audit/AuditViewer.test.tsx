@@ -1,0 +1,131 @@
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import type { Role } from '../../../shared/api/auth';
+import type { AuditFilter } from '../../../shared/ipc/contract';
+import type { Handlers } from '../test/fake-bridge';
+import { auditEvent, auditStatus, signedIn, stores } from '../test/fixtures';
+import { renderConsole } from '../test/render';
+import { AUDIT_PAGE, AUDIT_ROW_HEIGHT } from './AuditViewer';
+
+// happy-dom does no layout; give scroll containers a size so the virtualizer has a viewport.
+const sizes = { clientHeight: 560, clientWidth: 1000 };
+const saved: Partial<Record<keyof typeof sizes, PropertyDescriptor | undefined>> = {};
+beforeAll(() => {
+  for (const key of Object.keys(sizes) as (keyof typeof sizes)[]) {
+    saved[key] = Object.getOwnPropertyDescriptor(HTMLElement.prototype, key);
+    Object.defineProperty(HTMLElement.prototype, key, { configurable: true, get: () => sizes[key] });
+  }
+});
+afterAll(() => {
+  for (const key of Object.keys(sizes) as (keyof typeof sizes)[]) {
+    const descriptor = saved[key];
+    if (descriptor) Object.defineProperty(HTMLElement.prototype, key, descriptor);
+    else Reflect.deleteProperty(HTMLElement.prototype, key);
+  }
+});
+afterEach(cleanup);
+
+const MILLION = 1_000_000;
+
+/** A mirror of `total` events, newest first, answered page by page like main's local store. */
+function mirror(total: number, seen: { filter: AuditFilter; offset: number; limit: number }[]) {
+  return ({ filter, offset, limit }: { filter: AuditFilter; offset: number; limit: number }) => {
+    seen.push({ filter, offset, limit });
+    const count = filter.sessionId ? 4 : total;
+    const events = [];
+    for (let i = offset; i < Math.min(count, offset + limit); i++) {
+      const seq = count - i;
+      events.push(
+        filter.sessionId
+          ? auditEvent(seq, { sessionId: filter.sessionId, action: ['session.start', 'session.page_view', 'session.action_refused', 'session.end'][seq - 1] ?? 'session.page_view', details: seq === 3 ? { path: '/cart/add', reason: 'view_only' } : { path: '/' } })
+          : auditEvent(seq),
+      );
+    }
+    return { total: count, events };
+  };
+}
+
+function handlers(role: Role, total: number, seen: { filter: AuditFilter; offset: number; limit: number }[], extra: Handlers = {}): Handlers {
+  return {
+    'auth.state': () => signedIn(role),
+    'sessions.open': () => [],
+    'shop.stores': () => stores,
+    'audit.status': () => auditStatus({ lastSeq: total, headSeq: total, synced: total, verification: { ok: true, checked: total } }),
+    'audit.query': mirror(total, seen),
+    ...extra,
+  };
+}
+
+const audit = { initial: { screen: { name: 'audit' as const } } };
+
+describe('audit viewer', () => {
+  it('shows a million events through a virtual list, fetching pages as the user scrolls', async () => {
+    const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
+    renderConsole(handlers('supervisor', MILLION, seen), audit);
+    expect(await screen.findByText('1,000,000 events')).toBeTruthy();
+    const table = screen.getByRole('table', { name: 'Audit events' });
+    expect(table.getAttribute('aria-rowcount')).toBe(String(MILLION));
+    expect(await within(table).findByText('1000000')).toBeTruthy();
+    expect(within(table).getAllByRole('row').length).toBeLessThan(60);
+    expect(seen.every((q) => q.limit === AUDIT_PAGE)).toBe(true);
+
+    const row = 500_000;
+    table.scrollTop = row * AUDIT_ROW_HEIGHT;
+    fireEvent.scroll(table);
+    expect(await within(table).findByText(String(MILLION - row))).toBeTruthy();
+    expect(seen.map((q) => q.offset)).toContain(Math.floor(row / AUDIT_PAGE) * AUDIT_PAGE);
+    expect(new Set(seen.map((q) => q.offset)).size).toBeLessThan(6);
+  });
+
+  it('shows chain verification, the first bad seq, and sync progress', async () => {
+    const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
+    const { fake } = renderConsole(handlers('agent', 10, seen), audit);
+    expect(await screen.findByText('✓ Chain verified (10 events)')).toBeTruthy();
+    expect(screen.getByText('Your own events', { exact: false })).toBeTruthy();
+    fake.emit('audit.status', auditStatus({ state: 'syncing', lastSeq: 250_000, headSeq: 1_000_000, verification: { ok: false, badSeq: 4711, problem: 'hash does not match' } }));
+    expect(await screen.findByText('✗ Chain broken at seq 4711: hash does not match', { exact: false })).toBeTruthy();
+    expect(screen.getByText('Syncing 250,000 of 1,000,000')).toBeTruthy();
+    expect(screen.getByRole<HTMLProgressElement>('progressbar', { name: 'Sync progress' }).value).toBe(25);
+  });
+
+  it('passes the filters to the local mirror and hides the staff filter from agents', async () => {
+    const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
+    const { user } = renderConsole(handlers('agent', 10, seen), audit);
+    await screen.findByText('10 events');
+    expect(screen.queryByLabelText('Staff ID')).toBeNull();
+    await user.selectOptions(screen.getByLabelText('Action'), 'Actions refused');
+    await user.type(screen.getByLabelText('Text'), 'cart');
+    await user.type(screen.getByLabelText('Customer ID'), 'cus_jane');
+    await waitFor(() => { expect(seen.at(-1)?.filter).toEqual({ action: 'session.action_refused', text: 'cart', customerId: 'cus_jane' }); });
+  });
+
+  it('shows a session’s timeline from start to end', async () => {
+    const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
+    renderConsole(handlers('supervisor', 100, seen), { initial: { screen: { name: 'audit' }, auditFilter: { sessionId: 'ses_1' } } });
+    const timeline = await screen.findByRole('complementary', { name: 'Session timeline' });
+    const steps = await within(timeline).findAllByRole('listitem');
+    expect(steps.map((s) => s.querySelector('.tl-what')?.textContent)).toEqual(['Session started', 'Page viewed', 'Action refused', 'Session ended']);
+    expect(timeline.textContent).toContain('1 pages viewed · 0 actions · 1 refused');
+    expect(steps[2]?.textContent).toContain('reason: view_only');
+  });
+
+  it('exports the current filter to CSV and JSON Lines', async () => {
+    const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
+    const { fake, user } = renderConsole(
+      handlers('supervisor', 10, seen, { 'audit.export': ({ format }) => ({ path: format === 'csv' ? '/home/a/audit.csv' : null, count: 10 }) }),
+      { initial: { screen: { name: 'audit' }, auditFilter: { action: 'session.' } } },
+    );
+    await screen.findByText('10 events');
+    await user.click(screen.getByRole('button', { name: 'Export CSV' }));
+    expect(await screen.findByText('Saved 10 events to /home/a/audit.csv')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Export JSON Lines' }));
+    expect(await screen.findByText('Export cancelled.')).toBeTruthy();
+    expect(fake.callsTo('audit.export')).toEqual([{ filter: { action: 'session.' }, format: 'csv' }, { filter: { action: 'session.' }, format: 'jsonl' }]);
+  });
+
+  it('shows an empty state', async () => {
+    const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
+    renderConsole(handlers('agent', 0, seen), audit);
+    expect(await screen.findByText('No events match these filters.')).toBeTruthy();
+  });
+});

@@ -1,0 +1,117 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, screen, waitFor, within } from '@testing-library/react';
+import type { CustomerSearchResponse } from '../../../shared/api/shop';
+import { deferred, refusal, type Handlers } from '../test/fake-bridge';
+import { jane, john, signedIn, stores, summary } from '../test/fixtures';
+import { renderConsole } from '../test/render';
+
+afterEach(cleanup);
+
+function base(extra: Handlers = {}): Handlers {
+  return {
+    'auth.state': () => signedIn('agent'),
+    'sessions.open': () => [],
+    'shop.stores': () => stores,
+    'shop.customer': ({ id }) => (id === john.id ? john : jane),
+    'shop.documents': () => ({ items: [] }),
+    'shop.sessions': () => ({ items: [] }),
+    ...extra,
+  };
+}
+
+const both: CustomerSearchResponse = { items: [summary(jane), summary(john)], nextCursor: null };
+
+describe('customer search', () => {
+  it('searches as you type once the typing settles, with a consent badge per result', async () => {
+    const { fake, user } = renderConsole(base({ 'shop.searchCustomers': () => both }));
+    await user.type(await screen.findByRole('combobox', { name: 'Search customers' }), 'jane');
+    const list = await screen.findByRole('listbox', { name: 'Customers' });
+    expect(within(list).getAllByRole('option')).toHaveLength(2);
+    expect(within(list).getByText('Consent until turned off')).toBeTruthy();
+    expect(within(list).getByText('No consent')).toBeTruthy();
+    const calls = fake.callsTo('shop.searchCustomers');
+    expect(calls.at(-1)).toEqual({ q: 'jane', limit: 25 });
+    expect(calls.length).toBeLessThan(4);
+  });
+
+  it('never shows the answer to a query the agent has typed past', async () => {
+    const slow = deferred<CustomerSearchResponse>();
+    const { fake, user } = renderConsole(
+      base({ 'shop.searchCustomers': ({ q }) => (q === 'jo' ? slow.promise : { items: [summary(jane)], nextCursor: null }) }),
+    );
+    const input = await screen.findByRole('combobox', { name: 'Search customers' });
+    await user.type(input, 'jo');
+    await waitFor(() => { expect(fake.callsTo('shop.searchCustomers').map((c) => c.q)).toContain('jo'); });
+    await user.type(input, 'hn doe jane');
+    expect(await screen.findByText('Jane Smith')).toBeTruthy();
+    slow.resolve({ items: [summary(john)], nextCursor: null });
+    await waitFor(() => { expect(fake.callsTo('shop.searchCustomers').at(-1)?.q).toBe('john doe jane'); });
+    expect(screen.queryByText('John Doe')).toBeNull();
+    expect(screen.getByText('Jane Smith')).toBeTruthy();
+  });
+
+  it('shows what matched when it was a document number', async () => {
+    const { user } = renderConsole(base({ 'shop.searchCustomers': () => ({ items: [summary(jane, { field: 'order', value: 'US-100000123' })], nextCursor: null }) }));
+    await user.type(await screen.findByRole('combobox', { name: 'Search customers' }), 'US-100000123');
+    const option = within(await screen.findByRole('listbox', { name: 'Customers' })).getByRole('option');
+    expect(option.textContent).toContain('Matched order US-100000123');
+  });
+
+  it('moves with ↑ ↓ and opens the customer with Enter', async () => {
+    const { fake, user } = renderConsole(base({ 'shop.searchCustomers': () => both }));
+    const input = await screen.findByRole('combobox', { name: 'Search customers' });
+    await user.type(input, 'example');
+    const options = () => within(screen.getByRole('listbox', { name: 'Customers' })).getAllByRole('option');
+    await screen.findByRole('listbox', { name: 'Customers' });
+    expect(options()[0]?.getAttribute('aria-selected')).toBe('true');
+    await user.keyboard('{ArrowDown}');
+    expect(options()[1]?.getAttribute('aria-selected')).toBe('true');
+    expect(input.getAttribute('aria-activedescendant')).toBe(options()[1]?.id);
+    await user.keyboard('{ArrowDown}{ArrowUp}{ArrowUp}{ArrowDown}{Enter}');
+    expect(await screen.findByRole('heading', { name: 'John Doe' })).toBeTruthy();
+    expect(fake.callsTo('shop.customer')).toContainEqual({ id: john.id });
+  });
+
+  it('comes back to search with / or Ctrl+K from anywhere', async () => {
+    const { user } = renderConsole(base({ 'shop.searchCustomers': () => both }), { initial: { screen: { name: 'customer', customerId: jane.id } } });
+    await screen.findByRole('heading', { name: 'Jane Smith' });
+    await user.keyboard('/');
+    const input = await screen.findByRole('combobox', { name: 'Search customers' });
+    expect(document.activeElement).toBe(input);
+    input.blur();
+    await user.keyboard('{Control>}k{/Control}');
+    expect(document.activeElement).toBe(input);
+  });
+
+  it('filters by store and consent', async () => {
+    const { fake, user } = renderConsole(base({ 'shop.searchCustomers': () => both }));
+    await user.type(await screen.findByRole('combobox', { name: 'Search customers' }), 'smith');
+    await screen.findByRole('listbox', { name: 'Customers' });
+    await user.selectOptions(screen.getByLabelText('Store'), 'EU store');
+    await user.selectOptions(screen.getByLabelText('Consent'), 'Granted');
+    await waitFor(() => { expect(fake.callsTo('shop.searchCustomers').at(-1)).toEqual({ q: 'smith', limit: 25, storeId: 'sto_eu', consent: 'granted' }); });
+  });
+
+  it('has empty, loading and error states', async () => {
+    const pending = deferred<CustomerSearchResponse>();
+    const { user } = renderConsole(
+      base({
+        'shop.searchCustomers': ({ q }) => {
+          if (q === 'nobody') return { items: [], nextCursor: null };
+          if (q === 'slow') return pending.promise;
+          throw refusal('internal_error', 'the shop failed', 'shop');
+        },
+      }),
+    );
+    expect(await screen.findByText('Start typing to find a customer.')).toBeTruthy();
+    const input = screen.getByRole('combobox', { name: 'Search customers' });
+    await user.type(input, 'slow');
+    expect(await screen.findByText('Searching…')).toBeTruthy();
+    await user.clear(input);
+    await user.type(input, 'nobody');
+    expect(await screen.findByText('No customers match “nobody”.')).toBeTruthy();
+    await user.clear(input);
+    await user.type(input, 'boom');
+    expect((await screen.findByRole('alert')).textContent).toContain('Search failed. the shop failed');
+  });
+});

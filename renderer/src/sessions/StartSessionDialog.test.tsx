@@ -1,0 +1,107 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { cleanup, screen, within } from '@testing-library/react';
+import type { Role } from '../../../shared/api/auth';
+import { DEFAULT_SETTINGS } from '../../../shared/api/settings';
+import { permissionsOf } from '../../../shared/api/auth';
+import { refusal, type Handlers } from '../test/fake-bridge';
+import { jane, john, openSession, signedIn, stores } from '../test/fixtures';
+import { renderConsole } from '../test/render';
+
+afterEach(cleanup);
+
+function handlers(role: Role, extra: Handlers = {}): Handlers {
+  return {
+    'auth.state': () => signedIn(role),
+    'sessions.open': () => [],
+    'sessions.show': () => ({}),
+    'shop.stores': () => stores,
+    'shop.customer': ({ id }) => (id === john.id ? john : jane),
+    'shop.documents': () => ({ items: [] }),
+    'shop.sessions': () => ({ items: [] }),
+    'shop.settings': () => DEFAULT_SETTINGS,
+    ...extra,
+  };
+}
+
+async function openDialog(h: Handlers, customerId = jane.id) {
+  const r = renderConsole(h, { initial: { screen: { name: 'customer', customerId } } });
+  await r.user.click(await screen.findByRole('button', { name: 'Start session' }));
+  const dialog = await screen.findByRole('dialog', { name: 'Start assisted session' });
+  return { ...r, dialog: within(dialog) };
+}
+
+describe('start-session dialog', () => {
+  it('starts a view-only session with a reason and the authenticator code, then opens its tab', async () => {
+    const started = openSession();
+    const { fake, dialog, user, store } = await openDialog(handlers('agent', { 'sessions.start': () => started }));
+    expect(dialog.getByLabelText<HTMLInputElement>('View only').checked).toBe(true);
+    expect(dialog.getByLabelText<HTMLSelectElement>('Store').value).toBe('acc_jane_us');
+    expect(dialog.queryByLabelText(/consent code/)).toBeNull();
+    await user.type(dialog.getByLabelText('Reason (required)'), 'Customer cannot find her order');
+    await user.type(dialog.getByLabelText('Ticket (optional)'), 'T-7');
+    await user.type(dialog.getByLabelText('Authenticator code'), '123456');
+    await user.click(dialog.getByRole('button', { name: 'Start session' }));
+    expect(fake.callsTo('sessions.start')).toEqual([
+      { customerId: jane.id, accountId: 'acc_jane_us', mode: 'view', reason: 'Customer cannot find her order', ticket: 'T-7', stepUp: { code: '123456' } },
+    ]);
+    expect(await screen.findByRole('region', { name: 'Session with Jane Smith' })).toBeTruthy();
+    expect(store.getState().screen).toEqual({ name: 'session', sessionId: started.session.id });
+    expect(screen.queryByRole('dialog')).toBeNull();
+  });
+
+  it('requires a reason and the step-up before calling the shop', async () => {
+    const { fake, dialog, user } = await openDialog(handlers('agent'));
+    await user.click(dialog.getByRole('button', { name: 'Start session' }));
+    expect(dialog.getByText('Give a reason (at least 3 characters).')).toBeTruthy();
+    expect(dialog.getByText('Enter the 6-digit code from your authenticator app.')).toBeTruthy();
+    expect(fake.callsTo('sessions.start')).toHaveLength(0);
+  });
+
+  it('asks for the customer’s one-time code when there is no standing consent, and explains a refusal', async () => {
+    const { fake, dialog, user } = await openDialog(
+      handlers('agent', { 'sessions.start': () => { throw refusal('consent_required', 'consent required'); } }),
+      john.id,
+    );
+    await user.type(dialog.getByLabelText('Reason (required)'), 'Wants help with checkout');
+    await user.type(dialog.getByLabelText('Customer’s one-time consent code'), '654321');
+    await user.type(dialog.getByLabelText('Authenticator code'), '123456');
+    await user.click(dialog.getByRole('button', { name: 'Start session' }));
+    expect(fake.callsTo('sessions.start')[0]?.consentCode).toBe('654321');
+    expect((await dialog.findByRole('alert')).textContent).toContain('This customer has not allowed assistance.');
+  });
+
+  it('explains a missing permission and assistance being turned off', async () => {
+    let code = 'permission_denied';
+    const { dialog, user } = await openDialog(handlers('agent', { 'sessions.start': () => { throw refusal(code, code); } }));
+    await user.type(dialog.getByLabelText('Reason (required)'), 'Help');
+    await user.type(dialog.getByLabelText('Authenticator code'), '123456');
+    await user.click(dialog.getByRole('button', { name: 'Start session' }));
+    expect((await dialog.findByRole('alert')).textContent).toContain('Your role does not allow this.');
+    code = 'assistance_disabled';
+    await user.click(dialog.getByRole('button', { name: 'Start session' }));
+    expect(await dialog.findByText(/Assisted sessions are turned off/)).toBeTruthy();
+  });
+
+  it('lets the agent choose the store when the shop says manual, and follows its step-up policy', async () => {
+    const { fake, dialog, user } = await openDialog(
+      handlers('admin', { 'shop.settings': () => ({ ...DEFAULT_SETTINGS, storeSelection: 'manual', stepUpPolicy: 'password' }), 'sessions.start': () => openSession() }),
+    );
+    expect(dialog.getByLabelText<HTMLSelectElement>('Store').value).toBe('');
+    expect(dialog.queryByLabelText('Authenticator code')).toBeNull();
+    await user.type(dialog.getByLabelText('Reason (required)'), 'Address question');
+    await user.type(dialog.getByLabelText('Your password'), 'concierge-demo');
+    await user.click(dialog.getByRole('button', { name: 'Start session' }));
+    expect(dialog.getByText('Choose the store to assist in.')).toBeTruthy();
+    await user.selectOptions(dialog.getByLabelText('Store'), 'EU store');
+    await user.click(dialog.getByRole('button', { name: 'Start session' }));
+    expect(fake.callsTo('sessions.start')[0]).toMatchObject({ accountId: 'acc_jane_eu', stepUp: { password: 'concierge-demo' } });
+  });
+
+  it('offers acting for the customer only with the permission', async () => {
+    const viewOnly = signedIn('agent');
+    if (viewOnly.status === 'signed_in') viewOnly.staff.permissions = permissionsOf('agent').filter((p) => p !== 'assist.act');
+    const { dialog } = await openDialog(handlers('agent', { 'auth.state': () => viewOnly }));
+    expect(dialog.getByLabelText<HTMLInputElement>(/Act for the customer/).disabled).toBe(true);
+    expect(dialog.getByText('Your role allows view-only sessions.')).toBeTruthy();
+  });
+});

@@ -1,0 +1,36 @@
+import { render } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { QueryClient } from '@tanstack/react-query';
+import { ConsoleRoot } from '../app/App';
+import type { ConsoleHost } from '../bridge/index';
+import { createUiStore, type UiState } from '../state/ui-store';
+import { createFakeBridge, type Handlers } from './fake-bridge';
+
+export interface RenderOptions {
+  kind?: ConsoleHost['kind'];
+  initial?: Partial<Pick<UiState, 'screen' | 'search' | 'auditFilter'>>;
+  userOptions?: Parameters<typeof userEvent.setup>[0];
+}
+
+/** The whole console over a test double of the bridge, as main.tsx mounts it. */
+export function renderConsole(handlers: Handlers, options: RenderOptions = {}) {
+  const fake = createFakeBridge(handlers);
+  const previewClicks: { id: string; x: number; y: number }[] = [];
+  const host: ConsoleHost =
+    options.kind === 'browser'
+      ? {
+          bridge: fake.bridge,
+          kind: 'browser',
+          previewUrl: (id) => `http://console.test/views/${id}/preview.jpg?token=t`,
+          previewClick: (id, x, y) => {
+            previewClicks.push({ id, x, y });
+            return Promise.resolve(true);
+          },
+        }
+      : { bridge: fake.bridge, kind: 'electron', previewUrl: null, previewClick: null };
+  const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
+  const store = createUiStore(options.initial);
+  const user = userEvent.setup(options.userOptions);
+  const view = render(<ConsoleRoot host={host} queryClient={queryClient} store={store} />);
+  return { ...view, fake, store, user, queryClient, previewClicks };
+}

@@ -1,0 +1,77 @@
+import SwaggerParser from '@apidevtools/swagger-parser';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { seedStaff } from '../seed/staff';
+import { describeBackends, startTestShop, type TestShop } from '../test/harness';
+
+/** Every route of the Assistance API as DESIGN.md lists it, below /api/v1. */
+const DESIGN_ROUTES = [
+  'POST /auth/login',
+  'POST /auth/mfa',
+  'POST /auth/refresh',
+  'POST /auth/logout',
+  'POST /auth/step-up',
+  'GET /me',
+  'GET /stores',
+  'GET /customers',
+  'GET /customers/{id}',
+  'GET /customers/{id}/documents',
+  'POST /assist-sessions',
+  'GET /assist-sessions',
+  'GET /assist-sessions/{id}',
+  'POST /assist-sessions/{id}/heartbeat',
+  'POST /assist-sessions/{id}/end',
+  'GET /audit/events',
+  'GET /settings',
+  'PUT /settings',
+] as const;
+
+const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'] as const;
+
+interface OpenApiDocument {
+  openapi: string;
+  info: { title: string; version: string };
+  paths: Record<string, Partial<Record<(typeof METHODS)[number], { security?: unknown[]; responses?: Record<string, unknown> }>>>;
+}
+
+// The document does not depend on the database, so one backend is enough; describeBackends
+// still runs it on both where PostgreSQL is available.
+describeBackends('OpenAPI document', (backend) => {
+  let shop: TestShop;
+  let document: OpenApiDocument;
+
+  beforeAll(async () => {
+    shop = await startTestShop(backend, { seed: seedStaff });
+    const response = await fetch(`${shop.url}/api/v1/openapi.json`);
+    expect(response.status).toBe(200);
+    expect(response.headers.get('content-type')).toMatch(/application\/json/);
+    document = (await response.json()) as OpenApiDocument;
+  });
+  afterAll(async () => { await shop.close(); });
+
+  it('is a valid OpenAPI 3.1 document', async () => {
+    expect(document.openapi).toBe('3.1.0');
+    expect(document.info.title).toBe('Concierge Assistance API');
+    // Validates against the official OpenAPI 3.1 schema and resolves every $ref.
+    await expect(SwaggerParser.validate(structuredClone(document) as never)).resolves.toBeTruthy();
+  });
+
+  it('lists every route of the Assistance API with its methods, and nothing else', () => {
+    const listed = Object.entries(document.paths).flatMap(([path, item]) =>
+      METHODS.filter((m) => item[m] !== undefined).map((m) => `${m.toUpperCase()} ${path.replace(/^\/api\/v1/, '')}`),
+    );
+    expect([...listed].sort()).toEqual([...DESIGN_ROUTES].sort());
+    expect(Object.keys(document.paths).every((path) => path.startsWith('/api/v1/'))).toBe(true);
+  });
+
+  it('marks every route except sign-in as needing a bearer token', () => {
+    const open = new Set(['POST /auth/login', 'POST /auth/mfa', 'POST /auth/refresh']);
+    for (const [path, item] of Object.entries(document.paths)) {
+      for (const method of METHODS) {
+        const operation = item[method];
+        if (!operation) continue;
+        const route = `${method.toUpperCase()} ${path.replace(/^\/api\/v1/, '')}`;
+        expect(operation.security ?? [], route).toEqual(open.has(route) ? [] : [{ bearer: [] }]);
+      }
+    }
+  });
+});
