@@ -11,7 +11,7 @@ const calls = Object.fromEntries(
 );
 
 function on(event: IpcEventName, listener: (payload: unknown) => void): () => void {
-  if (!IPC_EVENTS.includes(event)) throw new Error(`Unknown console event ${String(event)}`);
+  if (!IPC_EVENTS.includes(event)) throw new Error(`Unknown console event ${event}`);
   const wrapped = (_event: IpcRendererEvent, payload: unknown) => { listener(payload); };
   ipcRenderer.on(eventChannel(event), wrapped);
   return () => {

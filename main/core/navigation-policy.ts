@@ -21,8 +21,10 @@ export interface NavigationPolicy {
 
 export type FrameKind = 'main' | 'sub';
 export type PopupDecision = 'same-view' | 'deny';
-export type PermissionDecision = 'deny';
-export type DownloadDecision = 'ask';
+/** The decision space; the policy itself never grants. */
+export type PermissionDecision = 'grant' | 'deny';
+/** The decision space; the policy itself always asks. */
+export type DownloadDecision = 'ask' | 'refuse';
 
 function parseHttp(raw: string): URL | null {
   let url: URL;

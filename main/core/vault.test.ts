@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { brokenKeychain, keychainProblem, testService } from '../test/keychain';
-import { createVault, osKeychain } from './vault';
+import { createVault, osKeychain, type Keychain } from './vault';
 
 /** Runs against the real OS keychain (see main/test/keychain.ts for when it skips or fails). */
 const problem = await keychainProblem('vault');
@@ -45,6 +45,11 @@ describe.skipIf(problem !== null)('credential vault on the OS keychain', () => {
 });
 
 describe('credential vault without a keychain', () => {
+  it('finds out by writing, since reads of missing entries succeed without a keychain', async () => {
+    const readsOnly: Keychain = { ...brokenKeychain, get: () => Promise.resolve(null) };
+    expect(await createVault({ keychain: readsOnly }).state()).toMatchObject({ available: false });
+  });
+
   it('says so clearly and stores nothing', async () => {
     const vault = createVault({ keychain: brokenKeychain });
     const state = await vault.state();

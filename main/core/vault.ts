@@ -53,6 +53,8 @@ export function shopOriginOf(shopUrl: string): string {
   return new URL(shopUrl).origin;
 }
 
+const PROBE_ACCOUNT = 'probe|availability';
+
 function tokenAccount(shopOrigin: string, email: string): string {
   return `${shopOrigin}|${email.toLowerCase()}`;
 }
@@ -67,8 +69,10 @@ export function createVault(options: { keychain?: Keychain; service?: string } =
   let probed: Promise<KeychainState> | null = null;
 
   function state(): Promise<KeychainState> {
+    // Reading a missing entry succeeds even without a keychain on some platforms: only a write proves it works.
     probed ??= keychain
-      .get(service, 'probe|availability')
+      .set(service, PROBE_ACCOUNT, 'probe')
+      .then(() => keychain.delete(service, PROBE_ACCOUNT))
       .then((): KeychainState => ({ available: true, message: null }))
       .catch((error: unknown): KeychainState => ({
         available: false,

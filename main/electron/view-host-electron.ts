@@ -1,4 +1,4 @@
-import { WebContentsView, session as electronSession, type BaseWindow, type Session, type WebContents } from 'electron';
+import { WebContentsView, session as electronSession, type BrowserWindow, type Session, type WebContents } from 'electron';
 import type { BannerState, Bounds, OpenSession } from '../../shared/ipc/contract';
 import { downloadDecision, isNavigationAllowed, isSubresourceAllowed, permissionDecision, popupDecision, type NavigationPolicy } from '../core/navigation-policy';
 import type { PartitionSlot } from '../core/partition-pool';
@@ -13,7 +13,7 @@ import type { ViewEvents, ViewHost } from '../core/view-host';
 export const BANNER_HEIGHT = 44;
 
 export interface ElectronViewHostOptions {
-  window: BaseWindow;
+  window: BrowserWindow;
   /** The banner page's URL (app://console/banner.html). */
   bannerUrl: string;
   /** The banner preload (out/preload/banner.cjs). */
@@ -40,9 +40,9 @@ interface Views {
 
 function lockDown(ses: Session, policy: NavigationPolicy, log: (m: string) => void): void {
   ses.setPermissionRequestHandler((_contents, permission, callback) => {
-    callback(permissionDecision(permission) !== 'deny');
+    callback(permissionDecision(permission) === 'grant');
   });
-  ses.setPermissionCheckHandler((_contents, permission) => permissionDecision(permission) !== 'deny');
+  ses.setPermissionCheckHandler((_contents, permission) => permissionDecision(permission) === 'grant');
   ses.setDevicePermissionHandler(() => false);
   ses.setDisplayMediaRequestHandler((_request, callback) => {
     callback({});
@@ -111,7 +111,8 @@ export function createElectronViewHost(options: ElectronViewHostOptions): Electr
     downloadsWired.add(partition);
     ses.on('will-download', (_event, item) => {
       // No save path set: Electron asks the agent where to save, every time.
-      if (downloadDecision(item.getURL()) === 'ask') item.setSaveDialogOptions({ title: 'Save the file from the customer’s store' });
+      if (downloadDecision(item.getURL()) === 'refuse') item.cancel();
+      else item.setSaveDialogOptions({ title: 'Save the file from the customer’s store' });
     });
   }
 

@@ -9,7 +9,9 @@ import { osKeychain, type Keychain } from '../core/vault';
 export async function keychainProblem(suite: string): Promise<string | null> {
   let problem: string | null = null;
   try {
-    await osKeychain().get('concierge-test', 'probe');
+    // Only a write proves the keychain works: reads of missing entries succeed without one.
+    await osKeychain().set('concierge-test', 'probe', 'probe');
+    await osKeychain().delete('concierge-test', 'probe');
   } catch (error) {
     problem = error instanceof Error ? error.message : String(error);
   }

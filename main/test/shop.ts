@@ -1,3 +1,4 @@
+import type { ShopConfig } from '../../shop/context';
 import { totpCodeForStep, totpStep, TOTP_WINDOW } from '../../shop/auth/totp';
 import { systemClock } from '../../shop/lib/clock';
 import { DEMO_STAFF, DEMO_STAFF_PASSWORD } from '../../shop/seed/staff';
@@ -11,7 +12,7 @@ import { startTestShop, type Backend, type TestShop } from '../../shop/test/harn
  */
 export { DEMO_STAFF_PASSWORD };
 
-export function startDemoShop(backend: Backend, config: Parameters<typeof startTestShop>[1]['config'] = {}): Promise<TestShop> {
+export function startDemoShop(backend: Backend, config: Partial<ShopConfig> = {}): Promise<TestShop> {
   return startTestShop(backend, {
     seed: (db) => seedDemo(db, systemClock),
     build: { extraPlugins: [(app, ctx) => storefrontPlugin(app, ctx)] },

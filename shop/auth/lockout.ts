@@ -1,7 +1,10 @@
+import { appendAudit } from '../audit/append';
 import type { Queryable } from '../db/database';
 import type { ShopContext } from '../context';
 import { addSeconds } from '../lib/clock';
 import { ApiError } from '../lib/errors';
+import { refuse, type Outcome } from './outcome';
+import { staffActor, type RequestOrigin, type StaffCredentials } from './staff-record';
 
 /** Seconds until `lockedUntil`, or null when the account is not locked at `now`. */
 export function lockedForSeconds(lockedUntil: Date | null, now: Date): number | null {
@@ -44,4 +47,29 @@ export async function recordFailure(tx: Queryable, ctx: ShopContext, staffId: st
 /** A success ends the run of failures. */
 export async function resetFailures(tx: Queryable, staffId: string): Promise<void> {
   await tx.query('UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = $1', [staffId]);
+}
+
+/**
+ * Counts a failure against a known staff member and records it; when it locks the account the
+ * lock is recorded too and the refusal becomes 429.
+ */
+export async function failAttempt(
+  tx: Queryable,
+  ctx: ShopContext,
+  staff: Pick<StaffCredentials, 'id' | 'name'>,
+  origin: RequestOrigin,
+  event: { action: 'staff.sign_in_failed' | 'staff.mfa_failed' | 'staff.step_up_failed'; details: Record<string, unknown> },
+  refusal: ApiError,
+): Promise<Outcome<never>> {
+  const { lockedUntil } = await recordFailure(tx, ctx, staff.id);
+  const actor = staffActor(staff);
+  await appendAudit(tx, ctx.clock, { action: event.action, actor, ...origin, details: event.details });
+  if (!lockedUntil) return refuse(refusal);
+  await appendAudit(tx, ctx.clock, {
+    action: 'staff.locked',
+    actor,
+    ...origin,
+    details: { failures: ctx.config.lockout.maxFailures, lockedUntil: lockedUntil.toISOString() },
+  });
+  return refuse(tooManyAttempts(ctx.config.lockout.lockSeconds));
 }

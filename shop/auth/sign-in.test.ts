@@ -3,8 +3,8 @@ import { LoginResponse, TokenResponse } from '../../shared/api/auth';
 import { DEMO_STAFF, DEMO_STAFF_PASSWORD, seedStaff } from '../seed/staff';
 import { apiRequest, errorCode, nextTotpCode, signIn, wrongTotpCode, type ApiResult } from '../test/auth-helpers';
 import { describeBackends, startTestShop, type Backend, type TestShop } from '../test/harness';
-import { CODE_MESSAGES, MFA_CHALLENGE_SECONDS, MFA_MAX_ATTEMPTS } from './sign-in';
-import { totpCodeForStep, totpStep } from './totp';
+import { MFA_CHALLENGE_SECONDS, MFA_MAX_ATTEMPTS } from './sign-in';
+import { CODE_MESSAGES, totpCodeForStep, totpStep } from './totp';
 
 const secretOf = (email: string) => {
   const member = DEMO_STAFF.find((s) => s.email === email);

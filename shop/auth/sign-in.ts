@@ -1,56 +1,24 @@
 import type { LoginRequest, LoginResponse, MfaRequest, TokenResponse } from '../../shared/api/auth';
 import { appendAudit } from '../audit/append';
 import type { ShopContext } from '../context';
-import type { Queryable } from '../db/database';
 import { addSeconds } from '../lib/clock';
 import { ApiError } from '../lib/errors';
 import { hashSecret, newSecret } from '../lib/ids';
-import { lockedForSeconds, recordFailure, resetFailures, tooManyAttempts } from './lockout';
-import { commitThenReport, refuse, succeed, type Outcome } from './outcome';
+import { failAttempt, lockedForSeconds, resetFailures, tooManyAttempts } from './lockout';
+import { commitThenReport, refuse, succeed } from './outcome';
 import { verifyAgainstDummy, verifyPassword } from './passwords';
-import { findStaffByEmail, lockStaffById, staffActor, type RequestOrigin, type StaffCredentials } from './staff-record';
+import { findStaffByEmail, lockStaffById, staffActor, type RequestOrigin } from './staff-record';
 import { issueTokenPair, staffFromRow } from './tokens';
-import { matchTotp } from './totp';
+import { CODE_MESSAGES, matchTotp } from './totp';
 
 /** How long the step between password and code may take, and how many codes it allows. */
 export const MFA_CHALLENGE_SECONDS = 5 * 60;
 export const MFA_MAX_ATTEMPTS = 5;
 
-/** Why a TOTP code was refused, in words for the person typing it. */
-export const CODE_MESSAGES = {
-  wrong_code: 'The code is not correct. Use the current code from your authenticator app.',
-  code_reused: 'That code was already used. Wait for the next code from your authenticator app.',
-} as const;
-
 // One message for an unknown email and a wrong password, so neither reveals which it was.
 const invalidCredentials = () => new ApiError(401, 'invalid_credentials', 'The email or password is not correct.');
 const invalidCode = (reason: 'wrong_code' | 'code_reused') => new ApiError(401, 'invalid_mfa_code', CODE_MESSAGES[reason]);
 const challengeGone = () => new ApiError(401, 'invalid_mfa_code', 'This sign-in has expired or was already used. Sign in again with your password.');
-
-/**
- * Counts a failure against a known staff member and records it; when it locks the account the
- * lock is recorded too and the refusal becomes 429.
- */
-export async function failAttempt(
-  tx: Queryable,
-  ctx: ShopContext,
-  staff: Pick<StaffCredentials, 'id' | 'name'>,
-  origin: RequestOrigin,
-  event: { action: 'staff.sign_in_failed' | 'staff.mfa_failed' | 'staff.step_up_failed'; details: Record<string, unknown> },
-  refusal: ApiError,
-): Promise<Outcome<never>> {
-  const { lockedUntil } = await recordFailure(tx, ctx, staff.id);
-  const actor = staffActor(staff);
-  await appendAudit(tx, ctx.clock, { action: event.action, actor, ...origin, details: event.details });
-  if (!lockedUntil) return refuse(refusal);
-  await appendAudit(tx, ctx.clock, {
-    action: 'staff.locked',
-    actor,
-    ...origin,
-    details: { failures: ctx.config.lockout.maxFailures, lockedUntil: lockedUntil.toISOString() },
-  });
-  return refuse(tooManyAttempts(ctx.config.lockout.lockSeconds));
-}
 
 /** Step one: the password. Success opens an MFA challenge; it does not end a run of failures. */
 export async function login(ctx: ShopContext, input: LoginRequest, origin: RequestOrigin): Promise<LoginResponse> {

@@ -3,8 +3,8 @@ import { DEFAULT_SETTINGS, type StepUpPolicy } from '../../shared/api/settings';
 import { DEMO_STAFF_PASSWORD, seedStaff } from '../seed/staff';
 import { apiRequest, errorCode, nextTotpCode, signIn, stepUp, wrongTotpCode, type ApiResult } from '../test/auth-helpers';
 import { describeBackends, startTestShop, type Backend, type TestShop } from '../test/harness';
-import { CODE_MESSAGES } from './sign-in';
 import { consumeStepUpToken } from './step-up';
+import { CODE_MESSAGES } from './totp';
 
 function expectError(result: ApiResult, status: number, code: string): void {
   expect({ status: result.status, code: errorCode(result) }).toEqual({ status, code });

@@ -25,7 +25,13 @@ export function totpCode(secretBase32: string, at: Date): string {
   return totpCodeForStep(secretBase32, totpStep(at));
 }
 
-export type TotpMatch = { ok: true; step: number } | { ok: false; reason: 'wrong_code' | 'code_reused' };
+/** Why a TOTP code was refused, in words for the person typing it. */
+export const CODE_MESSAGES = {
+  wrong_code: 'The code is not correct. Use the current code from your authenticator app.',
+  code_reused: 'That code was already used. Wait for the next code from your authenticator app.',
+} as const;
+
+export type TotpMatch = { ok: true; step: number } | { ok: false; reason: keyof typeof CODE_MESSAGES };
 
 /**
  * Checks `code` against the steps within the window around `now`. A step at or before

@@ -3,15 +3,14 @@ import { appendAudit } from '../audit/append';
 import type { ShopContext } from '../context';
 import { ApiError } from '../lib/errors';
 import { readSettings } from '../settings/settings';
-import { lockedForSeconds, resetFailures, tooManyAttempts } from './lockout';
+import { failAttempt, lockedForSeconds, resetFailures, tooManyAttempts } from './lockout';
 import { commitThenReport, refuse, succeed } from './outcome';
 import { verifyPassword } from './passwords';
-import { CODE_MESSAGES, failAttempt } from './sign-in';
 import { lockStaffById, staffActor, type RequestOrigin } from './staff-record';
 import { issueStepUpToken } from './step-up';
 import { policyAllows, type StepUpMethod } from './step-up-policy';
 import type { Principal } from './tokens';
-import { matchTotp } from './totp';
+import { CODE_MESSAGES, matchTotp } from './totp';
 
 const invalidStepUp = (message: string) => new ApiError(401, 'invalid_step_up', message);
 

@@ -31,6 +31,13 @@ interface Segment {
 
 const whereClause = (conditions: readonly (string | null)[]) => conditions.filter(Boolean).join(' AND ') || 'true';
 
+/**
+ * `expr` starts with `text` (an SQL expression already in expr's case), written as a range so the
+ * btree serves it even under a generic plan of a prepared statement (LIKE 'abc%' becomes a range
+ * only when the pattern is known at planning time). U+10FFFF sorts after every character.
+ */
+const startsWith = (expr: string, text: string) => `${expr} ~>=~ ${text} AND ${expr} ~<~ (${text} || chr(1114111))`;
+
 /** Escapes LIKE wildcards so a `%` or `_` the agent types matches itself. */
 const likeEscape = (s: string) => s.replace(/[\\%_]/g, (c) => `\\${c}`);
 
@@ -93,7 +100,7 @@ export function segmentsFor(kind: QueryKind): Segment[] {
         customerSegment({ key: 'email_exact', field: 'email', value: 'c.email', shown: 'c.email', unique: true, where: (p) => `c.email = ${p.add(text)}` }),
         customerSegment({
           key: 'email_prefix', field: 'email', value: 'c.email', shown: 'c.email', unique: true,
-          where: (p) => `c.email LIKE ${p.add(`${likeEscape(text)}%`)} AND c.email <> ${p.add(text)}`,
+          where: (p) => `${startsWith('c.email', p.add(text))} AND c.email <> ${p.add(text)}`,
         }),
       ];
     }
@@ -102,7 +109,7 @@ export function segmentsFor(kind: QueryKind): Segment[] {
         customerSegment({ key: 'number_exact', field: 'number', value: 'c.number', shown: 'c.number', unique: true, where: (p) => `c.number = ${p.add(kind.number)}` }),
         customerSegment({
           key: 'number_prefix', field: 'number', value: 'c.number', shown: 'c.number', unique: true,
-          where: (p) => `c.number LIKE ${p.add(`${likeEscape(kind.number)}%`)} AND c.number <> ${p.add(kind.number)}`,
+          where: (p) => `${startsWith('c.number', p.add(kind.number))} AND c.number <> ${p.add(kind.number)}`,
         }),
       ];
     case 'document_number': {
@@ -111,7 +118,7 @@ export function segmentsFor(kind: QueryKind): Segment[] {
         documentSegment('document_exact', (p) => `d.number = ${p.add(kind.number)}`, () => null),
         documentSegment(
           'document_prefix',
-          (p) => `d.number LIKE ${p.add(prefix)} AND d.number <> ${p.add(kind.number)}`,
+          (p) => `${startsWith('d.number', p.add(kind.number))} AND d.number <> ${p.add(kind.number)}`,
           // The customer's smallest matching number represents it (an exact match is smaller still).
           (p) => `NOT EXISTS (SELECT 1 FROM documents d2 WHERE d2.customer_id = d.customer_id AND d2.number LIKE ${p.add(prefix)} AND d2.number ~<~ d.number)`,
         ),
@@ -124,7 +131,7 @@ export function segmentsFor(kind: QueryKind): Segment[] {
         customerSegment({ key: 'phone_exact', field: 'phone', value: 'c.phone_digits', shown: 'c.phone', where: (p) => `c.phone_digits = ${p.add(digits)}` }),
         customerSegment({
           key: 'phone_prefix', field: 'phone', value: 'c.phone_digits', shown: 'c.phone',
-          where: (p) => `c.phone_digits LIKE ${p.add(prefix)} AND c.phone_digits <> ${p.add(digits)}`,
+          where: (p) => `${startsWith('c.phone_digits', p.add(digits))} AND c.phone_digits <> ${p.add(digits)}`,
         }),
       ];
       // Digits typed without the country code sit inside the stored number; short runs match too much.
@@ -152,13 +159,13 @@ function nameSegments(text: string): Segment[] {
   };
   const segments: Segment[] = [
     customerSegment({ key: 'name_exact', field: 'name', value: NAME, shown: 'c.name', where: (p) => `${NAME} = ${lowered(p)}` }),
-    customerSegment({ key: 'name_prefix', field: 'name', value: NAME, shown: 'c.name', where: (p) => `${NAME} LIKE ${prefix(p)} AND ${NAME} <> ${lowered(p)}` }),
-    customerSegment({ key: 'last_name_prefix', field: 'name', value: LAST_NAME, shown: 'c.name', where: (p) => `${LAST_NAME} LIKE ${prefix(p)} AND ${NAME} NOT LIKE ${prefix(p)}` }),
+    customerSegment({ key: 'name_prefix', field: 'name', value: NAME, shown: 'c.name', where: (p) => `${startsWith(NAME, lowered(p))} AND ${NAME} <> ${lowered(p)}` }),
+    customerSegment({ key: 'last_name_prefix', field: 'name', value: LAST_NAME, shown: 'c.name', where: (p) => `${startsWith(LAST_NAME, lowered(p))} AND ${NAME} NOT LIKE ${prefix(p)}` }),
   ];
   if (withEmail) {
     segments.push(customerSegment({
       key: 'email_prefix', field: 'email', value: 'c.email', shown: 'c.email', unique: true,
-      where: (p) => `c.email LIKE ${prefix(p)} AND NOT (${NAME} LIKE ${prefix(p)} OR ${LAST_NAME} LIKE ${prefix(p)})`,
+      where: (p) => `${startsWith('c.email', lowered(p))} AND NOT (${NAME} LIKE ${prefix(p)} OR ${LAST_NAME} LIKE ${prefix(p)})`,
     }));
   }
   // Shorter fragments only match at the start of a name.
@@ -259,7 +266,8 @@ async function runSegments(db: Queryable, segments: { segment: Segment; ordinal:
       k.granted, k.granted_at, k.expires_at
     FROM page JOIN customers c ON c.id = page.id LEFT JOIN consents k ON k.customer_id = c.id
     ORDER BY page.s, page.v USING ~<~, page.id`;
-  return (await db.query<HitRow>(sql, p.values)).rows;
+  // Prepared: the statement is planned once per connection rather than on every keystroke.
+  return (await db.query<HitRow>(sql, p.values, { prepare: true })).rows;
 }
 
 export async function searchCustomers(db: Queryable, query: CustomerSearchQuery, now: Date): Promise<CustomerSearchResponse> {

@@ -57,6 +57,9 @@ export async function openPostgres(connectionString: string, options: { max?: nu
       oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
   };
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10, types });
+  // An idle client can lose its connection (server restart, a terminated backend); the pool drops
+  // it and later queries get a new one. Unlistened, the pool's 'error' event would crash the process.
+  pool.on('error', () => undefined);
   // Fail fast with a clear error when the server is unreachable, rather than on the first request.
   const probe = await pool.connect();
   probe.release();

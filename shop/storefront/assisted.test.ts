@@ -4,6 +4,7 @@ import { auditEventFromRow, type AuditRow } from '../audit/append';
 import { JANE, seedDemo } from '../seed/demo';
 import { describeBackends, startTestShop, type TestShop } from '../test/harness';
 import { storefrontPlugin } from './plugin';
+import { signIn } from '../test/auth-helpers';
 import { endAssistedSession, startAssistedSession } from './test-assist';
 import { csrfOf, TestBrowser } from './test-browser';
 
@@ -154,7 +155,7 @@ describeBackends('storefront assisted sessions', (backend) => {
       const history = await jane.get('/store/us/account/assistance');
       expect(history.html).toContain('Alex Agent');
       expect(history.html).toContain('Order for a gift');
-      expect(history.html).toContain('did order.place');
+      expect(history.html).toContain(`placed an order ${number}`);
       const notifications = await jane.get('/store/us/account/notifications');
       expect(notifications.html).toContain('Assisted session started');
       expect(notifications.html).toContain('Assisted session ended');
@@ -200,6 +201,28 @@ describeBackends('storefront assisted sessions', (backend) => {
         expect(page.html).toContain('Unknown assistance link');
         expect(browser.cookies.has('concierge_assist')).toBe(false);
       }
+    });
+  });
+
+  describe('customer notifications', () => {
+    const noticesFor = async (sessionId: string) => (await shop.ctx.db.query<{ kind: string }>('SELECT kind FROM customer_notifications WHERE session_id = $1 ORDER BY created_at', [sessionId])).rows.map((r) => r.kind);
+
+    it('tells the customer when a session starts and ends, unless the shop turned notices off', async () => {
+      const on = await startAssistedSession(shop.url, shop.ctx.db, { customerId: JANE.id, storeId: 'sto_us', mode: 'view', clock: shop.clock });
+      await enter(shop, on.handoffUrl);
+      await endAssistedSession(shop.url, on.accessToken, on.session.id);
+      expect(await noticesFor(on.session.id)).toEqual(['assist_started', 'assist_ended']);
+
+      const admin = await signIn(shop.url, 'admin@demo.test', { clock: shop.clock });
+      const headers = { 'content-type': 'application/json', authorization: `Bearer ${admin.accessToken}` };
+      const settings = await (await fetch(`${shop.url}/api/v1/settings`, { headers })).json() as Record<string, unknown>;
+      const put = await fetch(`${shop.url}/api/v1/settings`, { method: 'PUT', headers, body: JSON.stringify({ ...settings, notifyCustomer: false }) });
+      expect(put.status).toBe(200);
+      const off = await startAssistedSession(shop.url, shop.ctx.db, { customerId: JANE.id, storeId: 'sto_us', mode: 'view', clock: shop.clock, accessToken: on.accessToken });
+      await enter(shop, off.handoffUrl);
+      await endAssistedSession(shop.url, off.accessToken, off.session.id);
+      expect(await noticesFor(off.session.id)).toEqual([]);
+      await fetch(`${shop.url}/api/v1/settings`, { method: 'PUT', headers, body: JSON.stringify(settings) });
     });
   });
 });

@@ -73,6 +73,7 @@ export async function perform<T>(ctx: ShopContext, request: FastifyRequest, chan
   const name = request.routeOptions.config.storefrontAction?.name ?? 'unknown';
   try {
     return await ctx.db.transaction(async (tx) => {
+      if (isAssisted(state)) await requireLiveSession(tx, state.viewer.session.id);
       const { result, details } = await change(tx);
       if (isAssisted(state)) await auditAssistedRequest(tx, ctx.clock, request, state, { action: 'session.action', details: { action: name, status: 303, ...details } });
       return result;
@@ -80,6 +81,17 @@ export async function perform<T>(ctx: ShopContext, request: FastifyRequest, chan
   } catch (error) {
     state.audited = false;
     throw error;
+  }
+}
+
+/**
+ * A session ended by a supervisor while this request was in flight must not change anything:
+ * the row lock orders this change after or before the end, never beside it.
+ */
+async function requireLiveSession(tx: Queryable, sessionId: string): Promise<void> {
+  const result = await tx.query<{ status: string }>('SELECT status FROM assist_sessions WHERE id = $1 FOR UPDATE', [sessionId]);
+  if (result.rows[0]?.status !== 'active') {
+    throw new PageError(403, 'The assisted session ended', 'This assisted session has ended and can no longer be used. Nothing was changed.', { clearAssistCookie: true });
   }
 }
 

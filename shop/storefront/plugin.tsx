@@ -1,5 +1,6 @@
 import fastifyCookie from '@fastify/cookie';
 import fastifyFormbody from '@fastify/formbody';
+import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ShopContext } from '../context';
 import { shopAssistAccess, type AssistAccess } from './assist-access';
@@ -41,7 +42,8 @@ export async function storefrontPlugin(app: FastifyInstance, ctx: ShopContext, a
       void reply.header('cache-control', 'no-store');
       void reply.header('content-security-policy', CSP);
       void reply.header('x-content-type-options', 'nosniff');
-      void reply.header('referrer-policy', 'no-referrer');
+      // same-origin, not no-referrer: with no-referrer Chromium sends `Origin: null` on form posts.
+      void reply.header('referrer-policy', 'same-origin');
       void reply.header('x-frame-options', 'DENY');
       done(null, payload);
     });
@@ -59,7 +61,14 @@ export async function storefrontPlugin(app: FastifyInstance, ctx: ShopContext, a
       ));
     });
 
-    await outer.register((scope, _options, done) => {
+    await outer.register(async (scope) => {
+      // Password-guessing surfaces (sign-in, registration, password checks) are limited per IP.
+      await scope.register(fastifyRateLimit, {
+        global: false,
+        max: ctx.config.authRateLimitPerMinute,
+        timeWindow: 60_000,
+        errorResponseBuilder: (_request, context) => new PageError(429, 'Too many attempts', `Too many attempts from this address; try again in ${context.after}. Nothing was changed.`, { refusal: 'invalid_input' }),
+      });
       scope.addHook('onRequest', async (request, reply) => {
         const store = await storeOfRequest(ctx, request);
         if (request.routeOptions.config.storefrontEntry) {
@@ -85,7 +94,6 @@ export async function storefrontPlugin(app: FastifyInstance, ctx: ShopContext, a
       accountRoutes(deps);
       assistanceRoutes(deps);
       assistEntryRoutes(deps);
-      done();
     }, { prefix: '/store' });
   });
 }

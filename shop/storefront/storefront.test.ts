@@ -56,7 +56,7 @@ describeBackends('storefront', (backend) => {
       const home = await browser.get('/store/us/');
       expect(home.headers.get('cache-control')).toBe('no-store');
       expect(home.headers.get('content-security-policy')).toContain("default-src 'none'");
-      expect(home.headers.get('referrer-policy')).toBe('no-referrer');
+      expect(home.headers.get('referrer-policy')).toBe('same-origin');
       const cookie = home.headers.getSetCookie().join('\n');
       expect(cookie).toMatch(/HttpOnly/);
       expect(cookie).toMatch(/SameSite=Lax/);

@@ -19,6 +19,7 @@ main{max-width:1100px;margin:0 auto;padding:20px 16px 48px}
 h1{font-size:26px;margin:8px 0 16px}h2{font-size:19px;margin:24px 0 10px}
 .grid{display:grid;grid-template-columns:repeat(auto-fill,minmax(200px,1fr));gap:16px}
 .card{background:#fff;border:1px solid #e2e5ea;border-radius:10px;padding:14px}
+.card h2:first-child{margin-top:0}section>.card+.card{margin-top:14px}
 .product .thumb{aspect-ratio:4/3;border-radius:8px;background:linear-gradient(135deg,#dfe7f3,#c7d3e6);display:flex;align-items:center;justify-content:center;font-size:30px;font-weight:700;color:#52627a;margin-bottom:10px}
 .product h3{font-size:16px;margin:0 0 4px}.price{font-weight:700}
 .muted{color:#6b7280;font-size:14px}
@@ -40,7 +41,7 @@ th{font-size:13px;color:#6b7280;font-weight:600}
 .error{background:#fdecea;border:1px solid #f3b8b2;border-radius:8px;padding:10px 14px;margin-bottom:16px}
 .helped{display:inline-block;background:#fff4e5;border:1px solid #f5c98b;border-radius:6px;padding:2px 8px;font-size:13px}
 .layout{display:grid;grid-template-columns:220px 1fr;gap:24px}
-.side a{display:block;padding:6px 0}
+.side{align-self:start}.side a{display:block;padding:6px 0}.side a[aria-current=page]{font-weight:700;color:#1d2430}
 .form{max-width:440px}
 .row{display:flex;gap:12px;flex-wrap:wrap;align-items:flex-end}
 .row>*{flex:1 1 160px}

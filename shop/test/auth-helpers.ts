@@ -26,7 +26,7 @@ function demoSecret(email: string): string {
 }
 
 /** Leave this much margin before a step ends, so the shop still sees it inside the window. */
-const STEP_MARGIN_MS = 3000;
+const STEP_MARGIN_MS = 10_000;
 
 /**
  * A TOTP code of a demo staff member that the shop at `shopUrl` has not seen yet: each call

@@ -123,6 +123,26 @@ describe('audit viewer', () => {
     expect(fake.callsTo('audit.export')).toEqual([{ filter: { action: 'session.' }, format: 'csv' }, { filter: { action: 'session.' }, format: 'jsonl' }]);
   });
 
+  it('keeps scrolling past the mirror’s count cap for filtered queries', async () => {
+    const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
+    const actual = 25_000;
+    const capped = (args: { filter: AuditFilter; offset: number; limit: number }) => {
+      seen.push(args);
+      const events = [];
+      for (let i = args.offset; i < Math.min(actual, args.offset + args.limit); i++) events.push(auditEvent(actual - i, { action: 'session.action' }));
+      return { total: 10_000, events };
+    };
+    renderConsole(handlers('supervisor', actual, seen, { 'audit.query': capped }), { initial: { screen: { name: 'audit' }, auditFilter: { action: 'session.action' } } });
+    expect(await screen.findByText('More than 10,000 events')).toBeTruthy();
+    const table = screen.getByRole('table', { name: 'Audit events' });
+    table.scrollTop = 10_000 * AUDIT_ROW_HEIGHT;
+    fireEvent.scroll(table);
+    await waitFor(() => { expect(Number(table.getAttribute('aria-rowcount'))).toBeGreaterThan(10_000); });
+    table.scrollTop = 10_100 * AUDIT_ROW_HEIGHT;
+    fireEvent.scroll(table);
+    expect(await within(table).findByText(String(actual - 10_100))).toBeTruthy();
+  });
+
   it('shows an empty state', async () => {
     const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
     renderConsole(handlers('agent', 0, seen), audit);

@@ -1,3 +1,4 @@
+import { z } from 'zod';
 import {
   IPC_CHANNELS,
   IPC_EVENTS,
@@ -26,15 +27,20 @@ function failure(kind: IpcError['kind'], code: string, message: string) {
   return { ok: false as const, error: { kind, code, message } };
 }
 
-function envelope(body: unknown): { ok: true; value: unknown } | { ok: false; error: IpcError } {
-  if (typeof body === 'object' && body !== null && 'ok' in body) {
+const TransportError = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
+
+/** The IpcResponse in a 200 answer; a transport refusal (bad token, unknown call…) otherwise. */
+function envelope(status: number, body: unknown): { ok: true; value: unknown } | { ok: false; error: IpcError } {
+  if (status === 200 && typeof body === 'object' && body !== null && 'ok' in body) {
     if (body.ok === true && 'value' in body) return { ok: true, value: body.value };
     if (body.ok === false && 'error' in body) {
       const error = IpcError.safeParse(body.error);
       if (error.success) return { ok: false, error: error.data };
     }
   }
-  return failure('internal', 'bad_response', 'The console service sent an answer it could not read.');
+  const transport = TransportError.safeParse(body);
+  if (status !== 200 && transport.success) return failure(status === 401 ? 'auth' : 'internal', transport.data.error.code, transport.data.error.message);
+  return failure('internal', 'bad_response', `The console service sent an answer it could not read (HTTP ${status}).`);
 }
 
 export function createHttpBridge(options: HttpBridgeOptions): ConsoleBridge {
@@ -59,7 +65,7 @@ export function createHttpBridge(options: HttpBridgeOptions): ConsoleBridge {
     } catch {
       return failure('internal', 'bad_response', `The console service answered ${response.status} without a readable body.`);
     }
-    return envelope(body);
+    return envelope(response.status, body);
   }
 
   const listeners = new Map<IpcEventName, Set<Listener>>();

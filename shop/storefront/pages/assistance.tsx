@@ -24,12 +24,32 @@ function ConsentStatusLine({ chrome, consent }: { chrome: Chrome; consent: Conse
   return <p data-testid="consent-status"><strong>Not allowed.</strong> Our support team cannot open your account.</p>;
 }
 
+/** What the storefront's actions are called in the customer's history. */
+const ACTION_LABELS: Readonly<Record<string, string>> = {
+  'cart.add': 'added a product to your cart',
+  'cart.update': 'changed a quantity in your cart',
+  'cart.remove': 'removed a product from your cart',
+  'address.add': 'added an address',
+  'address.remove': 'removed an address',
+  'order.place': 'placed an order',
+  'profile.update': 'tried to edit your profile',
+  'customer.password_change': 'tried to change your password',
+  'customer.email_change': 'tried to change your email',
+  'payment_method.add': 'tried to add a payment method',
+  'payment_method.remove': 'tried to remove a payment method',
+  'customer.consent_change': 'tried to change your assistance setting',
+  'customer.consent_code': 'tried to create a one-time code',
+  'customer.delete_request': 'tried to delete your account',
+  'customer.sign_out': 'tried to sign you out',
+};
+
 function describeEvent(e: HistoryEvent): string {
   const where = e.path ?? '';
+  const what = e.what ? ACTION_LABELS[e.what] ?? e.what : 'an action';
   switch (e.action) {
-    case 'session.page_view': return `viewed ${where}${e.status && e.status >= 400 ? ` (refused, ${e.status})` : ''}`;
-    case 'session.action': return `did ${e.what ?? 'an action'} (${where})`;
-    case 'session.action_refused': return `was refused ${e.what ?? 'an action'} (${where})${e.reason ? `: ${e.reason.replace(/_/g, ' ')}` : ''}`;
+    case 'session.page_view': return `viewed ${e.title ? `“${e.title}” ` : ''}(${where})${e.status && e.status >= 400 ? `, refused (${e.status})` : ''}`;
+    case 'session.action': return `${what}${e.orderNumber ? ` ${e.orderNumber}` : ''}`;
+    case 'session.action_refused': return `was stopped: ${what.replace(/^tried to /, '')}${e.reason ? ` (${e.reason.replace(/_/g, ' ')})` : ''}`;
     case 'session.start': return 'started the session';
     case 'session.handoff_redeemed': return 'opened your store account';
     case 'session.end': return `session ended${e.reason ? ` (${END_REASONS[e.reason] ?? e.reason})` : ''}`;

@@ -110,7 +110,7 @@ export function accountRoutes(deps: RouteDeps): void {
       await endOtherWebSessions(tx, ctx.clock.now(), viewer.customer.id, viewer.webSessionId);
     });
     return redirectTo(reply, state, '/account/security', 'password_changed');
-  });
+  }, { checksPassword: true });
 
   action(deps, '/account/email', 'customer.email_change', 'customer_only', async (request, reply, state) => {
     const viewer = signedIn(state);
@@ -119,7 +119,7 @@ export function accountRoutes(deps: RouteDeps): void {
     if (form.email !== viewer.customer.email && (await emailTaken(ctx.db, form.email))) throw new PageError(409, 'Email in use', 'Another account uses this email address. Nothing was changed.', { refusal: 'invalid_input' });
     await ctx.db.transaction((tx) => setEmail(tx, viewer.customer.id, form.email));
     return redirectTo(reply, state, '/account/security', 'email_changed');
-  });
+  }, { checksPassword: true });
 
   page(deps, '/account/payment-methods', 'customer_only', async (request, reply, state) => {
     const viewer = signedIn(state);
@@ -154,5 +154,5 @@ export function accountRoutes(deps: RouteDeps): void {
     if (!(await passwordMatches(ctx.db, viewer.customer.id, form.password))) throw wrongPassword();
     await requestDeletion(ctx.db, ctx.clock, viewer.customer.id);
     return redirectTo(reply, state, '/account/delete', 'deletion_requested');
-  });
+  }, { checksPassword: true });
 }

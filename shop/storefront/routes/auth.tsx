@@ -44,7 +44,7 @@ export function authRoutes(deps: RouteDeps): void {
     });
     setCustomerCookie(ctx, reply, state.store, secret);
     return reply.redirect(next, 303);
-  });
+  }, { checksPassword: true });
 
   page(deps, '/register', 'guest', async (request, reply) => {
     return sendPage(ctx, request, reply, { title: 'Create an account', body: (chrome) => <RegisterPage chrome={chrome} /> });
@@ -62,7 +62,7 @@ export function authRoutes(deps: RouteDeps): void {
     });
     setCustomerCookie(ctx, reply, state.store, secret);
     return redirectTo(reply, state, '/', 'welcome');
-  });
+  }, { checksPassword: true });
 
   action(deps, '/signout', 'customer.sign_out', 'customer_only', async (_request, reply, state) => {
     const viewer = signedIn(state);
