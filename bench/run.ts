@@ -13,6 +13,7 @@ export interface BenchPart {
 const PARTS: Record<string, () => Promise<BenchPart>> = {
   search: async () => (await import('./search')).searchBench,
   'audit-sync': async () => (await import('./audit-sync')).auditSyncBench,
+  'console-ui': async () => (await import('./console-ui')).consoleUiBench,
 };
 
 async function main(args: string[]): Promise<number> {

@@ -57,9 +57,10 @@ export async function buildShop(ctx: ShopContext, options: BuildOptions = {}): P
     hideUntagged: false,
   });
 
-  await app.register(async (api) => {
+  await app.register((api, _opts, done) => {
     registerApiRoutes(api.withTypeProvider<ZodTypeProvider>(), ctx);
     api.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+    done();
   }, { prefix: '/api/v1' });
 
   for (const plugin of options.extraPlugins ?? []) await plugin(app, ctx);
@@ -79,7 +80,7 @@ export function toErrorBody(error: FastifyError): ErrorBody {
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const fields = error.validation.map((v) => ({
-      path: [error.validationContext, ...String(v.instancePath).split('/').filter(Boolean)].filter(Boolean).join('.'),
+      path: [error.validationContext, ...v.instancePath.split('/').filter(Boolean)].filter(Boolean).join('.'),
       message: v.message ?? 'is invalid',
     }));
     return { status: 400, error: { code: 'validation_failed', message: 'Some fields are invalid.', fields } };

@@ -94,6 +94,14 @@ async function clickThroughPreview(page: Page, target: Locator): Promise<void> {
   await page.mouse.click(shown.x + ((box.x + box.width / 2) * shown.width) / natural.w, shown.y + ((box.y + box.height / 2) * shown.height) / natural.h);
 }
 
+/** Waits until the preview image has loaded a capture newer than now (so a screenshot shows the latest page). */
+async function waitForFreshPreview(page: Page): Promise<void> {
+  const img = page.getByRole('img', { name: /Live preview of the storefront/ });
+  const before = await img.getAttribute('src');
+  await expect(img).not.toHaveAttribute('src', before ?? '');
+  await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0)).toBe(true);
+}
+
 test.describe.serial('console in the browser tier', () => {
   let agentTier: BrowserTier;
   let agent: Page;
@@ -146,7 +154,8 @@ test.describe.serial('console in the browser tier', () => {
     await clickThroughPreview(agent, storefront.getByTestId('add-to-cart'));
     await expect(storefront.getByText('This assisted session is view only')).toBeVisible();
     await expect(storefront.getByTestId('cart-link')).toHaveText('Cart (0)');
-    await agent.waitForTimeout(1200); // one preview refresh, so the screenshot shows the refusal
+    await waitForFreshPreview(agent);
+    await waitForFreshPreview(agent);
     await agent.screenshot({ path: shots('session-refused') });
 
     await agent.getByRole('region', { name: 'Assisted session' }).getByRole('button', { name: 'End session' }).click();
@@ -205,15 +214,15 @@ test.describe.serial('console in the browser tier', () => {
       return body.value.items[0]?.id ?? '';
     }, traineeTier.token);
     const refused = await trainee.evaluate(
-      async ({ token, customerId: id }) => {
+      async ({ token, customerId: id, totp }) => {
         const r = await fetch('/ipc/sessions.start', {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-concierge-token': token },
-          body: JSON.stringify({ customerId: id, accountId: 'acc_any', mode: 'view', reason: 'Trying anyway', stepUp: { password: 'concierge-demo' } }),
+          body: JSON.stringify({ customerId: id, accountId: 'acc_any', mode: 'view', reason: 'Trying anyway', stepUp: { code: totp } }),
         });
         return (await r.json()) as { ok: boolean; error?: { code: string } };
       },
-      { token: traineeTier.token, customerId },
+      { token: traineeTier.token, customerId, totp: code('trainee@demo.test') },
     );
     expect(refused.ok).toBe(false);
     expect(refused.error?.code).toBe('permission_denied');

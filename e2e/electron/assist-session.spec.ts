@@ -18,6 +18,7 @@ import { DEMO_STAFF, DEMO_STAFF_PASSWORD } from '../../shop/seed/staff';
 const root = resolve(import.meta.dirname, '../..');
 const binary = findElectronBinary(root);
 test.skip(!binary.found, binary.found ? '' : binary.reason);
+if (!binary.found) console.warn(`[electron e2e] skipped: ${binary.reason}`);
 
 declare global {
   interface Window {
@@ -109,8 +110,9 @@ test('sign in, open Jane Smith\'s session, see the banner, end it from the banne
   expect(await storefront!.evaluate(() => typeof (window as { concierge?: unknown }).concierge)).toBe('undefined');
 
   await banner.getByRole('button', { name: 'End session' }).click();
+  const token = await supervisorToken();
   await expect.poll(async () => {
-    const response = await fetch(`${shop.url}/api/v1/assist-sessions/${sessionId}`, { headers: { authorization: `Bearer ${await supervisorToken()}` } });
+    const response = await fetch(`${shop.url}/api/v1/assist-sessions/${sessionId}`, { headers: { authorization: `Bearer ${token}` } });
     return ((await response.json()) as { status: string; endReason: string | null }).endReason;
   }, { timeout: 20_000 }).toBe('ended_by_agent');
 });

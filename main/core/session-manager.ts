@@ -167,9 +167,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 
   /** Local teardown once the server says the session is over: view closed, partition wiped. */
   async function teardown(entry: Entry, message: string): Promise<void> {
-    entry.state = 'ended';
-    entry.endedMessage = message;
-    entry.secondsLeft = 0;
+    // 'ended' is only reported once the view is gone and the partition wiped.
+    entry.state = 'ending';
     const id = entry.session.id;
     try {
       await options.viewHost.close(id);
@@ -182,11 +181,14 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       log(`wiping the partition of ${id} failed; the slot stays out of use: ${String(error)}`);
     }
     entry.slot = null;
+    entry.state = 'ended';
+    entry.endedMessage = message;
+    entry.secondsLeft = 0;
     emit();
   }
 
   async function endedElsewhere(entry: Entry, session: AssistSession): Promise<void> {
-    if (entry.state === 'ended') return;
+    if (!isLive(entry)) return;
     adopt(entry, session);
     await teardown(entry, endedMessageFor(session));
   }

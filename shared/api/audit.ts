@@ -35,7 +35,7 @@ export const AuditActor = z.object({
 });
 export type AuditActor = z.infer<typeof AuditActor>;
 
-export const JsonValue: z.ZodType<unknown> = z.json();
+export const JsonValue: z.ZodType = z.json();
 
 export const AuditEvent = z.object({
   seq: z.number().int().positive(),

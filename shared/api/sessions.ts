@@ -13,6 +13,8 @@ export const EndReason = z.enum([
   'sign_out',
   'app_exit',
   'ended_by_customer',
+  /** The staff member was disabled or lost the permission for the session's mode. */
+  'access_revoked',
 ]);
 export type EndReason = z.infer<typeof EndReason>;
 

@@ -2,7 +2,7 @@ import type { EndReason } from '../../shared/api/sessions';
 import { appendAudit, type AuditInput } from '../audit/append';
 import type { ShopContext } from '../context';
 import type { Queryable } from '../db/database';
-import type { SessionRow } from './session-row';
+import { loadSession, type SessionRow } from './session-row';
 
 export interface EndOptions {
   reason: EndReason;
@@ -40,4 +40,21 @@ export async function endSession(tx: Queryable, ctx: ShopContext, row: SessionRo
     details: { ...options.details, reason: options.reason, note, staffId: row.staff_id, endedAt: endedAt.toISOString() },
   });
   return { ...row, status: 'ended', ended_at: endedAt, end_reason: options.reason, end_note: note, ended_by: endedBy };
+}
+
+/**
+ * Ends every live session of one staff member (sign-out). The console ends them itself first;
+ * this makes sure none outlives the sign-in when the console could not (crash, lost network).
+ */
+export async function endSessionsOfStaff(tx: Queryable, ctx: ShopContext, staffId: string, options: EndOptions): Promise<number> {
+  const live = await tx.query<{ id: string }>(`SELECT id FROM assist_sessions WHERE staff_id = $1 AND status <> 'ended' ORDER BY started_at`, [staffId]);
+  let ended = 0;
+  for (const { id } of live.rows) {
+    const row = await loadSession(tx, id, { lock: true });
+    if (row && row.status !== 'ended') {
+      await endSession(tx, ctx, row, options);
+      ended += 1;
+    }
+  }
+  return ended;
 }

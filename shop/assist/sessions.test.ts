@@ -256,7 +256,7 @@ describeBackends('assisted sessions', (backend) => {
       const session = await activeSession(agent2);
       await shop.ctx.db.query("UPDATE staff SET role = 'trainee' WHERE id = $1", [agent2.id]);
       try {
-        expect(await resolveAssistCookie(shop.ctx, session.cookie)).toEqual({ ok: false, reason: 'ended', endReason: 'terminated_by_supervisor' });
+        expect(await resolveAssistCookie(shop.ctx, session.cookie)).toEqual({ ok: false, reason: 'ended', endReason: 'access_revoked' });
       } finally {
         await shop.ctx.db.query("UPDATE staff SET role = 'agent' WHERE id = $1", [agent2.id]);
       }
@@ -304,6 +304,15 @@ describeBackends('assisted sessions', (backend) => {
       const events = await auditSince(shop, before);
       expect(events.map((e) => e.action)).toEqual(['session.end']);
       expect(events[0]).toMatchObject({ actor: { type: 'staff', id: supervisor.id }, sessionId: session.id, details: { reason: 'terminated_by_supervisor', note: 'Wrong customer', staffId: agent.id } });
+    });
+
+    it('signing out ends the staff member\'s live sessions on the server too', async () => {
+      const session = await activeSession(agent2);
+      const second = await signInAs(shop, 'agent2@demo.test');
+      const out = await api(shop, second, 'POST', '/auth/logout');
+      expect(out.status).toBe(204);
+      expect(await getSession(agent2, session.id)).toMatchObject({ status: 'ended', endReason: 'sign_out' });
+      expect(await resolveAssistCookie(shop.ctx, session.cookie)).toEqual({ ok: false, reason: 'ended', endReason: 'sign_out' });
     });
 
     it('the agent ends a session with the reason given; reasons that are not theirs are refused', async () => {

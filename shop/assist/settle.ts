@@ -24,7 +24,7 @@ export async function settleSession(tx: Queryable, ctx: ShopContext, row: Sessio
   const needed = row.mode === 'act' ? 'assist.act' : 'assist.view';
   if (row.staff_disabled || !permissionsOf(row.staff_role).includes(needed)) {
     return endSession(tx, ctx, row, {
-      reason: 'terminated_by_supervisor',
+      reason: 'access_revoked',
       note: row.staff_disabled ? 'staff account disabled' : `staff member no longer has ${needed}`,
       actor: SYSTEM_ACTOR,
     });

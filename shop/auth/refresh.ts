@@ -1,6 +1,7 @@
 import type { TokenResponse } from '../../shared/api/auth';
 import { appendAudit } from '../audit/append';
 import type { ShopContext } from '../context';
+import { endSessionsOfStaff } from '../assist/end';
 import { ApiError } from '../lib/errors';
 import { hashSecret } from '../lib/ids';
 import { commitThenReport, refuse, succeed } from './outcome';
@@ -49,6 +50,8 @@ export async function refreshTokens(ctx: ShopContext, refreshToken: string, orig
 export async function signOut(ctx: ShopContext, principal: Principal, origin: RequestOrigin): Promise<void> {
   await ctx.db.transaction(async (tx) => {
     await revokeFamily(tx, ctx, principal.familyId);
-    await appendAudit(tx, ctx.clock, { action: 'staff.sign_out', actor: staffActor(principal.staff), ...origin, details: { familyId: principal.familyId } });
+    const actor = staffActor(principal.staff);
+    await endSessionsOfStaff(tx, ctx, principal.staff.id, { reason: 'sign_out', actor, origin });
+    await appendAudit(tx, ctx.clock, { action: 'staff.sign_out', actor, ...origin, details: { familyId: principal.familyId } });
   });
 }

@@ -8,6 +8,7 @@ import pg from 'pg';
  * both sit behind it, so every query is written once, in PostgreSQL's dialect.
  */
 export interface Queryable {
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller's SQL decides the row shape; no driver can check it
   query<T extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<{ rows: T[]; rowCount: number }>;
 }
 
@@ -38,6 +39,7 @@ export async function openPglite(dataDir?: string): Promise<Database> {
     // bigint ids and counts fit in a JS number for any size this shop will see.
     parsers: { [INT8_OID]: (value: string) => Number(value) },
   });
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- see Queryable.query
   const run = async <T extends object>(q: Pick<PGlite, 'query'>, sql: string, params?: readonly unknown[]) => {
     const result = await q.query<T>(sql, params ? [...params] : undefined);
     return { rows: result.rows, rowCount: result.affectedRows ?? result.rows.length };
@@ -52,10 +54,8 @@ export async function openPglite(dataDir?: string): Promise<Database> {
 }
 
 export async function openPostgres(connectionString: string, options: { max?: number } = {}): Promise<Database> {
-  const types = {
-    getTypeParser: ((oid: number, format?: string) =>
-      oid === INT8_OID ? (value: string) => Number(value) : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
-  };
+  const types = new pg.TypeOverrides();
+  types.setTypeParser(INT8_OID, 'text', (value) => Number(value));
   const pool = new pg.Pool({ connectionString, max: options.max ?? 10, types });
   // An idle client can lose its connection (server restart, a terminated backend); the pool drops
   // it and later queries get a new one. Unlistened, the pool's 'error' event would crash the process.
@@ -63,6 +63,7 @@ export async function openPostgres(connectionString: string, options: { max?: nu
   // Fail fast with a clear error when the server is unreachable, rather than on the first request.
   const probe = await pool.connect();
   probe.release();
+  // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- see Queryable.query
   const run = async <T extends object>(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[], options?: QueryOptions) => {
     const values = params ? [...params] : undefined;
     const result = options?.prepare

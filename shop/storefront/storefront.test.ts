@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JANE } from '../seed/demo';
 import { seedDemo } from '../seed/demo';
+import { seedStores } from '../seed/stores';
 import { describeBackends, startTestShop, type TestShop } from '../test/harness';
 import { storefrontPlugin } from './plugin';
 import { csrfOf, TestBrowser } from './test-browser';
@@ -230,6 +231,24 @@ describeBackends('storefront', (backend) => {
       expect(number).toBeDefined();
       const page = await browser.get(`/store/us/account/orders/${number ?? ''}`);
       expect(page.status).toBe(404);
+    });
+  });
+
+  describe('password guessing', () => {
+    let limited: TestShop;
+    beforeAll(async () => {
+      limited = await startTestShop(backend, { seed: seedStores, config: { authRateLimitPerMinute: 3 }, build: { extraPlugins: [storefrontPlugin] } });
+    });
+    afterAll(async () => { await limited.close(); });
+
+    it('limits sign-in attempts per address with a clear 429 page', async () => {
+      const browser = new TestBrowser(limited.url);
+      const token = csrfOf((await browser.get('/store/us/signin')).html);
+      const statuses: number[] = [];
+      for (let i = 0; i < 4; i += 1) statuses.push((await browser.post('/store/us/signin', { _csrf: token, email: 'nobody@example.com', password: `guess-${i}` })).status);
+      expect(statuses).toEqual([401, 401, 401, 429]);
+      const page = await browser.post('/store/us/signin', { _csrf: token, email: 'nobody@example.com', password: 'again' });
+      expect(page.html).toContain('Too many attempts');
     });
   });
 });

@@ -119,13 +119,15 @@ export function CustomerSearch() {
         ) : results.isPending ? (
           <p className="empty">Searching…</p>
         ) : items.length === 0 ? (
-          <p className="empty">No customers match “{text}”.</p>
+          <p className="empty" data-query={stale ? undefined : text}>
+            No customers match “{text}”.
+          </p>
         ) : (
           <>
             <p className="muted small" role="status">
               {results.data.nextCursor ? `First ${items.length} matches — add more to narrow it down.` : `${items.length} ${items.length === 1 ? 'match' : 'matches'}`}
             </p>
-            <ul id={listId} role="listbox" aria-label="Customers" className={`result-list${stale ? ' stale' : ''}`}>
+            <ul id={listId} role="listbox" aria-label="Customers" className={`result-list${stale ? ' stale' : ''}`} data-query={stale ? undefined : text}>
               {items.map((customer, i) => (
                 <li
                   key={customer.id}

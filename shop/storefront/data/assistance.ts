@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/database';
 
-export interface HistoryEvent { seq: number; at: Date; action: string; path: string | null; method: string | null; what: string | null; title: string | null; orderNumber: string | null; status: number | null; reason: string | null }
+export interface HistoryEvent { seq: number; at: Date; action: string; path: string | null; method: string | null; what: string | null; title: string | null; orderNumber: string | null; item: string | null; status: number | null; reason: string | null }
 
 export interface HistorySession {
   id: string;
@@ -45,6 +45,7 @@ export async function assistanceHistory(db: Queryable, customerId: string, limit
       what: typeof d.action === 'string' ? d.action : null,
       title: typeof d.title === 'string' ? d.title : null,
       orderNumber: typeof d.orderNumber === 'string' ? d.orderNumber : null,
+      item: typeof d.sku === 'string' ? `${typeof d.quantity === 'number' ? `${d.quantity} × ` : ''}${d.sku}` : null,
       status: typeof d.status === 'number' ? d.status : null,
       reason: typeof d.reason === 'string' ? d.reason : null,
     });

@@ -48,7 +48,7 @@ function describeEvent(e: HistoryEvent): string {
   const what = e.what ? ACTION_LABELS[e.what] ?? e.what : 'an action';
   switch (e.action) {
     case 'session.page_view': return `viewed ${e.title ? `“${e.title}” ` : ''}(${where})${e.status && e.status >= 400 ? `, refused (${e.status})` : ''}`;
-    case 'session.action': return `${what}${e.orderNumber ? ` ${e.orderNumber}` : ''}`;
+    case 'session.action': return `${what}${e.orderNumber ? ` ${e.orderNumber}` : ''}${e.item ? ` (${e.item})` : ''}`;
     case 'session.action_refused': return `was stopped: ${what.replace(/^tried to /, '')}${e.reason ? ` (${e.reason.replace(/_/g, ' ')})` : ''}`;
     case 'session.start': return 'started the session';
     case 'session.handoff_redeemed': return 'opened your store account';
