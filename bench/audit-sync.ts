@@ -10,8 +10,8 @@
  */
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -193,6 +193,18 @@ async function stopShopProcess(child: ChildProcess): Promise<void> {
   await exited;
 }
 
+/** CPU seconds a process has used (Linux /proc; user + system). */
+async function processCpuSeconds(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+const ownCpuSeconds = () => {
+  const usage = process.cpuUsage();
+  return (usage.user + usage.system) / 1e6;
+};
+
 function percentile(values: readonly number[], p: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? Number.NaN;
@@ -222,6 +234,8 @@ interface Results {
   searchIndexMs: number;
   loopDelayMaxMs: number;
   loopDelayP99Ms: number;
+  cpu: { console: number; shop: number } | null;
+  loadDuringSync: string;
   incrementalMs: number[];
   queries: { label: string; p50: number; p95: number; max: number; totals: number[] }[];
   verification: string;
@@ -261,10 +275,14 @@ async function measure(databaseUrl: string): Promise<Results> {
       });
       const loop = monitorEventLoopDelay({ resolution: 5 });
       loop.enable();
+      const cpuBefore = { console: ownCpuSeconds(), shop: shop.child.pid ? await processCpuSeconds(shop.child.pid).catch(() => Number.NaN) : Number.NaN };
       const syncStart = performance.now();
       const full = await mirror.sync();
       const fullSyncMs = performance.now() - syncStart;
       loop.disable();
+      const loadDuringSync = loadavg().map((l) => l.toFixed(1)).join(' / ');
+      const shopCpuAfter = shop.child.pid ? await processCpuSeconds(shop.child.pid).catch(() => Number.NaN) : Number.NaN;
+      const cpu = Number.isNaN(shopCpuAfter) ? null : { console: ownCpuSeconds() - cpuBefore.console, shop: shopCpuAfter - cpuBefore.shop };
       if (full.state !== 'idle') throw new Error(`full sync failed: ${full.message ?? full.state}`);
       console.log(`  full sync: ${full.synced.toLocaleString('en-US')} events in ${(fullSyncMs / 1000).toFixed(1)} s; loop delay max ${ms(loop.max / 1e6)} ms`);
 
@@ -301,7 +319,7 @@ async function measure(databaseUrl: string): Promise<Results> {
       const verification = status.verification.ok ? `ok, ${status.verification.checked.toLocaleString('en-US')} events checked` : `FAILED at seq ${status.verification.badSeq}`;
       return {
         total: full.synced, fullSyncMs, workerStartMs, searchIndexMs,
-        loopDelayMaxMs: loop.max / 1e6, loopDelayP99Ms: loop.percentile(99) / 1e6,
+        loopDelayMaxMs: loop.max / 1e6, loopDelayP99Ms: loop.percentile(99) / 1e6, cpu, loadDuringSync,
         incrementalMs, queries, verification,
       };
     } finally {
@@ -333,6 +351,8 @@ function report(r: Results, host: string, seconds: number): string {
 | incremental sync of ${INCREMENT.toLocaleString('en-US')} new events (median of ${INCREMENTAL_RUNS}; all: ${r.incrementalMs.map((v) => ms(v)).join(', ')}) | **${ms(incremental)} ms** | < ${TARGET.incrementalMs} ms | ${verdict(incremental < TARGET.incrementalMs)} |
 | filter queries, worst p95 of the kinds below | **${ms(worstP95)} ms** | p95 < ${TARGET.queryP95Ms} ms | ${verdict(worstP95 < TARGET.queryP95Ms)} |
 | main-thread event-loop delay during the full sync (monitorEventLoopDelay) | max **${ms(r.loopDelayMaxMs)} ms**, p99 ${ms(r.loopDelayP99Ms)} ms | max < ${TARGET.loopDelayMaxMs} ms | ${verdict(r.loopDelayMaxMs < TARGET.loopDelayMaxMs)} |
+
+CPU used during the full sync: console process (main thread + mirror worker) ${r.cpu ? `${r.cpu.console.toFixed(0)} s` : '–'}, shop process ${r.cpu ? `${r.cpu.shop.toFixed(0)} s` : '–'} (PostgreSQL not counted); load average at its end ${r.loadDuringSync}. The machine was shared with other jobs during the run, so wall-clock figures here are upper bounds.
 
 Also measured: worker start (PGlite open + schema) ${ms(r.workerStartMs)} ms; the free-text trigram index caught up ${(r.searchIndexMs / 1000).toFixed(1)} s after the full sync (text queries scan the not-yet-indexed tail meanwhile, so results are complete throughout); chain verification ${r.verification}.
 

@@ -73,7 +73,7 @@ async function startShopProcess(url: string): Promise<{ url: string; child: Chil
   });
   const listening = await new Promise<string>((resolve, reject) => {
     let output = '';
-    child.stdout?.on('data', (chunk: Buffer) => {
+    child.stdout.on('data', (chunk: Buffer) => {
       output += chunk.toString();
       const match = /listening on (http:\/\/\S+)/.exec(output);
       if (match?.[1]) resolve(match[1]);
@@ -101,8 +101,13 @@ async function signIn(page: Page, email: string): Promise<void> {
   await page.getByRole('button', { name: 'Sign out' }).waitFor();
 }
 
-/** Records, in the page, when each IPC request leaves (to split debounce from the round trip). */
+/**
+ * Records, in the page, when each IPC request leaves (to split debounce from the round trip).
+ * tsx compiles this file with esbuild's keepNames, which wraps named functions inside the
+ * page.evaluate callbacks in a `__name` helper the page does not have: define it as identity.
+ */
 const RECORD_REQUESTS = `
+  globalThis.__name = (fn) => fn;
   window.__ipcStarts = [];
   const original = window.fetch.bind(window);
   window.fetch = (input, init) => {
@@ -268,9 +273,9 @@ async function measureAudit(browser: Browser, server: string): Promise<AuditResu
     for (let i = 0; i < JUMPS; i++) jumps.push(await jumpTo(page, ((i * 7919) % JUMPS) / JUMPS + 0.5 / JUMPS));
     const scroll = await continuousScroll(page);
 
-    const filters: AuditResults['filters'] = [];
-    const applyFilter = async (label: string, change: () => Promise<void>) => {
-      const countBefore = await page.getByRole('status').filter({ hasText: /events$/ }).first().textContent();
+    const filterSamples = new Map<string, { total: number[]; after: number[] }>();
+    const applyFilter = async (label: string, change: () => Promise<unknown>) => {
+      const countBefore = await page.evaluate(() => [...document.querySelectorAll('[role=status]')].find((e) => /events$/.test(e.textContent))?.textContent ?? '');
       const startedAt = await page.evaluate(() => performance.now());
       const mark = await page.evaluate(() => (window as unknown as { __ipcStarts: unknown[] }).__ipcStarts.length);
       await change();
@@ -281,28 +286,19 @@ async function measureAudit(browser: Browser, server: string): Promise<AuditResu
       }, countBefore, { timeout: 60_000, polling: 'raf' });
       const doneAt = await page.evaluate(() => performance.now());
       const firstRequest = await page.evaluate((m) => (window as unknown as { __ipcStarts: { url: string; at: number }[] }).__ipcStarts.slice(m).find((r) => r.url.endsWith('/ipc/audit.query'))?.at ?? Number.NaN, mark);
-      const entry = filters.find((f) => f.label === label);
-      const sample = { total: doneAt - startedAt, afterRequest: doneAt - firstRequest };
-      if (entry) {
-        entry.total.n += 1;
-        (entry as unknown as { raw: { total: number[]; after: number[] } }).raw.total.push(sample.total);
-        (entry as unknown as { raw: { total: number[]; after: number[] } }).raw.after.push(sample.afterRequest);
-      } else {
-        filters.push(Object.assign({ label, total: stats([sample.total]), afterRequest: stats([sample.afterRequest]) }, { raw: { total: [sample.total], after: [sample.afterRequest] } }));
-      }
+      const entry = filterSamples.get(label) ?? { total: [], after: [] };
+      entry.total.push(doneAt - startedAt);
+      entry.after.push(doneAt - firstRequest);
+      filterSamples.set(label, entry);
     };
     const action = page.getByLabel('Action');
     const text = page.getByLabel('Text');
     for (let i = 0; i < 5; i++) {
       await applyFilter('action group (Pages viewed ↔ Actions taken)', () => action.selectOption(i % 2 ? 'session.action' : 'session.page_view'));
-      await applyFilter('free text (a SKU)', async () => { await text.fill(`SKU-${1000 + i * 37}`); });
+      await applyFilter('free text (a SKU)', () => text.fill(`SKU-${1000 + i * 37}`));
       await applyFilter('clear filters', () => page.getByRole('button', { name: 'Clear filters' }).click());
     }
-    for (const f of filters) {
-      const raw = (f as unknown as { raw: { total: number[]; after: number[] } }).raw;
-      f.total = stats(raw.total);
-      f.afterRequest = stats(raw.after);
-    }
+    const filters = [...filterSamples].map(([label, v]) => ({ label, total: stats(v.total), afterRequest: stats(v.after) }));
     await page.close();
     return { events: status.lastSeq, syncSeconds, jumps: stats(jumps), frames: stats(scroll.intervals), blankFrames: scroll.blank, filters };
   } finally {
@@ -337,7 +333,7 @@ export const consoleUiBench: BenchPart = {
         '',
         '### Search as you type (1,000,000 customers)',
         '',
-        `Each query is typed at ${TYPING_DELAY_MS} ms per key; the clock starts at the last key's \`keydown\` and stops at the first frame showing that query's results. The search debounce (${'`SEARCH_DEBOUNCE_MS`'} in renderer/src/search/CustomerSearch.tsx) is part of the first row. Queries: surname fragments, email prefixes and order numbers taken from the data (${search.queries} queries, the first 3 are warm-up).`,
+        `Each query is typed at ${TYPING_DELAY_MS} ms per key; the clock starts at the last key's \`keydown\` and stops at the first frame showing that query's results. The search debounce (\`SEARCH_DEBOUNCE_MS\` in renderer/src/search/CustomerSearch.tsx) is part of the first row. Queries: surname fragments, email prefixes and order numbers taken from the data (${search.queries} queries, the first 3 are warm-up).`,
         '',
         '| measure | n | p50 ms | p95 ms | max ms |',
         '|---|---:|---:|---:|---:|',

@@ -1,4 +1,4 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { describeBackends, type TestShop } from '../../shop/test/harness';
 import { brokenKeychain, keychainProblem, testService } from '../test/keychain';
 import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../test/shop';
@@ -89,6 +89,35 @@ describeBackends('auth service against the real shop', (backend) => {
     shop.clock.advance(16 * 60 * 1000);
     expect(await auth.client().me()).toMatchObject({ email: 'supervisor@demo.test' });
     expect((await auth.state()).status).toBe('signed_in');
+    await auth.signOut();
+  });
+
+  it('refreshes before the access token expires, on its own timer', async () => {
+    const scheduled: { fn: () => void; ms: number }[] = [];
+    let refreshes = 0;
+    const auth = createAuthService({
+      shopUrl: shop.url,
+      vault: createVault({ keychain: brokenKeychain }),
+      refreshLeadMs: 60_000,
+      // The console's clock agrees with the shop's (the test shop's clock runs ahead after earlier tests).
+      now: () => shop.clock.now().getTime(),
+      timers: { setTimeout: (fn, ms) => scheduled.push({ fn, ms }), clearTimeout: () => undefined },
+      createClient: (options) => {
+        const client = createApiClient(options);
+        return { ...client, refresh: (token: string) => { refreshes += 1; return client.refresh(token); } };
+      },
+    });
+    await signInWith(auth, shop, code, 'agent@demo.test');
+    // Access tokens last 15 minutes here: the refresh is planned about a minute before.
+    const planned = scheduled.at(-1)!;
+    expect(planned.ms).toBeGreaterThan(13 * 60 * 1000);
+    expect(planned.ms).toBeLessThanOrEqual(14 * 60 * 1000);
+    planned.fn();
+    await vi.waitFor(() => { expect(refreshes).toBe(1); });
+    await vi.waitFor(() => { expect(scheduled.length).toBe(2); });
+    shop.clock.advance(10 * 60 * 1000);
+    expect(await auth.client().me()).toMatchObject({ email: 'agent@demo.test' });
+    expect(refreshes).toBe(1);
     await auth.signOut();
   });
 

@@ -27,6 +27,9 @@ export const realTimers: Timers = {
   },
 };
 
+/** setTimeout's largest delay; longer waits would fire at once. */
+const MAX_TIMER_MS = 2 ** 31 - 1;
+
 export interface AuthServiceOptions {
   /** The shop the console starts with (command line / settings). */
   shopUrl: string;
@@ -118,7 +121,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
         // Shop unreachable: keep the sign-in and try again; a refusal has already signed out.
         if (phase.kind === 'signed_in') schedule(retryMs);
       });
-    }, Math.max(1000, delayMs));
+    }, Math.min(MAX_TIMER_MS, Math.max(1000, delayMs)));
   }
 
   async function store(email: string, refreshToken: string): Promise<void> {

@@ -153,6 +153,37 @@ describeBackends('session manager against the real shop and Chromium', (backend)
     expect(viewHost.page(open.session.id)).toBeNull();
   });
 
+  it('sends at most one heartbeat per interval while the agent is active', async () => {
+    const c = await openConsole('agent2@demo.test');
+    let heartbeats = 0;
+    let now = Date.now();
+    const throttled = createSessionManager({
+      api: () => {
+        const client = c.auth.client();
+        return { ...client, heartbeat: (id: string) => { heartbeats += 1; return client.heartbeat(id); } };
+      },
+      viewHost,
+      pool: c.pool,
+      heartbeatIntervalMs: 30_000,
+      pollIntervalMs: 60_000,
+      now: () => now,
+      log: () => undefined,
+    });
+    const open = await throttled.start({ customerId: JANE.id, accountId: JANE.usAccount, mode: 'act', reason: 'Customer wants help with checkout', stepUp: { code: code('agent2@demo.test') } });
+    const id = open.session.id;
+    throttled.activity(id);
+    throttled.activity(id);
+    expect(heartbeats).toBe(0);
+    now += 31_000;
+    throttled.activity(id);
+    throttled.activity(id);
+    now += 5_000;
+    throttled.activity(id);
+    expect(heartbeats).toBe(1);
+    await throttled.end(id);
+    throttled.dispose();
+  });
+
   it('passes the shop\'s refusals through with their codes (no consent)', async () => {
     const c = await openConsole('agent2@demo.test');
     const error = await c.sessions

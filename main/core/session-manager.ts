@@ -116,6 +116,8 @@ export function endedMessageFor(session: Pick<AssistSession, 'endReason' | 'endN
       return 'Ended when the console closed.';
     case 'ended_by_customer':
       return 'Ended by the customer.';
+    case 'access_revoked':
+      return 'Ended: your access to assisted sessions was withdrawn.';
     case null:
       return 'This session has ended.';
   }

@@ -1,4 +1,5 @@
 import { BrowserWindow, shell } from 'electron';
+import { originOf } from './app-protocol';
 
 /** The console window: sandboxed, isolated, with the console preload and nothing else. */
 export function createConsoleWindow(options: { preload: string; url: string; appOrigin: string }): BrowserWindow {
@@ -14,7 +15,7 @@ export function createConsoleWindow(options: { preload: string; url: string; app
   const contents = window.webContents;
   // The console never leaves its own pages; links to elsewhere open in the system browser.
   contents.on('will-navigate', (event) => {
-    if (new URL(event.url).origin !== options.appOrigin) event.preventDefault();
+    if (originOf(event.url) !== options.appOrigin) event.preventDefault();
   });
   contents.setWindowOpenHandler(({ url }) => {
     if (url.startsWith('https://')) void shell.openExternal(url);

@@ -5,7 +5,7 @@ import auditWorkerPath from '../core/audit-mirror/worker?modulePath';
 import { createAuditPort, mirrorKey } from '../core/audit-port';
 import { createConsoleCore } from '../core/console-core';
 import { createVault } from '../core/vault';
-import { APP_ORIGIN, registerAppScheme, serveRenderer } from './app-protocol';
+import { APP_ORIGIN, originOf, registerAppScheme, serveRenderer } from './app-protocol';
 import { createConsoleWindow } from './console-window';
 import { registerIpc, sendEvent } from './ipc';
 import { shopUrlFrom } from '../core/shop-url';
@@ -38,7 +38,7 @@ if (!app.requestSingleInstanceLock()) {
 
   void app.whenReady().then(async () => {
     const devUrl = process.env.ELECTRON_RENDERER_URL;
-    const appOrigin = devUrl ? new URL(devUrl).origin : APP_ORIGIN;
+    const appOrigin = (devUrl ? originOf(devUrl) : null) ?? APP_ORIGIN;
     const pageUrl = (page: string) => (devUrl ? new URL(page, devUrl).toString() : `${APP_ORIGIN}/${page}`);
     serveRenderer(join(here, '../renderer'));
 
@@ -86,4 +86,6 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   app.on('window-all-closed', () => { app.quit(); });
+  // Ctrl+C in a terminal or `npm start` stopping: quit the normal way, so sessions end at the shop first.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => { app.quit(); });
 }

@@ -2,6 +2,7 @@ import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { IPC_CHANNELS, type IpcEventName, type IpcEventPayload } from '../../shared/ipc/contract';
 import { dispatch, type IpcHandlers } from '../core/ipc-handlers';
 import { BANNER_END, eventChannel, invokeChannel } from '../../preload/ipc-names';
+import { originOf } from './app-protocol';
 import type { ElectronViewHost } from './view-host-electron';
 
 /**
@@ -17,14 +18,6 @@ export interface IpcRegistration {
   handlers: IpcHandlers;
   viewHost: ElectronViewHost;
   log: (message: string) => void;
-}
-
-function originOf(url: string | undefined): string | null {
-  try {
-    return url ? new URL(url).origin : null;
-  } catch {
-    return null;
-  }
 }
 
 function fromConsole(event: IpcMainInvokeEvent, reg: IpcRegistration): boolean {

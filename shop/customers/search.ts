@@ -266,8 +266,11 @@ async function runSegments(db: Queryable, segments: { segment: Segment; ordinal:
       k.granted, k.granted_at, k.expires_at
     FROM page JOIN customers c ON c.id = page.id LEFT JOIN consents k ON k.customer_id = c.id
     ORDER BY page.s, page.v USING ~<~, page.id`;
-  // Prepared: the statement is planned once per connection rather than on every keystroke.
-  return (await db.query<HitRow>(sql, p.values, { prepare: true })).rows;
+  // Index walks are prepared, planned once per connection rather than on every keystroke. A
+  // trigram search is not: its good plan depends on the fragment (a generic plan may walk the
+  // whole name index instead of the trigram index).
+  const prepare = segments.every(({ segment }) => !segment.contains);
+  return (await db.query<HitRow>(sql, p.values, { prepare })).rows;
 }
 
 export async function searchCustomers(db: Queryable, query: CustomerSearchQuery, now: Date): Promise<CustomerSearchResponse> {

@@ -1,4 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
+import type { EndReason } from '../../shared/api/sessions';
 import type { ShopContext } from '../context';
 import { newSecret } from '../lib/ids';
 import type { AssistAccess } from './assist-access';
@@ -23,7 +24,7 @@ export async function storeOfRequest(ctx: ShopContext, request: FastifyRequest):
   return store;
 }
 
-const ENDED_MESSAGES: Readonly<Record<string, string>> = {
+const ENDED_MESSAGES: Readonly<Record<EndReason, string>> = {
   ended_by_agent: 'The agent ended it.',
   terminated_by_supervisor: 'A supervisor ended it.',
   idle_timeout: 'It timed out after a period of inactivity.',
@@ -31,6 +32,7 @@ const ENDED_MESSAGES: Readonly<Record<string, string>> = {
   sign_out: 'The agent signed out.',
   app_exit: 'The agent closed the console.',
   ended_by_customer: 'The customer ended it.',
+  access_revoked: 'The agent’s access was withdrawn.',
 };
 
 /**
@@ -47,7 +49,7 @@ export async function resolveViewer(ctx: ShopContext, access: AssistAccess, requ
     const resolved = SECRET_SHAPE.test(assistSecret) ? await access.resolveAssistCookie(ctx, assistSecret) : ({ ok: false, reason: 'unknown', endReason: null } as const);
     const customer = resolved.ok ? await customerById(ctx.db, resolved.session.customerId) : null;
     if (!resolved.ok || !customer) {
-      const why = !resolved.ok && resolved.endReason ? ENDED_MESSAGES[resolved.endReason] ?? '' : '';
+      const why = !resolved.ok && resolved.endReason ? (ENDED_MESSAGES as Readonly<Record<string, string>>)[resolved.endReason] ?? '' : '';
       throw new PageError(403, 'The assisted session ended', `This assisted session has ended and can no longer be used. ${why}`.trim(), { clearAssistCookie: true });
     }
     const { session } = resolved;

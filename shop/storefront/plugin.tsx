@@ -49,6 +49,9 @@ export async function storefrontPlugin(app: FastifyInstance, ctx: ShopContext, a
     });
     outer.setErrorHandler((error, request, reply) => sendErrorPage(ctx, request, reply, error instanceof Error ? error : new Error(String(error))));
 
+    // Browsers ask for it on every origin; there is none, and saying so quietly keeps logs clean.
+    outer.get('/favicon.ico', (_request, reply) => reply.status(204).send());
+
     outer.get('/', async (_request, reply) => {
       const stores = await listStores(ctx.db);
       return reply.type('text/html; charset=utf-8').send(renderDocument(

@@ -138,9 +138,11 @@ describeBackends('audit mirror', (backend) => {
     const afters: number[] = [];
     let killAfterPages = 3;
     const fetchPage = httpFetchPage(() => adminToken);
+    // A small bulk threshold: this sync drops the filter indexes and must rebuild them on every stop.
     const first = createAuditMirror({
       dataDir,
       pageSize: 200,
+      bulkBacklog: 500,
       fetchPage: async (after, limit) => {
         afters.push(after);
         if (afters.length === killAfterPages + 1) await app.close();

@@ -31,6 +31,8 @@ export interface AuditMirrorOptions {
    */
   workerUrl?: URL | string;
   now?: () => Date;
+  /** A sync further than this behind the head stores without filter indexes and builds them at the end (default 100,000). */
+  bulkBacklog?: number;
 }
 
 export interface AuditMirror {
@@ -73,7 +75,7 @@ function describeError(error: unknown): string {
 export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
   const pageSize = Math.min(Math.max(1, Math.trunc(options.pageSize ?? MAX_PAGE_SIZE)), MAX_PAGE_SIZE);
   const now = options.now ?? (() => new Date());
-  const worker = startWorker(options.workerUrl ?? defaultWorkerUrl(), { dataDir: options.dataDir ?? null });
+  const worker = startWorker(options.workerUrl ?? defaultWorkerUrl(), { dataDir: options.dataDir ?? null, bulkBacklog: options.bulkBacklog ?? null });
 
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 1;
@@ -156,10 +158,12 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
         next = ahead && guessAfter === after ? ahead : fetchAhead(after);
       }
       phase = { state: 'idle', message: null };
-      state = closed ? state : await call('markSynced', { at: now().toISOString() });
+      if (closed) await call('settle', {});
+      else state = await call('markSynced', { at: now().toISOString() });
       return publish(state);
     } catch (error) {
       phase = { state: 'error', message: describeError(error) };
+      await call('settle', {}).catch(() => undefined);
       const latest = await call('state', {}).catch(() => state);
       return publish(latest);
     }

@@ -9,6 +9,7 @@ export interface MirrorOps {
   state: { args: Record<string, never>; result: MirrorState };
   ingest: { args: { after: number; page: unknown }; result: { state: MirrorState; nextAfter: number; received: number } };
   markSynced: { args: { at: string }; result: MirrorState };
+  settle: { args: Record<string, never>; result: null };
   query: { args: { filter: AuditFilter; offset: number; limit: number }; result: { total: number; events: AuditEvent[] } };
   export: { args: { filter: AuditFilter; format: ExportFormat; filePath: string }; result: { count: number } };
   /** Resolves once the text index covers every stored event. */
@@ -26,4 +27,5 @@ export type MirrorResponse =
 
 export interface MirrorWorkerData {
   dataDir: string | null;
+  bulkBacklog: number | null;
 }

@@ -5,6 +5,22 @@
  */
 export const MIRROR_SCHEMA_VERSION = 1;
 
+/**
+ * One index per viewer filter. A long first sync drops them and builds them once at the end
+ * (a sorted build costs a fraction of updating them row by row); opening the store recreates
+ * any that a crash left missing.
+ */
+export const FILTER_INDEXES: Record<string, string> = {
+  audit_events_actor: 'ON audit_events (actor_id, seq)',
+  audit_events_customer: 'ON audit_events (customer_id, seq) WHERE customer_id IS NOT NULL',
+  audit_events_session: 'ON audit_events (session_id, seq) WHERE session_id IS NOT NULL',
+  audit_events_action: 'ON audit_events (action, seq)',
+  audit_events_at: 'ON audit_events (at_ts)',
+};
+
+export const FILTER_INDEXES_SQL = Object.entries(FILTER_INDEXES).map(([name, on]) => `CREATE INDEX IF NOT EXISTS ${name} ${on};`).join('\n');
+export const DROP_FILTER_INDEXES_SQL = `DROP INDEX IF EXISTS ${Object.keys(FILTER_INDEXES).join(', ')}`;
+
 export const MIRROR_SCHEMA = `
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
 
@@ -45,11 +61,7 @@ CREATE TABLE IF NOT EXISTS audit_events (
   prev_hash text NOT NULL,
   hash text NOT NULL
 );
-CREATE INDEX IF NOT EXISTS audit_events_actor ON audit_events (actor_id, seq);
-CREATE INDEX IF NOT EXISTS audit_events_customer ON audit_events (customer_id, seq) WHERE customer_id IS NOT NULL;
-CREATE INDEX IF NOT EXISTS audit_events_session ON audit_events (session_id, seq) WHERE session_id IS NOT NULL;
-CREATE INDEX IF NOT EXISTS audit_events_action ON audit_events (action, seq);
-CREATE INDEX IF NOT EXISTS audit_events_at ON audit_events (at_ts);
+${FILTER_INDEXES_SQL}
 
 -- The free-text index lives beside the events and is filled behind the sync: a trigram GIN
 -- costs several times the rest of an insert, so a million-event first sync stores and verifies

@@ -3,11 +3,14 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { AuditPage, type AuditEvent } from '../../../shared/api/audit';
 import { verifyChain, type ChainState } from '../../../shared/audit/chain';
 import type { AuditFilter } from '../../../shared/ipc/contract';
-import { MIRROR_SCHEMA, SEARCH_TEXT_SQL } from './schema';
+import { DROP_FILTER_INDEXES_SQL, FILTER_INDEXES_SQL, MIRROR_SCHEMA, SEARCH_TEXT_SQL } from './schema';
 import { filterSql } from './filter-sql';
 
 /** Filtered totals are counted up to this many; the viewer shows "10,000+" at the cap. */
 export const AUDIT_COUNT_CAP = 10_000;
+
+/** A sync this far behind the shop's head stores without filter indexes and builds them at the end. */
+export const BULK_BACKLOG = 100_000;
 
 export interface MirrorState {
   /** Pass as `after` for the next page. */
@@ -32,6 +35,10 @@ export interface AuditStore {
    */
   ingest(after: number, page: unknown): Promise<{ state: MirrorState; nextAfter: number; received: number }>;
   markSynced(at: Date): Promise<MirrorState>;
+  /** After a sync, finished or not: filter indexes back in place, planner statistics fresh. */
+  settle(): Promise<void>;
+  /** Refreshes the text index's statistics (after the indexer added many rows). */
+  analyzeSearch(): Promise<void>;
   /** Adds up to `batch` events to the text index; `done` once it covers everything stored. */
   indexSearch(batch: number): Promise<{ indexed: number; done: boolean }>;
   query(filter: AuditFilter, offset: number, limit: number): Promise<{ total: number; events: AuditEvent[] }>;
@@ -145,7 +152,13 @@ FROM json_to_recordset($1::json) AS t(seq bigint, id text, at text, action text,
   customer_id text, session_id text, ip text, user_agent text, details jsonb, prev_hash text, hash text)
 ON CONFLICT (seq) DO NOTHING`;
 
-export async function openAuditStore(dataDir: string | undefined): Promise<AuditStore> {
+export interface AuditStoreOptions {
+  /** Backlog above which a sync drops the filter indexes and rebuilds them at the end. */
+  bulkBacklog?: number;
+}
+
+export async function openAuditStore(dataDir: string | undefined, options: AuditStoreOptions = {}): Promise<AuditStore> {
+  const bulkBacklog = options.bulkBacklog ?? BULK_BACKLOG;
   const db = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
     extensions: { pg_trgm },
@@ -153,6 +166,9 @@ export async function openAuditStore(dataDir: string | undefined): Promise<Audit
     parsers: { [INT8_OID]: (value: string) => Number(value) },
   });
   await db.exec(MIRROR_SCHEMA);
+  let bulk = false;
+  // PGlite has no autovacuum daemon, so the planner's statistics are refreshed here.
+  let analyzedAt = -1;
 
   const readState = async (q: Pick<PGlite, 'query'>): Promise<MirrorState> => {
     const result = await q.query<StateRow>('SELECT cursor, head_seq, stored, chain_last_seq, chain_last_hash, checked, bad_seq, bad_problem, last_sync_at, search_upto FROM mirror_state');
@@ -160,6 +176,18 @@ export async function openAuditStore(dataDir: string | undefined): Promise<Audit
     if (!row) throw new Error('mirror_state is missing its row');
     return stateFromRow(row);
   };
+
+  async function settle(): Promise<void> {
+    if (bulk) {
+      await db.exec(FILTER_INDEXES_SQL);
+      bulk = false;
+    }
+    const { stored } = await readState(db);
+    if (stored > 1000 && stored > analyzedAt * 1.1) {
+      await db.exec('ANALYZE audit_events');
+      analyzedAt = stored;
+    }
+  }
 
   return {
     state: () => readState(db),
@@ -185,6 +213,10 @@ export async function openAuditStore(dataDir: string | undefined): Promise<Audit
             bad = { seq: check.badSeq, problem: check.problem };
           }
         }
+        if (!bulk && page.head.seq - after > bulkBacklog) {
+          await tx.query(DROP_FILTER_INDEXES_SQL);
+          bulk = true;
+        }
         let inserted = 0;
         if (page.events.length > 0) {
           const result = await tx.query(INSERT_PAGE, [flatRows(page.events)]);
@@ -204,9 +236,14 @@ export async function openAuditStore(dataDir: string | undefined): Promise<Audit
     },
 
     markSynced: async (at) => {
+      await settle();
       await db.query('UPDATE mirror_state SET last_sync_at = $1', [at.toISOString()]);
       return readState(db);
     },
+
+    settle: () => settle(),
+
+    analyzeSearch: async () => { await db.exec('ANALYZE audit_search'); },
 
     indexSearch: async (batch) => {
       return db.transaction(async (tx) => {

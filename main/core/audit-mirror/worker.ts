@@ -16,7 +16,7 @@ const port = parentPort;
 if (!port) throw new Error('worker.ts must run as a worker thread');
 const data = workerData as MirrorWorkerData;
 
-const storeReady = openAuditStore(data.dataDir ?? undefined);
+const storeReady = openAuditStore(data.dataDir ?? undefined, data.bulkBacklog === null ? {} : { bulkBacklog: data.bulkBacklog });
 let closing = false;
 let indexing: Promise<void> | null = null;
 
@@ -24,12 +24,15 @@ let indexing: Promise<void> | null = null;
 function indexSearch(store: AuditStore): Promise<void> {
   indexing ??= (async () => {
     try {
+      let added = 0;
       for (;;) {
         if (closing) return;
-        const { done } = await store.indexSearch(SEARCH_BATCH);
-        if (done) return;
+        const { indexed, done } = await store.indexSearch(SEARCH_BATCH);
+        added += indexed;
+        if (done) break;
         await yieldToEvents();
       }
+      if (added > 1000) await store.analyzeSearch();
     } finally {
       indexing = null;
     }
@@ -43,6 +46,9 @@ async function run(store: AuditStore, request: MirrorRequest): Promise<MirrorOps
       return store.state();
     case 'ingest':
       return store.ingest(request.args.after, request.args.page);
+    case 'settle':
+      await store.settle();
+      return null;
     case 'markSynced': {
       const state = await store.markSynced(new Date(request.args.at));
       void indexSearch(store);

@@ -13,7 +13,7 @@ function recordingFetch(answer: (url: string, init: RequestInit) => Response | P
     requests.push({ url, init: init ?? {} });
     return Promise.resolve(answer(url, init ?? {}));
   };
-  return { fetch: fetchDouble as typeof fetch, requests };
+  return { fetch: fetchDouble, requests };
 }
 
 const json = (status: number, body: unknown) => new Response(JSON.stringify(body), { status, headers: { 'content-type': 'application/json' } });

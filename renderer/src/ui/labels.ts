@@ -9,6 +9,7 @@ const END_REASONS: Readonly<Record<EndReason, string>> = {
   sign_out: 'ended when the agent signed out',
   app_exit: 'ended when the console closed',
   ended_by_customer: 'ended by the customer',
+  access_revoked: 'ended because the agent’s access was withdrawn',
 };
 
 export function endReasonText(reason: EndReason | null): string {

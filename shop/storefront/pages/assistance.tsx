@@ -1,3 +1,4 @@
+import type { EndReason } from '../../../shared/api/sessions';
 import type { Consent } from '../../../shared/api/shop';
 import { PostForm, type Chrome } from '../layout';
 import type { HistoryEvent, HistorySession } from '../data/assistance';
@@ -5,7 +6,7 @@ import { formatDateTime } from '../money';
 
 const DURATIONS: [string, string][] = [['1h', '1 hour'], ['24h', '24 hours'], ['7d', '7 days'], ['until_revoked', 'Until I turn it off']];
 
-const END_REASONS: Readonly<Record<string, string>> = {
+const END_REASONS: Readonly<Record<EndReason, string>> = {
   ended_by_agent: 'ended by the agent',
   terminated_by_supervisor: 'ended by a supervisor',
   idle_timeout: 'ended after inactivity',
@@ -13,7 +14,12 @@ const END_REASONS: Readonly<Record<string, string>> = {
   sign_out: 'ended when the agent signed out',
   app_exit: 'ended when the agent closed the console',
   ended_by_customer: 'ended by you',
+  access_revoked: 'ended when the agent’s access was withdrawn',
 };
+
+function endReasonLabel(reason: string): string {
+  return (END_REASONS as Readonly<Record<string, string>>)[reason] ?? reason.replace(/_/g, ' ');
+}
 
 function ConsentStatusLine({ chrome, consent }: { chrome: Chrome; consent: Consent }) {
   const locale = chrome.store.locale;
@@ -52,14 +58,14 @@ function describeEvent(e: HistoryEvent): string {
     case 'session.action_refused': return `was stopped: ${what.replace(/^tried to /, '')}${e.reason ? ` (${e.reason.replace(/_/g, ' ')})` : ''}`;
     case 'session.start': return 'started the session';
     case 'session.handoff_redeemed': return 'opened your store account';
-    case 'session.end': return `session ended${e.reason ? ` (${END_REASONS[e.reason] ?? e.reason})` : ''}`;
+    case 'session.end': return `session ended${e.reason ? ` (${endReasonLabel(e.reason)})` : ''}`;
     default: return e.action;
   }
 }
 
 function SessionHistory({ chrome, session }: { chrome: Chrome; session: HistorySession }) {
   const locale = chrome.store.locale;
-  const ended = session.endedAt ? `${formatDateTime(session.endedAt, locale)}, ${END_REASONS[session.endReason ?? ''] ?? 'ended'}` : session.status === 'active' ? 'still running' : 'not opened';
+  const ended = session.endedAt ? `${formatDateTime(session.endedAt, locale)}, ${(session.endReason ? endReasonLabel(session.endReason) : 'ended')}` : session.status === 'active' ? 'still running' : 'not opened';
   return (
     <details data-testid="assist-history-item">
       <summary>
