@@ -19,8 +19,11 @@ export async function runLoad(request: () => Promise<void>, options: { concurren
   let errors = 0;
   let measuring = false;
   let stop = false;
+  let lastDone = 0;
+  // A request counts when it starts inside the window, however long it takes (slow baselines).
   const worker = async () => {
     while (!stop) {
+      const counted = measuring;
       const start = performance.now();
       let failed = false;
       try {
@@ -28,9 +31,10 @@ export async function runLoad(request: () => Promise<void>, options: { concurren
       } catch {
         failed = true;
       }
-      if (!measuring) continue;
+      if (!counted) continue;
+      lastDone = performance.now();
       if (failed) errors += 1;
-      else latencies.push(performance.now() - start);
+      else latencies.push(lastDone - start);
     }
   };
   const workers = Array.from({ length: options.concurrency }, worker);
@@ -39,9 +43,9 @@ export async function runLoad(request: () => Promise<void>, options: { concurren
   const started = performance.now();
   await sleep(options.durationMs);
   measuring = false;
-  const seconds = (performance.now() - started) / 1000;
   stop = true;
   await Promise.all(workers);
+  const seconds = (Math.max(lastDone, started + options.durationMs) - started) / 1000;
   latencies.sort((a, b) => a - b);
   return {
     requests: latencies.length,

@@ -48,7 +48,7 @@ describe('isLoopbackHost', () => {
 /** Where startShop keeps its data on each backend: in-memory PGlite, or a new PostgreSQL database. */
 async function databaseFor(backend: Backend): Promise<{ databaseUrl?: string; drop(): Promise<void> }> {
   const server = process.env.TEST_DATABASE_URL;
-  if (backend === 'pglite' || !server) return { drop: async () => undefined };
+  if (backend === 'pglite' || !server) return { drop: () => Promise.resolve() };
   const name = `concierge_cli_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: server });
   await admin.connect();

@@ -92,6 +92,23 @@ describeBackends('auth service against the real shop', (backend) => {
     await auth.signOut();
   });
 
+  it('asks for one refresh on token_expired and never loops', async () => {
+    let refreshes = 0;
+    const login = await createApiClient({ shopUrl: shop.url }).login('agent2@demo.test', DEMO_STAFF_PASSWORD);
+    const signed = await createApiClient({ shopUrl: shop.url }).verifyMfa(login.mfaToken, code('agent2@demo.test'));
+    shop.clock.advance(16 * 60 * 1000);
+    // A token source whose refresh "succeeds" but leaves the expired token in place.
+    const stuck = createApiClient({ shopUrl: shop.url, tokens: { accessToken: () => signed.accessToken, refreshAccessToken: () => { refreshes += 1; return Promise.resolve(true); } } });
+    const error = await stuck.me().catch((e: unknown) => e);
+    expect(error).toBeInstanceOf(ShopRefusedError);
+    expect(toIpcError(error)).toMatchObject({ kind: 'auth', code: 'token_expired' });
+    expect(refreshes).toBe(1);
+    // Any other 401 (a forged token) gets no refresh at all.
+    const forged = createApiClient({ shopUrl: shop.url, tokens: { accessToken: () => 'forged', refreshAccessToken: () => { refreshes += 1; return Promise.resolve(true); } } });
+    expect(toIpcError(await forged.me().catch((e: unknown) => e))).toMatchObject({ kind: 'auth' });
+    expect(refreshes).toBe(1);
+  });
+
   it('refreshes before the access token expires, on its own timer', async () => {
     const scheduled: { fn: () => void; ms: number }[] = [];
     let refreshes = 0;

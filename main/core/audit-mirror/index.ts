@@ -21,8 +21,12 @@ export const MAX_PAGE_SIZE = 1000;
 export interface AuditMirrorOptions {
   /** PGlite data directory; undefined keeps the mirror in memory. */
   dataDir?: string | undefined;
-  /** GET /audit/events?after=&limit= through the API client; the mirror validates each page (AuditPage). */
-  fetchPage: (after: number, limit: number) => Promise<AuditPage>;
+  /**
+   * GET /audit/events?after=&limit= through the API client. The worker validates every page
+   * against AuditPage before storing anything, so a client may hand over the parsed JSON without
+   * its own zod pass (that pass is the largest main-thread cost of a sync).
+   */
+  fetchPage: (after: number, limit: number) => Promise<AuditPage | unknown>;
   pageSize?: number;
   /**
    * The worker's file. Defaults to worker.ts beside this file (tests, tsx), or to

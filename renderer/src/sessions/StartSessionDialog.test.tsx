@@ -97,6 +97,19 @@ describe('start-session dialog', () => {
     expect(fake.callsTo('sessions.start')[0]).toMatchObject({ accountId: 'acc_jane_eu', stepUp: { password: 'concierge-demo' } });
   });
 
+  it('keeps Tab inside the dialog, closes with Escape and gives focus back', async () => {
+    const { user } = await openDialog(handlers('agent'));
+    const dialog = screen.getByRole('dialog', { name: 'Start assisted session' });
+    expect(dialog.contains(document.activeElement)).toBe(true);
+    for (let i = 0; i < 15; i++) {
+      await user.tab();
+      expect(dialog.contains(document.activeElement)).toBe(true);
+    }
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('dialog')).toBeNull();
+    expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Start session' }));
+  });
+
   it('offers acting for the customer only with the permission', async () => {
     const viewOnly = signedIn('agent');
     if (viewOnly.status === 'signed_in') viewOnly.staff.permissions = permissionsOf('agent').filter((p) => p !== 'assist.act');

@@ -1,4 +1,4 @@
-import { useId, useState, type SyntheticEvent, type KeyboardEvent } from 'react';
+import { useId, useState, type SyntheticEvent } from 'react';
 import type { SessionMode, Settings, StepUpPolicy } from '../../../shared/api/settings';
 import type { Customer, Store } from '../../../shared/api/shop';
 import { useIpcMutation, useIpcQuery } from '../bridge/context';
@@ -8,6 +8,7 @@ import { useUi } from '../state/context';
 import type { StartTarget } from '../state/ui-store';
 import { ConsentBadge } from '../ui/ConsentBadge';
 import { ErrorNote } from '../ui/ErrorNote';
+import { useDialogFocus } from '../ui/useDialogFocus';
 import { useSetOpenSession } from './useOpenSessions';
 
 /**
@@ -20,14 +21,11 @@ export function StartSessionDialog({ target }: { target: StartTarget }) {
   const canManage = useCan('settings.manage');
   const settings = useIpcQuery('shop.settings', {}, { enabled: canManage, retry: false, staleTime: 60_000 });
   const close = useUi((s) => s.closeStart);
-
-  function onKeyDown(event: KeyboardEvent) {
-    if (event.key === 'Escape') close();
-  }
+  const focus = useDialogFocus(close);
 
   return (
-    <div className="overlay" onKeyDown={onKeyDown}>
-      <div role="dialog" aria-modal="true" aria-labelledby="start-title" className="dialog">
+    <div className="overlay" onKeyDown={focus.onKeyDown}>
+      <div role="dialog" aria-modal="true" aria-labelledby="start-title" className="dialog" ref={focus.ref}>
         <h2 id="start-title">Start assisted session</h2>
         {customer.isPending || (canManage && settings.isPending) ? (
           <p className="empty">Loading…</p>
