@@ -9,6 +9,7 @@ import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
+import { searchCustomers } from '../shop/customers/search';
 import { openPostgres } from '../shop/db/database';
 import { migrate } from '../shop/db/migrate';
 import { systemClock } from '../shop/lib/clock';
@@ -117,11 +118,23 @@ async function measure(databaseUrl: string): Promise<Row[]> {
   } finally {
     await stopShopProcess(shop.child);
   }
+  // The search SQL alone: one client, no HTTP, no auth, for what the database part costs.
+  const db = await openPostgres(databaseUrl, { max: 1 });
+  try {
+    for (const s of SCENARIOS) {
+      const result = await runLoad(async () => { await searchCustomers(db, { q: s.q, limit: 25 }, new Date()); }, { concurrency: 1, durationMs: 3_000, warmupMs: 500 });
+      rows.push({ label: s.label, q: s.q, way: 'search SQL only, 1 client', result });
+      console.log(`  sql   ${s.label.padEnd(14)} ${format(result)}`);
+    }
+  } finally {
+    await db.close();
+  }
   const pool = new pg.Pool({ connectionString: databaseUrl, max: CONCURRENCY });
   try {
     for (const s of SCENARIOS) {
       const pattern = `%${s.q}%`;
-      const result = await runLoad(async () => { await pool.query(s.naive, [pattern]); }, { concurrency: CONCURRENCY, durationMs: DURATION_MS, warmupMs: WARMUP_MS });
+      // No warm-up: one naive query can take longer than the whole window.
+      const result = await runLoad(async () => { await pool.query(s.naive, [pattern]); }, { concurrency: CONCURRENCY, durationMs: DURATION_MS, warmupMs: 0 });
       rows.push({ label: s.label, q: s.q, way: "naive SQL `ILIKE '%q%'`", result });
       console.log(`  naive ${s.label.padEnd(14)} ${format(result)}`);
     }
@@ -143,12 +156,12 @@ function report(rows: Row[], host: string, seconds: number): string {
   const worst = Math.max(...api.map((r) => r.result.p95));
   const verdict = worst <= TARGET_P95_MS
     ? `Every API query met the target (p95 ≤ ${TARGET_P95_MS} ms at concurrency ${CONCURRENCY}).`
-    : `The worst API p95 was ${ms(worst)} ms, above the ${TARGET_P95_MS} ms target; see the note on the machine below.`;
+    : `The worst API p95 was ${ms(worst)} ms, above the ${TARGET_P95_MS} ms target. The run is CPU-bound: the shop process, PostgreSQL and the load generator share the cores listed above with whatever else runs (see the load average); the "search SQL only" rows show what the database part of one search costs on the same machine at the same time.`;
   return `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npm run bench -- search\` (${seconds.toFixed(0)} s).
 
 - Machine: ${host}
 - Data: PostgreSQL, ${CUSTOMERS.toLocaleString('en-US')} generated customers (\`seedScale\`) plus the demo set, about 2 orders each with invoices, shipments and credit memos (≈ 4.6 M documents).
-- Load: ${CONCURRENCY} concurrent clients for ${DURATION_MS / 1000} s per query after ${WARMUP_MS / 1000} s warm-up. API requests go over loopback HTTP to the shop CLI in its own process and include bearer-token authentication; the naive rows run one \`ILIKE '%q%'\` statement per request straight against the same database (no HTTP), so they flatter the naive approach.
+- Load: ${CONCURRENCY} concurrent clients for ${DURATION_MS / 1000} s per query after ${WARMUP_MS / 1000} s warm-up. API requests go over loopback HTTP to the shop CLI in its own process and include bearer-token authentication; the naive rows run one \`ILIKE '%q%'\` statement per request straight against the same database (no HTTP, no warm-up; requests started in the window are counted to completion), so they flatter the naive approach.
 
 ${table}
 

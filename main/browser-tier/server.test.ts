@@ -132,7 +132,9 @@ describeBackends('browser tier server', (backend) => {
     const sessionId = (started as { value: { session: { id: string } } }).value.session.id;
     await vi.waitFor(() => { expect(events.some((e) => e.event === 'sessions.changed' && JSON.stringify(e.data).includes(sessionId))).toBe(true); });
 
-    expect(await call('sessions.show', { sessionId, bounds: { x: 0, y: 0, width: 1280, height: 800 } })).toEqual({ ok: true, value: {} });
+    expect(await call('sessions.show', { sessionId, bounds: { x: 0, y: 0, width: 1000, height: 700 } })).toEqual({ ok: true, value: {} });
+    await vi.waitFor(() => { expect(tier.viewHost.page(sessionId)?.viewportSize()).toEqual({ width: 1000, height: 700 }); });
+    expect(tier.viewHost.shown()).toBe(sessionId);
     await vi.waitFor(async () => {
       const preview = await fetch(`${tier.origin}/views/${sessionId}/preview.jpg?token=${tier.token}`);
       expect(preview.status).toBe(200);

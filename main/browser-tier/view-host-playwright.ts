@@ -164,10 +164,15 @@ export function createPlaywrightViewHost(options: PlaywrightViewHostOptions = {}
         throw error;
       }
     },
-    show(sessionId: string | null, _bounds?: Bounds) {
+    show(sessionId: string | null, bounds?: Bounds) {
       shownId = sessionId !== null && views.has(sessionId) ? sessionId : null;
       const view = shownId ? views.get(shownId) : undefined;
-      if (view) void capture(view);
+      if (!view) return;
+      // The preview fills the tab's content area, so preview pixels are page pixels for clicks.
+      const resize = bounds && bounds.width >= 200 && bounds.height >= 150
+        ? view.page.setViewportSize({ width: Math.min(bounds.width, 3840), height: Math.min(bounds.height, 2160) })
+        : Promise.resolve();
+      void resize.catch(() => undefined).then(() => capture(view));
     },
     update(state: BannerState) {
       const view = views.get(state.sessionId);

@@ -3,6 +3,7 @@ import type { BannerState, Bounds, OpenSession } from '../../shared/ipc/contract
 import { downloadDecision, isNavigationAllowed, isSubresourceAllowed, permissionDecision, popupDecision, type NavigationPolicy } from '../core/navigation-policy';
 import type { PartitionSlot } from '../core/partition-pool';
 import type { ViewEvents, ViewHost } from '../core/view-host';
+import { BANNER_STATE } from '../../preload/ipc-names';
 
 /**
  * Storefront views in Electron: per session a sandboxed WebContentsView without preload on a
@@ -135,7 +136,7 @@ export function createElectronViewHost(options: ElectronViewHostOptions): Electr
       banner.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
       banner.webContents.on('did-finish-load', () => {
         const state = views.get(id)?.state;
-        if (state) banner.webContents.send('banner:state', state);
+        if (state) banner.webContents.send(BANNER_STATE, state);
       });
       const views_: Views = { storefront, banner, partition: slot.partition, events, state: null };
       views.set(id, views_);
@@ -155,7 +156,7 @@ export function createElectronViewHost(options: ElectronViewHostOptions): Electr
       const v = views.get(state.sessionId);
       if (!v) return;
       v.state = state;
-      if (!v.banner.webContents.isDestroyed()) v.banner.webContents.send('banner:state', state);
+      if (!v.banner.webContents.isDestroyed()) v.banner.webContents.send(BANNER_STATE, state);
     },
     close(sessionId) {
       const v = views.get(sessionId);

@@ -7,7 +7,7 @@
 import { Worker } from 'node:worker_threads';
 import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
-import type { AuditEvent, AuditPage } from '../../../shared/api/audit';
+import type { AuditEvent } from '../../../shared/api/audit';
 import type { AuditFilter, AuditSyncStatus } from '../../../shared/ipc/contract';
 import type { ExportFormat, MirrorOp, MirrorOps, MirrorResponse, MirrorWorkerData } from './protocol';
 import type { MirrorState } from './store';
@@ -22,11 +22,11 @@ export interface AuditMirrorOptions {
   /** PGlite data directory; undefined keeps the mirror in memory. */
   dataDir?: string | undefined;
   /**
-   * GET /audit/events?after=&limit= through the API client. The worker validates every page
-   * against AuditPage before storing anything, so a client may hand over the parsed JSON without
-   * its own zod pass (that pass is the largest main-thread cost of a sync).
+   * GET /audit/events?after=&limit= through the API client: an AuditPage, or the response's
+   * JSON as is. The worker validates every page against AuditPage before storing anything, so a
+   * client may skip its own zod pass (the largest main-thread cost of a sync).
    */
-  fetchPage: (after: number, limit: number) => Promise<AuditPage | unknown>;
+  fetchPage: (after: number, limit: number) => Promise<unknown>;
   pageSize?: number;
   /**
    * The worker's file. Defaults to worker.ts beside this file (tests, tsx), or to

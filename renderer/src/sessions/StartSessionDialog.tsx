@@ -21,11 +21,11 @@ export function StartSessionDialog({ target }: { target: StartTarget }) {
   const canManage = useCan('settings.manage');
   const settings = useIpcQuery('shop.settings', {}, { enabled: canManage, retry: false, staleTime: 60_000 });
   const close = useUi((s) => s.closeStart);
-  const focus = useDialogFocus(close);
+  const { ref: dialogRef, onKeyDown } = useDialogFocus(close);
 
   return (
-    <div className="overlay" onKeyDown={focus.onKeyDown}>
-      <div role="dialog" aria-modal="true" aria-labelledby="start-title" className="dialog" ref={focus.ref}>
+    <div className="overlay" onKeyDown={onKeyDown}>
+      <div role="dialog" aria-modal="true" aria-labelledby="start-title" className="dialog" ref={dialogRef}>
         <h2 id="start-title">Start assisted session</h2>
         {customer.isPending || (canManage && settings.isPending) ? (
           <p className="empty">Loading…</p>
