@@ -51,7 +51,10 @@ function percentile(values: number[], p: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil((p / 100) * sorted.length) - 1)] ?? Number.NaN;
 }
 
-const stats = (values: number[]) => ({ p50: percentile(values, 50), p95: percentile(values, 95), max: Math.max(...values), n: values.length });
+function stats(all: number[]) {
+  const values = all.filter((v) => !Number.isNaN(v));
+  return { p50: percentile(values, 50), p95: percentile(values, 95), max: values.length ? Math.max(...values) : Number.NaN, n: values.length };
+}
 type Stats = ReturnType<typeof stats>;
 const row = (label: string, s: Stats) => `| ${label} | ${s.n} | ${ms(s.p50)} | ${ms(s.p95)} | ${ms(s.max)} |`;
 
@@ -293,10 +296,12 @@ async function measureAudit(browser: Browser, server: string): Promise<AuditResu
     };
     const action = page.getByLabel('Action');
     const text = page.getByLabel('Text');
-    for (let i = 0; i < 5; i++) {
-      await applyFilter('action group (Pages viewed ↔ Actions taken)', () => action.selectOption(i % 2 ? 'session.action' : 'session.page_view'));
+    // Each value once, so no answer comes from the page's cache (clearing returns to the cached first page).
+    const groups = ['session.page_view', 'session.action', 'staff.', 'customer.', 'session.action_refused'];
+    for (const [i, group] of groups.entries()) {
+      await applyFilter('action group', () => action.selectOption(group));
       await applyFilter('free text (a SKU)', () => text.fill(`SKU-${1000 + i * 37}`));
-      await applyFilter('clear filters', () => page.getByRole('button', { name: 'Clear filters' }).click());
+      await applyFilter('clear filters (first page cached)', () => page.getByRole('button', { name: 'Clear filters' }).click());
     }
     const filters = [...filterSamples].map(([label, v]) => ({ label, total: stats(v.total), afterRequest: stats(v.after) }));
     await page.close();
@@ -350,7 +355,7 @@ export const consoleUiBench: BenchPart = {
         '|---|---:|---:|---:|---:|',
         row('jump to a random position → every visible row shown', audit.jumps),
         row(`frame interval while scrolling 3 rows per frame`, audit.frames),
-        ...audit.filters.flatMap((f) => [row(`filter: ${f.label} → new rows shown`, f.total), row(`filter: ${f.label}, request sent → rows shown`, f.afterRequest)]),
+        ...audit.filters.flatMap((f) => [row(`filter: ${f.label} → new rows shown`, f.total), ...(f.afterRequest.n > 0 ? [row(`filter: ${f.label}, request sent → rows shown`, f.afterRequest)] : [])]),
         '',
         `While scrolling continuously, ${audit.blankFrames} of ${SCROLL_FRAMES} frames showed at least one row still loading (pages of 200 events are fetched as they come into view). The filter rows include the 200 ms filter debounce; the "request sent" rows do not.`,
       ].join('\n');

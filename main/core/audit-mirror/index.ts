@@ -94,7 +94,7 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
     if (!call) return;
     pending.delete(response.id);
     if (response.ok) call.resolve(response.result);
-    else call.reject(Object.assign(new Error(response.error.message), { badPage: response.error.badPage }));
+    else call.reject(new Error(response.error.message));
   });
   worker.on('error', (error) => { failAll(new Error(`The audit mirror's worker failed: ${error.message}`)); });
   worker.on('exit', () => { failAll(new Error("The audit mirror's worker has stopped.")); });
@@ -161,9 +161,10 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
         after = result.nextAfter;
         next = ahead && guessAfter === after ? ahead : fetchAhead(after);
       }
-      phase = { state: 'idle', message: null };
+      // Still 'syncing' while the worker rebuilds indexes and refreshes statistics.
       if (closed) await call('settle', {});
       else state = await call('markSynced', { at: now().toISOString() });
+      phase = { state: 'idle', message: null };
       return publish(state);
     } catch (error) {
       phase = { state: 'error', message: describeError(error) };

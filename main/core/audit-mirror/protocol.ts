@@ -23,7 +23,7 @@ export type MirrorRequest = { [K in MirrorOp]: { id: number; op: K; args: Mirror
 
 export type MirrorResponse =
   | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: { message: string; badPage: boolean } };
+  | { id: number; ok: false; error: { message: string } };
 
 export interface MirrorWorkerData {
   dataDir: string | null;

@@ -11,7 +11,8 @@ export const MIRROR_SCHEMA_VERSION = 1;
  * any that a crash left missing.
  */
 export const FILTER_INDEXES: Record<string, string> = {
-  audit_events_actor: 'ON audit_events (actor_id, seq)',
+  // actor_type inside the index so the staff filter's capped count is an index-only scan.
+  audit_events_actor: 'ON audit_events (actor_id, actor_type, seq)',
   audit_events_customer: 'ON audit_events (customer_id, seq) WHERE customer_id IS NOT NULL',
   audit_events_session: 'ON audit_events (session_id, seq) WHERE session_id IS NOT NULL',
   audit_events_action: 'ON audit_events (action, seq)',
@@ -40,7 +41,9 @@ CREATE TABLE IF NOT EXISTS mirror_state (
   bad_problem text,
   last_sync_at timestamptz,
   -- Every event up to this seq has its row in audit_search (see below).
-  search_upto bigint NOT NULL DEFAULT 0
+  search_upto bigint NOT NULL DEFAULT 0,
+  -- Events stored at the last VACUUM ANALYZE (PGlite runs no autovacuum).
+  analyzed_stored bigint NOT NULL DEFAULT 0
 );
 INSERT INTO mirror_state (id, schema_version) VALUES (true, ${MIRROR_SCHEMA_VERSION}) ON CONFLICT (id) DO NOTHING;
 

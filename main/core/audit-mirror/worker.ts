@@ -6,7 +6,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { writeExport } from './export-file';
 import type { MirrorOps, MirrorRequest, MirrorResponse, MirrorWorkerData } from './protocol';
-import { BadPageError, openAuditStore, type AuditStore } from './store';
+import { openAuditStore, type AuditStore } from './store';
 
 /** Events added to the text index per transaction; small enough that a query waits little. */
 const SEARCH_BATCH = 500;
@@ -80,7 +80,7 @@ port.on('message', (request: MirrorRequest) => {
       response = { id: request.id, ok: true, result: await run(store, request) };
     } catch (error) {
       const message = error instanceof Error ? error.message : String(error);
-      response = { id: request.id, ok: false, error: { message, badPage: error instanceof BadPageError } };
+      response = { id: request.id, ok: false, error: { message } };
     }
     port.postMessage(response);
     if (request.op === 'close') port.close();

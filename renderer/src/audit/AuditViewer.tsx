@@ -20,6 +20,7 @@ export const AUDIT_ROW_HEIGHT = 28;
 /** The audit mirror's count limit for filtered queries (main/core/audit-mirror). */
 export const AUDIT_COUNT_CAP = 10_000;
 const FILTER_DEBOUNCE_MS = 200;
+const PAGE_SETTLE_MS = 80;
 const REFRESH_THROTTLE_MS = 2000;
 const number = new Intl.NumberFormat();
 
@@ -129,10 +130,14 @@ function EventList({ filter, onFilter, canSeeAll }: { filter: AuditFilter; onFil
   const lastPage = Math.floor((items.at(-1)?.index ?? 0) / AUDIT_PAGE);
   const pageNumbers: number[] = [];
   for (let p = firstPage; p <= lastPage; p++) pageNumbers.push(p);
+  // Pages flown past in a fast scroll are not requested: the mirror answers one query at a time,
+  // and the page the agent stops at should not wait behind them. Cached pages show at once.
+  const settled = useDebounced(`${firstPage}:${lastPage}`, PAGE_SETTLE_MS);
+  const [settledFirst = 0, settledLast = 0] = settled.split(':').map(Number);
   const pages = useQueries({
     queries: pageNumbers.map((p) => {
       const args = { filter, offset: p * AUDIT_PAGE, limit: AUDIT_PAGE };
-      return { queryKey: ipcKey('audit.query', args), queryFn: () => call(bridge, 'audit.query', args), staleTime: 30_000 };
+      return { queryKey: ipcKey('audit.query', args), queryFn: () => call(bridge, 'audit.query', args), staleTime: 30_000, enabled: p >= settledFirst && p <= settledLast };
     }),
   });
   const rowAt = (index: number): AuditEvent | undefined => {
