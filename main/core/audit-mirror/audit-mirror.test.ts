@@ -292,6 +292,42 @@ describeBackends('audit mirror', (backend) => {
     }
   });
 
+  it('time ranges stay exact after the shop clock went back', async () => {
+    const mirror = createAuditMirror({ fetchPage: httpFetchPage(() => adminToken) });
+    const iso = (ms: number) => new Date(ms).toISOString();
+    const check = async (source: AuditEvent[], label: string) => {
+      const t0 = Date.parse(source[0]?.at ?? '');
+      const tEnd = Date.parse(source.at(-1)?.at ?? '');
+      const ranges: AuditFilter[] = [
+        { from: iso(t0 + 60_000), to: iso(t0 + 150_000) },
+        { from: iso(t0 + 120_000) },
+        { to: iso(t0 + 90_000) },
+        { from: iso(tEnd - 1_800_000), to: iso(tEnd - 1_000) },
+        { from: iso(tEnd + 60_000) },
+        { to: iso(t0 - 60_000) },
+        { staffId: 'stf_admin', from: iso(t0 + 60_000), to: iso(tEnd) },
+      ];
+      for (const filter of ranges) {
+        const expected = source.filter((e) => matches(e, filter)).map((e) => e.seq).reverse();
+        expect((await readAll(mirror, filter)).map((e) => e.seq), `${label} ${JSON.stringify(filter)}`).toEqual(expected);
+      }
+    };
+    try {
+      await mirror.sync();
+      await check(await shopEvents(shop), 'in order');
+      // An hour back: the next events are older than the ones before them.
+      shop.clock.advance(-3_600_000);
+      await appendEvents(shop, 5001, 60);
+      shop.clock.advance(3_600_000);
+      expect((await mirror.sync()).state).toBe('idle');
+      const source = await shopEvents(shop);
+      expect(source.some((e, i) => i > 0 && Date.parse(e.at) < Date.parse(source[i - 1]?.at ?? ''))).toBe(true);
+      await check(source, 'out of order');
+    } finally {
+      await mirror.close();
+    }
+  });
+
   it('reports the first tampered event by seq and keeps syncing past it', async () => {
     const source = await shopEvents(shop);
     const target = source[Math.floor(source.length / 2)];

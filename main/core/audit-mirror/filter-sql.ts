@@ -12,13 +12,19 @@ function prefixUpperBound(prefix: string): string {
   return prefix.slice(0, -1) + String.fromCharCode(last + 1);
 }
 
+/** Seq bounds known to equal the filter's time range (see store.ts, seqRange). */
+export interface SeqRange {
+  lo?: number;
+  hi?: number;
+}
+
 /**
  * The WHERE clause for a viewer filter, with positional parameters. Each condition has an
  * index in the mirror's schema. Text uses the trigram index of audit_search for events up to
  * `searchUpto`, and matches the events after it (not indexed yet) directly, so results are
  * complete while the index catches up.
  */
-export function filterSql(filter: AuditFilter, searchUpto: number, lastSeq: number): { sql: string; params: unknown[] } {
+export function filterSql(filter: AuditFilter, searchUpto: number, lastSeq: number, seqRange: SeqRange | null = null): { sql: string; params: unknown[] } {
   const conditions: string[] = [];
   const params: unknown[] = [];
   const param = (value: unknown): string => {
@@ -39,6 +45,9 @@ export function filterSql(filter: AuditFilter, searchUpto: number, lastSeq: numb
   }
   if (filter.from) conditions.push(`at_ts >= ${param(filter.from)}::timestamptz`);
   if (filter.to) conditions.push(`at_ts <= ${param(filter.to)}::timestamptz`);
+  // Redundant with the time conditions, but lets the planner walk any (…, seq) index straight to the window.
+  if (seqRange?.lo !== undefined) conditions.push(`seq >= ${param(seqRange.lo)}`);
+  if (seqRange?.hi !== undefined) conditions.push(`seq <= ${param(seqRange.hi)}`);
   const text = filter.text?.trim().toLowerCase();
   if (text) {
     const pattern = param(`%${escapeLike(text)}%`);

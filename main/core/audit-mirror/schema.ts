@@ -16,7 +16,7 @@ export const FILTER_INDEXES: Record<string, string> = {
   audit_events_customer: 'ON audit_events (customer_id, seq) WHERE customer_id IS NOT NULL',
   audit_events_session: 'ON audit_events (session_id, seq) WHERE session_id IS NOT NULL',
   audit_events_action: 'ON audit_events (action, seq)',
-  audit_events_at: 'ON audit_events (at_ts)',
+  audit_events_at: 'ON audit_events (at_ts, seq)',
 };
 
 export const FILTER_INDEXES_SQL = Object.entries(FILTER_INDEXES).map(([name, on]) => `CREATE INDEX IF NOT EXISTS ${name} ${on};`).join('\n');
@@ -43,7 +43,11 @@ CREATE TABLE IF NOT EXISTS mirror_state (
   -- Every event up to this seq has its row in audit_search (see below).
   search_upto bigint NOT NULL DEFAULT 0,
   -- Events stored at the last VACUUM ANALYZE (PGlite runs no autovacuum).
-  analyzed_stored bigint NOT NULL DEFAULT 0
+  analyzed_stored bigint NOT NULL DEFAULT 0,
+  -- While every event's time is at or after the one before it (one clock, appends under a lock),
+  -- a time range is a seq range, which every (…, seq) index can serve directly.
+  last_at_ms bigint NOT NULL DEFAULT 0,
+  at_in_order boolean NOT NULL DEFAULT true
 );
 INSERT INTO mirror_state (id, schema_version) VALUES (true, ${MIRROR_SCHEMA_VERSION}) ON CONFLICT (id) DO NOTHING;
 

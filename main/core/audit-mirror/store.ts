@@ -4,7 +4,7 @@ import { AuditPage, type AuditEvent } from '../../../shared/api/audit';
 import { verifyChain, type ChainState } from '../../../shared/audit/chain';
 import type { AuditFilter } from '../../../shared/ipc/contract';
 import { DROP_FILTER_INDEXES_SQL, FILTER_INDEXES_SQL, MIRROR_SCHEMA, SEARCH_TEXT_SQL } from './schema';
-import { filterSql } from './filter-sql';
+import { filterSql, type SeqRange } from './filter-sql';
 
 /** Filtered totals are counted up to this many; the viewer shows "10,000+" at the cap. */
 export const AUDIT_COUNT_CAP = 10_000;
@@ -25,6 +25,9 @@ export interface MirrorState {
   lastSyncAt: string | null;
   /** Events up to this seq are in the text index. */
   searchUpto: number;
+  lastAtMs: number;
+  /** No event so far is older than the one before it. */
+  atInOrder: boolean;
 }
 
 export interface AuditStore {
@@ -63,6 +66,8 @@ interface StateRow {
   bad_problem: string | null;
   last_sync_at: Date | null;
   search_upto: number;
+  last_at_ms: number;
+  at_in_order: boolean;
 }
 
 interface EventRow {
@@ -94,6 +99,8 @@ function stateFromRow(row: StateRow): MirrorState {
     bad: row.bad_seq === null ? null : { seq: row.bad_seq, problem: row.bad_problem ?? 'unknown' },
     lastSyncAt: row.last_sync_at ? row.last_sync_at.toISOString() : null,
     searchUpto: row.search_upto,
+    lastAtMs: row.last_at_ms,
+    atInOrder: row.at_in_order,
   };
 }
 
@@ -171,11 +178,29 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
   let analyzedAt = (await db.query<{ n: number }>('SELECT analyzed_stored AS n FROM mirror_state')).rows[0]?.n ?? 0;
 
   const readState = async (q: Pick<PGlite, 'query'>): Promise<MirrorState> => {
-    const result = await q.query<StateRow>('SELECT cursor, head_seq, stored, chain_last_seq, chain_last_hash, checked, bad_seq, bad_problem, last_sync_at, search_upto FROM mirror_state');
+    const result = await q.query<StateRow>('SELECT cursor, head_seq, stored, chain_last_seq, chain_last_hash, checked, bad_seq, bad_problem, last_sync_at, search_upto, last_at_ms, at_in_order FROM mirror_state');
     const row = result.rows[0];
     if (!row) throw new Error('mirror_state is missing its row');
     return stateFromRow(row);
   };
+
+  /**
+   * The seq range equal to the filter's time range, when the log's times are in seq order:
+   * the first event at or after `from` and the last at or before `to`, each one index probe.
+   */
+  async function seqRange(filter: AuditFilter, state: MirrorState): Promise<SeqRange | null> {
+    if (!state.atInOrder || (!filter.from && !filter.to)) return null;
+    const range: SeqRange = {};
+    if (filter.from) {
+      const first = await db.query<{ seq: number }>('SELECT seq FROM audit_events WHERE at_ts >= $1::timestamptz ORDER BY at_ts, seq LIMIT 1', [filter.from]);
+      range.lo = first.rows[0]?.seq ?? Number.MAX_SAFE_INTEGER;
+    }
+    if (filter.to) {
+      const last = await db.query<{ seq: number }>('SELECT seq FROM audit_events WHERE at_ts <= $1::timestamptz ORDER BY at_ts DESC, seq DESC LIMIT 1', [filter.to]);
+      range.hi = last.rows[0]?.seq ?? 0;
+    }
+    return range;
+  }
 
   async function settle(): Promise<void> {
     if (bulk) {
@@ -203,7 +228,12 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
         const current = await readState(tx);
         // Another sync moved on meanwhile (or the page was fetched from a stale cursor): skip it.
         if (current.cursor !== after) throw new BadPageError(`The page was fetched after ${after}, but the mirror is at ${current.cursor}.`);
-        let { chain, checked, bad } = current;
+        let { chain, checked, bad, lastAtMs, atInOrder } = current;
+        for (const event of page.events) {
+          const at = Date.parse(event.at);
+          if (at < lastAtMs) atInOrder = false;
+          else lastAtMs = at;
+        }
         if (!bad) {
           const fresh = page.events.filter((e) => e.seq > chain.lastSeq);
           const check = verifyChain(fresh, chain);
@@ -226,9 +256,9 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
         }
         const updated = await tx.query<StateRow>(
           `UPDATE mirror_state SET cursor = $1, head_seq = $2, stored = stored + $3, chain_last_seq = $4, chain_last_hash = $5,
-             checked = $6, bad_seq = $7, bad_problem = $8
-           RETURNING cursor, head_seq, stored, chain_last_seq, chain_last_hash, checked, bad_seq, bad_problem, last_sync_at, search_upto`,
-          [page.nextAfter, Math.max(page.head.seq, page.nextAfter), inserted, chain.lastSeq, chain.lastHash, checked, bad?.seq ?? null, bad?.problem ?? null],
+             checked = $6, bad_seq = $7, bad_problem = $8, last_at_ms = $9, at_in_order = $10
+           RETURNING cursor, head_seq, stored, chain_last_seq, chain_last_hash, checked, bad_seq, bad_problem, last_sync_at, search_upto, last_at_ms, at_in_order`,
+          [page.nextAfter, Math.max(page.head.seq, page.nextAfter), inserted, chain.lastSeq, chain.lastHash, checked, bad?.seq ?? null, bad?.problem ?? null, lastAtMs, atInOrder],
         );
         const row = updated.rows[0];
         if (!row) throw new Error('mirror_state is missing its row');
@@ -266,7 +296,7 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
 
     query: async (filter, offset, limit) => {
       const current = await readState(db);
-      const where = filterSql(filter, current.searchUpto, current.cursor);
+      const where = filterSql(filter, current.searchUpto, current.cursor, await seqRange(filter, current));
       const events = await db.query<EventRow>(
         `SELECT ${EVENT_COLUMNS} FROM audit_events ${where.sql} ORDER BY seq DESC OFFSET $${where.params.length + 1} LIMIT $${where.params.length + 2}`,
         [...where.params, offset, limit],
@@ -286,7 +316,7 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
 
     scan: async function* (filter, pageSize) {
       const current = await readState(db);
-      const where = filterSql(filter, current.searchUpto, current.cursor);
+      const where = filterSql(filter, current.searchUpto, current.cursor, await seqRange(filter, current));
       let after = 0;
       for (;;) {
         const joiner = where.sql ? `${where.sql} AND` : 'WHERE';
