@@ -1,6 +1,5 @@
 import ky, { isNetworkError, isTimeoutError, type KyInstance } from 'ky';
 import { z } from 'zod';
-import { AuditPage } from '../../shared/api/audit';
 import { LoginResponse, Staff, StepUpResponse, TokenResponse, type StepUpRequest } from '../../shared/api/auth';
 import { ApiErrorBody } from '../../shared/api/common';
 import {
@@ -155,6 +154,8 @@ export function createApiClient(options: ApiClientOptions) {
     heartbeat: (sessionId: string) => call({ method: 'post', path: `assist-sessions/${id(sessionId)}/heartbeat`, json: {} }, EmptyOrSession),
     endSession: (sessionId: string, body: EndSessionRequest) => call({ method: 'post', path: `assist-sessions/${id(sessionId)}/end`, json: body }, EmptyOrSession),
 
-    auditEvents: (after: number, limit: number) => call({ method: 'get', path: 'audit/events', searchParams: { after, limit } }, AuditPage),
+    // Unchecked here on purpose: the audit mirror's worker validates every page against AuditPage,
+    // which keeps a 1,000-event zod parse per page off the main thread during a long sync.
+    auditEvents: (after: number, limit: number): Promise<unknown> => call({ method: 'get', path: 'audit/events', searchParams: { after, limit } }, z.unknown()),
   };
 }

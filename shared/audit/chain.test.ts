@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { canonicalJson, computeEventHash, GENESIS_HASH, verifyChain } from './chain';
+import { canonicalJson, computeEventHash, GENESIS_HASH, sha256Hex, verifyChain } from './chain';
 
 function chain(n: number) {
   const events = [];
@@ -49,6 +49,12 @@ describe('verifyChain', () => {
     if (!first.ok) return;
     const partial = events.slice(10).filter((e) => e.seq % 3 !== 0);
     expect(verifyChain(partial, first)).toMatchObject({ ok: true, lastSeq: 29 });
+  });
+  it('gives the same verdicts with another SHA-256 implementation', () => {
+    const events = chain(10);
+    const viaWebShape = (text: string) => sha256Hex(text);
+    expect(verifyChain(events, undefined, viaWebShape)).toMatchObject({ ok: true, checked: 10 });
+    expect(verifyChain(events, undefined, () => '0'.repeat(64))).toMatchObject({ ok: false, badSeq: 1, problem: 'hash_mismatch' });
   });
   it('refuses events out of order', () => {
     const events = chain(5);

@@ -25,10 +25,13 @@ export function sha256Hex(text: string): string {
   return bytesToHex(sha256(utf8ToBytes(text)));
 }
 
+/** A SHA-256 of UTF-8 text as lowercase hex. Node callers may pass node:crypto's, which is faster. */
+export type Sha256Hex = (text: string) => string;
+
 /** `hash = sha256_hex(canonical_json(event without "hash"))`. */
-export function computeEventHash(event: Readonly<Record<string, unknown>>): string {
+export function computeEventHash(event: Readonly<Record<string, unknown>>, hashHex: Sha256Hex = sha256Hex): string {
   const { hash: _ignored, ...rest } = event;
-  return sha256Hex(canonicalJson(rest));
+  return hashHex(canonicalJson(rest));
 }
 
 export interface ChainLink {
@@ -55,12 +58,12 @@ export const CHAIN_START: ChainState = { lastSeq: 0, lastHash: GENESIS_HASH };
  * A reader who sees only part of the log (an agent's own events) has gaps; across a gap only
  * the events themselves can be checked, which is all that reader can know.
  */
-export function verifyChain<E extends ChainLink>(events: Iterable<E>, from: ChainState = CHAIN_START): ChainCheck {
+export function verifyChain<E extends ChainLink>(events: Iterable<E>, from: ChainState = CHAIN_START, hashHex: Sha256Hex = sha256Hex): ChainCheck {
   let { lastSeq, lastHash } = from;
   let checked = 0;
   for (const event of events) {
     if (event.seq <= lastSeq) return { ok: false, checked, badSeq: event.seq, problem: 'out_of_order' };
-    if (computeEventHash(event as unknown as Record<string, unknown>) !== event.hash) {
+    if (computeEventHash(event as unknown as Record<string, unknown>, hashHex) !== event.hash) {
       return { ok: false, checked, badSeq: event.seq, problem: 'hash_mismatch' };
     }
     const contiguous = event.seq === lastSeq + 1;

@@ -2,7 +2,7 @@ import type { AuditAction } from '../../shared/api/audit';
 import { computeEventHash, GENESIS_HASH } from '../../shared/audit/chain';
 import type { Queryable } from '../db/database';
 import type { Clock } from '../lib/clock';
-import { newId } from '../lib/ids';
+import { newId, sha256Hex as nodeSha256Hex } from '../lib/ids';
 
 // Appends are serialized by this lock so seq has no gaps and every prevHash is the previous hash,
 // also when several shop processes share one PostgreSQL.
@@ -56,7 +56,7 @@ export async function appendAudit(tx: Queryable, clock: Clock, input: AuditInput
     details,
     prevHash: head?.hash ?? GENESIS_HASH,
   };
-  const event: StoredAuditEvent = { ...body, hash: computeEventHash(body) };
+  const event: StoredAuditEvent = { ...body, hash: computeEventHash(body, nodeSha256Hex) };
   await tx.query(
     `INSERT INTO audit_events (seq, id, at, action, actor_type, actor_id, actor_name, customer_id, session_id, ip, user_agent, details, prev_hash, hash)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,

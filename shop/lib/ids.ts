@@ -10,6 +10,11 @@ export function newSecret(): string {
   return randomBytes(32).toString('base64url');
 }
 
+/** node:crypto's SHA-256, for the audit chain (same result as shared's pure-JS one, faster). */
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex');
+}
+
 export function hashSecret(secret: string): string {
   return createHash('sha256').update(secret, 'utf8').digest('hex');
 }
