@@ -112,7 +112,8 @@ test.describe.serial('console in the browser tier', () => {
     if (process.env.CONCIERGE_E2E_SKIP_BUILD !== '1' || !existsSync(resolve(root, 'out/renderer/index.html'))) {
       execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'ignore' });
     }
-    shop = await startDemoShop('pglite');
+    // The shop's database: PostgreSQL when TEST_DATABASE_URL is set (CI), else embedded PGlite.
+    shop = await startDemoShop(process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite');
     code = totpCodes(shop);
     agentTier = await startTier(browser);
     agent = await openConsole(browser, agentTier);
