@@ -72,6 +72,9 @@ export const AuditFilter = z.object({
 });
 export type AuditFilter = z.infer<typeof AuditFilter>;
 
+/** `audit.query` counts filtered totals up to this many (exact without filters); the viewer shows "more than" at the cap. */
+export const AUDIT_COUNT_CAP = 10_000;
+
 export const AuditSyncStatus = z.object({
   state: z.enum(['idle', 'syncing', 'error']),
   lastSeq: z.number().int(),

@@ -3,7 +3,8 @@
  * audit_events so the same SQL reads both; `at` keeps the exact string the shop sent because it
  * is part of the hashed content, and `at_ts` is its timestamp for time-range filters.
  */
-export const MIRROR_SCHEMA_VERSION = 1;
+/** Bump on any change below: a mirror of another version is dropped and synced again (it is a cache). */
+export const MIRROR_SCHEMA_VERSION = 2;
 
 /**
  * One index per viewer filter. A long first sync drops them and builds them once at the end

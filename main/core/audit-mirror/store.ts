@@ -3,15 +3,14 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { AuditPage, type AuditEvent } from '../../../shared/api/audit';
 import { verifyChain, type ChainState } from '../../../shared/audit/chain';
-import type { AuditFilter } from '../../../shared/ipc/contract';
-import { DROP_FILTER_INDEXES_SQL, FILTER_INDEXES_SQL, MIRROR_SCHEMA, SEARCH_TEXT_SQL } from './schema';
+import { AUDIT_COUNT_CAP, type AuditFilter } from '../../../shared/ipc/contract';
+import { DROP_FILTER_INDEXES_SQL, FILTER_INDEXES_SQL, MIRROR_SCHEMA, MIRROR_SCHEMA_VERSION, SEARCH_TEXT_SQL } from './schema';
 import { filterSql, type SeqRange } from './filter-sql';
 
 /** node:crypto's SHA-256 is several times faster than the pure-JS one shared/ must use. */
 const nodeSha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
-/** Filtered totals are counted up to this many; the viewer shows "10,000+" at the cap. */
-export const AUDIT_COUNT_CAP = 10_000;
+export { AUDIT_COUNT_CAP };
 
 /** A sync this far behind the shop's head stores without filter indexes and builds them at the end. */
 export const BULK_BACKLOG = 100_000;
@@ -168,6 +167,22 @@ export interface AuditStoreOptions {
   bulkBacklog?: number;
 }
 
+/** The highest seq when the stored events are exactly seq 1..n with no gaps (a full reader's log), else null. */
+async function denseTop(db: Pick<PGlite, 'query'>, stored: number): Promise<number | null> {
+  const bounds = await db.query<{ lo: number | null; hi: number | null }>('SELECT min(seq) AS lo, max(seq) AS hi FROM audit_events');
+  const { lo, hi } = bounds.rows[0] ?? { lo: null, hi: null };
+  return lo !== null && hi !== null && hi - lo + 1 === stored ? hi : null;
+}
+
+/** A mirror written by another schema version is dropped whole; the next sync fills it again. */
+async function dropIfOtherVersion(db: PGlite): Promise<void> {
+  const exists = await db.query<{ found: boolean }>("SELECT to_regclass('public.mirror_state') IS NOT NULL AS found");
+  if (!exists.rows[0]?.found) return;
+  const version = await db.query<{ v: number }>('SELECT schema_version AS v FROM mirror_state');
+  if (version.rows[0]?.v === MIRROR_SCHEMA_VERSION) return;
+  await db.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+}
+
 export async function openAuditStore(dataDir: string | undefined, options: AuditStoreOptions = {}): Promise<AuditStore> {
   const bulkBacklog = options.bulkBacklog ?? BULK_BACKLOG;
   const db = await PGlite.create({
@@ -176,6 +191,7 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
     // seq and counts are bigint; they fit in a JS number for any log this mirror will hold.
     parsers: { [INT8_OID]: (value: string) => Number(value) },
   });
+  await dropIfOtherVersion(db);
   await db.exec(MIRROR_SCHEMA);
   let bulk = false;
   // PGlite has no autovacuum daemon, so the planner's statistics are refreshed here.
@@ -301,10 +317,15 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
     query: async (filter, offset, limit) => {
       const current = await readState(db);
       const where = filterSql(filter, current.searchUpto, current.cursor, await seqRange(filter, current));
-      const events = await db.query<EventRow>(
-        `SELECT ${EVENT_COLUMNS} FROM audit_events ${where.sql} ORDER BY seq DESC OFFSET $${where.params.length + 1} LIMIT $${where.params.length + 2}`,
-        [...where.params, offset, limit],
-      );
+      const dense = where.params.length === 0 ? await denseTop(db, current.stored) : null;
+      // A complete log (no gaps in seq) turns "row N from the top" into one primary-key probe,
+      // so a jump deep into a million events costs the same as the first page.
+      const events = dense === null
+        ? await db.query<EventRow>(
+          `SELECT ${EVENT_COLUMNS} FROM audit_events ${where.sql} ORDER BY seq DESC OFFSET $${where.params.length + 1} LIMIT $${where.params.length + 2}`,
+          [...where.params, offset, limit],
+        )
+        : await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM audit_events WHERE seq <= $1 ORDER BY seq DESC LIMIT $2`, [dense - offset, limit]);
       let total: number;
       if (where.params.length === 0) {
         total = current.stored;

@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 import { keepPreviousData, useQueries, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { AuditEvent } from '../../../shared/api/audit';
-import type { AuditFilter, IpcArgs, IpcValue } from '../../../shared/ipc/contract';
+import { AUDIT_COUNT_CAP, type AuditFilter, type IpcArgs, type IpcValue } from '../../../shared/ipc/contract';
 import { call } from '../bridge/call';
 import { ipcKey, useBridge, useIpcEvent, useIpcMutation, useIpcQuery } from '../bridge/context';
 import { useCan } from '../auth/useAuth';
@@ -17,8 +17,6 @@ import { SessionTimeline } from './SessionTimeline';
 
 export const AUDIT_PAGE = 200;
 export const AUDIT_ROW_HEIGHT = 28;
-/** The audit mirror's count limit for filtered queries (main/core/audit-mirror). */
-export const AUDIT_COUNT_CAP = 10_000;
 const FILTER_DEBOUNCE_MS = 200;
 const PAGE_SETTLE_MS = 80;
 const REFRESH_THROTTLE_MS = 2000;
