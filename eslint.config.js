@@ -1,5 +1,6 @@
 // Lint rules that carry the architecture: only main-process glue may import electron, and the
 // project's shared/ stays free of platform code so the shop, the console and the renderer can all use it.
+import { defineConfig } from 'eslint/config';
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 import reactHooks from 'eslint-plugin-react-hooks';
@@ -12,7 +13,7 @@ const electronOnlyInGlue = {
 
 const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'crypto', 'child_process', 'http', 'https', 'net', 'url', 'worker_threads', 'stream', 'util', 'events', 'buffer'];
 
-export default tseslint.config(
+export default defineConfig(
   { ignores: ['node_modules/', 'out/', 'dist/', 'playwright-report/', 'test-results/', '.data/', '.tmp/'] },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,

@@ -1,0 +1,28 @@
+// Adds the test runners' counts into one closing line: "N passed, N failed, N skipped".
+import { existsSync, readFileSync } from 'node:fs';
+import { z } from 'zod';
+
+const VitestReport = z.object({ numPassedTests: z.number(), numFailedTests: z.number(), numPendingTests: z.number(), numTodoTests: z.number().default(0), numTotalTests: z.number() });
+const PlaywrightReport = z.object({ stats: z.object({ expected: z.number(), unexpected: z.number(), skipped: z.number(), flaky: z.number().default(0) }) });
+
+const read = (path: string): unknown => JSON.parse(readFileSync(path, 'utf8'));
+let passed = 0;
+let failed = 0;
+let skipped = 0;
+const parts: string[] = [];
+if (existsSync('test-results/vitest.json')) {
+  const r = VitestReport.parse(read('test-results/vitest.json'));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests;
+  skipped += r.numPendingTests + r.numTodoTests;
+  parts.push(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed of ${r.numTotalTests}`);
+}
+if (existsSync('test-results/e2e.json')) {
+  const { stats } = PlaywrightReport.parse(read('test-results/e2e.json'));
+  passed += stats.expected + stats.flaky;
+  failed += stats.unexpected;
+  skipped += stats.skipped;
+  parts.push(`playwright: ${stats.expected + stats.flaky} passed, ${stats.unexpected} failed, ${stats.skipped} skipped`);
+}
+for (const part of parts) console.log(part);
+console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
