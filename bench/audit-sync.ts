@@ -8,7 +8,7 @@
  * or the local one .ci/start-postgres.sh starts), database `concierge_bench_audit`. The million
  * events are generated once, properly chained, and reused by later runs.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
@@ -31,6 +31,7 @@ import { signIn } from '../shop/test/auth-helpers';
 import { machine, ms } from './load';
 import { writeSection } from './report';
 import type { BenchPart } from './run';
+import { startShopProcess, stopShopProcess } from './shop-process';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATABASE = 'concierge_bench_audit';
@@ -168,29 +169,6 @@ async function appendRealEvents(databaseUrl: string, count: number): Promise<voi
   } finally {
     await db.close();
   }
-}
-
-async function startShopProcess(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'shop/cli.ts', '--port', '0', '--seed', 'none'], {
-    cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => { reject(new Error(`the shop exited (${String(code)}) before listening:\n${output}`)); });
-  });
-  return { url, child };
-}
-
-async function stopShopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
 }
 
 /** CPU seconds a process has used (Linux /proc; user + system). */

@@ -12,7 +12,7 @@
  *   visible row shows its event, frame times while scrolling continuously, and filter changes
  *   until the new rows are painted.
  */
-import { execFile, execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
@@ -27,6 +27,7 @@ import { DEMO_STAFF, DEMO_STAFF_PASSWORD } from '../shop/seed/staff';
 import { machine, ms } from './load';
 import { writeSection } from './report';
 import type { BenchPart } from './run';
+import { startShopProcess, stopShopProcess } from './shop-process';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MIRROR_DIR = fileURLToPath(new URL('../.tmp/bench-console-audit-mirror', import.meta.url));
@@ -68,29 +69,6 @@ function databaseUrl(server: string, name: string): string {
   const url = new URL(server);
   url.pathname = `/${name}`;
   return url.toString();
-}
-
-async function startShopProcess(url: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'shop/cli.ts', '--port', '0', '--seed', 'none'], {
-    cwd: ROOT, env: { ...process.env, DATABASE_URL: url }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const listening = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => { reject(new Error(`the shop exited (${String(code)}) before listening:\n${output}`)); });
-  });
-  return { url: listening, child };
-}
-
-async function stopShopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
 }
 
 async function signIn(page: Page, email: string): Promise<void> {

@@ -5,7 +5,7 @@
  * BENCH_DATABASE_URL names the database; without it, .ci/start-postgres.sh starts the local
  * server and the database `concierge_bench` is used. Seeding happens once and is reused.
  */
-import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import pg from 'pg';
@@ -18,6 +18,7 @@ import { seedScale } from '../shop/seed/scale';
 import { signIn } from '../shop/test/auth-helpers';
 import { machine, ms, runLoad, type LoadResult } from './load';
 import type { BenchPart } from './run';
+import { startShopProcess, stopShopProcess } from './shop-process';
 import { writeSection } from './report';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -69,30 +70,6 @@ async function prepare(databaseUrl: string): Promise<void> {
   } finally {
     await db.close();
   }
-}
-
-/** The shop CLI in its own process, so the load generator does not share its event loop. */
-async function startShopProcess(databaseUrl: string): Promise<{ url: string; child: ChildProcess }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'shop/cli.ts', '--port', '0', '--seed', 'none'], {
-    cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const url = await new Promise<string>((resolve, reject) => {
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk.toString();
-      const match = /listening on (http:\/\/\S+)/.exec(output);
-      if (match?.[1]) resolve(match[1]);
-    });
-    child.once('exit', (code) => { reject(new Error(`the shop exited (${String(code)}) before listening:\n${output}`)); });
-  });
-  return { url, child };
-}
-
-async function stopShopProcess(child: ChildProcess): Promise<void> {
-  if (child.exitCode !== null) return;
-  const exited = new Promise((resolve) => child.once('exit', resolve));
-  child.kill('SIGTERM');
-  await exited;
 }
 
 interface Row { label: string; q: string; way: string; result: LoadResult }
