@@ -321,7 +321,7 @@ function report(r: Results, host: string, seconds: number): string {
 
 - Machine: ${host}
 - Shop: the shop CLI in its own process on PostgreSQL (database \`${DATABASE}\`), ${r.total.toLocaleString('en-US')} chained events (generated once: agents' page views, actions, session starts/ends, sign-ins, consent, settings). Served by the real GET /api/v1/audit/events (pages of 1,000, admin token) over loopback.
-- Console side: main/core/audit-mirror with the real API client (ky, zod-validated pages) on the main thread; PGlite on disk in the mirror's worker thread (validation again, chain verification with shared/audit/chain.ts, one INSERT … json_to_recordset per page, page + cursor + chain state in one transaction).
+- Console side: main/core/audit-mirror with the real API client (ky; pages passed on unparsed) on the main thread; PGlite on disk in the mirror's worker thread (validation again, chain verification with shared/audit/chain.ts, one INSERT … json_to_recordset per page, page + cursor + chain state in one transaction).
 
 | measure | result | target | |
 |---|---:|---:|---|
@@ -336,7 +336,7 @@ Also measured: worker start (PGlite open + schema) ${ms(r.workerStartMs)} ms; th
 
 How: the console fetches page N+1 while the worker stores page N; each page is one \`INSERT … SELECT FROM json_to_recordset($1)\` plus the state update in one transaction. A sync more than 100,000 events behind drops the five filter indexes and rebuilds them at the end, then runs VACUUM ANALYZE (PGlite has no autovacuum; the visibility map makes the capped counts index-only scans). The trigram index is filled behind the sync in 500-event transactions. While event times are in seq order (checked per page), a time range becomes a seq range by two index probes, so every (…, seq) index walks straight to the window.
 
-Where the time goes, CPU per 1,000 events measured in isolation on this machine: in the worker ≈ 11 ms zod validation, ≈ 19 ms chain hashing (\`verifyChain\` → @noble/hashes SHA-256 in JS), ≈ 40 ms PGlite insert (about half of it handing the 0.5 MB page to PGlite); on the main thread ≈ 15 ms, 10 ms of it the API client's own zod parse of the page. The worker is one thread, so the full sync cannot beat its ≈ 70 ms per 1,000 (≈ 14,000 events/s) on this CPU; 20,000/s would need the hashing on native SHA-256 (node:crypto, about 5× faster) or a second verifying thread. The main-thread peak comes from the per-page JSON + zod work plus GC; handing the worker the unparsed JSON (the mirror accepts it and validates there) would take the zod share off the main thread.
+Where the time goes, CPU per 1,000 events measured in isolation on this machine before the last two changes: in the worker ≈ 11 ms zod validation, ≈ 19 ms chain hashing with the pure-JS SHA-256, ≈ 40 ms PGlite insert (about half of it handing the 0.5 MB page to PGlite); on the main thread ≈ 15 ms, 10 ms of it the API client's zod parse. Since then the worker hashes with node:crypto (\`verifyChain\` takes the hash function) and the API client hands the page to the worker unparsed (the worker validates it); the full sync moved only from ≈ 14,400 to ≈ 14,800 events/s, so the remaining limit is the single worker's PGlite insert and the shop serving pages on the same two cores. Next steps: a second verifying thread, or larger pages with COPY-style ingestion.
 
 Filter queries: the viewer's first page (50 newest events) plus its total (exact without filters, counted up to 10,000 with them), ${QUERY_RUNS} runs per kind with different values, after the text index caught up.
 
