@@ -10,15 +10,15 @@ let passed = 0;
 let failed = 0;
 let skipped = 0;
 const parts: string[] = [];
-if (existsSync('test-results/vitest.json')) {
-  const r = VitestReport.parse(read('test-results/vitest.json'));
+if (existsSync('reports/vitest.json')) {
+  const r = VitestReport.parse(read('reports/vitest.json'));
   passed += r.numPassedTests;
   failed += r.numFailedTests;
   skipped += r.numPendingTests + r.numTodoTests;
   parts.push(`vitest: ${r.numPassedTests} passed, ${r.numFailedTests} failed of ${r.numTotalTests}`);
 }
-if (existsSync('test-results/e2e.json')) {
-  const { stats } = PlaywrightReport.parse(read('test-results/e2e.json'));
+if (existsSync('reports/e2e.json')) {
+  const { stats } = PlaywrightReport.parse(read('reports/e2e.json'));
   passed += stats.expected + stats.flaky;
   failed += stats.unexpected;
   skipped += stats.skipped;
