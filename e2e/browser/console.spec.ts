@@ -69,6 +69,9 @@ async function startViewSession(page: Page, email: string, reason: string, scree
   await page.getByRole('button', { name: 'Start session', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'Start assisted session' });
   await expect(dialog.getByLabel('View only')).toBeChecked();
+  // The demo shop's policy, read by every role: a store chosen automatically, TOTP only.
+  await expect(dialog.getByLabel('Store')).not.toHaveValue('');
+  await expect(dialog.getByLabel('Your password')).toHaveCount(0);
   await dialog.getByLabel('Store').selectOption({ label: 'Concierge Demo US' });
   await dialog.getByLabel('Reason (required)').fill(reason);
   await dialog.getByLabel('Ticket (optional)').fill('T-1001');

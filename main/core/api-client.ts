@@ -11,7 +11,7 @@ import {
   type EndSessionRequest,
   type SessionListQuery,
 } from '../../shared/api/sessions';
-import { Settings } from '../../shared/api/settings';
+import { AssistPolicy, Settings } from '../../shared/api/settings';
 import { Customer, CustomerSearchResponse, DocumentsResponse, Store, type CustomerSearchQuery, type DocumentType } from '../../shared/api/shop';
 import { ShopRefusedError, ShopResponseInvalidError, ShopUnreachableError } from './errors';
 
@@ -146,6 +146,7 @@ export function createApiClient(options: ApiClientOptions) {
     documents: (customerId: string, type?: DocumentType) => call({ method: 'get', path: `customers/${id(customerId)}/documents`, searchParams: { type } }, DocumentsResponse),
     settings: () => call({ method: 'get', path: 'settings' }, Settings),
     saveSettings: (settings: Settings) => call({ method: 'put', path: 'settings', json: settings }, Settings),
+    assistPolicy: () => call({ method: 'get', path: 'assist-policy' }, AssistPolicy),
 
     createSession: (body: CreateSessionRequest) => call({ method: 'post', path: 'assist-sessions', json: body }, CreateSessionResponse),
     listSessions: (query: Partial<SessionListQuery>) =>

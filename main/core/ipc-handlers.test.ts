@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AssistPolicy, DEFAULT_SETTINGS } from '../../shared/api/settings';
 import { IPC_CHANNELS, ipcContract, type AuditSyncStatus } from '../../shared/ipc/contract';
 import { describeBackends, type TestShop } from '../../shop/test/harness';
 import { brokenKeychain } from '../test/keychain';
@@ -112,6 +113,8 @@ describeBackends('IPC dispatch over the real core', (backend) => {
     expect(await dispatch(handlers, 'shop.customer', { id: 'cus_nobody' })).toMatchObject({ ok: false, error: { kind: 'shop' } });
     // An agent may not read settings: the shop's refusal comes through with its code.
     expect(await dispatch(handlers, 'shop.settings', {})).toMatchObject({ ok: false, error: { kind: 'shop', code: 'permission_denied' } });
+    // The part of the settings that starting a session follows is open to every staff member.
+    expect(await dispatch(handlers, 'shop.assistPolicy', {})).toEqual({ ok: true, value: AssistPolicy.parse(DEFAULT_SETTINGS) });
     expect(await dispatch(handlers, 'sessions.open', {})).toEqual({ ok: true, value: [] });
     expect(await dispatch(handlers, 'sessions.end', { sessionId: 'ses_unknown' })).toMatchObject({ ok: false, error: { code: 'session_not_open' } });
     expect(await dispatch(handlers, 'sessions.show', { sessionId: null })).toEqual({ ok: true, value: {} });

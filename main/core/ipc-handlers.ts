@@ -57,6 +57,7 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
     'shop.sessions': (a) => api().listSessions({ status: a.status, customerId: a.customerId }),
     'shop.settings': () => api().settings(),
     'shop.saveSettings': (a) => api().saveSettings(a),
+    'shop.assistPolicy': () => api().assistPolicy(),
 
     'sessions.start': (a) => deps.sessions.start(a),
     'sessions.open': () => Promise.resolve(deps.sessions.list()),

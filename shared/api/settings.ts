@@ -6,8 +6,11 @@ export type StepUpPolicy = z.infer<typeof StepUpPolicy>;
 export const SessionMode = z.enum(['view', 'act']);
 export type SessionMode = z.infer<typeof SessionMode>;
 
-/** Shop-wide assistance settings (`GET`/`PUT /settings`, `settings.manage`). */
-export const Settings = z.object({
+/**
+ * The settings' fields. `Settings` makes them strict and adds the cross-field rule; `AssistPolicy`
+ * picks from them (a refined schema has no `.pick`), and drops the keys it does not pick.
+ */
+const SettingsFields = z.object({
   assistanceEnabled: z.boolean(),
   consentRequired: z.boolean(),
   storeSelection: z.enum(['automatic', 'manual']),
@@ -16,7 +19,10 @@ export const Settings = z.object({
   maxSessionSeconds: z.number().int().min(300).max(8 * 3600),
   defaultMode: SessionMode,
   notifyCustomer: z.boolean(),
-}).strict().refine((s) => s.idleTimeoutSeconds <= s.maxSessionSeconds, {
+});
+
+/** Shop-wide assistance settings (`GET`/`PUT /settings`, `settings.manage`). */
+export const Settings = SettingsFields.strict().refine((s) => s.idleTimeoutSeconds <= s.maxSessionSeconds, {
   message: 'idle timeout cannot be longer than the maximum session length',
   path: ['idleTimeoutSeconds'],
 });
@@ -32,3 +38,18 @@ export const DEFAULT_SETTINGS: Settings = {
   defaultMode: 'view',
   notifyCustomer: true,
 };
+
+/**
+ * What a staff member starting a session must know of the settings (`GET /assist-policy`, any
+ * signed-in staff): the settings minus what only admins act on.
+ */
+export const AssistPolicy = SettingsFields.pick({
+  assistanceEnabled: true,
+  consentRequired: true,
+  storeSelection: true,
+  stepUpPolicy: true,
+  defaultMode: true,
+  idleTimeoutSeconds: true,
+  maxSessionSeconds: true,
+});
+export type AssistPolicy = z.infer<typeof AssistPolicy>;

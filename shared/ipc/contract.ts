@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { StepUpRequest, Staff } from '../api/auth';
 import { Id } from '../api/common';
-import { Settings, SessionMode } from '../api/settings';
+import { AssistPolicy, Settings, SessionMode } from '../api/settings';
 import { Customer, CustomerSearchQuery, CustomerSearchResponse, DocumentsResponse, DocumentType, Store } from '../api/shop';
 import { AssistSession, SessionListResponse, SessionStatus } from '../api/sessions';
 import { AuditEvent } from '../api/audit';
@@ -104,6 +104,8 @@ export const ipcContract = {
   'shop.sessions': call(z.object({ status: SessionStatus.optional(), customerId: Id.optional() }), SessionListResponse),
   'shop.settings': call(z.object({}), Settings),
   'shop.saveSettings': call(Settings, Settings),
+  /** The settings subset any signed-in staff may read, for starting sessions. */
+  'shop.assistPolicy': call(z.object({}), AssistPolicy),
 
   'sessions.start': call(
     z.object({

@@ -103,6 +103,7 @@ const MATRIX: readonly Row[] = [
     body: () => Promise.resolve({}),
   }),
   row('GET /audit/events',                           [401, 401,    200,    200,   200,   200,   200], { query: 'limit=10' }),
+  row('GET /assist-policy',                          [401, 401,    200,    200,   200,   200,   200]),
   row('GET /settings',                               [401, 401,    403,    403,   403,   403,   200]),
   row('PUT /settings',                               [401, 401,    403,    403,   403,   403,   200], {
     body: () => Promise.resolve(MATRIX_SETTINGS),

@@ -23,6 +23,8 @@ const DESIGN_ROUTES = [
   'GET /audit/events',
   'GET /settings',
   'PUT /settings',
+  // An addition beyond DESIGN.md: the settings subset every staff member may read to start sessions.
+  'GET /assist-policy',
 ] as const;
 
 const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'trace'] as const;

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { DEFAULT_SETTINGS, Settings } from '../../shared/api/settings';
+import { AssistPolicy, DEFAULT_SETTINGS, Settings } from '../../shared/api/settings';
 import { errorCode } from '../test/auth-helpers';
 import { api, auditHead, auditSince, requestSession, resetSettings, signInAs, startAssistShop, type Agent } from '../test/fixtures';
 import { describeBackends, type TestShop } from '../test/harness';
@@ -89,6 +89,35 @@ describeBackends('settings', (backend) => {
         await resetSettings(shop, admin);
       }
       expect((await requestSession(shop, agent, {})).status).toBe(201);
+    });
+  });
+
+  describe('GET /assist-policy', () => {
+    it('an agent reads the policy without the admin-only keys, and it follows an admin\'s change', async () => {
+      const first = await api(shop, agent, 'GET', '/assist-policy');
+      expect(first.status).toBe(200);
+      expect(first.json).toEqual(AssistPolicy.parse(DEFAULT_SETTINGS));
+      expect(first.json).not.toHaveProperty('notifyCustomer');
+
+      const next = { ...DEFAULT_SETTINGS, storeSelection: 'manual' as const, stepUpPolicy: 'totp_or_password' as const, defaultMode: 'act' as const, idleTimeoutSeconds: 300 };
+      expect((await api(shop, admin, 'PUT', '/settings', next)).status).toBe(200);
+      try {
+        const after = await api(shop, agent, 'GET', '/assist-policy');
+        expect(after.status).toBe(200);
+        expect(after.json).toEqual({
+          assistanceEnabled: true,
+          consentRequired: true,
+          storeSelection: 'manual',
+          stepUpPolicy: 'totp_or_password',
+          defaultMode: 'act',
+          idleTimeoutSeconds: 300,
+          maxSessionSeconds: DEFAULT_SETTINGS.maxSessionSeconds,
+        });
+      } finally {
+        await resetSettings(shop, admin);
+      }
+      const anonymous = await api(shop, null, 'GET', '/assist-policy');
+      expect([anonymous.status, errorCode(anonymous)]).toEqual([401, 'unauthorized']);
     });
   });
 

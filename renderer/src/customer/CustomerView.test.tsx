@@ -1,6 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, screen, within } from '@testing-library/react';
 import type { Role } from '../../../shared/api/auth';
+import { AssistPolicy, DEFAULT_SETTINGS } from '../../../shared/api/settings';
 import { refusal, type Handlers } from '../test/fake-bridge';
 import { jane, john, order, session, signedIn, stores } from '../test/fixtures';
 import { renderConsole } from '../test/render';
@@ -24,6 +25,7 @@ function handlers(role: Role, extra: Handlers = {}): Handlers {
           ? { items: [order(3, { id: 'inv_1', type: 'invoice', number: 'INV-1', orderId: 'doc_1', orderNumber: 'US-10000001' })] }
           : { items: [] },
     'shop.sessions': () => ({ items: [session({ status: 'ended', endReason: 'terminated_by_supervisor', ticket: 'T-42' })] }),
+    'shop.assistPolicy': () => AssistPolicy.parse(DEFAULT_SETTINGS),
     ...extra,
   };
 }

@@ -1,13 +1,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, screen, within } from '@testing-library/react';
 import type { Role } from '../../../shared/api/auth';
-import { DEFAULT_SETTINGS } from '../../../shared/api/settings';
+import { AssistPolicy, DEFAULT_SETTINGS } from '../../../shared/api/settings';
 import { permissionsOf } from '../../../shared/api/auth';
 import { refusal, type Handlers } from '../test/fake-bridge';
-import { jane, john, openSession, signedIn, stores } from '../test/fixtures';
+import { jane, john, openSession, order, signedIn, stores } from '../test/fixtures';
 import { renderConsole } from '../test/render';
 
 afterEach(cleanup);
+
+/** The shop's assist policy: the demo's defaults (automatic store, TOTP, view) with the given changes. */
+const policy = (changes: Partial<AssistPolicy> = {}): AssistPolicy => ({ ...AssistPolicy.parse(DEFAULT_SETTINGS), ...changes });
 
 function handlers(role: Role, extra: Handlers = {}): Handlers {
   return {
@@ -18,7 +21,7 @@ function handlers(role: Role, extra: Handlers = {}): Handlers {
     'shop.customer': ({ id }) => (id === john.id ? john : jane),
     'shop.documents': () => ({ items: [] }),
     'shop.sessions': () => ({ items: [] }),
-    'shop.settings': () => DEFAULT_SETTINGS,
+    'shop.assistPolicy': () => policy(),
     ...extra,
   };
 }
@@ -82,19 +85,88 @@ describe('start-session dialog', () => {
     expect(await dialog.findByText(/Assisted sessions are turned off/)).toBeTruthy();
   });
 
-  it('lets the agent choose the store when the shop says manual, and follows its step-up policy', async () => {
+  it('pre-selects the first store and asks only for the authenticator code when the shop says automatic and totp', async () => {
+    const { dialog } = await openDialog(handlers('agent'));
+    expect(dialog.getByLabelText<HTMLSelectElement>('Store').value).toBe('acc_jane_us');
+    expect(dialog.getAllByRole('option').map((o) => o.textContent)).toEqual(['US store', 'EU store']);
+    expect(dialog.getByText(/Chosen automatically/)).toBeTruthy();
+    expect(dialog.getByLabelText('Authenticator code')).toBeTruthy();
+    expect(dialog.queryByLabelText('Your password')).toBeNull();
+    expect(dialog.queryByRole('radio', { name: /Use password/ })).toBeNull();
+  });
+
+  it('pre-selects the store of the document the session starts from when the shop says automatic', async () => {
+    const euOrder = order(2, { number: 'EU-20000002', accountId: 'acc_jane_eu', storeId: 'sto_eu' });
+    const { user } = renderConsole(
+      handlers('agent', { 'shop.documents': ({ type }) => ({ items: type === 'order' ? [euOrder] : [] }) }),
+      { initial: { screen: { name: 'customer', customerId: jane.id } } },
+    );
+    await user.click(await screen.findByRole('button', { name: 'Start session from order EU-20000002' }));
+    const dialog = within(await screen.findByRole('dialog', { name: 'Start assisted session' }));
+    expect(dialog.getByLabelText<HTMLSelectElement>('Store').value).toBe('acc_jane_eu');
+  });
+
+  it('makes the agent choose the store when the shop says manual, and asks only for the password', async () => {
     const { fake, dialog, user } = await openDialog(
-      handlers('admin', { 'shop.settings': () => ({ ...DEFAULT_SETTINGS, storeSelection: 'manual', stepUpPolicy: 'password' }), 'sessions.start': () => openSession() }),
+      handlers('agent', { 'shop.assistPolicy': () => policy({ storeSelection: 'manual', stepUpPolicy: 'password' }), 'sessions.start': () => openSession() }),
     );
     expect(dialog.getByLabelText<HTMLSelectElement>('Store').value).toBe('');
+    expect(dialog.getByText('The shop asks you to choose the store.')).toBeTruthy();
     expect(dialog.queryByLabelText('Authenticator code')).toBeNull();
+    expect(dialog.queryByRole('radio', { name: /Use authenticator code/ })).toBeNull();
     await user.type(dialog.getByLabelText('Reason (required)'), 'Address question');
     await user.type(dialog.getByLabelText('Your password'), 'concierge-demo');
     await user.click(dialog.getByRole('button', { name: 'Start session' }));
     expect(dialog.getByText('Choose the store to assist in.')).toBeTruthy();
+    expect(fake.callsTo('sessions.start')).toHaveLength(0);
     await user.selectOptions(dialog.getByLabelText('Store'), 'EU store');
     await user.click(dialog.getByRole('button', { name: 'Start session' }));
     expect(fake.callsTo('sessions.start')[0]).toMatchObject({ accountId: 'acc_jane_eu', stepUp: { password: 'concierge-demo' } });
+  });
+
+  it('makes the agent choose even a customer\'s only store when the shop says manual', async () => {
+    const { dialog } = await openDialog(handlers('agent', { 'shop.assistPolicy': () => policy({ storeSelection: 'manual' }) }), john.id);
+    expect(dialog.getByLabelText<HTMLSelectElement>('Store').value).toBe('');
+  });
+
+  it('offers the choice of proof when the shop accepts a code or a password', async () => {
+    const { fake, dialog, user } = await openDialog(
+      handlers('agent', { 'shop.assistPolicy': () => policy({ stepUpPolicy: 'totp_or_password' }), 'sessions.start': () => openSession() }),
+    );
+    expect(dialog.getByRole<HTMLInputElement>('radio', { name: /Use authenticator code/ }).checked).toBe(true);
+    expect(dialog.getByLabelText('Authenticator code')).toBeTruthy();
+    await user.click(dialog.getByRole('radio', { name: /Use password/ }));
+    expect(dialog.queryByLabelText('Authenticator code')).toBeNull();
+    await user.type(dialog.getByLabelText('Reason (required)'), 'Checkout help');
+    await user.type(dialog.getByLabelText('Your password'), 'concierge-demo');
+    await user.click(dialog.getByRole('button', { name: 'Start session' }));
+    expect(fake.callsTo('sessions.start')[0]).toMatchObject({ accountId: 'acc_jane_us', mode: 'view', stepUp: { password: 'concierge-demo' } });
+  });
+
+  it('starts in the shop\'s default mode when the role may act, else view only', async () => {
+    const actFirst = { 'shop.assistPolicy': () => policy({ defaultMode: 'act' }) } satisfies Handlers;
+    const { dialog } = await openDialog(handlers('agent', actFirst));
+    expect(dialog.getByLabelText<HTMLInputElement>(/Act for the customer/).checked).toBe(true);
+    cleanup();
+
+    const viewOnly = signedIn('agent');
+    if (viewOnly.status === 'signed_in') viewOnly.staff.permissions = permissionsOf('agent').filter((p) => p !== 'assist.act');
+    const second = await openDialog(handlers('agent', { ...actFirst, 'auth.state': () => viewOnly }));
+    expect(second.dialog.getByLabelText<HTMLInputElement>('View only').checked).toBe(true);
+  });
+
+  it('follows the policy for every role: a refusal to read it shows instead of a guessed form', async () => {
+    const { dialog } = await openDialog(handlers('agent', { 'shop.assistPolicy': () => { throw refusal('unauthorized', 'unauthorized'); } }));
+    expect((await dialog.findByRole('alert')).textContent).toBe('Your sign-in has ended. Sign in again.');
+    expect(dialog.queryByLabelText('Reason (required)')).toBeNull();
+    expect(dialog.getByRole('button', { name: 'Close' })).toBeTruthy();
+  });
+
+  it('asks no consent code and explains the shop turned assistance off, as its policy says', async () => {
+    const { dialog } = await openDialog(handlers('agent', { 'shop.assistPolicy': () => policy({ consentRequired: false, assistanceEnabled: false }) }), john.id);
+    expect(dialog.queryByLabelText(/consent code/)).toBeNull();
+    expect(dialog.getByText(/Assisted sessions are turned off/)).toBeTruthy();
+    expect(dialog.getByRole<HTMLButtonElement>('button', { name: 'Start session' }).disabled).toBe(true);
   });
 
   it('keeps Tab inside the dialog, closes with Escape and gives focus back', async () => {

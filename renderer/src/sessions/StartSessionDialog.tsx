@@ -1,5 +1,5 @@
 import { useId, useState, type SyntheticEvent } from 'react';
-import type { SessionMode, Settings, StepUpPolicy } from '../../../shared/api/settings';
+import type { AssistPolicy, SessionMode } from '../../../shared/api/settings';
 import type { Customer, Store } from '../../../shared/api/shop';
 import { useIpcMutation, useIpcQuery } from '../bridge/context';
 import { fieldMessages } from '../bridge/errors';
@@ -12,14 +12,14 @@ import { useDialogFocus } from '../ui/useDialogFocus';
 import { useSetOpenSession } from './useOpenSessions';
 
 /**
- * Agents cannot read the shop's settings (that needs settings.manage); without them the dialog
- * offers every choice and lets the shop decide, explaining a refusal in plain words.
+ * Follows the shop's assist policy (readable by every staff member): whether the store is chosen
+ * for the agent, which proof of identity to ask for and which mode to start in. The shop still
+ * decides; a refusal is explained in plain words.
  */
 export function StartSessionDialog({ target }: { target: StartTarget }) {
   const customer = useIpcQuery('shop.customer', { id: target.customerId });
   const stores = useIpcQuery('shop.stores', {}, { staleTime: 5 * 60_000 });
-  const canManage = useCan('settings.manage');
-  const settings = useIpcQuery('shop.settings', {}, { enabled: canManage, retry: false, staleTime: 60_000 });
+  const policy = useIpcQuery('shop.assistPolicy', {}, { staleTime: 60_000 });
   const close = useUi((s) => s.closeStart);
   const { ref: dialogRef, onKeyDown } = useDialogFocus(close);
 
@@ -27,37 +27,42 @@ export function StartSessionDialog({ target }: { target: StartTarget }) {
     <div className="overlay" onKeyDown={onKeyDown}>
       <div role="dialog" aria-modal="true" aria-labelledby="start-title" className="dialog" ref={dialogRef}>
         <h2 id="start-title">Start assisted session</h2>
-        {customer.isPending || (canManage && settings.isPending) ? (
+        {customer.isPending || policy.isPending ? (
           <p className="empty">Loading…</p>
-        ) : customer.isError ? (
+        ) : customer.isError || policy.isError ? (
           <>
-            <ErrorNote error={customer.error} />
+            <ErrorNote error={customer.error ?? policy.error} />
             <button type="button" onClick={close}>Close</button>
           </>
         ) : (
-          <StartForm target={target} customer={customer.data} stores={stores.data ?? []} settings={settings.data ?? null} onClose={close} />
+          <StartForm target={target} customer={customer.data} stores={stores.data ?? []} policy={policy.data} onClose={close} />
         )}
       </div>
     </div>
   );
 }
 
-function StartForm({ target, customer, stores, settings, onClose }: { target: StartTarget; customer: Customer; stores: Store[]; settings: Settings | null; onClose: () => void }) {
+/** The account to start in before the agent touches the choice: none when the shop wants the agent to choose. */
+function preselectedAccount(policy: AssistPolicy, target: StartTarget, customer: Customer): string {
+  if (policy.storeSelection === 'manual') return '';
+  const fromTarget = customer.accounts.find((a) => a.id === target.accountId);
+  return fromTarget?.id ?? customer.accounts[0]?.id ?? '';
+}
+
+function StartForm({ target, customer, stores, policy, onClose }: { target: StartTarget; customer: Customer; stores: Store[]; policy: AssistPolicy; onClose: () => void }) {
   const id = useId();
   const canView = useCan('assist.view');
   const canAct = useCan('assist.act');
   const show = useUi((s) => s.show);
   const setOpen = useSetOpenSession();
 
-  const manual = settings?.storeSelection === 'manual';
-  const onlyAccount = customer.accounts.length === 1 ? customer.accounts[0] : undefined;
-  const [accountId, setAccountId] = useState(target.accountId ?? onlyAccount?.id ?? (manual ? '' : (customer.accounts[0]?.id ?? '')));
-  const [mode, setMode] = useState<SessionMode>(settings?.defaultMode === 'act' && canAct ? 'act' : 'view');
+  const manual = policy.storeSelection === 'manual';
+  const [accountId, setAccountId] = useState(() => preselectedAccount(policy, target, customer));
+  const [mode, setMode] = useState<SessionMode>(policy.defaultMode === 'act' && canAct ? 'act' : 'view');
   const [reason, setReason] = useState('');
   const [ticket, setTicket] = useState('');
   const [consentCode, setConsentCode] = useState('');
-  const policy: StepUpPolicy = settings?.stepUpPolicy ?? 'totp_or_password';
-  const [method, setMethod] = useState<'totp' | 'password'>(policy === 'password' ? 'password' : 'totp');
+  const [method, setMethod] = useState<'totp' | 'password'>(policy.stepUpPolicy === 'password' ? 'password' : 'totp');
   const [secret, setSecret] = useState('');
   const [touched, setTouched] = useState(false);
 
@@ -69,8 +74,8 @@ function StartForm({ target, customer, stores, settings, onClose }: { target: St
     },
   });
 
-  const chooseStoreFirst = customer.accounts.length > 1 && accountId === '';
-  const needsConsentCode = customer.consent.status !== 'granted' && settings?.consentRequired !== false;
+  const chooseStoreFirst = customer.accounts.length > 0 && accountId === '';
+  const needsConsentCode = customer.consent.status !== 'granted' && policy.consentRequired;
   const storeName = (storeId: string) => stores.find((s) => s.id === storeId)?.name;
   const server = fieldMessages(start.error);
   const problems = {
@@ -83,7 +88,7 @@ function StartForm({ target, customer, stores, settings, onClose }: { target: St
         : secret.length > 0 ? undefined : 'Enter your password.',
   };
   const shown = (key: keyof typeof problems) => (touched ? problems[key] : undefined);
-  const disabledByShop = settings?.assistanceEnabled === false;
+  const disabledByShop = !policy.assistanceEnabled;
 
   function submit(event: SyntheticEvent) {
     event.preventDefault();
@@ -144,7 +149,7 @@ function StartForm({ target, customer, stores, settings, onClose }: { target: St
           ))}
         </select>
       )}
-      {settings && <p className="muted small">{manual ? 'The shop asks you to choose the store.' : 'Chosen automatically; change it if the customer is calling about another store.'}</p>}
+      {customer.accounts.length > 0 && <p className="muted small">{manual ? 'The shop asks you to choose the store.' : 'Chosen automatically; change it if the customer is calling about another store.'}</p>}
       {err('account', shown('account') ?? server.accountId)}
 
       <fieldset>
@@ -196,7 +201,7 @@ function StartForm({ target, customer, stores, settings, onClose }: { target: St
 
       <fieldset>
         <legend>Confirm it is you</legend>
-        {policy === 'totp_or_password' && (
+        {policy.stepUpPolicy === 'totp_or_password' && (
           <div className="row">
             <label className="inline">
               <input type="radio" name="stepup" checked={method === 'totp'} onChange={() => { setMethod('totp'); setSecret(''); }} /> Use authenticator code

@@ -35,6 +35,8 @@ function SettingsForm({ initial }: { initial: Settings }) {
     onSuccess: (value) => {
       setSaved(true);
       queryClient.setQueryData(ipcKey('shop.settings', {}), value);
+      // The start-session dialog follows the policy part of the settings.
+      void queryClient.invalidateQueries({ queryKey: ipcKey('shop.assistPolicy', {}) });
     },
   });
   const server = fieldMessages(save.error);
