@@ -8,15 +8,11 @@
  * or the local one .ci/start-postgres.sh starts), database `concierge_bench_audit`. The million
  * events are generated once, properly chained, and reused by later runs.
  */
-import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
-import pg from 'pg';
 import { TokenResponse } from '../shared/api/auth';
 import type { AuditFilter } from '../shared/ipc/contract';
 import { canonicalJson, GENESIS_HASH } from '../shared/audit/chain';
@@ -31,9 +27,9 @@ import { signIn } from '../shop/test/auth-helpers';
 import { machine, ms } from './load';
 import { writeSection } from './report';
 import type { BenchPart } from './run';
+import { benchDatabase } from './database';
 import { startShopProcess, stopShopProcess } from './shop-process';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DATABASE = 'concierge_bench_audit';
 const EVENTS = 1_000_000;
 const INCREMENT = 1_000;
@@ -45,26 +41,6 @@ const AUDIT_LOCK = 74_310_002;
 const BASE_TIME = Date.parse('2026-01-01T00:00:00.000Z');
 const STEP_MS = 2_000;
 const CUSTOMERS = 100_000;
-
-async function benchDatabaseUrl(): Promise<string> {
-  const configured = process.env.BENCH_DATABASE_URL;
-  let server = configured;
-  if (!server) {
-    const { stdout } = await promisify(execFile)('bash', ['.ci/start-postgres.sh'], { cwd: ROOT });
-    server = stdout.trim().split('\n').at(-1) ?? '';
-  }
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  try {
-    const exists = await admin.query(`SELECT 1 FROM pg_database WHERE datname = '${DATABASE}'`);
-    if (exists.rows.length === 0) await admin.query(`CREATE DATABASE ${DATABASE}`);
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(server);
-  url.pathname = `/${DATABASE}`;
-  return url.toString();
-}
 
 const pick = <T>(items: readonly T[], n: number): T => {
   const item = items[n % items.length];
@@ -351,7 +327,7 @@ export const auditSyncBench: BenchPart = {
   run: async () => {
     const started = Date.now();
     const host = machine();
-    const databaseUrl = await benchDatabaseUrl();
+    const databaseUrl = await benchDatabase(DATABASE);
     console.log(`  database ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}`);
     await prepare(databaseUrl);
     const results = await measure(databaseUrl);

@@ -12,10 +12,9 @@
  *   visible row shows its event, frame times while scrolling continuously, and filter changes
  *   until the new rows are painted.
  */
-import { execFile, execFileSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { mkdir } from 'node:fs/promises';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { chromium, type Browser, type Page } from '@playwright/test';
 import { startBrowserTier, type BrowserTier } from '../main/browser-tier/server';
@@ -27,6 +26,7 @@ import { DEMO_STAFF, DEMO_STAFF_PASSWORD } from '../shop/seed/staff';
 import { machine, ms } from './load';
 import { writeSection } from './report';
 import type { BenchPart } from './run';
+import { benchDatabase } from './database';
 import { startShopProcess, stopShopProcess } from './shop-process';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
@@ -59,18 +59,6 @@ function stats(all: number[]) {
 type Stats = ReturnType<typeof stats>;
 const row = (label: string, s: Stats) => `| ${label} | ${s.n} | ${ms(s.p50)} | ${ms(s.p95)} | ${ms(s.max)} |`;
 
-async function postgresServer(): Promise<string> {
-  if (process.env.BENCH_DATABASE_URL) return process.env.BENCH_DATABASE_URL;
-  const { stdout } = await promisify(execFile)('bash', ['.ci/start-postgres.sh'], { cwd: ROOT });
-  return stdout.trim().split('\n').at(-1) ?? '';
-}
-
-function databaseUrl(server: string, name: string): string {
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return url.toString();
-}
-
 async function signIn(page: Page, email: string): Promise<void> {
   const member = DEMO_STAFF.find((s) => s.email === email);
   if (!member) throw new Error(`${email} is not demo staff`);
@@ -100,8 +88,8 @@ const RECORD_REQUESTS = `
 
 interface SearchSample { total: number; afterRequest: number }
 
-async function searchQueries(server: string): Promise<string[]> {
-  const client = new pg.Client({ connectionString: databaseUrl(server, 'concierge_bench') });
+async function searchQueries(): Promise<string[]> {
+  const client = new pg.Client({ connectionString: await benchDatabase('concierge_bench') });
   await client.connect();
   try {
     const names = await client.query<{ last_name: string }>(`SELECT last_name FROM customers WHERE id IN (SELECT id FROM customers ORDER BY id OFFSET 1000 LIMIT 400) GROUP BY last_name LIMIT 12`);
@@ -117,8 +105,8 @@ async function searchQueries(server: string): Promise<string[]> {
   }
 }
 
-async function measureSearch(browser: Browser, server: string): Promise<{ samples: SearchSample[]; queries: number }> {
-  const shop = await startShopProcess(databaseUrl(server, 'concierge_bench'));
+async function measureSearch(browser: Browser): Promise<{ samples: SearchSample[]; queries: number }> {
+  const shop = await startShopProcess(await benchDatabase('concierge_bench'));
   let tier: BrowserTier | null = null;
   try {
     tier = await startBrowserTier({
@@ -135,7 +123,7 @@ async function measureSearch(browser: Browser, server: string): Promise<{ sample
     await page.getByLabel('Shop address').fill(shop.url);
     await signIn(page, 'agent@demo.test');
     const input = page.getByRole('combobox', { name: 'Search customers' });
-    const queries = await searchQueries(server);
+    const queries = await searchQueries();
     const samples: SearchSample[] = [];
     for (const [i, q] of queries.entries()) {
       await input.fill('');
@@ -217,8 +205,8 @@ async function continuousScroll(page: Page): Promise<{ intervals: number[]; blan
   }), SCROLL_FRAMES);
 }
 
-async function measureAudit(browser: Browser, server: string): Promise<AuditResults> {
-  const shop = await startShopProcess(databaseUrl(server, 'concierge_bench_audit'));
+async function measureAudit(browser: Browser): Promise<AuditResults> {
+  const shop = await startShopProcess(await benchDatabase('concierge_bench_audit'));
   let tier: BrowserTier | null = null;
   try {
     await mkdir(MIRROR_DIR, { recursive: true });
@@ -302,14 +290,13 @@ export const consoleUiBench: BenchPart = {
     const host = machine();
     console.log('  building the renderer…');
     execFileSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: 'ignore' });
-    const server = await postgresServer();
     const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
     try {
-      const search = await measureSearch(browser, server);
+      const search = await measureSearch(browser);
       const total = stats(search.samples.map((s) => s.total));
       const after = stats(search.samples.map((s) => s.afterRequest));
       console.log(`  search: keystroke → results p50 ${ms(total.p50)} ms p95 ${ms(total.p95)} ms; request → results p95 ${ms(after.p95)} ms`);
-      const audit = await measureAudit(browser, server);
+      const audit = await measureAudit(browser);
       console.log(`  audit: jump p95 ${ms(audit.jumps.p95)} ms, frame p95 ${ms(audit.frames.p95)} ms, ${audit.blankFrames}/${SCROLL_FRAMES} frames with a loading row`);
       const seconds = ((Date.now() - started) / 1000).toFixed(0);
       const body = [

@@ -5,9 +5,6 @@
  * BENCH_DATABASE_URL names the database; without it, .ci/start-postgres.sh starts the local
  * server and the database `concierge_bench` is used. Seeding happens once and is reused.
  */
-import { execFile } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import pg from 'pg';
 import { searchCustomers } from '../shop/customers/search';
 import { openPostgres } from '../shop/db/database';
@@ -18,10 +15,10 @@ import { seedScale } from '../shop/seed/scale';
 import { signIn } from '../shop/test/auth-helpers';
 import { machine, ms, runLoad, type LoadResult } from './load';
 import type { BenchPart } from './run';
+import { benchDatabase } from './database';
 import { startShopProcess, stopShopProcess } from './shop-process';
 import { writeSection } from './report';
 
-const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CUSTOMERS = 1_000_000;
 const CONCURRENCY = 16;
 const DURATION_MS = 10_000;
@@ -37,24 +34,6 @@ const SCENARIOS = [
     naive: `SELECT DISTINCT c.id, c.name, c.email FROM documents d JOIN customers c ON c.id = d.customer_id WHERE d.number ILIKE $1 LIMIT 25`,
   },
 ] as const;
-
-async function benchDatabaseUrl(): Promise<string> {
-  const configured = process.env.BENCH_DATABASE_URL;
-  if (configured) return configured;
-  const { stdout } = await promisify(execFile)('bash', ['.ci/start-postgres.sh'], { cwd: ROOT });
-  const server = stdout.trim().split('\n').at(-1) ?? '';
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  try {
-    const exists = await admin.query(`SELECT 1 FROM pg_database WHERE datname = 'concierge_bench'`);
-    if (exists.rows.length === 0) await admin.query('CREATE DATABASE concierge_bench');
-  } finally {
-    await admin.end();
-  }
-  const url = new URL(server);
-  url.pathname = '/concierge_bench';
-  return url.toString();
-}
 
 async function prepare(databaseUrl: string): Promise<void> {
   const db = await openPostgres(databaseUrl);
@@ -153,7 +132,7 @@ export const searchBench: BenchPart = {
   run: async () => {
     const started = Date.now();
     const host = machine();
-    const databaseUrl = await benchDatabaseUrl();
+    const databaseUrl = await benchDatabase('concierge_bench');
     console.log(`  database ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}`);
     await prepare(databaseUrl);
     const rows = await measure(databaseUrl);
