@@ -96,16 +96,10 @@ function Profile({ customer, storeById }: { customer: Customer; storeById: Map<s
                   <td>{storeById.get(account.storeId)?.name ?? account.storeCode}</td>
                   <td>{formatDate(account.createdAt)}</td>
                   {canAssist && (
-                    <td className="actions">
-                      <button
-                        type="button"
-                        className="small-button"
-                        onClick={() => { openStart({ customerId: customer.id, accountId: account.id }); }}
-                        aria-label={`Start session in ${storeById.get(account.storeId)?.name ?? account.storeCode}`}
-                      >
-                        Start session
-                      </button>
-                    </td>
+                    <StartSessionCell
+                      label={`Start session in ${storeById.get(account.storeId)?.name ?? account.storeCode}`}
+                      onStart={() => { openStart({ customerId: customer.id, accountId: account.id }); }}
+                    />
                   )}
                 </tr>
               ))}
@@ -114,6 +108,17 @@ function Profile({ customer, storeById }: { customer: Customer; storeById: Map<s
         )}
       </div>
     </div>
+  );
+}
+
+/** The row action that opens the start-session dialog; `label` names the row for screen readers. */
+function StartSessionCell({ label, onStart }: { label: string; onStart: () => void }) {
+  return (
+    <td className="actions">
+      <button type="button" className="small-button" onClick={onStart} aria-label={label}>
+        Start session
+      </button>
+    </td>
   );
 }
 
@@ -175,13 +180,7 @@ function Documents({ customer, storeById }: { customer: Customer; storeById: Map
                   <td>{doc.status}</td>
                   <td className="num">{formatMoney(doc.totalCents, doc.currency)}</td>
                   <td>{doc.placedBy ? `${doc.placedBy.staffName} (assisted)` : 'Customer'}</td>
-                  {canAssist && (
-                    <td className="actions">
-                      <button type="button" className="small-button" onClick={() => { start(doc); }} aria-label={`Start session from ${documentLabel(doc.type).one} ${doc.number}`}>
-                        Start session
-                      </button>
-                    </td>
-                  )}
+                  {canAssist && <StartSessionCell label={`Start session from ${documentLabel(doc.type).one} ${doc.number}`} onStart={() => { start(doc); }} />}
                 </tr>
               ))}
             </tbody>
