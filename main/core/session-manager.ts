@@ -211,13 +211,23 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     }
   }
 
-  function pollNow(): Promise<void> {
+  /** Background polls coalesce: one round at a time, a tick during a round is dropped. */
+  function poll(): Promise<void> {
     polling ??= Promise.all([...entries.values()].map(check))
       .then(() => undefined)
       .finally(() => {
         polling = null;
       });
     return polling;
+  }
+
+  /**
+   * A round that starts after this call: a round already under way may have read the shop
+   * before whatever made the caller ask, so it is awaited and followed by a fresh one.
+   */
+  async function pollNow(): Promise<void> {
+    if (polling) await polling;
+    await poll();
   }
 
   function tick(): void {
@@ -237,7 +247,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   }
 
   const tickHandle = intervals.setInterval(tick, options.tickMs ?? 1000);
-  const pollHandle = intervals.setInterval(() => void pollNow(), options.pollIntervalMs ?? 3000);
+  const pollHandle = intervals.setInterval(() => void poll(), options.pollIntervalMs ?? 3000);
 
   async function heartbeat(entry: Entry): Promise<void> {
     entry.heartbeatInFlight = true;
@@ -335,7 +345,9 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         emit();
         throw error;
       }
-      // The shop may have ended it while the view was opening; the poll settles that.
+      // The handoff is redeemed by now: read the session back so the tab starts from the shop's
+      // state (active), or learns at once that the shop ended it while the view was opening.
+      await check(entry);
       if (entries.get(session.id)?.state === 'opening') entry.state = 'open';
       emit();
       options.viewHost.update(banner(entry));
