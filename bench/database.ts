@@ -25,7 +25,13 @@ export async function benchDatabase(name: string): Promise<string> {
   return url.toString();
 }
 
+/**
+ * The local server, reached over its Unix socket (the script starts it with `-k /tmp`): on one
+ * host a socket costs the shop and the server less per query than loopback TCP does.
+ */
 async function startLocalServer(): Promise<string> {
   const { stdout } = await promisify(execFile)('bash', ['.ci/start-postgres.sh'], { cwd: ROOT });
-  return stdout.trim().split('\n').at(-1) ?? '';
+  const url = new URL(stdout.trim().split('\n').at(-1) ?? '');
+  url.searchParams.set('host', '/tmp');
+  return url.toString();
 }

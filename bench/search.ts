@@ -18,6 +18,7 @@ import type { BenchPart } from './run';
 import { benchDatabase } from './database';
 import { startShopProcess, stopShopProcess } from './shop-process';
 import { writeSection } from './report';
+import { hasWrk, runWrk } from './wrk';
 
 const CUSTOMERS = 1_000_000;
 const CONCURRENCY = 16;
@@ -53,7 +54,7 @@ async function prepare(databaseUrl: string): Promise<void> {
 
 interface Row { label: string; q: string; way: string; result: LoadResult }
 
-async function measure(databaseUrl: string): Promise<Row[]> {
+async function measure(databaseUrl: string, withWrk: boolean): Promise<Row[]> {
   const rows: Row[] = [];
   const shop = await startShopProcess(databaseUrl);
   try {
@@ -63,11 +64,14 @@ async function measure(databaseUrl: string): Promise<Row[]> {
       const check = await fetch(url, { headers: { authorization: `Bearer ${accessToken}` } });
       const body = (await check.json()) as { items?: unknown[] };
       if (check.status !== 200 || !body.items?.length) throw new Error(`search for ${s.q} failed: ${check.status} ${JSON.stringify(body)}`);
-      const result = await runLoad(async () => {
-        const response = await fetch(url, { headers: { authorization: `Bearer ${accessToken}` } });
-        await response.arrayBuffer();
-        if (response.status !== 200) throw new Error(String(response.status));
-      }, { concurrency: CONCURRENCY, durationMs: DURATION_MS, warmupMs: WARMUP_MS });
+      const load = { durationMs: DURATION_MS, warmupMs: WARMUP_MS };
+      const result = withWrk
+        ? await runWrk(url, { ...load, connections: CONCURRENCY, headers: { authorization: `Bearer ${accessToken}` } })
+        : await runLoad(async () => {
+          const response = await fetch(url, { headers: { authorization: `Bearer ${accessToken}` } });
+          await response.arrayBuffer();
+          if (response.status !== 200) throw new Error(String(response.status));
+        }, { ...load, concurrency: CONCURRENCY });
       rows.push({ label: s.label, q: s.q, way: 'API (GET /customers)', result });
       console.log(`  API   ${s.label.padEnd(14)} ${format(result)}`);
     }
@@ -102,7 +106,7 @@ async function measure(databaseUrl: string): Promise<Row[]> {
 
 const format = (r: LoadResult) => `p50 ${ms(r.p50)} ms  p95 ${ms(r.p95)} ms  p99 ${ms(r.p99)} ms  ${r.perSecond.toFixed(0)} req/s  (${r.requests} requests, ${r.errors} errors)`;
 
-function report(rows: Row[], host: string, seconds: number): string {
+function report(rows: Row[], host: string, seconds: number, withWrk: boolean, databaseUrl: string): string {
   const table = [
     '| query | path | p50 ms | p95 ms | p99 ms | req/s | requests | errors |',
     '|---|---|---:|---:|---:|---:|---:|---:|',
@@ -117,7 +121,7 @@ function report(rows: Row[], host: string, seconds: number): string {
 
 - Machine: ${host}
 - Data: PostgreSQL, ${CUSTOMERS.toLocaleString('en-US')} generated customers (\`seedScale\`) plus the demo set, about 2 orders each with invoices, shipments and credit memos (≈ 4.6 M documents).
-- Load: ${CONCURRENCY} concurrent clients for ${DURATION_MS / 1000} s per query after ${WARMUP_MS / 1000} s warm-up. API requests go over loopback HTTP to the shop CLI in its own process and include bearer-token authentication; the naive rows run one \`ILIKE '%q%'\` statement per request straight against the same database (no HTTP, no warm-up; requests started in the window are counted to completion), so they flatter the naive approach.
+- Load: ${CONCURRENCY} concurrent clients for ${DURATION_MS / 1000} s per query after ${WARMUP_MS / 1000} s warm-up. API requests go over loopback HTTP (keep-alive) to the shop CLI in its own process and include bearer-token authentication; ${withWrk ? 'they come from `wrk` (${CONCURRENCY} connections, one thread), a C load generator in its own process' : 'they come from Node.js `fetch` loops in the benchmark process (`wrk` was not installed: `apt-get install wrk` measures with less load-generator CPU on the same cores)'}. The shop reaches PostgreSQL over ${databaseUrl.includes('host=%2F') ? 'its Unix socket, as a shop on the database host would' : 'the URL given in BENCH_DATABASE_URL'}. The naive rows run one \`ILIKE '%q%'\` statement per request straight against the same database (no HTTP, no warm-up; requests started in the window are counted to completion), so they flatter the naive approach.
 
 ${table}
 
@@ -135,8 +139,10 @@ export const searchBench: BenchPart = {
     const databaseUrl = await benchDatabase('concierge_bench');
     console.log(`  database ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}`);
     await prepare(databaseUrl);
-    const rows = await measure(databaseUrl);
-    await writeSection('Customer search', report(rows, host, (Date.now() - started) / 1000));
+    const withWrk = await hasWrk();
+    if (!withWrk) console.log('  wrk is not installed (apt-get install wrk): loading from Node.js fetch loops instead');
+    const rows = await measure(databaseUrl, withWrk);
+    await writeSection('Customer search', report(rows, host, (Date.now() - started) / 1000, withWrk, databaseUrl));
     console.log('  wrote the "Customer search" section of docs/PERFORMANCE.md');
   },
 };

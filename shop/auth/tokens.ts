@@ -63,6 +63,8 @@ export async function authenticate(db: Queryable, ctx: ShopContext, authorizatio
     `SELECT s.id, s.email, s.name, s.role, s.disabled, t.expires_at, t.revoked_at, t.family_id
        FROM access_tokens t JOIN staff s ON s.id = t.staff_id WHERE t.token_hash = $1`,
     [hashSecret(match[1])],
+    // Every API request runs this lookup first.
+    { prepare: true },
   );
   const row = result.rows[0];
   if (!row || row.revoked_at) throw unauthorized('The access token is not valid. Sign in again.');

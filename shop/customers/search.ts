@@ -66,7 +66,7 @@ function customerSegment(spec: CustomerSegmentSpec): Segment {
         conditions.push(`${spec.value} ~>=~ ${v}`, `(${spec.value} ~>~ ${v} OR c.id > ${p.add(after.id)})`);
       }
       const order = spec.unique ? `${spec.value} USING ~<~` : `${spec.value} USING ~<~, c.id`;
-      return `SELECT c.id, ${spec.value} AS v, '${spec.field}'::text AS mf, ${spec.shown} AS mv FROM customers c
+      return `SELECT c.id, ${spec.value} AS v, '${spec.field}'::text AS mf, ${spec.shown} AS mv, ${SUMMARY_COLUMNS} FROM customers c
         WHERE ${whereClause(conditions)} ORDER BY ${order} LIMIT ${limit}`;
     },
   };
@@ -80,11 +80,21 @@ function documentSegment(key: string, where: (p: Params) => string, firstOnly: (
     sql: (p, filters, limit, after) => {
       const conditions = [where(p), firstOnly(p), filters('d.customer_id')];
       if (after) conditions.push(`d.number ~>~ ${p.add(after.value)}`);
-      return `SELECT d.customer_id AS id, d.number AS v, d.type AS mf, d.number AS mv FROM documents d
+      return `SELECT d.customer_id AS id, d.number AS v, d.type AS mf, d.number AS mv, ${SUMMARY_COLUMNS}
+        FROM documents d JOIN customers c ON c.id = d.customer_id
         WHERE ${whereClause(conditions)} ORDER BY d.number USING ~<~ LIMIT ${limit}`;
     },
   };
 }
+
+/** The columns of a result row, read where a segment finds the customer rather than joined again. */
+const SUMMARY_COLUMNS = 'c.number, c.name, c.email, c.phone';
+
+/**
+ * `(SELECT …)` of parameters only is an InitPlan: computed once per statement, where the bare
+ * expression in a generic plan would be computed again for every row it filters.
+ */
+const once = (expr: string) => `(SELECT ${expr})`;
 
 const NAME = 'lower(c.name)';
 const LAST_NAME = 'lower(c.last_name)';
@@ -151,7 +161,7 @@ export function segmentsFor(kind: QueryKind): Segment[] {
 function nameSegments(text: string): Segment[] {
   // lower() runs in SQL on both sides, so the query folds case exactly as the index does.
   const lowered = (p: Params) => `lower(${p.add(text)})`;
-  const prefix = (p: Params) => `lower(${p.add(likeEscape(text))}) || '%'`;
+  const prefix = (p: Params) => once(`lower(${p.add(likeEscape(text))}) || '%'`);
   const withEmail = !/\s/.test(text);
   const earlier = (p: Params, email: boolean) => {
     const pattern = prefix(p);
@@ -176,7 +186,7 @@ function nameSegments(text: string): Segment[] {
       const notEarlier = (p: Params) => earlier(p, true);
       segments.push(
         termSegment('first_name_contains', 'first', text, (p) => notEarlier(p)),
-        termSegment('last_name_contains', 'last', text, (p) => `lower(c.first_name) NOT LIKE '%' || lower(${p.add(likeEscape(text))}) || '%' AND ${notEarlier(p)}`),
+        termSegment('last_name_contains', 'last', text, (p) => `lower(c.first_name) NOT LIKE ${once(`'%' || lower(${p.add(likeEscape(text))}) || '%'`)} AND ${notEarlier(p)}`),
       );
     } else {
       // Several words may span first and last name: a trigram search over the full name.
@@ -201,15 +211,15 @@ function termSegment(key: string, kind: 'first' | 'last', text: string, exclude:
     contains: false,
     sql: (p, filters, limit, after) => {
       const fragment = `lower(${p.add(likeEscape(text))})`;
-      const terms = [`t.kind = '${kind}'`, `t.term LIKE '%' || ${fragment} || '%'`, `t.term NOT LIKE ${fragment} || '%'`];
+      const terms = [`t.kind = '${kind}'`, `t.term LIKE ${once(`'%' || ${fragment} || '%'`)}`, `t.term NOT LIKE ${once(`${fragment} || '%'`)}`];
       const rows = [`${column} = t.term`, exclude(p), filters('c.id')];
       if (after) {
         const v = p.add(after.value);
         terms.push(`t.term ~>=~ ${v}`);
         rows.push(`(t.term ~>~ ${v} OR c.id > ${p.add(after.id)})`);
       }
-      return `SELECT m.id, m.v, 'name'::text AS mf, m.mv FROM name_terms t
-        CROSS JOIN LATERAL (SELECT c.id, t.term AS v, c.name AS mv FROM customers c
+      return `SELECT m.id, m.v, 'name'::text AS mf, m.mv, m.number, m.name, m.email, m.phone FROM name_terms t
+        CROSS JOIN LATERAL (SELECT c.id, t.term AS v, c.name AS mv, ${SUMMARY_COLUMNS} FROM customers c
           WHERE ${whereClause(rows)} ORDER BY c.id LIMIT ${limit}) m
         WHERE ${whereClause(terms)}
         ORDER BY m.v USING ~<~, m.id LIMIT ${limit}`;
@@ -261,10 +271,10 @@ async function runSegments(db: Queryable, segments: { segment: Segment; ordinal:
   const parts = segments.map(({ segment, ordinal, after }) => `(SELECT ${ordinal} AS s, h.* FROM (${segment.sql(p, filter, limit, after)}) h)`);
   const sql = `WITH hits AS (${parts.join('\nUNION ALL\n')}),
     page AS (SELECT * FROM hits ORDER BY s, v USING ~<~, id LIMIT ${limit})
-    SELECT page.s, page.v, page.mf, page.mv, c.id, c.number, c.name, c.email, c.phone,
-      ARRAY(SELECT a.store_id FROM accounts a WHERE a.customer_id = c.id ORDER BY a.store_id) AS store_ids,
+    SELECT page.s, page.v, page.mf, page.mv, page.id, page.number, page.name, page.email, page.phone,
+      ARRAY(SELECT a.store_id FROM accounts a WHERE a.customer_id = page.id ORDER BY a.store_id) AS store_ids,
       k.granted, k.granted_at, k.expires_at
-    FROM page JOIN customers c ON c.id = page.id LEFT JOIN consents k ON k.customer_id = c.id
+    FROM page LEFT JOIN consents k ON k.customer_id = page.id
     ORDER BY page.s, page.v USING ~<~, page.id`;
   // Index walks are prepared, planned once per connection rather than on every keystroke. A
   // trigram search is not: its good plan depends on the fragment (a generic plan may walk the

@@ -15,8 +15,9 @@ export interface Queryable {
 export interface QueryOptions {
   /**
    * Hot, complex statements: PostgreSQL keeps the statement prepared per connection (named by a
-   * hash of its text) and may reuse a generic plan instead of planning every call. Write such
-   * SQL so a generic plan is good (no LIKE patterns that only a custom plan turns into ranges).
+   * hash of its text) and, outside a transaction, always runs its generic plan instead of planning
+   * every call. Write such SQL so a generic plan is good (no LIKE patterns that only a custom plan
+   * turns into ranges). PGlite ignores the option.
    */
   prepare?: boolean;
 }
@@ -56,24 +57,40 @@ export async function openPglite(dataDir?: string): Promise<Database> {
 export async function openPostgres(connectionString: string, options: { max?: number } = {}): Promise<Database> {
   const types = new pg.TypeOverrides();
   types.setTypeParser(INT8_OID, 'text', (value) => Number(value));
-  const pool = new pg.Pool({ connectionString, max: options.max ?? 10, types });
+  const max = options.max ?? 10;
+  const pool = new pg.Pool({ connectionString, max, types });
+  // Prepared statements get connections of their own that always run the generic plan. Left to
+  // choose, PostgreSQL keeps custom-planning a statement whose custom plans look cheaper, and
+  // planning the search's union of index walks costs more than running it.
+  const preparedPool = new pg.Pool({ connectionString, max, types, options: '-c plan_cache_mode=force_generic_plan' });
   // An idle client can lose its connection (server restart, a terminated backend); the pool drops
   // it and later queries get a new one. Unlistened, the pool's 'error' event would crash the process.
   pool.on('error', () => undefined);
+  preparedPool.on('error', () => undefined);
   // Fail fast with a clear error when the server is unreachable, rather than on the first request.
   const probe = await pool.connect();
   probe.release();
+  const statementNames = new Map<string, string>();
+  const statementName = (sql: string) => {
+    let name = statementNames.get(sql);
+    if (!name) {
+      name = `q_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`;
+      // Search statements differ by the segments a query needs; a few dozen shapes exist.
+      if (statementNames.size < 1000) statementNames.set(sql, name);
+    }
+    return name;
+  };
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- see Queryable.query
   const run = async <T extends object>(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[], options?: QueryOptions) => {
     const values = params ? [...params] : undefined;
     const result = options?.prepare
-      ? await client.query<T & pg.QueryResultRow>({ name: `q_${createHash('sha1').update(sql).digest('hex').slice(0, 20)}`, text: sql, ...(values ? { values } : {}) })
+      ? await client.query<T & pg.QueryResultRow>({ name: statementName(sql), text: sql, ...(values ? { values } : {}) })
       : await client.query<T & pg.QueryResultRow>(sql, values);
     return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
   };
   return {
     kind: 'postgres',
-    query: (sql, params, options) => run(pool, sql, params, options),
+    query: (sql, params, options) => run(options?.prepare ? preparedPool : pool, sql, params, options),
     transaction: async (fn) => {
       const client = await pool.connect();
       try {
@@ -89,7 +106,7 @@ export async function openPostgres(connectionString: string, options: { max?: nu
       }
     },
     exec: async (sql) => { await pool.query(sql); },
-    close: () => pool.end(),
+    close: async () => { await Promise.all([pool.end(), preparedPool.end()]); },
   };
 }
 
