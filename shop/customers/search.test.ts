@@ -6,6 +6,7 @@ import { systemClock } from '../lib/clock';
 import { JANE, JOHN, seedDemo } from '../seed/demo';
 import { apiRequest, errorCode, signIn } from '../test/auth-helpers';
 import { describeBackends, startTestShop, type TestShop } from '../test/harness';
+import { grantConsent, revokeConsent } from '../consent/consent';
 
 const HOUR = 3_600_000;
 
@@ -249,6 +250,29 @@ describeBackends('customers API', (backend) => {
       const result = await search({ q: 'smith', storeId: 'sto_us', consent: 'granted' });
       expect(result.items.map((i) => i.id)).toContain(JANE.id);
       expect(result.items.every((i) => i.storeIds.includes('sto_us') && i.consent.status === 'granted')).toBe(true);
+    });
+
+    it('shows stores and consent as they change, whoever writes them', async () => {
+      // Results read stores and consent copied onto the customer row; these writes go through the
+      // customer's consent service and straight into accounts, and the search must follow both.
+      const origin = { ip: '127.0.0.1', userAgent: 'account page' };
+      const find = async (filters: Record<string, string> = {}) => (await search({ q: 'percy@fixture.test', ...filters })).items.find((i) => i.id === 'cus_t4');
+      expect(await find()).toMatchObject({ storeIds: ['sto_eu'], consent: { status: 'not_granted' } });
+
+      await grantConsent(shop.ctx, 'cus_t4', '24h', origin);
+      expect((await find())?.consent.status).toBe('granted');
+      expect(await find({ consent: 'granted' })).toBeDefined();
+      expect(await find({ consent: 'not_granted' })).toBeUndefined();
+      await revokeConsent(shop.ctx, 'cus_t4', origin);
+      expect((await find())?.consent.status).toBe('not_granted');
+      expect(await find({ consent: 'granted' })).toBeUndefined();
+
+      await shop.ctx.db.query(`INSERT INTO accounts (id, customer_id, store_id) VALUES ('acc_t4_us', 'cus_t4', 'sto_us')`);
+      expect((await find())?.storeIds).toEqual(['sto_eu', 'sto_us']);
+      expect(await find({ storeId: 'sto_us' })).toBeDefined();
+      await shop.ctx.db.query(`DELETE FROM accounts WHERE id = 'acc_t4_us'`);
+      expect((await find())?.storeIds).toEqual(['sto_eu']);
+      expect(await find({ storeId: 'sto_us' })).toBeUndefined();
     });
 
     it('refuses a bad consent value', async () => {

@@ -60,7 +60,7 @@ function customerSegment(spec: CustomerSegmentSpec): Segment {
     key: spec.key,
     contains: spec.contains ?? false,
     sql: (p, filters, limit, after) => {
-      const conditions = [spec.where(p), filters('c.id')];
+      const conditions = [spec.where(p), filters('c')];
       if (after) {
         const v = p.add(after.value);
         conditions.push(`${spec.value} ~>=~ ${v}`, `(${spec.value} ~>~ ${v} OR c.id > ${p.add(after.id)})`);
@@ -78,7 +78,7 @@ function documentSegment(key: string, where: (p: Params) => string, firstOnly: (
     key,
     contains: false,
     sql: (p, filters, limit, after) => {
-      const conditions = [where(p), firstOnly(p), filters('d.customer_id')];
+      const conditions = [where(p), firstOnly(p), filters('c')];
       if (after) conditions.push(`d.number ~>~ ${p.add(after.value)}`);
       return `SELECT d.customer_id AS id, d.number AS v, d.type AS mf, d.number AS mv, ${SUMMARY_COLUMNS}
         FROM documents d JOIN customers c ON c.id = d.customer_id
@@ -87,8 +87,11 @@ function documentSegment(key: string, where: (p: Params) => string, firstOnly: (
   };
 }
 
-/** The columns of a result row, read where a segment finds the customer rather than joined again. */
-const SUMMARY_COLUMNS = 'c.number, c.name, c.email, c.phone';
+/**
+ * The columns of a result row, read where a segment finds the customer rather than joined again
+ * (stores and consent are kept on the customer row for this: migration 005).
+ */
+const SUMMARY_COLUMNS = 'c.number, c.name, c.email, c.phone, c.store_ids, c.consent_granted AS granted, c.consent_granted_at AS granted_at, c.consent_expires_at AS expires_at';
 
 /**
  * `(SELECT …)` of parameters only is an InitPlan: computed once per statement, where the bare
@@ -212,14 +215,14 @@ function termSegment(key: string, kind: 'first' | 'last', text: string, exclude:
     sql: (p, filters, limit, after) => {
       const fragment = `lower(${p.add(likeEscape(text))})`;
       const terms = [`t.kind = '${kind}'`, `t.term LIKE ${once(`'%' || ${fragment} || '%'`)}`, `t.term NOT LIKE ${once(`${fragment} || '%'`)}`];
-      const rows = [`${column} = t.term`, exclude(p), filters('c.id')];
+      const rows = [`${column} = t.term`, exclude(p), filters('c')];
       if (after) {
         const v = p.add(after.value);
         terms.push(`t.term ~>=~ ${v}`);
         rows.push(`(t.term ~>~ ${v} OR c.id > ${p.add(after.id)})`);
       }
-      return `SELECT m.id, m.v, 'name'::text AS mf, m.mv, m.number, m.name, m.email, m.phone FROM name_terms t
-        CROSS JOIN LATERAL (SELECT c.id, t.term AS v, c.name AS mv, ${SUMMARY_COLUMNS} FROM customers c
+      return `SELECT m.* FROM name_terms t
+        CROSS JOIN LATERAL (SELECT c.id, t.term AS v, 'name'::text AS mf, c.name AS mv, ${SUMMARY_COLUMNS} FROM customers c
           WHERE ${whereClause(rows)} ORDER BY c.id LIMIT ${limit}) m
         WHERE ${whereClause(terms)}
         ORDER BY m.v USING ~<~, m.id LIMIT ${limit}`;
@@ -232,16 +235,18 @@ export interface SearchFilters {
   consent?: 'granted' | 'not_granted' | undefined;
 }
 
-function filterSql(p: Params, filters: SearchFilters, now: Date): (customerId: string) => string {
+/** Conditions on the customers row aliased `c` for the store and consent filters. */
+function filterSql(p: Params, filters: SearchFilters, now: Date): (c: string) => string {
   const store = filters.storeId ? p.add(filters.storeId) : null;
   const at = filters.consent ? p.add(now) : null;
-  return (customerId) => {
+  return (c) => {
     const parts: string[] = [];
-    if (store) parts.push(`EXISTS (SELECT 1 FROM accounts fa WHERE fa.customer_id = ${customerId} AND fa.store_id = ${store})`);
+    if (store) parts.push(`${store} = ANY (${c}.store_ids)`);
     if (at) {
-      // Same rule as consentAt: granted, with a grant time, and not past its expiry.
-      const granted = `EXISTS (SELECT 1 FROM consents fk WHERE fk.customer_id = ${customerId} AND fk.granted AND fk.granted_at IS NOT NULL AND (fk.expires_at IS NULL OR fk.expires_at > ${at}))`;
-      parts.push(filters.consent === 'granted' ? granted : `NOT ${granted}`);
+      // Same rule as consentAt: granted, with a grant time, and not past its expiry. No consent
+      // row leaves the columns NULL, which `IS NOT TRUE` counts as not granted.
+      const granted = `(${c}.consent_granted AND ${c}.consent_granted_at IS NOT NULL AND (${c}.consent_expires_at IS NULL OR ${c}.consent_expires_at > ${at}))`;
+      parts.push(filters.consent === 'granted' ? `${granted} IS TRUE` : `${granted} IS NOT TRUE`);
     }
     return parts.join(' AND ');
   };
@@ -269,13 +274,7 @@ async function runSegments(db: Queryable, segments: { segment: Segment; ordinal:
   const p = new Params();
   const filter = filterSql(p, filters, now);
   const parts = segments.map(({ segment, ordinal, after }) => `(SELECT ${ordinal} AS s, h.* FROM (${segment.sql(p, filter, limit, after)}) h)`);
-  const sql = `WITH hits AS (${parts.join('\nUNION ALL\n')}),
-    page AS (SELECT * FROM hits ORDER BY s, v USING ~<~, id LIMIT ${limit})
-    SELECT page.s, page.v, page.mf, page.mv, page.id, page.number, page.name, page.email, page.phone,
-      ARRAY(SELECT a.store_id FROM accounts a WHERE a.customer_id = page.id ORDER BY a.store_id) AS store_ids,
-      k.granted, k.granted_at, k.expires_at
-    FROM page LEFT JOIN consents k ON k.customer_id = page.id
-    ORDER BY page.s, page.v USING ~<~, page.id`;
+  const sql = `SELECT * FROM (${parts.join('\nUNION ALL\n')}) hits ORDER BY s, v USING ~<~, id LIMIT ${limit}`;
   // Index walks are prepared, planned once per connection rather than on every keystroke. A
   // trigram search is not: its good plan depends on the fragment (a generic plan may walk the
   // whole name index instead of the trigram index).
