@@ -127,7 +127,9 @@ ${table}
 
 ${verdict}
 
-How the search stays fast (shop/customers/search.ts): the query is classified (email, customer number, document number, phone, name) and runs as bounded index walks — exact, then prefix (\`text_pattern_ops\` btrees ending in the customer id, so keyset pages never sort), then "contains". A one-word name fragment is matched against the few hundred distinct first and last names (\`name_terms\`), and each matching name is an index range of customers; only multi-word fragments and phone digits use the trigram GIN indexes. The naive scan reads every row for every request.`;
+How the search stays fast (shop/customers/search.ts): the query is classified (email, customer number, document number, phone, name) and runs as bounded index walks — exact, then prefix (\`text_pattern_ops\` btrees ending in the customer id, so keyset pages never sort), then "contains". A one-word name fragment is matched against the few hundred distinct first and last names (\`name_terms\`), and each matching name is an index range of customers; only multi-word fragments and phone digits use the trigram GIN indexes. The naive scan reads every row for every request.
+
+What one API request costs: two database round trips — the access token with its staff row (read on every request, so a revoked token or a demotion takes effect at once) and the search, one prepared statement. Prepared statements run their generic plan (\`plan_cache_mode=force_generic_plan\` on the shop's pool for them): left to choose, PostgreSQL re-planned the search's union of index walks on every call, and planning cost more than running it. Each segment returns the customer's columns where it finds the row, and stores and consent are copied onto the customer row by triggers (migration 005), so a page of 25 results needs no further lookups.`;
 }
 
 export const searchBench: BenchPart = {
