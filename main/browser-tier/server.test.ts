@@ -6,6 +6,8 @@ import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { IpcResponse } from '../../shared/ipc/contract';
 import { describeBackends, type TestShop } from '../../shop/test/harness';
 import { createAuditPort } from '../core/audit-port';
+import { CallCancelledError } from '../core/errors';
+import type { CallContext } from '../core/ipc-handlers';
 import { createVault } from '../core/vault';
 import { brokenKeychain } from '../test/keychain';
 import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../test/shop';
@@ -96,6 +98,37 @@ describeBackends('browser tier server', (backend) => {
     expect(ok.status).toBe(200);
     expect(JSON.parse(ok.body)).toMatchObject({ ok: true, value: { status: 'signed_out' } });
     expect(await call('auth.verifyMfa', { code: 'abc' })).toMatchObject({ ok: false, error: { kind: 'validation' } });
+  });
+
+  it('cancels a call whose client closes the connection before the answer, and only then', async () => {
+    const handlers = tier.core.handlers as unknown as Record<string, (args: unknown, context: CallContext) => Promise<unknown>>;
+    const original = handlers['auth.state'];
+    const signals: AbortSignal[] = [];
+    try {
+      // A call that ends only when cancelled, as a slow shop request would.
+      handlers['auth.state'] = (_args, context) => new Promise((_resolve, reject) => {
+        if (context.signal) signals.push(context.signal);
+        context.signal?.addEventListener('abort', () => { reject(new CallCancelledError()); });
+      });
+      const abort = new AbortController();
+      const request = fetch(`${tier.origin}/ipc/auth.state`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-concierge-token': tier.token }, body: '{}', signal: abort.signal }).catch((e: unknown) => e);
+      await vi.waitFor(() => { expect(signals).toHaveLength(1); });
+      expect(signals[0]?.aborted).toBe(false);
+      abort.abort();
+      expect(await request).toMatchObject({ name: 'AbortError' });
+      await vi.waitFor(() => { expect(signals[0]?.aborted).toBe(true); });
+
+      // A call answered in full is not cancelled afterwards.
+      handlers['auth.state'] = (args, context) => {
+        if (context.signal) signals.push(context.signal);
+        return original!(args, context);
+      };
+      expect(await call('auth.state', {})).toMatchObject({ ok: true, value: { status: 'signed_out' } });
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(signals.map((s) => s.aborted)).toEqual([true, false]);
+    } finally {
+      handlers['auth.state'] = original!;
+    }
   });
 
   it('carries a whole assisted session: events, sign-in, start, preview, click, audit, and ends it when closing', async () => {

@@ -8,8 +8,9 @@
  *   the token (64 hex chars) is random per run and the page reads it from its own address.
  * - `GET /`, `GET /<file>` — the built renderer (out/renderer), no token (public code).
  * - `POST /ipc/<channel>` — one IPC contract call. Headers `content-type: application/json` and
- *   `x-concierge-token: <token>`; body = the call's args as JSON (`{}` when none). Answer: HTTP
- *   200 with the IpcResponse JSON (`{"ok":true,"value":…}` or `{"ok":false,"error":{kind,code,message,fields?}}`)
+ *   `x-concierge-token: <token>`; body = the call's args as JSON (`{}` when none). A client that
+ *   closes the connection before the answer cancels the call (reads from the shop are aborted).
+ *   Answer: HTTP 200 with the IpcResponse JSON (`{"ok":true,"value":…}` or `{"ok":false,"error":{kind,code,message,fields?}}`)
  *   for every call that reached the handlers. Transport failures are non-200 with
  *   `{"error":{"code","message"}}`: 401 bad/missing token, 404 unknown channel, 413 body over
  *   1 MiB, 415 not JSON, 400 unparsable body, 403 foreign Origin/Host.
@@ -244,7 +245,15 @@ export async function startBrowserTier(options: BrowserTierOptions): Promise<Bro
       }
       const args = await readJson(req, res);
       if (args === undefined) return;
-      sendJson(res, 200, await dispatch(core.handlers, channel, args));
+      // A page that aborts its request (search as you type, superseded by the next key) closes the
+      // connection before the answer: abort the call, and with it the core's request to the shop.
+      const cancel = new AbortController();
+      const onClose = () => { if (!res.writableFinished) cancel.abort(); };
+      res.once('close', onClose);
+      const response = await dispatch(core.handlers, channel, args, { signal: cancel.signal });
+      res.off('close', onClose);
+      if (cancel.signal.aborted || res.destroyed) return;
+      sendJson(res, 200, response);
       return;
     }
     const view = /^\/views\/([A-Za-z0-9_-]{1,64})\/(preview\.jpg|click)$/.exec(path);

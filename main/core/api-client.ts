@@ -13,12 +13,14 @@ import {
 } from '../../shared/api/sessions';
 import { AssistPolicy, Settings } from '../../shared/api/settings';
 import { Customer, CustomerSearchResponse, DocumentsResponse, Store, type CustomerSearchQuery, type DocumentType } from '../../shared/api/shop';
-import { ShopRefusedError, ShopResponseInvalidError, ShopUnreachableError } from './errors';
+import { CallCancelledError, ShopRefusedError, ShopResponseInvalidError, ShopUnreachableError } from './errors';
 
 /**
  * The Assistance API as typed calls. Every response is validated against the shared zod
  * schemas; failures become ShopUnreachableError / ShopRefusedError / ShopResponseInvalidError.
- * An expired access token gets exactly one refresh and one retry, never a loop.
+ * An expired access token gets exactly one refresh and one retry, never a loop. Reads take an
+ * AbortSignal: once it fires the request to the shop is aborted and the call rejects with
+ * CallCancelledError (search as you type cancels the answer nobody waits for any more).
  */
 
 /** Where the client gets its bearer token, and how it asks for a fresh one after `token_expired`. */
@@ -38,6 +40,11 @@ export interface ApiClientOptions {
 
 type Method = 'get' | 'post' | 'put';
 
+/** For reads: `signal` aborts the request to the shop (the call then rejects with CallCancelledError). */
+export interface ReadOptions {
+  signal?: AbortSignal | undefined;
+}
+
 interface RequestSpec {
   method: Method;
   path: string;
@@ -45,6 +52,7 @@ interface RequestSpec {
   searchParams?: Record<string, string | number | undefined>;
   /** Send the bearer token (default true). */
   auth?: boolean;
+  signal?: AbortSignal | undefined;
 }
 
 const EmptyOrSession = z.union([HeartbeatResponse.transform((r) => r.session), AssistSession]);
@@ -73,8 +81,10 @@ export function createApiClient(options: ApiClientOptions) {
         headers,
         ...(spec.json !== undefined ? { json: spec.json } : {}),
         ...(searchParams ? { searchParams } : {}),
+        ...(spec.signal ? { signal: spec.signal } : {}),
       });
     } catch (error) {
+      if (spec.signal?.aborted) throw new CallCancelledError();
       if (isTimeoutError(error)) throw new ShopUnreachableError(`The shop at ${options.shopUrl} did not answer in time.`, 'shop_timeout');
       if (isNetworkError(error) || error instanceof TypeError) throw new ShopUnreachableError(`The shop at ${options.shopUrl} cannot be reached.`);
       throw error;
@@ -97,6 +107,7 @@ export function createApiClient(options: ApiClientOptions) {
   }
 
   async function request<T>(spec: RequestSpec, schema: z.ZodType<T> | null): Promise<T | null> {
+    if (spec.signal?.aborted) throw new CallCancelledError();
     const tokens = spec.auth === false ? undefined : options.tokens;
     let response = await send(spec, tokens?.accessToken() ?? null);
     if (response.status === 401 && tokens) {
@@ -111,6 +122,7 @@ export function createApiClient(options: ApiClientOptions) {
     try {
       body = await response.json();
     } catch {
+      if (spec.signal?.aborted) throw new CallCancelledError();
       throw new ShopResponseInvalidError(`The shop's answer to ${spec.method.toUpperCase()} /${spec.path} was not JSON.`);
     }
     const parsed = schema.safeParse(body);
@@ -139,11 +151,15 @@ export function createApiClient(options: ApiClientOptions) {
     me: () => call({ method: 'get', path: 'me' }, Staff),
     stepUp: (body: StepUpRequest) => call({ method: 'post', path: 'auth/step-up', json: body }, StepUpResponse),
 
-    stores: () => call({ method: 'get', path: 'stores' }, z.array(Store)),
-    searchCustomers: (query: Partial<CustomerSearchQuery>) =>
-      call({ method: 'get', path: 'customers', searchParams: { q: query.q, storeId: query.storeId, consent: query.consent, limit: query.limit, cursor: query.cursor } }, CustomerSearchResponse),
-    customer: (customerId: string) => call({ method: 'get', path: `customers/${id(customerId)}` }, Customer),
-    documents: (customerId: string, type?: DocumentType) => call({ method: 'get', path: `customers/${id(customerId)}/documents`, searchParams: { type } }, DocumentsResponse),
+    stores: (read: ReadOptions = {}) => call({ method: 'get', path: 'stores', signal: read.signal }, z.array(Store)),
+    searchCustomers: (query: Partial<CustomerSearchQuery>, read: ReadOptions = {}) =>
+      call(
+        { method: 'get', path: 'customers', searchParams: { q: query.q, storeId: query.storeId, consent: query.consent, limit: query.limit, cursor: query.cursor }, signal: read.signal },
+        CustomerSearchResponse,
+      ),
+    customer: (customerId: string, read: ReadOptions = {}) => call({ method: 'get', path: `customers/${id(customerId)}`, signal: read.signal }, Customer),
+    documents: (customerId: string, type?: DocumentType, read: ReadOptions = {}) =>
+      call({ method: 'get', path: `customers/${id(customerId)}/documents`, searchParams: { type }, signal: read.signal }, DocumentsResponse),
     settings: () => call({ method: 'get', path: 'settings' }, Settings),
     saveSettings: (settings: Settings) => call({ method: 'put', path: 'settings', json: settings }, Settings),
     assistPolicy: () => call({ method: 'get', path: 'assist-policy' }, AssistPolicy),

@@ -40,6 +40,14 @@ export class ShopResponseInvalidError extends Error {
   }
 }
 
+/** The caller gave up on the call (the agent typed on, the page went away): nobody waits for its answer. */
+export class CallCancelledError extends Error {
+  constructor(message = 'The request was cancelled.') {
+    super(message);
+    this.name = 'CallCancelledError';
+  }
+}
+
 export class NotSignedInError extends Error {
   constructor(message = 'Sign in first.') {
     super(message);
@@ -79,6 +87,7 @@ export function toIpcError(error: unknown): IpcError {
     }
     return { kind: 'shop', code: error.code, message: error.message };
   }
+  if (error instanceof CallCancelledError) return { kind: 'internal', code: 'cancelled', message: error.message };
   if (error instanceof NotSignedInError) return { kind: 'auth', code: 'not_signed_in', message: error.message };
   if (error instanceof ConsoleRefusedError) return { kind: 'shop', code: error.code, message: error.message };
   if (error instanceof KeychainError) return { kind: 'keychain', code: 'keychain_failed', message: error.message };

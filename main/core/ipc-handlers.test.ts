@@ -111,6 +111,20 @@ describeBackends('IPC dispatch over the real core', (backend) => {
     expect(found).toMatchObject({ ok: true, value: { items: [{ email: 'jane@example.com' }] } });
     expect(await dispatch(handlers, 'shop.customer', { id: 'cus_000001' })).toMatchObject({ ok: true, value: { name: 'Jane Smith' } });
     expect(await dispatch(handlers, 'shop.customer', { id: 'cus_nobody' })).toMatchObject({ ok: false, error: { kind: 'shop' } });
+    // A caller that gave up (the browser tier: the page aborted its request) cancels the read,
+    // before it is sent or while the shop request is in flight.
+    const gaveUp = new AbortController();
+    gaveUp.abort();
+    const cancelled = { ok: false, error: { kind: 'internal', code: 'cancelled' } };
+    expect(await dispatch(handlers, 'shop.searchCustomers', { q: 'jane' }, { signal: gaveUp.signal })).toMatchObject(cancelled);
+    for (const [channel, args] of [['shop.searchCustomers', { q: 'smith' }], ['shop.customer', { id: 'cus_000001' }], ['shop.documents', { customerId: 'cus_000001' }], ['shop.stores', {}]] as const) {
+      const inFlight = new AbortController();
+      const pending = dispatch(handlers, channel, args, { signal: inFlight.signal });
+      inFlight.abort();
+      expect(await pending, channel).toMatchObject(cancelled);
+    }
+    // The same client goes on answering.
+    expect(await dispatch(handlers, 'shop.searchCustomers', { q: 'jane@example.com' }, { signal: new AbortController().signal })).toMatchObject({ ok: true, value: { items: [{ email: 'jane@example.com' }] } });
     // An agent may not read settings: the shop's refusal comes through with its code.
     expect(await dispatch(handlers, 'shop.settings', {})).toMatchObject({ ok: false, error: { kind: 'shop', code: 'permission_denied' } });
     // The part of the settings that starting a session follows is open to every staff member.

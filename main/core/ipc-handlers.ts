@@ -40,7 +40,17 @@ export interface IpcHandlerDeps {
 }
 
 type ParsedArgs<C extends IpcChannel> = z.output<(typeof ipcContract)[C]['args']>;
-export type IpcHandlers = { readonly [C in IpcChannel]: (args: ParsedArgs<C>) => Promise<IpcValue<C>> };
+
+/**
+ * What a transport knows about one call besides its arguments. `signal` fires when the caller has
+ * given up on the answer (the browser tier: the page aborted its request); reads from the shop
+ * pass it on so the shop request is aborted too. Electron's ipcMain.handle has no cancellation.
+ */
+export interface CallContext {
+  signal?: AbortSignal | undefined;
+}
+
+export type IpcHandlers = { readonly [C in IpcChannel]: (args: ParsedArgs<C>, context: CallContext) => Promise<IpcValue<C>> };
 
 export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
   const api = () => deps.auth.client();
@@ -50,10 +60,10 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
     'auth.verifyMfa': (a) => deps.auth.verifyMfa(a.code),
     'auth.signOut': () => deps.auth.signOut(),
 
-    'shop.stores': () => api().stores(),
-    'shop.searchCustomers': (a) => api().searchCustomers(a),
-    'shop.customer': (a) => api().customer(a.id),
-    'shop.documents': (a) => api().documents(a.customerId, a.type),
+    'shop.stores': (_a, c) => api().stores(c),
+    'shop.searchCustomers': (a, c) => api().searchCustomers(a, c),
+    'shop.customer': (a, c) => api().customer(a.id, c),
+    'shop.documents': (a, c) => api().documents(a.customerId, a.type, c),
     'shop.sessions': (a) => api().listSessions({ status: a.status, customerId: a.customerId }),
     'shop.settings': () => api().settings(),
     'shop.saveSettings': (a) => api().saveSettings(a),
@@ -91,7 +101,7 @@ export function isIpcChannel(name: string): name is IpcChannel {
  * and returns an IpcResponse. Bad arguments come back as kind `validation`; every other failure
  * is mapped by toIpcError. Nothing is thrown.
  */
-export async function dispatch(handlers: IpcHandlers, channel: string, rawArgs: unknown): Promise<IpcResponse<IpcChannel>> {
+export async function dispatch(handlers: IpcHandlers, channel: string, rawArgs: unknown, context: CallContext = {}): Promise<IpcResponse<IpcChannel>> {
   if (!isIpcChannel(channel)) {
     return { ok: false, error: { kind: 'validation', code: 'unknown_channel', message: `There is no call named ${JSON.stringify(channel).slice(0, 80)}.` } };
   }
@@ -99,8 +109,8 @@ export async function dispatch(handlers: IpcHandlers, channel: string, rawArgs: 
   const args = spec.args.safeParse(rawArgs ?? {});
   if (!args.success) return { ok: false, error: toIpcError(args.error) };
   try {
-    const handler = handlers[channel] as (a: unknown) => Promise<unknown>;
-    const value = await handler(args.data);
+    const handler = handlers[channel] as (a: unknown, c: CallContext) => Promise<unknown>;
+    const value = await handler(args.data, context);
     const checked = spec.result.safeParse(value);
     if (!checked.success) {
       return { ok: false, error: { kind: 'internal', code: 'bad_result', message: `The console produced an answer for ${channel} that breaks its own contract.` } };

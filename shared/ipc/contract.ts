@@ -150,11 +150,21 @@ export type IpcEventName = keyof typeof ipcEvents;
 export type IpcEventPayload<E extends IpcEventName> = z.output<(typeof ipcEvents)[E]>;
 
 /**
+ * Options of one call. `signal`: the caller no longer wants the answer (search as you type, the
+ * agent typed on). The browser tier's HTTP bridge aborts its request, which cancels the call in
+ * main and main's request to the shop; the Electron preload takes no options (an AbortSignal
+ * cannot cross the context bridge), so there the renderer only stops waiting.
+ */
+export interface IpcCallOptions {
+  signal?: AbortSignal;
+}
+
+/**
  * What the console preload exposes as `window.concierge`: one named function per contract call
  * (never ipcRenderer itself), plus subscriptions to main's events.
  */
 export type ConsoleBridge = {
-  readonly [C in IpcChannel]: (args: IpcArgs<C>) => Promise<IpcResponse<C>>;
+  readonly [C in IpcChannel]: (args: IpcArgs<C>, options?: IpcCallOptions) => Promise<IpcResponse<C>>;
 } & {
   readonly on: <E extends IpcEventName>(event: E, listener: (payload: IpcEventPayload<E>) => void) => () => void;
 };

@@ -27,9 +27,14 @@ export function ipcKey<C extends IpcChannel>(channel: C, args?: IpcArgs<C>): rea
   return args === undefined ? [channel] : [channel, args];
 }
 
+/**
+ * A query over one channel. Its AbortSignal goes to the bridge, so react-query cancels a fetch no
+ * screen waits for any more (a search the agent has typed past; a screen left while loading):
+ * the answer never reaches the cache, and in the browser tier the request to the shop is aborted.
+ */
 export function useIpcQuery<C extends IpcChannel>(channel: C, args: IpcArgs<C>, options?: QueryOptions<C>) {
   const bridge = useBridge();
-  return useQuery({ queryKey: ipcKey(channel, args), queryFn: () => call(bridge, channel, args), ...options });
+  return useQuery({ queryKey: ipcKey(channel, args), queryFn: ({ signal }) => call(bridge, channel, args, { signal }), ...options });
 }
 
 export function useIpcMutation<C extends IpcChannel>(channel: C, options?: Omit<UseMutationOptions<IpcValue<C>, Error, IpcArgs<C>>, 'mutationFn'>) {

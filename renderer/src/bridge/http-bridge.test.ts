@@ -43,6 +43,27 @@ describe('http bridge', () => {
     expect(await bridge['shop.customer']({ id: 'cus_1' })).toEqual({ ok: false, error: { kind: 'network', code: 'console_unreachable', message: 'Failed to fetch' } });
   });
 
+  it('aborts the request when the call\'s signal fires, and answers cancelled at once', async () => {
+    const signals: AbortSignal[] = [];
+    // A server that never answers: only the abort can end the request.
+    const hanging = (_input: RequestInfo | URL, init?: RequestInit) =>
+      new Promise<Response>((_resolve, reject) => {
+        const signal = init?.signal;
+        if (!signal) return;
+        signals.push(signal);
+        signal.addEventListener('abort', () => { reject(new DOMException('The operation was aborted.', 'AbortError')); });
+      });
+    const bridge = createHttpBridge({ baseUrl: 'http://x', token: 't', fetch: hanging });
+    const controller = new AbortController();
+    const pending = bridge['shop.searchCustomers']({ q: 'smith', limit: 25 }, { signal: controller.signal });
+    controller.abort();
+    expect(await pending).toEqual({ ok: false, error: { kind: 'internal', code: 'cancelled', message: 'The request was cancelled.' } });
+    expect(signals.map((s) => s.aborted)).toEqual([true]);
+    // Already aborted: nothing is sent.
+    expect(await bridge['shop.searchCustomers']({ q: 'smithe' }, { signal: controller.signal })).toMatchObject({ ok: false, error: { code: 'cancelled' } });
+    expect(signals).toHaveLength(1);
+  });
+
   it('delivers valid server-sent events to listeners and closes the stream when none are left', () => {
     const sources: { url: string; listeners: Map<string, (e: Event) => void>; closed: boolean }[] = [];
     const createEventSource = (url: string) => {

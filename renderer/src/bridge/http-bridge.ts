@@ -4,6 +4,7 @@ import {
   IPC_EVENTS,
   IpcError,
   type ConsoleBridge,
+  type IpcCallOptions,
   type IpcEventName,
   type IpcEventPayload,
 } from '../../../shared/ipc/contract';
@@ -13,6 +14,8 @@ import { ipcEvents } from '../../../shared/ipc/contract';
  * ConsoleBridge over the browser tier's HTTP carriage of the IPC contract:
  * `POST {base}/ipc/<channel>` with JSON args and `x-concierge-token` → IpcResponse JSON, and main's
  * events as Server-Sent Events at `GET {base}/ipc/events?token=` (`event: <name>`, JSON data).
+ * A call's `signal` aborts its request; the server then cancels the call (and its shop request),
+ * and the call answers `{ok:false, error:{code:'cancelled'}}` without waiting.
  */
 export interface HttpBridgeOptions {
   baseUrl: string;
@@ -48,21 +51,27 @@ export function createHttpBridge(options: HttpBridgeOptions): ConsoleBridge {
   const doFetch = options.fetch ?? ((input, init) => fetch(input, init));
   const createEventSource = options.createEventSource ?? ((url: string) => new EventSource(url));
 
-  async function invoke(channel: string, args: unknown) {
+  async function invoke(channel: string, args: unknown, callOptions?: IpcCallOptions) {
+    const signal = callOptions?.signal;
+    const cancelled = () => failure('internal', 'cancelled', 'The request was cancelled.');
+    if (signal?.aborted) return cancelled();
     let response: Response;
     try {
       response = await doFetch(`${base}/ipc/${encodeURIComponent(channel)}`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-concierge-token': options.token },
         body: JSON.stringify(args),
+        ...(signal ? { signal } : {}),
       });
     } catch (error) {
+      if (signal?.aborted) return cancelled();
       return failure('network', 'console_unreachable', error instanceof Error ? error.message : 'request failed');
     }
     let body: unknown;
     try {
       body = await response.json();
     } catch {
+      if (signal?.aborted) return cancelled();
       return failure('internal', 'bad_response', `The console service answered ${response.status} without a readable body.`);
     }
     return envelope(response.status, body);
@@ -106,7 +115,7 @@ export function createHttpBridge(options: HttpBridgeOptions): ConsoleBridge {
     };
   }
 
-  const calls = Object.fromEntries(IPC_CHANNELS.map((channel) => [channel, (args: unknown) => invoke(channel, args)]));
+  const calls = Object.fromEntries(IPC_CHANNELS.map((channel) => [channel, (args: unknown, callOptions?: IpcCallOptions) => invoke(channel, args, callOptions)]));
   // Every channel maps to the same generic carrier; the contract's types are restored here once.
   return Object.freeze({ ...calls, on }) as unknown as ConsoleBridge;
 }

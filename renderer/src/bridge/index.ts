@@ -1,4 +1,4 @@
-import type { ConsoleBridge } from '../../../shared/ipc/contract';
+import { IPC_CHANNELS, type ConsoleBridge } from '../../../shared/ipc/contract';
 import { createHttpBridge } from './http-bridge';
 
 /**
@@ -37,8 +37,18 @@ function takeToken(location: Location, storage: Storage, history: History): stri
   return storage.getItem(TOKEN_KEY);
 }
 
+/**
+ * The preload's calls take the arguments only: an AbortSignal cannot cross Electron's context
+ * bridge, so call options stay on this side (`call` stops waiting on abort; main finishes the call).
+ */
+export function argsOnly(bridge: ConsoleBridge): ConsoleBridge {
+  const calls = Object.fromEntries(IPC_CHANNELS.map((channel) => [channel, (args: unknown) => (bridge[channel] as (a: unknown) => Promise<unknown>)(args)]));
+  // Every channel maps to the same generic carrier; the contract's types are restored here once.
+  return Object.freeze({ ...calls, on: (...a: Parameters<ConsoleBridge['on']>) => bridge.on(...a) }) as unknown as ConsoleBridge;
+}
+
 export function detectHost(win: Window = window): ConsoleHost {
-  if (win.concierge) return { bridge: win.concierge, kind: 'electron', previewUrl: null, previewClick: null };
+  if (win.concierge) return { bridge: argsOnly(win.concierge), kind: 'electron', previewUrl: null, previewClick: null };
   const token = takeToken(win.location, win.sessionStorage, win.history);
   if (!token) throw new Error('This page must be opened by the Concierge console (no bridge and no browser-tier token).');
   const baseUrl = win.location.origin;

@@ -65,6 +65,12 @@ describe('customer', () => {
     expect(screen.getByText(/consent has expired/)).toBeTruthy();
   });
 
+  it('starts a session from a store row as the agent\'s own choice of that store', async () => {
+    const { store, user } = renderConsole(handlers('agent'), at(jane.id));
+    await user.click(await screen.findByRole('button', { name: 'Start session in EU store' }));
+    expect(store.getState().startTarget).toEqual({ customerId: jane.id, accountId: 'acc_jane_eu', storeChosen: true });
+  });
+
   it('starts a session from a document with its store', async () => {
     const { store, user } = renderConsole(handlers('agent'), at(jane.id));
     await user.click(await screen.findByRole('button', { name: 'Start session from order US-10000002' }));

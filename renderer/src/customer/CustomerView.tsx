@@ -98,7 +98,7 @@ function Profile({ customer, storeById }: { customer: Customer; storeById: Map<s
                   {canAssist && (
                     <StartSessionCell
                       label={`Start session in ${storeById.get(account.storeId)?.name ?? account.storeCode}`}
-                      onStart={() => { openStart({ customerId: customer.id, accountId: account.id }); }}
+                      onStart={() => { openStart({ customerId: customer.id, accountId: account.id, storeChosen: true }); }}
                     />
                   )}
                 </tr>

@@ -22,16 +22,68 @@ function base(extra: Handlers = {}): Handlers {
 const both: CustomerSearchResponse = { items: [summary(jane), summary(john)], nextCursor: null };
 
 describe('customer search', () => {
-  it('searches as you type once the typing settles, with a consent badge per result', async () => {
+  it('searches on every keystroke from three characters on, with a consent badge per result', async () => {
     const { fake, user } = renderConsole(base({ 'shop.searchCustomers': () => both }));
     await user.type(await screen.findByRole('combobox', { name: 'Search customers' }), 'jane');
     const list = await screen.findByRole('listbox', { name: 'Customers' });
     expect(within(list).getAllByRole('option')).toHaveLength(2);
     expect(within(list).getByText('Consent until turned off')).toBeTruthy();
     expect(within(list).getByText('No consent')).toBeTruthy();
-    const calls = fake.callsTo('shop.searchCustomers');
-    expect(calls.at(-1)).toEqual({ q: 'jane', limit: 25 });
-    expect(calls.length).toBeLessThan(4);
+    // One and two characters are not sent while the agent is still typing.
+    expect(fake.callsTo('shop.searchCustomers')).toEqual([{ q: 'jan', limit: 25 }, { q: 'jane', limit: 25 }]);
+  });
+
+  it('sends a one- or two-character query once the typing pauses', async () => {
+    const { fake, user } = renderConsole(base({ 'shop.searchCustomers': () => ({ items: [summary(john)], nextCursor: null }) }));
+    await user.type(await screen.findByRole('combobox', { name: 'Search customers' }), 'jo');
+    expect(await screen.findByText('John Doe')).toBeTruthy();
+    expect(fake.callsTo('shop.searchCustomers')).toEqual([{ q: 'jo', limit: 25 }]);
+  });
+
+  it('cancels the request for a query the agent has typed past, and keeps the previous results until the next arrive', async () => {
+    const smit = deferred<CustomerSearchResponse>();
+    const smith = deferred<CustomerSearchResponse>();
+    const { fake, user } = renderConsole(
+      base({
+        'shop.searchCustomers': ({ q }) => (q === 'smi' ? { items: [summary(jane)], nextCursor: null } : q === 'smit' ? smit.promise : smith.promise),
+      }),
+    );
+    const input = await screen.findByRole('combobox', { name: 'Search customers' });
+    await user.type(input, 'smi');
+    const list = await screen.findByRole('listbox', { name: 'Customers' });
+    expect(list.getAttribute('data-query')).toBe('smi');
+    await user.type(input, 't');
+    await user.type(input, 'h');
+    const signalOf = (q: string) => fake.calls.find((c) => c.channel === 'shop.searchCustomers' && (c.args as { q: string }).q === q)?.signal;
+    await waitFor(() => { expect(signalOf('smith')).toBeDefined(); });
+    // The superseded request is aborted; the one on screen's query is not.
+    expect(signalOf('smit')?.aborted).toBe(true);
+    expect(signalOf('smith')?.aborted).toBe(false);
+    // Meanwhile the previous results stay, marked as not yet the answer to what is typed.
+    const still = screen.getByRole('listbox', { name: 'Customers' });
+    expect(within(still).getByText('Jane Smith')).toBeTruthy();
+    expect(still.classList.contains('stale')).toBe(true);
+    expect(still.getAttribute('data-query')).toBeNull();
+    expect(screen.queryByText('Searching…')).toBeNull();
+    // A late answer to the cancelled query never shows; the current one does.
+    smit.resolve({ items: [summary(john)], nextCursor: null });
+    smith.resolve({ items: [summary(jane), summary(john)], nextCursor: null });
+    await waitFor(() => { expect(screen.getByRole('listbox', { name: 'Customers' }).getAttribute('data-query')).toBe('smith'); });
+    expect(within(screen.getByRole('listbox', { name: 'Customers' })).getAllByRole('option').map((o) => o.querySelector('.result-name')?.textContent)).toEqual(['Jane Smith', 'John Doe']);
+    expect(screen.getByRole('listbox', { name: 'Customers' }).classList.contains('stale')).toBe(false);
+  });
+
+  it('says which query found nothing, not the one still loading', async () => {
+    const later = deferred<CustomerSearchResponse>();
+    const { user } = renderConsole(base({ 'shop.searchCustomers': ({ q }) => (q === 'nobody' ? { items: [], nextCursor: null } : later.promise) }));
+    const input = await screen.findByRole('combobox', { name: 'Search customers' });
+    await user.type(input, 'nobody');
+    expect(await screen.findByText('No customers match “nobody”.')).toBeTruthy();
+    await user.type(input, 'x');
+    expect(screen.getByText('No customers match “nobody”.').getAttribute('data-query')).toBeNull();
+    expect(screen.queryByText('No customers match “nobodyx”.')).toBeNull();
+    later.resolve({ items: [], nextCursor: null });
+    expect(await screen.findByText('No customers match “nobodyx”.')).toBeTruthy();
   });
 
   it('never shows the answer to a query the agent has typed past', async () => {

@@ -1,31 +1,45 @@
-import { useId, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useEffect, useId, useMemo, useState, type KeyboardEvent } from 'react';
 import { keepPreviousData } from '@tanstack/react-query';
-import type { CustomerSummary, Store } from '../../../shared/api/shop';
+import type { CustomerSummary } from '../../../shared/api/shop';
 import { useIpcQuery } from '../bridge/context';
 import { useUi } from '../state/context';
 import { ConsentBadge } from '../ui/ConsentBadge';
 import { ErrorNote } from '../ui/ErrorNote';
-import { useDebounced } from '../ui/useDebounced';
 import { matchLabel } from './matchLabel';
+import { SEARCH_IMMEDIATE_MIN_CHARS, SHORT_QUERY_DEBOUNCE_MS } from './timing';
 
 export const SEARCH_INPUT_ID = 'customer-search';
-/**
- * Short enough that a keystroke's results can be on screen within 150 ms (docs/PERFORMANCE.md);
- * still coalesces fast bursts. Superseded answers are ignored, so extra requests cost only load.
- */
-export const SEARCH_DEBOUNCE_MS = 90;
 const PAGE = 25;
 
 /**
- * Search as you type. Each settled query has its own cache entry, so an answer to a query the agent
- * has already typed past is never shown; the previous results stay (dimmed) until the new ones arrive.
+ * The query to search for: `text` itself when empty or at least SEARCH_IMMEDIATE_MIN_CHARS long,
+ * a short one only once it has stayed for SHORT_QUERY_DEBOUNCE_MS (until then the last query stays).
+ */
+function useSearchQuery(text: string): string {
+  const immediate = text.length === 0 || text.length >= SEARCH_IMMEDIATE_MIN_CHARS;
+  const [settled, setSettled] = useState(text);
+  if (immediate && settled !== text) setSettled(text);
+  useEffect(() => {
+    if (immediate) return undefined;
+    const timer = setTimeout(() => { setSettled(text); }, SHORT_QUERY_DEBOUNCE_MS);
+    return () => { clearTimeout(timer); };
+  }, [text, immediate]);
+  return immediate ? text : settled;
+}
+
+/**
+ * Search as you type. Each query has its own cache entry and a superseded one is cancelled, so an
+ * answer to a query the agent has already typed past is never shown. The previous results stay
+ * (dimmed when the next ones take more than a moment) until the new ones arrive: the list never
+ * flickers to empty between keystrokes.
  */
 export function CustomerSearch() {
   const id = useId();
   const search = useUi((s) => s.search);
   const setSearch = useUi((s) => s.setSearch);
   const show = useUi((s) => s.show);
-  const text = useDebounced(search.text.trim(), SEARCH_DEBOUNCE_MS);
+  const typed = search.text.trim();
+  const text = useSearchQuery(typed);
   const stores = useIpcQuery('shop.stores', {}, { staleTime: 5 * 60_000 });
   const args = {
     q: text,
@@ -35,13 +49,17 @@ export function CustomerSearch() {
   };
   const results = useIpcQuery('shop.searchCustomers', args, { enabled: text.length > 0, placeholderData: keepPreviousData, staleTime: 30_000 });
   const items = text.length > 0 ? (results.data?.items ?? []) : [];
+  // The query whose answer is on screen (the previous one while the next is loading).
+  const [answered, setAnswered] = useState(text);
+  if (results.data && !results.isPlaceholderData && answered !== text) setAnswered(text);
   const resultsKey = JSON.stringify(args);
   const [nav, setNav] = useState({ key: '', index: 0 });
   const activeIndex = nav.key === resultsKey ? Math.min(nav.index, Math.max(0, items.length - 1)) : 0;
   const listId = `${id}-results`;
   const optionId = (i: number) => `${id}-option-${i}`;
 
-  const open = (customer: CustomerSummary) => { show({ name: 'customer', customerId: customer.id }); };
+  const open = useCallback((customer: CustomerSummary) => { show({ name: 'customer', customerId: customer.id }); }, [show]);
+  const hover = useCallback((index: number) => { setNav({ key: resultsKey, index }); }, [resultsKey]);
 
   function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
@@ -60,8 +78,8 @@ export function CustomerSearch() {
     }
   }
 
-  const storeCodes = new Map((stores.data ?? []).map((s: Store) => [s.id, s.code]));
-  const stale = results.isPlaceholderData || text !== search.text.trim();
+  const storeCodes = useMemo(() => new Map((stores.data ?? []).map((s) => [s.id, s.code])), [stores.data]);
+  const stale = results.isPlaceholderData || text !== typed;
 
   return (
     <section className="search-screen" aria-labelledby={`${id}-title`}>
@@ -123,8 +141,8 @@ export function CustomerSearch() {
         ) : results.isPending ? (
           <p className="empty">Searching…</p>
         ) : items.length === 0 ? (
-          <p className="empty" data-query={stale ? undefined : text}>
-            No customers match “{text}”.
+          <p className={`empty${stale ? ' stale' : ''}`} data-query={stale ? undefined : text}>
+            No customers match “{answered}”.
           </p>
         ) : (
           <>
@@ -133,31 +151,7 @@ export function CustomerSearch() {
             </p>
             <ul id={listId} role="listbox" aria-label="Customers" className={`result-list${stale ? ' stale' : ''}`} data-query={stale ? undefined : text}>
               {items.map((customer, i) => (
-                <li
-                  key={customer.id}
-                  id={optionId(i)}
-                  role="option"
-                  aria-selected={i === activeIndex}
-                  className={i === activeIndex ? 'active' : undefined}
-                  onMouseMove={() => { if (i !== activeIndex) setNav({ key: resultsKey, index: i }); }}
-                  onClick={() => { open(customer); }}
-                >
-                  <div className="result-main">
-                    <span className="result-name">{customer.name}</span>
-                    <span className="muted">{customer.email}</span>
-                    {customer.phone && <span className="muted">{customer.phone}</span>}
-                  </div>
-                  <div className="result-meta">
-                    {customer.match && customer.match.field !== 'name' && (
-                      <span className="match">
-                        Matched {matchLabel(customer.match.field)} <strong>{customer.match.value}</strong>
-                      </span>
-                    )}
-                    <span className="muted">No. {customer.number}</span>
-                    <span className="muted">{customer.storeIds.map((s) => storeCodes.get(s) ?? s).join(', ')}</span>
-                    <ConsentBadge consent={customer.consent} />
-                  </div>
-                </li>
+                <ResultRow key={customer.id} customer={customer} index={i} id={optionId(i)} active={i === activeIndex} storeCodes={storeCodes} onOpen={open} onHover={hover} />
               ))}
             </ul>
           </>
@@ -166,3 +160,43 @@ export function CustomerSearch() {
     </section>
   );
 }
+
+interface ResultRowProps {
+  customer: CustomerSummary;
+  index: number;
+  id: string;
+  active: boolean;
+  storeCodes: ReadonlyMap<string, string>;
+  onOpen: (customer: CustomerSummary) => void;
+  onHover: (index: number) => void;
+}
+
+/** One result, memoized: moving the selection re-renders two rows, a new answer the rows that changed. */
+const ResultRow = memo(function ResultRow({ customer, index, id, active, storeCodes, onOpen, onHover }: ResultRowProps) {
+  return (
+    <li
+      id={id}
+      role="option"
+      aria-selected={active}
+      className={active ? 'active' : undefined}
+      onMouseMove={() => { if (!active) onHover(index); }}
+      onClick={() => { onOpen(customer); }}
+    >
+      <div className="result-main">
+        <span className="result-name">{customer.name}</span>
+        <span className="muted">{customer.email}</span>
+        {customer.phone && <span className="muted">{customer.phone}</span>}
+      </div>
+      <div className="result-meta">
+        {customer.match && customer.match.field !== 'name' && (
+          <span className="match">
+            Matched {matchLabel(customer.match.field)} <strong>{customer.match.value}</strong>
+          </span>
+        )}
+        <span className="muted">No. {customer.number}</span>
+        <span className="muted">{customer.storeIds.map((s) => storeCodes.get(s) ?? s).join(', ')}</span>
+        <ConsentBadge consent={customer.consent} />
+      </div>
+    </li>
+  );
+});

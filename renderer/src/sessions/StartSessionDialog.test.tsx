@@ -124,6 +124,43 @@ describe('start-session dialog', () => {
     expect(fake.callsTo('sessions.start')[0]).toMatchObject({ accountId: 'acc_jane_eu', stepUp: { password: 'concierge-demo' } });
   });
 
+  it('pre-selects the store whose own button the agent clicked, also when the shop says manual', async () => {
+    for (const storeSelection of ['manual', 'automatic'] as const) {
+      const { fake, user } = renderConsole(
+        handlers('agent', { 'shop.assistPolicy': () => policy({ storeSelection }), 'sessions.start': () => openSession() }),
+        { initial: { screen: { name: 'customer', customerId: jane.id } } },
+      );
+      await user.click(await screen.findByRole('button', { name: 'Start session in EU store' }));
+      const dialog = within(await screen.findByRole('dialog', { name: 'Start assisted session' }));
+      expect(dialog.getByLabelText<HTMLSelectElement>('Store').value, storeSelection).toBe('acc_jane_eu');
+      // Nothing to choose first: the form starts at the reason.
+      expect(document.activeElement).toBe(dialog.getByLabelText('Reason (required)'));
+      await user.type(dialog.getByLabelText('Reason (required)'), 'Order question');
+      await user.type(dialog.getByLabelText('Authenticator code'), '123456');
+      await user.click(dialog.getByRole('button', { name: 'Start session' }));
+      expect(fake.callsTo('sessions.start')[0], storeSelection).toMatchObject({ accountId: 'acc_jane_eu' });
+      cleanup();
+    }
+  });
+
+  it('guesses no store when the shop says manual and the session starts from the customer or a document', async () => {
+    const manual = { 'shop.assistPolicy': () => policy({ storeSelection: 'manual' }) } satisfies Handlers;
+    const fromCustomer = await openDialog(handlers('agent', manual));
+    expect(fromCustomer.dialog.getByLabelText<HTMLSelectElement>('Store').value).toBe('');
+    expect(document.activeElement).toBe(fromCustomer.dialog.getByLabelText('Store'));
+    cleanup();
+
+    const euOrder = order(2, { number: 'EU-20000002', accountId: 'acc_jane_eu', storeId: 'sto_eu' });
+    const { user } = renderConsole(
+      handlers('agent', { ...manual, 'shop.documents': ({ type }) => ({ items: type === 'order' ? [euOrder] : [] }) }),
+      { initial: { screen: { name: 'customer', customerId: jane.id } } },
+    );
+    await user.click(await screen.findByRole('button', { name: 'Start session from order EU-20000002' }));
+    const dialog = within(await screen.findByRole('dialog', { name: 'Start assisted session' }));
+    expect(dialog.getByLabelText<HTMLSelectElement>('Store').value).toBe('');
+    expect(dialog.getByText('The shop asks you to choose the store.')).toBeTruthy();
+  });
+
   it('makes the agent choose even a customer\'s only store when the shop says manual', async () => {
     const { dialog } = await openDialog(handlers('agent', { 'shop.assistPolicy': () => policy({ storeSelection: 'manual' }) }), john.id);
     expect(dialog.getByLabelText<HTMLSelectElement>('Store').value).toBe('');

@@ -42,10 +42,14 @@ export function StartSessionDialog({ target }: { target: StartTarget }) {
   );
 }
 
-/** The account to start in before the agent touches the choice: none when the shop wants the agent to choose. */
+/**
+ * The account to start in before the agent touches the choice. When the shop wants the agent to
+ * choose, nothing is guessed for them, but a store they picked themselves (its own row button)
+ * is their choice and stays selected.
+ */
 function preselectedAccount(policy: AssistPolicy, target: StartTarget, customer: Customer): string {
-  if (policy.storeSelection === 'manual') return '';
   const fromTarget = customer.accounts.find((a) => a.id === target.accountId);
+  if (policy.storeSelection === 'manual') return target.storeChosen ? (fromTarget?.id ?? '') : '';
   return fromTarget?.id ?? customer.accounts[0]?.id ?? '';
 }
 
@@ -149,7 +153,15 @@ function StartForm({ target, customer, stores, policy, onClose }: { target: Star
           ))}
         </select>
       )}
-      {customer.accounts.length > 0 && <p className="muted small">{manual ? 'The shop asks you to choose the store.' : 'Chosen automatically; change it if the customer is calling about another store.'}</p>}
+      {customer.accounts.length > 0 && (
+        <p className="muted small">
+          {!manual
+            ? 'Chosen automatically; change it if the customer is calling about another store.'
+            : accountId === ''
+              ? 'The shop asks you to choose the store.'
+              : 'The shop asks you to choose the store: check it is the one the customer is calling about.'}
+        </p>
+      )}
       {err('account', shown('account') ?? server.accountId)}
 
       <fieldset>

@@ -9,10 +9,17 @@ export type Screen =
   | { name: 'live' }
   | { name: 'settings' };
 
-/** What the start-session dialog was opened for: a customer, optionally from one of their documents. */
+/** What the start-session dialog was opened for: a customer, optionally one store account or one of their documents. */
 export interface StartTarget {
   customerId: string;
+  /** The account (store) the button belongs to: a store row's, or the document's. */
   accountId?: string;
+  /**
+   * The agent picked this store themselves (the store row's own "Start session"): the dialog
+   * preselects it even when the shop wants the store chosen manually, since that policy is about
+   * not guessing a store for the agent, not about ignoring the one they clicked.
+   */
+  storeChosen?: boolean;
   from?: string;
 }
 

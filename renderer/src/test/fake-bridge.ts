@@ -1,6 +1,7 @@
 import type {
   ConsoleBridge,
   IpcArgs,
+  IpcCallOptions,
   IpcChannel,
   IpcError,
   IpcEventName,
@@ -29,18 +30,19 @@ export function refusal(code: string, message = code, kind: IpcError['kind'] = '
 
 export interface FakeBridge {
   bridge: ConsoleBridge;
-  calls: { channel: IpcChannel; args: unknown }[];
+  /** Every call, with the AbortSignal the caller passed (react-query's, for queries). */
+  calls: { channel: IpcChannel; args: unknown; signal: AbortSignal | undefined }[];
   callsTo: <C extends IpcChannel>(channel: C) => IpcArgs<C>[];
   emit: <E extends IpcEventName>(event: E, payload: IpcEventPayload<E>) => void;
   handlers: Handlers;
 }
 
 export function createFakeBridge(handlers: Handlers): FakeBridge {
-  const calls: { channel: IpcChannel; args: unknown }[] = [];
+  const calls: FakeBridge['calls'] = [];
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
 
-  async function answer(channel: IpcChannel, args: unknown): Promise<IpcResponse<IpcChannel>> {
-    calls.push({ channel, args });
+  async function answer(channel: IpcChannel, args: unknown, options?: IpcCallOptions): Promise<IpcResponse<IpcChannel>> {
+    calls.push({ channel, args, signal: options?.signal });
     const handler = handlers[channel] as ((a: unknown) => unknown) | undefined;
     if (!handler) return { ok: false, error: { kind: 'internal', code: 'not_programmed', message: `no test handler for ${channel}` } };
     try {
@@ -58,7 +60,7 @@ export function createFakeBridge(handlers: Handlers): FakeBridge {
     set.add(listener);
     return () => { set.delete(listener); };
   };
-  const bridge = Object.fromEntries([...IPC_CHANNELS.map((c) => [c, (args: unknown) => answer(c, args)]), ['on', on]]) as unknown as ConsoleBridge;
+  const bridge = Object.fromEntries([...IPC_CHANNELS.map((c) => [c, (args: unknown, options?: IpcCallOptions) => answer(c, args, options)]), ['on', on]]) as unknown as ConsoleBridge;
 
   return {
     bridge,
