@@ -20,6 +20,13 @@ describe('canonicalJson', () => {
   it('escapes strings as JSON does and drops undefined keys', () => {
     expect(canonicalJson({ s: 'q"\n\u2028', u: undefined })).toBe('{"s":"q\\"\\n\u2028"}');
   });
+  it('orders keys by UTF-16 code units, numeric-looking keys included', () => {
+    expect(canonicalJson({ b: 1, B: 2, '10': 3, '9': 4, é: 5, _: 6, a: { z: undefined, y: [undefined, 1] } })).toBe('{"10":3,"9":4,"B":2,"_":6,"a":{"y":[null,1]},"b":1,"é":5}');
+  });
+  it('leaves out only the top-level hash when hashing an event', () => {
+    const body = { seq: 1, details: { hash: 'kept' } };
+    expect(computeEventHash({ ...body, hash: 'dropped' })).toBe(sha256Hex(canonicalJson(body)));
+  });
   it('matches a hash computed independently', () => {
     // sha256 of '{"a":1}' computed with `printf '{"a":1}' | sha256sum`
     expect(computeEventHash({ a: 1, hash: 'ignored' })).toBe('015abd7f5cc57a2dd94b7590f04ad8084273905ee33ec5cebeae62276a97f862');

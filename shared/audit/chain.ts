@@ -15,10 +15,24 @@ export function canonicalJson(value: unknown): string {
     return text;
   }
   if (Array.isArray(value)) return `[${value.map((v: unknown) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
-  const entries = Object.entries(value as Record<string, unknown>)
-    .filter(([, v]) => v !== undefined)
-    .sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0));
-  return `{${entries.map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+  return canonicalObject(value as Record<string, unknown>, null);
+}
+
+/**
+ * An object's canonical JSON, leaving out `skip`. Keys sort by UTF-16 code units (what the
+ * default sort and `<` both compare); one string is built, with no entry arrays on the way.
+ */
+function canonicalObject(object: Readonly<Record<string, unknown>>, skip: string | null): string {
+  const keys = Object.keys(object).sort();
+  let out = '{';
+  for (const key of keys) {
+    if (key === skip) continue;
+    const v = object[key];
+    if (v === undefined) continue;
+    if (out.length > 1) out += ',';
+    out += `${JSON.stringify(key)}:${canonicalJson(v)}`;
+  }
+  return `${out}}`;
 }
 
 export function sha256Hex(text: string): string {
@@ -30,8 +44,7 @@ export type Sha256Hex = (text: string) => string;
 
 /** `hash = sha256_hex(canonical_json(event without "hash"))`. */
 export function computeEventHash(event: Readonly<Record<string, unknown>>, hashHex: Sha256Hex = sha256Hex): string {
-  const { hash: _ignored, ...rest } = event;
-  return hashHex(canonicalJson(rest));
+  return hashHex(canonicalObject(event, 'hash'));
 }
 
 export interface ChainLink {

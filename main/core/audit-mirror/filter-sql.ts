@@ -1,5 +1,4 @@
 import type { AuditFilter } from '../../../shared/ipc/contract';
-import { SEARCH_TEXT_SQL } from './schema';
 
 /** Escapes LIKE's wildcards so the viewer's text is matched literally. */
 export function escapeLike(text: string): string {
@@ -7,24 +6,78 @@ export function escapeLike(text: string): string {
 }
 
 /** The first string after every string that starts with `prefix` (for an index range scan). */
-function prefixUpperBound(prefix: string): string {
+export function prefixUpperBound(prefix: string): string {
   const last = prefix.charCodeAt(prefix.length - 1);
   return prefix.slice(0, -1) + String.fromCharCode(last + 1);
 }
 
-/** Seq bounds known to equal the filter's time range (see store.ts, seqRange). */
+/**
+ * Seq bounds known to equal the filter's time range (see store.ts, seqRange): the log's times
+ * are in seq order, so the time conditions themselves are left out and every (…, seq) index
+ * serves the range directly, index-only where the index covers the rest.
+ */
 export interface SeqRange {
   lo?: number;
   hi?: number;
 }
 
 /**
- * The WHERE clause for a viewer filter, with positional parameters. Each condition has an
- * index in the mirror's schema. Text uses the trigram index of audit_search for events up to
- * `searchUpto`, and matches the events after it (not indexed yet) directly, so results are
- * complete while the index catches up.
+ * Parts of the text the trigram index can look up cheaply: its runs of letters and digits of
+ * three or more, each matched inside a word ('%run%'). A pattern such as '%sku-1037%' makes
+ * pg_trgm also look up word-boundary trigrams ('  1', ' 10'), which nearly every event has; the
+ * runs alone leave those out. Any part of the text is a necessary condition, and the exact
+ * substring test beside it decides.
  */
-export function filterSql(filter: AuditFilter, searchUpto: number, lastSeq: number, seqRange: SeqRange | null = null): { sql: string; params: unknown[] } {
+export function textProbes(text: string): string[] {
+  const runs = text.match(/[a-z0-9]{3,}/g) ?? [];
+  return [...new Set(runs)];
+}
+
+/**
+ * How to find the text: `walk` tests every candidate's text directly (cheap when the text is
+ * common: the newest matches come first), otherwise the trigram index is asked for the given
+ * probes (all of the text's runs when unsure). The store picks by sampling the newest events.
+ */
+export interface TextPlan {
+  walk: boolean;
+  probes: string[];
+}
+
+/** The condition on audit_search `s` for a (trimmed, lowercased) text, parameters added through `param`. */
+function textCondition(text: string, textPlan: TextPlan | null, param: (value: unknown) => string): string {
+  // strpos is the exact, literal substring test (LIKE '%text%' with the text escaped).
+  const needle = param(text);
+  const plan = textPlan ?? { walk: false, probes: textProbes(text) };
+  const lookup = plan.walk
+    ? ''
+    : plan.probes.length > 0
+      ? `${plan.probes.map((run) => `s.search LIKE ${param(`%${escapeLike(run)}%`)}`).join(' AND ')} AND `
+      : `s.search LIKE ${param(`%${escapeLike(text)}%`)} AND `;
+  return `${lookup}strpos(s.search, ${needle}) > 0`;
+}
+
+/**
+ * A filter with nothing but text is answered from audit_search alone (every stored event has
+ * its row there): the WHERE clause on `audit_search s`, or null for any other filter.
+ */
+export function textOnlySql(filter: AuditFilter, textPlan: TextPlan | null): { sql: string; params: unknown[] } | null {
+  const text = filter.text?.trim().toLowerCase();
+  if (!text || filter.staffId || filter.customerId || filter.sessionId || filter.action || filter.from || filter.to) return null;
+  const params: unknown[] = [];
+  const param = (value: unknown): string => {
+    params.push(value);
+    return `$${params.length}`;
+  };
+  return { sql: `WHERE ${textCondition(text, textPlan, param)}`, params };
+}
+
+/**
+ * The WHERE clause for a viewer filter, with positional parameters. Each condition has an
+ * index in the mirror's schema. Text is looked up in audit_search, which holds every stored
+ * event's search text: through each chunk's trigram index, or by scanning a chunk not indexed
+ * yet (the same conditions, checked row by row), so results are complete throughout.
+ */
+export function filterSql(filter: AuditFilter, seqRange: SeqRange | null = null, textPlan: TextPlan | null = null): { sql: string; params: unknown[] } {
   const conditions: string[] = [];
   const params: unknown[] = [];
   const param = (value: unknown): string => {
@@ -43,16 +96,14 @@ export function filterSql(filter: AuditFilter, searchUpto: number, lastSeq: numb
       conditions.push(`action = ${param(filter.action)}`);
     }
   }
-  if (filter.from) conditions.push(`at_ts >= ${param(filter.from)}::timestamptz`);
-  if (filter.to) conditions.push(`at_ts <= ${param(filter.to)}::timestamptz`);
-  // Redundant with the time conditions, but lets the planner walk any (…, seq) index straight to the window.
-  if (seqRange?.lo !== undefined) conditions.push(`seq >= ${param(seqRange.lo)}`);
-  if (seqRange?.hi !== undefined) conditions.push(`seq <= ${param(seqRange.hi)}`);
-  const text = filter.text?.trim().toLowerCase();
-  if (text) {
-    const pattern = param(`%${escapeLike(text)}%`);
-    const indexed = `seq IN (SELECT s.seq FROM audit_search s WHERE s.search LIKE ${pattern})`;
-    conditions.push(searchUpto >= lastSeq ? indexed : `(${indexed} OR (seq > ${param(searchUpto)} AND ${SEARCH_TEXT_SQL} LIKE ${pattern}))`);
+  if (seqRange) {
+    if (seqRange.lo !== undefined) conditions.push(`seq >= ${param(seqRange.lo)}`);
+    if (seqRange.hi !== undefined) conditions.push(`seq <= ${param(seqRange.hi)}`);
+  } else {
+    if (filter.from) conditions.push(`at_ts >= ${param(filter.from)}::timestamptz`);
+    if (filter.to) conditions.push(`at_ts <= ${param(filter.to)}::timestamptz`);
   }
+  const text = filter.text?.trim().toLowerCase();
+  if (text) conditions.push(`seq IN (SELECT s.seq FROM audit_search s WHERE ${textCondition(text, textPlan, param)})`);
   return { sql: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }

@@ -9,7 +9,8 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { AuditEvent } from '../../../shared/api/audit';
 import type { AuditFilter, AuditSyncStatus } from '../../../shared/ipc/contract';
-import type { ExportFormat, MirrorOp, MirrorOps, MirrorResponse, MirrorWorkerData } from './protocol';
+import type { PreparedPage, VerifyState } from './prepare';
+import type { ExportFormat, MirrorOp, MirrorOps, MirrorResponse, MirrorWorkerData, VerifierOps } from './protocol';
 import type { MirrorState } from './store';
 
 export { AUDIT_COUNT_CAP } from './store';
@@ -37,6 +38,8 @@ export interface AuditMirrorOptions {
   now?: () => Date;
   /** A sync further than this behind the head stores without filter indexes and builds them at the end (default 100,000). */
   bulkBacklog?: number;
+  /** Events per free-text chunk (default 131,072; tests use small ones). */
+  searchChunk?: number;
 }
 
 export interface AuditMirror {
@@ -47,8 +50,13 @@ export interface AuditMirror {
   query(filter: AuditFilter, offset: number, limit: number): Promise<{ total: number; events: AuditEvent[] }>;
   /** Writes matching events oldest first; the file appears only when complete. */
   exportTo(filter: AuditFilter, format: ExportFormat, filePath: string): Promise<{ count: number }>;
-  /** Resolves once free-text search uses its index for every stored event (results are complete before too). */
+  /** Resolves once free-text search uses its trigram index for every stored event (results are complete before too). */
   searchReady(): Promise<void>;
+  /**
+   * Resolves once the upkeep after a sync is done: filter indexes a bulk sync dropped are back
+   * and statistics are fresh. Queries are answered (completely) before too, only slower.
+   */
+  maintained(): Promise<void>;
   onStatus(listener: (status: AuditSyncStatus) => void): () => void;
   close(): Promise<void>;
 }
@@ -76,16 +84,13 @@ function describeError(error: unknown): string {
   return message.length > 300 ? `${message.slice(0, 297)}...` : message;
 }
 
-export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
-  const pageSize = Math.min(Math.max(1, Math.trunc(options.pageSize ?? MAX_PAGE_SIZE)), MAX_PAGE_SIZE);
-  const now = options.now ?? (() => new Date());
-  const worker = startWorker(options.workerUrl ?? defaultWorkerUrl(), { dataDir: options.dataDir ?? null, bulkBacklog: options.bulkBacklog ?? null });
-
+/** A message client for one worker: numbered calls, answered in any order. */
+function workerClient<Ops extends { [K in keyof Ops]: { args: unknown; result: unknown } }>(worker: Worker, name: string) {
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 1;
-  let workerFailure: Error | null = null;
+  let failure: Error | null = null;
   const failAll = (error: Error) => {
-    workerFailure ??= error;
+    failure ??= error;
     for (const call of pending.values()) call.reject(error);
     pending.clear();
   };
@@ -96,17 +101,45 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
     if (response.ok) call.resolve(response.result);
     else call.reject(new Error(response.error.message));
   });
-  worker.on('error', (error) => { failAll(new Error(`The audit mirror's worker failed: ${error.message}`)); });
-  worker.on('exit', () => { failAll(new Error("The audit mirror's worker has stopped.")); });
-
-  const call = <K extends MirrorOp>(op: K, args: MirrorOps[K]['args']): Promise<MirrorOps[K]['result']> => {
-    if (workerFailure) return Promise.reject(workerFailure);
-    const id = nextId++;
-    return new Promise((resolve, reject) => {
-      pending.set(id, { resolve: resolve as (value: unknown) => void, reject });
-      worker.postMessage({ id, op, args });
-    });
+  worker.on('error', (error) => { failAll(new Error(`The audit mirror's ${name} failed: ${error.message}`)); });
+  worker.on('exit', () => { failAll(new Error(`The audit mirror's ${name} has stopped.`)); });
+  return {
+    failed: () => failure !== null,
+    call: <K extends keyof Ops & string>(op: K, args: Ops[K]['args'], transfer: ArrayBuffer[] = []): Promise<Ops[K]['result']> => {
+      if (failure) return Promise.reject(failure);
+      const id = nextId++;
+      return new Promise((resolve, reject) => {
+        pending.set(id, { resolve, reject });
+        worker.postMessage({ id, op, args }, transfer);
+      });
+    },
   };
+}
+
+type WorkerClient<Ops extends { [K in keyof Ops]: { args: unknown; result: unknown } }> = ReturnType<typeof workerClient<Ops>>;
+
+const verifyStateOf = (s: MirrorState): VerifyState => ({ chain: s.chain, checked: s.checked, bad: s.bad, lastAtMs: s.lastAtMs, atInOrder: s.atInOrder });
+
+export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
+  const pageSize = Math.min(Math.max(1, Math.trunc(options.pageSize ?? MAX_PAGE_SIZE)), MAX_PAGE_SIZE);
+  const now = options.now ?? (() => new Date());
+  const workerUrl = options.workerUrl ?? defaultWorkerUrl();
+  const worker = startWorker(workerUrl, { role: 'store', dataDir: options.dataDir ?? null, bulkBacklog: options.bulkBacklog ?? null, searchChunk: options.searchChunk ?? null });
+  const store = workerClient<MirrorOps>(worker, 'worker');
+  const call = <K extends MirrorOp>(op: K, args: MirrorOps[K]['args'], transfer?: ArrayBuffer[]) => store.call(op, args, transfer);
+  // The verifier thread starts with the store (a sync should not wait for it to load) and
+  // stays for the mirror's life; one that failed is replaced at the next page.
+  let verifierWorker: Worker | null = null;
+  let verifierClient: WorkerClient<VerifierOps> | null = null;
+  const verifier = () => {
+    if (!verifierClient || verifierClient.failed()) {
+      void verifierWorker?.terminate();
+      verifierWorker = startWorker(workerUrl, { role: 'verifier' });
+      verifierClient = workerClient<VerifierOps>(verifierWorker, 'verifier');
+    }
+    return verifierClient;
+  };
+  verifier();
 
   const listeners = new Set<(status: AuditSyncStatus) => void>();
   let phase: { state: AuditSyncStatus['state']; message: string | null } = { state: 'idle', message: null };
@@ -130,44 +163,88 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
   let closed = false;
   let running: Promise<AuditSyncStatus> | null = null;
 
-  async function fetchAhead(after: number): Promise<unknown> {
-    return options.fetchPage(after, pageSize);
+  /**
+   * Requests in flight by cursor. Two run ahead of the page being checked: the next one, at
+   * the cursor the last page names, and (while pages come full and their seqs dense, as a full
+   * reader's do) the one after it, at a guessed cursor; so the shop's database works on one
+   * while the shop serializes the other. A guess that proves wrong is dropped unused.
+   */
+  const inflight = new Map<number, Promise<unknown>>();
+  function fetchAt(after: number): Promise<unknown> {
+    let request = inflight.get(after);
+    if (!request) {
+      request = options.fetchPage(after, pageSize);
+      request.catch(() => undefined);
+      inflight.set(after, request);
+    }
+    return request;
+  }
+  /** Takes the page at `after` (fetching it if no request is in flight) and forgets older guesses. */
+  function takePage(after: number): Promise<unknown> {
+    const request = fetchAt(after);
+    for (const key of inflight.keys()) if (key <= after) inflight.delete(key);
+    return request;
   }
 
+  /** Sends a fetched page to the verifier and starts fetching the pages after it (unchecked guesses). */
+  function dispatch(page: unknown, after: number, from: VerifyState) {
+    const guess = (page as { nextAfter?: unknown; head?: { seq?: unknown }; events?: unknown } | null);
+    const guessAfter = typeof guess?.nextAfter === 'number' ? guess.nextAfter : null;
+    const guessHead = typeof guess?.head?.seq === 'number' ? guess.head.seq : null;
+    const full = Array.isArray(guess?.events) && guess.events.length === pageSize;
+    if (guessAfter !== null && guessHead !== null && guessAfter > after && guessAfter < guessHead && !closed) {
+      void fetchAt(guessAfter);
+      const dense = full && guessAfter - after === pageSize;
+      if (dense && guessAfter + pageSize < guessHead) void fetchAt(guessAfter + pageSize);
+    }
+    return verifier().call('prepare', { after, page, from });
+  }
+
+  /**
+   * The sync pipeline: the shop serves pages N+2 and N+3 while the verifier thread
+   * checks page N+1 and the store thread inserts page N. Each page is verified from the state
+   * the page before it leaves, and the store refuses a page unless that is exactly its own
+   * state, so the overlap never changes what is stored.
+   */
   async function runSync(): Promise<AuditSyncStatus> {
     let state = await call('state', {});
     phase = { state: 'syncing', message: null };
     publish(state);
+    let storing: Promise<void> | null = null;
     try {
       let after = state.cursor;
-      let next: Promise<unknown> = fetchAhead(after);
+      let from = verifyStateOf(state);
       for (;;) {
-        const page = await next;
-        // Fetch the following page while the worker stores this one. The cursor read here is
-        // unchecked; the worker validates the page, and a page fetched from a wrong cursor is
-        // refused by the worker before anything is stored.
-        const guess = (page as { nextAfter?: unknown; head?: { seq?: unknown } } | null);
-        const guessAfter = typeof guess?.nextAfter === 'number' ? guess.nextAfter : null;
-        const guessHead = typeof guess?.head?.seq === 'number' ? guess.head.seq : null;
-        const more = guessAfter !== null && guessHead !== null && guessAfter > after && guessAfter < guessHead;
-        const ahead = more && !closed ? fetchAhead(guessAfter) : null;
-        ahead?.catch(() => undefined);
-        const result = await call('ingest', { after, page });
-        state = result.state;
-        publish(state);
+        // Fetch the following pages while this one is checked and stored. The cursors read
+        // here are unchecked; the verifier validates the page, and a page fetched from a wrong
+        // cursor is refused before anything is stored. The page is copied to the verifier and
+        // nothing here keeps it (fewer survivors, shorter garbage collections on this thread).
+        const checking = dispatch(await takePage(after), after, from);
+        const prepared: PreparedPage = await checking;
+        if (storing) await storing;
         if (closed) break;
-        const done = result.nextAfter === after || result.nextAfter >= state.headSeq;
+        storing = call('ingestPrepared', { page: prepared }, [prepared.rows.buffer, prepared.searchRows.buffer]).then((result) => {
+          state = result.state;
+          publish(state);
+        });
+        from = prepared.to;
+        const done = prepared.nextAfter === after || prepared.nextAfter >= prepared.headSeq;
         if (done) break;
-        after = result.nextAfter;
-        next = ahead && guessAfter === after ? ahead : fetchAhead(after);
+        after = prepared.nextAfter;
       }
-      // Still 'syncing' while the worker rebuilds indexes and refreshes statistics.
+      inflight.clear();
+      if (storing) await storing;
+      storing = null;
+      // Filter indexes a bulk sync dropped and fresh statistics follow in the worker, one step
+      // at a time between queries (see maintained()).
       if (closed) await call('settle', {});
       else state = await call('markSynced', { at: now().toISOString() });
       phase = { state: 'idle', message: null };
       return publish(state);
     } catch (error) {
+      inflight.clear();
       phase = { state: 'error', message: describeError(error) };
+      await storing?.catch(() => undefined);
       await call('settle', {}).catch(() => undefined);
       const latest = await call('state', {}).catch(() => state);
       return publish(latest);
@@ -189,6 +266,8 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
 
     searchReady: async () => { await call('searchReady', {}); },
 
+    maintained: async () => { await call('maintained', {}); },
+
     onStatus: (listener) => {
       listeners.add(listener);
       return () => { listeners.delete(listener); };
@@ -199,7 +278,9 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
       closed = true;
       await running;
       listeners.clear();
-      if (!workerFailure) await call('close', {}).catch(() => undefined);
+      if (verifierClient && !verifierClient.failed()) await verifierClient.call('close', {}).catch(() => undefined);
+      await verifierWorker?.terminate();
+      if (!store.failed()) await call('close', {}).catch(() => undefined);
       await worker.terminate();
     },
   };

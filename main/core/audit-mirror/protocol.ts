@@ -1,5 +1,6 @@
 import type { AuditEvent } from '../../../shared/api/audit';
 import type { AuditFilter } from '../../../shared/ipc/contract';
+import type { PreparedPage, VerifyState } from './prepare';
 import type { MirrorState } from './store';
 
 export type ExportFormat = 'csv' | 'jsonl';
@@ -8,11 +9,15 @@ export type ExportFormat = 'csv' | 'jsonl';
 export interface MirrorOps {
   state: { args: Record<string, never>; result: MirrorState };
   ingest: { args: { after: number; page: unknown }; result: { state: MirrorState; nextAfter: number; received: number } };
+  /** Stores a page the verifier thread prepared. */
+  ingestPrepared: { args: { page: PreparedPage }; result: { state: MirrorState; nextAfter: number; received: number } };
   markSynced: { args: { at: string }; result: MirrorState };
   settle: { args: Record<string, never>; result: null };
   query: { args: { filter: AuditFilter; offset: number; limit: number }; result: { total: number; events: AuditEvent[] } };
   export: { args: { filter: AuditFilter; format: ExportFormat; filePath: string }; result: { count: number } };
-  /** Resolves once the text index covers every stored event. */
+  /** Resolves once queued maintenance (filter indexes after a bulk sync, statistics) is done. */
+  maintained: { args: Record<string, never>; result: null };
+  /** Resolves once every text chunk has its trigram index. */
   searchReady: { args: Record<string, never>; result: null };
   close: { args: Record<string, never>; result: null };
 }
@@ -25,7 +30,14 @@ export type MirrorResponse =
   | { id: number; ok: true; result: unknown }
   | { id: number; ok: false; error: { message: string } };
 
-export interface MirrorWorkerData {
-  dataDir: string | null;
-  bulkBacklog: number | null;
+/** The calls the main thread makes to the verifier thread (same file, role 'verifier'). */
+export interface VerifierOps {
+  prepare: { args: { after: number; page: unknown; from: VerifyState }; result: PreparedPage };
+  close: { args: Record<string, never>; result: null };
 }
+
+export type VerifierRequest = { [K in keyof VerifierOps]: { id: number; op: K; args: VerifierOps[K]['args'] } }[keyof VerifierOps];
+
+export type MirrorWorkerData =
+  | { role: 'store'; dataDir: string | null; bulkBacklog: number | null; searchChunk: number | null }
+  | { role: 'verifier' };

@@ -1,19 +1,19 @@
-import { createHash } from 'node:crypto';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { AuditPage, type AuditEvent } from '../../../shared/api/audit';
-import { verifyChain, type ChainState } from '../../../shared/audit/chain';
+import type { AuditEvent } from '../../../shared/api/audit';
+import type { ChainState } from '../../../shared/audit/chain';
 import { AUDIT_COUNT_CAP, type AuditFilter } from '../../../shared/ipc/contract';
-import { DROP_FILTER_INDEXES_SQL, FILTER_INDEXES_SQL, MIRROR_SCHEMA, MIRROR_SCHEMA_VERSION, SEARCH_TEXT_SQL } from './schema';
-import { filterSql, type SeqRange } from './filter-sql';
+import { DROP_FILTER_INDEXES_SQL, FILTER_INDEXES, MIRROR_SCHEMA, MIRROR_SCHEMA_VERSION, SEARCH_CHUNK, searchChunkOf } from './schema';
+import { filterSql, prefixUpperBound, textOnlySql, textProbes, type SeqRange, type TextPlan } from './filter-sql';
+import { BadPageError, COPY_COLUMNS, preparePage, sameVerifyState, type PreparedPage } from './prepare';
 
-/** node:crypto's SHA-256 is several times faster than the pure-JS one shared/ must use. */
-const nodeSha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
-
-export { AUDIT_COUNT_CAP };
+export { AUDIT_COUNT_CAP, BadPageError };
 
 /** A sync this far behind the shop's head stores without filter indexes and builds them at the end. */
 export const BULK_BACKLOG = 100_000;
+
+/** Events sampled to choose how to search a text (see textPlan). */
+const TEXT_SAMPLE = 1000;
 
 export interface MirrorState {
   /** Pass as `after` for the next page. */
@@ -36,25 +36,36 @@ export interface MirrorState {
 export interface AuditStore {
   state(): Promise<MirrorState>;
   /**
-   * Stores one page fetched with `after`: its rows, the new cursor and the chain state land in
-   * one transaction, so a crash leaves either all of it or none of it.
+   * Stores one page fetched with `after`: validates and verifies it here (preparePage), then
+   * ingestPrepared. For callers without a verifier thread.
    */
   ingest(after: number, page: unknown): Promise<{ state: MirrorState; nextAfter: number; received: number }>;
+  /**
+   * Stores one prepared page: its rows, the new cursor and the chain state land in one
+   * transaction, so a crash leaves either all of it or none of it. Refused unless the page was
+   * fetched from this mirror's cursor and verified from this mirror's chain state.
+   */
+  ingestPrepared(page: PreparedPage): Promise<{ state: MirrorState; nextAfter: number; received: number }>;
   markSynced(at: Date): Promise<MirrorState>;
-  /** After a sync, finished or not: filter indexes back in place, planner statistics fresh. */
+  /**
+   * After a sync, finished or not: queues what the store needs next (filter indexes a bulk sync
+   * dropped, fresh planner statistics, the visibility map). `maintain` does it one step at a time.
+   */
   settle(): Promise<void>;
-  /** Refreshes the text index's statistics (after the indexer added many rows). */
-  analyzeSearch(): Promise<void>;
-  /** Adds up to `batch` events to the text index; `done` once it covers everything stored. */
-  indexSearch(batch: number): Promise<{ indexed: number; done: boolean }>;
+  /** Runs the next queued maintenance step (one statement); false once nothing is left. */
+  maintain(): Promise<boolean>;
+  /**
+   * Builds the trigram index of the oldest text chunk without one (one statement); `done` once
+   * every chunk has its index. The newest chunk keeps its index up to date as events arrive
+   * (cheap for an incremental sync); a bulk sync fills new chunks unindexed, and they are
+   * indexed once it is over.
+   */
+  indexSearch(): Promise<{ indexed: number; done: boolean }>;
   query(filter: AuditFilter, offset: number, limit: number): Promise<{ total: number; events: AuditEvent[] }>;
   /** Matching events oldest first, `pageSize` at a time (keyset paging, so deep pages stay fast). */
   scan(filter: AuditFilter, pageSize: number): AsyncGenerator<AuditEvent[]>;
   close(): Promise<void>;
 }
-
-/** The shop sent something the API does not allow; syncing stops rather than store it. */
-export class BadPageError extends Error {}
 
 const INT8_OID = 20;
 
@@ -124,47 +135,11 @@ export function eventFromRow(row: EventRow): AuditEvent {
   };
 }
 
-/** Checks what the schema cannot: order, and that the page lies between `after` and its cursor. */
-function checkPageShape(after: number, page: AuditPage): void {
-  if (page.nextAfter < after) throw new BadPageError(`The shop moved the cursor back (after ${after}, next ${page.nextAfter}).`);
-  let previous = after;
-  for (const event of page.events) {
-    if (event.seq <= previous) throw new BadPageError(`The shop sent event ${event.seq} out of order (after ${previous}).`);
-    previous = event.seq;
-  }
-  if (previous > page.nextAfter) throw new BadPageError(`The shop's cursor ${page.nextAfter} is behind its last event ${previous}.`);
-}
-
-/** One flat record per event for json_to_recordset: one parameter, one statement per page. */
-function flatRows(events: readonly AuditEvent[]): string {
-  return JSON.stringify(events.map((e) => ({
-    seq: e.seq,
-    id: e.id,
-    at: e.at,
-    action: e.action,
-    actor_type: e.actor.type,
-    actor_id: e.actor.id,
-    actor_name: e.actor.name,
-    customer_id: e.customerId,
-    session_id: e.sessionId,
-    ip: e.ip,
-    user_agent: e.userAgent,
-    details: e.details,
-    prev_hash: e.prevHash,
-    hash: e.hash,
-  })));
-}
-
-const INSERT_PAGE = `
-INSERT INTO audit_events (seq, id, at, at_ts, action, actor_type, actor_id, actor_name, customer_id, session_id, ip, user_agent, details, prev_hash, hash)
-SELECT seq, id, at, at::timestamptz, action, actor_type, actor_id, actor_name, customer_id, session_id, ip, user_agent, details, prev_hash, hash
-FROM json_to_recordset($1::json) AS t(seq bigint, id text, at text, action text, actor_type text, actor_id text, actor_name text,
-  customer_id text, session_id text, ip text, user_agent text, details jsonb, prev_hash text, hash text)
-ON CONFLICT (seq) DO NOTHING`;
-
 export interface AuditStoreOptions {
   /** Backlog above which a sync drops the filter indexes and rebuilds them at the end. */
   bulkBacklog?: number;
+  /** Events per text-search chunk (default SEARCH_CHUNK); a chunk is indexed once full. */
+  searchChunk?: number;
 }
 
 /** The highest seq when the stored events are exactly seq 1..n with no gaps (a full reader's log), else null. */
@@ -185,6 +160,7 @@ async function dropIfOtherVersion(db: PGlite): Promise<void> {
 
 export async function openAuditStore(dataDir: string | undefined, options: AuditStoreOptions = {}): Promise<AuditStore> {
   const bulkBacklog = options.bulkBacklog ?? BULK_BACKLOG;
+  const chunk = options.searchChunk ?? SEARCH_CHUNK;
   const db = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
     extensions: { pg_trgm },
@@ -193,6 +169,20 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
   });
   await dropIfOtherVersion(db);
   await db.exec(MIRROR_SCHEMA);
+  // Index builds after a bulk sync sort a million rows: in memory, not in temporary files.
+  await db.exec("SET maintenance_work_mem = '256MB'");
+  // Text chunks (partitions of audit_search) that exist, and those with their trigram index.
+  const chunkName = (k: number) => `audit_search_c${k}`;
+  const chunks = new Set<number>();
+  const indexedChunks = new Set<number>();
+  for (const row of (await db.query<{ name: string; indexed: boolean }>(
+    `SELECT c.relname AS name, EXISTS (SELECT 1 FROM pg_indexes i WHERE i.tablename = c.relname AND i.indexname = c.relname || '_trgm') AS indexed
+     FROM pg_inherits h JOIN pg_class c ON c.oid = h.inhrelid WHERE h.inhparent = 'audit_search'::regclass`,
+  )).rows) {
+    const k = Number(row.name.slice('audit_search_c'.length));
+    chunks.add(k);
+    if (row.indexed) indexedChunks.add(k);
+  }
   let bulk = false;
   // PGlite has no autovacuum daemon, so the planner's statistics are refreshed here.
   let analyzedAt = (await db.query<{ n: number }>('SELECT analyzed_stored AS n FROM mirror_state')).rows[0]?.n ?? 0;
@@ -207,84 +197,162 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
   /**
    * The seq range equal to the filter's time range, when the log's times are in seq order:
    * the first event at or after `from` and the last at or before `to`, each one index probe.
+   * Capped at the cursor, so events stored later (possibly out of time order) stay out.
    */
-  async function seqRange(filter: AuditFilter, state: MirrorState): Promise<SeqRange | null> {
+  async function seqRange(q: Pick<PGlite, 'query'>, filter: AuditFilter, state: MirrorState): Promise<SeqRange | null> {
     if (!state.atInOrder || (!filter.from && !filter.to)) return null;
-    const range: SeqRange = {};
+    const range: SeqRange = { hi: state.cursor };
     if (filter.from) {
-      const first = await db.query<{ seq: number }>('SELECT seq FROM audit_events WHERE at_ts >= $1::timestamptz ORDER BY at_ts, seq LIMIT 1', [filter.from]);
+      const first = await q.query<{ seq: number }>('SELECT seq FROM audit_events WHERE at_ts >= $1::timestamptz ORDER BY at_ts, seq LIMIT 1', [filter.from]);
       range.lo = first.rows[0]?.seq ?? Number.MAX_SAFE_INTEGER;
     }
     if (filter.to) {
-      const last = await db.query<{ seq: number }>('SELECT seq FROM audit_events WHERE at_ts <= $1::timestamptz ORDER BY at_ts DESC, seq DESC LIMIT 1', [filter.to]);
-      range.hi = last.rows[0]?.seq ?? 0;
+      const last = await q.query<{ seq: number }>('SELECT seq FROM audit_events WHERE at_ts <= $1::timestamptz ORDER BY at_ts DESC, seq DESC LIMIT 1', [filter.to]);
+      range.hi = Math.min(state.cursor, last.rows[0]?.seq ?? 0);
     }
     return range;
   }
 
-  async function settle(): Promise<void> {
-    if (bulk) {
-      await db.exec(FILTER_INDEXES_SQL);
-      bulk = false;
+  /** The distinct actions starting with `prefix`, one (action, seq) index probe each (a skip scan). */
+  async function groupActions(q: Pick<PGlite, 'query'>, prefix: string): Promise<string[]> {
+    const found = await q.query<{ action: string }>(
+      `WITH RECURSIVE a(action) AS (
+         SELECT min(action) FROM audit_events WHERE action >= $1 AND action < $2
+         UNION ALL
+         SELECT (SELECT min(e.action) FROM audit_events e WHERE e.action > a.action AND e.action < $2) FROM a WHERE a.action IS NOT NULL)
+       SELECT action FROM a WHERE action IS NOT NULL AND starts_with(action, $1)`,
+      [prefix, prefixUpperBound(prefix)],
+    );
+    return found.rows.map((r) => r.action);
+  }
+
+  /**
+   * Samples about 1,000 events' search text from all over the log (random pages, the same ones
+   * each time) for the text and for each of its probes (filter-sql.ts): text in 2 % of them or
+   * more is walked to newest first (its newest matches are near); otherwise the index
+   * is asked only for the probes that are rare in the sample, since a common one (say `sku`)
+   * costs a long posting list and narrows nothing.
+   */
+  async function textPlan(q: Pick<PGlite, 'query'>, filter: AuditFilter, stored: number): Promise<TextPlan | null> {
+    const text = filter.text?.trim().toLowerCase();
+    if (!text) return null;
+    const probes = textProbes(text);
+    const counts = [text, ...probes].map((_, i) => `count(*) FILTER (WHERE strpos(search, $${i + 1}) > 0)::int AS c${i}`).join(', ');
+    const sample = await q.query<Record<string, number>>(
+      `SELECT count(*)::int AS n, ${counts} FROM (SELECT search FROM audit_search TABLESAMPLE SYSTEM ($${probes.length + 2}) REPEATABLE (7) LIMIT ${TEXT_SAMPLE * 2}) AS sample`,
+      [text, ...probes, Math.min(100, (100 * TEXT_SAMPLE) / Math.max(1, stored))],
+    );
+    const row = sample.rows[0];
+    const n = row?.n ?? 0;
+    if (!row || n < TEXT_SAMPLE / 10) return { walk: false, probes };
+    const share = (i: number) => (row[`c${i}`] ?? 0) / n;
+    if (share(0) >= 0.02) return { walk: true, probes };
+    const rare = probes.filter((_, i) => share(i + 1) < 0.05);
+    return { walk: false, probes: rare.length > 0 ? rare : probes };
+  }
+
+  /**
+   * Maintenance left to do, one statement per step, so that queries queued meanwhile run
+   * between steps instead of waiting for all of it (PGlite runs one statement at a time).
+   */
+  const pending: { sql: string; after?: () => Promise<void> | void }[] = [];
+  // A crash during a bulk sync leaves filter indexes missing; build them again (first step).
+  const present = new Set((await db.query<{ name: string }>("SELECT indexname AS name FROM pg_indexes WHERE schemaname = 'public' AND tablename = 'audit_events'")).rows.map((r) => r.name));
+  let indexesMissing = Object.keys(FILTER_INDEXES).some((name) => !present.has(name));
+
+  function queueMaintenance(stored: number): void {
+    const stale = stored > 1000 && stored > analyzedAt * 1.1 && !pending.some((step) => step.sql.startsWith('VACUUM'));
+    // Statistics first (a sample, quick), so the planner knows the new size right away.
+    if (stale) pending.push({ sql: 'ANALYZE audit_events' });
+    if (indexesMissing && !bulk && !pending.some((step) => step.sql.startsWith('CREATE INDEX'))) {
+      // Smallest builds first, so that most filters have their index soonest.
+      for (const [name, on] of Object.entries(FILTER_INDEXES)) pending.push({ sql: `CREATE INDEX IF NOT EXISTS ${name} ${on}` });
+      const last = pending.at(-1);
+      if (last) last.after = () => { indexesMissing = false; };
     }
-    const { stored } = await readState(db);
-    if (stored > 1000 && stored > analyzedAt * 1.1) {
-      // VACUUM also sets the visibility map, which lets capped counts run as index-only scans.
-      await db.exec('VACUUM ANALYZE audit_events');
-      await db.query('UPDATE mirror_state SET analyzed_stored = $1', [stored]);
-      analyzedAt = stored;
+    if (stale) {
+      // VACUUM sets the visibility map, which lets capped counts run as index-only scans.
+      pending.push({
+        sql: 'VACUUM audit_events',
+        after: async () => {
+          await db.query('UPDATE mirror_state SET analyzed_stored = $1', [stored]);
+          analyzedAt = stored;
+        },
+      });
     }
   }
+
+  async function settle(): Promise<void> {
+    const { stored } = await readState(db);
+    if (bulk) {
+      bulk = false;
+      indexesMissing = true;
+    }
+    queueMaintenance(stored);
+  }
+
+  async function ingestPrepared(page: PreparedPage): Promise<{ state: MirrorState; nextAfter: number; received: number }> {
+    const committed: (() => void)[] = [];
+    const state = await db.transaction(async (tx) => {
+      const current = await readState(tx);
+      // Another sync moved on meanwhile (or the page was fetched from a stale cursor): skip it.
+      if (current.cursor !== page.after) throw new BadPageError(`The page was fetched after ${page.after}, but the mirror is at ${current.cursor}.`);
+      if (!sameVerifyState(page.from, current)) throw new BadPageError(`The page after ${page.after} was verified from another chain state than the mirror holds.`);
+      if (!bulk && page.headSeq - page.after > bulkBacklog) {
+        // Dropping indexes needs no other statement queued on them: pending maintenance is moot.
+        pending.length = 0;
+        await tx.query(DROP_FILTER_INDEXES_SQL);
+        bulk = true;
+      }
+      if (page.received > 0) {
+        // Every stored seq is at most the cursor and every seq here is above it, so the rows are
+        // new; a duplicate would fail the COPY and roll the whole page back.
+        await tx.query(`COPY audit_events (${COPY_COLUMNS}) FROM '/dev/blob'`, [], { blob: new Blob([page.rows]) });
+        const created: number[] = [];
+        for (let k = searchChunkOf(page.firstSeq, chunk); k <= searchChunkOf(page.lastSeq, chunk); k += 1) {
+          if (chunks.has(k)) continue;
+          await tx.exec(`CREATE TABLE ${chunkName(k)} PARTITION OF audit_search FOR VALUES FROM (${k * chunk + 1}) TO (${(k + 1) * chunk + 1})`);
+          created.push(k);
+        }
+        await tx.query("COPY audit_search (seq, search) FROM '/dev/blob'", [], { blob: new Blob([page.searchRows]) });
+        // Known only once committed (a rolled-back page leaves no partition behind).
+        committed.push(() => { for (const k of created) chunks.add(k); });
+      }
+      const { chain, checked, bad, lastAtMs, atInOrder } = page.to;
+      const updated = await tx.query<StateRow>(
+        `UPDATE mirror_state SET cursor = $1, head_seq = $2, stored = stored + $3, chain_last_seq = $4, chain_last_hash = $5,
+           checked = $6, bad_seq = $7, bad_problem = $8, last_at_ms = $9, at_in_order = $10
+         RETURNING cursor, head_seq, stored, chain_last_seq, chain_last_hash, checked, bad_seq, bad_problem, last_sync_at, search_upto, last_at_ms, at_in_order`,
+        [page.nextAfter, page.headSeq, page.received, chain.lastSeq, chain.lastHash, checked, bad?.seq ?? null, bad?.problem ?? null, lastAtMs, atInOrder],
+      );
+      const row = updated.rows[0];
+      if (!row) throw new Error('mirror_state is missing its row');
+      return stateFromRow(row);
+    });
+    for (const done of committed) done();
+    return { state, nextAfter: page.nextAfter, received: page.received };
+  }
+
+  queueMaintenance((await readState(db)).stored);
 
   return {
     state: () => readState(db),
 
-    ingest: async (after, raw) => {
-      const parsed = AuditPage.safeParse(raw);
-      if (!parsed.success) throw new BadPageError(`The shop sent an invalid audit page: ${parsed.error.issues[0]?.message ?? 'schema mismatch'}.`);
-      const page = parsed.data;
-      checkPageShape(after, page);
-      const state = await db.transaction(async (tx) => {
-        const current = await readState(tx);
-        // Another sync moved on meanwhile (or the page was fetched from a stale cursor): skip it.
-        if (current.cursor !== after) throw new BadPageError(`The page was fetched after ${after}, but the mirror is at ${current.cursor}.`);
-        let { chain, checked, bad, lastAtMs, atInOrder } = current;
-        for (const event of page.events) {
-          const at = Date.parse(event.at);
-          if (at < lastAtMs) atInOrder = false;
-          else lastAtMs = at;
-        }
-        if (!bad) {
-          const fresh = page.events.filter((e) => e.seq > chain.lastSeq);
-          const check = verifyChain(fresh, chain, nodeSha256Hex);
-          if (check.ok) {
-            if (check.checked > 0) chain = { lastSeq: check.lastSeq, lastHash: check.lastHash };
-            checked += check.checked;
-          } else {
-            checked += check.checked;
-            bad = { seq: check.badSeq, problem: check.problem };
-          }
-        }
-        if (!bulk && page.head.seq - after > bulkBacklog) {
-          await tx.query(DROP_FILTER_INDEXES_SQL);
-          bulk = true;
-        }
-        let inserted = 0;
-        if (page.events.length > 0) {
-          const result = await tx.query(INSERT_PAGE, [flatRows(page.events)]);
-          inserted = result.affectedRows ?? 0;
-        }
-        const updated = await tx.query<StateRow>(
-          `UPDATE mirror_state SET cursor = $1, head_seq = $2, stored = stored + $3, chain_last_seq = $4, chain_last_hash = $5,
-             checked = $6, bad_seq = $7, bad_problem = $8, last_at_ms = $9, at_in_order = $10
-           RETURNING cursor, head_seq, stored, chain_last_seq, chain_last_hash, checked, bad_seq, bad_problem, last_sync_at, search_upto, last_at_ms, at_in_order`,
-          [page.nextAfter, Math.max(page.head.seq, page.nextAfter), inserted, chain.lastSeq, chain.lastHash, checked, bad?.seq ?? null, bad?.problem ?? null, lastAtMs, atInOrder],
-        );
-        const row = updated.rows[0];
-        if (!row) throw new Error('mirror_state is missing its row');
-        return stateFromRow(row);
-      });
-      return { state, nextAfter: page.nextAfter, received: page.events.length };
+    ingest: async (after, raw) => ingestPrepared(preparePage(after, raw, await readState(db))),
+
+    ingestPrepared,
+
+    maintain: async () => {
+      const step = pending.shift();
+      if (!step) return false;
+      if (step.sql.startsWith('CREATE INDEX')) {
+        // Checked under PGlite's lock: a bulk sync that started meanwhile wants no indexes.
+        await db.transaction(async (tx) => { if (!bulk) await tx.exec(step.sql); });
+      } else {
+        await db.exec(step.sql);
+      }
+      await step.after?.();
+      return pending.length > 0;
     },
 
     markSynced: async (at) => {
@@ -295,53 +363,110 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
 
     settle: () => settle(),
 
-    analyzeSearch: async () => { await db.exec('VACUUM ANALYZE audit_search'); },
-
-    indexSearch: async (batch) => {
-      return db.transaction(async (tx) => {
-        const { cursor, searchUpto } = await readState(tx);
-        const added = await tx.query<{ seq: number }>(
-          `INSERT INTO audit_search (seq, search)
-           SELECT seq, ${SEARCH_TEXT_SQL} FROM audit_events WHERE seq > $1 ORDER BY seq LIMIT $2
-           ON CONFLICT (seq) DO NOTHING RETURNING seq`,
-          [searchUpto, batch],
-        );
-        const indexed = added.rows.length;
-        // A short batch reached the end of what is stored, which covers everything up to the cursor.
-        const upto = indexed < batch ? cursor : added.rows.reduce((max, r) => Math.max(max, r.seq), searchUpto);
-        await tx.query('UPDATE mirror_state SET search_upto = $1', [upto]);
-        return { indexed, done: indexed < batch };
-      });
+    indexSearch: async () => {
+      // Not during a bulk sync (building them once it is over is cheaper than keeping them up).
+      const missing = bulk ? [] : [...chunks].filter((k) => !indexedChunks.has(k)).sort((a, b) => a - b);
+      const next = missing[0];
+      if (next !== undefined) {
+        await db.exec(`CREATE INDEX IF NOT EXISTS ${chunkName(next)}_trgm ON ${chunkName(next)} USING gin (search gin_trgm_ops)`);
+        await db.exec(`ANALYZE ${chunkName(next)}`);
+        indexedChunks.add(next);
+      }
+      // Every event below the first chunk still without an index is searched through one.
+      const { cursor } = await readState(db);
+      const gap = bulk ? [...chunks].filter((k) => !indexedChunks.has(k)).sort((a, b) => a - b)[0] : missing[1];
+      const upto = gap === undefined ? cursor : Math.min(cursor, gap * chunk);
+      await db.query('UPDATE mirror_state SET search_upto = $1', [upto]);
+      return { indexed: next === undefined ? 0 : 1, done: bulk || missing.length <= 1 };
     },
 
-    query: async (filter, offset, limit) => {
-      const current = await readState(db);
-      const where = filterSql(filter, current.searchUpto, current.cursor, await seqRange(filter, current));
-      const dense = where.params.length === 0 ? await denseTop(db, current.stored) : null;
+    // One transaction: the state, the seq range and both statements see one snapshot, and a
+    // query queued behind maintenance or a page waits for one unit of work, not several.
+    query: (filter, offset, limit) => db.transaction(async (tx) => {
+      if (filter.staffId || filter.customerId || filter.sessionId || filter.action) {
+        // Pages come from memory, so a random read costs about what a sequential one does. At
+        // the default (4) the planner would rather walk the primary key backward and filter
+        // (reading every newer event when the newest ones do not match) than use an equality
+        // filter's own (…, seq) index (an action group is one equality per action, below).
+        await tx.exec('SET LOCAL random_page_cost = 1.1');
+      }
+      const current = await readState(tx);
+      const range = await seqRange(tx, filter, current);
+      const plan = await textPlan(tx, filter, current.stored);
+      const where = filterSql(filter, range, plan);
+      // Common text: the page is walked to (its matches are near), but counting to the cap that
+      // way reads every event on the way; the trigram index with the whole text (its word
+      // boundaries narrow a phrase) finds the first 10,000 faster.
+      const countWhere = plan?.walk ? filterSql(filter, range, { walk: false, probes: [] }) : where;
+      const eventsBySeq = async (seqs: number[]) => seqs.length === 0
+        ? []
+        : (await tx.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM audit_events WHERE seq = ANY($1::bigint[]) ORDER BY seq DESC`, [seqs])).rows.map(eventFromRow);
+      const textOnly = textOnlySql(filter, plan);
+      if (textOnly && plan?.walk) {
+        // Common text alone: the page walks audit_search newest first (its matches are near);
+        // the capped count takes matches in any order, through the whole text's trigrams.
+        const found = await tx.query<{ seq: number }>(`SELECT s.seq FROM audit_search s ${textOnly.sql} ORDER BY s.seq DESC OFFSET ${offset} LIMIT ${limit}`, textOnly.params);
+        const events = await eventsBySeq(found.rows.map((r) => r.seq));
+        if (offset === 0 && events.length < limit) return { total: events.length, events };
+        const counting = textOnlySql(filter, { walk: false, probes: [] }) ?? textOnly;
+        const counted = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM audit_search s ${counting.sql} LIMIT ${AUDIT_COUNT_CAP}) AS capped`, counting.params);
+        return { total: counted.rows[0]?.n ?? 0, events };
+      }
+      if (plan && !plan.walk && offset + limit <= AUDIT_COUNT_CAP) {
+        // Text through the index: one pass finds the matches (up to the cap) newest first; the
+        // page is a slice of them and the total their number, instead of a second search.
+        const found = textOnly
+          ? await tx.query<{ seq: number }>(`SELECT s.seq FROM audit_search s ${textOnly.sql} ORDER BY s.seq DESC LIMIT ${AUDIT_COUNT_CAP}`, textOnly.params)
+          : await tx.query<{ seq: number }>(`SELECT seq FROM audit_events ${where.sql} ORDER BY seq DESC LIMIT ${AUDIT_COUNT_CAP}`, where.params);
+        const events = await eventsBySeq(found.rows.slice(offset, offset + limit).map((r) => r.seq));
+        return { total: found.rows.length, events };
+      }
+      if (filter.action?.endsWith('.') && !filter.staffId && !filter.customerId && !filter.sessionId && !filter.text && offset + limit <= AUDIT_COUNT_CAP) {
+        // An action group alone: the newest events of each of its actions, one (action, seq)
+        // index walk each, merged. Walking all events newest first instead reads every newer
+        // event of other actions (say, the newest 40,000 events are page views).
+        const actions = await groupActions(tx, filter.action);
+        const branches = actions.map((_, i) => `(SELECT seq FROM audit_events ${where.sql} AND action = $${where.params.length + i + 1} ORDER BY seq DESC LIMIT ${offset + limit})`);
+        const found = branches.length === 0 ? [] : (await tx.query<{ seq: number }>(
+          `SELECT seq FROM (${branches.join(' UNION ALL ')}) AS newest ORDER BY seq DESC OFFSET ${offset} LIMIT ${limit}`,
+          [...where.params, ...actions],
+        )).rows;
+        const events = await eventsBySeq(found.map((r) => r.seq));
+        if (offset === 0 && events.length < limit) return { total: events.length, events };
+        const counted = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM audit_events ${where.sql} LIMIT ${AUDIT_COUNT_CAP}) AS capped`, where.params);
+        return { total: counted.rows[0]?.n ?? 0, events };
+      }
+      const dense = where.params.length === 0 ? await denseTop(tx, current.stored) : null;
       // A complete log (no gaps in seq) turns "row N from the top" into one primary-key probe,
       // so a jump deep into a million events costs the same as the first page.
       const events = dense === null
-        ? await db.query<EventRow>(
+        ? await tx.query<EventRow>(
           `SELECT ${EVENT_COLUMNS} FROM audit_events ${where.sql} ORDER BY seq DESC OFFSET $${where.params.length + 1} LIMIT $${where.params.length + 2}`,
           [...where.params, offset, limit],
         )
-        : await db.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM audit_events WHERE seq <= $1 ORDER BY seq DESC LIMIT $2`, [dense - offset, limit]);
+        : await tx.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM audit_events WHERE seq <= $1 ORDER BY seq DESC LIMIT $2`, [dense - offset, limit]);
       let total: number;
       if (where.params.length === 0) {
         total = current.stored;
+      } else if (offset === 0 && events.rows.length < limit) {
+        // The first page holds every match: that is the total, no second walk needed.
+        total = Math.min(events.rows.length, AUDIT_COUNT_CAP);
       } else {
-        const counted = await db.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM (SELECT 1 FROM audit_events ${where.sql} LIMIT ${AUDIT_COUNT_CAP}) AS capped`,
-          where.params,
+        const counted = await tx.query<{ n: number }>(
+          `SELECT count(*)::int AS n FROM (SELECT 1 FROM audit_events ${countWhere.sql} LIMIT ${AUDIT_COUNT_CAP}) AS capped`,
+          countWhere.params,
         );
         total = counted.rows[0]?.n ?? 0;
       }
       return { total, events: events.rows.map(eventFromRow) };
-    },
+    }),
 
     scan: async function* (filter, pageSize) {
-      const current = await readState(db);
-      const where = filterSql(filter, current.searchUpto, current.cursor, await seqRange(filter, current));
+      const { range, plan } = await db.transaction(async (tx) => {
+        const state = await readState(tx);
+        return { range: await seqRange(tx, filter, state), plan: await textPlan(tx, filter, state.stored) };
+      });
+      const where = filterSql(filter, range, plan);
       let after = 0;
       for (;;) {
         const joiner = where.sql ? `${where.sql} AND` : 'WHERE';

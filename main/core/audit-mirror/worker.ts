@@ -1,91 +1,178 @@
 /**
- * The audit mirror's worker thread: owns the PGlite store, so inserts, hashing, queries and
- * exports never run on the main thread. Started by index.ts; speaks protocol.ts.
+ * The audit mirror's worker threads, started by index.ts from this one file in two roles:
+ * - 'store' owns the PGlite store: inserts, queries, exports and the background upkeep (filter
+ *   indexes after a bulk sync, statistics, the text index), so none of it runs on the main thread;
+ * - 'verifier' validates and verifies pages and turns them into COPY rows (prepare.ts), so that
+ *   while the store inserts page N, page N+1 is already being checked.
+ * Both speak protocol.ts.
  */
+import { readlinkSync } from 'node:fs';
+import { getPriority, setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
-import { setImmediate as yieldToEvents } from 'node:timers/promises';
+import { setImmediate as yieldToEvents, setTimeout as sleep } from 'node:timers/promises';
 import { writeExport } from './export-file';
-import type { MirrorOps, MirrorRequest, MirrorResponse, MirrorWorkerData } from './protocol';
+import { preparePage } from './prepare';
+import type { MirrorOps, MirrorRequest, MirrorResponse, MirrorWorkerData, VerifierRequest } from './protocol';
 import { openAuditStore, type AuditStore } from './store';
 
-/** Events added to the text index per transaction; small enough that a query waits little. */
-const SEARCH_BATCH = 500;
 const EXPORT_PAGE = 1000;
+/** Background steps start no sooner than this after the last query (see quiet()). */
+const QUIET_MS = 300;
+/** How much lower than the process the store thread runs (nice steps). */
+const BACKGROUND_NICENESS = 2;
 
 const port = parentPort;
 if (!port) throw new Error('worker.ts must run as a worker thread');
 const data = workerData as MirrorWorkerData;
 
-const storeReady = openAuditStore(data.dataDir ?? undefined, data.bulkBacklog === null ? {} : { bulkBacklog: data.bulkBacklog });
-let closing = false;
-let indexing: Promise<void> | null = null;
+const failure = (id: number, error: unknown): MirrorResponse => ({ id, ok: false, error: { message: error instanceof Error ? error.message : String(error) } });
 
-/** Fills the text index behind the sync, one short transaction at a time. */
-function indexSearch(store: AuditStore): Promise<void> {
-  indexing ??= (async () => {
-    try {
-      let added = 0;
-      for (;;) {
-        if (closing) return;
-        const { indexed, done } = await store.indexSearch(SEARCH_BATCH);
-        added += indexed;
-        if (done) break;
-        await yieldToEvents();
-      }
-      if (added > 1000) await store.analyzeSearch();
-    } finally {
-      indexing = null;
+function runVerifier(): void {
+  if (!port) return;
+  port.on('message', (request: VerifierRequest) => {
+    if (request.op === 'close') {
+      port.postMessage({ id: request.id, ok: true, result: null } satisfies MirrorResponse);
+      port.close();
+      return;
     }
-  })();
-  return indexing;
+    try {
+      const prepared = preparePage(request.args.after, request.args.page, request.args.from);
+      // The rows move to the main thread (and on to the store) without a copy.
+      port.postMessage({ id: request.id, ok: true, result: prepared } satisfies MirrorResponse, [prepared.rows.buffer, prepared.searchRows.buffer]);
+    } catch (error) {
+      port.postMessage(failure(request.id, error));
+    }
+  });
 }
 
-async function run(store: AuditStore, request: MirrorRequest): Promise<MirrorOps[MirrorRequest['op']]['result']> {
-  switch (request.op) {
-    case 'state':
-      return store.state();
-    case 'ingest':
-      return store.ingest(request.args.after, request.args.page);
-    case 'settle':
-      await store.settle();
-      return null;
-    case 'markSynced': {
-      const state = await store.markSynced(new Date(request.args.at));
-      void indexSearch(store);
-      return state;
-    }
-    case 'query':
-      return store.query(request.args.filter, request.args.offset, request.args.limit);
-    case 'export':
-      return writeExport(store.scan(request.args.filter, EXPORT_PAGE), request.args.format, request.args.filePath);
-    case 'searchReady':
-      for (;;) {
-        const { searchUpto, cursor } = await store.state();
-        if (closing || searchUpto >= cursor) return null;
-        await indexSearch(store);
+function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
+  if (!port) return;
+  const storeReady = openAuditStore(options.dataDir ?? undefined, {
+    ...(options.bulkBacklog === null ? {} : { bulkBacklog: options.bulkBacklog }),
+    ...(options.searchChunk === null ? {} : { searchChunk: options.searchChunk }),
+  });
+  let closing = false;
+  let indexing: Promise<void> | null = null;
+  let maintaining: Promise<void> | null = null;
+
+  /**
+   * Background steps wait while the viewer is busy: none starts within QUIET_MS of the last
+   * query, so a burst of queries waits for at most the one step already under way.
+   */
+  let lastQueryAt = 0;
+  async function quiet(): Promise<void> {
+    await yieldToEvents();
+    for (let wait = lastQueryAt + QUIET_MS - Date.now(); wait > 0 && !closing; wait = lastQueryAt + QUIET_MS - Date.now()) await sleep(wait);
+  }
+
+  /** Queued maintenance, one statement at a time; queries that arrive meanwhile run between steps. */
+  function maintain(store: AuditStore): Promise<void> {
+    maintaining ??= (async () => {
+      try {
+        while (!closing && await store.maintain()) await quiet();
+      } finally {
+        maintaining = null;
       }
-    case 'close':
-      closing = true;
-      await indexing;
-      await store.close();
-      return null;
+    })();
+    return maintaining;
+  }
+
+  /** Indexes the full text chunks behind the sync, one chunk (one statement) per step. */
+  function indexSearch(store: AuditStore): Promise<void> {
+    indexing ??= (async () => {
+      try {
+        while (!closing && !(await store.indexSearch()).done) await quiet();
+      } finally {
+        indexing = null;
+      }
+    })();
+    return indexing;
+  }
+
+  /** After a sync: filter indexes and statistics first (every filter needs them), then the text index. */
+  function upkeep(store: AuditStore): void {
+    void maintain(store).then(() => indexSearch(store)).catch(() => undefined);
+  }
+
+  async function run(store: AuditStore, request: MirrorRequest): Promise<MirrorOps[MirrorRequest['op']]['result']> {
+    switch (request.op) {
+      case 'state':
+        return store.state();
+      case 'ingest':
+        return store.ingest(request.args.after, request.args.page);
+      case 'ingestPrepared':
+        return store.ingestPrepared(request.args.page);
+      case 'settle':
+        await store.settle();
+        upkeep(store);
+        return null;
+      case 'markSynced': {
+        const state = await store.markSynced(new Date(request.args.at));
+        upkeep(store);
+        return state;
+      }
+      case 'query':
+        lastQueryAt = Date.now();
+        try {
+          return await store.query(request.args.filter, request.args.offset, request.args.limit);
+        } finally {
+          lastQueryAt = Date.now();
+        }
+      case 'export':
+        return writeExport(store.scan(request.args.filter, EXPORT_PAGE), request.args.format, request.args.filePath);
+      case 'maintained':
+        while (!closing && maintaining) await maintaining;
+        return null;
+      case 'searchReady':
+        // A run started before the last page was stored may stop short of it: run once more.
+        while (indexing) await indexing;
+        await indexSearch(store);
+        return null;
+      case 'close':
+        closing = true;
+        await maintaining;
+        await indexing;
+        await store.close();
+        return null;
+    }
+  }
+
+  port.on('message', (request: MirrorRequest) => {
+    void (async () => {
+      let response: MirrorResponse;
+      try {
+        const store = await storeReady;
+        response = { id: request.id, ok: true, result: await run(store, request) };
+      } catch (error) {
+        response = failure(request.id, error);
+      }
+      port.postMessage(response);
+      if (request.op === 'close') port.close();
+    })();
+  });
+
+  // Whatever an earlier run left undone: missing filter indexes, statistics, unindexed text.
+  void storeReady.then((store) => { upkeep(store); }).catch(() => undefined);
+}
+
+/**
+ * The store thread is background work (it keeps up with the pages with time to spare): on
+ * Linux it lowers its own scheduling priority a little (a thread's id is its
+ * /proc/thread-self), so the main thread (the console's UI in Electron) and the verifier come
+ * first when the cores are busy. Elsewhere, nothing changes.
+ */
+function lowerOwnPriority(): void {
+  try {
+    const tid = Number(readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) setPriority(tid, Math.min(19, getPriority(tid) + BACKGROUND_NICENESS));
+  } catch {
+    // Not Linux, or not allowed: run at the process's priority.
   }
 }
 
-port.on('message', (request: MirrorRequest) => {
-  void (async () => {
-    let response: MirrorResponse;
-    try {
-      const store = await storeReady;
-      response = { id: request.id, ok: true, result: await run(store, request) };
-    } catch (error) {
-      const message = error instanceof Error ? error.message : String(error);
-      response = { id: request.id, ok: false, error: { message } };
-    }
-    port.postMessage(response);
-    if (request.op === 'close') port.close();
-  })();
-});
-
-// Index whatever an earlier run left unindexed.
-void storeReady.then((store) => indexSearch(store)).catch(() => undefined);
+if (data.role === 'verifier') {
+  runVerifier();
+} else {
+  lowerOwnPriority();
+  runStore(data);
+}
