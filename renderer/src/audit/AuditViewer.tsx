@@ -17,7 +17,7 @@ import { SessionTimeline } from './SessionTimeline';
 
 export const AUDIT_PAGE = 200;
 export const AUDIT_ROW_HEIGHT = 28;
-const FILTER_DEBOUNCE_MS = 200;
+export const FILTER_DEBOUNCE_MS = 200;
 const PAGE_SETTLE_MS = 80;
 const REFRESH_THROTTLE_MS = 2000;
 const number = new Intl.NumberFormat();
