@@ -41,8 +41,6 @@ export function textProbes(text: string): string[] {
 export interface TextPlan {
   walk: boolean;
   probes: string[];
-  /** The share of the sampled events that hold the text (0 when not sampled). */
-  share?: number;
 }
 
 /** The condition on audit_search `s` for a (trimmed, lowercased) text, parameters added through `param`. */

@@ -246,7 +246,7 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
     const n = row?.n ?? 0;
     if (!row || n < TEXT_SAMPLE / 10) return { walk: false, probes };
     const share = (i: number) => (row[`c${i}`] ?? 0) / n;
-    if (share(0) >= 0.02) return { walk: true, probes, share: share(0) };
+    if (share(0) >= 0.02) return { walk: true, probes };
     const rare = probes.filter((_, i) => share(i + 1) < 0.05);
     return { walk: false, probes: rare.length > 0 ? rare : probes };
   }
@@ -408,10 +408,7 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
         const found = await tx.query<{ seq: number }>(`SELECT s.seq FROM audit_search s ${textOnly.sql} ORDER BY s.seq DESC OFFSET ${offset} LIMIT ${limit}`, textOnly.params);
         const events = await eventsBySeq(found.rows.map((r) => r.seq));
         if (offset === 0 && events.length < limit) return { total: events.length, events };
-        // Text in so many events that a plain scan meets the cap within the first half of the
-        // log reads fewer rows than the trigram index's bitmaps of a common text do.
-        const scanMeetsCap = (plan.share ?? 0) * current.stored >= 2 * AUDIT_COUNT_CAP;
-        const counting = scanMeetsCap ? textOnly : textOnlySql(filter, { walk: false, probes: [] }) ?? textOnly;
+        const counting = textOnlySql(filter, { walk: false, probes: [] }) ?? textOnly;
         const counted = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM audit_search s ${counting.sql} LIMIT ${AUDIT_COUNT_CAP}) AS capped`, counting.params);
         return { total: counted.rows[0]?.n ?? 0, events };
       }
