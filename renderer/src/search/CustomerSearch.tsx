@@ -1,10 +1,11 @@
-import { memo, useCallback, useEffect, useId, useMemo, useState, type KeyboardEvent } from 'react';
+import { memo, useCallback, useId, useMemo, useState, type KeyboardEvent } from 'react';
 import { keepPreviousData } from '@tanstack/react-query';
 import type { CustomerSummary } from '../../../shared/api/shop';
 import { useIpcQuery } from '../bridge/context';
 import { useUi } from '../state/context';
 import { ConsentBadge } from '../ui/ConsentBadge';
 import { ErrorNote } from '../ui/ErrorNote';
+import { useDebounced } from '../ui/useDebounced';
 import { matchLabel } from './matchLabel';
 import { SEARCH_IMMEDIATE_MIN_CHARS, SHORT_QUERY_DEBOUNCE_MS } from './timing';
 
@@ -16,15 +17,7 @@ const PAGE = 25;
  * a short one only once it has stayed for SHORT_QUERY_DEBOUNCE_MS (until then the last query stays).
  */
 function useSearchQuery(text: string): string {
-  const immediate = text.length === 0 || text.length >= SEARCH_IMMEDIATE_MIN_CHARS;
-  const [settled, setSettled] = useState(text);
-  if (immediate && settled !== text) setSettled(text);
-  useEffect(() => {
-    if (immediate) return undefined;
-    const timer = setTimeout(() => { setSettled(text); }, SHORT_QUERY_DEBOUNCE_MS);
-    return () => { clearTimeout(timer); };
-  }, [text, immediate]);
-  return immediate ? text : settled;
+  return useDebounced(text, SHORT_QUERY_DEBOUNCE_MS, text.length === 0 || text.length >= SEARCH_IMMEDIATE_MIN_CHARS);
 }
 
 /**
