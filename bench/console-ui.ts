@@ -21,7 +21,7 @@ import { chromium, type Browser, type Page } from '@playwright/test';
 import { startBrowserTier, type BrowserTier } from '../main/browser-tier/server';
 import { CHROMIUM_ARGS, createPlaywrightViewHost } from '../main/browser-tier/view-host-playwright';
 import { createAuditPort } from '../main/core/audit-port';
-import { FILTER_DEBOUNCE_MS } from '../renderer/src/audit/AuditViewer';
+import { FILTER_DEBOUNCE_MS } from '../renderer/src/audit/timing';
 import { createAuditMirror, type AuditMirror } from '../main/core/audit-mirror';
 import { createVault, type Keychain } from '../main/core/vault';
 import { SEARCH_IMMEDIATE_MIN_CHARS, SHORT_QUERY_DEBOUNCE_MS } from '../renderer/src/search/timing';

@@ -10,6 +10,7 @@ import { useUi } from '../state/context';
 import { ErrorNote } from '../ui/ErrorNote';
 import { formatDateTime } from '../ui/format';
 import { useDebounced } from '../ui/useDebounced';
+import { FILTER_DEBOUNCE_MS } from './timing';
 import { AuditFilters } from './AuditFilters';
 import { AuditStatusBar, useAuditStatus } from './AuditStatusBar';
 import { actionLabel, detailsSummary } from './describe';
@@ -17,7 +18,6 @@ import { SessionTimeline } from './SessionTimeline';
 
 export const AUDIT_PAGE = 200;
 export const AUDIT_ROW_HEIGHT = 28;
-export const FILTER_DEBOUNCE_MS = 200;
 const PAGE_SETTLE_MS = 80;
 const REFRESH_THROTTLE_MS = 2000;
 const number = new Intl.NumberFormat();
