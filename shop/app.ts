@@ -64,8 +64,28 @@ export async function buildShop(ctx: ShopContext, options: BuildOptions = {}): P
   }, { prefix: '/api/v1' });
 
   for (const plugin of options.extraPlugins ?? []) await plugin(app, ctx);
+  closeConnectionsOnShutdown(app);
   await app.ready();
   return app;
+}
+
+/**
+ * Shutting down must not wait for keep-alive connections. Fastify's close() closes the
+ * connections that are idle when it starts, but one still serving a request then stays open
+ * after its response until keepAliveTimeout (72 s): a console syncing its audit mirror kept
+ * the shop from exiting for over a minute (fastify/fastify#7044). Once closing has begun,
+ * every response says `Connection: close`, so Node ends its connection when it is sent.
+ */
+function closeConnectionsOnShutdown(app: ShopApp): void {
+  let closing = false;
+  app.addHook('preClose', (done) => {
+    closing = true;
+    done();
+  });
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing && reply.raw.req.httpVersionMajor === 1) void reply.header('connection', 'close');
+    done(null, payload);
+  });
 }
 
 interface ErrorBody {

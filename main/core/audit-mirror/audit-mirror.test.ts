@@ -166,10 +166,14 @@ describeBackends('audit mirror', (backend) => {
     await restartShop();
     killAfterPages = Number.POSITIVE_INFINITY;
     const resumedFrom = failed.lastSeq;
-    const stop = first.onStatus((s) => { if (s.lastSeq >= resumedFrom + 600) void first.close(); });
+    const closing: Promise<void>[] = [];
+    const stop = first.onStatus((s) => { if (s.lastSeq >= resumedFrom + 600 && closing.length === 0) closing.push(first.close()); });
     const callsBeforeResume = afters.length;
     const partial = await first.sync();
     stop();
+    // The old mirror lets go of the data directory before the new one opens it.
+    expect(closing).toHaveLength(1);
+    await Promise.all(closing);
     expect(afters[callsBeforeResume]).toBe(resumedFrom);
     expect(partial.lastSeq).toBeGreaterThanOrEqual(resumedFrom + 600);
     expect(partial.lastSeq).toBeLessThan(EVENTS);
