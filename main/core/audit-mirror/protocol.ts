@@ -8,7 +8,6 @@ export type ExportFormat = 'csv' | 'jsonl';
 /** The calls the main thread makes to the mirror's worker, with what each returns. */
 export interface MirrorOps {
   state: { args: Record<string, never>; result: MirrorState };
-  ingest: { args: { after: number; page: unknown }; result: { state: MirrorState; nextAfter: number; received: number } };
   /** Stores a page the verifier thread prepared. */
   ingestPrepared: { args: { page: PreparedPage }; result: { state: MirrorState; nextAfter: number; received: number } };
   markSynced: { args: { at: string }; result: MirrorState };

@@ -5,7 +5,7 @@ import type { ChainState } from '../../../shared/audit/chain';
 import { AUDIT_COUNT_CAP, type AuditFilter } from '../../../shared/ipc/contract';
 import { DROP_FILTER_INDEXES_SQL, FILTER_INDEXES, MIRROR_SCHEMA, MIRROR_SCHEMA_VERSION, SEARCH_CHUNK, searchChunkOf } from './schema';
 import { filterSql, prefixUpperBound, textOnlySql, textProbes, type SeqRange, type TextPlan } from './filter-sql';
-import { BadPageError, COPY_COLUMNS, preparePage, sameVerifyState, type PreparedPage } from './prepare';
+import { BadPageError, COPY_COLUMNS, sameVerifyState, type PreparedPage } from './prepare';
 
 export { AUDIT_COUNT_CAP, BadPageError };
 
@@ -35,11 +35,6 @@ export interface MirrorState {
 
 export interface AuditStore {
   state(): Promise<MirrorState>;
-  /**
-   * Stores one page fetched with `after`: validates and verifies it here (preparePage), then
-   * ingestPrepared. For callers without a verifier thread.
-   */
-  ingest(after: number, page: unknown): Promise<{ state: MirrorState; nextAfter: number; received: number }>;
   /**
    * Stores one prepared page: its rows, the new cursor and the chain state land in one
    * transaction, so a crash leaves either all of it or none of it. Refused unless the page was
@@ -338,8 +333,6 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
   return {
     state: () => readState(db),
 
-    ingest: async (after, raw) => ingestPrepared(preparePage(after, raw, await readState(db))),
-
     ingestPrepared,
 
     maintain: async () => {
@@ -401,6 +394,9 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
       const eventsBySeq = async (seqs: number[]) => seqs.length === 0
         ? []
         : (await tx.query<EventRow>(`SELECT ${EVENT_COLUMNS} FROM audit_events WHERE seq = ANY($1::bigint[]) ORDER BY seq DESC`, [seqs])).rows.map(eventFromRow);
+      /** Matches in `from` (a table and its alias), counted up to the cap: the viewer shows "more than" there. */
+      const cappedCount = async (from: string, condition: { sql: string; params: unknown[] }) =>
+        (await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM ${from} ${condition.sql} LIMIT ${AUDIT_COUNT_CAP}) AS capped`, condition.params)).rows[0]?.n ?? 0;
       const textOnly = textOnlySql(filter, plan);
       if (textOnly && plan?.walk) {
         // Common text alone: the page walks audit_search newest first (its matches are near);
@@ -409,8 +405,7 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
         const events = await eventsBySeq(found.rows.map((r) => r.seq));
         if (offset === 0 && events.length < limit) return { total: events.length, events };
         const counting = textOnlySql(filter, { walk: false, probes: [] }) ?? textOnly;
-        const counted = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM audit_search s ${counting.sql} LIMIT ${AUDIT_COUNT_CAP}) AS capped`, counting.params);
-        return { total: counted.rows[0]?.n ?? 0, events };
+        return { total: await cappedCount('audit_search s', counting), events };
       }
       if (plan && !plan.walk && offset + limit <= AUDIT_COUNT_CAP) {
         // Text through the index: one pass finds the matches (up to the cap) newest first; the
@@ -433,8 +428,7 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
         )).rows;
         const events = await eventsBySeq(found.map((r) => r.seq));
         if (offset === 0 && events.length < limit) return { total: events.length, events };
-        const counted = await tx.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM audit_events ${where.sql} LIMIT ${AUDIT_COUNT_CAP}) AS capped`, where.params);
-        return { total: counted.rows[0]?.n ?? 0, events };
+        return { total: await cappedCount('audit_events', where), events };
       }
       const dense = where.params.length === 0 ? await denseTop(tx, current.stored) : null;
       // A complete log (no gaps in seq) turns "row N from the top" into one primary-key probe,
@@ -452,11 +446,7 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
         // The first page holds every match: that is the total, no second walk needed.
         total = Math.min(events.rows.length, AUDIT_COUNT_CAP);
       } else {
-        const counted = await tx.query<{ n: number }>(
-          `SELECT count(*)::int AS n FROM (SELECT 1 FROM audit_events ${countWhere.sql} LIMIT ${AUDIT_COUNT_CAP}) AS capped`,
-          countWhere.params,
-        );
-        total = counted.rows[0]?.n ?? 0;
+        total = await cappedCount('audit_events', countWhere);
       }
       return { total, events: events.rows.map(eventFromRow) };
     }),

@@ -98,8 +98,6 @@ function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
     switch (request.op) {
       case 'state':
         return store.state();
-      case 'ingest':
-        return store.ingest(request.args.after, request.args.page);
       case 'ingestPrepared':
         return store.ingestPrepared(request.args.page);
       case 'settle':
