@@ -106,7 +106,8 @@ export function createApiClient(options: ApiClientOptions) {
     return new ShopRefusedError(response.status, `http_${response.status}`, `The shop answered HTTP ${response.status}.`);
   }
 
-  async function request<T>(spec: RequestSpec, schema: z.ZodType<T> | null): Promise<T | null> {
+  /** The shop's answer to a call that succeeded, after one refresh and retry on an expired token. */
+  async function succeeded(spec: RequestSpec): Promise<Response> {
     if (spec.signal?.aborted) throw new CallCancelledError();
     const tokens = spec.auth === false ? undefined : options.tokens;
     let response = await send(spec, tokens?.accessToken() ?? null);
@@ -117,6 +118,11 @@ export function createApiClient(options: ApiClientOptions) {
       response = await send(spec, tokens.accessToken());
     }
     if (!response.ok) throw await refusal(response);
+    return response;
+  }
+
+  async function request<T>(spec: RequestSpec, schema: z.ZodType<T> | null): Promise<T | null> {
+    const response = await succeeded(spec);
     if (schema === null) return null;
     let body: unknown;
     try {
@@ -130,6 +136,23 @@ export function createApiClient(options: ApiClientOptions) {
       throw new ShopResponseInvalidError(`The shop's answer to ${spec.method.toUpperCase()} /${spec.path} does not match the Assistance API: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
     }
     return parsed.data;
+  }
+
+  /**
+   * A JSON response's bytes, unparsed and unchecked: for a caller that hands them to another
+   * thread to parse and validate (a transferred buffer costs this thread nothing; a parsed
+   * object would be parsed here and copied again on the way).
+   */
+  async function bytes(spec: RequestSpec): Promise<ArrayBuffer> {
+    const response = await succeeded(spec);
+    if (!/^application\/json\b/i.test(response.headers.get('content-type') ?? '')) {
+      throw new ShopResponseInvalidError(`The shop's answer to ${spec.method.toUpperCase()} /${spec.path} was not JSON.`);
+    }
+    try {
+      return await response.arrayBuffer();
+    } catch {
+      throw new ShopUnreachableError(`The connection to the shop at ${options.shopUrl} broke during an answer.`);
+    }
   }
 
   async function call<T>(spec: RequestSpec, schema: z.ZodType<T>): Promise<T> {
@@ -171,8 +194,9 @@ export function createApiClient(options: ApiClientOptions) {
     heartbeat: (sessionId: string) => call({ method: 'post', path: `assist-sessions/${id(sessionId)}/heartbeat`, json: {} }, EmptyOrSession),
     endSession: (sessionId: string, body: EndSessionRequest) => call({ method: 'post', path: `assist-sessions/${id(sessionId)}/end`, json: body }, EmptyOrSession),
 
-    // Unchecked here on purpose: the audit mirror's worker validates every page against AuditPage,
-    // which keeps a 1,000-event zod parse per page off the main thread during a long sync.
-    auditEvents: (after: number, limit: number): Promise<unknown> => call({ method: 'get', path: 'audit/events', searchParams: { after, limit } }, z.unknown()),
+    // The page's JSON bytes, unparsed on purpose: the audit mirror's verifier thread parses and
+    // validates every page against AuditPage, which keeps parsing and copying 1,000 events per
+    // page off the main thread during a long sync.
+    auditEvents: (after: number, limit: number): Promise<ArrayBuffer> => bytes({ method: 'get', path: 'audit/events', searchParams: { after, limit } }),
   };
 }

@@ -1,4 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { AuditPage } from '../../shared/api/audit';
 import { describeBackends, type TestShop } from '../../shop/test/harness';
 import { brokenKeychain, keychainProblem, testService } from '../test/keychain';
 import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../test/shop';
@@ -87,6 +88,9 @@ describeBackends('auth service against the real shop', (backend) => {
     const auth = createAuthService({ shopUrl: shop.url, vault: createVault({ keychain: brokenKeychain }) });
     await signInWith(auth, shop, code, 'supervisor@demo.test');
     shop.clock.advance(16 * 60 * 1000);
+    // The audit page as JSON bytes (the mirror's verifier parses them) takes the same refresh.
+    const page = AuditPage.parse(JSON.parse(new TextDecoder().decode(await auth.client().auditEvents(0, 5))));
+    expect(page.events.length).toBeGreaterThan(0);
     expect(await auth.client().me()).toMatchObject({ email: 'supervisor@demo.test' });
     expect((await auth.state()).status).toBe('signed_in');
     await auth.signOut();

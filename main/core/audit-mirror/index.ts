@@ -23,9 +23,10 @@ export interface AuditMirrorOptions {
   /** PGlite data directory; undefined keeps the mirror in memory. */
   dataDir?: string | undefined;
   /**
-   * GET /audit/events?after=&limit= through the API client: an AuditPage, or the response's
-   * JSON as is. The worker validates every page against AuditPage before storing anything, so a
-   * client may skip its own zod pass (the largest main-thread cost of a sync).
+   * GET /audit/events?after=&limit= through the API client: the response's JSON bytes (an
+   * ArrayBuffer, moved to the verifier thread without a copy), or an AuditPage. The verifier
+   * parses and validates every page against AuditPage before anything is stored, so the main
+   * thread neither parses nor copies the pages of a sync.
    */
   fetchPage: (after: number, limit: number) => Promise<unknown>;
   pageSize?: number;
@@ -164,10 +165,9 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
   let running: Promise<AuditSyncStatus> | null = null;
 
   /**
-   * Requests in flight by cursor. Two run ahead of the page being checked: the next one, at
-   * the cursor the last page names, and (while pages come full and their seqs dense, as a full
-   * reader's do) the one after it, at a guessed cursor; so the shop's database works on one
-   * while the shop serializes the other. A guess that proves wrong is dropped unused.
+   * Requests in flight by cursor. While pages come full and their seqs dense (a full reader's
+   * log), two run ahead of the page being checked, at guessed cursors, so the shop's database
+   * works on one while the shop serializes the other. A guess that proves wrong is dropped unused.
    */
   const inflight = new Map<number, Promise<unknown>>();
   function fetchAt(after: number): Promise<unknown> {
@@ -186,18 +186,12 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
     return request;
   }
 
-  /** Sends a fetched page to the verifier and starts fetching the pages after it (unchecked guesses). */
+  /**
+   * Sends a fetched page to the verifier; JSON bytes move there without a copy, and nothing
+   * here keeps them (the main thread neither parses nor holds the pages of a long sync).
+   */
   function dispatch(page: unknown, after: number, from: VerifyState) {
-    const guess = (page as { nextAfter?: unknown; head?: { seq?: unknown }; events?: unknown } | null);
-    const guessAfter = typeof guess?.nextAfter === 'number' ? guess.nextAfter : null;
-    const guessHead = typeof guess?.head?.seq === 'number' ? guess.head.seq : null;
-    const full = Array.isArray(guess?.events) && guess.events.length === pageSize;
-    if (guessAfter !== null && guessHead !== null && guessAfter > after && guessAfter < guessHead && !closed) {
-      void fetchAt(guessAfter);
-      const dense = full && guessAfter - after === pageSize;
-      if (dense && guessAfter + pageSize < guessHead) void fetchAt(guessAfter + pageSize);
-    }
-    return verifier().call('prepare', { after, page, from });
+    return verifier().call('prepare', { after, page, from }, page instanceof ArrayBuffer ? [page] : []);
   }
 
   /**
@@ -214,13 +208,16 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
     try {
       let after = state.cursor;
       let from = verifyStateOf(state);
+      // The page before this one came full with dense seqs, and the head it reported.
+      let dense = false;
+      let head = 0;
       for (;;) {
-        // Fetch the following pages while this one is checked and stored. The cursors read
-        // here are unchecked; the verifier validates the page, and a page fetched from a wrong
-        // cursor is refused before anything is stored. The page is copied to the verifier and
-        // nothing here keeps it (fewer survivors, shorter garbage collections on this thread).
-        const checking = dispatch(await takePage(after), after, from);
-        const prepared: PreparedPage = await checking;
+        const request = takePage(after);
+        // Guesses, unchecked: a page fetched from a wrong cursor is refused before anything is stored.
+        if (dense && !closed) {
+          for (const ahead of [after + pageSize, after + 2 * pageSize]) if (ahead < head) void fetchAt(ahead);
+        }
+        const prepared: PreparedPage = await dispatch(await request, after, from);
         if (storing) await storing;
         if (closed) break;
         storing = call('ingestPrepared', { page: prepared }, [prepared.rows.buffer, prepared.searchRows.buffer]).then((result) => {
@@ -230,6 +227,8 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
         from = prepared.to;
         const done = prepared.nextAfter === after || prepared.nextAfter >= prepared.headSeq;
         if (done) break;
+        dense = prepared.received === pageSize && prepared.nextAfter - after === pageSize;
+        head = prepared.headSeq;
         after = prepared.nextAfter;
       }
       inflight.clear();

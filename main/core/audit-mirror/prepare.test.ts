@@ -68,6 +68,19 @@ describe('preparePage', () => {
     expect(() => preparePage(0, page(lone), START)).toThrow(/cannot be stored/);
   });
 
+  it('takes a page as the JSON bytes of the response, as the API client hands it on', () => {
+    const list = events(1, 20, GENESIS_HASH);
+    const bytes = (text: string) => new TextEncoder().encode(text).buffer;
+    const fromBytes = preparePage(0, bytes(JSON.stringify(page(list))), START);
+    const fromValue = preparePage(0, page(list), START);
+    expect(fromBytes.to).toEqual(fromValue.to);
+    expect(fromBytes.rows).toEqual(fromValue.rows);
+    expect(fromBytes.searchRows).toEqual(fromValue.searchRows);
+    expect(() => preparePage(0, bytes('{"events": ['), START)).toThrow(/not valid UTF-8 JSON/);
+    expect(() => preparePage(0, new Uint8Array([0x7b, 0xff, 0x7d]).buffer, START)).toThrow(/not valid UTF-8 JSON/);
+    expect(() => preparePage(0, bytes('{"events": "no"}'), START)).toThrow(BadPageError);
+  });
+
   it('counts sub-millisecond times as out of order, so an in-order log is in order to the millisecond', () => {
     const precise = events(1, 3, GENESIS_HASH, (seq) => `2026-01-01T00:00:00.00${seq}5Z`);
     expect(preparePage(0, page(precise), START).to.atInOrder).toBe(false);

@@ -92,14 +92,25 @@ export function copyRows(events: readonly AuditEvent[]): string {
 }
 
 const encoder = new TextEncoder();
+const decoder = new TextDecoder('utf-8', { fatal: true });
+
+/** A page as the API client hands it on: the response's JSON bytes, or a value already parsed. */
+function pageValue(raw: unknown): unknown {
+  if (!(raw instanceof ArrayBuffer)) return raw;
+  try {
+    return JSON.parse(decoder.decode(raw));
+  } catch {
+    throw new BadPageError('The shop sent an audit page that is not valid UTF-8 JSON.');
+  }
+}
 
 /**
- * Validates a page fetched with `after` (an AuditPage, or the response's JSON as is) and verifies
- * it continuing from `from`. Throws BadPageError for anything the API does not allow; a chain
- * that does not verify is not an error here: `to.bad` records the first bad seq.
+ * Validates a page fetched with `after` (an AuditPage, the response's JSON as is, or its bytes)
+ * and verifies it continuing from `from`. Throws BadPageError for anything the API does not
+ * allow; a chain that does not verify is not an error here: `to.bad` records the first bad seq.
  */
 export function preparePage(after: number, raw: unknown, from: VerifyState): PreparedPage {
-  const parsed = AuditPage.safeParse(raw);
+  const parsed = AuditPage.safeParse(pageValue(raw));
   if (!parsed.success) throw new BadPageError(`The shop sent an invalid audit page: ${parsed.error.issues[0]?.message ?? 'schema mismatch'}.`);
   const page = parsed.data;
   checkPageShape(after, page);
