@@ -10,7 +10,7 @@ import { filterSql, textProbes } from './filter-sql';
 import { BadPageError, preparePage, type VerifyState } from './prepare';
 import { COPY_COLUMNS } from './prepare';
 import { FILTER_INDEXES, MIRROR_SCHEMA, searchText } from './schema';
-import { openAuditStore, type AuditStore } from './store';
+import { cacheSizeFor, openAuditStore, type AuditStore } from './store';
 
 const START: VerifyState = { chain: { lastSeq: 0, lastHash: GENESIS_HASH }, checked: 0, bad: null, lastAtMs: 0, atInOrder: true };
 
@@ -159,6 +159,31 @@ describe('audit store on PGlite', () => {
     expect(analyzed).toBe(1200);
     store = await openAuditStore(dir, { bulkBacklog: 500 });
     expect(await store.maintain()).toBe(false);
+  });
+
+  it('reads each text chunk and its trigram index into the cache, one relation per step', async () => {
+    while (!(await store.indexSearch()).done) { /* one chunk per step */ }
+    // The listing, then the one chunk's index and its text; nothing after that.
+    const steps: boolean[] = [];
+    for (let done = false; !done && steps.length < 10;) {
+      done = (await store.warmSearch()).done;
+      steps.push(done);
+    }
+    expect(steps).toEqual([false, false, true]);
+    expect(await store.warmSearch()).toEqual({ done: true });
+    // Warming changes nothing a query sees.
+    expect((await store.query({ text: 'sku-1037' }, 0, 10)).events.map((e) => e.seq)).toEqual([1037]);
+  });
+});
+
+describe('cacheSizeFor', () => {
+  it('gives a small mirror the default cache and a large one more, within bounds', () => {
+    const mb = 1024 * 1024;
+    expect(cacheSizeFor(0)).toBe(128);
+    expect(cacheSizeFor(300 * mb)).toBe(128);
+    expect(cacheSizeFor(1000 * mb)).toBe(200);
+    expect(cacheSizeFor(2000 * mb)).toBe(400);
+    expect(cacheSizeFor(50_000 * mb)).toBe(512);
   });
 });
 

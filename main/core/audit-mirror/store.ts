@@ -1,4 +1,7 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pageinspect } from '@electric-sql/pglite/contrib/pageinspect';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { AuditEvent } from '../../../shared/api/audit';
 import type { ChainState } from '../../../shared/audit/chain';
@@ -56,6 +59,12 @@ export interface AuditStore {
    * indexed once it is over.
    */
   indexSearch(): Promise<{ indexed: number; done: boolean }>;
+  /**
+   * Reads the next part of what free text searches (a chunk's trigram index or its text,
+   * newest chunks first) into the mirror's page cache, one relation per step, as far as the
+   * cache holds them; `done` once nothing is left. See cacheSizeFor.
+   */
+  warmSearch(): Promise<{ done: boolean }>;
   query(filter: AuditFilter, offset: number, limit: number): Promise<{ total: number; events: AuditEvent[] }>;
   /** Matching events oldest first, `pageSize` at a time (keyset paging, so deep pages stay fast). */
   scan(filter: AuditFilter, pageSize: number): AsyncGenerator<AuditEvent[]>;
@@ -153,17 +162,42 @@ async function dropIfOtherVersion(db: PGlite): Promise<void> {
   await db.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
 }
 
+const MB = 1024 * 1024;
+
+/** Bytes under a directory (0 when it does not exist yet). */
+async function directorySize(dir: string): Promise<number> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  let total = 0;
+  for (const entry of entries) if (entry.isFile()) total += (await stat(join(entry.parentPath, entry.name)).catch(() => ({ size: 0 }))).size;
+  return total;
+}
+
+/**
+ * The mirror's page cache (shared_buffers), from the size of its data directory: PostgreSQL's
+ * default 128 MB for a small mirror, up to 512 MB for a million events, where the search text
+ * and its trigram indexes alone are about 250 MB. Outside the cache, each page a query needs
+ * is a read through PGlite's file system (tens of microseconds from the OS cache, hundreds
+ * from disk), and a free-text query right after start-up needs thousands of them.
+ */
+export function cacheSizeFor(dataDirBytes: number): number {
+  return Math.min(512, Math.max(128, Math.round(dataDirBytes / 5 / MB)));
+}
+
 export async function openAuditStore(dataDir: string | undefined, options: AuditStoreOptions = {}): Promise<AuditStore> {
   const bulkBacklog = options.bulkBacklog ?? BULK_BACKLOG;
   const chunk = options.searchChunk ?? SEARCH_CHUNK;
+  const cacheMb = cacheSizeFor(dataDir ? await directorySize(dataDir) : 0);
   const db = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
-    extensions: { pg_trgm },
+    // A command-line setting, so the data directory's postgresql.conf stays as initdb wrote it.
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${cacheMb}MB`],
+    extensions: { pg_trgm, pageinspect },
     // seq and counts are bigint; they fit in a JS number for any log this mirror will hold.
     parsers: { [INT8_OID]: (value: string) => Number(value) },
   });
   await dropIfOtherVersion(db);
   await db.exec(MIRROR_SCHEMA);
+  await db.exec('CREATE EXTENSION IF NOT EXISTS pageinspect');
   // Index builds after a bulk sync sort a million rows: in memory, not in temporary files.
   await db.exec("SET maintenance_work_mem = '256MB'");
   // Text chunks (partitions of audit_search) that exist, and those with their trigram index.
@@ -329,6 +363,8 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
   }
 
   queueMaintenance((await readState(db)).stored);
+  /** Relations warmSearch has still to read; null until it lists them. */
+  let warmQueue: { name: string; pages: number }[] | null = null;
 
   return {
     state: () => readState(db),
@@ -364,6 +400,8 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
         await db.exec(`CREATE INDEX IF NOT EXISTS ${chunkName(next)}_trgm ON ${chunkName(next)} USING gin (search gin_trgm_ops)`);
         await db.exec(`ANALYZE ${chunkName(next)}`);
         indexedChunks.add(next);
+        // A new index to read into the cache: list the relations again.
+        warmQueue = null;
       }
       // Every event below the first chunk still without an index is searched through one.
       const { cursor } = await readState(db);
@@ -371,6 +409,31 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
       const upto = gap === undefined ? cursor : Math.min(cursor, gap * chunk);
       await db.query('UPDATE mirror_state SET search_upto = $1', [upto]);
       return { indexed: next === undefined ? 0 : 1, done: bulk || missing.length <= 1 };
+    },
+
+    warmSearch: async () => {
+      const next = warmQueue === null ? null : warmQueue.shift();
+      if (warmQueue === null) {
+        // Newest chunks first (the viewer starts there), each index before its text, while they fit in about 80 % of the cache.
+        const relations = (await db.query<{ name: string; pages: number }>(
+          `SELECT c.relname AS name, (pg_relation_size(c.oid) / 8192)::int AS pages FROM pg_class c
+           WHERE c.relname ~ '^audit_search_c[0-9]+(_trgm)?$' ORDER BY substring(c.relname from '[0-9]+')::int DESC, c.relname DESC`,
+        )).rows;
+        let budget = Math.floor((cacheMb * MB * 0.8) / 8192);
+        warmQueue = [];
+        for (const relation of relations) {
+          if (relation.pages > budget) break;
+          budget -= relation.pages;
+          warmQueue.push(relation);
+        }
+        return { done: warmQueue.length === 0 };
+      }
+      if (next) {
+        // Through the buffer manager, as pg_prewarm would (PGlite has no pg_prewarm): every block of an index, every row of a chunk.
+        if (next.name.endsWith('_trgm')) await db.query(`SELECT count(get_raw_page($1, b::int))::int AS n FROM generate_series(0, $2::int - 1) AS b`, [next.name, next.pages]);
+        else await db.query(`SELECT count(*)::int AS n FROM ${next.name}`);
+      }
+      return { done: warmQueue.length === 0 };
     },
 
     // One transaction: the state, the seq range and both statements see one snapshot, and a

@@ -89,9 +89,26 @@ function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
     return indexing;
   }
 
-  /** After a sync: filter indexes and statistics first (every filter needs them), then the text index. */
+  /** Reads what free text searches into the page cache, one relation per step. */
+  let warming: Promise<void> | null = null;
+  function warmSearch(store: AuditStore): Promise<void> {
+    warming ??= (async () => {
+      try {
+        while (!closing && !(await store.warmSearch()).done) await quiet();
+      } finally {
+        warming = null;
+      }
+    })();
+    return warming;
+  }
+
+  /**
+   * After a sync: filter indexes and statistics first (every filter needs them), then the text
+   * index, then reading the text index into the cache (the first free-text queries after
+   * opening a large mirror would otherwise read thousands of pages one at a time).
+   */
   function upkeep(store: AuditStore): void {
-    void maintain(store).then(() => indexSearch(store)).catch(() => undefined);
+    void maintain(store).then(() => indexSearch(store)).then(() => warmSearch(store)).catch(() => undefined);
   }
 
   async function run(store: AuditStore, request: MirrorRequest): Promise<MirrorOps[MirrorRequest['op']]['result']> {
@@ -130,6 +147,7 @@ function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
         closing = true;
         await maintaining;
         await indexing;
+        await warming;
         await store.close();
         return null;
     }
