@@ -77,6 +77,26 @@ describe('audit viewer', () => {
     expect(new Set(seen.map((q) => q.offset)).size).toBeLessThan(6);
   });
 
+  it('starts a new filter at the top, without asking for the page the old one was scrolled to', async () => {
+    const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
+    const { user } = renderConsole(handlers('supervisor', MILLION, seen), audit);
+    await screen.findByText('1,000,000 events');
+    const table = screen.getByRole('table', { name: 'Audit events' });
+    const row = 330_600;
+    table.scrollTop = row * AUDIT_ROW_HEIGHT;
+    fireEvent.scroll(table);
+    expect(await within(table).findByText(String(MILLION - row))).toBeTruthy();
+
+    await user.selectOptions(screen.getByLabelText('Action'), 'Actions refused');
+    // The list jumps to the top; a browser then fires a scroll event, happy-dom does not.
+    await waitFor(() => { expect(table.scrollTop).toBe(0); });
+    fireEvent.scroll(table);
+    expect(await within(table).findByText(String(MILLION))).toBeTruthy();
+    // Long enough for a page to settle and be requested.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect(seen.filter((q) => q.filter.action === 'session.action_refused').map((q) => q.offset)).toEqual([0]);
+  });
+
   it('shows chain verification, the first bad seq, and sync progress', async () => {
     const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
     const { fake } = renderConsole(handlers('agent', 10, seen), audit);

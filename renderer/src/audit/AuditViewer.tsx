@@ -130,8 +130,11 @@ function EventList({ filter, onFilter, canSeeAll }: { filter: AuditFilter; onFil
   for (let p = firstPage; p <= lastPage; p++) pageNumbers.push(p);
   // Pages flown past in a fast scroll are not requested: the mirror answers one query at a time,
   // and the page the agent stops at should not wait behind them. Cached pages show at once.
-  const settled = useDebounced(`${firstPage}:${lastPage}`, PAGE_SETTLE_MS);
-  const [settledFirst = 0, settledLast = 0] = settled.split(':').map(Number);
+  // The filter is part of it: right after a filter changes, the list still stands where the
+  // old one was scrolled to (say row 330,600) until it jumps to the top, and that deep page of
+  // the new filter (a long walk in the mirror) must not be requested.
+  const settled = useDebounced(`${firstPage}:${lastPage}:${filterKey}`, PAGE_SETTLE_MS);
+  const [settledFirst = 0, settledLast = -1] = settled.endsWith(`:${filterKey}`) ? settled.split(':').map(Number) : [];
   const pages = useQueries({
     queries: pageNumbers.map((p) => {
       const args = { filter, offset: p * AUDIT_PAGE, limit: AUDIT_PAGE };
