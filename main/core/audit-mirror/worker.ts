@@ -52,8 +52,6 @@ function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
     ...(options.searchChunk === null ? {} : { searchChunk: options.searchChunk }),
   });
   let closing = false;
-  let indexing: Promise<void> | null = null;
-  let maintaining: Promise<void> | null = null;
 
   /**
    * Background steps wait while the viewer is busy: none starts within QUIET_MS of the last
@@ -65,42 +63,34 @@ function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
     for (let wait = lastQueryAt + QUIET_MS - Date.now(); wait > 0 && !closing; wait = lastQueryAt + QUIET_MS - Date.now()) await sleep(wait);
   }
 
-  /** Queued maintenance, one statement at a time; queries that arrive meanwhile run between steps. */
-  function maintain(store: AuditStore): Promise<void> {
-    maintaining ??= (async () => {
-      try {
-        while (!closing && await store.maintain()) await quiet();
-      } finally {
-        maintaining = null;
-      }
-    })();
-    return maintaining;
+  /**
+   * Background work done one step (one statement) at a time, quiet between steps, so queries
+   * that arrive meanwhile run between them; one run at a time (`start` joins one under way).
+   * `step` resolves true while there is more to do.
+   */
+  function backgroundJob(step: (store: AuditStore) => Promise<boolean>) {
+    let running: Promise<void> | null = null;
+    return {
+      running: () => running,
+      start: (store: AuditStore): Promise<void> => {
+        running ??= (async () => {
+          try {
+            while (!closing && await step(store)) await quiet();
+          } finally {
+            running = null;
+          }
+        })();
+        return running;
+      },
+    };
   }
 
-  /** Indexes the full text chunks behind the sync, one chunk (one statement) per step. */
-  function indexSearch(store: AuditStore): Promise<void> {
-    indexing ??= (async () => {
-      try {
-        while (!closing && !(await store.indexSearch()).done) await quiet();
-      } finally {
-        indexing = null;
-      }
-    })();
-    return indexing;
-  }
-
-  /** Reads what free text searches into the page cache, one relation per step. */
-  let warming: Promise<void> | null = null;
-  function warmSearch(store: AuditStore): Promise<void> {
-    warming ??= (async () => {
-      try {
-        while (!closing && !(await store.warmSearch()).done) await quiet();
-      } finally {
-        warming = null;
-      }
-    })();
-    return warming;
-  }
+  /** Queued maintenance: filter indexes a bulk sync dropped, statistics. */
+  const maintenance = backgroundJob((store) => store.maintain());
+  /** The trigram index of the full text chunks behind the sync, one chunk per step. */
+  const searchIndex = backgroundJob(async (store) => !(await store.indexSearch()).done);
+  /** What free text searches, read into the page cache one relation per step. */
+  const searchWarmup = backgroundJob(async (store) => !(await store.warmSearch()).done);
 
   /**
    * After a sync: filter indexes and statistics first (every filter needs them), then the text
@@ -108,7 +98,7 @@ function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
    * opening a large mirror would otherwise read thousands of pages one at a time).
    */
   function upkeep(store: AuditStore): void {
-    void maintain(store).then(() => indexSearch(store)).then(() => warmSearch(store)).catch(() => undefined);
+    void maintenance.start(store).then(() => searchIndex.start(store)).then(() => searchWarmup.start(store)).catch(() => undefined);
   }
 
   async function run(store: AuditStore, request: MirrorRequest): Promise<MirrorOps[MirrorRequest['op']]['result']> {
@@ -136,18 +126,16 @@ function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
       case 'export':
         return writeExport(store.scan(request.args.filter, EXPORT_PAGE), request.args.format, request.args.filePath);
       case 'maintained':
-        while (!closing && maintaining) await maintaining;
+        for (let run = maintenance.running(); !closing && run; run = maintenance.running()) await run;
         return null;
       case 'searchReady':
         // A run started before the last page was stored may stop short of it: run once more.
-        while (indexing) await indexing;
-        await indexSearch(store);
+        for (let run = searchIndex.running(); run; run = searchIndex.running()) await run;
+        await searchIndex.start(store);
         return null;
       case 'close':
         closing = true;
-        await maintaining;
-        await indexing;
-        await warming;
+        for (const job of [maintenance, searchIndex, searchWarmup]) await job.running();
         await store.close();
         return null;
     }
