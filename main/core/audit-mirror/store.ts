@@ -363,8 +363,30 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
   }
 
   queueMaintenance((await readState(db)).stored);
+
+  interface WarmRelation { name: string; index: boolean; pages: number }
   /** Relations warmSearch has still to read; null until it lists them. */
-  let warmQueue: { name: string; pages: number }[] | null = null;
+  let warmQueue: WarmRelation[] | null = null;
+  /** Newest chunks first (the viewer starts there), each index before its text, while they fit in about 80 % of the cache. */
+  async function relationsToWarm(): Promise<WarmRelation[]> {
+    const wanted = [...chunks].sort((a, b) => b - a).flatMap((k) => [
+      ...(indexedChunks.has(k) ? [{ name: `${chunkName(k)}_trgm`, index: true }] : []),
+      { name: chunkName(k), index: false },
+    ]);
+    const sizes = await db.query<{ pages: number }>(
+      'SELECT (pg_relation_size(r::regclass) / 8192)::int AS pages FROM unnest($1::text[]) WITH ORDINALITY AS t(r, i) ORDER BY i',
+      [wanted.map((r) => r.name)],
+    );
+    let budget = Math.floor((cacheMb * MB * 0.8) / 8192);
+    const fitting: WarmRelation[] = [];
+    for (const [i, relation] of wanted.entries()) {
+      const pages = sizes.rows[i]?.pages ?? 0;
+      if (pages > budget) break;
+      budget -= pages;
+      fitting.push({ ...relation, pages });
+    }
+    return fitting;
+  }
 
   return {
     state: () => readState(db),
@@ -393,9 +415,9 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
     settle: () => settle(),
 
     indexSearch: async () => {
+      const unindexed = [...chunks].filter((k) => !indexedChunks.has(k)).sort((a, b) => a - b);
       // Not during a bulk sync (building them once it is over is cheaper than keeping them up).
-      const missing = bulk ? [] : [...chunks].filter((k) => !indexedChunks.has(k)).sort((a, b) => a - b);
-      const next = missing[0];
+      const next = bulk ? undefined : unindexed[0];
       if (next !== undefined) {
         await db.exec(`CREATE INDEX IF NOT EXISTS ${chunkName(next)}_trgm ON ${chunkName(next)} USING gin (search gin_trgm_ops)`);
         await db.exec(`ANALYZE ${chunkName(next)}`);
@@ -405,32 +427,21 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
       }
       // Every event below the first chunk still without an index is searched through one.
       const { cursor } = await readState(db);
-      const gap = bulk ? [...chunks].filter((k) => !indexedChunks.has(k)).sort((a, b) => a - b)[0] : missing[1];
+      const gap = unindexed[next === undefined ? 0 : 1];
       const upto = gap === undefined ? cursor : Math.min(cursor, gap * chunk);
       await db.query('UPDATE mirror_state SET search_upto = $1', [upto]);
-      return { indexed: next === undefined ? 0 : 1, done: bulk || missing.length <= 1 };
+      return { indexed: next === undefined ? 0 : 1, done: bulk || unindexed.length <= 1 };
     },
 
     warmSearch: async () => {
-      const next = warmQueue === null ? null : warmQueue.shift();
       if (warmQueue === null) {
-        // Newest chunks first (the viewer starts there), each index before its text, while they fit in about 80 % of the cache.
-        const relations = (await db.query<{ name: string; pages: number }>(
-          `SELECT c.relname AS name, (pg_relation_size(c.oid) / 8192)::int AS pages FROM pg_class c
-           WHERE c.relname ~ '^audit_search_c[0-9]+(_trgm)?$' ORDER BY substring(c.relname from '[0-9]+')::int DESC, c.relname DESC`,
-        )).rows;
-        let budget = Math.floor((cacheMb * MB * 0.8) / 8192);
-        warmQueue = [];
-        for (const relation of relations) {
-          if (relation.pages > budget) break;
-          budget -= relation.pages;
-          warmQueue.push(relation);
-        }
+        warmQueue = await relationsToWarm();
         return { done: warmQueue.length === 0 };
       }
+      const next = warmQueue.shift();
       if (next) {
         // Through the buffer manager, as pg_prewarm would (PGlite has no pg_prewarm): every block of an index, every row of a chunk.
-        if (next.name.endsWith('_trgm')) await db.query(`SELECT count(get_raw_page($1, b::int))::int AS n FROM generate_series(0, $2::int - 1) AS b`, [next.name, next.pages]);
+        if (next.index) await db.query(`SELECT count(get_raw_page($1, b::int))::int AS n FROM generate_series(0, $2::int - 1) AS b`, [next.name, next.pages]);
         else await db.query(`SELECT count(*)::int AS n FROM ${next.name}`);
       }
       return { done: warmQueue.length === 0 };
