@@ -239,9 +239,11 @@ describeBackends('audit mirror', (backend) => {
         { text: '/orders/ord1002' },
         { text: 'alex agent' },
       ];
-      // Once right after the sync (chunks scanned while their indexes are built), once with every full chunk indexed.
-      for (const round of ['tail', 'indexed']) {
+      // Right after the sync (chunks scanned while their indexes are built), with every full
+      // chunk indexed, and with the page cache warmed.
+      for (const round of ['tail', 'indexed', 'warmed']) {
         if (round === 'indexed') await mirror.searchReady();
+        if (round === 'warmed') await mirror.warmed();
         for (const filter of filters) {
           const expected = source.filter((e) => matches(e, filter)).map((e) => e.seq).reverse();
           const got = await readAll(mirror, filter);

@@ -41,6 +41,19 @@ export function textProbes(text: string): string[] {
 export interface TextPlan {
   walk: boolean;
   probes: string[];
+  /**
+   * Text so common (in a tenth of the events or more) that reading the search text in storage
+   * order finds the count's cap of matches within about 100,000 rows: cheaper than the trigram
+   * index, whose posting lists for such text are as long as the matches (and every candidate
+   * is then tested twice).
+   */
+  countByWalk?: boolean;
+  /**
+   * Text chunks in whose sampled events the text was rare (under 2 %), though common overall:
+   * their matches are looked up through the chunk's trigram index rather than walked to (a
+   * walk through such a chunk tests every event in it for a handful of matches).
+   */
+  rareInChunks?: number[];
 }
 
 /** The condition on audit_search `s` for a (trimmed, lowercased) text, parameters added through `param`. */

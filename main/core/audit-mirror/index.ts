@@ -58,6 +58,12 @@ export interface AuditMirror {
    * and statistics are fresh. Queries are answered (completely) before too, only slower.
    */
   maintained(): Promise<void>;
+  /**
+   * Resolves once the mirror's page cache holds what queries read (text chunks and their
+   * indexes, the primary key, the filter indexes), as far as it fits; the warm-up runs in the
+   * background after opening and after a sync, between queries.
+   */
+  warmed(): Promise<void>;
   onStatus(listener: (status: AuditSyncStatus) => void): () => void;
   close(): Promise<void>;
 }
@@ -266,6 +272,8 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
     searchReady: async () => { await call('searchReady', {}); },
 
     maintained: async () => { await call('maintained', {}); },
+
+    warmed: async () => { await call('warmed', {}); },
 
     onStatus: (listener) => {
       listeners.add(listener);

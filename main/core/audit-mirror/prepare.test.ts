@@ -18,7 +18,11 @@ const START: VerifyState = { chain: { lastSeq: 0, lastHash: GENESIS_HASH }, chec
 const AWKWARD = ['tab\there', 'line\nbreak', 'cr\rhere', 'back\\slash', '\\N', '\\.', 'quote "and" \'apostrophe\'', 'ünïcødé ✓ 😀', ''];
 
 /** A chained run of events, seq from..from+count-1, continuing from `prevHash`. */
-function events(from: number, count: number, prevHash: string, at = (seq: number) => new Date(Date.UTC(2026, 0, 1) + seq * 1000).toISOString()): AuditEvent[] {
+function events(
+  from: number, count: number, prevHash: string,
+  at = (seq: number) => new Date(Date.UTC(2026, 0, 1) + seq * 1000).toISOString(),
+  note = (seq: number) => AWKWARD[seq % AWKWARD.length] ?? '',
+): AuditEvent[] {
   const out: AuditEvent[] = [];
   let prev = prevHash;
   for (let seq = from; seq < from + count; seq += 1) {
@@ -33,7 +37,7 @@ function events(from: number, count: number, prevHash: string, at = (seq: number
       sessionId: seq % 2 === 0 ? `ses_${Math.floor(seq / 10)}` : null,
       ip: seq % 6 === 0 ? null : `10.0.${seq % 256}.1`,
       userAgent: awkward,
-      details: { sku: `SKU-${seq}`, note: awkward, nested: { list: [1, 'two', null, { x: awkward }] } },
+      details: { sku: `SKU-${seq}`, note: note(seq), nested: { list: [1, 'two', null, { x: awkward }] } },
       prevHash: prev,
     };
     const hash = computeEventHash(body);
@@ -161,18 +165,48 @@ describe('audit store on PGlite', () => {
     expect(await store.maintain()).toBe(false);
   });
 
-  it('reads each text chunk and its trigram index into the cache, one relation per step', async () => {
+  it('reads each text chunk, its trigram index and the filter indexes into the cache, one relation per step', async () => {
     while (!(await store.indexSearch()).done) { /* one chunk per step */ }
-    // The listing, then the one chunk's index and its text; nothing after that.
+    // The listing, then the one chunk's index and its text, the primary key and the five filter
+    // indexes; nothing after that.
     const steps: boolean[] = [];
-    for (let done = false; !done && steps.length < 10;) {
-      done = (await store.warmSearch()).done;
+    for (let done = false; !done && steps.length < 20;) {
+      done = (await store.warmCache()).done;
       steps.push(done);
     }
-    expect(steps).toEqual([false, false, true]);
-    expect(await store.warmSearch()).toEqual({ done: true });
+    expect(steps).toEqual([...Array<boolean>(8).fill(false), true]);
+    expect(await store.warmCache()).toEqual({ done: true });
     // Warming changes nothing a query sees.
     expect((await store.query({ text: 'sku-1037' }, 0, 10)).events.map((e) => e.seq)).toEqual([1037]);
+  });
+});
+
+describe('common text on PGlite', () => {
+  it('pages and counts text that is common in older chunks and rare in the newest', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'audit-store-common-'));
+    // Three chunks of 400; the phrase in every third event of the first two, once in the third.
+    const all = events(1, 1200, GENESIS_HASH, undefined, (seq) => ((seq <= 800 && seq % 3 === 0) || seq === 1000 ? 'Common Phrase here' : 'other words'));
+    const store = await openAuditStore(dir, { searchChunk: 400, bulkBacklog: 100_000 });
+    try {
+      let state = await store.state();
+      for (let start = 0; start < all.length; start += 300) {
+        state = (await store.ingestPrepared(preparePage(state.cursor, page(all.slice(start, start + 300), all.at(-1)), state))).state;
+      }
+      await store.settle();
+      while (await store.maintain()) { /* statistics */ }
+      const expected = all.filter((e) => searchText(e).includes('common phrase')).map((e) => e.seq).reverse();
+      for (const round of ['scanned', 'indexed']) {
+        if (round === 'indexed') while (!(await store.indexSearch()).done) { /* one chunk per step */ }
+        for (const [offset, limit] of [[0, 10], [0, 300], [250, 50], [260, 10]] as const) {
+          const got = await store.query({ text: 'COMMON phrase' }, offset, limit);
+          expect(got.events.map((e) => e.seq), `${round} ${offset}+${limit}`).toEqual(expected.slice(offset, offset + limit));
+          expect(got.total).toBe(expected.length);
+        }
+      }
+    } finally {
+      await store.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
 
@@ -181,8 +215,8 @@ describe('cacheSizeFor', () => {
     const mb = 1024 * 1024;
     expect(cacheSizeFor(0)).toBe(128);
     expect(cacheSizeFor(300 * mb)).toBe(128);
-    expect(cacheSizeFor(1000 * mb)).toBe(200);
-    expect(cacheSizeFor(2000 * mb)).toBe(400);
+    expect(cacheSizeFor(1000 * mb)).toBe(250);
+    expect(cacheSizeFor(2000 * mb)).toBe(500);
     expect(cacheSizeFor(50_000 * mb)).toBe(512);
   });
 });

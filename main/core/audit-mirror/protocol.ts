@@ -18,6 +18,8 @@ export interface MirrorOps {
   maintained: { args: Record<string, never>; result: null };
   /** Resolves once every text chunk has its trigram index. */
   searchReady: { args: Record<string, never>; result: null };
+  /** Resolves once the page cache holds what queries read, as far as it fits (after the upkeep under way). */
+  warmed: { args: Record<string, never>; result: null };
   close: { args: Record<string, never>; result: null };
 }
 

@@ -7,7 +7,7 @@ import type { AuditEvent } from '../../../shared/api/audit';
 import type { ChainState } from '../../../shared/audit/chain';
 import { AUDIT_COUNT_CAP, type AuditFilter } from '../../../shared/ipc/contract';
 import { DROP_FILTER_INDEXES_SQL, FILTER_INDEXES, MIRROR_SCHEMA, MIRROR_SCHEMA_VERSION, SEARCH_CHUNK, searchChunkOf } from './schema';
-import { filterSql, prefixUpperBound, textOnlySql, textProbes, type SeqRange, type TextPlan } from './filter-sql';
+import { escapeLike, filterSql, prefixUpperBound, textOnlySql, textProbes, type SeqRange, type TextPlan } from './filter-sql';
 import { BadPageError, COPY_COLUMNS, sameVerifyState, type PreparedPage } from './prepare';
 
 export { AUDIT_COUNT_CAP, BadPageError };
@@ -60,11 +60,11 @@ export interface AuditStore {
    */
   indexSearch(): Promise<{ indexed: number; done: boolean }>;
   /**
-   * Reads the next part of what free text searches (a chunk's trigram index or its text,
-   * newest chunks first) into the mirror's page cache, one relation per step, as far as the
-   * cache holds them; `done` once nothing is left. See cacheSizeFor.
+   * Reads the next part of what queries need into the mirror's page cache (at most 8 MB of a
+   * relation per step), as far as the cache holds it (see partsToWarm); `done` once nothing is
+   * left. See cacheSizeFor.
    */
-  warmSearch(): Promise<{ done: boolean }>;
+  warmCache(): Promise<{ done: boolean }>;
   query(filter: AuditFilter, offset: number, limit: number): Promise<{ total: number; events: AuditEvent[] }>;
   /** Matching events oldest first, `pageSize` at a time (keyset paging, so deep pages stay fast). */
   scan(filter: AuditFilter, pageSize: number): AsyncGenerator<AuditEvent[]>;
@@ -164,6 +164,11 @@ async function dropIfOtherVersion(db: PGlite): Promise<void> {
 
 const MB = 1024 * 1024;
 
+/** The primary key and the filter indexes, in the order they are read into the cache (see partsToWarm). */
+/** At most this many blocks (8 MB) are read into the cache in one background step. */
+const WARM_STEP_PAGES = 1024;
+const WARM_INDEXES: readonly string[] = ['audit_events_pkey', 'audit_events_action', 'audit_events_actor', 'audit_events_at', 'audit_events_session', 'audit_events_customer'];
+
 /** Bytes under a directory (0 when it does not exist yet). */
 async function directorySize(dir: string): Promise<number> {
   const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
@@ -174,13 +179,14 @@ async function directorySize(dir: string): Promise<number> {
 
 /**
  * The mirror's page cache (shared_buffers), from the size of its data directory: PostgreSQL's
- * default 128 MB for a small mirror, up to 512 MB for a million events, where the search text
- * and its trigram indexes alone are about 250 MB. Outside the cache, each page a query needs
- * is a read through PGlite's file system (tens of microseconds from the OS cache, hundreds
- * from disk), and a free-text query right after start-up needs thousands of them.
+ * default 128 MB for a small mirror, up to 512 MB for a million events (2 GB on disk), where
+ * the search text and its trigram indexes are about 265 MB and the primary key and the filter
+ * indexes most often used about 140 MB more. Outside the cache, each page a query needs is a
+ * read through PGlite's file system (tens of microseconds from the OS cache, hundreds from
+ * disk), and a filter right after start-up needs thousands of them.
  */
 export function cacheSizeFor(dataDirBytes: number): number {
-  return Math.min(512, Math.max(128, Math.round(dataDirBytes / 5 / MB)));
+  return Math.min(512, Math.max(128, Math.round(dataDirBytes / 4 / MB)));
 }
 
 export async function openAuditStore(dataDir: string | undefined, options: AuditStoreOptions = {}): Promise<AuditStore> {
@@ -258,7 +264,8 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
   /**
    * Samples about 1,000 events' search text from all over the log (random pages, the same ones
    * each time) for the text and for each of its probes (filter-sql.ts): text in 2 % of them or
-   * more is walked to newest first (its newest matches are near); otherwise the index
+   * more is walked to newest first (its newest matches are near), and counted by walking too
+   * when it is in 10 % or more (see TextPlan.countByWalk); otherwise the index
    * is asked only for the probes that are rare in the sample, since a common one (say `sku`)
    * costs a long posting list and narrows nothing.
    */
@@ -268,16 +275,39 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
     const probes = textProbes(text);
     const counts = [text, ...probes].map((_, i) => `count(*) FILTER (WHERE strpos(search, $${i + 1}) > 0)::int AS c${i}`).join(', ');
     const sample = await q.query<Record<string, number>>(
-      `SELECT count(*)::int AS n, ${counts} FROM (SELECT search FROM audit_search TABLESAMPLE SYSTEM ($${probes.length + 2}) REPEATABLE (7) LIMIT ${TEXT_SAMPLE * 2}) AS sample`,
+      `SELECT (seq - 1) / ${chunk} AS k, count(*)::int AS n, ${counts}
+       FROM (SELECT seq, search FROM audit_search TABLESAMPLE SYSTEM ($${probes.length + 2}) REPEATABLE (7) LIMIT ${TEXT_SAMPLE * 2}) AS sample GROUP BY k`,
       [text, ...probes, Math.min(100, (100 * TEXT_SAMPLE) / Math.max(1, stored))],
     );
-    const row = sample.rows[0];
-    const n = row?.n ?? 0;
-    if (!row || n < TEXT_SAMPLE / 10) return { walk: false, probes };
-    const share = (i: number) => (row[`c${i}`] ?? 0) / n;
-    if (share(0) >= 0.02) return { walk: true, probes };
+    const sum = (column: string) => sample.rows.reduce((total, row) => total + (row[column] ?? 0), 0);
+    const n = sum('n');
+    if (n < TEXT_SAMPLE / 10) return { walk: false, probes };
+    const share = (i: number) => sum(`c${i}`) / n;
+    if (share(0) >= 0.02) {
+      const rareInChunks = sample.rows.filter((row) => (row.n ?? 0) >= 20 && (row.c0 ?? 0) / (row.n ?? 1) < 0.02).map((row) => Number(row.k));
+      return { walk: true, probes, countByWalk: share(0) >= 0.1, rareInChunks };
+    }
     const rare = probes.filter((_, i) => share(i + 1) < 0.05);
     return { walk: false, probes: rare.length > 0 ? rare : probes };
+  }
+
+  /**
+   * The newest `need` events whose search text holds the (common) text, chunk by chunk from
+   * the newest: walked to where the text is common, looked up through the chunk's trigram index
+   * where the sample found it rare (say, the newest events are one agent's page views and the
+   * text is another staff member's name).
+   */
+  async function newestCommonText(q: Pick<PGlite, 'query'>, text: string, plan: TextPlan, need: number): Promise<number[]> {
+    const rare = new Set(plan.rareInChunks);
+    const found: number[] = [];
+    for (const k of [...chunks].sort((a, b) => b - a)) {
+      const lookup = rare.has(k) && indexedChunks.has(k) ? 's.search LIKE $2 AND ' : '';
+      const params = lookup ? [text, `%${escapeLike(text)}%`] : [text];
+      const rows = await q.query<{ seq: number }>(`SELECT s.seq FROM ${chunkName(k)} s WHERE ${lookup}strpos(s.search, $1) > 0 ORDER BY s.seq DESC LIMIT ${need - found.length}`, params);
+      for (const row of rows.rows) found.push(row.seq);
+      if (found.length >= need) break;
+    }
+    return found;
   }
 
   /**
@@ -364,28 +394,38 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
 
   queueMaintenance((await readState(db)).stored);
 
-  interface WarmRelation { name: string; index: boolean; pages: number }
-  /** Relations warmSearch has still to read; null until it lists them. */
-  let warmQueue: WarmRelation[] | null = null;
-  /** Newest chunks first (the viewer starts there), each index before its text, while they fit in about 80 % of the cache. */
-  async function relationsToWarm(): Promise<WarmRelation[]> {
-    const wanted = [...chunks].sort((a, b) => b - a).flatMap((k) => [
-      ...(indexedChunks.has(k) ? [{ name: `${chunkName(k)}_trgm`, index: true }] : []),
-      { name: chunkName(k), index: false },
-    ]);
-    const sizes = await db.query<{ pages: number }>(
-      'SELECT (pg_relation_size(r::regclass) / 8192)::int AS pages FROM unnest($1::text[]) WITH ORDINALITY AS t(r, i) ORDER BY i',
-      [wanted.map((r) => r.name)],
+  /** Blocks `from` up to `to` of a relation, read into the cache in one step. */
+  interface WarmPart { name: string; from: number; to: number }
+  /** What warmCache has still to read; null until it lists it. */
+  let warmQueue: WarmPart[] | null = null;
+  /**
+   * What queries read, in the order the viewer needs it, while it fits in about 80 % of the
+   * cache: each text chunk's trigram index and text (newest first: free text reads both and
+   * the events behind them are the ones looked at most), then the primary key (every page of
+   * results is read through it), then the filter indexes, the action's first (the viewer's
+   * action list). A relation that does not fit is left out and smaller ones after it still
+   * come. The events themselves are read as queries ask for them. Each relation is read in
+   * parts of WARM_STEP_PAGES, so a query never waits behind more than one part.
+   */
+  async function partsToWarm(): Promise<WarmPart[]> {
+    const wanted = [
+      ...[...chunks].sort((a, b) => b - a).flatMap((k) => [...(indexedChunks.has(k) ? [`${chunkName(k)}_trgm`] : []), chunkName(k)]),
+      ...WARM_INDEXES,
+    ];
+    const sizes = await db.query<{ pages: number | null }>(
+      'SELECT (pg_relation_size(to_regclass(r)) / 8192)::int AS pages FROM unnest($1::text[]) WITH ORDINALITY AS t(r, i) ORDER BY i',
+      [wanted],
     );
     let budget = Math.floor((cacheMb * MB * 0.8) / 8192);
-    const fitting: WarmRelation[] = [];
-    for (const [i, relation] of wanted.entries()) {
-      const pages = sizes.rows[i]?.pages ?? 0;
-      if (pages > budget) break;
+    const parts: WarmPart[] = [];
+    for (const [i, name] of wanted.entries()) {
+      // null: an index a bulk sync dropped and maintenance has not built again yet.
+      const pages = sizes.rows[i]?.pages ?? null;
+      if (pages === null || pages > budget) continue;
       budget -= pages;
-      fitting.push({ ...relation, pages });
+      for (let from = 0; from < pages; from += WARM_STEP_PAGES) parts.push({ name, from, to: Math.min(pages, from + WARM_STEP_PAGES) });
     }
-    return fitting;
+    return parts;
   }
 
   return {
@@ -399,6 +439,8 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
       if (step.sql.startsWith('CREATE INDEX')) {
         // Checked under PGlite's lock: a bulk sync that started meanwhile wants no indexes.
         await db.transaction(async (tx) => { if (!bulk) await tx.exec(step.sql); });
+        // A new index to read into the cache: list the relations again.
+        warmQueue = null;
       } else {
         await db.exec(step.sql);
       }
@@ -433,17 +475,14 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
       return { indexed: next === undefined ? 0 : 1, done: bulk || unindexed.length <= 1 };
     },
 
-    warmSearch: async () => {
+    warmCache: async () => {
       if (warmQueue === null) {
-        warmQueue = await relationsToWarm();
+        warmQueue = await partsToWarm();
         return { done: warmQueue.length === 0 };
       }
       const next = warmQueue.shift();
-      if (next) {
-        // Through the buffer manager, as pg_prewarm would (PGlite has no pg_prewarm): every block of an index, every row of a chunk.
-        if (next.index) await db.query(`SELECT count(get_raw_page($1, b::int))::int AS n FROM generate_series(0, $2::int - 1) AS b`, [next.name, next.pages]);
-        else await db.query(`SELECT count(*)::int AS n FROM ${next.name}`);
-      }
+      // Through the buffer manager, block by block, as pg_prewarm would (PGlite has no pg_prewarm).
+      if (next) await db.query('SELECT count(get_raw_page($1, b::int))::int AS n FROM generate_series($2::int, $3::int - 1) AS b', [next.name, next.from, next.to]);
       return { done: warmQueue.length === 0 };
     },
 
@@ -474,11 +513,16 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
       const textOnly = textOnlySql(filter, plan);
       if (textOnly && plan?.walk) {
         // Common text alone: the page walks audit_search newest first (its matches are near);
-        // the capped count takes matches in any order, through the whole text's trigrams.
-        const found = await tx.query<{ seq: number }>(`SELECT s.seq FROM audit_search s ${textOnly.sql} ORDER BY s.seq DESC OFFSET ${offset} LIMIT ${limit}`, textOnly.params);
-        const events = await eventsBySeq(found.rows.map((r) => r.seq));
+        // the capped count takes matches in any order: in storage order when the text is very
+        // common, otherwise through the whole text's trigrams.
+        // The first pages chunk by chunk (see newestCommonText); deeper ones in one walk.
+        const text = filter.text?.trim().toLowerCase() ?? '';
+        const seqs = offset + limit <= AUDIT_COUNT_CAP
+          ? (await newestCommonText(tx, text, plan, offset + limit)).slice(offset)
+          : (await tx.query<{ seq: number }>(`SELECT s.seq FROM audit_search s ${textOnly.sql} ORDER BY s.seq DESC OFFSET ${offset} LIMIT ${limit}`, textOnly.params)).rows.map((r) => r.seq);
+        const events = await eventsBySeq(seqs);
         if (offset === 0 && events.length < limit) return { total: events.length, events };
-        const counting = textOnlySql(filter, { walk: false, probes: [] }) ?? textOnly;
+        const counting = plan.countByWalk ? textOnly : (textOnlySql(filter, { walk: false, probes: [] }) ?? textOnly);
         return { total: await cappedCount('audit_search s', counting), events };
       }
       if (plan && !plan.walk && offset + limit <= AUDIT_COUNT_CAP) {

@@ -89,16 +89,16 @@ function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
   const maintenance = backgroundJob((store) => store.maintain());
   /** The trigram index of the full text chunks behind the sync, one chunk per step. */
   const searchIndex = backgroundJob(async (store) => !(await store.indexSearch()).done);
-  /** What free text searches, read into the page cache one relation per step. */
-  const searchWarmup = backgroundJob(async (store) => !(await store.warmSearch()).done);
+  /** What queries read (text chunks, their indexes, the filter indexes), into the page cache one relation per step. */
+  const cacheWarmup = backgroundJob(async (store) => !(await store.warmCache()).done);
 
   /**
    * After a sync: filter indexes and statistics first (every filter needs them), then the text
-   * index, then reading the text index into the cache (the first free-text queries after
-   * opening a large mirror would otherwise read thousands of pages one at a time).
+   * index, then reading what queries need into the cache (the first filters after opening a
+   * large mirror would otherwise read thousands of pages one at a time).
    */
   function upkeep(store: AuditStore): void {
-    void maintenance.start(store).then(() => searchIndex.start(store)).then(() => searchWarmup.start(store)).catch(() => undefined);
+    void maintenance.start(store).then(() => searchIndex.start(store)).then(() => cacheWarmup.start(store)).catch(() => undefined);
   }
 
   async function run(store: AuditStore, request: MirrorRequest): Promise<MirrorOps[MirrorRequest['op']]['result']> {
@@ -133,9 +133,15 @@ function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
         for (let run = searchIndex.running(); run; run = searchIndex.running()) await run;
         await searchIndex.start(store);
         return null;
+      case 'warmed':
+        // The upkeep under way first (a new index means a new listing), then the warm-up: joined
+        // if it runs, else run now (it ends at once when nothing is left to read).
+        for (const job of [maintenance, searchIndex]) for (let run = job.running(); !closing && run; run = job.running()) await run;
+        if (!closing) await cacheWarmup.start(store);
+        return null;
       case 'close':
         closing = true;
-        for (const job of [maintenance, searchIndex, searchWarmup]) await job.running();
+        for (const job of [maintenance, searchIndex, cacheWarmup]) await job.running();
         await store.close();
         return null;
     }

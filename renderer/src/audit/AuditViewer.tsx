@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { keepPreviousData, useQueries, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { AuditEvent } from '../../../shared/api/audit';
@@ -11,12 +11,12 @@ import { ErrorNote } from '../ui/ErrorNote';
 import { formatDateTime } from '../ui/format';
 import { useDebounced } from '../ui/useDebounced';
 import { FILTER_DEBOUNCE_MS } from './timing';
-import { AuditFilters } from './AuditFilters';
+import { AUDIT_PAGE } from './paging';
+import { AuditFilters, type AuditFilterChange } from './AuditFilters';
 import { AuditStatusBar, useAuditStatus } from './AuditStatusBar';
 import { actionLabel, detailsSummary } from './describe';
 import { SessionTimeline } from './SessionTimeline';
 
-export const AUDIT_PAGE = 200;
 export const AUDIT_ROW_HEIGHT = 28;
 const PAGE_SETTLE_MS = 80;
 const REFRESH_THROTTLE_MS = 2000;
@@ -40,7 +40,12 @@ export function AuditViewer() {
   const filter = useUi((s) => s.auditFilter);
   const setFilter = useUi((s) => s.setAuditFilter);
   const canSeeAll = useCan('audit.read.all');
-  const applied = useDebounced(filter, FILTER_DEBOUNCE_MS);
+  // Typing waits for a pause (each change is a query in the mirror, which answers one at a time);
+  // a choice such as an action group or a link in a row applies at once.
+  const [typing, setTyping] = useState(false);
+  const applied = useDebounced(filter, FILTER_DEBOUNCE_MS, !typing);
+  const changeFilter: AuditFilterChange = (next, typed) => { setTyping(typed); setFilter(next); };
+  const pickFilter = (next: AuditFilter) => { changeFilter(next, false); };
   const status = useAuditStatus();
   useRefreshOnNewEvents();
 
@@ -54,9 +59,9 @@ export function AuditViewer() {
       </div>
       <AuditStatusBar status={status.data} />
       <ErrorNote error={status.error} />
-      <AuditFilters filter={filter} onChange={setFilter} canSeeAll={canSeeAll} />
+      <AuditFilters filter={filter} onChange={changeFilter} canSeeAll={canSeeAll} />
       <div className={applied.sessionId ? 'audit-body with-timeline' : 'audit-body'}>
-        <EventList filter={applied} onFilter={setFilter} canSeeAll={canSeeAll} />
+        <EventList filter={applied} onFilter={pickFilter} canSeeAll={canSeeAll} />
         {applied.sessionId && <SessionTimeline sessionId={applied.sessionId} />}
       </div>
     </section>
@@ -128,6 +133,11 @@ function EventList({ filter, onFilter, canSeeAll }: { filter: AuditFilter; onFil
   const lastPage = Math.floor((items.at(-1)?.index ?? 0) / AUDIT_PAGE);
   const pageNumbers: number[] = [];
   for (let p = firstPage; p <= lastPage; p++) pageNumbers.push(p);
+  // Then the pages beside them, once the view settles (the mirror answers in order, so the
+  // visible pages come first): scrolling on reaches rows already loaded instead of a page of
+  // "Loading…" at every page boundary.
+  if ((lastPage + 1) * AUDIT_PAGE < total) pageNumbers.push(lastPage + 1);
+  if (firstPage > 0) pageNumbers.push(firstPage - 1);
   // Pages flown past in a fast scroll are not requested: the mirror answers one query at a time,
   // and the page the agent stops at should not wait behind them. Cached pages show at once.
   // The filter is part of it: right after a filter changes, the list still stands where the
@@ -138,12 +148,12 @@ function EventList({ filter, onFilter, canSeeAll }: { filter: AuditFilter; onFil
   const pages = useQueries({
     queries: pageNumbers.map((p) => {
       const args = { filter, offset: p * AUDIT_PAGE, limit: AUDIT_PAGE };
-      return { queryKey: ipcKey('audit.query', args), queryFn: () => call(bridge, 'audit.query', args), staleTime: 30_000, enabled: p >= settledFirst && p <= settledLast };
+      return { queryKey: ipcKey('audit.query', args), queryFn: () => call(bridge, 'audit.query', args), staleTime: 30_000, enabled: settledFirst <= settledLast && p >= settledFirst - 1 && p <= settledLast + 1 };
     }),
   });
   const rowAt = (index: number): AuditEvent | undefined => {
     const page = Math.floor(index / AUDIT_PAGE);
-    const data = page === 0 && head.data ? head.data : pages[page - firstPage]?.data;
+    const data = page === 0 && head.data ? head.data : pages[pageNumbers.indexOf(page)]?.data;
     return data?.events[index - page * AUDIT_PAGE];
   };
   const pageError = pages.find((p) => p.isError)?.error;
