@@ -100,8 +100,8 @@ export function createAuditPort(options: AuditPortOptions): ManagedAuditPort {
     async sync() {
       return (await required()).sync();
     },
-    async query(filter: AuditFilter, offset: number, limit: number) {
-      return (await required()).query(filter, offset, limit);
+    async query(filter: AuditFilter, offset: number, limit: number, signal?: AbortSignal) {
+      return (await required()).query(filter, offset, limit, signal);
     },
     async exportTo(filter, format, filePath) {
       return (await required()).exportTo(filter, format, filePath);

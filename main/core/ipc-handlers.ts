@@ -24,7 +24,8 @@ import type { ViewHost } from './view-host';
 export interface AuditPort {
   status(): AuditSyncStatus | Promise<AuditSyncStatus>;
   sync(): Promise<AuditSyncStatus>;
-  query(filter: AuditFilter, offset: number, limit: number): Promise<{ total: number; events: AuditEvent[] }> | { total: number; events: AuditEvent[] };
+  /** `signal`: the viewer no longer wants the answer; a query still waiting its turn is dropped. */
+  query(filter: AuditFilter, offset: number, limit: number, signal?: AbortSignal): Promise<{ total: number; events: AuditEvent[] }> | { total: number; events: AuditEvent[] };
   exportTo(filter: AuditFilter, format: 'csv' | 'jsonl', filePath: string): Promise<{ count: number }>;
   /** Closes the signed-in person's local mirror (sign-out, app exit). */
   close?(): Promise<void>;
@@ -81,7 +82,7 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
 
     'audit.status': async () => deps.audit.status(),
     'audit.sync': () => deps.audit.sync(),
-    'audit.query': async (a) => deps.audit.query(a.filter, a.offset, a.limit),
+    'audit.query': async (a, c) => deps.audit.query(a.filter, a.offset, a.limit, c.signal),
     'audit.export': async (a) => {
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       const path = await deps.chooseExportPath(`concierge-audit-${stamp}.${a.format}`);

@@ -261,6 +261,25 @@ describeBackends('audit mirror', (backend) => {
     }
   });
 
+  it('drops a query whose caller gave up while it waited its turn', async () => {
+    const mirror = createAuditMirror({ fetchPage: httpFetchPage(() => adminToken) });
+    try {
+      await mirror.sync();
+      const first = mirror.query({ text: 'agent' }, 0, 10);
+      const controller = new AbortController();
+      const given = mirror.query({ staffId: 'stf_agent' }, 0, 10, controller.signal);
+      const last = mirror.query({}, 0, 5);
+      controller.abort();
+      await expect(given).rejects.toMatchObject({ name: 'AbortError' });
+      expect((await first).events.length).toBeGreaterThan(0);
+      expect((await last).events).toHaveLength(5);
+      // Already given up: not even queued.
+      await expect(mirror.query({}, 0, 5, AbortSignal.abort())).rejects.toMatchObject({ name: 'AbortError' });
+    } finally {
+      await mirror.close();
+    }
+  });
+
   it('exports the filtered events as JSONL that verifies and as CSV', async () => {
     const dir = await tempDir();
     const mirror = createAuditMirror({ fetchPage: httpFetchPage(() => adminToken) });

@@ -47,8 +47,12 @@ export interface AuditMirror {
   status(): Promise<AuditSyncStatus>;
   /** Syncs up to the shop's head. Never rejects for shop or network trouble: the status says. */
   sync(): Promise<AuditSyncStatus>;
-  /** Newest first. `total` is exact without filters and capped at AUDIT_COUNT_CAP with them. */
-  query(filter: AuditFilter, offset: number, limit: number): Promise<{ total: number; events: AuditEvent[] }>;
+  /**
+   * Newest first. `total` is exact without filters and capped at AUDIT_COUNT_CAP with them.
+   * Queries run one at a time; one whose `signal` aborts while it waits is dropped unrun (it
+   * rejects with the signal's reason), so queries the viewer no longer wants do not queue.
+   */
+  query(filter: AuditFilter, offset: number, limit: number, signal?: AbortSignal): Promise<{ total: number; events: AuditEvent[] }>;
   /** Writes matching events oldest first; the file appears only when complete. */
   exportTo(filter: AuditFilter, format: ExportFormat, filePath: string): Promise<{ count: number }>;
   /** Resolves once free-text search uses its trigram index for every stored event (results are complete before too). */
@@ -171,6 +175,38 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
   let running: Promise<AuditSyncStatus> | null = null;
 
   /**
+   * Viewer queries go to the worker one at a time (PGlite answers them one at a time anyway),
+   * so one whose caller gave up while it waited (the agent typed on) is dropped here unrun.
+   */
+  const waitingQueries: { start: () => void }[] = [];
+  let querying = false;
+  const nextQuery = () => { if (!querying) waitingQueries.shift()?.start(); };
+  function query(filter: AuditFilter, offset: number, limit: number, signal?: AbortSignal): Promise<{ total: number; events: AuditEvent[] }> {
+    if (signal?.aborted) return Promise.reject(signal.reason as Error);
+    return new Promise((resolve, reject) => {
+      const abandon = () => {
+        const at = waitingQueries.indexOf(entry);
+        if (at < 0) return;
+        waitingQueries.splice(at, 1);
+        reject(signal?.reason as Error);
+      };
+      const entry = {
+        start: () => {
+          signal?.removeEventListener('abort', abandon);
+          querying = true;
+          call('query', { filter, offset, limit }).then(resolve, reject).finally(() => {
+            querying = false;
+            nextQuery();
+          });
+        },
+      };
+      signal?.addEventListener('abort', abandon, { once: true });
+      waitingQueries.push(entry);
+      nextQuery();
+    });
+  }
+
+  /**
    * Requests in flight by cursor. While pages come full and their seqs dense (a full reader's
    * log), two run ahead of the page being checked, at guessed cursors, so the shop's database
    * works on one while the shop serializes the other. A guess that proves wrong is dropped unused.
@@ -265,7 +301,7 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
       return running;
     },
 
-    query: (filter, offset, limit) => call('query', { filter, offset, limit }),
+    query,
 
     exportTo: (filter, format, filePath) => call('export', { filter, format, filePath }),
 

@@ -89,6 +89,24 @@ describe('audit viewer', () => {
     expect(seen.filter((q) => q.filter.action === 'session.action_refused').map((q) => q.offset)).toEqual([0, AUDIT_PAGE]);
   });
 
+  it('asks for no page beyond a new filter\'s first until its count is known', async () => {
+    const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
+    const answer = mirror(MILLION, seen);
+    // The session's first page takes a while, as a slow query in the mirror does; meanwhile the
+    // list still shows the previous filter's count.
+    const slow = (args: { filter: AuditFilter; offset: number; limit: number }) => {
+      const result = answer(args);
+      return args.filter.sessionId ? new Promise<typeof result>((resolve) => setTimeout(() => { resolve(result); }, 500)) : result;
+    };
+    const { user } = renderConsole(handlers('supervisor', MILLION, seen, { 'audit.query': slow }), audit);
+    await screen.findByText('1,000,000 events');
+    await user.type(screen.getByLabelText('Session ID'), 'ses_9');
+    expect(await screen.findByText('4 events', undefined, { timeout: 3000 })).toBeTruthy();
+    // Long enough for the pages beside the visible ones to be requested, were there any.
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    expect([...new Set(seen.filter((q) => q.filter.sessionId === 'ses_9').map((q) => q.offset))]).toEqual([0]);
+  });
+
   it('shows chain verification, the first bad seq, and sync progress', async () => {
     const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
     const { fake } = renderConsole(handlers('agent', 10, seen), audit);

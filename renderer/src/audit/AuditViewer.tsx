@@ -40,8 +40,9 @@ export function AuditViewer() {
   const filter = useUi((s) => s.auditFilter);
   const setFilter = useUi((s) => s.setAuditFilter);
   const canSeeAll = useCan('audit.read.all');
-  // Typing waits for a pause (each change is a query in the mirror, which answers one at a time);
-  // a choice such as an action group or a link in a row applies at once.
+  // Typing waits for a pause (each change is a query in the mirror, which answers one at a time,
+  // and text of a few letters can cost it seconds); a choice such as an action group or a link
+  // in a row applies at once.
   const [typing, setTyping] = useState(false);
   const applied = useDebounced(filter, FILTER_DEBOUNCE_MS, !typing);
   const changeFilter: AuditFilterChange = (next, typed) => { setTyping(typed); setFilter(next); };
@@ -136,8 +137,11 @@ function EventList({ filter, onFilter, canSeeAll }: { filter: AuditFilter; onFil
   // Then the pages beside them, once the view settles (the mirror answers in order, so the
   // visible pages come first): scrolling on reaches rows already loaded instead of a page of
   // "Loading…" at every page boundary.
-  if ((lastPage + 1) * AUDIT_PAGE < total) pageNumbers.push(lastPage + 1);
-  if (firstPage > 0) pageNumbers.push(firstPage - 1);
+  // Not while the count is still the previous filter's (the next page may not exist).
+  if (!head.isPlaceholderData) {
+    if ((lastPage + 1) * AUDIT_PAGE < total) pageNumbers.push(lastPage + 1);
+    if (firstPage > 0) pageNumbers.push(firstPage - 1);
+  }
   // Pages flown past in a fast scroll are not requested: the mirror answers one query at a time,
   // and the page the agent stops at should not wait behind them. Cached pages show at once.
   // The filter is part of it: right after a filter changes, the list still stands where the
