@@ -143,7 +143,8 @@ function EventList({ filter, onFilter, canSeeAll }: { filter: AuditFilter; onFil
     if (firstPage > 0) pageNumbers.push(firstPage - 1);
   }
   // Pages flown past in a fast scroll are not requested: the mirror answers one query at a time,
-  // and the page the agent stops at should not wait behind them. Cached pages show at once.
+  // and the page the agent stops at should not wait behind them (one requested that scrolls out
+  // of view before its turn is cancelled, and the mirror drops it). Cached pages show at once.
   // The filter is part of it: right after a filter changes, the list still stands where the
   // old one was scrolled to (say row 330,600) until it jumps to the top, and that deep page of
   // the new filter (a long walk in the mirror) must not be requested.
@@ -152,7 +153,7 @@ function EventList({ filter, onFilter, canSeeAll }: { filter: AuditFilter; onFil
   const pages = useQueries({
     queries: pageNumbers.map((p) => {
       const args = { filter, offset: p * AUDIT_PAGE, limit: AUDIT_PAGE };
-      return { queryKey: ipcKey('audit.query', args), queryFn: () => call(bridge, 'audit.query', args), staleTime: 30_000, enabled: settledFirst <= settledLast && p >= settledFirst - 1 && p <= settledLast + 1 };
+      return { queryKey: ipcKey('audit.query', args), queryFn: ({ signal }) => call(bridge, 'audit.query', args, { signal }), staleTime: 30_000, enabled: settledFirst <= settledLast && p >= settledFirst - 1 && p <= settledLast + 1 };
     }),
   });
   const rowAt = (index: number): AuditEvent | undefined => {
