@@ -261,7 +261,7 @@ describeBackends('audit mirror', (backend) => {
     }
   });
 
-  it('drops a query whose caller gave up while it waited its turn', async () => {
+  it('drops a query whose caller gave up while it waited its turn, and stops one under way', async () => {
     const mirror = createAuditMirror({ fetchPage: httpFetchPage(() => adminToken) });
     try {
       await mirror.sync();
@@ -275,6 +275,12 @@ describeBackends('audit mirror', (backend) => {
       expect((await last).events).toHaveLength(5);
       // Already given up: not even queued.
       await expect(mirror.query({}, 0, 5, AbortSignal.abort())).rejects.toMatchObject({ name: 'AbortError' });
+      // Given up while running: answered at once, the worker told to stop, the next query served.
+      const running = new AbortController();
+      const started = mirror.query({ action: 'session.', text: 'agent' }, 0, 10, running.signal);
+      running.abort();
+      await expect(started).rejects.toMatchObject({ name: 'AbortError' });
+      expect((await mirror.query({}, 0, 3)).events).toHaveLength(3);
     } finally {
       await mirror.close();
     }

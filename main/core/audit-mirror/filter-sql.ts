@@ -117,6 +117,14 @@ export function filterSql(filter: AuditFilter, seqRange: SeqRange | null = null,
     if (filter.to) conditions.push(`at_ts <= ${param(filter.to)}::timestamptz`);
   }
   const text = filter.text?.trim().toLowerCase();
-  if (text) conditions.push(`seq IN (SELECT s.seq FROM audit_search s WHERE ${textCondition(text, textPlan, param)})`);
+  if (text) {
+    // The seq range inside too: the planner then reads only that range of the search text (and
+    // only the chunks it falls in) rather than hashing every event's text to join with it.
+    const within = [
+      ...(seqRange?.lo !== undefined ? [`s.seq >= ${param(seqRange.lo)}`] : []),
+      ...(seqRange?.hi !== undefined ? [`s.seq <= ${param(seqRange.hi)}`] : []),
+    ];
+    conditions.push(`seq IN (SELECT s.seq FROM audit_search s WHERE ${[...within, textCondition(text, textPlan, param)].join(' AND ')})`);
+  }
   return { sql: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }

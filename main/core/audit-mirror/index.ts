@@ -114,16 +114,20 @@ function workerClient<Ops extends { [K in keyof Ops]: { args: unknown; result: u
   });
   worker.on('error', (error) => { failAll(new Error(`The audit mirror's ${name} failed: ${error.message}`)); });
   worker.on('exit', () => { failAll(new Error(`The audit mirror's ${name} has stopped.`)); });
+  /** Posts a call; its id lets a later call refer to it (cancel). */
+  const send = <K extends keyof Ops & string>(op: K, args: Ops[K]['args'], transfer: ArrayBuffer[] = []): { id: number; result: Promise<Ops[K]['result']> } => {
+    const id = nextId++;
+    if (failure) return { id, result: Promise.reject(failure) };
+    const result = new Promise<Ops[K]['result']>((resolve, reject) => {
+      pending.set(id, { resolve, reject });
+      worker.postMessage({ id, op, args }, transfer);
+    });
+    return { id, result };
+  };
   return {
     failed: () => failure !== null,
-    call: <K extends keyof Ops & string>(op: K, args: Ops[K]['args'], transfer: ArrayBuffer[] = []): Promise<Ops[K]['result']> => {
-      if (failure) return Promise.reject(failure);
-      const id = nextId++;
-      return new Promise((resolve, reject) => {
-        pending.set(id, { resolve, reject });
-        worker.postMessage({ id, op, args }, transfer);
-      });
-    },
+    send,
+    call: <K extends keyof Ops & string>(op: K, args: Ops[K]['args'], transfer: ArrayBuffer[] = []): Promise<Ops[K]['result']> => send(op, args, transfer).result,
   };
 }
 
@@ -176,7 +180,9 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
 
   /**
    * Viewer queries go to the worker one at a time (PGlite answers them one at a time anyway),
-   * so one whose caller gave up while it waited (the agent typed on) is dropped here unrun.
+   * so one whose caller gave up while it waited (the agent typed on) is dropped here unrun; one
+   * already running is told to stop (a long one stops at its next step) and its caller is
+   * answered at once.
    */
   const waitingQueries: { start: () => void }[] = [];
   let querying = false;
@@ -194,7 +200,14 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
         start: () => {
           signal?.removeEventListener('abort', abandon);
           querying = true;
-          call('query', { filter, offset, limit }).then(resolve, reject).finally(() => {
+          const sent = store.send('query', { filter, offset, limit });
+          const stop = () => {
+            void store.call('cancel', { id: sent.id }).catch(() => undefined);
+            reject(signal?.reason as Error);
+          };
+          signal?.addEventListener('abort', stop, { once: true });
+          sent.result.then(resolve, reject).finally(() => {
+            signal?.removeEventListener('abort', stop);
             querying = false;
             nextQuery();
           });

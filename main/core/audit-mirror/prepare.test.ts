@@ -5,6 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../../shared/api/audit';
+import type { AuditFilter } from '../../../shared/ipc/contract';
 import { computeEventHash, GENESIS_HASH } from '../../../shared/audit/chain';
 import { filterSql, textProbes } from './filter-sql';
 import { BadPageError, preparePage, type VerifyState } from './prepare';
@@ -186,7 +187,8 @@ describe('common text on PGlite', () => {
     const dir = await mkdtemp(join(tmpdir(), 'audit-store-common-'));
     // Three chunks of 400; the phrase in every third event of the first two, once in the third.
     const all = events(1, 1200, GENESIS_HASH, undefined, (seq) => ((seq <= 800 && seq % 3 === 0) || seq === 1000 ? 'Common Phrase here' : 'other words'));
-    const store = await openAuditStore(dir, { searchChunk: 400, bulkBacklog: 100_000 });
+    // Walked queries step through 100 seqs at a time.
+    const store = await openAuditStore(dir, { searchChunk: 400, bulkBacklog: 100_000, walkWindow: 100 });
     try {
       let state = await store.state();
       for (let start = 0; start < all.length; start += 300) {
@@ -203,6 +205,29 @@ describe('common text on PGlite', () => {
           expect(got.total).toBe(expected.length);
         }
       }
+      // With other filters, walked window by window (with and without a time range).
+      const at = (seq: number) => new Date(Date.UTC(2026, 0, 1) + seq * 1000).toISOString();
+      const combined: AuditFilter[] = [
+        { action: 'staff.step_up', text: 'common phrase' },
+        { customerId: 'cus_3', text: 'common phrase' },
+        { action: 'staff.step_up', text: 'common phrase', from: at(101), to: at(703) },
+        { customerId: 'cus_3', text: 'other words', from: at(650) },
+      ];
+      for (const filter of combined) {
+        const matching = all.filter((e) => searchText(e).includes(filter.text ?? '')
+          && (!filter.action || e.action === filter.action) && (!filter.customerId || e.customerId === filter.customerId)
+          && (!filter.from || e.at >= filter.from) && (!filter.to || e.at <= filter.to)).map((e) => e.seq).reverse();
+        expect(matching.length, JSON.stringify(filter)).toBeGreaterThan(10);
+        for (const [offset, limit] of [[0, 5], [0, 1000], [7, 3]] as const) {
+          const got = await store.query(filter, offset, limit);
+          expect(got.events.map((e) => e.seq), `${JSON.stringify(filter)} ${offset}+${limit}`).toEqual(matching.slice(offset, offset + limit));
+          expect(got.total).toBe(matching.length);
+        }
+      }
+      // Cancelled between windows: it stops with an AbortError after a few steps.
+      let asked = 0;
+      await expect(store.query({ action: 'staff.step_up', text: 'common phrase' }, 0, 5, () => ++asked > 3)).rejects.toMatchObject({ name: 'AbortError' });
+      expect(asked).toBe(4);
     } finally {
       await store.close();
       await rm(dir, { recursive: true, force: true });

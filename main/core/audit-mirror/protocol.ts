@@ -13,6 +13,8 @@ export interface MirrorOps {
   markSynced: { args: { at: string }; result: MirrorState };
   settle: { args: Record<string, never>; result: null };
   query: { args: { filter: AuditFilter; offset: number; limit: number }; result: { total: number; events: AuditEvent[] } };
+  /** The caller of query `id` no longer wants it: it stops at its next step (see AuditStore.query). */
+  cancel: { args: { id: number }; result: null };
   export: { args: { filter: AuditFilter; format: ExportFormat; filePath: string }; result: { count: number } };
   /** Resolves once queued maintenance (filter indexes after a bulk sync, statistics) is done. */
   maintained: { args: Record<string, never>; result: null };

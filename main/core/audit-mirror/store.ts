@@ -1,4 +1,5 @@
 import { readdir, stat } from 'node:fs/promises';
+import { setImmediate as yieldToEvents } from 'node:timers/promises';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pageinspect } from '@electric-sql/pglite/contrib/pageinspect';
@@ -65,7 +66,12 @@ export interface AuditStore {
    * left. See cacheSizeFor.
    */
   warmCache(): Promise<{ done: boolean }>;
-  query(filter: AuditFilter, offset: number, limit: number): Promise<{ total: number; events: AuditEvent[] }>;
+  /**
+   * Newest first, `total` capped at AUDIT_COUNT_CAP with filters. `cancelled` is asked between
+   * the steps of a long query (a filter with common text is walked window by window): once it
+   * says true, the query stops with a QueryCancelledError.
+   */
+  query(filter: AuditFilter, offset: number, limit: number, cancelled?: () => boolean): Promise<{ total: number; events: AuditEvent[] }>;
   /** Matching events oldest first, `pageSize` at a time (keyset paging, so deep pages stay fast). */
   scan(filter: AuditFilter, pageSize: number): AsyncGenerator<AuditEvent[]>;
   close(): Promise<void>;
@@ -144,6 +150,8 @@ export interface AuditStoreOptions {
   bulkBacklog?: number;
   /** Events per text-search chunk (default SEARCH_CHUNK); a chunk is indexed once full. */
   searchChunk?: number;
+  /** Seqs per step of a walked query (default WALK_WINDOW; tests use small ones). */
+  walkWindow?: number;
 }
 
 /** The highest seq when the stored events are exactly seq 1..n with no gaps (a full reader's log), else null. */
@@ -163,6 +171,21 @@ async function dropIfOtherVersion(db: PGlite): Promise<void> {
 }
 
 const MB = 1024 * 1024;
+
+/** A query stopped because its caller no longer wants the answer. */
+export class QueryCancelledError extends Error {
+  constructor() {
+    super('The query was cancelled.');
+    this.name = 'AbortError';
+  }
+}
+
+/**
+ * Seqs per step when a filter with common text is walked: a statement over this range of
+ * events and of their search text takes a few milliseconds, so a query that finds nothing
+ * still stops within one step of being cancelled.
+ */
+const WALK_WINDOW = 16_384;
 
 /** The primary key and the filter indexes, in the order they are read into the cache (see partsToWarm). */
 /** At most this many blocks (8 MB) are read into the cache in one background step. */
@@ -192,6 +215,7 @@ export function cacheSizeFor(dataDirBytes: number): number {
 export async function openAuditStore(dataDir: string | undefined, options: AuditStoreOptions = {}): Promise<AuditStore> {
   const bulkBacklog = options.bulkBacklog ?? BULK_BACKLOG;
   const chunk = options.searchChunk ?? SEARCH_CHUNK;
+  const walkWindow = options.walkWindow ?? WALK_WINDOW;
   const cacheMb = cacheSizeFor(dataDir ? await directorySize(dataDir) : 0);
   const db = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
@@ -264,8 +288,9 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
   /**
    * Samples about 1,000 events' search text from all over the log (random pages, the same ones
    * each time) for the text and for each of its probes (filter-sql.ts): text in 2 % of them or
-   * more is walked to newest first (its newest matches are near), and counted by walking too
-   * when it is in 10 % or more (see TextPlan.countByWalk); otherwise the index
+   * more, or text none of whose probes is rare, is walked to newest first (its newest matches
+   * are near), and counted by walking too when it is in 10 % or more (see
+   * TextPlan.countByWalk); otherwise the index
    * is asked only for the probes that are rare in the sample, since a common one (say `sku`)
    * costs a long posting list and narrows nothing.
    */
@@ -283,11 +308,13 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
     const n = sum('n');
     if (n < TEXT_SAMPLE / 10) return { walk: false, probes };
     const share = (i: number) => sum(`c${i}`) / n;
-    if (share(0) >= 0.02) {
+    const rare = probes.filter((_, i) => share(i + 1) < 0.05);
+    // Common text, or text whose every probe is common (say `sku-10`: only `sku` is long enough,
+    // and nearly every order event has it): the index would not narrow it, a walk finds it.
+    if (share(0) >= 0.02 || (probes.length > 0 && rare.length === 0)) {
       const rareInChunks = sample.rows.filter((row) => (row.n ?? 0) >= 20 && (row.c0 ?? 0) / (row.n ?? 1) < 0.02).map((row) => Number(row.k));
       return { walk: true, probes, countByWalk: share(0) >= 0.1, rareInChunks };
     }
-    const rare = probes.filter((_, i) => share(i + 1) < 0.05);
     return { walk: false, probes: rare.length > 0 ? rare : probes };
   }
 
@@ -488,7 +515,7 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
 
     // One transaction: the state, the seq range and both statements see one snapshot, and a
     // query queued behind maintenance or a page waits for one unit of work, not several.
-    query: (filter, offset, limit) => db.transaction(async (tx) => {
+    query: (filter, offset, limit, cancelled) => db.transaction(async (tx) => {
       if (filter.staffId || filter.customerId || filter.sessionId || filter.action) {
         // Pages come from memory, so a random read costs about what a sequential one does. At
         // the default (4) the planner would rather walk the primary key backward and filter
@@ -533,6 +560,22 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
           : await tx.query<{ seq: number }>(`SELECT seq FROM audit_events ${where.sql} ORDER BY seq DESC LIMIT ${AUDIT_COUNT_CAP}`, where.params);
         const events = await eventsBySeq(found.rows.slice(offset, offset + limit).map((r) => r.seq));
         return { total: found.rows.length, events };
+      }
+      if (plan?.walk && !textOnly && offset + limit <= AUDIT_COUNT_CAP && (range !== null || (!filter.from && !filter.to))) {
+        // Common text with other filters: walked newest first, a window of seqs per statement,
+        // each reading that range of the events and of their text only, up to the count's cap
+        // (one pass yields the page and the total). Text of a few letters with a filter it
+        // rarely meets walks the whole log; between windows, a cancelled query stops.
+        const found: number[] = [];
+        const bottom = Math.max(1, range?.lo ?? 1);
+        for (let hi = Math.min(current.cursor, range?.hi ?? current.cursor); hi >= bottom && found.length < AUDIT_COUNT_CAP; hi -= walkWindow) {
+          await yieldToEvents();
+          if (cancelled?.()) throw new QueryCancelledError();
+          const window = filterSql(filter, { lo: Math.max(bottom, hi - walkWindow + 1), hi }, plan);
+          const rows = await tx.query<{ seq: number }>(`SELECT seq FROM audit_events ${window.sql} ORDER BY seq DESC LIMIT ${AUDIT_COUNT_CAP - found.length}`, window.params);
+          for (const row of rows.rows) found.push(row.seq);
+        }
+        return { total: found.length, events: await eventsBySeq(found.slice(offset, offset + limit)) };
       }
       if (filter.action?.endsWith('.') && !filter.staffId && !filter.customerId && !filter.sessionId && !filter.text && offset + limit <= AUDIT_COUNT_CAP) {
         // An action group alone: the newest events of each of its actions, one (action, seq)

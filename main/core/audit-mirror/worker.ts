@@ -101,6 +101,9 @@ function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
     void maintenance.start(store).then(() => searchIndex.start(store)).then(() => cacheWarmup.start(store)).catch(() => undefined);
   }
 
+  /** Queries under way by request id, and whether their caller has since cancelled them. */
+  const runningQueries = new Map<number, { cancelled: boolean }>();
+
   async function run(store: AuditStore, request: MirrorRequest): Promise<MirrorOps[MirrorRequest['op']]['result']> {
     switch (request.op) {
       case 'state':
@@ -116,13 +119,22 @@ function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
         upkeep(store);
         return state;
       }
-      case 'query':
+      case 'query': {
         lastQueryAt = Date.now();
+        const token = { cancelled: false };
+        runningQueries.set(request.id, token);
         try {
-          return await store.query(request.args.filter, request.args.offset, request.args.limit);
+          return await store.query(request.args.filter, request.args.offset, request.args.limit, () => token.cancelled);
         } finally {
+          runningQueries.delete(request.id);
           lastQueryAt = Date.now();
         }
+      }
+      case 'cancel': {
+        const token = runningQueries.get(request.args.id);
+        if (token) token.cancelled = true;
+        return null;
+      }
       case 'export':
         return writeExport(store.scan(request.args.filter, EXPORT_PAGE), request.args.format, request.args.filePath);
       case 'maintained':

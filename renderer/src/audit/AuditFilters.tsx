@@ -24,10 +24,11 @@ function set<K extends keyof AuditFilter>(filter: AuditFilter, key: K, value: Au
 }
 
 /**
- * `typed` says the change came from typing in a field (text, an id, a date), which the viewer
- * debounces; a choice (the action list, clearing) applies at once.
+ * Where a change came from: `choice` (the action list, clearing) applies at once, `typing` (an
+ * id, a date) after a pause, `text` (the text box) at once from a few characters on.
  */
-export type AuditFilterChange = (filter: AuditFilter, typed: boolean) => void;
+export type AuditFilterInput = 'choice' | 'typing' | 'text';
+export type AuditFilterChange = (filter: AuditFilter, input: AuditFilterInput) => void;
 
 export function AuditFilters({ filter, onChange, canSeeAll }: { filter: AuditFilter; onChange: AuditFilterChange; canSeeAll: boolean }) {
   const id = useId();
@@ -39,7 +40,7 @@ export function AuditFilters({ filter, onChange, canSeeAll }: { filter: AuditFil
         value={filter[key] ?? ''}
         spellCheck={false}
         placeholder="any"
-        onChange={(e) => { onChange(set(filter, key, e.target.value.trim()), true); }}
+        onChange={(e) => { onChange(set(filter, key, e.target.value.trim()), 'typing'); }}
       />
     </div>
   );
@@ -47,11 +48,11 @@ export function AuditFilters({ filter, onChange, canSeeAll }: { filter: AuditFil
     <form className="filters" aria-label="Audit filters" onSubmit={(e) => { e.preventDefault(); }}>
       <div className="filter grow">
         <label htmlFor={`${id}-text`}>Text</label>
-        <input id={`${id}-text`} type="search" value={filter.text ?? ''} placeholder="name, page, reason…" onChange={(e) => { onChange(set(filter, 'text', e.target.value), true); }} />
+        <input id={`${id}-text`} type="search" value={filter.text ?? ''} placeholder="name, page, reason…" onChange={(e) => { onChange(set(filter, 'text', e.target.value), 'text'); }} />
       </div>
       <div className="filter">
         <label htmlFor={`${id}-action`}>Action</label>
-        <select id={`${id}-action`} value={filter.action ?? ''} onChange={(e) => { onChange(set(filter, 'action', e.target.value), false); }}>
+        <select id={`${id}-action`} value={filter.action ?? ''} onChange={(e) => { onChange(set(filter, 'action', e.target.value), 'choice'); }}>
           {ACTION_GROUPS.map((g) => (
             <option key={g.value} value={g.value}>
               {g.label}
@@ -64,13 +65,13 @@ export function AuditFilters({ filter, onChange, canSeeAll }: { filter: AuditFil
       {idField('sessionId', 'Session ID')}
       <div className="filter">
         <label htmlFor={`${id}-from`}>From</label>
-        <input id={`${id}-from`} type="datetime-local" value={toLocal(filter.from)} onChange={(e) => { onChange(set(filter, 'from', toIso(e.target.value)), true); }} />
+        <input id={`${id}-from`} type="datetime-local" value={toLocal(filter.from)} onChange={(e) => { onChange(set(filter, 'from', toIso(e.target.value)), 'typing'); }} />
       </div>
       <div className="filter">
         <label htmlFor={`${id}-to`}>To</label>
-        <input id={`${id}-to`} type="datetime-local" value={toLocal(filter.to)} onChange={(e) => { onChange(set(filter, 'to', toIso(e.target.value)), true); }} />
+        <input id={`${id}-to`} type="datetime-local" value={toLocal(filter.to)} onChange={(e) => { onChange(set(filter, 'to', toIso(e.target.value)), 'typing'); }} />
       </div>
-      <button type="button" className="link" onClick={() => { onChange({}, false); }} disabled={Object.keys(filter).length === 0}>
+      <button type="button" className="link" onClick={() => { onChange({}, 'choice'); }} disabled={Object.keys(filter).length === 0}>
         Clear filters
       </button>
     </form>

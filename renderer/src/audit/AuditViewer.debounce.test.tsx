@@ -6,12 +6,12 @@ import { renderConsole } from '../test/render';
 import { giveElementsASize } from '../test/viewport';
 
 // A debounce longer than any test: a query seen after a change cannot have come from it.
-vi.mock('./timing', () => ({ FILTER_DEBOUNCE_MS: 60_000 }));
+vi.mock('./timing', () => ({ FILTER_DEBOUNCE_MS: 60_000, FILTER_TEXT_IMMEDIATE_MIN_CHARS: 3 }));
 giveElementsASize();
 afterEach(cleanup);
 
 describe('audit viewer filter changes', () => {
-  it('applies a choice at once and waits for a pause in typing', async () => {
+  it('applies a choice and text of three characters at once, and waits for a pause in other typing', async () => {
     const seen: AuditFilter[] = [];
     const { user } = renderConsole({
       'auth.state': () => signedIn('supervisor'),
@@ -30,9 +30,14 @@ describe('audit viewer filter changes', () => {
     expect(await within(table).findByText('2')).toBeTruthy();
     expect(seen.at(-1)).toEqual({ action: 'session.action_refused' });
 
-    await user.type(screen.getByLabelText('Text'), 'cart');
+    // Typing an id waits for a pause; so does text of one or two characters.
+    await user.type(screen.getByLabelText('Customer ID'), 'cus_1');
+    await user.type(screen.getByLabelText('Text'), 'ca');
     await new Promise((resolve) => setTimeout(resolve, 300));
-    expect(seen.some((f) => f.text !== undefined)).toBe(false);
+    expect(seen.some((f) => f.text !== undefined || f.customerId !== undefined)).toBe(false);
+    // From three characters on, text is queried at once (with the id typed before it).
+    await user.type(screen.getByLabelText('Text'), 'r');
+    await waitFor(() => { expect(seen.at(-1)).toEqual({ action: 'session.action_refused', customerId: 'cus_1', text: 'car' }); });
 
     // Clearing is a choice again: it applies at once, typed text included.
     await user.click(screen.getByRole('button', { name: 'Clear filters' }));

@@ -10,7 +10,7 @@ import { useUi } from '../state/context';
 import { ErrorNote } from '../ui/ErrorNote';
 import { formatDateTime } from '../ui/format';
 import { useDebounced } from '../ui/useDebounced';
-import { FILTER_DEBOUNCE_MS } from './timing';
+import { FILTER_DEBOUNCE_MS, FILTER_TEXT_IMMEDIATE_MIN_CHARS } from './timing';
 import { AUDIT_PAGE } from './paging';
 import { AuditFilters, type AuditFilterChange } from './AuditFilters';
 import { AuditStatusBar, useAuditStatus } from './AuditStatusBar';
@@ -40,13 +40,16 @@ export function AuditViewer() {
   const filter = useUi((s) => s.auditFilter);
   const setFilter = useUi((s) => s.setAuditFilter);
   const canSeeAll = useCan('audit.read.all');
-  // Typing waits for a pause (each change is a query in the mirror, which answers one at a time,
-  // and text of a few letters can cost it seconds); a choice such as an action group or a link
-  // in a row applies at once.
-  const [typing, setTyping] = useState(false);
-  const applied = useDebounced(filter, FILTER_DEBOUNCE_MS, !typing);
-  const changeFilter: AuditFilterChange = (next, typed) => { setTyping(typed); setFilter(next); };
-  const pickFilter = (next: AuditFilter) => { changeFilter(next, false); };
+  // Typing an id, a date or short text waits for a pause; a choice (an action group, a link in
+  // a row) applies at once, and so does text from a few characters on (see timing.ts).
+  const [waitForPause, setWaitForPause] = useState(false);
+  const applied = useDebounced(filter, FILTER_DEBOUNCE_MS, !waitForPause);
+  const changeFilter: AuditFilterChange = (next, input) => {
+    const text = next.text?.trim().length ?? 0;
+    setWaitForPause(input === 'typing' || (input === 'text' && text > 0 && text < FILTER_TEXT_IMMEDIATE_MIN_CHARS));
+    setFilter(next);
+  };
+  const pickFilter = (next: AuditFilter) => { changeFilter(next, 'choice'); };
   const status = useAuditStatus();
   useRefreshOnNewEvents();
 
