@@ -205,7 +205,7 @@ async function measureSearch(browser: Browser): Promise<{ samples: SearchSample[
 }
 
 interface FilterSamples { total: number[]; after: number[]; roundTrip: number[]; mirror: number[]; toShown: number[] }
-interface FilterStats { label: string; total: Stats; afterRequest: Stats; roundTrip: Stats; mirror: Stats; toShown: Stats }
+type FilterStats = { label: string } & { [K in keyof FilterSamples]: Stats };
 interface AuditResults { events: number; syncSeconds: number | null; settleSeconds: number | null; openSeconds: number; warmSeconds: number; jumps: Stats; frames: Stats; blankFrames: number; filters: FilterStats[] }
 /** What the page records of its IPC requests, and the filter watch's result. */
 interface FilterWatch {
@@ -386,15 +386,16 @@ async function measureAudit(browser: Browser): Promise<AuditResults> {
       });
       const done = await page.evaluate(() => (window as unknown as FilterWatch).__filterDone);
       if (!done) throw new Error('filter watch lost its result');
+      const mirrorMs = mirrorFirstPages.slice(mirrorMark).at(-1) ?? Number.NaN;
       const entry = filterSamples.get(label) ?? { total: [], after: [], roundTrip: [], mirror: [], toShown: [] };
       entry.total.push(done.doneAt - done.startedAt);
       if (done.sentAt !== null && done.answeredAt !== null) {
         entry.after.push(done.doneAt - done.sentAt);
         entry.roundTrip.push(done.answeredAt - done.sentAt);
         entry.toShown.push(done.doneAt - done.answeredAt);
-        entry.mirror.push(mirrorFirstPages.slice(mirrorMark).at(-1) ?? Number.NaN);
+        entry.mirror.push(mirrorMs);
       }
-      console.log(`  filter ${label}: ${ms(done.doneAt - done.startedAt)} ms, after the request ${done.sentAt === null ? '-' : ms(done.doneAt - done.sentAt)} ms, mirror ${ms(mirrorFirstPages.slice(mirrorMark).at(-1) ?? Number.NaN)} ms`);
+      console.log(`  filter ${label}: ${ms(done.doneAt - done.startedAt)} ms, after the request ${done.sentAt === null ? '-' : ms(done.doneAt - done.sentAt)} ms, mirror ${ms(mirrorMs)} ms`);
       filterSamples.set(label, entry);
     };
     const action = page.getByLabel('Action');
@@ -409,7 +410,7 @@ async function measureAudit(browser: Browser): Promise<AuditResults> {
       await applyFilter('free text (a SKU)', () => text.press(sku.slice(-1)));
       await applyFilter('clear filters (first page cached)', () => page.getByRole('button', { name: 'Clear filters' }).click());
     }
-    const filters = [...filterSamples].map(([label, v]) => ({ label, total: stats(v.total), afterRequest: stats(v.after), roundTrip: stats(v.roundTrip), mirror: stats(v.mirror), toShown: stats(v.toShown) }));
+    const filters = [...filterSamples].map(([label, v]): FilterStats => ({ label, total: stats(v.total), after: stats(v.after), roundTrip: stats(v.roundTrip), mirror: stats(v.mirror), toShown: stats(v.toShown) }));
     await page.close();
     return { events: status.lastSeq, syncSeconds, settleSeconds, openSeconds, warmSeconds, jumps: stats(jumps), frames: stats(scroll.intervals), blankFrames: scroll.blank, filters };
   } finally {
@@ -464,9 +465,9 @@ export const consoleUiBench: BenchPart = {
             row(`frame interval while scrolling 3 rows per frame`, audit.frames),
             ...audit.filters.flatMap((f) => [
               row(`filter: ${f.label} → new rows shown`, f.total),
-              ...(f.afterRequest.n > 0
+              ...(f.after.n > 0
                 ? [
-                    row(`filter: ${f.label}, request sent → rows shown`, f.afterRequest),
+                    row(`filter: ${f.label}, request sent → rows shown`, f.after),
                     row('… request sent → answer in the page (HTTP bridge, console core, mirror)', f.roundTrip),
                     row('… of which the mirror\'s query (worker round trip, PGlite)', f.mirror),
                     row('… answer in the page → rows shown (JSON, React, next frame)', f.toShown),

@@ -14,7 +14,7 @@ export const MIRROR_SCHEMA_VERSION = 3;
  * queries run in between; opening the store queues any that are missing (a new mirror, or a
  * crash during a bulk sync) the same way.
  */
-export const FILTER_INDEXES: Record<string, string> = {
+export const FILTER_INDEXES = {
   // In order of build cost, smallest first (they are built in this order after a bulk sync).
   audit_events_at: 'ON audit_events (at_ts, seq)',
   audit_events_session: 'ON audit_events (session_id, seq) WHERE session_id IS NOT NULL',
@@ -23,7 +23,9 @@ export const FILTER_INDEXES: Record<string, string> = {
   // actor_type (and action, the usual companion filter) inside the index, so the staff filter's
   // capped count is an index-only scan.
   audit_events_actor: 'ON audit_events (actor_id, actor_type, seq) INCLUDE (action)',
-};
+} as const satisfies Record<string, string>;
+
+export type FilterIndexName = keyof typeof FILTER_INDEXES;
 
 export const DROP_FILTER_INDEXES_SQL = `DROP INDEX IF EXISTS ${Object.keys(FILTER_INDEXES).join(', ')}`;
 

@@ -7,8 +7,8 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { AuditEvent } from '../../../shared/api/audit';
 import type { ChainState } from '../../../shared/audit/chain';
 import { AUDIT_COUNT_CAP, type AuditFilter } from '../../../shared/ipc/contract';
-import { DROP_FILTER_INDEXES_SQL, FILTER_INDEXES, MIRROR_SCHEMA, MIRROR_SCHEMA_VERSION, SEARCH_CHUNK, searchChunkOf } from './schema';
-import { escapeLike, filterSql, prefixUpperBound, textOnlySql, textProbes, type SeqRange, type TextPlan } from './filter-sql';
+import { DROP_FILTER_INDEXES_SQL, FILTER_INDEXES, MIRROR_SCHEMA, MIRROR_SCHEMA_VERSION, SEARCH_CHUNK, searchChunkOf, type FilterIndexName } from './schema';
+import { filterSql, prefixUpperBound, textOnlySql, textProbes, type SeqRange, type TextPlan } from './filter-sql';
 import { BadPageError, COPY_COLUMNS, sameVerifyState, type PreparedPage } from './prepare';
 
 export { AUDIT_COUNT_CAP, BadPageError };
@@ -187,10 +187,10 @@ export class QueryCancelledError extends Error {
  */
 const WALK_WINDOW = 16_384;
 
-/** The primary key and the filter indexes, in the order they are read into the cache (see partsToWarm). */
 /** At most this many blocks (8 MB) are read into the cache in one background step. */
 const WARM_STEP_PAGES = 1024;
-const WARM_INDEXES: readonly string[] = ['audit_events_pkey', 'audit_events_action', 'audit_events_actor', 'audit_events_at', 'audit_events_session', 'audit_events_customer'];
+/** The primary key and the filter indexes, in the order they are read into the cache (see partsToWarm). */
+const WARM_INDEXES: readonly ('audit_events_pkey' | FilterIndexName)[] = ['audit_events_pkey', 'audit_events_action', 'audit_events_actor', 'audit_events_at', 'audit_events_session', 'audit_events_customer'];
 
 /** Bytes under a directory (0 when it does not exist yet). */
 async function directorySize(dir: string): Promise<number> {
@@ -324,13 +324,13 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
    * where the sample found it rare (say, the newest events are one agent's page views and the
    * text is another staff member's name).
    */
-  async function newestCommonText(q: Pick<PGlite, 'query'>, text: string, plan: TextPlan, need: number): Promise<number[]> {
+  async function newestCommonText(q: Pick<PGlite, 'query'>, filter: AuditFilter, plan: TextPlan, need: number): Promise<number[]> {
     const rare = new Set(plan.rareInChunks);
     const found: number[] = [];
     for (const k of [...chunks].sort((a, b) => b - a)) {
-      const lookup = rare.has(k) && indexedChunks.has(k) ? 's.search LIKE $2 AND ' : '';
-      const params = lookup ? [text, `%${escapeLike(text)}%`] : [text];
-      const rows = await q.query<{ seq: number }>(`SELECT s.seq FROM ${chunkName(k)} s WHERE ${lookup}strpos(s.search, $1) > 0 ORDER BY s.seq DESC LIMIT ${need - found.length}`, params);
+      const where = textOnlySql(filter, { walk: !(rare.has(k) && indexedChunks.has(k)), probes: [] });
+      if (!where) break;
+      const rows = await q.query<{ seq: number }>(`SELECT s.seq FROM ${chunkName(k)} s ${where.sql} ORDER BY s.seq DESC LIMIT ${need - found.length}`, where.params);
       for (const row of rows.rows) found.push(row.seq);
       if (found.length >= need) break;
     }
@@ -543,9 +543,8 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
         // the capped count takes matches in any order: in storage order when the text is very
         // common, otherwise through the whole text's trigrams.
         // The first pages chunk by chunk (see newestCommonText); deeper ones in one walk.
-        const text = filter.text?.trim().toLowerCase() ?? '';
         const seqs = offset + limit <= AUDIT_COUNT_CAP
-          ? (await newestCommonText(tx, text, plan, offset + limit)).slice(offset)
+          ? (await newestCommonText(tx, filter, plan, offset + limit)).slice(offset)
           : (await tx.query<{ seq: number }>(`SELECT s.seq FROM audit_search s ${textOnly.sql} ORDER BY s.seq DESC OFFSET ${offset} LIMIT ${limit}`, textOnly.params)).rows.map((r) => r.seq);
         const events = await eventsBySeq(seqs);
         if (offset === 0 && events.length < limit) return { total: events.length, events };

@@ -72,6 +72,10 @@ function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
     let running: Promise<void> | null = null;
     return {
       running: () => running,
+      /** Resolves once no run is under way (one started meanwhile is waited for too). */
+      idle: async (): Promise<void> => {
+        while (!closing && running) await running;
+      },
       start: (store: AuditStore): Promise<void> => {
         running ??= (async () => {
           try {
@@ -138,17 +142,18 @@ function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
       case 'export':
         return writeExport(store.scan(request.args.filter, EXPORT_PAGE), request.args.format, request.args.filePath);
       case 'maintained':
-        for (let run = maintenance.running(); !closing && run; run = maintenance.running()) await run;
+        await maintenance.idle();
         return null;
       case 'searchReady':
         // A run started before the last page was stored may stop short of it: run once more.
-        for (let run = searchIndex.running(); run; run = searchIndex.running()) await run;
+        await searchIndex.idle();
         await searchIndex.start(store);
         return null;
       case 'warmed':
         // The upkeep under way first (a new index means a new listing), then the warm-up: joined
         // if it runs, else run now (it ends at once when nothing is left to read).
-        for (const job of [maintenance, searchIndex]) for (let run = job.running(); !closing && run; run = job.running()) await run;
+        await maintenance.idle();
+        await searchIndex.idle();
         if (!closing) await cacheWarmup.start(store);
         return null;
       case 'close':

@@ -3,8 +3,7 @@ import { keepPreviousData, useQueries, useQueryClient, type QueryClient } from '
 import { useVirtualizer } from '@tanstack/react-virtual';
 import type { AuditEvent } from '../../../shared/api/audit';
 import { AUDIT_COUNT_CAP, type AuditFilter, type IpcArgs, type IpcValue } from '../../../shared/ipc/contract';
-import { call } from '../bridge/call';
-import { ipcKey, useBridge, useIpcEvent, useIpcMutation, useIpcQuery } from '../bridge/context';
+import { ipcKey, ipcQuery, useBridge, useIpcEvent, useIpcMutation, useIpcQuery } from '../bridge/context';
 import { useCan } from '../auth/useAuth';
 import { useUi } from '../state/context';
 import { ErrorNote } from '../ui/ErrorNote';
@@ -155,8 +154,7 @@ function EventList({ filter, onFilter, canSeeAll }: { filter: AuditFilter; onFil
   const [settledFirst = 0, settledLast = -1] = settled.endsWith(`:${filterKey}`) ? settled.split(':').map(Number) : [];
   const pages = useQueries({
     queries: pageNumbers.map((p) => {
-      const args = { filter, offset: p * AUDIT_PAGE, limit: AUDIT_PAGE };
-      return { queryKey: ipcKey('audit.query', args), queryFn: ({ signal }) => call(bridge, 'audit.query', args, { signal }), staleTime: 30_000, enabled: settledFirst <= settledLast && p >= settledFirst - 1 && p <= settledLast + 1 };
+      return { ...ipcQuery(bridge, 'audit.query', { filter, offset: p * AUDIT_PAGE, limit: AUDIT_PAGE }), staleTime: 30_000, enabled: settledFirst <= settledLast && p >= settledFirst - 1 && p <= settledLast + 1 };
     }),
   });
   const rowAt = (index: number): AuditEvent | undefined => {

@@ -28,13 +28,19 @@ export function ipcKey<C extends IpcChannel>(channel: C, args?: IpcArgs<C>): rea
 }
 
 /**
- * A query over one channel. Its AbortSignal goes to the bridge, so react-query cancels a fetch no
- * screen waits for any more (a search the agent has typed past; a screen left while loading):
- * the answer never reaches the cache, and in the browser tier the request to the shop is aborted.
+ * The key and fetch of a query over one channel (for useQuery, useQueries). Its AbortSignal goes
+ * to the bridge, so react-query cancels a fetch no screen waits for any more (a search the agent
+ * has typed past; a screen left while loading): the answer never reaches the cache, and in the
+ * browser tier the request is aborted.
  */
+export function ipcQuery<C extends IpcChannel>(bridge: ConsoleBridge, channel: C, args: IpcArgs<C>) {
+  return { queryKey: ipcKey(channel, args), queryFn: ({ signal }: { signal: AbortSignal }) => call(bridge, channel, args, { signal }) };
+}
+
+/** A query over one channel (see ipcQuery). */
 export function useIpcQuery<C extends IpcChannel>(channel: C, args: IpcArgs<C>, options?: QueryOptions<C>) {
   const bridge = useBridge();
-  return useQuery({ queryKey: ipcKey(channel, args), queryFn: ({ signal }) => call(bridge, channel, args, { signal }), ...options });
+  return useQuery({ ...ipcQuery(bridge, channel, args), ...options });
 }
 
 export function useIpcMutation<C extends IpcChannel>(channel: C, options?: Omit<UseMutationOptions<IpcValue<C>, Error, IpcArgs<C>>, 'mutationFn'>) {
