@@ -5,126 +5,35 @@
  * while the full sync runs.
  *
  * The shop runs as the shop CLI in its own process on PostgreSQL (BENCH_DATABASE_URL's server,
- * or the local one .ci/start-postgres.sh starts), database `concierge_bench_audit`. The million
- * events are generated once, properly chained, and reused by later runs.
+ * or the local one .ci/start-postgres.sh starts), database `concierge_bench_audit_run`: a fresh
+ * copy, each run, of the million events generated once (audit-data.ts).
  */
-import { createHash } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { TokenResponse } from '../shared/api/auth';
 import type { AuditFilter } from '../shared/ipc/contract';
-import { canonicalJson, GENESIS_HASH } from '../shared/audit/chain';
 import { createApiClient } from '../main/core/api-client';
 import { createAuditMirror } from '../main/core/audit-mirror';
 import { appendAudit } from '../shop/audit/append';
-import { openPostgres, type Database } from '../shop/db/database';
-import { migrate } from '../shop/db/migrate';
+import { openPostgres } from '../shop/db/database';
 import { systemClock } from '../shop/lib/clock';
-import { DEMO_STAFF, seedStaff } from '../shop/seed/staff';
+import { DEMO_STAFF } from '../shop/seed/staff';
 import { signIn } from '../shop/test/auth-helpers';
+import { auditBenchDatabase, BASE_TIME, CUSTOMERS, EVENTS, pick, STEP_MS } from './audit-data';
 import { machine, ms } from './load';
 import { writeSection } from './report';
 import type { BenchPart } from './run';
-import { benchDatabase } from './database';
 import { startShopProcess, stopShopProcess } from './shop-process';
 
-const DATABASE = 'concierge_bench_audit';
-const EVENTS = 1_000_000;
+/** A fresh copy of the generated base for every run (see audit-data.ts). */
+const DATABASE = 'concierge_bench_audit_run';
 const INCREMENT = 1_000;
 const INCREMENTAL_RUNS = 5;
 const QUERY_RUNS = 20;
 const CATCH_UP_TEXT_RUNS = 5;
 const TARGET = { eventsPerSecond: 20_000, incrementalMs: 300, queryP95Ms: 50, loopDelayMaxMs: 50 };
-/** Same lock as shop/audit/append.ts, so generated batches and real appends never interleave. */
-const AUDIT_LOCK = 74_310_002;
-const BASE_TIME = Date.parse('2026-01-01T00:00:00.000Z');
-const STEP_MS = 2_000;
-const CUSTOMERS = 100_000;
-
-const pick = <T>(items: readonly T[], n: number): T => {
-  const item = items[n % items.length];
-  if (item === undefined) throw new Error('empty list');
-  return item;
-};
-
-/** One plausible event body (without hash) for position `seq`: mostly agents working sessions. */
-function eventBody(seq: number, prevHash: string): Record<string, unknown> {
-  const mix = (seq * 2_654_435_761) % 100;
-  const staff = pick(DEMO_STAFF, (seq * 31) % 7);
-  const session = `ses_${Math.floor(seq / 40).toString(36).padStart(8, '0')}`;
-  const customer = `cus_${((seq * 7919) % CUSTOMERS).toString().padStart(6, '0')}`;
-  const base = {
-    seq,
-    id: `evt_${seq.toString(36).padStart(10, '0')}`,
-    at: new Date(BASE_TIME + seq * STEP_MS).toISOString(),
-    ip: `10.${(seq >> 16) & 255}.${(seq >> 8) & 255}.${seq & 255}`,
-    userAgent: 'Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 Concierge/0.1.0 Chrome/140.0 Electron/45.4.1',
-    prevHash,
-  };
-  const asStaff = { type: 'staff', id: staff.id, name: staff.name };
-  if (mix < 55) return { ...base, action: 'session.page_view', actor: asStaff, customerId: customer, sessionId: session, details: { path: `/store/us/products/p-${seq % 5000}`, status: 200 } };
-  if (mix < 75) return { ...base, action: 'session.action', actor: asStaff, customerId: customer, sessionId: session, details: { kind: 'cart.add', sku: `SKU-${seq % 20_000}`, quantity: 1 + (seq % 3) } };
-  if (mix < 80) return { ...base, action: 'session.start', actor: asStaff, customerId: customer, sessionId: session, details: { mode: seq % 2 ? 'view' : 'act', reason: `Customer called about order O-${10_000_000 + (seq % 900_000)}`, ticket: `T-${seq % 100_000}` } };
-  if (mix < 85) return { ...base, action: 'session.end', actor: asStaff, customerId: customer, sessionId: session, details: { reason: 'agent' } };
-  if (mix < 90) return { ...base, action: 'staff.sign_in', actor: asStaff, customerId: null, sessionId: null, details: {} };
-  if (mix < 93) return { ...base, action: 'staff.step_up', actor: asStaff, customerId: null, sessionId: null, details: { method: 'totp' } };
-  if (mix < 98) return { ...base, action: 'customer.consent_granted', actor: { type: 'customer', id: customer, name: `Customer ${customer.slice(4)}` }, customerId: customer, sessionId: null, details: { duration: '24h' } };
-  return { ...base, action: 'settings.changed', actor: { type: 'system', id: null, name: null }, customerId: null, sessionId: null, details: { key: 'idleTimeoutSeconds', value: 900 } };
-}
-
-/**
- * Appends `count` chained events in batches: hashes in JS (node:crypto's SHA-256 over the
- * shared canonical JSON, the API's definition), rows set-based through json_to_recordset.
- */
-async function generateEvents(db: Database, count: number): Promise<void> {
-  const BATCH = 10_000;
-  let done = 0;
-  while (done < count) {
-    const size = Math.min(BATCH, count - done);
-    await db.transaction(async (tx) => {
-      await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
-      const head = (await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')).rows[0];
-      let prev = head?.hash ?? GENESIS_HASH;
-      const rows: Record<string, unknown>[] = [];
-      for (let seq = (head?.seq ?? 0) + 1; rows.length < size; seq += 1) {
-        const body = eventBody(seq, prev);
-        const hash = createHash('sha256').update(canonicalJson(body)).digest('hex');
-        const actor = body.actor as { type: string; id: string | null; name: string | null };
-        rows.push({ ...body, hash, actor_type: actor.type, actor_id: actor.id, actor_name: actor.name });
-        prev = hash;
-      }
-      await tx.query(
-        `INSERT INTO audit_events (seq, id, at, action, actor_type, actor_id, actor_name, customer_id, session_id, ip, user_agent, details, prev_hash, hash)
-         SELECT seq, id, at, action, actor_type, actor_id, actor_name, "customerId", "sessionId", ip, "userAgent", details, "prevHash", hash
-         FROM json_to_recordset($1::json) AS t(seq bigint, id text, at timestamptz, action text, actor_type text, actor_id text, actor_name text,
-           "customerId" text, "sessionId" text, ip text, "userAgent" text, details jsonb, "prevHash" text, hash text)`,
-        [JSON.stringify(rows)],
-      );
-    });
-    done += size;
-    if (done % 100_000 === 0 || done === count) console.log(`  generated ${done.toLocaleString('en-US')} / ${count.toLocaleString('en-US')} events`);
-  }
-}
-
-async function prepare(databaseUrl: string): Promise<number> {
-  const db = await openPostgres(databaseUrl);
-  try {
-    await migrate(db);
-    await seedStaff(db);
-    const existing = (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_events')).rows[0]?.n ?? 0;
-    if (existing < EVENTS) {
-      const started = Date.now();
-      await generateEvents(db, EVENTS - existing);
-      console.log(`  generated ${(EVENTS - existing).toLocaleString('en-US')} events in ${((Date.now() - started) / 1000).toFixed(0)} s`);
-      await db.query('ANALYZE audit_events');
-    }
-    return (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_events')).rows[0]?.n ?? 0;
-  } finally {
-    await db.close();
-  }
-}
 
 /** New events through the shop's own append path, as real activity would add them. */
 async function appendRealEvents(databaseUrl: string, count: number): Promise<void> {
@@ -325,7 +234,7 @@ function report(r: Results, host: string, seconds: number): string {
   return `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npm run bench -- audit-sync\` (${seconds.toFixed(0)} s).
 
 - Machine: ${host}
-- Shop: the shop CLI in its own process on PostgreSQL (database \`${DATABASE}\`), ${r.total.toLocaleString('en-US')} chained events (generated once: agents' page views, actions, session starts/ends, sign-ins, consent, settings). Served by the real GET /api/v1/audit/events (pages of 1,000, admin token) over loopback.
+- Shop: the shop CLI in its own process on PostgreSQL (database \`${DATABASE}\`), ${r.total.toLocaleString('en-US')} chained events (generated once into a base database: agents' page views, actions, session starts/ends, sign-ins, consent, settings; each run syncs a fresh copy of it, so runs measure the same log). Served by the real GET /api/v1/audit/events (pages of 1,000, admin token) over loopback.
 - Console side: main/core/audit-mirror with the real API client (ky; pages passed on unparsed) on the main thread; the mirror's verifier thread (validation against the API schema, chain verification with shared/audit/chain.ts, COPY rows) and its store thread (PGlite on disk: two COPYs per page, page + cursor + chain state in one transaction).
 
 | measure | result | target | |
@@ -365,9 +274,8 @@ export const auditSyncBench: BenchPart = {
   run: async () => {
     const started = Date.now();
     const host = machine();
-    const databaseUrl = await benchDatabase(DATABASE);
+    const databaseUrl = await auditBenchDatabase(DATABASE, { fresh: true });
     console.log(`  database ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}`);
-    await prepare(databaseUrl);
     const results = await measure(databaseUrl);
     await writeSection('Audit mirror', report(results, host, (Date.now() - started) / 1000));
     console.log('  wrote the "Audit mirror" section of docs/PERFORMANCE.md');

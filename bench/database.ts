@@ -11,7 +11,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
  * each benchmark keeps its own database there so its seeded data is reused between runs.
  */
 export async function benchDatabase(name: string): Promise<string> {
-  const server = process.env.BENCH_DATABASE_URL ?? await startLocalServer();
+  const server = await benchServer();
   const admin = new pg.Client({ connectionString: server });
   await admin.connect();
   try {
@@ -23,6 +23,11 @@ export async function benchDatabase(name: string): Promise<string> {
   const url = new URL(server);
   url.pathname = `/${name}`;
   return url.toString();
+}
+
+/** The benchmark server's URL (its maintenance database): BENCH_DATABASE_URL, or the local one started. */
+export async function benchServer(): Promise<string> {
+  return process.env.BENCH_DATABASE_URL ?? startLocalServer();
 }
 
 /**

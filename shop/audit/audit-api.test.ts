@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../shared/audit/chain';
 import { redeemHandoff } from '../assist/storefront-access';
+import { systemClock } from '../lib/clock';
+import { appendAudit } from './append';
 import { grantConsent, issueConsentCode, revokeConsent } from '../consent/consent';
 import { errorCode } from '../test/auth-helpers';
 import {
@@ -85,6 +87,27 @@ describeBackends('audit API', (backend) => {
     expect(events).toEqual(await auditSince(shop, 0));
     // Reading appends nothing: another audit.read.all reader sees the same log and head.
     expect(await readAuditPages(shop, supervisor, 500)).toEqual({ events, head });
+  });
+
+  it('serves any stored text exactly: quotes, escapes, control characters, unicode, nested details', async () => {
+    const odd = 'Zoë "Quote" O\'Brien \\ back\\slash\nnew line\ttab \u0001 \u2028 😀 </script>';
+    await shop.ctx.db.transaction((tx) => appendAudit(tx, systemClock, {
+      action: 'session.action',
+      actor: { type: 'staff', id: agent.id, name: odd },
+      customerId: CUSTOMERS.jane.id,
+      sessionId: null,
+      ip: '::1',
+      userAgent: odd,
+      details: { note: odd, nested: { list: [1, 2.5, -3e-7, true, null, odd], empty: {} }, big: 12345678901234, '': 'empty key', [odd]: 'odd key' },
+    }));
+    const head = await auditHead(shop);
+    const raw = await api(shop, admin, 'GET', `/audit/events?after=${head - 1}&limit=1`);
+    expect(raw.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    const stored = await auditSince(shop, head - 1);
+    expect(raw.json).toEqual({ events: stored, nextAfter: head, head: { seq: head, hash: stored[0]?.hash } });
+    expect(stored[0]?.actor.name).toBe(odd);
+    const { events } = await readAuditPages(shop, admin, 1000);
+    expect(verifyChain(events).ok).toBe(true);
   });
 
   it('shows audit.read.own readers only the events they are the actor of, with their own head', async () => {

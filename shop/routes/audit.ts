@@ -1,8 +1,9 @@
+import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { GENESIS_HASH } from '../../shared/audit/chain';
 import { AuditEvent, AuditPage, AuditQuery } from '../../shared/api/audit';
 import { ApiErrorBody } from '../../shared/api/common';
-import { auditEventFromRow, type AuditRow } from '../audit/append';
+import { AUDIT_TEXT_COLUMNS, auditPageJson, type AuditTextRow } from '../audit/page-json';
 import { principalOf, requireStaff } from '../auth/guard';
 import type { ShopContext } from '../context';
 import type { ApiApp } from './index';
@@ -16,8 +17,6 @@ const AuditPageResponse = AuditPage.extend({
   events: z.array(AuditEvent.extend({ details: z.record(z.string(), z.unknown()) })),
 });
 
-const COLUMNS = 'seq, id, at, action, actor_type, actor_id, actor_name, customer_id, session_id, ip, user_agent, details, prev_hash, hash';
-
 /**
  * The audit log, read-only: there is deliberately no route that changes or deletes an event.
  * audit.read.all sees every event; audit.read.own sees the events the caller is the actor of.
@@ -26,7 +25,7 @@ export function registerAuditRoutes(api: ApiApp, ctx: ShopContext): void {
   api.get('/audit/events', {
     onRequest: requireStaff(ctx, ['audit.read.own', 'audit.read.all']),
     schema: { tags: ['audit'], summary: 'Read the hash-chained audit log in seq order (all, or your own events)', security: [{ bearer: [] }], querystring: AuditQuery, response: { 200: AuditPageResponse, '4xx': ApiErrorBody } },
-  }, async (request) => {
+  }, async (request, reply) => {
     const { staff } = principalOf(request);
     const { after, limit } = request.query;
     const all = staff.permissions.includes('audit.read.all');
@@ -34,19 +33,17 @@ export function registerAuditRoutes(api: ApiApp, ctx: ShopContext): void {
     // to a staff id could never widen what an agent sees.
     const scope = all ? '' : "actor_id = $3 AND actor_type = 'staff' AND";
     const scopeParams = all ? [] : [staff.id];
-    const page = await ctx.db.query<AuditRow>(
-      `SELECT ${COLUMNS} FROM audit_events WHERE ${scope} seq > $1 ORDER BY seq LIMIT $2`,
+    const page = await ctx.db.query<AuditTextRow>(
+      `SELECT ${AUDIT_TEXT_COLUMNS} FROM audit_events WHERE ${scope} seq > $1 ORDER BY seq LIMIT $2`,
       [after, limit, ...scopeParams],
     );
     const head = await ctx.db.query<{ seq: number; hash: string }>(
       `SELECT seq, hash FROM audit_events ${all ? '' : "WHERE actor_id = $1 AND actor_type = 'staff'"} ORDER BY seq DESC LIMIT 1`,
       scopeParams,
     );
-    const events = page.rows.map(auditEventFromRow);
-    return {
-      events,
-      nextAfter: events.at(-1)?.seq ?? after,
-      head: head.rows[0] ?? { seq: 0, hash: GENESIS_HASH },
-    };
+    // Written as JSON text here rather than serialized from objects (see audit/page-json.ts); a
+    // string body with a JSON content type goes out as it is, past the zod serializer.
+    const untyped: FastifyReply = reply;
+    return untyped.type('application/json; charset=utf-8').send(auditPageJson(page.rows, after, head.rows[0] ?? { seq: 0, hash: GENESIS_HASH }));
   });
 }

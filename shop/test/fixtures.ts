@@ -1,5 +1,6 @@
 import { expect } from 'vitest';
-import type { AuditEvent } from '../../shared/api/audit';
+import { z } from 'zod';
+import { AuditEvent, AuditPage } from '../../shared/api/audit';
 import type { CreateSessionRequest } from '../../shared/api/sessions';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/api/settings';
 import { auditEventFromRow, type AuditRow, type StoredAuditEvent } from '../audit/append';
@@ -107,13 +108,16 @@ export async function auditSince(shop: TestShop, seq: number): Promise<StoredAud
 }
 
 /** Every audit event a reader sees through GET /audit/events, page by page. */
+const StrictAuditPage = AuditPage.extend({ events: z.array(AuditEvent.strict()), head: AuditPage.shape.head.strict() }).strict();
+
 export async function readAuditPages(shop: TestShop, reader: Agent, limit = 7): Promise<{ events: AuditEvent[]; head: { seq: number; hash: string } }> {
   const events: AuditEvent[] = [];
   let after = 0;
   for (;;) {
     const page = await api(shop, reader, 'GET', `/audit/events?after=${after}&limit=${limit}`);
     expect(page.status, JSON.stringify(page.json)).toBe(200);
-    const body = page.json as { events: AuditEvent[]; nextAfter: number; head: { seq: number; hash: string } };
+    // The route writes its JSON by hand (audit/page-json.ts): every page must still be an AuditPage.
+    const body = StrictAuditPage.parse(page.json);
     events.push(...body.events);
     if (body.events.length === 0) {
       expect(body.nextAfter).toBe(after);
