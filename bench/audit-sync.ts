@@ -14,7 +14,6 @@ import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { TokenResponse } from '../shared/api/auth';
 import type { AuditFilter } from '../shared/ipc/contract';
-import { createApiClient } from '../main/core/api-client';
 import { createAuditMirror } from '../main/core/audit-mirror';
 import { appendAudit } from '../shop/audit/append';
 import { openPostgres } from '../shop/db/database';
@@ -115,7 +114,7 @@ async function measure(databaseUrl: string): Promise<Results> {
   const dataDir = await mkdtemp(join(tmpdir(), 'bench-audit-mirror-'));
   try {
     let tokens = await signIn(shop.url, 'admin@demo.test');
-    const api = createApiClient({
+    const source = {
       shopUrl: shop.url,
       tokens: {
         accessToken: () => tokens.accessToken,
@@ -129,9 +128,9 @@ async function measure(databaseUrl: string): Promise<Results> {
         },
       },
       timeoutMs: 60_000,
-    });
+    };
     const started = performance.now();
-    const mirror = createAuditMirror({ dataDir, fetchPage: (after, limit) => api.auditEvents(after, limit) });
+    const mirror = createAuditMirror({ dataDir, source });
     await mirror.status();
     const workerStartMs = performance.now() - started;
     try {
@@ -235,7 +234,7 @@ function report(r: Results, host: string, seconds: number): string {
 
 - Machine: ${host}
 - Shop: the shop CLI in its own process on PostgreSQL (database \`${DATABASE}\`), ${r.total.toLocaleString('en-US')} chained events (generated once into a base database: agents' page views, actions, session starts/ends, sign-ins, consent, settings; each run syncs a fresh copy of it, so runs measure the same log). Served by the real GET /api/v1/audit/events (pages of 1,000, admin token) over loopback.
-- Console side: main/core/audit-mirror with the real API client (ky; pages passed on unparsed) on the main thread; the mirror's verifier thread (validation against the API schema, chain verification with shared/audit/chain.ts, COPY rows) and its store thread (PGlite on disk: two COPYs per page, page + cursor + chain state in one transaction).
+- Console side: main/core/audit-mirror: the mirror's verifier thread (fetching pages with the real API client, ky; validation against the API schema, chain verification with shared/audit/chain.ts, COPY rows), its store thread (PGlite on disk: two COPYs per page, page + cursor + chain state in one transaction).
 
 | measure | result | target | |
 |---|---:|---:|---|

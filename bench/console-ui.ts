@@ -148,7 +148,7 @@ async function measureSearch(browser: Browser): Promise<{ samples: SearchSample[
       rendererDir: `${ROOT}out/renderer`,
       viewHost: createPlaywrightViewHost({ browser }),
       vault: createVault({ keychain: memoryKeychain() }),
-      createAudit: ({ api, auth, emit }) => createAuditPort({ api, auth, emit, dataDirFor: () => null }),
+      createAudit: ({ auth, emit }) => createAuditPort({ auth, emit, dataDirFor: () => null }),
       log: () => undefined,
     });
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
@@ -270,8 +270,8 @@ async function measureAudit(browser: Browser): Promise<AuditResults> {
       viewHost: createPlaywrightViewHost({ browser }),
       vault: createVault({ keychain: memoryKeychain() }),
       // One staff member signs in here; the shop's port changes each run, so the folder is fixed.
-      createAudit: ({ api, auth, emit }) => createAuditPort({
-        api, auth, emit, dataDirFor: () => MIRROR_DIR,
+      createAudit: ({ auth, emit }) => createAuditPort({
+        auth, emit, dataDirFor: () => MIRROR_DIR,
         createMirror: (options) => {
           const opened = createAuditMirror(options);
           const mirror: AuditMirror = {

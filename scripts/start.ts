@@ -103,8 +103,8 @@ async function main(): Promise<void> {
     shopUrl,
     port,
     rendererDir: join(root, 'out', 'renderer'),
-    createAudit: ({ api, auth, emit }) =>
-      createAuditPort({ api, auth, emit, syncIntervalMs: 30_000, dataDirFor: (url, staffId) => join(root, '.data', 'console', 'audit', mirrorKey(url, staffId)) }),
+    createAudit: ({ auth, emit }) =>
+      createAuditPort({ auth, emit, syncIntervalMs: 30_000, dataDirFor: (url, staffId) => join(root, '.data', 'console', 'audit', mirrorKey(url, staffId)) }),
   });
   const keychain = await tier.core.auth.state();
   if (!keychain.keychain.available) say(keychain.keychain.message ?? 'No keychain: sign-in lasts for this run.');

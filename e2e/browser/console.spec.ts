@@ -30,7 +30,7 @@ async function startTier(browser: Browser): Promise<BrowserTier> {
     rendererDir: resolve(root, 'out/renderer'),
     viewHost: createPlaywrightViewHost({ browser, previewIntervalMs: 500 }),
     vault: createVault({ service: testService() }),
-    createAudit: ({ api, auth, emit }) => createAuditPort({ api, auth, emit, dataDirFor: () => null, syncIntervalMs: 1000 }),
+    createAudit: ({ auth, emit }) => createAuditPort({ auth, emit, dataDirFor: () => null, syncIntervalMs: 1000 }),
     exportDir: resolve(root, '.tmp/e2e-exports'),
     pollIntervalMs: 1000,
     log: () => undefined,

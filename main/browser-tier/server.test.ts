@@ -56,7 +56,7 @@ describeBackends('browser tier server', (backend) => {
       rendererDir,
       exportDir,
       vault: createVault({ keychain: brokenKeychain }),
-      createAudit: ({ api, auth, emit }) => createAuditPort({ api, auth, emit, dataDirFor: () => null }),
+      createAudit: ({ auth, emit }) => createAuditPort({ auth, emit, dataDirFor: () => null }),
       pollIntervalMs: 200,
       log: () => undefined,
     });

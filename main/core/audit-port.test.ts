@@ -30,7 +30,7 @@ describeBackends('audit mirror per signed-in staff member', (backend) => {
       shopUrl: shop.url,
       vault: createVault({ keychain: brokenKeychain }),
       viewHost: noViews,
-      createAudit: ({ api, auth, emit }) => createAuditPort({ api, auth, emit, dataDirFor: () => null }),
+      createAudit: ({ auth, emit }) => createAuditPort({ auth, emit, dataDirFor: () => null }),
       chooseExportPath: () => Promise.resolve(null),
       emit: (event) => { events.push(event); },
       pollIntervalMs: 60_000,

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { Staff } from '../../shared/api/auth';
 import type { AuditFilter, AuditSyncStatus } from '../../shared/ipc/contract';
-import type { ApiClient } from './api-client';
 import { createAuditMirror, type AuditMirror, type AuditMirrorOptions } from './audit-mirror';
 import type { AuthService } from './auth-service';
 import type { EventSink } from './console-core';
@@ -16,7 +15,6 @@ import type { AuditPort } from './ipc-handlers';
 
 export interface AuditPortOptions {
   auth: AuthService;
-  api: () => ApiClient;
   emit: EventSink;
   /** The mirror's data folder for this shop and staff member; null keeps it in memory. */
   dataDirFor: (shopUrl: string, staffId: string) => string | null;
@@ -72,7 +70,7 @@ export function createAuditPort(options: AuditPortOptions): ManagedAuditPort {
     await closeCurrent();
     const mirror = makeMirror({
       dataDir: options.dataDirFor(shopUrl, staff.id) ?? undefined,
-      fetchPage: (after, limit) => options.api().auditEvents(after, limit),
+      source: { shopUrl, tokens: options.auth.tokens() },
       ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
     });
     const unsubscribe = mirror.onStatus((status) => { options.emit('audit.status', status); });

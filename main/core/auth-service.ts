@@ -59,6 +59,11 @@ export interface AuthService {
   signOut(): Promise<AuthState>;
   /** The signed-in API client; throws NotSignedInError when signed out. */
   client(): ApiClient;
+  /**
+   * The access token of whoever is signed in (null when nobody is) and the refresh the API
+   * client uses: for a client of the same shop elsewhere (the audit mirror's fetching thread).
+   */
+  tokens(): TokenSource;
   staff(): Staff | null;
   shopUrl(): string;
   /** Runs before sign-out (the session manager ends every open session there). */
@@ -184,6 +189,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
 
   return {
     state,
+    tokens: () => tokens,
     async restore() {
       if (phase.kind !== 'signed_out') return state();
       const stored = await options.vault.restore(shopUrl).catch(() => null);

@@ -1,5 +1,4 @@
 import type { IpcEventName, IpcEventPayload } from '../../shared/ipc/contract';
-import type { ApiClient } from './api-client';
 import { createAuthService, type AuthService } from './auth-service';
 import { createIpcHandlers, type AuditPort, type IpcHandlers } from './ipc-handlers';
 import { createPartitionPool, type PartitionPool } from './partition-pool';
@@ -18,8 +17,8 @@ export interface ConsoleCoreOptions {
   shopUrl: string;
   vault: CredentialVault;
   viewHost: ViewHost;
-  /** Builds the audit mirror once the core exists (it reads the shop through `api`). */
-  createAudit: (deps: { api: () => ApiClient; auth: AuthService; emit: EventSink }) => AuditPort;
+  /** Builds the audit mirror once the core exists (it reads the shop with the sign-in of `auth`). */
+  createAudit: (deps: { auth: AuthService; emit: EventSink }) => AuditPort;
   chooseExportPath: (defaultName: string) => Promise<string | null>;
   emit: EventSink;
   poolSize?: number;
@@ -56,7 +55,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     ...(options.heartbeatIntervalMs !== undefined ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
     ...(options.log ? { log: options.log } : {}),
   });
-  const audit = options.createAudit({ api: () => auth.client(), auth, emit: options.emit });
+  const audit = options.createAudit({ auth, emit: options.emit });
   auth.setBeforeSignOut(async () => {
     await sessions.endAll('sign_out');
     await audit.close?.();

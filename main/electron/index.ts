@@ -50,9 +50,8 @@ if (!app.requestSingleInstanceLock()) {
       vault: createVault(),
       viewHost,
       emit: (event, payload) => { sendEvent(window?.webContents ?? null, event, payload); },
-      createAudit: ({ api, auth, emit }) =>
+      createAudit: ({ auth, emit }) =>
         createAuditPort({
-          api,
           auth,
           emit,
           dataDirFor: (shopUrl, staffId) => join(app.getPath('userData'), 'audit', mirrorKey(shopUrl, staffId)),

@@ -1,8 +1,11 @@
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { AuditEvent } from '../../../shared/api/audit';
+import { TokenResponse } from '../../../shared/api/auth';
 import { verifyChain } from '../../../shared/audit/chain';
 import type { AuditFilter } from '../../../shared/ipc/contract';
 import { buildShop, type ShopApp } from '../../../shop/app';
@@ -105,15 +108,36 @@ describeBackends('audit mirror', (backend) => {
     return dir;
   }
 
+  /** The shop's API as the mirror reads it, with this bearer token (no refresh). */
+  function shopSource(token: () => string, url = shopUrl) {
+    return { shopUrl: url, tokens: { accessToken: token, refreshAccessToken: () => Promise.resolve(false) } };
+  }
+
   /**
-   * GET /api/v1/audit/events over real HTTP, from whatever port the shop listens on now: the
-   * JSON bytes, as the console's API client hands them on.
+   * The shop as the mirror sees it across restarts: real HTTP forwarded to wherever the shop
+   * listens now, each audit page's cursor passed to `onPage` first, and the connection dropped
+   * when the shop is down (as a shop that went away drops it).
    */
-  function httpFetchPage(token: () => string) {
-    return async (after: number, limit: number): Promise<ArrayBuffer> => {
-      const response = await fetch(`${shopUrl}/api/v1/audit/events?after=${after}&limit=${limit}`, { headers: { authorization: `Bearer ${token()}` } });
-      if (!response.ok) throw new Error(`GET /audit/events: HTTP ${response.status}`);
-      return response.arrayBuffer();
+  async function startShopProxy(onPage: (after: number) => Promise<void> | void) {
+    const server = createServer((request, response) => {
+      void (async () => {
+        const url = new URL(request.url ?? '/', 'http://proxy');
+        if (url.pathname.endsWith('/audit/events')) await onPage(Number(url.searchParams.get('after')));
+        try {
+          const upstream = await fetch(`${shopUrl}${url.pathname}${url.search}`, { headers: { authorization: request.headers.authorization ?? '' } });
+          const body = Buffer.from(await upstream.arrayBuffer());
+          response.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'text/plain' });
+          response.end(body);
+        } catch {
+          request.socket.destroy();
+        }
+      })();
+    });
+    await new Promise<void>((resolve) => { server.listen(0, '127.0.0.1', resolve); });
+    const { port } = server.address() as AddressInfo;
+    return {
+      url: `http://127.0.0.1:${port}`,
+      close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => { resolve(); }); }),
     };
   }
 
@@ -141,28 +165,23 @@ describeBackends('audit mirror', (backend) => {
     const afters: number[] = [];
     // The shop goes away when the mirror first asks for the page after 800 (a request made ahead).
     let killAt: number | null = 800;
-    const fetchPage = httpFetchPage(() => adminToken);
-    // A small bulk threshold: this sync drops the filter indexes and must rebuild them on every stop.
-    const first = createAuditMirror({
-      dataDir,
-      pageSize: 200,
-      bulkBacklog: 500,
-      fetchPage: async (after, limit) => {
-        afters.push(after);
-        if (killAt !== null && after >= killAt) {
-          killAt = null;
-          await app.close();
-        }
-        return fetchPage(after, limit);
-      },
+    const proxy = await startShopProxy(async (after) => {
+      afters.push(after);
+      if (killAt !== null && after >= killAt) {
+        killAt = null;
+        await app.close();
+      }
     });
+    const viaProxy = shopSource(() => adminToken, proxy.url);
+    // A small bulk threshold: this sync drops the filter indexes and must rebuild them on every stop.
+    const first = createAuditMirror({ dataDir, pageSize: 200, bulkBacklog: 500, source: viaProxy });
     const progress: number[] = [];
     first.onStatus((s) => progress.push(s.lastSeq));
 
     const failed = await first.sync();
     expect(failed.state).toBe('error');
     // The shop closing: refused connections, or 503 for a request it received while closing.
-    expect(failed.message).toMatch(/fetch failed|ECONNREFUSED|HTTP 503/);
+    expect(failed.message).toMatch(/cannot be reached|broke during an answer|HTTP 503/);
     expect(failed.lastSeq).toBeGreaterThanOrEqual(400);
     expect(failed.lastSeq).toBeLessThan(1000);
     expect(failed.synced).toBe(failed.lastSeq);
@@ -185,7 +204,7 @@ describeBackends('audit mirror', (backend) => {
     expect(partial.lastSeq).toBeLessThan(EVENTS);
 
     // A new mirror over the same data directory carries on from the stored cursor.
-    const second = createAuditMirror({ dataDir, pageSize: 200, fetchPage: async (after, limit) => { afters.push(after); return fetchPage(after, limit); } });
+    const second = createAuditMirror({ dataDir, pageSize: 200, source: viaProxy });
     const before = await second.status();
     expect(before.lastSeq).toBe(partial.lastSeq);
     expect(before.synced).toBe(partial.lastSeq);
@@ -202,14 +221,60 @@ describeBackends('audit mirror', (backend) => {
     expect(verifyChain(mirrored).ok).toBe(true);
 
     // Nothing new: a sync is one request and changes nothing.
+    const requestsBefore = afters.length;
     const again = await second.sync();
     expect(again).toMatchObject({ state: 'idle', lastSeq: source.length, synced: source.length });
+    expect(afters.slice(requestsBefore)).toEqual([source.length]);
     await second.close();
+    await proxy.close();
+  });
+
+  it('refreshes an access token that expired once, and asks for the page again', async () => {
+    let tokens = await signIn(shopUrl, 'admin@demo.test', { clock: shop.clock });
+    // The token this mirror starts with expires before its first request.
+    shop.clock.advance(shop.ctx.config.accessTokenSeconds * 1000 + 1000);
+    const refreshes: string[] = [];
+    const mirror = createAuditMirror({
+      pageSize: 500,
+      source: {
+        shopUrl,
+        tokens: {
+          accessToken: () => tokens.accessToken,
+          refreshAccessToken: async () => {
+            const response = await fetch(`${shopUrl}/api/v1/auth/refresh`, {
+              method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: tokens.refreshToken }),
+            });
+            refreshes.push(String(response.status));
+            if (!response.ok) return false;
+            tokens = TokenResponse.parse(await response.json());
+            return true;
+          },
+        },
+      },
+    });
+    try {
+      const done = await mirror.sync();
+      const source = await shopEvents(shop);
+      expect(done).toMatchObject({ state: 'idle', lastSeq: source.length, synced: source.length, message: null, verification: { ok: true } });
+      expect(refreshes).toEqual(['200']);
+
+      // A refresh the shop refuses ends the sync with the shop's refusal, and nothing more is asked.
+      shop.clock.advance(shop.ctx.config.accessTokenSeconds * 1000 + 1000);
+      tokens = { ...tokens, refreshToken: 'not-a-refresh-token' };
+      await appendEvents(shop, source.length, 10);
+      const refused = await mirror.sync();
+      expect(refused.state).toBe('error');
+      expect(refused.lastSeq).toBe(source.length);
+      expect(refreshes).toEqual(['200', '401']);
+    } finally {
+      shop.clock.reset();
+      await mirror.close();
+    }
   });
 
   it('every filter returns exactly the matching events, newest first, with their total', async () => {
     // Text chunks of 500: most of the log gets its trigram index, the newest chunk is scanned.
-    const mirror = createAuditMirror({ searchChunk: 500, fetchPage: httpFetchPage(() => adminToken) });
+    const mirror = createAuditMirror({ searchChunk: 500, source: shopSource(() => adminToken) });
     try {
       await mirror.sync();
       const source = await shopEvents(shop);
@@ -262,7 +327,7 @@ describeBackends('audit mirror', (backend) => {
   });
 
   it('drops a query whose caller gave up while it waited its turn, and stops one under way', async () => {
-    const mirror = createAuditMirror({ fetchPage: httpFetchPage(() => adminToken) });
+    const mirror = createAuditMirror({ source: shopSource(() => adminToken) });
     try {
       await mirror.sync();
       const first = mirror.query({ text: 'agent' }, 0, 10);
@@ -288,7 +353,7 @@ describeBackends('audit mirror', (backend) => {
 
   it('exports the filtered events as JSONL that verifies and as CSV', async () => {
     const dir = await tempDir();
-    const mirror = createAuditMirror({ fetchPage: httpFetchPage(() => adminToken) });
+    const mirror = createAuditMirror({ source: shopSource(() => adminToken) });
     try {
       await mirror.sync();
       const source = await shopEvents(shop);
@@ -323,7 +388,7 @@ describeBackends('audit mirror', (backend) => {
 
   it('an agent mirrors only their own events, verified across the gaps', async () => {
     const agentToken = (await signIn(shopUrl, 'agent@demo.test', { clock: shop.clock })).accessToken;
-    const mirror = createAuditMirror({ pageSize: 300, fetchPage: httpFetchPage(() => agentToken) });
+    const mirror = createAuditMirror({ pageSize: 300, source: shopSource(() => agentToken) });
     try {
       const status = await mirror.sync();
       const own = (await shopEvents(shop)).filter((e) => e.actor.type === 'staff' && e.actor.id === 'stf_agent');
@@ -335,7 +400,7 @@ describeBackends('audit mirror', (backend) => {
   });
 
   it('time ranges stay exact after the shop clock went back', async () => {
-    const mirror = createAuditMirror({ fetchPage: httpFetchPage(() => adminToken) });
+    const mirror = createAuditMirror({ source: shopSource(() => adminToken) });
     const iso = (ms: number) => new Date(ms).toISOString();
     const check = async (source: AuditEvent[], label: string) => {
       const t0 = Date.parse(source[0]?.at ?? '');
@@ -380,7 +445,7 @@ describeBackends('audit mirror', (backend) => {
     } finally {
       await shop.ctx.db.exec('ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update');
     }
-    const mirror = createAuditMirror({ fetchPage: httpFetchPage(() => adminToken) });
+    const mirror = createAuditMirror({ source: shopSource(() => adminToken) });
     try {
       const status = await mirror.sync();
       expect(status).toMatchObject({

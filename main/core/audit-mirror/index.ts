@@ -9,8 +9,9 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { AuditEvent } from '../../../shared/api/audit';
 import type { AuditFilter, AuditSyncStatus } from '../../../shared/ipc/contract';
+import type { TokenSource } from '../api-client';
 import type { PreparedPage, VerifyState } from './prepare';
-import type { ExportFormat, MirrorOp, MirrorOps, MirrorResponse, MirrorWorkerData, VerifierOps } from './protocol';
+import type { ExportFormat, MirrorOp, MirrorOps, MirrorResponse, MirrorWorkerData, PageRequest, VerifierOps } from './protocol';
 import type { MirrorState } from './store';
 
 export { AUDIT_COUNT_CAP } from './store';
@@ -23,12 +24,14 @@ export interface AuditMirrorOptions {
   /** PGlite data directory; undefined keeps the mirror in memory. */
   dataDir?: string | undefined;
   /**
-   * GET /audit/events?after=&limit= through the API client: the response's JSON bytes (an
-   * ArrayBuffer, moved to the verifier thread without a copy), or an AuditPage. The verifier
-   * parses and validates every page against AuditPage before anything is stored, so the main
-   * thread neither parses nor copies the pages of a sync.
+   * The shop whose GET /audit/events the mirror reads, and the signed-in staff member's tokens.
+   * The verifier thread makes the requests with the API client and parses and validates every
+   * page against AuditPage before anything is stored: the pages never reach the main thread
+   * (receiving a megabyte of buffers per page there made its garbage collector stop it for
+   * 10–20 ms every few pages). The main thread sends the access token with each request and
+   * refreshes it once when the shop answers `token_expired`.
    */
-  fetchPage: (after: number, limit: number) => Promise<unknown>;
+  source: { shopUrl: string; tokens: TokenSource; timeoutMs?: number };
   pageSize?: number;
   /**
    * The worker's file. Defaults to worker.ts beside this file (tests, tsx), or to
@@ -95,6 +98,14 @@ function describeError(error: unknown): string {
   return message.length > 300 ? `${message.slice(0, 297)}...` : message;
 }
 
+/** A call the worker answered with an error; `code` is the shop's refusal code, when the shop refused. */
+class WorkerCallError extends Error {
+  constructor(message: string, readonly code: string | null) {
+    super(message);
+    this.name = 'WorkerCallError';
+  }
+}
+
 /** A message client for one worker: numbered calls, answered in any order. */
 function workerClient<Ops extends { [K in keyof Ops]: { args: unknown; result: unknown } }>(worker: Worker, name: string) {
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
@@ -110,7 +121,7 @@ function workerClient<Ops extends { [K in keyof Ops]: { args: unknown; result: u
     if (!call) return;
     pending.delete(response.id);
     if (response.ok) call.resolve(response.result);
-    else call.reject(new Error(response.error.message));
+    else call.reject(new WorkerCallError(response.error.message, response.error.code ?? null));
   });
   worker.on('error', (error) => { failAll(new Error(`The audit mirror's ${name} failed: ${error.message}`)); });
   worker.on('exit', () => { failAll(new Error(`The audit mirror's ${name} has stopped.`)); });
@@ -149,7 +160,7 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
   const verifier = () => {
     if (!verifierClient || verifierClient.failed()) {
       void verifierWorker?.terminate();
-      verifierWorker = startWorker(workerUrl, { role: 'verifier' });
+      verifierWorker = startWorker(workerUrl, { role: 'verifier', shopUrl: options.source.shopUrl, timeoutMs: options.source.timeoutMs ?? null });
       verifierClient = workerClient<VerifierOps>(verifierWorker, 'verifier');
     }
     return verifierClient;
@@ -219,34 +230,20 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
     });
   }
 
-  /**
-   * Requests in flight by cursor. While pages come full and their seqs dense (a full reader's
-   * log), two run ahead of the page being checked, at guessed cursors, so the shop's database
-   * works on one while the shop serializes the other. A guess that proves wrong is dropped unused.
-   */
-  const inflight = new Map<number, Promise<unknown>>();
-  function fetchAt(after: number): Promise<unknown> {
-    let request = inflight.get(after);
-    if (!request) {
-      request = options.fetchPage(after, pageSize);
-      request.catch(() => undefined);
-      inflight.set(after, request);
-    }
-    return request;
-  }
-  /** Takes the page at `after` (fetching it if no request is in flight) and forgets older guesses. */
-  function takePage(after: number): Promise<unknown> {
-    const request = fetchAt(after);
-    for (const key of inflight.keys()) if (key <= after) inflight.delete(key);
-    return request;
-  }
+  const pageRequest = (after: number): PageRequest => ({ after, limit: pageSize, token: options.source.tokens.accessToken() });
 
   /**
-   * Sends a fetched page to the verifier; JSON bytes move there without a copy, and nothing
-   * here keeps them (the main thread neither parses nor holds the pages of a long sync).
+   * The page at `after`, fetched, validated and verified from `from` by the verifier thread. An
+   * expired access token is refreshed once and the page asked for again, as the API client does.
    */
-  function dispatch(page: unknown, after: number, from: VerifyState) {
-    return verifier().call('prepare', { after, page, from }, page instanceof ArrayBuffer ? [page] : []);
+  async function preparePageAt(after: number, from: VerifyState): Promise<PreparedPage> {
+    try {
+      return await verifier().call('prepare', { ...pageRequest(after), from });
+    } catch (error) {
+      if (!(error instanceof WorkerCallError && error.code === 'token_expired')) throw error;
+      if (!(await options.source.tokens.refreshAccessToken())) throw error;
+      return verifier().call('prepare', { ...pageRequest(after), from });
+    }
   }
 
   /**
@@ -267,12 +264,16 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
       let dense = false;
       let head = 0;
       for (;;) {
-        const request = takePage(after);
-        // Guesses, unchecked: a page fetched from a wrong cursor is refused before anything is stored.
+        const preparing = preparePageAt(after, from);
+        // While pages come full and their seqs dense (a full reader's log), two requests run
+        // ahead of the page being checked, at guessed cursors, so the shop's database works on
+        // one while the shop serializes the other. Guesses are unchecked: a page fetched from a
+        // wrong cursor is dropped unused, and one that does not continue the chain is refused
+        // before anything is stored.
         if (dense && !closed) {
-          for (const ahead of [after + pageSize, after + 2 * pageSize]) if (ahead < head) void fetchAt(ahead);
+          for (const ahead of [after + pageSize, after + 2 * pageSize]) if (ahead < head) void verifier().call('fetch', pageRequest(ahead)).catch(() => undefined);
         }
-        const prepared: PreparedPage = await dispatch(await request, after, from);
+        const prepared = await preparing;
         if (storing) await storing;
         if (closed) break;
         storing = call('ingestPrepared', { page: prepared }, [prepared.rows.buffer, prepared.searchRows.buffer]).then((result) => {
@@ -286,7 +287,7 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
         head = prepared.headSeq;
         after = prepared.nextAfter;
       }
-      inflight.clear();
+      void verifier().call('forget', {}).catch(() => undefined);
       if (storing) await storing;
       storing = null;
       // Filter indexes a bulk sync dropped and fresh statistics follow in the worker, one step
@@ -296,7 +297,7 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
       phase = { state: 'idle', message: null };
       return publish(state);
     } catch (error) {
-      inflight.clear();
+      void verifier().call('forget', {}).catch(() => undefined);
       phase = { state: 'error', message: describeError(error) };
       await storing?.catch(() => undefined);
       await call('settle', {}).catch(() => undefined);

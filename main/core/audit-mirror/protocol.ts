@@ -31,11 +31,27 @@ export type MirrorRequest = { [K in MirrorOp]: { id: number; op: K; args: Mirror
 
 export type MirrorResponse =
   | { id: number; ok: true; result: unknown }
-  | { id: number; ok: false; error: { message: string } };
+  /** `code`: the shop's refusal code, when the shop refused (say `token_expired`). */
+  | { id: number; ok: false; error: { message: string; code?: string } };
 
-/** The calls the main thread makes to the verifier thread (same file, role 'verifier'). */
+/** GET /audit/events?after=&limit= with this bearer token (the main thread holds the sign-in). */
+export interface PageRequest {
+  after: number;
+  limit: number;
+  token: string | null;
+}
+
+/**
+ * The calls the main thread makes to the verifier thread (same file, role 'verifier'), which
+ * fetches the pages itself: the responses' bytes never reach the main thread.
+ */
 export interface VerifierOps {
-  prepare: { args: { after: number; page: unknown; from: VerifyState }; result: PreparedPage };
+  /** Starts fetching a page (a request ahead); answers at once. */
+  fetch: { args: PageRequest; result: null };
+  /** The page at `after` (fetched now unless a request for it is in flight), validated, verified from `from`, as COPY rows. */
+  prepare: { args: PageRequest & { from: VerifyState }; result: PreparedPage };
+  /** Drops every request in flight (the sync ended). */
+  forget: { args: Record<string, never>; result: null };
   close: { args: Record<string, never>; result: null };
 }
 
@@ -43,4 +59,4 @@ export type VerifierRequest = { [K in keyof VerifierOps]: { id: number; op: K; a
 
 export type MirrorWorkerData =
   | { role: 'store'; dataDir: string | null; bulkBacklog: number | null; searchChunk: number | null }
-  | { role: 'verifier' };
+  | { role: 'verifier'; shopUrl: string; timeoutMs: number | null };

@@ -2,8 +2,9 @@
  * The audit mirror's worker threads, started by index.ts from this one file in two roles:
  * - 'store' owns the PGlite store: inserts, queries, exports and the background upkeep (filter
  *   indexes after a bulk sync, statistics, the text index), so none of it runs on the main thread;
- * - 'verifier' validates and verifies pages and turns them into COPY rows (prepare.ts), so that
- *   while the store inserts page N, page N+1 is already being checked.
+ * - 'verifier' fetches pages from the shop, validates and verifies them and turns them into
+ *   COPY rows (prepare.ts), so that while the store inserts page N, page N+1 is already being
+ *   checked and the main thread only passes small messages and transferred buffers on.
  * Both speak protocol.ts.
  */
 import { readlinkSync } from 'node:fs';
@@ -12,7 +13,9 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { setImmediate as yieldToEvents, setTimeout as sleep } from 'node:timers/promises';
 import { writeExport } from './export-file';
 import { preparePage } from './prepare';
-import type { MirrorOps, MirrorRequest, MirrorResponse, MirrorWorkerData, VerifierRequest } from './protocol';
+import { createApiClient } from '../api-client';
+import { ShopRefusedError } from '../errors';
+import type { MirrorOps, MirrorRequest, MirrorResponse, MirrorWorkerData, PageRequest, VerifierRequest } from './protocol';
 import { openAuditStore, type AuditStore } from './store';
 
 const EXPORT_PAGE = 1000;
@@ -25,22 +28,67 @@ const port = parentPort;
 if (!port) throw new Error('worker.ts must run as a worker thread');
 const data = workerData as MirrorWorkerData;
 
-const failure = (id: number, error: unknown): MirrorResponse => ({ id, ok: false, error: { message: error instanceof Error ? error.message : String(error) } });
+const failure = (id: number, error: unknown): MirrorResponse => ({
+  id,
+  ok: false,
+  error: { message: error instanceof Error ? error.message : String(error), ...(error instanceof ShopRefusedError ? { code: error.code } : {}) },
+});
 
-function runVerifier(): void {
+/**
+ * The verifier fetches the pages itself, so their bytes (about a megabyte of buffers per page
+ * on the way in) never reach the main thread, whose garbage collector would otherwise stop the
+ * console's window handling every few pages. It holds no sign-in: each request carries the
+ * access token the main thread sends, and an expired one is answered with the shop's
+ * `token_expired` for the main thread to refresh and ask again.
+ */
+function runVerifier(options: Extract<MirrorWorkerData, { role: 'verifier' }>): void {
   if (!port) return;
-  port.on('message', (request: VerifierRequest) => {
-    if (request.op === 'close') {
-      port.postMessage({ id: request.id, ok: true, result: null } satisfies MirrorResponse);
-      port.close();
-      return;
+  let token: string | null = null;
+  const api = createApiClient({
+    shopUrl: options.shopUrl,
+    tokens: { accessToken: () => token, refreshAccessToken: () => Promise.resolve(false) },
+    ...(options.timeoutMs === null ? {} : { timeoutMs: options.timeoutMs }),
+  });
+  /** Requests in flight by cursor (the main thread asks for pages ahead of the one it needs). */
+  const inflight = new Map<number, Promise<ArrayBuffer>>();
+  const fetchAt = (request: PageRequest): Promise<ArrayBuffer> => {
+    let page = inflight.get(request.after);
+    if (!page) {
+      // Read by the client as it sends, before any await: each request goes with its own token.
+      token = request.token;
+      page = api.auditEvents(request.after, request.limit);
+      page.catch(() => undefined);
+      inflight.set(request.after, page);
     }
-    try {
-      const prepared = preparePage(request.args.after, request.args.page, request.args.from);
-      // The rows move to the main thread (and on to the store) without a copy.
-      port.postMessage({ id: request.id, ok: true, result: prepared } satisfies MirrorResponse, [prepared.rows.buffer, prepared.searchRows.buffer]);
-    } catch (error) {
-      port.postMessage(failure(request.id, error));
+    return page;
+  };
+  const done = (id: number) => { port.postMessage({ id, ok: true, result: null } satisfies MirrorResponse); };
+
+  port.on('message', (request: VerifierRequest) => {
+    switch (request.op) {
+      case 'close':
+        done(request.id);
+        port.close();
+        return;
+      case 'fetch':
+        void fetchAt(request.args);
+        done(request.id);
+        return;
+      case 'forget':
+        inflight.clear();
+        done(request.id);
+        return;
+      case 'prepare': {
+        const { after, from } = request.args;
+        const page = fetchAt(request.args);
+        // Guesses at or before this cursor are either this page or wrong.
+        for (const key of inflight.keys()) if (key <= after) inflight.delete(key);
+        page.then((bytes) => {
+          const prepared = preparePage(after, bytes, from);
+          // The rows move to the main thread (and on to the store) without a copy.
+          port.postMessage({ id: request.id, ok: true, result: prepared } satisfies MirrorResponse, [prepared.rows.buffer, prepared.searchRows.buffer]);
+        }).catch((error: unknown) => { port.postMessage(failure(request.id, error)); });
+      }
     }
   });
 }
@@ -198,7 +246,7 @@ function lowerOwnPriority(): void {
 }
 
 if (data.role === 'verifier') {
-  runVerifier();
+  runVerifier(data);
 } else {
   lowerOwnPriority();
   runStore(data);
