@@ -1,7 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Customer, CustomerSearchResponse, DocumentsResponse, Store, type CustomerSummary } from '../../shared/api/shop';
 import { z } from 'zod';
-import type { Database } from '../db/database';
+import type { Database, Queryable } from '../db/database';
+import { searchCustomers } from './search';
 import { systemClock } from '../lib/clock';
 import { JANE, JOHN, seedDemo } from '../seed/demo';
 import { apiRequest, errorCode, signIn } from '../test/auth-helpers';
@@ -170,6 +171,42 @@ describeBackends('customers API', (backend) => {
       );
       expect(new Set(items.map((i) => i.id))).toEqual(new Set(expected.rows.map((r) => r.id)));
       expect(items.length).toBe(expected.rows.length);
+    });
+  });
+
+  describe('work per search', () => {
+    interface PlanNode { 'Index Name'?: string; 'Actual Loops'?: number; Plans?: PlanNode[] }
+    const indexScans = (node: PlanNode): PlanNode[] => [...(node['Index Name'] ? [node] : []), ...(node.Plans ?? []).flatMap(indexScans)];
+
+    it('does not run a segment once the segments before it have filled the page', async () => {
+      // "Zzq…": five name-prefix matches whose emails also start with "zzq", so the email
+      // segment would walk all five only to exclude them as name matches.
+      for (let i = 1; i <= 5; i += 1) {
+        await shop.ctx.db.query(
+          `INSERT INTO customers (id, number, first_name, last_name, name, email, password_hash) SELECT $1, $2, $3, 'Person', $3 || ' Person', $4, password_hash FROM customers WHERE id = $5`,
+          [`cus_z${i}`, `C-910000${i}`, `Zzq${i}`, `zzq${i}@fixture.test`, JANE.id],
+        );
+      }
+      const statements: { sql: string; params: readonly unknown[] }[] = [];
+      const recording = { query: (sql: string, params?: readonly unknown[], options?: { prepare?: boolean }) => {
+        statements.push({ sql, params: params ?? [] });
+        return shop.ctx.db.query(sql, params, options);
+      } };
+      const page = await searchCustomers(recording as Queryable, { q: 'zzq', limit: 3 }, new Date());
+      expect(page.items.map((i) => i.id)).toEqual(['cus_z1', 'cus_z2', 'cus_z3']);
+      expect(page.nextCursor).not.toBeNull();
+      expect(statements).toHaveLength(1);
+      const [statement] = statements;
+      const plan = (await shop.ctx.db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] | string }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${statement!.sql}`, statement!.params)).rows[0]!['QUERY PLAN'];
+      const root = (typeof plan === 'string' ? JSON.parse(plan) as [{ Plan: PlanNode }] : plan)[0].Plan;
+      const scans = indexScans(root);
+      expect(scans.filter((n) => n['Index Name'] === 'customers_name_key').some((n) => (n['Actual Loops'] ?? 0) > 0)).toBe(true);
+      const email = scans.filter((n) => n['Index Name'] === 'customers_email_prefix');
+      expect(email.length).toBeGreaterThan(0);
+      expect(email.every((n) => n['Actual Loops'] === 0)).toBe(true);
+      // The next pages still find the rest, each customer once.
+      expect((await searchAll({ q: 'zzq', limit: 3 })).map((i) => i.id)).toEqual(['cus_z1', 'cus_z2', 'cus_z3', 'cus_z4', 'cus_z5']);
+      await shop.ctx.db.query(`DELETE FROM customers WHERE id LIKE 'cus_z_'`);
     });
   });
 

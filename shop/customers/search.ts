@@ -273,8 +273,18 @@ async function runSegments(db: Queryable, segments: { segment: Segment; ordinal:
   if (segments.length === 0 || limit <= 0) return [];
   const p = new Params();
   const filter = filterSql(p, filters, now);
-  const parts = segments.map(({ segment, ordinal, after }) => `(SELECT ${ordinal} AS s, h.* FROM (${segment.sql(p, filter, limit, after)}) h)`);
-  const sql = `SELECT * FROM (${parts.join('\nUNION ALL\n')}) hits ORDER BY s, v USING ~<~, id LIMIT ${limit}`;
+  // A segment runs only while the segments before it have not filled the page (a one-time
+  // filter on their counts): their rows rank first, so its own could not make the page. Without
+  // the gate every segment ran; say for "mar", the email segment walked every email starting
+  // with "mar" only to exclude nearly all of them as name matches, long after the name segment
+  // had filled the page.
+  const parts = segments.map(({ segment, ordinal, after }, i) => {
+    const before = segments.slice(0, i).map((_, j) => `(SELECT count(*) FROM h${j})`);
+    const gate = before.length === 0 ? '' : ` WHERE ${before.join(' + ')} < ${limit}`;
+    return `h${i} AS MATERIALIZED (SELECT ${ordinal} AS s, h.* FROM (${segment.sql(p, filter, limit, after)}) h${gate})`;
+  });
+  const union = segments.map((_, i) => `SELECT * FROM h${i}`).join(' UNION ALL ');
+  const sql = `WITH ${parts.join(',\n')}\nSELECT * FROM (${union}) hits ORDER BY s, v USING ~<~, id LIMIT ${limit}`;
   // Index walks are prepared, planned once per connection rather than on every keystroke. A
   // trigram search is not: its good plan depends on the fragment (a generic plan may walk the
   // whole name index instead of the trigram index).
