@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Customer, CustomerSearchResponse, DocumentsResponse, Store, type CustomerSummary } from '../../shared/api/shop';
+import { Consent, Customer, CustomerSearchResponse, CustomerSummary, DocumentsResponse, Store } from '../../shared/api/shop';
 import { z } from 'zod';
 import type { Database, Queryable } from '../db/database';
 import { searchCustomers } from './search';
@@ -10,6 +10,9 @@ import { describeBackends, startTestShop, type TestShop } from '../test/harness'
 import { grantConsent, revokeConsent } from '../consent/consent';
 
 const HOUR = 3_600_000;
+const StrictSearchResponse = CustomerSearchResponse.extend({
+  items: z.array(CustomerSummary.extend({ consent: Consent.strict(), match: CustomerSummary.shape.match.unwrap().strict().nullable() }).strict()),
+}).strict();
 
 /** Customers whose names make ranking visible: an exact, a prefix and a contains match of "ivy quill". */
 async function seedFixtures(db: Database): Promise<void> {
@@ -57,7 +60,9 @@ describeBackends('customers API', (backend) => {
     const query = new URLSearchParams(Object.entries(params).map(([k, v]) => [k, String(v)]));
     const result = await get(`/customers?${query.toString()}`);
     expect(result.status, JSON.stringify(result.json)).toBe(200);
-    return CustomerSearchResponse.parse(result.json);
+    // The route writes its JSON without the response schema: every answer must still be exactly one.
+    expect(result.headers.get('content-type')).toBe('application/json; charset=utf-8');
+    return StrictSearchResponse.parse(result.json);
   };
   /** Every page of a search, following nextCursor to the end. */
   const searchAll = async (params: Record<string, string | number>) => {
