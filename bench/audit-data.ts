@@ -111,13 +111,12 @@ async function prepareBase(databaseUrl: string): Promise<number> {
  * existing copy is kept as it is (the console-ui part keeps a local mirror of it between runs).
  */
 export async function auditBenchDatabase(name: string, { fresh }: { fresh: boolean }): Promise<string> {
-  const base = await benchDatabase(BASE_DATABASE);
-  await prepareBase(base);
   const admin = new pg.Client({ connectionString: await benchServer() });
   await admin.connect();
   try {
     const exists = (await admin.query('SELECT 1 FROM pg_database WHERE datname = $1', [name])).rows.length > 0;
     if (exists && !fresh) return await benchDatabase(name);
+    await prepareBase(await benchDatabase(BASE_DATABASE));
     const started = Date.now();
     if (exists) await admin.query(`DROP DATABASE ${pg.escapeIdentifier(name)} WITH (FORCE)`);
     // FILE_COPY (PostgreSQL 15+) copies the files instead of logging every page: seconds, not a minute.

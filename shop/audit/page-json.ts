@@ -7,27 +7,18 @@
  * (audit-api.test.ts checks it against the AuditPage schema and the row mapping).
  */
 
+import type { AuditRow } from './append';
+
 /** The event columns as text, ready to write: `at` already in ISO form, `details` JSON text. */
 export const AUDIT_TEXT_COLUMNS = `seq, id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, action, actor_type, actor_id, actor_name,
   customer_id, session_id, ip, user_agent, details::text AS details, prev_hash, hash`;
 
-export interface AuditTextRow {
-  seq: number;
-  id: string;
+/** A stored event as AUDIT_TEXT_COLUMNS reads it. */
+export type AuditTextRow = Omit<AuditRow, 'at' | 'details'> & {
   at: string;
-  action: string;
-  actor_type: string;
-  actor_id: string | null;
-  actor_name: string | null;
-  customer_id: string | null;
-  session_id: string | null;
-  ip: string | null;
-  user_agent: string | null;
   /** jsonb as text: valid JSON by construction. */
   details: string;
-  prev_hash: string;
-  hash: string;
-}
+};
 
 const text = (value: string | null): string => (value === null ? 'null' : JSON.stringify(value));
 

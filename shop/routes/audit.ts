@@ -1,4 +1,3 @@
-import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { GENESIS_HASH } from '../../shared/audit/chain';
 import { AuditEvent, AuditPage, AuditQuery } from '../../shared/api/audit';
@@ -6,6 +5,7 @@ import { ApiErrorBody } from '../../shared/api/common';
 import { AUDIT_TEXT_COLUMNS, auditPageJson, type AuditTextRow } from '../audit/page-json';
 import { principalOf, requireStaff } from '../auth/guard';
 import type { ShopContext } from '../context';
+import { sendJsonText } from '../lib/json-text-reply';
 import type { ApiApp } from './index';
 
 /**
@@ -41,9 +41,7 @@ export function registerAuditRoutes(api: ApiApp, ctx: ShopContext): void {
       `SELECT seq, hash FROM audit_events ${all ? '' : "WHERE actor_id = $1 AND actor_type = 'staff'"} ORDER BY seq DESC LIMIT 1`,
       scopeParams,
     );
-    // Written as JSON text here rather than serialized from objects (see audit/page-json.ts); a
-    // string body with a JSON content type goes out as it is, past the zod serializer.
-    const untyped: FastifyReply = reply;
-    return untyped.type('application/json; charset=utf-8').send(auditPageJson(page.rows, after, head.rows[0] ?? { seq: 0, hash: GENESIS_HASH }));
+    // Written as JSON text here rather than serialized from objects (see audit/page-json.ts).
+    return sendJsonText(reply, auditPageJson(page.rows, after, head.rows[0] ?? { seq: 0, hash: GENESIS_HASH }));
   });
 }

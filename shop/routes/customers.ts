@@ -1,4 +1,3 @@
-import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
 import { Id } from '../../shared/api/common';
 import { Customer, CustomerSearchQuery, CustomerSearchResponse, DocumentsQuery, DocumentsResponse } from '../../shared/api/shop';
@@ -7,6 +6,7 @@ import type { ShopContext } from '../context';
 import { getCustomer, listDocuments } from '../customers/detail';
 import { searchCustomers } from '../customers/search';
 import { notFound } from '../lib/errors';
+import { sendJsonText } from '../lib/json-text-reply';
 import type { ApiApp } from './index';
 
 const CustomerParams = z.object({ id: z.string() });
@@ -34,9 +34,8 @@ export function customerRoutes(api: ApiApp, ctx: ShopContext): void {
     // Search as you type calls this on every keystroke. The result is built field by field from
     // typed rows (customers/search.ts, summaryFromRow), so running it through the response
     // schema again (the zod serializer, about a tenth of the shop's CPU per search) checks
-    // nothing the types do not; a string body with a JSON content type goes out as it is.
-    const untyped: FastifyReply = reply;
-    return untyped.type('application/json; charset=utf-8').send(JSON.stringify(result));
+    // nothing the types do not.
+    return sendJsonText(reply, JSON.stringify(result));
   });
 
   api.get('/customers/:id', {

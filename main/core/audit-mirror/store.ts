@@ -326,10 +326,12 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
    */
   async function newestCommonText(q: Pick<PGlite, 'query'>, filter: AuditFilter, plan: TextPlan, need: number): Promise<number[]> {
     const rare = new Set(plan.rareInChunks);
+    const walked = textOnlySql(filter, { walk: true, probes: [] });
+    const lookedUp = textOnlySql(filter, { walk: false, probes: [] });
+    if (!walked || !lookedUp) return [];
     const found: number[] = [];
     for (const k of [...chunks].sort((a, b) => b - a)) {
-      const where = textOnlySql(filter, { walk: !(rare.has(k) && indexedChunks.has(k)), probes: [] });
-      if (!where) break;
+      const where = rare.has(k) && indexedChunks.has(k) ? lookedUp : walked;
       const rows = await q.query<{ seq: number }>(`SELECT s.seq FROM ${chunkName(k)} s ${where.sql} ORDER BY s.seq DESC LIMIT ${need - found.length}`, where.params);
       for (const row of rows.rows) found.push(row.seq);
       if (found.length >= need) break;
