@@ -6,6 +6,7 @@
  * server and the database `concierge_bench` is used. Seeding happens once and is reused.
  */
 import pg from 'pg';
+import { accessGate } from '../shop/auth/guard';
 import { searchCustomers } from '../shop/customers/search';
 import { openPostgres } from '../shop/db/database';
 import { migrate } from '../shop/db/migrate';
@@ -57,8 +58,11 @@ interface Row { label: string; q: string; way: string; result: LoadResult }
 async function measure(databaseUrl: string, withWrk: boolean): Promise<Row[]> {
   const rows: Row[] = [];
   const shop = await startShopProcess(databaseUrl);
+  // The SQL-only rows below run the API's statement, access check included, with this token.
+  let authorization: string | undefined;
   try {
     const { accessToken } = await signIn(shop.url, 'agent@demo.test');
+    authorization = `Bearer ${accessToken}`;
     for (const s of SCENARIOS) {
       const url = `${shop.url}/api/v1/customers?q=${encodeURIComponent(s.q)}&limit=25`;
       const check = await fetch(url, { headers: { authorization: `Bearer ${accessToken}` } });
@@ -78,11 +82,13 @@ async function measure(databaseUrl: string, withWrk: boolean): Promise<Row[]> {
   } finally {
     await stopShopProcess(shop.child);
   }
-  // The search SQL alone: one client, no HTTP, no auth, for what the database part costs.
+  // The search's statement alone: one client, no HTTP, for what the database part costs. It
+  // carries the access check, as the API's does.
   const db = await openPostgres(databaseUrl, { max: 1 });
   try {
+    const gate = accessGate({ db, clock: systemClock }, authorization, ['customers.read']);
     for (const s of SCENARIOS) {
-      const result = await runLoad(async () => { await searchCustomers(db, { q: s.q, limit: 25 }, new Date()); }, { concurrency: 1, durationMs: 3_000, warmupMs: 500 });
+      const result = await runLoad(async () => { await searchCustomers(db, { q: s.q, limit: 25 }, new Date(), gate); }, { concurrency: 1, durationMs: 3_000, warmupMs: 500 });
       rows.push({ label: s.label, q: s.q, way: 'search SQL only, 1 client', result });
       console.log(`  sql   ${s.label.padEnd(14)} ${format(result)}`);
     }

@@ -36,6 +36,7 @@ export async function buildShop(ctx: ShopContext, options: BuildOptions = {}): P
   app.setValidatorCompiler(validatorCompiler);
   app.setSerializerCompiler(serializerCompiler);
   app.decorateRequest('principal', null);
+  app.decorateRequest('accessGate', null);
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const body = toErrorBody(error);

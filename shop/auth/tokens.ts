@@ -1,7 +1,7 @@
 import { permissionsOf, type Permission, type Role, type Staff } from '../../shared/api/auth';
 import type { Queryable } from '../db/database';
 import type { ShopContext } from '../context';
-import { addSeconds } from '../lib/clock';
+import { addSeconds, type Clock } from '../lib/clock';
 import { ApiError, unauthorized } from '../lib/errors';
 import { hashSecret, newId, newSecret } from '../lib/ids';
 
@@ -51,19 +51,28 @@ export interface Principal {
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]{20,128})$/;
 
+/** The stored hash of the access token in `Authorization: Bearer …`; 401 when it is missing or malformed. */
+export function bearerTokenHash(authorization: string | undefined): string {
+  if (!authorization) throw unauthorized('Sign in first: this request has no access token.');
+  const match = BEARER.exec(authorization);
+  if (!match?.[1]) throw unauthorized('The access token is malformed.');
+  return hashSecret(match[1]);
+}
+
 /**
  * Resolves `Authorization: Bearer …` to the staff member, re-reading role and status from the
  * database on every request so a demotion or lock takes effect at once.
  */
 export async function authenticate(db: Queryable, ctx: ShopContext, authorization: string | undefined): Promise<Principal> {
-  if (!authorization) throw unauthorized('Sign in first: this request has no access token.');
-  const match = BEARER.exec(authorization);
-  if (!match?.[1]) throw unauthorized('The access token is malformed.');
+  return authenticateTokenHash(db, ctx, bearerTokenHash(authorization));
+}
+
+export async function authenticateTokenHash(db: Queryable, ctx: { clock: Clock }, tokenHash: string): Promise<Principal> {
   const result = await db.query<StaffRow & { expires_at: Date; revoked_at: Date | null; family_id: string }>(
     `SELECT s.id, s.email, s.name, s.role, s.disabled, t.expires_at, t.revoked_at, t.family_id
        FROM access_tokens t JOIN staff s ON s.id = t.staff_id WHERE t.token_hash = $1`,
-    [hashSecret(match[1])],
-    // Every API request runs this lookup first.
+    [tokenHash],
+    // Nearly every API request runs this lookup first.
     { prepare: true },
   );
   const row = result.rows[0];

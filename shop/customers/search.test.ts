@@ -3,6 +3,7 @@ import { Consent, Customer, CustomerSearchResponse, CustomerSummary, DocumentsRe
 import { z } from 'zod';
 import type { Database, Queryable } from '../db/database';
 import { searchCustomers } from './search';
+import { accessGate } from '../auth/guard';
 import { systemClock } from '../lib/clock';
 import { JANE, JOHN, seedDemo } from '../seed/demo';
 import { apiRequest, errorCode, signIn } from '../test/auth-helpers';
@@ -159,6 +160,24 @@ describeBackends('customers API', (backend) => {
       expect(result.items.map((i) => i.match?.field)).toEqual(['name', 'name', 'name']);
     });
 
+    it('lists first names containing a word before last names containing it, each customer once, across pages', async () => {
+      const people = [['cus_k1', 'Arnold', 'Smith'], ['cus_k2', 'Bob', 'Barnolt'], ['cus_k3', 'Darnold', 'Farnoli']] as const;
+      for (const [id, first, last] of people) {
+        await shop.ctx.db.query(
+          `INSERT INTO customers (id, number, first_name, last_name, name, email, password_hash) SELECT $1, $2, $3, $4, $3 || ' ' || $4, $5, password_hash FROM customers WHERE id = $6`,
+          [id, `C-92${id.slice(-1)}`, first, last, `${id}@fixture.test`, JANE.id],
+        );
+      }
+      try {
+        // "rnol" is inside Arnold and Darnold (first names), then Barnolt and Farnoli (last names);
+        // Darnold Farnoli is listed at its first name only.
+        const ids = (await searchAll({ q: 'rnol', limit: 1 })).map((i) => i.id).filter((id) => id.startsWith('cus_k'));
+        expect(ids).toEqual(['cus_k1', 'cus_k3', 'cus_k2']);
+      } finally {
+        await shop.ctx.db.query(`DELETE FROM customers WHERE id LIKE 'cus_k_'`);
+      }
+    });
+
     it('ranks every result of a broad query exact ≤ prefix ≤ contains, across pages', async () => {
       const q = 'son';
       const items = await searchAll({ q, limit: 4 });
@@ -197,7 +216,8 @@ describeBackends('customers API', (backend) => {
         statements.push({ sql, params: params ?? [] });
         return shop.ctx.db.query(sql, params, options);
       } };
-      const page = await searchCustomers(recording as Queryable, { q: 'zzq', limit: 3 }, new Date());
+      const gate = accessGate({ db: shop.ctx.db, clock: shop.clock }, `Bearer ${token}`, ['customers.read']);
+      const page = await searchCustomers(recording as Queryable, { q: 'zzq', limit: 3 }, shop.clock.now(), gate);
       expect(page.items.map((i) => i.id)).toEqual(['cus_z1', 'cus_z2', 'cus_z3']);
       expect(page.nextCursor).not.toBeNull();
       expect(statements).toHaveLength(1);

@@ -1,15 +1,17 @@
 import { MatchField, type CustomerSearchQuery, type CustomerSearchResponse, type CustomerSummary } from '../../shared/api/shop';
 import { consentAt } from '../consent/status';
+import type { AccessGate } from '../auth/guard';
 import type { Queryable } from '../db/database';
 import { classifyQuery, type QueryKind } from './classify';
 import { badCursor, decodeCursor, encodeCursor, searchFingerprint, type SearchPosition } from './cursor';
 
 /**
- * Customer search. Results are ranked in segments — exact matches, then prefix matches, then
- * "contains" matches — and each segment is one bounded index walk in the order of its sort key
- * (ORDER BY … LIMIT on a btree, or a trigram GIN bitmap for "contains"). A customer appears once,
- * in the first segment it matches: later segments exclude what earlier ones match. Pages are
- * keyset pages over (segment, sort value, customer id), so deep pages cost what the first does.
+ * Customer search. Results are ranked in segments — prefix matches (an exact match is the
+ * smallest value with its own prefix, so it comes first), then "contains" matches — and each
+ * segment is one bounded index walk in the order of its sort key (ORDER BY … LIMIT on a btree, or
+ * a trigram GIN bitmap for "contains"). A customer appears once, in the first segment it matches:
+ * later segments exclude what earlier ones match. Pages are keyset pages over (segment, sort
+ * value, customer id), so deep pages cost what the first does.
  */
 
 /** Builds `$n` placeholders as values are added. */
@@ -73,7 +75,7 @@ function customerSegment(spec: CustomerSegmentSpec): Segment {
 }
 
 /** Orders, invoices, shipments, credit memos: a customer is listed at its first matching number. */
-function documentSegment(key: string, where: (p: Params) => string, firstOnly: (p: Params) => string | null): Segment {
+function documentSegment(key: string, where: (p: Params) => string, firstOnly: (p: Params) => string): Segment {
   return {
     key,
     contains: false,
@@ -109,43 +111,24 @@ export function segmentsFor(kind: QueryKind): Segment[] {
       return [customerSegment({ key: 'all', field: 'name', value: NAME, shown: 'NULL::text', where: () => '' })];
     case 'email': {
       const text = kind.text.toLowerCase();
-      return [
-        customerSegment({ key: 'email_exact', field: 'email', value: 'c.email', shown: 'c.email', unique: true, where: (p) => `c.email = ${p.add(text)}` }),
-        customerSegment({
-          key: 'email_prefix', field: 'email', value: 'c.email', shown: 'c.email', unique: true,
-          where: (p) => `${startsWith('c.email', p.add(text))} AND c.email <> ${p.add(text)}`,
-        }),
-      ];
+      return [customerSegment({ key: 'email_prefix', field: 'email', value: 'c.email', shown: 'c.email', unique: true, where: (p) => startsWith('c.email', p.add(text)) })];
     }
     case 'customer_number':
-      return [
-        customerSegment({ key: 'number_exact', field: 'number', value: 'c.number', shown: 'c.number', unique: true, where: (p) => `c.number = ${p.add(kind.number)}` }),
-        customerSegment({
-          key: 'number_prefix', field: 'number', value: 'c.number', shown: 'c.number', unique: true,
-          where: (p) => `${startsWith('c.number', p.add(kind.number))} AND c.number <> ${p.add(kind.number)}`,
-        }),
-      ];
+      return [customerSegment({ key: 'number_prefix', field: 'number', value: 'c.number', shown: 'c.number', unique: true, where: (p) => startsWith('c.number', p.add(kind.number)) })];
     case 'document_number': {
       const prefix = `${likeEscape(kind.number)}%`;
-      return [
-        documentSegment('document_exact', (p) => `d.number = ${p.add(kind.number)}`, () => null),
-        documentSegment(
-          'document_prefix',
-          (p) => `${startsWith('d.number', p.add(kind.number))} AND d.number <> ${p.add(kind.number)}`,
-          // The customer's smallest matching number represents it (an exact match is smaller still).
-          (p) => `NOT EXISTS (SELECT 1 FROM documents d2 WHERE d2.customer_id = d.customer_id AND d2.number LIKE ${p.add(prefix)} AND d2.number ~<~ d.number)`,
-        ),
-      ];
+      return [documentSegment(
+        'document_prefix',
+        (p) => startsWith('d.number', p.add(kind.number)),
+        // The customer's smallest matching number represents it (an exact match is the smallest).
+        (p) => `NOT EXISTS (SELECT 1 FROM documents d2 WHERE d2.customer_id = d.customer_id AND d2.number LIKE ${p.add(prefix)} AND d2.number ~<~ d.number)`,
+      )];
     }
     case 'phone': {
       const { digits } = kind;
       const prefix = `${digits}%`;
       const segments = [
-        customerSegment({ key: 'phone_exact', field: 'phone', value: 'c.phone_digits', shown: 'c.phone', where: (p) => `c.phone_digits = ${p.add(digits)}` }),
-        customerSegment({
-          key: 'phone_prefix', field: 'phone', value: 'c.phone_digits', shown: 'c.phone',
-          where: (p) => `${startsWith('c.phone_digits', p.add(digits))} AND c.phone_digits <> ${p.add(digits)}`,
-        }),
+        customerSegment({ key: 'phone_prefix', field: 'phone', value: 'c.phone_digits', shown: 'c.phone', where: (p) => startsWith('c.phone_digits', p.add(digits)) }),
       ];
       // Digits typed without the country code sit inside the stored number; short runs match too much.
       if (digits.length >= 5) {
@@ -171,8 +154,7 @@ function nameSegments(text: string): Segment[] {
     return `NOT (${NAME} LIKE ${pattern} OR ${LAST_NAME} LIKE ${pattern}${email ? ` OR c.email LIKE ${pattern}` : ''})`;
   };
   const segments: Segment[] = [
-    customerSegment({ key: 'name_exact', field: 'name', value: NAME, shown: 'c.name', where: (p) => `${NAME} = ${lowered(p)}` }),
-    customerSegment({ key: 'name_prefix', field: 'name', value: NAME, shown: 'c.name', where: (p) => `${startsWith(NAME, lowered(p))} AND ${NAME} <> ${lowered(p)}` }),
+    customerSegment({ key: 'name_prefix', field: 'name', value: NAME, shown: 'c.name', where: (p) => startsWith(NAME, lowered(p)) }),
     customerSegment({ key: 'last_name_prefix', field: 'name', value: LAST_NAME, shown: 'c.name', where: (p) => `${startsWith(LAST_NAME, lowered(p))} AND ${NAME} NOT LIKE ${prefix(p)}` }),
   ];
   if (withEmail) {
@@ -186,11 +168,7 @@ function nameSegments(text: string): Segment[] {
     if (withEmail) {
       // One word: a first or last name containing it. The few thousand distinct names are searched,
       // not the customers; each matching name is then a short index range of customers.
-      const notEarlier = (p: Params) => earlier(p, true);
-      segments.push(
-        termSegment('first_name_contains', 'first', text, (p) => notEarlier(p)),
-        termSegment('last_name_contains', 'last', text, (p) => `lower(c.first_name) NOT LIKE ${once(`'%' || lower(${p.add(likeEscape(text))}) || '%'`)} AND ${notEarlier(p)}`),
-      );
+      segments.push(termSegment('name_term_contains', text, (p) => earlier(p, true)));
     } else {
       // Several words may span first and last name: a trigram search over the full name.
       segments.push(customerSegment({
@@ -203,27 +181,34 @@ function nameSegments(text: string): Segment[] {
 }
 
 /**
- * Customers whose first (or last) name contains `text` but does not start with it (those are
- * prefix matches), ordered by that name, then id. Bounded: at most `limit` customers per name.
+ * Customers whose first name, then those whose last name, contains `text` but does not start
+ * with it (those are prefix matches), ordered by that name, then id; a customer listed by its
+ * first name is not listed again by its last. Bounded: at most `limit` customers per name.
+ * The sort value is the kind and the name (`first ivy`, `last quill`): kinds have the same
+ * length, so it orders by kind first.
  */
-function termSegment(key: string, kind: 'first' | 'last', text: string, exclude: (p: Params) => string): Segment {
-  const column = kind === 'first' ? 'lower(c.first_name)' : 'lower(c.last_name)';
+function termSegment(key: string, text: string, exclude: (p: Params) => string): Segment {
   return {
     key,
-    // As cheap as a prefix walk, so it runs in the same statement as the exact and prefix segments.
+    // As cheap as a prefix walk, so it runs in the same statement as the prefix segments.
     contains: false,
     sql: (p, filters, limit, after) => {
       const fragment = `lower(${p.add(likeEscape(text))})`;
-      const terms = [`t.kind = '${kind}'`, `t.term LIKE ${once(`'%' || ${fragment} || '%'`)}`, `t.term NOT LIKE ${once(`${fragment} || '%'`)}`];
-      const rows = [`${column} = t.term`, exclude(p), filters('c')];
+      const containing = once(`'%' || ${fragment} || '%'`);
+      const value = `(t.kind || ' ' || t.term)`;
+      const terms = [`t.term LIKE ${containing}`, `t.term NOT LIKE ${once(`${fragment} || '%'`)}`];
+      const rows = [exclude(p), filters('c')];
       if (after) {
         const v = p.add(after.value);
-        terms.push(`t.term ~>=~ ${v}`);
-        rows.push(`(t.term ~>~ ${v} OR c.id > ${p.add(after.id)})`);
+        terms.push(`${value} ~>=~ ${v}`);
+        rows.push(`(${value} ~>~ ${v} OR c.id > ${p.add(after.id)})`);
       }
+      // One branch per kind, each on its own index; the kind test on the outer row is a one-time
+      // filter, so only the branch of the term's kind runs.
+      const branch = (kind: 'first' | 'last', extra: string | null) => `(SELECT c.id, ${value} AS v, 'name'::text AS mf, c.name AS mv, ${SUMMARY_COLUMNS} FROM customers c
+          WHERE t.kind = '${kind}' AND lower(c.${kind}_name) = t.term AND ${whereClause([extra, ...rows])} ORDER BY c.id LIMIT ${limit})`;
       return `SELECT m.* FROM name_terms t
-        CROSS JOIN LATERAL (SELECT c.id, t.term AS v, 'name'::text AS mf, c.name AS mv, ${SUMMARY_COLUMNS} FROM customers c
-          WHERE ${whereClause(rows)} ORDER BY c.id LIMIT ${limit}) m
+        CROSS JOIN LATERAL (${branch('first', null)} UNION ALL ${branch('last', `lower(c.first_name) NOT LIKE ${containing}`)}) m
         WHERE ${whereClause(terms)}
         ORDER BY m.v USING ~<~, m.id LIMIT ${limit}`;
     },
@@ -268,44 +253,62 @@ interface HitRow {
   expires_at: Date | null;
 }
 
-/** Runs `segments` (each bounded by `limit`) as one statement and returns the first `limit` in rank order. */
-async function runSegments(db: Queryable, segments: { segment: Segment; ordinal: number; after: SearchPosition | null }[], filters: SearchFilters, now: Date, limit: number): Promise<HitRow[]> {
+/**
+ * Runs `segments` (each bounded by `limit`) as one statement and returns the first `limit` in
+ * rank order: the segments in rank order under one LIMIT. PostgreSQL's Append reads its inputs
+ * one after the other and the LIMIT stops it once the page is full, so a segment that cannot
+ * reach the page never starts (for "mar", the email segment would walk every email starting with
+ * "mar" only to exclude nearly all of them as name matches), and the rows arrive in rank order
+ * with nothing to sort. The prepared pool never plans parallel workers, which could interleave
+ * the inputs; the order is checked anyway.
+ */
+async function runSegments(db: Queryable, segments: { segment: Segment; ordinal: number; after: SearchPosition | null }[], filters: SearchFilters, now: Date, limit: number, gate: AccessGate | null): Promise<HitRow[]> {
   if (segments.length === 0 || limit <= 0) return [];
   const p = new Params();
   const filter = filterSql(p, filters, now);
-  // A segment runs only while the segments before it have not filled the page (a one-time
-  // filter on their counts): their rows rank first, so its own could not make the page. Without
-  // the gate every segment ran; say for "mar", the email segment walked every email starting
-  // with "mar" only to exclude nearly all of them as name matches, long after the name segment
-  // had filled the page.
-  const parts = segments.map(({ segment, ordinal, after }, i) => {
-    const before = segments.slice(0, i).map((_, j) => `(SELECT count(*) FROM h${j})`);
-    const gate = before.length === 0 ? '' : ` WHERE ${before.join(' + ')} < ${limit}`;
-    return `h${i} AS MATERIALIZED (SELECT ${ordinal} AS s, h.* FROM (${segment.sql(p, filter, limit, after)}) h${gate})`;
-  });
-  const union = segments.map((_, i) => `SELECT * FROM h${i}`).join(' UNION ALL ');
-  const sql = `WITH ${parts.join(',\n')}\nSELECT * FROM (${union}) hits ORDER BY s, v USING ~<~, id LIMIT ${limit}`;
+  const parts = segments.map(({ segment, ordinal, after }) => `(SELECT ${ordinal} AS s, h.* FROM (${segment.sql(p, filter, limit, after)}) h)`);
+  const access = gate ? ` WHERE ${once(gate.condition((value) => p.add(value)))}` : '';
+  const sql = `SELECT * FROM (${parts.join('\nUNION ALL ')}) hits${access} LIMIT ${limit}`;
   // Index walks are prepared, planned once per connection rather than on every keystroke. A
   // trigram search is not: its good plan depends on the fragment (a generic plan may walk the
   // whole name index instead of the trigram index).
   const prepare = segments.every(({ segment }) => !segment.contains);
-  return (await db.query<HitRow>(sql, p.values, { prepare })).rows;
+  const { rows } = await db.query<HitRow>(sql, p.values, { prepare });
+  if (rows.some((row, i) => i > 0 && row.s < (rows[i - 1]?.s ?? 0))) throw new Error('customer search: segments came back out of rank order');
+  return rows;
 }
 
-export async function searchCustomers(db: Queryable, query: CustomerSearchQuery, now: Date): Promise<CustomerSearchResponse> {
+/**
+ * One page of a search. `access` is checked in the search's own statement: when that returns
+ * nothing (not allowed, or nothing found), and before a statement that is not gated, the full
+ * check runs and throws its 401 or 403. Only code outside any request (tests of the SQL, the
+ * scale seed's check) says the caller checked.
+ */
+export async function searchCustomers(db: Queryable, query: CustomerSearchQuery, now: Date, access: AccessGate | 'checked by caller'): Promise<CustomerSearchResponse> {
+  const gate = access === 'checked by caller' ? null : access;
+  const confirm = async () => { await gate?.confirm(); };
   const kind = classifyQuery(query.q);
   const segments = segmentsFor(kind);
   const fingerprint = searchFingerprint([query.q?.trim().replace(/\s+/g, ' ').toLowerCase(), query.storeId, query.consent]);
-  const position = query.cursor ? decodeCursor(query.cursor, fingerprint) : null;
-  const start = position ? segments.findIndex((s) => s.key === position.segment) : 0;
-  if (start < 0) throw badCursor();
+  let position: SearchPosition | null = null;
+  let start = 0;
+  try {
+    position = query.cursor ? decodeCursor(query.cursor, fingerprint) : null;
+    start = position ? segments.findIndex((s) => s.key === position?.segment) : 0;
+    if (start < 0) throw badCursor();
+  } catch (error) {
+    // Who may not search learns nothing about cursors either.
+    await confirm();
+    throw error;
+  }
 
   // One more than asked tells whether there is a next page.
   const want = query.limit + 1;
   const filters = { storeId: query.storeId, consent: query.consent };
   const planned = segments.map((segment, ordinal) => ({ segment, ordinal, after: ordinal === start ? position : null })).slice(start);
-  const rows = await runSegments(db, planned.filter((s) => !s.segment.contains), filters, now, want);
-  if (rows.length < want) rows.push(...await runSegments(db, planned.filter((s) => s.segment.contains), filters, now, want - rows.length));
+  const rows = await runSegments(db, planned.filter((s) => !s.segment.contains), filters, now, want, gate);
+  if (rows.length === 0) await confirm();
+  if (rows.length < want) rows.push(...await runSegments(db, planned.filter((s) => s.segment.contains), filters, now, want - rows.length, null));
 
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);

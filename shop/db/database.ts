@@ -16,8 +16,8 @@ export interface QueryOptions {
   /**
    * Hot, complex statements: PostgreSQL keeps the statement prepared per connection (named by a
    * hash of its text) and, outside a transaction, always runs its generic plan instead of planning
-   * every call. Write such SQL so a generic plan is good (no LIKE patterns that only a custom plan
-   * turns into ranges). PGlite ignores the option.
+   * every call, and without parallel workers. Write such SQL so a generic plan is good (no LIKE
+   * patterns that only a custom plan turns into ranges). PGlite ignores the option.
    */
   prepare?: boolean;
 }
@@ -61,8 +61,10 @@ export async function openPostgres(connectionString: string, options: { max?: nu
   const pool = new pg.Pool({ connectionString, max, types });
   // Prepared statements get connections of their own that always run the generic plan. Left to
   // choose, PostgreSQL keeps custom-planning a statement whose custom plans look cheaper, and
-  // planning the search's union of index walks costs more than running it.
-  const preparedPool = new pg.Pool({ connectionString, max, types, options: '-c plan_cache_mode=force_generic_plan' });
+  // planning the search's union of index walks costs more than running it. They plan no parallel
+  // workers either: the search relies on a UNION ALL reading its inputs in order, which a
+  // parallel append does not, and its short index walks would gain nothing from workers.
+  const preparedPool = new pg.Pool({ connectionString, max, types, options: '-c plan_cache_mode=force_generic_plan -c max_parallel_workers_per_gather=0' });
   // An idle client can lose its connection (server restart, a terminated backend); the pool drops
   // it and later queries get a new one. Unlistened, the pool's 'error' event would crash the process.
   pool.on('error', () => undefined);

@@ -48,10 +48,10 @@ describeBackends('scale seed', (backend) => {
   });
 
   it('is searchable', async () => {
-    const smiths = await searchCustomers(db, { q: 'smith', limit: 10 }, new Date());
+    const smiths = await searchCustomers(db, { q: 'smith', limit: 10 }, new Date(), 'checked by caller');
     expect(smiths.items).toHaveLength(10);
     expect(smiths.items.every((i) => i.name.toLowerCase().includes('smith'))).toBe(true);
-    const order = await searchCustomers(db, { q: 'O-10000001', limit: 10 }, new Date());
+    const order = await searchCustomers(db, { q: 'O-10000001', limit: 10 }, new Date(), 'checked by caller');
     expect(order.items.map((i) => i.id)).toEqual([scaleCustomerId(1)]);
   });
 });
