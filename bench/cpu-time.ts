@@ -1,0 +1,86 @@
+import { execFileSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+/**
+ * CPU time from /proc (Linux only): where a load test's CPU went — the shop process, the
+ * PostgreSQL server's processes on this machine, and the machine as a whole (busy, idle, and
+ * stolen by the hypervisor). A load test that leaves the cores idle is waiting on something
+ * other than CPU; one that keeps them busy is as fast as the CPU per request allows.
+ */
+export interface CpuSnapshot {
+  /** Milliseconds of CPU, user + system. */
+  process: number;
+  postgres: number;
+  /** Machine-wide milliseconds summed over all cores. */
+  busy: number;
+  idle: number;
+  steal: number;
+}
+
+export interface CpuUse {
+  processMs: number;
+  postgresMs: number;
+  /** Shares of all cores' time over the window, 0..1. */
+  busy: number;
+  idle: number;
+  steal: number;
+}
+
+let ticksPerSecond: number | null = null;
+const msPerTick = () => {
+  ticksPerSecond ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).trim()) || 100;
+  return 1000 / ticksPerSecond;
+};
+
+/** utime + stime of a process, in ticks; 0 once it has gone. */
+function processTicks(pid: string | number): number {
+  try {
+    const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
+    // The command name may hold spaces; fields count from after its closing parenthesis.
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+function postgresTicks(): number {
+  let sum = 0;
+  for (const pid of readdirSync('/proc')) {
+    if (!/^\d+$/.test(pid)) continue;
+    try {
+      if (readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('postgres')) sum += processTicks(pid);
+    } catch {
+      // The process ended while the list was read.
+    }
+  }
+  return sum;
+}
+
+/** A snapshot, or null where /proc is not there to read (not Linux). */
+export function cpuSnapshot(pid: number): CpuSnapshot | null {
+  let line: string | undefined;
+  try {
+    line = readFileSync('/proc/stat', 'utf8').split('\n')[0];
+  } catch {
+    return null;
+  }
+  // cpu  user nice system idle iowait irq softirq steal …
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = (line ?? '').trim().split(/\s+/).slice(1).map(Number);
+  const tick = msPerTick();
+  return {
+    process: processTicks(pid) * tick,
+    postgres: postgresTicks() * tick,
+    busy: (user + nice + system + irq + softirq) * tick,
+    idle: (idle + iowait) * tick,
+    steal: steal * tick,
+  };
+}
+
+/** What happened between two snapshots, per request where `requests` is given. */
+export function cpuUse(before: CpuSnapshot, after: CpuSnapshot, requests: number): CpuUse {
+  const total = after.busy + after.idle + after.steal - (before.busy + before.idle + before.steal);
+  const share = (key: 'busy' | 'idle' | 'steal') => (total > 0 ? (after[key] - before[key]) / total : 0);
+  const perRequest = (key: 'process' | 'postgres') => (requests > 0 ? (after[key] - before[key]) / requests : 0);
+  return { processMs: perRequest('process'), postgresMs: perRequest('postgres'), busy: share('busy'), idle: share('idle'), steal: share('steal') };
+}
