@@ -8,6 +8,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { canonicalJson, GENESIS_HASH } from '../shared/audit/chain';
+import { AUDIT_LOCK } from '../shop/audit/append';
 import { openPostgres, type Database } from '../shop/db/database';
 import { migrate } from '../shop/db/migrate';
 import { DEMO_STAFF, seedStaff } from '../shop/seed/staff';
@@ -15,8 +16,6 @@ import { benchDatabase, benchServer } from './database';
 
 const BASE_DATABASE = 'concierge_bench_audit_base';
 export const EVENTS = 1_000_000;
-/** Same lock as shop/audit/append.ts, so generated batches and real appends never interleave. */
-const AUDIT_LOCK = 74_310_002;
 export const BASE_TIME = Date.parse('2026-01-01T00:00:00.000Z');
 export const STEP_MS = 2_000;
 export const CUSTOMERS = 100_000;
@@ -62,6 +61,7 @@ async function generateEvents(db: Database, count: number): Promise<void> {
   while (done < count) {
     const size = Math.min(BATCH, count - done);
     await db.transaction(async (tx) => {
+      // The shop's append lock, so generated batches and real appends never interleave.
       await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
       const head = (await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')).rows[0];
       let prev = head?.hash ?? GENESIS_HASH;
@@ -103,7 +103,6 @@ async function prepareBase(databaseUrl: string): Promise<number> {
     await db.close();
   }
 }
-
 
 /**
  * The URL of database `name`, a copy of the base (generated first if missing). `fresh`: drop

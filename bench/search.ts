@@ -61,16 +61,16 @@ interface ApiRun { result: LoadResult; cpu: CpuUse | null }
 type Scenario = (typeof SCENARIOS)[number];
 
 /** One measured run of the API at CONCURRENCY, after its warm-up, with the CPU it took where /proc tells. */
-async function measureApi(url: string, accessToken: string, withWrk: boolean, shopPid: number): Promise<ApiRun> {
+async function measureApi(url: string, authorization: string, withWrk: boolean, shopPid: number): Promise<ApiRun> {
   if (!withWrk) {
     const result = await runLoad(async () => {
-      const response = await fetch(url, { headers: { authorization: `Bearer ${accessToken}` } });
+      const response = await fetch(url, { headers: { authorization } });
       await response.arrayBuffer();
       if (response.status !== 200) throw new Error(String(response.status));
     }, { durationMs: DURATION_MS, warmupMs: WARMUP_MS, concurrency: CONCURRENCY });
     return { result, cpu: null };
   }
-  const wrk = { connections: CONCURRENCY, headers: { authorization: `Bearer ${accessToken}` } };
+  const wrk = { connections: CONCURRENCY, headers: { authorization } };
   await runWrk(url, { ...wrk, durationMs: WARMUP_MS, warmupMs: 0 });
   // CPU is read around the measured run only, so it is per counted request.
   const before = cpuSnapshot(shopPid);
@@ -85,8 +85,7 @@ async function measure(databaseUrl: string, withWrk: boolean): Promise<Row[]> {
   // The SQL-only rows below run the API's statement, access check included, with this token.
   let authorization: string | undefined;
   try {
-    const { accessToken } = await signIn(shop.url, 'agent@demo.test');
-    authorization = `Bearer ${accessToken}`;
+    authorization = `Bearer ${(await signIn(shop.url, 'agent@demo.test')).accessToken}`;
     const runs = new Map<Scenario, ApiRun[]>(SCENARIOS.map((s) => [s, []]));
     // Rounds of every query rather than one query's runs in a row, so a slow spell of this shared
     // machine falls on all of them; each row reports its median run by p95.
@@ -94,11 +93,11 @@ async function measure(databaseUrl: string, withWrk: boolean): Promise<Row[]> {
       for (const s of SCENARIOS) {
         const url = `${shop.url}/api/v1/customers?q=${encodeURIComponent(s.q)}&limit=25`;
         if (round === 1) {
-          const check = await fetch(url, { headers: { authorization: `Bearer ${accessToken}` } });
+          const check = await fetch(url, { headers: { authorization } });
           const body = (await check.json()) as { items?: unknown[] };
           if (check.status !== 200 || !body.items?.length) throw new Error(`search for ${s.q} failed: ${check.status} ${JSON.stringify(body)}`);
         }
-        const run = await measureApi(url, accessToken, withWrk, shop.child.pid ?? 0);
+        const run = await measureApi(url, authorization, withWrk, shop.child.pid ?? 0);
         runs.get(s)?.push(run);
         console.log(`  API   ${s.label.padEnd(14)} run ${round}/${RUNS} ${format(run.result)}${run.cpu ? `  CPU/request shop ${ms(run.cpu.processMs)} ms, PostgreSQL ${ms(run.cpu.postgresMs)} ms; cores idle ${pct(run.cpu.idle)}` : ''}`);
       }

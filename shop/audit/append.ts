@@ -6,7 +6,7 @@ import { newId, sha256Hex as nodeSha256Hex } from '../lib/ids';
 
 // Appends are serialized by this lock so seq has no gaps and every prevHash is the previous hash,
 // also when several shop processes share one PostgreSQL.
-const AUDIT_LOCK = 74_310_002;
+export const AUDIT_LOCK = 74_310_002;
 
 export interface AuditInput {
   action: AuditAction;

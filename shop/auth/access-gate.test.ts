@@ -3,12 +3,12 @@
  * the requireStaff guard, read in the statement that reads the data.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Queryable } from '../db/database';
 import { searchCustomers } from '../customers/search';
 import { systemClock } from '../lib/clock';
 import { JANE, seedDemo } from '../seed/demo';
 import { apiRequest, errorCode, signIn, type ApiResult } from '../test/auth-helpers';
 import { describeBackends, startTestShop, type TestShop } from '../test/harness';
+import { analyzedPlanNodes, recordingQueryable } from '../test/statements';
 import { accessGate } from './guard';
 
 const AGENT2 = 'agent2@demo.test';
@@ -79,21 +79,13 @@ describeBackends('access checked in the statement', (backend) => {
   it('runs none of the search for a refused token', async () => {
     const token = await freshToken();
     expect((await apiRequest(shop.url, 'POST', '/auth/logout', { token })).status).toBe(204);
-    const statements: { sql: string; params: readonly unknown[] }[] = [];
-    const recording: Queryable = { query: (sql, params, options) => {
-      statements.push({ sql, params: params ?? [] });
-      return shop.ctx.db.query(sql, params, options);
-    } };
+    const { db: recording, statements } = recordingQueryable(shop.ctx.db);
     const gate = accessGate({ db: recording, clock: shop.clock }, `Bearer ${token}`, ['customers.read']);
     await expect(searchCustomers(recording, { q: 'jane', limit: 25 }, shop.clock.now(), gate)).rejects.toMatchObject({ status: 401 });
     // The gated search, then the guard's own lookup for the precise error.
     expect(statements).toHaveLength(2);
     const [statement] = statements;
-    const plan = (await shop.ctx.db.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${statement!.sql}`, statement!.params)).rows[0]!['QUERY PLAN'];
-    const text = typeof plan === 'string' ? plan : JSON.stringify(plan);
-    interface PlanNode { 'Relation Name'?: string; 'Actual Loops'?: number; Plans?: PlanNode[] }
-    const nodes = (node: PlanNode): PlanNode[] => [node, ...(node.Plans ?? []).flatMap(nodes)];
-    const all = nodes((JSON.parse(text) as [{ Plan: PlanNode }])[0].Plan);
+    const all = await analyzedPlanNodes(shop.ctx.db, statement!);
     const customerScans = all.filter((n) => n['Relation Name'] === 'customers');
     expect(customerScans.length).toBeGreaterThan(0);
     expect(customerScans.every((n) => n['Actual Loops'] === 0)).toBe(true);

@@ -4,7 +4,7 @@ import type { ShopContext } from '../context';
 import type { Queryable } from '../db/database';
 import type { Clock } from '../lib/clock';
 import { forbidden } from '../lib/errors';
-import { authenticateTokenHash, bearerTokenHash, type Principal } from './tokens';
+import { authenticate, authenticateTokenHash, bearerTokenHash, type Principal } from './tokens';
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -26,7 +26,7 @@ const permissionCheck = (anyOf: readonly Permission[]) => (principal: Principal)
 export function requireStaff(ctx: ShopContext, anyOf: readonly Permission[] = []) {
   const check = permissionCheck(anyOf);
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    const principal = await authenticateTokenHash(ctx.db, ctx, bearerTokenHash(request.headers.authorization));
+    const principal = await authenticate(ctx.db, ctx, request.headers.authorization);
     check(principal);
     request.principal = principal;
   };

@@ -59,14 +59,15 @@ export function bearerTokenHash(authorization: string | undefined): string {
   return hashSecret(match[1]);
 }
 
-/**
- * Resolves `Authorization: Bearer …` to the staff member, re-reading role and status from the
- * database on every request so a demotion or lock takes effect at once.
- */
+/** Resolves `Authorization: Bearer …` to the staff member (authenticateTokenHash). */
 export async function authenticate(db: Queryable, ctx: ShopContext, authorization: string | undefined): Promise<Principal> {
   return authenticateTokenHash(db, ctx, bearerTokenHash(authorization));
 }
 
+/**
+ * The staff member an access token (by its hash) belongs to, re-reading role and status from the
+ * database on every request so a demotion or lock takes effect at once.
+ */
 export async function authenticateTokenHash(db: Queryable, ctx: { clock: Clock }, tokenHash: string): Promise<Principal> {
   const result = await db.query<StaffRow & { expires_at: Date; revoked_at: Date | null; family_id: string }>(
     `SELECT s.id, s.email, s.name, s.role, s.disabled, t.expires_at, t.revoked_at, t.family_id

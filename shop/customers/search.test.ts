@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Consent, Customer, CustomerSearchResponse, CustomerSummary, DocumentsResponse, Store } from '../../shared/api/shop';
 import { z } from 'zod';
-import type { Database, Queryable } from '../db/database';
+import type { Database } from '../db/database';
 import { searchCustomers } from './search';
 import { accessGate } from '../auth/guard';
 import { systemClock } from '../lib/clock';
 import { JANE, JOHN, seedDemo } from '../seed/demo';
 import { apiRequest, errorCode, signIn } from '../test/auth-helpers';
 import { describeBackends, startTestShop, type TestShop } from '../test/harness';
+import { analyzedPlanNodes, recordingQueryable } from '../test/statements';
 import { grantConsent, revokeConsent } from '../consent/consent';
 
 const HOUR = 3_600_000;
@@ -78,6 +79,11 @@ describeBackends('customers API', (backend) => {
     }
     throw new Error('pagination did not end');
   };
+  /** A customer named `first last`, with Jane's password hash. */
+  const addCustomer = (id: string, number: string, first: string, last: string, email: string) => shop.ctx.db.query(
+    `INSERT INTO customers (id, number, first_name, last_name, name, email, password_hash) SELECT $1, $2, $3, $4, $3 || ' ' || $4, $5, password_hash FROM customers WHERE id = $6`,
+    [id, number, first, last, email, JANE.id],
+  );
   const docNumber = async (customerId: string, type: string) =>
     (await shop.ctx.db.query<{ number: string }>('SELECT number FROM documents WHERE customer_id = $1 AND type = $2 ORDER BY number LIMIT 1', [customerId, type])).rows[0]!.number;
 
@@ -162,12 +168,7 @@ describeBackends('customers API', (backend) => {
 
     it('lists first names containing a word before last names containing it, each customer once, across pages', async () => {
       const people = [['cus_k1', 'Arnold', 'Smith'], ['cus_k2', 'Bob', 'Barnolt'], ['cus_k3', 'Darnold', 'Farnoli']] as const;
-      for (const [id, first, last] of people) {
-        await shop.ctx.db.query(
-          `INSERT INTO customers (id, number, first_name, last_name, name, email, password_hash) SELECT $1, $2, $3, $4, $3 || ' ' || $4, $5, password_hash FROM customers WHERE id = $6`,
-          [id, `C-92${id.slice(-1)}`, first, last, `${id}@fixture.test`, JANE.id],
-        );
-      }
+      for (const [id, first, last] of people) await addCustomer(id, `C-92${id.slice(-1)}`, first, last, `${id}@fixture.test`);
       try {
         // "rnol" is inside Arnold and Darnold (first names), then Barnolt and Farnoli (last names);
         // Darnold Farnoli is listed at its first name only.
@@ -199,32 +200,18 @@ describeBackends('customers API', (backend) => {
   });
 
   describe('work per search', () => {
-    interface PlanNode { 'Index Name'?: string; 'Actual Loops'?: number; Plans?: PlanNode[] }
-    const indexScans = (node: PlanNode): PlanNode[] => [...(node['Index Name'] ? [node] : []), ...(node.Plans ?? []).flatMap(indexScans)];
-
     it('does not run a segment once the segments before it have filled the page', async () => {
       // "Zzq…": five name-prefix matches whose emails also start with "zzq", so the email
       // segment would walk all five only to exclude them as name matches.
-      for (let i = 1; i <= 5; i += 1) {
-        await shop.ctx.db.query(
-          `INSERT INTO customers (id, number, first_name, last_name, name, email, password_hash) SELECT $1, $2, $3, 'Person', $3 || ' Person', $4, password_hash FROM customers WHERE id = $5`,
-          [`cus_z${i}`, `C-910000${i}`, `Zzq${i}`, `zzq${i}@fixture.test`, JANE.id],
-        );
-      }
-      const statements: { sql: string; params: readonly unknown[] }[] = [];
-      const recording = { query: (sql: string, params?: readonly unknown[], options?: { prepare?: boolean }) => {
-        statements.push({ sql, params: params ?? [] });
-        return shop.ctx.db.query(sql, params, options);
-      } };
+      for (let i = 1; i <= 5; i += 1) await addCustomer(`cus_z${i}`, `C-910000${i}`, `Zzq${i}`, 'Person', `zzq${i}@fixture.test`);
+      const { db: recording, statements } = recordingQueryable(shop.ctx.db);
       const gate = accessGate({ db: shop.ctx.db, clock: shop.clock }, `Bearer ${token}`, ['customers.read']);
-      const page = await searchCustomers(recording as Queryable, { q: 'zzq', limit: 3 }, shop.clock.now(), gate);
+      const page = await searchCustomers(recording, { q: 'zzq', limit: 3 }, shop.clock.now(), gate);
       expect(page.items.map((i) => i.id)).toEqual(['cus_z1', 'cus_z2', 'cus_z3']);
       expect(page.nextCursor).not.toBeNull();
       expect(statements).toHaveLength(1);
       const [statement] = statements;
-      const plan = (await shop.ctx.db.query<{ 'QUERY PLAN': [{ Plan: PlanNode }] | string }>(`EXPLAIN (ANALYZE, FORMAT JSON) ${statement!.sql}`, statement!.params)).rows[0]!['QUERY PLAN'];
-      const root = (typeof plan === 'string' ? JSON.parse(plan) as [{ Plan: PlanNode }] : plan)[0].Plan;
-      const scans = indexScans(root);
+      const scans = (await analyzedPlanNodes(shop.ctx.db, statement!)).filter((n) => n['Index Name']);
       expect(scans.filter((n) => n['Index Name'] === 'customers_name_key').some((n) => (n['Actual Loops'] ?? 0) > 0)).toBe(true);
       const email = scans.filter((n) => n['Index Name'] === 'customers_email_prefix');
       expect(email.length).toBeGreaterThan(0);

@@ -107,9 +107,9 @@ export async function auditSince(shop: TestShop, seq: number): Promise<StoredAud
   return result.rows.map(auditEventFromRow);
 }
 
-/** Every audit event a reader sees through GET /audit/events, page by page. */
 const StrictAuditPage = AuditPage.extend({ events: z.array(AuditEvent.strict()), head: AuditPage.shape.head.strict() }).strict();
 
+/** Every audit event a reader sees through GET /audit/events, page by page. */
 export async function readAuditPages(shop: TestShop, reader: Agent, limit = 7): Promise<{ events: AuditEvent[]; head: { seq: number; hash: string } }> {
   const events: AuditEvent[] = [];
   let after = 0;
