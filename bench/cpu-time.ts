@@ -44,18 +44,20 @@ function processTicks(pid: string | number): number {
   }
 }
 
-function postgresTicks(): number {
-  let sum = 0;
-  for (const pid of readdirSync('/proc')) {
-    if (!/^\d+$/.test(pid)) continue;
+/** The PostgreSQL server's processes on this machine (the postmaster and its children). */
+export function postgresPids(): string[] {
+  return readdirSync('/proc').filter((pid) => {
+    if (!/^\d+$/.test(pid)) return false;
     try {
-      if (readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('postgres')) sum += processTicks(pid);
+      return readFileSync(`/proc/${pid}/comm`, 'utf8').startsWith('postgres');
     } catch {
       // The process ended while the list was read.
+      return false;
     }
-  }
-  return sum;
+  });
 }
+
+const postgresTicks = () => postgresPids().reduce((sum, pid) => sum + processTicks(pid), 0);
 
 /** A snapshot, or null where /proc is not there to read (not Linux). */
 export function cpuSnapshot(pid: number): CpuSnapshot | null {
