@@ -32,16 +32,24 @@ const msPerTick = () => {
   return 1000 / ticksPerSecond;
 };
 
-/** utime + stime of a process, in ticks; 0 once it has gone. */
-function processTicks(pid: string | number): number {
+/**
+ * The fields of /proc/<pid>/stat from field 3 (state) on, so field n is at index n - 3; null once
+ * the process has gone.
+ */
+export function procStatFields(pid: string | number): string[] | null {
   try {
     const stat = readFileSync(`/proc/${String(pid)}/stat`, 'utf8');
     // The command name may hold spaces; fields count from after its closing parenthesis.
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
+    return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
   } catch {
-    return 0;
+    return null;
   }
+}
+
+/** utime + stime (fields 14 and 15) of a process, in ticks; 0 once it has gone. */
+function processTicks(pid: string | number): number {
+  const fields = procStatFields(pid);
+  return fields ? Number(fields[11]) + Number(fields[12]) : 0;
 }
 
 /** The PostgreSQL server's processes on this machine (the postmaster and its children). */

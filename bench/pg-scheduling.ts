@@ -1,6 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
-import { postgresPids } from './cpu-time';
+import { postgresPids, procStatFields } from './cpu-time';
 
 /**
  * The Linux scheduling policy of the PostgreSQL server's processes on this machine.
@@ -18,14 +17,7 @@ const POLICY_NUMBER: Record<SchedulingPolicy, string> = { normal: '0', batch: '3
 const CHRT_FLAG: Record<SchedulingPolicy, string> = { normal: '--other', batch: '--batch' };
 
 /** Field 41 of /proc/<pid>/stat; null once the process has gone. */
-function policyOf(pid: string): string | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[38] ?? null;
-  } catch {
-    return null;
-  }
-}
+const policyOf = (pid: string): string | null => procStatFields(pid)?.[38] ?? null;
 
 /** The policy every PostgreSQL process has now; null when they differ or there are none. */
 export function postgresScheduling(): SchedulingPolicy | null {

@@ -83,8 +83,7 @@ async function measureApi(url: string, authorization: string, withWrk: boolean, 
  * The PostgreSQL scheduling policies to measure the API under: both, where this machine lets the
  * benchmark switch its server's processes, so the report shows what the policy changes.
  */
-function schedulingPolicies(): (SchedulingPolicy | 'as found')[] {
-  const found = postgresScheduling();
+function schedulingPolicies(found: SchedulingPolicy | null): (SchedulingPolicy | 'as found')[] {
   const switchable = setPostgresScheduling('batch') && setPostgresScheduling('normal');
   if (found) setPostgresScheduling(found);
   return switchable ? ['normal', 'batch'] : ['as found'];
@@ -94,7 +93,7 @@ async function measure(databaseUrl: string, withWrk: boolean): Promise<Row[]> {
   const rows: Row[] = [];
   const shop = await startShopProcess(databaseUrl);
   const initialPolicy = postgresScheduling();
-  const policies = schedulingPolicies();
+  const policies = schedulingPolicies(initialPolicy);
   // The SQL-only rows below run the API's statement, access check included, with this token.
   let authorization: string | undefined;
   try {

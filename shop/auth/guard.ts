@@ -51,27 +51,36 @@ export interface AccessGate {
 }
 
 /**
- * The gate of a request with `authorization`, for routes and for callers outside a request (the
- * benchmark's statement-only runs). A missing or malformed token is refused here at once.
+ * Gates for requests needing one of `anyOf`: the roles that have it and the permission check are
+ * worked out once, here, not on every request. A missing or malformed token is refused when the
+ * gate is made.
  */
-export function accessGate(deps: { db: Queryable; clock: Clock }, authorization: string | undefined, anyOf: readonly Permission[]): AccessGate {
+export function accessGates(deps: { db: Queryable; clock: Clock }, anyOf: readonly Permission[]): (authorization: string | undefined) => AccessGate {
   if (anyOf.length === 0) throw new Error('an access gate needs at least one permission');
-  const tokenHash = bearerTokenHash(authorization);
-  const now = deps.clock.now();
-  return {
-    condition: (param) => `EXISTS (SELECT 1 FROM access_tokens t JOIN staff s ON s.id = t.staff_id
-      WHERE t.token_hash = ${param(tokenHash)} AND t.revoked_at IS NULL AND t.expires_at > ${param(now)}
-        AND NOT s.disabled AND s.role = ANY (${param(rolesWithAny(anyOf))}::text[]))`,
-    confirm: async () => { permissionCheck(anyOf)(await authenticateTokenHash(deps.db, deps, tokenHash)); },
+  const roles = Role.options.filter((role) => anyOf.some((p) => ROLE_PERMISSIONS[role].includes(p)));
+  const check = permissionCheck(anyOf);
+  return (authorization) => {
+    const tokenHash = bearerTokenHash(authorization);
+    const now = deps.clock.now();
+    return {
+      condition: (param) => `EXISTS (SELECT 1 FROM access_tokens t JOIN staff s ON s.id = t.staff_id
+        WHERE t.token_hash = ${param(tokenHash)} AND t.revoked_at IS NULL AND t.expires_at > ${param(now)}
+          AND NOT s.disabled AND s.role = ANY (${param(roles)}::text[]))`,
+      confirm: async () => { check(await authenticateTokenHash(deps.db, deps, tokenHash)); },
+    };
   };
 }
 
-const rolesWithAny = (anyOf: readonly Permission[]) => Role.options.filter((role) => anyOf.some((p) => ROLE_PERMISSIONS[role].includes(p)));
+/** One request's gate, for callers outside a route (the benchmark's statement-only runs, tests). */
+export function accessGate(deps: { db: Queryable; clock: Clock }, authorization: string | undefined, anyOf: readonly Permission[]): AccessGate {
+  return accessGates(deps, anyOf)(authorization);
+}
 
 /** preHandler for a route that checks access in its own statement: the route uses accessGateOf(request). */
 export function requireStaffInStatement(ctx: ShopContext, anyOf: readonly Permission[]) {
+  const gateFor = accessGates(ctx, anyOf);
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {
-    request.accessGate = accessGate(ctx, request.headers.authorization, anyOf);
+    request.accessGate = gateFor(request.headers.authorization);
   };
 }
 
