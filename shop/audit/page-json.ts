@@ -7,10 +7,11 @@
  * (audit-api.test.ts checks it against the AuditPage schema and the row mapping).
  */
 
+import { isoTimeSql } from '../db/text-sql';
 import type { AuditRow } from './append';
 
 /** The event columns as text, ready to write: `at` already in ISO form, `details` JSON text. */
-export const AUDIT_TEXT_COLUMNS = `seq, id, to_char(at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') AS at, action, actor_type, actor_id, actor_name,
+export const AUDIT_TEXT_COLUMNS = `seq, id, ${isoTimeSql('at')} AS at, action, actor_type, actor_id, actor_name,
   customer_id, session_id, ip, user_agent, details::text AS details, prev_hash, hash`;
 
 /** A stored event as AUDIT_TEXT_COLUMNS reads it. */

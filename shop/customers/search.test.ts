@@ -295,6 +295,17 @@ describeBackends('customers API', (backend) => {
       }
     });
 
+    it('shows consent and stores exactly as the customer record does', async () => {
+      // The search formats consent in SQL, the detail from the row in JavaScript; cus_t1's times
+      // come from now(), with microseconds that both must cut to the same millisecond.
+      for (const [q, id] of [['ivy quill', 'cus_t1'], ['jane', JANE.id], ['john', JOHN.id]] as const) {
+        const found = (await search({ q })).items.find((i) => i.id === id);
+        const detail = Customer.parse((await get(`/customers/${id}`)).json);
+        expect(found?.consent).toEqual(detail.consent);
+        expect(found?.storeIds).toEqual(detail.accounts.map((a) => a.storeId).sort());
+      }
+    });
+
     it('combines a query with filters', async () => {
       const result = await search({ q: 'smith', storeId: 'sto_us', consent: 'granted' });
       expect(result.items.map((i) => i.id)).toContain(JANE.id);

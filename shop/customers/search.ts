@@ -1,5 +1,5 @@
 import { MatchField, type CustomerSearchQuery, type CustomerSearchResponse, type CustomerSummary } from '../../shared/api/shop';
-import { consentAt } from '../consent/status';
+import { consentFromText, consentStatusSql, consentTextSql, type ConsentColumnsSql, type ConsentTextRow } from '../consent/status';
 import type { AccessGate } from '../auth/guard';
 import type { Queryable } from '../db/database';
 import { classifyQuery, type QueryKind } from './classify';
@@ -93,7 +93,19 @@ function documentSegment(key: string, where: (p: Params) => string, firstOnly: (
  * The columns of a result row, read where a segment finds the customer rather than joined again
  * (stores and consent are kept on the customer row for this: migration 005).
  */
-const SUMMARY_COLUMNS = 'c.number, c.name, c.email, c.phone, c.store_ids, c.consent_granted AS granted, c.consent_granted_at AS granted_at, c.consent_expires_at AS expires_at';
+const SUMMARY_COLUMNS = 'c.number, c.name, c.email, c.phone, c.store_ids, c.consent_granted, c.consent_granted_at, c.consent_expires_at';
+
+/** The consent columns of the row aliased `c`. */
+const consentColumns = (c: string): ConsentColumnsSql => ({ granted: `${c}.consent_granted`, grantedAt: `${c}.consent_granted_at`, expiresAt: `${c}.consent_expires_at` });
+
+/**
+ * What a hit returns, from SUMMARY_COLUMNS of the row aliased `h`, consent as of `at`. Stores and
+ * consent come as the API writes them: node-postgres decodes a text[] and each timestamp in
+ * JavaScript, which for a page of 25 cost the shop about 27 µs of CPU per search (7 % of its
+ * share), where array_to_json and to_char cost PostgreSQL a few.
+ */
+const hitColumns = (h: string, at: string) => `${h}.s, ${h}.v, ${h}.mf, ${h}.mv, ${h}.id, ${h}.number, ${h}.name, ${h}.email, ${h}.phone,
+  array_to_json(${h}.store_ids)::text AS store_ids, ${consentTextSql(consentColumns(h), at)}`;
 
 /**
  * `(SELECT …)` of parameters only is an InitPlan: computed once per statement, where the bare
@@ -220,24 +232,19 @@ export interface SearchFilters {
   consent?: 'granted' | 'not_granted' | undefined;
 }
 
-/** Conditions on the customers row aliased `c` for the store and consent filters. */
-function filterSql(p: Params, filters: SearchFilters, now: Date): (c: string) => string {
+/** Conditions on the customers row aliased `c` for the store and consent filters, as of `at`. */
+function filterSql(p: Params, filters: SearchFilters, at: string): (c: string) => string {
   const store = filters.storeId ? p.add(filters.storeId) : null;
-  const at = filters.consent ? p.add(now) : null;
   return (c) => {
     const parts: string[] = [];
     if (store) parts.push(`${store} = ANY (${c}.store_ids)`);
-    if (at) {
-      // Same rule as consentAt: granted, with a grant time, and not past its expiry. No consent
-      // row leaves the columns NULL, which `IS NOT TRUE` counts as not granted.
-      const granted = `(${c}.consent_granted AND ${c}.consent_granted_at IS NOT NULL AND (${c}.consent_expires_at IS NULL OR ${c}.consent_expires_at > ${at}))`;
-      parts.push(filters.consent === 'granted' ? `${granted} IS TRUE` : `${granted} IS NOT TRUE`);
-    }
+    // "not_granted" is everyone who may not be assisted on consent now, expired consent included.
+    if (filters.consent) parts.push(`${consentStatusSql(consentColumns(c), at)} ${filters.consent === 'granted' ? '=' : '<>'} 'granted'`);
     return parts.join(' AND ');
   };
 }
 
-interface HitRow {
+interface HitRow extends ConsentTextRow {
   s: number;
   v: string | null;
   mf: string;
@@ -247,10 +254,8 @@ interface HitRow {
   name: string;
   email: string;
   phone: string | null;
-  store_ids: string[];
-  granted: boolean | null;
-  granted_at: Date | null;
-  expires_at: Date | null;
+  /** JSON text of the store ids. */
+  store_ids: string;
 }
 
 /**
@@ -265,10 +270,11 @@ interface HitRow {
 async function runSegments(db: Queryable, segments: { segment: Segment; ordinal: number; after: SearchPosition | null }[], filters: SearchFilters, now: Date, limit: number, gate: AccessGate | null): Promise<HitRow[]> {
   if (segments.length === 0 || limit <= 0) return [];
   const p = new Params();
-  const filter = filterSql(p, filters, now);
+  const at = p.add(now);
+  const filter = filterSql(p, filters, at);
   const parts = segments.map(({ segment, ordinal, after }) => `(SELECT ${ordinal} AS s, h.* FROM (${segment.sql(p, filter, limit, after)}) h)`);
   const access = gate ? ` WHERE ${once(gate.condition((value) => p.add(value)))}` : '';
-  const sql = `SELECT * FROM (${parts.join('\nUNION ALL ')}) hits${access} LIMIT ${limit}`;
+  const sql = `SELECT ${hitColumns('hits', at)} FROM (${parts.join('\nUNION ALL ')}) hits${access} LIMIT ${limit}`;
   // Index walks are prepared, planned once per connection rather than on every keystroke. A
   // trigram search is not: its good plan depends on the fragment (a generic plan may walk the
   // whole name index instead of the trigram index).
@@ -316,11 +322,11 @@ export async function searchCustomers(db: Queryable, query: CustomerSearchQuery,
   const nextCursor = rows.length > query.limit && last && lastSegment
     ? encodeCursor({ segment: lastSegment.key, value: last.v ?? '', id: last.id }, fingerprint)
     : null;
-  return { items: page.map((row) => summaryFromRow(row, kind, now)), nextCursor };
+  return { items: page.map((row) => summaryFromRow(row, kind)), nextCursor };
 }
 
-function summaryFromRow(row: HitRow, kind: QueryKind, now: Date): CustomerSummary {
-  const consent = consentAt(row.granted === null ? null : { granted: row.granted, granted_at: row.granted_at, expires_at: row.expires_at }, now);
+function summaryFromRow(row: HitRow, kind: QueryKind): CustomerSummary {
+  const consent = consentFromText(row);
   const match = kind.kind === 'all' || row.mv === null ? null : { field: MatchField.parse(row.mf), value: row.mv };
-  return { id: row.id, number: row.number, name: row.name, email: row.email, phone: row.phone, storeIds: row.store_ids, consent, match };
+  return { id: row.id, number: row.number, name: row.name, email: row.email, phone: row.phone, storeIds: JSON.parse(row.store_ids) as string[], consent, match };
 }
