@@ -33,9 +33,10 @@ export function customerRoutes(api: ApiApp, ctx: ShopContext): void {
     },
   }, async (request, reply) => {
     const result = await searchCustomers(ctx.db, request.query, ctx.clock.now(), accessGateOf(request));
-    // The result is built field by field from typed rows (customers/search.ts, summaryFromRow),
-    // so running it through the response schema again checks nothing the types do not, and the
-    // zod serializer cost about a tenth of the shop's CPU per search.
+    // The result is built field by field from typed rows (customers/search.ts, summaryFromRow;
+    // consent's SQL is checked against consentAt in consent/status.test.ts), so running it
+    // through the response schema again checks nothing the tests do not, and the zod serializer
+    // cost about a tenth of the shop's CPU per search.
     return sendJsonText(reply, JSON.stringify(result));
   });
 
