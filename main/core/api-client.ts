@@ -197,6 +197,7 @@ export function createApiClient(options: ApiClientOptions) {
     // The page's JSON bytes, unparsed on purpose: the audit mirror's verifier thread parses and
     // validates every page against AuditPage, which keeps parsing and copying 1,000 events per
     // page off the main thread during a long sync.
-    auditEvents: (after: number, limit: number): Promise<ArrayBuffer> => bytes({ method: 'get', path: 'audit/events', searchParams: { after, limit } }),
+    auditEvents: (after: number, limit: number, read: ReadOptions = {}): Promise<ArrayBuffer> =>
+      bytes({ method: 'get', path: 'audit/events', searchParams: { after, limit }, signal: read.signal }),
   };
 }

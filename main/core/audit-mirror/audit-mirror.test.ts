@@ -229,6 +229,45 @@ describeBackends('audit mirror', (backend) => {
     await proxy.close();
   });
 
+  it('gives up its requests ahead before a failed sync reports, so none reaches the shop later', async () => {
+    // The page after 600 fails (its connection drops); requests ahead for later pages are held
+    // unanswered, as a slow shop would, and the mirror must abort them before sync() returns.
+    const held: { after: number; closed: boolean }[] = [];
+    const server = createServer((request, response) => {
+      const url = new URL(request.url ?? '/', 'http://proxy');
+      const after = Number(url.searchParams.get('after'));
+      if (url.pathname.endsWith('/audit/events') && after >= 600) {
+        if (after === 600) {
+          request.socket.destroy();
+          return;
+        }
+        const entry = { after, closed: false };
+        held.push(entry);
+        response.once('close', () => { entry.closed = true; });
+        return;
+      }
+      void (async () => {
+        const upstream = await fetch(`${shopUrl}${url.pathname}${url.search}`, { headers: { authorization: request.headers.authorization ?? '' } });
+        const body = Buffer.from(await upstream.arrayBuffer());
+        response.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'text/plain' });
+        response.end(body);
+      })();
+    });
+    await new Promise<void>((resolve) => { server.listen(0, '127.0.0.1', resolve); });
+    const mirror = createAuditMirror({ pageSize: 200, source: shopSource(() => adminToken, `http://127.0.0.1:${(server.address() as AddressInfo).port}`) });
+    try {
+      const failed = await mirror.sync();
+      expect(failed.state).toBe('error');
+      expect(failed.lastSeq).toBe(600);
+      expect(held.map((h) => h.after)).toContain(800);
+      await expect.poll(() => held.filter((h) => !h.closed).map((h) => h.after)).toEqual([]);
+    } finally {
+      await mirror.close();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => { server.close(() => { resolve(); }); });
+    }
+  });
+
   it('refreshes an access token that expired once, and asks for the page again', async () => {
     let tokens = await signIn(shopUrl, 'admin@demo.test', { clock: shop.clock });
     // The token this mirror starts with expires before its first request.

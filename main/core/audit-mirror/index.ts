@@ -287,7 +287,7 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
         head = prepared.headSeq;
         after = prepared.nextAfter;
       }
-      void verifier().call('forget', {}).catch(() => undefined);
+      await verifier().call('forget', {}).catch(() => undefined);
       if (storing) await storing;
       storing = null;
       // Filter indexes a bulk sync dropped and fresh statistics follow in the worker, one step
@@ -297,7 +297,7 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
       phase = { state: 'idle', message: null };
       return publish(state);
     } catch (error) {
-      void verifier().call('forget', {}).catch(() => undefined);
+      await verifier().call('forget', {}).catch(() => undefined);
       phase = { state: 'error', message: describeError(error) };
       await storing?.catch(() => undefined);
       await call('settle', {}).catch(() => undefined);

@@ -50,7 +50,7 @@ export interface VerifierOps {
   fetch: { args: PageRequest; result: null };
   /** The page at `after` (fetched now unless a request for it is in flight), validated, verified from `from`, as COPY rows. */
   prepare: { args: PageRequest & { from: VerifyState }; result: PreparedPage };
-  /** Drops every request in flight (the sync ended). */
+  /** Aborts every request in flight (the sync ended) and answers once they have all settled. */
   forget: { args: Record<string, never>; result: null };
   close: { args: Record<string, never>; result: null };
 }

@@ -50,17 +50,29 @@ function runVerifier(options: Extract<MirrorWorkerData, { role: 'verifier' }>): 
     ...(options.timeoutMs === null ? {} : { timeoutMs: options.timeoutMs }),
   });
   /** Requests in flight by cursor (the main thread asks for pages ahead of the one it needs). */
-  const inflight = new Map<number, Promise<ArrayBuffer>>();
+  const inflight = new Map<number, { page: Promise<ArrayBuffer>; abort: AbortController }>();
   const fetchAt = (request: PageRequest): Promise<ArrayBuffer> => {
-    let page = inflight.get(request.after);
-    if (!page) {
+    let entry = inflight.get(request.after);
+    if (!entry) {
+      const abort = new AbortController();
       // Read by the client as it sends, before any await: each request goes with its own token.
       token = request.token;
-      page = api.auditEvents(request.after, request.limit);
+      const page = api.auditEvents(request.after, request.limit, { signal: abort.signal });
       page.catch(() => undefined);
-      inflight.set(request.after, page);
+      entry = { page, abort };
+      inflight.set(request.after, entry);
     }
-    return page;
+    return entry.page;
+  };
+  /** Aborts the requests at these cursors and settles once none of them is still on its way. */
+  const drop = async (cursors: readonly number[]): Promise<void> => {
+    const dropped = cursors.flatMap((after) => {
+      const entry = inflight.get(after);
+      inflight.delete(after);
+      return entry ? [entry] : [];
+    });
+    for (const { abort } of dropped) abort.abort();
+    await Promise.allSettled(dropped.map(({ page }) => page));
   };
   const done = (id: number) => { port.postMessage({ id, ok: true, result: null } satisfies MirrorResponse); };
 
@@ -75,14 +87,15 @@ function runVerifier(options: Extract<MirrorWorkerData, { role: 'verifier' }>): 
         done(request.id);
         return;
       case 'forget':
-        inflight.clear();
-        done(request.id);
+        // A sync that ended leaves no request behind to reach the shop after it has reported.
+        void drop([...inflight.keys()]).then(() => { done(request.id); });
         return;
       case 'prepare': {
         const { after, from } = request.args;
         const page = fetchAt(request.args);
-        // Guesses at or before this cursor are either this page or wrong.
-        for (const key of inflight.keys()) if (key <= after) inflight.delete(key);
+        // Guesses before this cursor are wrong; this page's own request is the one awaited here.
+        inflight.delete(after);
+        void drop([...inflight.keys()].filter((key) => key < after));
         page.then((bytes) => {
           const prepared = preparePage(after, bytes, from);
           // The rows move to the main thread (and on to the store) without a copy.
