@@ -23,5 +23,7 @@ export default defineConfig({
     { name: 'storefront', testDir: 'e2e/storefront' },
     { name: 'browser', testDir: 'e2e/browser' },
     { name: 'electron', testDir: 'e2e/electron' },
+    // The product started by its own launcher (npm start), one long journey per role.
+    { name: 'journeys', testDir: 'e2e/journeys', timeout: 300_000 },
   ],
 });

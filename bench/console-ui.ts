@@ -37,6 +37,7 @@ import { startShopProcess, stopShopProcess } from './shop-process';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const MIRROR_DIR = fileURLToPath(new URL('../.tmp/bench-console-audit-mirror', import.meta.url));
+const CONSOLE_DATA_DIR = fileURLToPath(new URL('../.tmp/bench-console-data', import.meta.url));
 const SEARCH_TARGET_P95_MS = 150;
 const TYPING_DELAY_MS = 70;
 const JUMPS = 40;
@@ -146,9 +147,10 @@ async function measureSearch(browser: Browser): Promise<{ samples: SearchSample[
     tier = await startBrowserTier({
       shopUrl: shop.url,
       rendererDir: `${ROOT}out/renderer`,
+      dataDir: CONSOLE_DATA_DIR,
       viewHost: createPlaywrightViewHost({ browser }),
       vault: createVault({ keychain: memoryKeychain() }),
-      createAudit: ({ auth, emit }) => createAuditPort({ auth, emit, dataDirFor: () => null }),
+      createAudit: (deps) => createAuditPort({ ...deps, dataDirFor: () => null }),
       log: () => undefined,
     });
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
@@ -267,11 +269,12 @@ async function measureAudit(browser: Browser): Promise<AuditResults> {
     tier = await startBrowserTier({
       shopUrl: shop.url,
       rendererDir: `${ROOT}out/renderer`,
+      dataDir: CONSOLE_DATA_DIR,
       viewHost: createPlaywrightViewHost({ browser }),
       vault: createVault({ keychain: memoryKeychain() }),
       // One staff member signs in here; the shop's port changes each run, so the folder is fixed.
-      createAudit: ({ auth, emit }) => createAuditPort({
-        auth, emit, dataDirFor: () => MIRROR_DIR,
+      createAudit: (deps) => createAuditPort({
+        ...deps, dataDirFor: () => MIRROR_DIR,
         createMirror: (options) => {
           const opened = createAuditMirror(options);
           const mirror: AuditMirror = {

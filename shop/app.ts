@@ -1,4 +1,4 @@
-import Fastify, { type FastifyInstance, type FastifyError } from 'fastify';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyError } from 'fastify';
 import fastifySwagger from '@fastify/swagger';
 import {
   hasZodFastifySchemaValidationErrors,
@@ -18,8 +18,11 @@ export type ShopApp = FastifyInstance;
 const BODY_LIMIT = 64 * 1024;
 
 export interface BuildOptions {
-  /** Log requests (the CLI turns it on; tests keep output quiet). */
-  logger?: boolean;
+  /**
+   * Where request logs and failures go: startShop's `logging.logger('shop')` (main/core/logging.ts),
+   * which scrubs tokens, cookies and codes from every line. None: no logs (tests stay quiet).
+   */
+  logger?: FastifyBaseLogger | undefined;
   /** Adds the storefront and anything else served beside the API. */
   extraPlugins?: ((app: ShopApp, ctx: ShopContext) => Promise<void> | void)[];
 }
@@ -28,8 +31,8 @@ export interface BuildOptions {
 export async function buildShop(ctx: ShopContext, options: BuildOptions = {}): Promise<ShopApp> {
   const app = Fastify({
     bodyLimit: BODY_LIMIT,
-    // Secrets travel in bodies and headers; request logs carry method, URL and status only.
-    logger: options.logger ? { level: 'info', redact: ['req.headers.authorization', 'req.headers.cookie'] } : false,
+    // Secrets travel in bodies and headers; request logs carry method, path (no query values) and status only.
+    ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
     trustProxy: false,
     ajv: { customOptions: { removeAdditional: false } },
   });
@@ -40,7 +43,7 @@ export async function buildShop(ctx: ShopContext, options: BuildOptions = {}): P
 
   app.setErrorHandler((error: FastifyError, request, reply) => {
     const body = toErrorBody(error);
-    if (body.status >= 500) request.log.error({ err: { message: error.message, code: error.code } }, 'request failed');
+    if (body.status >= 500) request.log.error({ err: error }, 'request failed');
     if (error instanceof ApiError && error.headers) void reply.headers(error.headers);
     void reply.status(body.status).send({ error: body.error });
   });

@@ -14,13 +14,13 @@ import { describeBackends, type Backend } from './test/harness';
 describe('parseCli', () => {
   it('defaults to loopback, port 4310, .data/shop and demo data', () => {
     expect(parseCli([], {})).toEqual({
-      help: false, host: '127.0.0.1', port: 4310, dataDir: '.data/shop', seed: 'demo', allowDemoOnPublicHost: false, logger: false,
+      help: false, quiet: false, host: '127.0.0.1', port: 4310, dataDir: '.data/shop', seed: 'demo', allowDemoOnPublicHost: false, logger: false,
     });
   });
 
   it('reads every flag and DATABASE_URL', () => {
-    const options = parseCli(['--port', '4999', '--data-dir', '/tmp/x', '--seed', 'scale', '--customers', '1000000', '--host', '0.0.0.0', '--allow-demo-on-public-host', '--log'], { DATABASE_URL: 'postgres://db/shop' });
-    expect(options).toMatchObject({ port: 4999, dataDir: '/tmp/x', seed: 'scale', customers: 1_000_000, host: '0.0.0.0', allowDemoOnPublicHost: true, logger: true, databaseUrl: 'postgres://db/shop' });
+    const options = parseCli(['--port', '4999', '--data-dir', '/tmp/x', '--seed', 'scale', '--customers', '1000000', '--host', '0.0.0.0', '--allow-demo-on-public-host', '--log', '--log-file', '/tmp/x/shop.log'], { DATABASE_URL: 'postgres://db/shop' });
+    expect(options).toMatchObject({ port: 4999, dataDir: '/tmp/x', seed: 'scale', customers: 1_000_000, host: '0.0.0.0', allowDemoOnPublicHost: true, logger: true, logFile: '/tmp/x/shop.log', databaseUrl: 'postgres://db/shop' });
   });
 
   it('refuses bad flags with a usage error', () => {

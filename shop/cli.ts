@@ -1,7 +1,7 @@
 /**
  * Runs the shop:
  *   npm run shop -- [--host 127.0.0.1] [--port 4310] [--data-dir .data/shop] [--seed demo|scale|none]
- *                   [--customers 1000000] [--allow-demo-on-public-host] [--log]
+ *                   [--customers 1000000] [--allow-demo-on-public-host] [--log] [--log-file <path>]
  * DATABASE_URL set → PostgreSQL instead of PGlite.
  */
 import { mkdir } from 'node:fs/promises';
@@ -18,7 +18,9 @@ export const USAGE = `usage: npm run shop -- [options]
   --seed demo|scale|none        demo data on first start (default demo); scale adds --customers generated customers
   --customers <n>               customers for --seed scale (default 1000000)
   --allow-demo-on-public-host   allow demo data on a non-loopback address (its credentials are public)
-  --log                         log requests
+  --log                         log requests on the terminal
+  --log-file <path>             also write every request and failure to this file (JSON lines, no secrets; rotated at 10 MB × 5)
+  --quiet                       one line when ready instead of the sign-in banner (npm start prints its own)
   -h, --help                    show this help
 environment: DATABASE_URL=postgres://… uses PostgreSQL instead of PGlite`;
 
@@ -34,7 +36,7 @@ function wholeNumber(flag: string, value: string, max: number): number {
 }
 
 /** Turns argv into start options; bad flags are a UsageError with a message worth printing. */
-export function parseCli(args: readonly string[], env: NodeJS.ProcessEnv): StartOptions & { help: boolean } {
+export function parseCli(args: readonly string[], env: NodeJS.ProcessEnv): StartOptions & { help: boolean; quiet: boolean } {
   let parsed;
   try {
     parsed = parseArgs({
@@ -47,6 +49,8 @@ export function parseCli(args: readonly string[], env: NodeJS.ProcessEnv): Start
         customers: { type: 'string' },
         'allow-demo-on-public-host': { type: 'boolean' },
         log: { type: 'boolean' },
+        'log-file': { type: 'string' },
+        quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
       strict: true,
@@ -61,6 +65,7 @@ export function parseCli(args: readonly string[], env: NodeJS.ProcessEnv): Start
   if (v.customers !== undefined && seed !== 'scale') throw new UsageError('--customers only applies with --seed scale');
   return {
     help: v.help ?? false,
+    quiet: v.quiet ?? false,
     host: v.host ?? '127.0.0.1',
     port: v.port === undefined ? 4310 : wholeNumber('--port', v.port, 65_535),
     dataDir: v['data-dir'] ?? '.data/shop',
@@ -69,6 +74,7 @@ export function parseCli(args: readonly string[], env: NodeJS.ProcessEnv): Start
     ...(v.customers !== undefined ? { customers: wholeNumber('--customers', v.customers, 50_000_000) } : {}),
     allowDemoOnPublicHost: v['allow-demo-on-public-host'] ?? false,
     logger: v.log ?? false,
+    ...(v['log-file'] !== undefined ? { logFile: v['log-file'] } : {}),
   };
 }
 
@@ -92,10 +98,11 @@ async function main(): Promise<void> {
     console.log(USAGE);
     return;
   }
-  if (!options.databaseUrl && options.dataDir) await mkdir(options.dataDir, { recursive: true });
+  if (!options.databaseUrl && options.dataDir) await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
   const shop = await startShop({ ...options, onProgress: (message) => { console.log(message); } });
   const { rows } = await shop.ctx.db.query<{ name: string; path_prefix: string }>('SELECT name, path_prefix FROM stores ORDER BY code');
-  console.log(banner(shop.url, rows.map((r) => ({ name: r.name, baseUrl: `${shop.url}${r.path_prefix}/` })), options));
+  if (options.quiet) console.log(`Concierge shop listening on ${shop.url}`);
+  else console.log(banner(shop.url, rows.map((r) => ({ name: r.name, baseUrl: `${shop.url}${r.path_prefix}/` })), options));
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -15,6 +15,12 @@ export interface ShopConfig {
   readonly stepUpSeconds: number;
   readonly handoffSeconds: number;
   readonly consentCodeSeconds: number;
+  /**
+   * How long a session's console lease lasts after each heartbeat: a session whose console has
+   * not renewed it for this long ends as console_lost. The console renews every third of it;
+   * at 60 s it is a tenth of the default idle timeout, so a dead console is noticed long before.
+   */
+  readonly consoleLeaseSeconds: number;
 }
 
 export const DEFAULT_CONFIG: Omit<ShopConfig, 'publicOrigin'> = {
@@ -26,6 +32,7 @@ export const DEFAULT_CONFIG: Omit<ShopConfig, 'publicOrigin'> = {
   stepUpSeconds: 5 * 60,
   handoffSeconds: 30,
   consentCodeSeconds: 10 * 60,
+  consoleLeaseSeconds: 60,
 };
 
 /** Everything a route needs, passed in rather than imported, so tests build real shops cheaply. */

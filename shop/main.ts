@@ -1,4 +1,5 @@
 import { isIP } from 'node:net';
+import { createLogging, type Logging } from '../main/core/logging';
 import { buildShop, type BuildOptions } from './app';
 import { DEFAULT_CONFIG, type ShopConfig, type ShopContext } from './context';
 import { openDatabase, type Database } from './db/database';
@@ -23,7 +24,10 @@ export interface StartOptions {
   customers?: number;
   /** Demo credentials are public; loading them on a non-loopback address needs this. */
   allowDemoOnPublicHost?: boolean;
+  /** Request logs on the terminal (stderr); without it the terminal shows only warnings and failures, and only when `logFile` is set. */
   logger?: boolean;
+  /** JSON lines of every request and failure (secrets scrubbed), rotated at 10 MB × 5 files. */
+  logFile?: string;
   clock?: Clock;
   /** Told about slow start-up steps (scale seeding). */
   onProgress?: (message: string) => void;
@@ -95,11 +99,16 @@ async function listen(db: Database, clock: Clock, host: string, options: StartOp
     // The storefront and anything else served beside the API are registered here.
     (app, pluginCtx) => storefrontPlugin(app, pluginCtx),
   ];
-  const app = await buildShop(ctx, { logger: options.logger ?? false, extraPlugins });
+  const logging = loggingFor(options);
+  const app = await buildShop(ctx, { logger: logging?.logger('shop'), extraPlugins }).catch(async (error: unknown) => {
+    await logging?.close();
+    throw error;
+  });
   try {
     await app.listen({ host, port: options.port ?? 4310 });
   } catch (error) {
     await app.close();
+    await logging?.close();
     if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') {
       throw new StartError(`Port ${options.port ?? 4310} on ${host} is already in use: stop the other process or pick another port (--port).`);
     }
@@ -111,10 +120,21 @@ async function listen(db: Database, clock: Clock, host: string, options: StartOp
     url: config.publicOrigin,
     ctx,
     close: async () => {
-      await app.close();
-      await db.close();
+      try {
+        await app.close();
+        await db.close();
+      } finally {
+        // Last, and even when closing the database fails: the file gets every line up to here.
+        await logging?.close();
+      }
     },
   };
+}
+
+/** The same redacting loggers as the console (main/core/logging.ts): a file when asked for, the terminal at info with `logger`. */
+function loggingFor(options: StartOptions): Logging | null {
+  if (!options.logFile && !options.logger) return null;
+  return createLogging({ file: options.logFile, terminal: true, terminalLevel: options.logger ? 'info' : 'warn' });
 }
 
 async function staffIsEmpty(db: Database): Promise<boolean> {

@@ -1,41 +1,49 @@
 import { execFileSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
-import { expect, test, type Browser, type Locator, type Page } from '@playwright/test';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { expect, test, type Browser, type Page } from '@playwright/test';
 import { startBrowserTier, type BrowserTier } from '../../main/browser-tier/server';
 import { createPlaywrightViewHost } from '../../main/browser-tier/view-host-playwright';
 import { createAuditPort } from '../../main/core/audit-port';
 import { createVault } from '../../main/core/vault';
 import { testService } from '../../main/test/keychain';
-import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../../main/test/shop';
+import { startDemoShop, totpCodes } from '../../main/test/shop';
+import { clickThroughPreview, openCustomer, signIn, startViewSession, waitForFreshPreview } from '../support/console-ui';
 import type { TestShop } from '../../shop/test/harness';
+import { screenshotPath } from '../screenshots';
 
 /**
  * The console end to end in the browser tier: the real shop (API + storefront, demo data), the
  * real console core behind the browser-tier server, the built renderer in headless Chromium,
- * each assisted storefront in its own browser context. Screenshots go to docs/screenshots/.
+ * each assisted storefront in its own browser context. Screenshots: see e2e/screenshots.ts.
  */
 
 const root = resolve(import.meta.dirname, '../..');
-const shots = (name: string) => resolve(root, 'docs/screenshots', `${name}.png`);
 const VIEWPORT = { width: 1280, height: 720 };
 
 let shop: TestShop;
 let code: (email: string) => string;
 const tiers: BrowserTier[] = [];
+/** Each console's data folder (exports waiting to be downloaded). */
+const dataDirs = new Map<BrowserTier, string>();
 
-async function startTier(browser: Browser): Promise<BrowserTier> {
+async function startTier(browser: Browser, fixed: { port?: number; token?: string } = {}): Promise<BrowserTier> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'concierge-e2e-console-'));
   const tier = await startBrowserTier({
     shopUrl: shop.url,
     rendererDir: resolve(root, 'out/renderer'),
+    dataDir,
+    ...fixed,
     viewHost: createPlaywrightViewHost({ browser, previewIntervalMs: 500 }),
     vault: createVault({ service: testService() }),
-    createAudit: ({ auth, emit }) => createAuditPort({ auth, emit, dataDirFor: () => null, syncIntervalMs: 1000 }),
-    exportDir: resolve(root, '.tmp/e2e-exports'),
+    createAudit: (deps) => createAuditPort({ ...deps, dataDirFor: () => null, syncIntervalMs: 1000 }),
     pollIntervalMs: 1000,
     log: () => undefined,
   });
   tiers.push(tier);
+  dataDirs.set(tier, dataDir);
   return tier;
 }
 
@@ -43,66 +51,6 @@ async function openConsole(browser: Browser, tier: BrowserTier): Promise<Page> {
   const page = await browser.newPage({ viewport: VIEWPORT });
   await page.goto(tier.url);
   return page;
-}
-
-async function signIn(page: Page, email: string, screenshot?: string): Promise<void> {
-  await page.getByLabel('Email').fill(email);
-  await page.getByLabel('Password').fill(DEMO_STAFF_PASSWORD);
-  if (screenshot) await page.screenshot({ path: shots(screenshot) });
-  await page.getByRole('button', { name: 'Continue' }).click();
-  await page.getByLabel('Authenticator code').fill(code(email));
-  await page.getByRole('button', { name: 'Sign in' }).click();
-  await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
-}
-
-async function openJane(page: Page, screenshot?: string): Promise<void> {
-  await page.keyboard.press('/');
-  await page.getByRole('combobox', { name: 'Search customers' }).fill('jane');
-  const result = page.getByRole('listbox', { name: 'Customers' }).getByRole('option').filter({ hasText: 'jane@example.com' });
-  await expect(result).toBeVisible();
-  if (screenshot) await page.screenshot({ path: shots(screenshot) });
-  await result.click();
-  await expect(page.getByRole('heading', { name: 'Jane Smith', level: 1 })).toBeVisible();
-}
-
-async function startViewSession(page: Page, email: string, reason: string, screenshot?: string): Promise<string> {
-  await page.getByRole('button', { name: 'Start session', exact: true }).click();
-  const dialog = page.getByRole('dialog', { name: 'Start assisted session' });
-  await expect(dialog.getByLabel('View only')).toBeChecked();
-  // The demo shop's policy, read by every role: a store chosen automatically, TOTP only.
-  await expect(dialog.getByLabel('Store')).not.toHaveValue('');
-  await expect(dialog.getByLabel('Your password')).toHaveCount(0);
-  await dialog.getByLabel('Store').selectOption({ label: 'Concierge Demo US' });
-  await dialog.getByLabel('Reason (required)').fill(reason);
-  await dialog.getByLabel('Ticket (optional)').fill('T-1001');
-  await dialog.getByRole('textbox', { name: 'Authenticator code' }).fill(code(email));
-  if (screenshot) await page.screenshot({ path: shots(screenshot) });
-  await dialog.getByRole('button', { name: 'Start session' }).click();
-  const region = page.getByRole('region', { name: 'Session with Jane Smith' });
-  await expect(region).toBeVisible();
-  const tab = page.getByRole('navigation', { name: 'Screens and sessions' }).getByRole('button', { name: /^Jane Smith \d/ });
-  await expect(tab).toHaveAttribute('aria-current', 'page');
-  return (await page.evaluate(() => document.querySelector('.preview img')?.getAttribute('src') ?? '')).replace(/^.*\/views\/([^/]+)\/.*$/, '$1');
-}
-
-/** Clicks the console's preview image where `target` is on the storefront page (the click relay). */
-async function clickThroughPreview(page: Page, target: Locator): Promise<void> {
-  const box = await target.boundingBox();
-  if (!box) throw new Error('target not visible in the storefront');
-  const img = page.getByRole('img', { name: /Live preview of the storefront/ });
-  await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.naturalWidth)).toBeGreaterThan(0);
-  const shown = await img.boundingBox();
-  const natural = await img.evaluate((el: HTMLImageElement) => ({ w: el.naturalWidth, h: el.naturalHeight }));
-  if (!shown) throw new Error('preview not shown');
-  await page.mouse.click(shown.x + ((box.x + box.width / 2) * shown.width) / natural.w, shown.y + ((box.y + box.height / 2) * shown.height) / natural.h);
-}
-
-/** Waits until the preview image has loaded a capture newer than now (so a screenshot shows the latest page). */
-async function waitForFreshPreview(page: Page): Promise<void> {
-  const img = page.getByRole('img', { name: /Live preview of the storefront/ });
-  const before = await img.getAttribute('src');
-  await expect(img).not.toHaveAttribute('src', before ?? '');
-  await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0)).toBe(true);
 }
 
 test.describe.serial('console in the browser tier', () => {
@@ -125,15 +73,16 @@ test.describe.serial('console in the browser tier', () => {
   test.afterAll(async () => {
     for (const tier of tiers) await tier.close();
     await shop.close();
+    for (const dir of dataDirs.values()) rmSync(dir, { recursive: true, force: true });
   });
 
   test('an agent signs in, finds Jane, and starts a view-only session with a reason and step-up', async () => {
     await expect(agent.getByLabel('Shop address')).toHaveValue(shop.url);
-    await signIn(agent, 'agent@demo.test', 'sign-in');
-    await openJane(agent, 'search');
+    await signIn(agent, 'agent@demo.test', code, async () => { await agent.screenshot({ path: screenshotPath('sign-in') }); });
+    await openCustomer(agent, 'jane', 'jane@example.com', 'Jane Smith', async () => { await agent.screenshot({ path: screenshotPath('search') }); });
     await expect(agent.getByText('Consent until turned off').first()).toBeVisible();
-    await agent.screenshot({ path: shots('customer') });
-    firstSessionId = await startViewSession(agent, 'agent@demo.test', 'Customer cannot find her last order', 'start-session');
+    await agent.screenshot({ path: screenshotPath('customer') });
+    firstSessionId = await startViewSession(agent, { email: 'agent@demo.test', customerName: 'Jane Smith', reason: 'Customer cannot find her last order', code, beforeStart: async () => { await agent.screenshot({ path: screenshotPath('start-session') }); } });
     expect(firstSessionId).toMatch(/^[A-Za-z0-9_-]+$/);
 
     const banner = agent.getByRole('region', { name: 'Assisted session' });
@@ -147,7 +96,7 @@ test.describe.serial('console in the browser tier', () => {
     await expect(storefront.getByTestId('assist-marker')).toContainText('view only');
     await expect(storefront.getByRole('navigation', { name: 'Account' })).toContainText('Jane’s account');
     await expect.poll(() => agent.getByRole('img', { name: /Live preview/ }).evaluate((el: HTMLImageElement) => el.naturalWidth)).toBeGreaterThan(0);
-    await agent.screenshot({ path: shots('session') });
+    await agent.screenshot({ path: screenshotPath('session') });
   });
 
   test('a view-only session cannot add to the cart, and the agent ends it from the banner', async () => {
@@ -160,7 +109,7 @@ test.describe.serial('console in the browser tier', () => {
     await expect(storefront.getByTestId('cart-link')).toHaveText('Cart (0)');
     await waitForFreshPreview(agent);
     await waitForFreshPreview(agent);
-    await agent.screenshot({ path: shots('session-refused') });
+    await agent.screenshot({ path: screenshotPath('session-refused') });
 
     await agent.getByRole('region', { name: 'Assisted session' }).getByRole('button', { name: 'End session' }).click();
     await expect(agent.getByRole('heading', { name: 'Session ended' })).toBeVisible();
@@ -177,22 +126,37 @@ test.describe.serial('console in the browser tier', () => {
     await expect(timeline.getByText('Session ended').first()).toBeVisible();
     await expect(agent.getByRole('status', { name: 'Chain verification' })).toContainText('Chain verified');
     await expect(agent.getByRole('table', { name: 'Audit events' }).getByRole('row').first()).toBeVisible();
-    await agent.screenshot({ path: shots('audit') });
+    await agent.screenshot({ path: screenshotPath('audit') });
+
+    // The export comes to this browser as a download (the console's own copy is deleted after).
+    const downloading = agent.waitForEvent('download');
+    await agent.getByRole('button', { name: 'Export CSV' }).click();
+    const download = await downloading;
+    expect(download.suggestedFilename()).toMatch(/^concierge-audit-[0-9TZ-]+\.csv$/);
+    const csv = await readFile(await download.path(), 'utf8');
+    const lines = csv.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^seq,id,at,action,/);
+    expect(lines.length).toBeGreaterThan(4);
+    expect(lines.slice(1).every((line) => line.includes(firstSessionId))).toBe(true);
+    expect(csv).toContain('session.start');
+    expect(csv).toContain('session.end');
+    await expect(agent.getByRole('status').filter({ hasText: /^Downloaded \d+ events as concierge-audit-/ })).toHaveText(`Downloaded ${lines.length - 1} events as ${download.suggestedFilename()}`);
+    expect(readdirSync(join(dataDirs.get(agentTier) ?? '', 'exports'))).toEqual([]);
   });
 
   test('a supervisor sees an agent’s live session and terminates it; the agent sees why', async ({ browser }) => {
     await agent.getByRole('button', { name: 'Customers' }).click();
-    await openJane(agent);
-    const secondId = await startViewSession(agent, 'agent@demo.test', 'Follow-up about delivery');
+    await openCustomer(agent, 'jane', 'jane@example.com', 'Jane Smith');
+    const secondId = await startViewSession(agent, { email: 'agent@demo.test', customerName: 'Jane Smith', reason: 'Follow-up about delivery', code });
 
     const supervisorTier = await startTier(browser);
     const supervisor = await openConsole(browser, supervisorTier);
-    await signIn(supervisor, 'supervisor@demo.test');
+    await signIn(supervisor, 'supervisor@demo.test', code);
     await supervisor.getByRole('button', { name: 'Live sessions' }).click();
     const row = supervisor.getByRole('row').filter({ hasText: 'Follow-up about delivery' });
     await expect(row).toContainText('Jane Smith');
     await expect(row).toContainText('View only');
-    await supervisor.screenshot({ path: shots('live-sessions') });
+    await supervisor.screenshot({ path: screenshotPath('live-sessions') });
     await row.getByRole('button', { name: /^Terminate/ }).click();
     await supervisor.getByLabel('Reason for terminating').fill('Customer asked to stop');
     await supervisor.getByRole('button', { name: 'Terminate session' }).click();
@@ -208,8 +172,8 @@ test.describe.serial('console in the browser tier', () => {
   test('a trainee cannot start a session, in the UI or through the bridge', async ({ browser }) => {
     const traineeTier = await startTier(browser);
     const trainee = await openConsole(browser, traineeTier);
-    await signIn(trainee, 'trainee@demo.test');
-    await openJane(trainee);
+    await signIn(trainee, 'trainee@demo.test', code);
+    await openCustomer(trainee, 'jane', 'jane@example.com', 'Jane Smith');
     await expect(trainee.getByText('Your role can look customers up but cannot start assisted sessions.')).toBeVisible();
     await expect(trainee.getByRole('button', { name: /Start session/ })).toHaveCount(0);
     const customerId = await trainee.evaluate(async (token) => {
@@ -236,10 +200,40 @@ test.describe.serial('console in the browser tier', () => {
   test('an admin sees the shop’s settings', async ({ browser }) => {
     const adminTier = await startTier(browser);
     const admin = await openConsole(browser, adminTier);
-    await signIn(admin, 'admin@demo.test');
+    await signIn(admin, 'admin@demo.test', code);
     await admin.getByRole('button', { name: 'Settings' }).click();
     await expect(admin.getByLabel('Idle timeout (minutes)')).toHaveValue('10');
-    await admin.screenshot({ path: shots('settings') });
+    await admin.screenshot({ path: screenshotPath('settings') });
     await admin.close();
+  });
+
+  test('a page left open hears that the console stopped, restarted, or came back with a new address', async ({ browser }) => {
+    const token = 'e2'.repeat(32);
+    const first = await startTier(browser, { token });
+    const port = Number(new URL(first.origin).port);
+    const page = await openConsole(browser, first);
+    await expect(page.getByLabel('Email')).toBeVisible();
+    const notice = page.getByRole('alert').filter({ hasText: 'The console' });
+    await expect(notice).toHaveCount(0);
+
+    await first.close();
+    await expect(notice).toHaveText('The console is not running — start it again with npm start.');
+
+    // The launcher keeps the token: the old page's calls authenticate, but its state belongs to the old run.
+    const second = await startTier(browser, { port, token });
+    await expect(notice).toContainText('The console restarted. Reload to continue.');
+    // Reachable from the keyboard, wherever the focus stands on the page.
+    const reload = notice.getByRole('button', { name: 'Reload' });
+    for (let presses = 0; presses < 20 && !(await reload.evaluate((el) => el === document.activeElement)); presses++) await page.keyboard.press('Tab');
+    await expect(reload).toBeFocused();
+    await page.keyboard.press('Enter');
+    await expect(page.getByLabel('Email')).toBeVisible();
+    await expect(notice).toHaveCount(0);
+
+    // A console started with another token: reloading cannot help, the new address must be opened.
+    await second.close();
+    await startTier(browser, { port });
+    await expect(notice).toHaveText('The console restarted with a new address. Open the address printed in the terminal where it runs (npm start).');
+    await page.close();
   });
 });

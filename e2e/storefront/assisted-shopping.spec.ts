@@ -5,6 +5,7 @@ import { offsetClock } from '../../shop/lib/clock';
 import { startShop, type RunningShop } from '../../shop/main';
 import { JANE } from '../../shop/seed/demo';
 import { endAssistedSession, startAssistedSession } from '../../shop/storefront/test-assist';
+import { screenshotPath } from '../screenshots';
 
 // One real shop (PGlite, demo data) for the whole file; the steps build on each other.
 test.describe.configure({ mode: 'serial' });
@@ -145,12 +146,12 @@ test('the customer’s history lists the sessions, and notifications tell of the
   await items.first().locator('summary').click();
   await expect(items.first()).toContainText('Reason: Customer wants to reorder by phone');
   await expect(items.first()).toContainText(`placed an order ${placedNumber}`);
-  await customer.screenshot({ path: 'docs/screenshots/storefront-assistance.png', fullPage: true });
+  await customer.screenshot({ path: screenshotPath('storefront-assistance'), fullPage: true });
 
   await customer.goto(`${shop.url}/store/us/account/notifications`);
   await expect(customer.getByTestId('notifications')).toContainText('Assisted session started');
   await expect(customer.getByTestId('notifications')).toContainText('Assisted session ended');
 
   await customer.goto(`${shop.url}/store/us/`);
-  await customer.screenshot({ path: 'docs/screenshots/storefront-home.png', fullPage: true });
+  await customer.screenshot({ path: screenshotPath('storefront-home'), fullPage: true });
 });

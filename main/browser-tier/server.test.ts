@@ -1,9 +1,10 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
 import { request as httpRequest } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { parse as parseContentDisposition } from 'content-disposition';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import type { IpcResponse } from '../../shared/ipc/contract';
+import type { IpcResponse, IpcValue } from '../../shared/ipc/contract';
 import { describeBackends, type TestShop } from '../../shop/test/harness';
 import { createAuditPort } from '../core/audit-port';
 import { CallCancelledError } from '../core/errors';
@@ -27,11 +28,30 @@ function raw(url: string, options: { method?: string; headers?: Record<string, s
   });
 }
 
+/** The first event of a Server-Sent Events stream. */
+async function firstEvent(url: string): Promise<{ event: string; data: unknown }> {
+  const abort = new AbortController();
+  const response = await fetch(url, { signal: abort.signal });
+  const reader = response.body!.getReader();
+  let buffer = '';
+  try {
+    for (;;) {
+      const { value, done } = await reader.read();
+      if (done) throw new Error('the stream ended before an event');
+      buffer += new TextDecoder().decode(value);
+      const event = /^event: (.+)\ndata: (.+)$/m.exec(buffer);
+      if (event) return { event: event[1] ?? '', data: JSON.parse(event[2] ?? '') as unknown };
+    }
+  } finally {
+    abort.abort();
+  }
+}
+
 describeBackends('browser tier server', (backend) => {
   let shop: TestShop;
   let tier: BrowserTier;
   let rendererDir: string;
-  let exportDir: string;
+  let dataDir: string;
   let code: (email: string) => string;
 
   async function call(channel: string, args: unknown): Promise<IpcResponse<never>> {
@@ -48,15 +68,15 @@ describeBackends('browser tier server', (backend) => {
     shop = await startDemoShop(backend, { accessTokenSeconds: 7 * 24 * 3600, stepUpSeconds: 24 * 3600 });
     code = totpCodes(shop);
     rendererDir = await mkdtemp(join(tmpdir(), 'concierge-renderer-'));
-    exportDir = await mkdtemp(join(tmpdir(), 'concierge-exports-'));
+    dataDir = await mkdtemp(join(tmpdir(), 'concierge-console-data-'));
     await writeFile(join(rendererDir, 'index.html'), '<!doctype html><title>Concierge</title>');
     await writeFile(join(tmpdir(), 'concierge-secret.txt'), 'outside');
     tier = await startBrowserTier({
       shopUrl: shop.url,
       rendererDir,
-      exportDir,
+      dataDir,
       vault: createVault({ keychain: brokenKeychain }),
-      createAudit: ({ auth, emit }) => createAuditPort({ auth, emit, dataDirFor: () => null }),
+      createAudit: (deps) => createAuditPort({ ...deps, dataDirFor: () => null }),
       pollIntervalMs: 200,
       log: () => undefined,
     });
@@ -65,7 +85,7 @@ describeBackends('browser tier server', (backend) => {
     await tier.close();
     await shop.close();
     await rm(rendererDir, { recursive: true, force: true });
-    await rm(exportDir, { recursive: true, force: true });
+    await rm(dataDir, { recursive: true, force: true });
   });
 
   it('serves the renderer with a CSP and nothing outside its folder', async () => {
@@ -131,6 +151,41 @@ describeBackends('browser tier server', (backend) => {
     }
   });
 
+  it('tells runs apart: two servers with the same token have different instance ids, in the hello event and at /ipc/hello', async () => {
+    const token = 'ab'.repeat(32);
+    const dirs: string[] = [];
+    const start = async () => {
+      const runDir = await mkdtemp(join(tmpdir(), 'concierge-console-data-'));
+      dirs.push(runDir);
+      return startBrowserTier({
+        shopUrl: shop.url,
+        rendererDir,
+        dataDir: runDir,
+        token,
+        vault: createVault({ keychain: brokenKeychain }),
+        createAudit: (deps) => createAuditPort({ ...deps, dataDirFor: () => null }),
+        log: () => undefined,
+      });
+    };
+    const runs = [await start(), await start()];
+    try {
+      const ids = runs.map((run) => run.instanceId);
+      expect(ids[0]).toMatch(/^[0-9a-f]{32}$/);
+      expect(ids[1]).toMatch(/^[0-9a-f]{32}$/);
+      expect(ids[1]).not.toBe(ids[0]);
+      for (const run of runs) {
+        expect(run.token).toBe(token);
+        const hello = await fetch(`${run.origin}/ipc/hello`, { headers: { 'x-concierge-token': token } });
+        expect(await hello.json()).toEqual({ instanceId: run.instanceId });
+        expect((await raw(`${run.origin}/ipc/hello`)).status).toBe(401);
+        expect(await firstEvent(`${run.origin}/ipc/events?token=${token}`)).toEqual({ event: 'hello', data: { instanceId: run.instanceId } });
+      }
+    } finally {
+      for (const run of runs) await run.close();
+      for (const dir of dirs) await rm(dir, { recursive: true, force: true });
+    }
+  });
+
   it('carries a whole assisted session: events, sign-in, start, preview, click, audit, and ends it when closing', async () => {
     // Events: the stream opens with the current state and follows every change.
     const events: { event: string; data: unknown }[] = [];
@@ -187,18 +242,57 @@ describeBackends('browser tier server', (backend) => {
     const query = await call('audit.query', { filter: { sessionId }, offset: 0, limit: 50 });
     expect(query).toMatchObject({ ok: true });
     expect((query as { value: { events: { action: string }[] } }).value.events.map((e) => e.action)).toContain('session.start');
-    const exported = await call('audit.export', { filter: { sessionId }, format: 'jsonl' });
-    expect(exported).toMatchObject({ ok: true, value: { path: expect.stringContaining(exportDir) as unknown } });
+    await downloadsOnce(await call('audit.export', { filter: { sessionId }, format: 'csv' }), sessionId);
+    // An export nobody downloads is deleted when the console stops.
+    const left = await call('audit.export', { filter: { sessionId }, format: 'jsonl' });
+    expect(left).toMatchObject({ ok: true, value: { delivery: { kind: 'download', fileName: expect.stringMatching(/\.jsonl$/) as unknown } } });
+    expect(await readdir(join(dataDir, 'exports'))).toHaveLength(1);
 
     abort.abort();
     await reading;
     const agentSession = await tier.core.auth.client().session(sessionId);
     expect(agentSession.status).toBe('active');
     await tier.close();
+    expect(await readdir(join(dataDir, 'exports'))).toEqual([]);
     // Closing ended the session at the shop (app exit), as quitting Electron does.
     const check = await fetch(`${shop.url}/api/v1/assist-sessions/${sessionId}`, { headers: { authorization: `Bearer ${await supervisorToken()}` } });
     expect(await check.json()).toMatchObject({ status: 'ended', endReason: 'app_exit' });
   });
+
+  /** A browser-tier export: a one-time download of a private file, for the token only, deleted once fetched. */
+  async function downloadsOnce(exported: IpcResponse<never>, sessionId: string): Promise<void> {
+    expect(exported).toMatchObject({ ok: true, value: { delivery: { kind: 'download' } } });
+    const { count, delivery } = (exported as unknown as { value: IpcValue<'audit.export'> }).value;
+    if (delivery?.kind !== 'download') throw new Error('not a download');
+    expect(delivery.fileName).toMatch(/^concierge-audit-[0-9TZ-]+\.csv$/);
+    const exportsDir = join(dataDir, 'exports');
+    expect(await readdir(exportsDir)).toEqual([`${delivery.downloadId}.csv`]);
+    const url = `${tier.origin}/exports/${delivery.downloadId}`;
+    const withToken = { 'x-concierge-token': tier.token };
+    expect((await raw(url)).status).toBe(401);
+    expect((await raw(url, { headers: { 'x-concierge-token': 'f'.repeat(64) } })).status).toBe(401);
+    expect((await raw(`${url}?token=${'f'.repeat(64)}`)).status).toBe(401);
+    for (const path of ['/exports/..%2f..%2fconcierge-secret.txt', `/exports/${delivery.downloadId}%2f..%2f..%2fconcierge-secret.txt`, `/exports/${delivery.downloadId}.csv`, `/exports/${'0'.repeat(32)}`, '/exports/']) {
+      expect((await raw(`${tier.origin}${path}`, { headers: withToken })).status, path).toBe(404);
+    }
+    expect((await raw(url, { method: 'POST', headers: { ...withToken, 'content-type': 'application/json' }, body: '{}' })).status).toBe(405);
+
+    const download = await raw(url, { headers: withToken });
+    expect(download.status).toBe(200);
+    expect(parseContentDisposition(String(download.headers['content-disposition']))).toEqual({ type: 'attachment', parameters: { filename: delivery.fileName } });
+    expect(download.headers['content-type']).toBe('text/csv; charset=utf-8');
+    expect(download.headers['cache-control']).toBe('no-store');
+    const lines = download.body.trimEnd().split('\n');
+    expect(lines[0]).toMatch(/^seq,id,at,action,/);
+    expect(lines).toHaveLength(count + 1);
+    expect(count).toBeGreaterThan(0);
+    expect(lines.slice(1).every((line) => line.includes(sessionId))).toBe(true);
+    expect(download.body).toContain('session.start');
+    // Fetched once: the file is gone and the id answers no more.
+    await vi.waitFor(async () => { expect(await readdir(exportsDir)).toEqual([]); });
+    expect((await raw(url, { headers: withToken })).status).toBe(404);
+    expect((await raw(`${url}?token=${tier.token}`)).status).toBe(404);
+  }
 
   async function supervisorToken(): Promise<string> {
     const login = await fetch(`${shop.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: 'supervisor@demo.test', password: DEMO_STAFF_PASSWORD }) });

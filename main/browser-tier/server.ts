@@ -5,7 +5,10 @@
  * Protocol (renderer/src/bridge/http-bridge.ts speaks it; main/README.md has the same text):
  *
  * - The server listens on 127.0.0.1 only. Its URL to open is `http://127.0.0.1:<port>/?token=<token>`;
- *   the token (64 hex chars) is random per run and the page reads it from its own address.
+ *   the token (64 hex chars) is the `token` option (the launcher keeps one across restarts) or random,
+ *   and the page reads it from its own address. Each start has its own `instanceId` (32 hex chars).
+ * - The token goes in the `x-concierge-token` header; GET requests may send it as `?token=` instead
+ *   (EventSource and <img> cannot set headers).
  * - `GET /`, `GET /<file>` — the built renderer (out/renderer), no token (public code).
  * - `POST /ipc/<channel>` — one IPC contract call. Headers `content-type: application/json` and
  *   `x-concierge-token: <token>`; body = the call's args as JSON (`{}` when none). A client that
@@ -15,8 +18,18 @@
  *   `{"error":{"code","message"}}`: 401 bad/missing token, 404 unknown channel, 413 body over
  *   1 MiB, 415 not JSON, 400 unparsable body, 403 foreign Origin/Host.
  * - `GET /ipc/events?token=<token>` — Server-Sent Events: `event: <name>` (a key of ipcEvents)
- *   and `data: <JSON payload>`; the current `auth.changed` and `sessions.changed` are sent on
- *   connect; `: ping` every 15 s.
+ *   and `data: <JSON payload>`. On connect: `event: hello` with `{"instanceId"}` (BrowserTierHello),
+ *   then the current `auth.changed`, `sessions.changed` and `sessions.recovery`; `: ping` every 15 s.
+ * - `GET /ipc/hello` (token) — `{"instanceId"}`. A page whose event stream dropped asks here: no
+ *   answer → the console is not running (asked again every 2 s); 401 bad_token → it restarted with
+ *   a new token (open the new address); an answer → the stream reopens, and another instanceId
+ *   than the page's first means it restarted (reload). The page shows a persistent notice.
+ * - `GET /exports/<downloadId>` (token; the page sends the header, so no download URL holds it) —
+ *   the file of an `audit.export` that answered `delivery: {kind:"download", downloadId, fileName}`,
+ *   once: `content-disposition: attachment; filename=…`, text/csv or application/x-ndjson,
+ *   no-store. It lies in `<dataDir>/exports` (0700) and is deleted after the download, when not
+ *   fetched within 15 minutes, and when the server stops; 404 when unknown, used or expired.
+ *   The page's bridge hands it to the browser's downloads (Electron answers `{kind:"saved",path}`).
  * - `GET /views/<sessionId>/preview.jpg?token=<token>` — latest JPEG of the session's storefront
  *   (`cache-control: no-store`), 404 when none yet.
  * - `POST /views/<sessionId>/click` (token header, body `{"x":n,"y":n}` in preview pixels) — clicks
@@ -26,16 +39,20 @@
  * server's own origin: other sites and DNS-rebinding pages cannot call it.
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
-import { mkdir, readFile, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { readFile, stat } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { homedir } from 'node:os';
 import { extname, join, resolve, sep } from 'node:path';
+import { pipeline } from 'node:stream/promises';
+import { create as contentDisposition } from 'content-disposition';
 import { z } from 'zod';
-import type { IpcEventName, IpcEventPayload } from '../../shared/ipc/contract';
+import { BROWSER_TIER_HELLO_EVENT, type BrowserTierHello, type IpcEventName, type IpcEventPayload } from '../../shared/ipc/contract';
 import { createConsoleCore, type ConsoleCore, type ConsoleCoreOptions, type EventSink } from '../core/console-core';
+import { asLogFn } from '../core/logging';
 import { dispatch, isIpcChannel } from '../core/ipc-handlers';
 import { createVault, type CredentialVault } from '../core/vault';
+import { createExportDownloads, type ExportDownloads } from './export-downloads';
 import { createPlaywrightViewHost, type PlaywrightViewHost } from './view-host-playwright';
 
 export interface BrowserTierOptions {
@@ -44,17 +61,21 @@ export interface BrowserTierOptions {
   port?: number;
   /** The built renderer (`out/renderer`). */
   rendererDir: string;
+  /** The console's data folder (private, created by the caller): exports in progress and what the core keeps. */
+  dataDir: string;
   viewHost?: PlaywrightViewHost;
   vault?: CredentialVault;
   createAudit: ConsoleCoreOptions['createAudit'];
-  /** Where audit exports are written (default ~/Downloads, else the home folder). */
-  exportDir?: string;
-  /** Fixed token (tests); random otherwise. */
+  /** Fixed token (the launcher's, kept across restarts; tests); random otherwise. */
   token?: string;
   poolSize?: number;
   pollIntervalMs?: number;
   heartbeatIntervalMs?: number;
-  log?: (message: string) => void;
+  log?: (message: string, error?: unknown) => void;
+  /** Named loggers for the core (main/core/logging.ts). */
+  loggers?: ConsoleCoreOptions['loggers'];
+  /** The console's log file, named to the person when something fails unexpectedly. */
+  logFile?: string;
 }
 
 export interface BrowserTier {
@@ -62,6 +83,8 @@ export interface BrowserTier {
   url: string;
   origin: string;
   token: string;
+  /** Random per start: tells a page left open that the console restarted. */
+  instanceId: string;
   core: ConsoleCore;
   viewHost: PlaywrightViewHost;
   /** Ends every open session at the shop, then stops the server and the browser. */
@@ -118,23 +141,42 @@ async function readBody(req: IncomingMessage): Promise<Buffer | 'too_large'> {
   return Buffer.concat(chunks);
 }
 
-async function defaultExportDir(): Promise<string> {
-  const downloads = join(homedir(), 'Downloads');
-  try {
-    if ((await stat(downloads)).isDirectory()) return downloads;
-  } catch {
-    // No Downloads folder: the home folder will do.
+const EXPORT_TYPES: Record<string, string> = {
+  '.csv': 'text/csv; charset=utf-8',
+  '.jsonl': 'application/x-ndjson; charset=utf-8',
+};
+
+/** Streams one export file to the browser as an attachment, then deletes it. */
+async function sendDownload(res: ServerResponse, downloads: ExportDownloads, downloadId: string): Promise<void> {
+  const download = downloads.take(downloadId);
+  if (!download) {
+    refuse(res, 404, 'no_download', 'No such export, or it was downloaded already or expired: export again.');
+    return;
   }
-  return homedir();
+  try {
+    const { size } = await stat(download.filePath);
+    res.writeHead(200, {
+      'content-type': EXPORT_TYPES[extname(download.fileName)] ?? 'application/octet-stream',
+      'content-length': size,
+      'content-disposition': contentDisposition(download.fileName),
+      'cache-control': 'no-store',
+      'x-content-type-options': 'nosniff',
+    });
+    await pipeline(createReadStream(download.filePath), res);
+  } finally {
+    await download.release();
+  }
 }
 
 export async function startBrowserTier(options: BrowserTierOptions): Promise<BrowserTier> {
   const token = options.token ?? randomBytes(32).toString('hex');
-  const log = options.log ?? ((message: string) => { console.warn(`[browser-tier] ${message}`); });
+  const log = options.log ?? (options.loggers ? asLogFn(options.loggers('browser-tier')) : (message: string, error?: unknown) => { console.warn(`[browser-tier] ${message}`, ...(error === undefined ? [] : [error])); });
   const rendererDir = resolve(options.rendererDir);
-  const viewHost = options.viewHost ?? createPlaywrightViewHost({ log });
+  const viewHost = options.viewHost ?? createPlaywrightViewHost({ log: options.loggers ? asLogFn(options.loggers('views')) : log });
   const streams = new Set<ServerResponse>();
-  const exportDir = options.exportDir ?? (await defaultExportDir());
+  const instanceId = randomBytes(16).toString('hex');
+  const hello: BrowserTierHello = { instanceId };
+  const downloads = await createExportDownloads({ dir: join(options.dataDir, 'exports'), log });
 
   const emit: EventSink = <E extends IpcEventName>(event: E, payload: IpcEventPayload<E>) => {
     const frame = `event: ${event}\ndata: ${JSON.stringify(payload)}\n\n`;
@@ -147,14 +189,14 @@ export async function startBrowserTier(options: BrowserTierOptions): Promise<Bro
     viewHost,
     createAudit: options.createAudit,
     emit,
-    chooseExportPath: async (defaultName) => {
-      await mkdir(exportDir, { recursive: true });
-      return join(exportDir, defaultName);
-    },
+    exportDestination: (defaultName) => Promise.resolve(downloads.reserve(defaultName)),
+    openSessionsFile: join(options.dataDir, 'open-sessions.json'),
     ...(options.poolSize !== undefined ? { poolSize: options.poolSize } : {}),
     ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
     ...(options.heartbeatIntervalMs !== undefined ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
     log,
+    ...(options.loggers ? { loggers: options.loggers } : {}),
+    ...(options.logFile !== undefined ? { logFile: options.logFile } : {}),
   });
 
   let origin = '';
@@ -194,7 +236,7 @@ export async function startBrowserTier(options: BrowserTierOptions): Promise<Bro
 
   function openEvents(res: ServerResponse): void {
     res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
-    res.write(': connected\n\n');
+    res.write(`: connected\n\nevent: ${BROWSER_TIER_HELLO_EVENT}\ndata: ${JSON.stringify(hello)}\n\n`);
     streams.add(res);
     const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
     ping.unref();
@@ -202,10 +244,14 @@ export async function startBrowserTier(options: BrowserTierOptions): Promise<Bro
       clearInterval(ping);
       streams.delete(res);
     });
-    void core.auth.state().then((state) => {
-      res.write(`event: auth.changed\ndata: ${JSON.stringify(state)}\n\n`);
-      res.write(`event: sessions.changed\ndata: ${JSON.stringify(core.sessions.list())}\n\n`);
-    });
+    core.auth.state().then(
+      (state) => {
+        res.write(`event: auth.changed\ndata: ${JSON.stringify(state)}\n\n`);
+        res.write(`event: sessions.changed\ndata: ${JSON.stringify(core.sessions.list())}\n\n`);
+        res.write(`event: sessions.recovery\ndata: ${JSON.stringify({ notice: core.recovery.notice() })}\n\n`);
+      },
+      (error: unknown) => { log(`reading the sign-in state for a new event stream failed: ${String(error)}`); },
+    );
   }
 
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -220,8 +266,8 @@ export async function startBrowserTier(options: BrowserTierOptions): Promise<Bro
     const url = new URL(req.url ?? '/', origin);
     const path = url.pathname;
 
-    if (path.startsWith('/ipc/') || path.startsWith('/views/')) {
-      const given = req.method === 'GET' ? url.searchParams.get('token') : req.headers['x-concierge-token'];
+    if (path.startsWith('/ipc/') || path.startsWith('/views/') || path.startsWith('/exports/')) {
+      const given = req.headers['x-concierge-token'] ?? (req.method === 'GET' ? url.searchParams.get('token') : null);
       if (!sameToken(typeof given === 'string' ? given : null, token)) {
         refuse(res, 401, 'bad_token', 'Missing or wrong console token.');
         return;
@@ -230,6 +276,18 @@ export async function startBrowserTier(options: BrowserTierOptions): Promise<Bro
 
     if (req.method === 'GET' && path === '/ipc/events') {
       openEvents(res);
+      return;
+    }
+    if (req.method === 'GET' && path === '/ipc/hello') {
+      sendJson(res, 200, hello);
+      return;
+    }
+    if (path.startsWith('/exports/')) {
+      // The id is a key into the store, never part of a path on disk.
+      const exported = /^\/exports\/([0-9a-f]{32})$/.exec(path);
+      if (req.method !== 'GET') refuse(res, 405, 'method_not_allowed', 'Use GET.');
+      else if (!exported) refuse(res, 404, 'no_download', 'No such export.');
+      else await sendDownload(res, downloads, exported[1] ?? '');
       return;
     }
     const ipc = /^\/ipc\/([A-Za-z.]+)$/.exec(path);
@@ -318,8 +376,8 @@ export async function startBrowserTier(options: BrowserTierOptions): Promise<Bro
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      log(`request failed: ${String(error)}`);
-      if (!res.headersSent) refuse(res, 500, 'internal_error', 'The console service failed; see its log.');
+      log(`request ${req.method ?? ''} ${req.url?.split('?')[0] ?? ''} failed`, error);
+      if (!res.headersSent) refuse(res, 500, 'internal_error', `The console service failed; the details are in its log${options.logFile ? ` (${options.logFile})` : ''}.`);
       else res.end();
     });
   });
@@ -342,6 +400,7 @@ export async function startBrowserTier(options: BrowserTierOptions): Promise<Bro
     url: `${origin}/?token=${token}`,
     origin,
     token,
+    instanceId,
     core,
     viewHost,
     close() {
@@ -352,6 +411,7 @@ export async function startBrowserTier(options: BrowserTierOptions): Promise<Bro
         server.closeAllConnections();
         await new Promise<void>((done) => server.close(() => { done(); }));
         if (!options.viewHost) await viewHost.dispose();
+        await downloads.dispose();
       })();
       return closing;
     },

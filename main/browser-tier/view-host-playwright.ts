@@ -1,5 +1,6 @@
 import { chromium, type Browser, type BrowserContext, type Page, type Route } from '@playwright/test';
 import type { BannerState, Bounds, OpenSession } from '../../shared/ipc/contract';
+import { withoutQueryValues } from '../../shared/log-redaction';
 import { isNavigationAllowed, isSubresourceAllowed, type NavigationPolicy } from '../core/navigation-policy';
 import type { PartitionSlot } from '../core/partition-pool';
 import type { ViewEvents, ViewHost } from '../core/view-host';
@@ -56,6 +57,10 @@ interface View {
 const BLOCKED_PAGE = (url: string) =>
   `<!doctype html><meta charset="utf-8"><title>Blocked</title><body style="font:16px system-ui;margin:2rem">` +
   `<h1>Not part of this store</h1><p>The assisted view only opens the customer's store. Refused: <code>${url.replace(/[<>&"]/g, (c) => `&#${c.charCodeAt(0)};`)}</code></p></body>`;
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n', 1)[0] ?? '';
+}
 
 export function createPlaywrightViewHost(options: PlaywrightViewHostOptions = {}): PlaywrightViewHost {
   const log = options.log ?? ((message: string) => { console.warn(`[view-host] ${message}`); });
@@ -138,7 +143,8 @@ export function createPlaywrightViewHost(options: PlaywrightViewHostOptions = {}
         const page = await context.newPage();
         const view: View = { sessionId: id, partition: slot.partition, context, page, events, preview: null, banner: null, blocked: [] };
         await context.route('**/*', (route) => guard(view, policy, route).catch((error: unknown) => {
-          log(`routing ${route.request().url()} failed: ${String(error)}`);
+          // First line only: Playwright's call log after it lists every request header, cookies included.
+          log(`routing ${withoutQueryValues(route.request().url())} failed: ${firstLine(error)}`);
           return route.abort('failed').catch(() => undefined);
         }));
         // Pop-ups open in the same view when allowed (the policy's "same-view"), else never.

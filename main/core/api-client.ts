@@ -191,7 +191,10 @@ export function createApiClient(options: ApiClientOptions) {
     listSessions: (query: Partial<SessionListQuery>) =>
       call({ method: 'get', path: 'assist-sessions', searchParams: { status: query.status, customerId: query.customerId, staffId: query.staffId, limit: query.limit } }, SessionListResponse),
     session: (sessionId: string) => call({ method: 'get', path: `assist-sessions/${id(sessionId)}` }, EmptyOrSession),
+    /** Agent activity: moves the idle deadline and renews the console lease. */
     heartbeat: (sessionId: string) => call({ method: 'post', path: `assist-sessions/${id(sessionId)}/heartbeat`, json: {} }, EmptyOrSession),
+    /** The console is still there: renews the console lease only (`activity: false`). */
+    renewLease: (sessionId: string) => call({ method: 'post', path: `assist-sessions/${id(sessionId)}/heartbeat`, json: { activity: false } }, EmptyOrSession),
     endSession: (sessionId: string, body: EndSessionRequest) => call({ method: 'post', path: `assist-sessions/${id(sessionId)}/end`, json: body }, EmptyOrSession),
 
     // The page's JSON bytes, unparsed on purpose: the audit mirror's verifier thread parses and

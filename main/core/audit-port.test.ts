@@ -1,9 +1,12 @@
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { IpcEventName } from '../../shared/ipc/contract';
 import { describeBackends, type TestShop } from '../../shop/test/harness';
 import { brokenKeychain } from '../test/keychain';
 import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../test/shop';
-import { createAuditPort, mirrorKey } from './audit-port';
+import { BACKGROUND_SYNC_INTERVAL_MS, createAuditPort, mirrorDirsIn, mirrorKey } from './audit-port';
 import { createConsoleCore, type ConsoleCore } from './console-core';
 import { dispatch } from './ipc-handlers';
 import { createVault } from './vault';
@@ -22,16 +25,20 @@ describeBackends('audit mirror per signed-in staff member', (backend) => {
   let code: (email: string) => string;
   let core: ConsoleCore;
   const events: IpcEventName[] = [];
+  let dataRoot: string;
 
   beforeAll(async () => {
+    dataRoot = await mkdtemp(join(tmpdir(), 'audit-port-'));
     shop = await startDemoShop(backend);
     code = totpCodes(shop);
     core = createConsoleCore({
       shopUrl: shop.url,
       vault: createVault({ keychain: brokenKeychain }),
       viewHost: noViews,
-      createAudit: ({ auth, emit }) => createAuditPort({ auth, emit, dataDirFor: () => null }),
-      chooseExportPath: () => Promise.resolve(null),
+      // The folders a user gets: the mirror's own folder does not exist yet, nor do its parents.
+      createAudit: (deps) => createAuditPort({ ...deps, dataDirFor: mirrorDirsIn(join(dataRoot, 'console')), syncIntervalMs: BACKGROUND_SYNC_INTERVAL_MS }),
+      exportDestination: () => Promise.resolve(null),
+      openSessionsFile: join(dataRoot, 'console', 'open-sessions.json'),
       emit: (event) => { events.push(event); },
       pollIntervalMs: 60_000,
     });
@@ -39,6 +46,7 @@ describeBackends('audit mirror per signed-in staff member', (backend) => {
   afterAll(async () => {
     await core.shutdown();
     await shop.close();
+    await rm(dataRoot, { recursive: true, force: true });
   });
 
   async function signIn(email: string): Promise<void> {
@@ -63,15 +71,20 @@ describeBackends('audit mirror per signed-in staff member', (backend) => {
     await dispatch(core.handlers, 'auth.signOut', {});
 
     await signIn('agent@demo.test');
-    const before = await dispatch(core.handlers, 'audit.query', { filter: {}, offset: 0, limit: 500 });
-    expect(before).toMatchObject({ ok: true, value: { total: 0 } });
-    await dispatch(core.handlers, 'audit.sync', {});
-    const own = await dispatch(core.handlers, 'audit.query', { filter: {}, offset: 0, limit: 500 });
+    // Nobody presses "Sync now": opening the viewer opens the mirror, which catches up by itself.
+    const query = () => dispatch(core.handlers, 'audit.query', { filter: {}, offset: 0, limit: 500 });
+    await expect.poll(async () => { const r = await query(); return r.ok ? (r.value as { total: number }).total : -1; }, { timeout: 30_000 }).toBeGreaterThan(0);
+    const own = await query();
     if (!own.ok) throw new Error(own.error.message);
     const agentView = own.value as { events: { actor: { id: string | null } }[] };
     expect(agentView.events.length).toBeGreaterThan(0);
     expect(agentView.events.some((e) => e.actor.id === 'stf_trainee' || e.actor.id === 'stf_supervisor')).toBe(false);
     await dispatch(core.handlers, 'auth.signOut', {});
+
+    // Each staff member's mirror lives in its own private folder under the console's data folder.
+    const mirrors = await readdir(join(dataRoot, 'console', 'audit'));
+    expect(mirrors.sort()).toEqual([mirrorKey(shop.url, 'stf_supervisor'), mirrorKey(shop.url, 'stf_agent')].sort());
+    for (const name of mirrors) expect((await stat(join(dataRoot, 'console', 'audit', name))).mode & 0o777).toBe(0o700);
   });
 
   it('names mirror folders without emails or URLs', () => {

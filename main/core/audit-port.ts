@@ -1,10 +1,12 @@
 import { createHash } from 'node:crypto';
+import { join } from 'node:path';
 import type { Staff } from '../../shared/api/auth';
 import type { AuditFilter, AuditSyncStatus } from '../../shared/ipc/contract';
 import { createAuditMirror, type AuditMirror, type AuditMirrorOptions } from './audit-mirror';
 import type { AuthService } from './auth-service';
 import type { EventSink } from './console-core';
 import { NotSignedInError } from './errors';
+import type { Logger } from './logging';
 import type { AuditPort } from './ipc-handlers';
 
 /**
@@ -23,6 +25,8 @@ export interface AuditPortOptions {
   workerUrl?: AuditMirrorOptions['workerUrl'];
   /** Builds the mirror (tests may pass their own options through). */
   createMirror?: (options: AuditMirrorOptions) => AuditMirror;
+  /** The `audit-mirror` logger: mirrors opened, and background failures (a sync the timer started). */
+  logger: Logger;
 }
 
 export interface ManagedAuditPort extends AuditPort {
@@ -40,9 +44,17 @@ const SIGNED_OUT_STATUS: AuditSyncStatus = {
   lastSyncAt: null,
 };
 
+/** How often a signed-in console syncs its mirror in the background (npm start, Electron). */
+export const BACKGROUND_SYNC_INTERVAL_MS = 30_000;
+
 /** A folder-safe name for one shop + staff member (no emails or URLs in paths). */
 export function mirrorKey(shopUrl: string, staffId: string): string {
   return createHash('sha256').update(`${new URL(shopUrl).origin}|${staffId}`).digest('hex').slice(0, 32);
+}
+
+/** The mirror folders inside the console's data folder, the same for the launcher, Electron and tests. */
+export function mirrorDirsIn(consoleDataDir: string): (shopUrl: string, staffId: string) => string {
+  return (shopUrl, staffId) => join(consoleDataDir, 'audit', mirrorKey(shopUrl, staffId));
 }
 
 export function createAuditPort(options: AuditPortOptions): ManagedAuditPort {
@@ -74,12 +86,19 @@ export function createAuditPort(options: AuditPortOptions): ManagedAuditPort {
       ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
     });
     const unsubscribe = mirror.onStatus((status) => { options.emit('audit.status', status); });
-    const timer = options.syncIntervalMs
-      ? setInterval(() => {
-        if (options.auth.staff()?.id === staff.id) void mirror.sync();
-      }, options.syncIntervalMs)
-      : null;
+    // Support engineers (and the restart journey) read here whether a reopened mirror resumed or started over.
+    mirror.status().then(
+      (status) => { options.logger.info({ resumeAfterSeq: status.lastSeq, stored: status.synced }, 'audit mirror opened'); },
+      (error: unknown) => { options.logger.error({ err: error }, 'opening the audit mirror failed'); },
+    );
+    const backgroundSync = () => {
+      if (options.auth.staff()?.id !== staff.id) return;
+      mirror.sync().catch((error: unknown) => { options.logger.error({ err: error }, 'background audit sync failed'); });
+    };
+    const timer = options.syncIntervalMs ? setInterval(backgroundSync, options.syncIntervalMs) : null;
     timer?.unref();
+    // With background sync on, a mirror catches up as soon as it opens, not one interval later.
+    if (timer) backgroundSync();
     current = { key, mirror, unsubscribe, timer };
     return mirror;
   }

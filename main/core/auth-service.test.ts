@@ -1,3 +1,6 @@
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { AuditPage } from '../../shared/api/audit';
 import { describeBackends, type TestShop } from '../../shop/test/harness';
@@ -6,7 +9,9 @@ import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../test/shop';
 import { createApiClient } from './api-client';
 import { createAuthService, type AuthService } from './auth-service';
 import { ShopRefusedError, ShopUnreachableError, toIpcError } from './errors';
+import { createLogging } from './logging';
 import { createVault, osKeychain } from './vault';
+import { describeHits, findSecrets, readLogFiles } from '../test/secret-scan';
 
 const problem = await keychainProblem('auth-service');
 
@@ -82,6 +87,25 @@ describeBackends('auth service against the real shop', (backend) => {
     const restarted = createAuthService({ shopUrl: shop.url, vault: createVault({ keychain: brokenKeychain }) });
     expect(await restarted.restore()).toMatchObject({ status: 'signed_out' });
     await auth.signOut();
+  });
+
+  it('logs sign-in and sign-out to its logger by staff id, never a password, code or token', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'auth-log-'));
+    const logging = createLogging({ file: join(dir, 'console.log') });
+    const auth = createAuthService({ shopUrl: shop.url, vault: createVault({ keychain: brokenKeychain }), logger: logging.logger('auth') });
+    await auth.signIn(shop.url, 'trainee@demo.test', DEMO_STAFF_PASSWORD);
+    const totp = code('trainee@demo.test');
+    await auth.verifyMfa(totp);
+    const accessToken = auth.tokens().accessToken() ?? '';
+    await auth.signOut();
+    await logging.close();
+    const files = await readLogFiles(dir);
+    const hits = findSecrets(files, [DEMO_STAFF_PASSWORD, totp, accessToken]);
+    expect(hits, describeHits(hits)).toEqual([]);
+    const entries = files[0]!.text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(entries.map((e) => [e.level, e.msg])).toEqual([['info', 'signed in'], ['info', 'signed out']]);
+    expect(entries[1]).toMatchObject({ module: 'auth', staffId: 'stf_trainee', shop: new URL(shop.url).origin });
+    await rm(dir, { recursive: true, force: true });
   });
 
   it('refreshes an expired access token once and retries the call', async () => {

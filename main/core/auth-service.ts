@@ -2,6 +2,7 @@ import type { Staff, TokenResponse } from '../../shared/api/auth';
 import type { AuthState } from '../../shared/ipc/contract';
 import { createApiClient, type ApiClient, type ApiClientOptions, type TokenSource } from './api-client';
 import { ConsoleRefusedError, NotSignedInError, ShopRefusedError } from './errors';
+import { silentLogger, type Logger } from './logging';
 import type { KeychainState } from './types';
 import { shopOriginOf, type CredentialVault } from './vault';
 
@@ -43,6 +44,8 @@ export interface AuthServiceOptions {
   /** After a failed background refresh (shop unreachable), try again this much later. */
   retryMs?: number;
   createClient?: (options: ApiClientOptions) => ApiClient;
+  /** The `auth` logger: sign-ins, sign-outs, refresh and keychain trouble (never a token; staff by id). */
+  logger?: Logger;
 }
 
 type Phase =
@@ -78,6 +81,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
   const refreshLeadMs = options.refreshLeadMs ?? 60_000;
   const retryMs = options.retryMs ?? 30_000;
   const makeClient = options.createClient ?? createApiClient;
+  const log = options.logger ?? silentLogger();
   let shopUrl = shopOriginOf(options.shopUrl);
   let phase: Phase = { kind: 'signed_out' };
   let refreshTimer: unknown = null;
@@ -122,8 +126,9 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     clearTimer();
     refreshTimer = timers.setTimeout(() => {
       refreshTimer = null;
-      refreshNow().catch(() => {
+      refreshNow().catch((error: unknown) => {
         // Shop unreachable: keep the sign-in and try again; a refusal has already signed out.
+        log.warn({ err: error, retryInMs: retryMs }, 'refreshing the sign-in failed; trying again');
         if (phase.kind === 'signed_in') schedule(retryMs);
       });
     }, Math.min(MAX_TIMER_MS, Math.max(1000, delayMs)));
@@ -133,6 +138,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     try {
       await options.vault.save(shopUrl, email, refreshToken);
     } catch (error) {
+      log.warn({ err: error }, 'the keychain refused to store the sign-in; it lasts until the console closes');
       keychainProblem = {
         available: false,
         message: `The keychain refused to store your sign-in, so it lasts until the console closes (${error instanceof Error ? error.message : String(error)}).`,
@@ -155,10 +161,14 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     schedule(phase.expiresAt - refreshLeadMs - now());
   }
 
+  function forget(email: string): Promise<void> {
+    return options.vault.forget(shopUrl, email).catch((error: unknown) => { log.warn({ err: error }, 'removing the sign-in from the keychain failed'); });
+  }
+
   async function dropCredential(email: string): Promise<void> {
     clearTimer();
     phase = { kind: 'signed_out' };
-    await options.vault.forget(shopUrl, email).catch(() => undefined);
+    await forget(email);
   }
 
   /** One refresh at a time; concurrent callers share it. Rejects only when the shop is unreachable. */
@@ -173,6 +183,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
         return true;
       } catch (error) {
         if (error instanceof ShopRefusedError) {
+          log.warn({ staffId: current.staff.id, shop: shopUrl, code: error.code }, 'the shop refused to refresh the sign-in; signed out');
           if (phase === current) {
             await dropCredential(current.email);
             await changed();
@@ -198,10 +209,12 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       try {
         const response = await client.refresh(stored.refreshToken);
         await enter(client, stored.email, response, true);
+        log.info({ staffId: response.staff.id, shop: shopUrl }, 'sign-in restored from the keychain');
       } catch (error) {
         // A refused refresh means the stored credential is dead; an unreachable shop does not.
-        if (error instanceof ShopRefusedError) await options.vault.forget(shopUrl, stored.email).catch(() => undefined);
-        else throw error;
+        if (!(error instanceof ShopRefusedError)) throw error;
+        log.info({ shop: shopUrl, code: error.code }, 'the stored sign-in is no longer valid; forgotten');
+        await forget(stored.email);
       }
       return changed();
     },
@@ -219,6 +232,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       const { client, email, mfaToken } = phase;
       const response = await client.verifyMfa(mfaToken, code);
       await enter(client, email, response, false);
+      log.info({ staffId: response.staff.id, shop: shopUrl }, 'signed in');
       return changed();
     },
     async signOut() {
@@ -231,10 +245,12 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       const current = phase;
       try {
         await current.client.logout();
-      } catch {
+      } catch (error) {
         // The shop may be down or the token already dead; the local credential goes regardless.
+        log.info({ err: error }, 'the shop did not confirm the sign-out');
       }
       await dropCredential(current.email);
+      log.info({ staffId: current.staff.id, shop: shopUrl }, 'signed out');
       return changed();
     },
     client() {

@@ -1,14 +1,17 @@
 import type { IpcEventName, IpcEventPayload } from '../../shared/ipc/contract';
 import { createAuthService, type AuthService } from './auth-service';
-import { createIpcHandlers, type AuditPort, type IpcHandlers } from './ipc-handlers';
+import { createIpcHandlers, reportingUnexpected, type AuditPort, type ExportDestinations, type IpcHandlers } from './ipc-handlers';
+import { createOpenSessionsJournal } from './open-sessions-journal';
 import { createPartitionPool, type PartitionPool } from './partition-pool';
 import { createSessionManager, type SessionManager } from './session-manager';
+import { createSessionRecovery, type SessionRecovery } from './session-recovery';
+import { asLogFn, silentLogger, type Logger, type LogModule } from './logging';
 import type { CredentialVault } from './vault';
 import type { ViewHost } from './view-host';
 
 /**
  * The console's core wired together, the same for the Electron glue and the browser tier: each
- * passes its own view host, vault, export-path chooser and event sink.
+ * passes its own view host, vault, export destination and event sink.
  */
 
 export type EventSink = <E extends IpcEventName>(event: E, payload: IpcEventPayload<E>) => void;
@@ -18,13 +21,25 @@ export interface ConsoleCoreOptions {
   vault: CredentialVault;
   viewHost: ViewHost;
   /** Builds the audit mirror once the core exists (it reads the shop with the sign-in of `auth`). */
-  createAudit: (deps: { auth: AuthService; emit: EventSink }) => AuditPort;
-  chooseExportPath: (defaultName: string) => Promise<string | null>;
+  createAudit: (deps: { auth: AuthService; emit: EventSink; logger: Logger }) => AuditPort;
+  /** Electron: `savedExports(save dialog)`; the browser tier: one-time downloads. */
+  exportDestination: ExportDestinations;
   emit: EventSink;
   poolSize?: number;
   pollIntervalMs?: number;
   heartbeatIntervalMs?: number;
+  /** How often open sessions' console leases are renewed (default 20 s, a third of the shop's lease). */
+  leaseRenewIntervalMs?: number;
+  /**
+   * The journal of sessions open in this console (a JSON file in the console data folder):
+   * the next sign-in ends what a crash left open. `join(dataDir, 'open-sessions.json')`.
+   */
+  openSessionsFile: string;
   log?: (message: string) => void;
+  /** Named loggers (main/core/logging.ts); none: silent. */
+  loggers?: (name: LogModule) => Logger;
+  /** The console's log file, named in "something went wrong" messages so the person can find it. */
+  logFile?: string;
 }
 
 export interface ConsoleCore {
@@ -33,6 +48,8 @@ export interface ConsoleCore {
   sessions: SessionManager;
   pool: PartitionPool;
   audit: AuditPort;
+  /** Ends, at each sign-in, the sessions a crashed run of this console left open. */
+  recovery: SessionRecovery;
   /** App exit: ends every open session at the shop (awaited), then stops timers. */
   shutdown(): Promise<void>;
 }
@@ -40,10 +57,17 @@ export interface ConsoleCore {
 export const DEFAULT_POOL_SIZE = 4;
 
 export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
+  const loggers = options.loggers ?? (() => silentLogger());
+  const log = options.loggers ? asLogFn(loggers('sessions')) : options.log ?? ((message: string) => { console.warn(`[sessions] ${message}`); });
+  const journal = createOpenSessionsJournal({ file: options.openSessionsFile, log });
   const auth = createAuthService({
     shopUrl: options.shopUrl,
     vault: options.vault,
-    onChange: (state) => { options.emit('auth.changed', state); },
+    logger: loggers('auth'),
+    onChange: (state) => {
+      options.emit('auth.changed', state);
+      recovery.onAuthState(state);
+    },
   });
   const pool = createPartitionPool({ size: options.poolSize ?? DEFAULT_POOL_SIZE, wipe: (partition) => options.viewHost.wipe(partition) });
   const sessions = createSessionManager({
@@ -53,14 +77,28 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     onChange: (list) => { options.emit('sessions.changed', list); },
     ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
     ...(options.heartbeatIntervalMs !== undefined ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
-    ...(options.log ? { log: options.log } : {}),
+    ...(options.leaseRenewIntervalMs !== undefined ? { leaseRenewIntervalMs: options.leaseRenewIntervalMs } : {}),
+    journal,
+    log,
   });
-  const audit = options.createAudit({ auth, emit: options.emit });
+  const recovery = createSessionRecovery({
+    journal,
+    api: () => auth.client(),
+    openHere: () => sessions.list().map((s) => s.session.id),
+    emit: options.emit,
+    log,
+  });
+  const audit = options.createAudit({ auth, emit: options.emit, logger: loggers('audit-mirror') });
   auth.setBeforeSignOut(async () => {
     await sessions.endAll('sign_out');
     await audit.close?.();
   });
-  const handlers = createIpcHandlers({ auth, sessions, viewHost: options.viewHost, audit, chooseExportPath: options.chooseExportPath });
+  const ipcLogger = loggers('ipc');
+  const handlers = reportingUnexpected(
+    createIpcHandlers({ auth, sessions, viewHost: options.viewHost, audit, exportDestination: options.exportDestination, recovery }),
+    (channel, error) => { ipcLogger.error({ err: error, channel }, 'call failed unexpectedly'); },
+    options.logFile ?? null,
+  );
   let shuttingDown: Promise<void> | null = null;
 
   return {
@@ -69,8 +107,10 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     sessions,
     pool,
     audit,
+    recovery,
     shutdown() {
       shuttingDown ??= (async () => {
+        await recovery.settled();
         await sessions.endAll('app_exit');
         sessions.dispose();
         auth.dispose();

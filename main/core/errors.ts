@@ -73,6 +73,17 @@ export class KeychainError extends Error {
   }
 }
 
+const unexpectedMessage = (logLocation: string | null) =>
+  `Something went wrong in the console; the details are in its log${logLocation ? ` (${logLocation})` : ''}.`;
+
+/** A failure nobody expected, already logged with its stack: the person is told where that log is. */
+export class UnexpectedFailure extends Error {
+  constructor(logLocation: string | null, options?: { cause?: unknown }) {
+    super(unexpectedMessage(logLocation), options);
+    this.name = 'UnexpectedFailure';
+  }
+}
+
 /** Shop codes meaning "your sign-in is gone": the UI returns to the sign-in screen. */
 const SIGNED_OUT_CODES = new Set(['unauthorized', 'token_expired', 'invalid_refresh_token']);
 
@@ -100,5 +111,6 @@ export function toIpcError(error: unknown): IpcError {
     };
   }
   if (error instanceof ShopResponseInvalidError) return { kind: 'internal', code: 'bad_shop_response', message: error.message };
-  return { kind: 'internal', code: 'internal_error', message: 'Something went wrong in the console; the details are in its log.' };
+  if (error instanceof UnexpectedFailure) return { kind: 'internal', code: 'internal_error', message: error.message };
+  return { kind: 'internal', code: 'internal_error', message: unexpectedMessage(null) };
 }

@@ -5,7 +5,7 @@ import { describeBackends, type TestShop } from '../../shop/test/harness';
 import { brokenKeychain } from '../test/keychain';
 import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../test/shop';
 import { createAuthService, type AuthService } from './auth-service';
-import { createIpcHandlers, dispatch, type AuditPort, type IpcHandlers } from './ipc-handlers';
+import { createIpcHandlers, dispatch, savedExports, type AuditPort, type IpcHandlers } from './ipc-handlers';
 import { createPartitionPool } from './partition-pool';
 import { createSessionManager, type SessionManager } from './session-manager';
 import { createVault } from './vault';
@@ -55,7 +55,7 @@ describeBackends('IPC dispatch over the real core', (backend) => {
     code = totpCodes(shop);
     auth = createAuthService({ shopUrl: shop.url, vault: createVault({ keychain: brokenKeychain }) });
     sessions = createSessionManager({ api: () => auth.client(), viewHost, pool: createPartitionPool({ size: 1, wipe: () => Promise.resolve() }), pollIntervalMs: 60_000 });
-    handlers = createIpcHandlers({ auth, sessions, viewHost, audit, chooseExportPath: () => Promise.resolve(exportPath) });
+    handlers = createIpcHandlers({ auth, sessions, viewHost, audit, exportDestination: savedExports(() => Promise.resolve(exportPath)) });
   });
   afterAll(async () => {
     sessions.dispose();
@@ -134,9 +134,9 @@ describeBackends('IPC dispatch over the real core', (backend) => {
     expect(await dispatch(handlers, 'sessions.show', { sessionId: null })).toEqual({ ok: true, value: {} });
     expect(viewHost.shown).toEqual([null]);
 
-    expect(await dispatch(handlers, 'audit.export', { filter: {}, format: 'csv' })).toEqual({ ok: true, value: { path: '/tmp/concierge-export.csv', count: 0 } });
+    expect(await dispatch(handlers, 'audit.export', { filter: {}, format: 'csv' })).toEqual({ ok: true, value: { count: 0, delivery: { kind: 'saved', path: '/tmp/concierge-export.csv' } } });
     exportPath = null;
-    expect(await dispatch(handlers, 'audit.export', { filter: {}, format: 'jsonl' })).toEqual({ ok: true, value: { path: null, count: 0 } });
+    expect(await dispatch(handlers, 'audit.export', { filter: {}, format: 'jsonl' })).toEqual({ ok: true, value: { count: 0, delivery: null } });
     expect(audit.exports).toEqual(['/tmp/concierge-export.csv']);
 
     expect(await dispatch(handlers, 'auth.signOut', {})).toMatchObject({ ok: true, value: { status: 'signed_out' } });
@@ -150,7 +150,7 @@ describe('IPC dispatch never throws', () => {
       sessions: { list: () => { throw new Error('boom'); } } as unknown as SessionManager,
       viewHost: recordingViewHost(),
       audit: recordingAudit(),
-      chooseExportPath: () => Promise.resolve(null),
+      exportDestination: () => Promise.resolve(null),
     });
     expect(await dispatch(base, 'sessions.open', {})).toMatchObject({ ok: false, error: { kind: 'internal', code: 'internal_error' } });
     // An unreachable shop is a network error, not a crash.

@@ -1,6 +1,7 @@
 import type { AuditEvent } from '../../shared/api/audit';
 import {
   ipcContract,
+  type AuditExportDelivery,
   type AuditFilter,
   type AuditSyncStatus,
   type Bounds,
@@ -10,8 +11,9 @@ import {
 } from '../../shared/ipc/contract';
 import type { z } from 'zod';
 import type { AuthService } from './auth-service';
-import { toIpcError } from './errors';
+import { toIpcError, UnexpectedFailure } from './errors';
 import type { SessionManager } from './session-manager';
+import type { SessionRecovery } from './session-recovery';
 import type { ViewHost } from './view-host';
 
 /**
@@ -31,13 +33,33 @@ export interface AuditPort {
   close?(): Promise<void>;
 }
 
+/** Where one audit export is written, and how it reaches the agent. */
+export interface ExportDestination {
+  filePath: string;
+  delivery: AuditExportDelivery;
+  /** The export failed: drop what was set aside for it. */
+  discard?(): Promise<void>;
+}
+
+/** Picks where an export goes (a save dialog in Electron, a download in the browser tier); null when the agent cancels. */
+export type ExportDestinations = (defaultName: string) => Promise<ExportDestination | null>;
+
+/** Exports saved where a path chooser (Electron's save dialog) says; the agent is told that path. */
+export function savedExports(choosePath: (defaultName: string) => Promise<string | null>): ExportDestinations {
+  return async (defaultName) => {
+    const path = await choosePath(defaultName);
+    return path === null ? null : { filePath: path, delivery: { kind: 'saved', path } };
+  };
+}
+
 export interface IpcHandlerDeps {
   auth: AuthService;
   sessions: SessionManager;
   viewHost: Pick<ViewHost, 'show'>;
   audit: AuditPort;
-  /** Asks where to save an audit export (a save dialog in Electron); null when the agent cancels. */
-  chooseExportPath(defaultName: string): Promise<string | null>;
+  exportDestination: ExportDestinations;
+  /** The notice about sessions a crashed run left; none: the console keeps no journal. */
+  recovery?: Pick<SessionRecovery, 'notice' | 'dismiss'>;
 }
 
 type ParsedArgs<C extends IpcChannel> = z.output<(typeof ipcContract)[C]['args']>;
@@ -74,6 +96,11 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
     'sessions.open': () => Promise.resolve(deps.sessions.list()),
     'sessions.end': (a) => deps.sessions.end(a.sessionId),
     'sessions.terminate': (a) => deps.sessions.terminate(a.sessionId, a.note),
+    'sessions.recovery': () => Promise.resolve({ notice: deps.recovery?.notice() ?? null }),
+    'sessions.dismissRecovery': () => {
+      deps.recovery?.dismiss();
+      return Promise.resolve({});
+    },
     'sessions.show': (a) => {
       const bounds: Bounds | undefined = a.bounds;
       deps.viewHost.show(a.sessionId, bounds);
@@ -85,12 +112,40 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
     'audit.query': async (a, c) => deps.audit.query(a.filter, a.offset, a.limit, c.signal),
     'audit.export': async (a) => {
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-      const path = await deps.chooseExportPath(`concierge-audit-${stamp}.${a.format}`);
-      if (path === null) return { path: null, count: 0 };
-      const { count } = await deps.audit.exportTo(a.filter, a.format, path);
-      return { path, count };
+      const destination = await deps.exportDestination(`concierge-audit-${stamp}.${a.format}`);
+      if (destination === null) return { count: 0, delivery: null };
+      try {
+        const { count } = await deps.audit.exportTo(a.filter, a.format, destination.filePath);
+        return { count, delivery: destination.delivery };
+      } catch (error) {
+        await destination.discard?.();
+        throw error;
+      }
     },
   };
+}
+
+/**
+ * The handlers, with every unexpected failure (what toIpcError can only call `internal_error` or
+ * a bad shop answer) reported with its stack, and the person told where the log is.
+ */
+export function reportingUnexpected(handlers: IpcHandlers, report: (channel: IpcChannel, error: unknown) => void, logLocation: string | null): IpcHandlers {
+  const wrapped: Partial<Record<IpcChannel, (a: unknown, c: CallContext) => Promise<unknown>>> = {};
+  for (const channel of Object.keys(handlers) as IpcChannel[]) {
+    const handler = handlers[channel] as (a: unknown, c: CallContext) => Promise<unknown>;
+    wrapped[channel] = async (args, context) => {
+      try {
+        return await handler(args, context);
+      } catch (error) {
+        const code = toIpcError(error).code;
+        if (code !== 'internal_error' && code !== 'bad_shop_response') throw error;
+        report(channel, error);
+        if (code === 'bad_shop_response') throw error;
+        throw new UnexpectedFailure(logLocation, { cause: error });
+      }
+    };
+  }
+  return wrapped as unknown as IpcHandlers;
 }
 
 export function isIpcChannel(name: string): name is IpcChannel {

@@ -63,7 +63,8 @@ describeBackends('session manager against the real shop and Chromium', (backend)
     c.sessions.start({ customerId: JANE.id, accountId: account, mode: 'view', reason: 'Customer called about an order', stepUp: { code: code(c.auth.staff()?.email ?? '') } });
 
   beforeAll(async () => {
-    shop = await startDemoShop(backend, { accessTokenSeconds: 7 * 24 * 3600, refreshTokenSeconds: 7 * 24 * 3600, stepUpSeconds: 24 * 3600 });
+    // Leases outlive the clock jumps past idle timeouts (session-recovery.test.ts tests the lease).
+    shop = await startDemoShop(backend, { accessTokenSeconds: 7 * 24 * 3600, refreshTokenSeconds: 7 * 24 * 3600, stepUpSeconds: 24 * 3600, consoleLeaseSeconds: 7 * 24 * 3600 });
     code = totpCodes(shop);
     viewHost = createPlaywrightViewHost({ previewIntervalMs: 60_000, log: () => undefined });
   });

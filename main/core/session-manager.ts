@@ -5,13 +5,16 @@ import type { BannerState, OpenSession } from '../../shared/ipc/contract';
 import type { ApiClient } from './api-client';
 import { ConsoleRefusedError, ShopRefusedError, ShopUnreachableError } from './errors';
 import { policyFor } from './navigation-policy';
+import type { OpenSessionsJournal } from './open-sessions-journal';
 import type { PartitionPool, PartitionSlot } from './partition-pool';
 import type { ViewHost } from './view-host';
 
 /**
  * The assisted sessions open in this console: start (step-up, then create), heartbeat while
- * the agent is active, a local countdown from the server's deadlines, end (server first, then
- * the view), and discovery of sessions ended elsewhere (a supervisor, a timeout) by polling.
+ * the agent is active, the console lease renewed on a timer whatever the agent does, a local
+ * countdown from the server's deadlines, end (server first, then the view), and discovery of
+ * sessions ended elsewhere (a supervisor, a timeout) by polling. Each session is in the journal
+ * from its start until the shop confirms its end, so a crashed run's sessions can be ended later.
  */
 
 export interface Intervals {
@@ -42,6 +45,10 @@ export interface SessionManagerOptions {
   pollIntervalMs?: number;
   /** At most one heartbeat per this many ms while the agent is active. */
   heartbeatIntervalMs?: number;
+  /** How often each open session's console lease is renewed (a third of the shop's 60 s lease). */
+  leaseRenewIntervalMs?: number;
+  /** Where open sessions are recorded for recovery after a crash; none: not recorded. */
+  journal?: OpenSessionsJournal;
   /** Countdown refresh for the banner and the tabs. */
   tickMs?: number;
   /** Reports failures that have no caller to return to (background poll, wipe). */
@@ -82,6 +89,7 @@ interface Entry {
   slot: PartitionSlot | null;
   lastHeartbeatAt: number;
   heartbeatInFlight: boolean;
+  renewing: boolean;
   secondsLeft: number;
 }
 
@@ -118,6 +126,8 @@ export function endedMessageFor(session: Pick<AssistSession, 'endReason' | 'endN
       return 'Ended by the customer.';
     case 'access_revoked':
       return 'Ended: your access to assisted sessions was withdrawn.';
+    case 'console_lost':
+      return 'Ended: the console stopped answering the shop.';
     case null:
       return 'This session has ended.';
   }
@@ -167,8 +177,29 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     entry.secondsLeft = session.status === 'ended' ? 0 : secondsLeftOf(session, now());
   }
 
-  /** Local teardown once the server says the session is over: view closed, partition wiped. */
-  async function teardown(entry: Entry, message: string): Promise<void> {
+  /** Records a started session in the journal; a failed write is logged (the lease still ends it). */
+  async function remember(shopUrl: string, session: AssistSession): Promise<void> {
+    try {
+      await options.journal?.add({ shopUrl, staffId: session.staffId, sessionId: session.id, startedAt: session.startedAt });
+    } catch (error) {
+      log(`recording ${session.id} in the open-sessions journal failed: ${String(error)}`);
+    }
+  }
+
+  /** The shop has confirmed the end: nothing is left for a later run to end. */
+  async function forget(id: string): Promise<void> {
+    try {
+      await options.journal?.remove([id]);
+    } catch (error) {
+      log(`removing ${id} from the open-sessions journal failed: ${String(error)}`);
+    }
+  }
+
+  /**
+   * Local teardown once the session is over: view closed, partition wiped. `atShop` false: the
+   * shop could not be told, so the journal keeps the session for the next sign-in to end.
+   */
+  async function teardown(entry: Entry, message: string, atShop = true): Promise<void> {
     // 'ended' is only reported once the view is gone and the partition wiped.
     entry.state = 'ending';
     const id = entry.session.id;
@@ -183,6 +214,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       log(`wiping the partition of ${id} failed; the slot stays out of use: ${String(error)}`);
     }
     entry.slot = null;
+    if (atShop) await forget(id);
     entry.state = 'ended';
     entry.endedMessage = message;
     entry.secondsLeft = 0;
@@ -249,6 +281,29 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   const tickHandle = intervals.setInterval(tick, options.tickMs ?? 1000);
   const pollHandle = intervals.setInterval(() => void poll(), options.pollIntervalMs ?? 3000);
 
+  /** "This console is still here": renews the lease only; the idle deadline stays the agent's. */
+  async function renew(entry: Entry): Promise<void> {
+    if (!isLive(entry) || entry.renewing) return;
+    entry.renewing = true;
+    try {
+      const session = await options.api().renewLease(entry.session.id);
+      if (session.status === 'ended') await endedElsewhere(entry, session);
+      else if (isLive(entry)) adopt(entry, session);
+    } catch (error) {
+      log(`renewing the console lease of ${entry.session.id} failed: ${String(error)}`);
+      // Refused: the session probably ended elsewhere; the shop says which way.
+      if (error instanceof ShopRefusedError) await check(entry);
+    } finally {
+      entry.renewing = false;
+    }
+  }
+
+  const renewHandle = intervals.setInterval(() => {
+    for (const entry of entries.values()) {
+      renew(entry).catch((error: unknown) => { log(`renewing the console lease of ${entry.session.id} failed: ${String(error)}`); });
+    }
+  }, options.leaseRenewIntervalMs ?? 20_000);
+
   async function heartbeat(entry: Entry): Promise<void> {
     entry.heartbeatInFlight = true;
     entry.lastHeartbeatAt = now();
@@ -284,8 +339,11 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         emit();
         throw error;
       } else {
-        // Shop unreachable or sign-in gone: close the view anyway; the shop's idle timeout ends it there.
-        message = 'Closed here, but the shop could not be told; it ends the session when its idle timeout runs out.';
+        // Shop unreachable or sign-in gone: close the view anyway. The shop ends it when the lease
+        // this console no longer renews runs out; the journal keeps it for the next sign-in too.
+        message = 'Closed here, but the shop could not be told; it ends the session within a minute, once this console stops renewing it.';
+        await teardown(entry, message, false);
+        return;
       }
     }
     await teardown(entry, message);
@@ -318,6 +376,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         slot: null,
         lastHeartbeatAt: now(),
         heartbeatInFlight: false,
+        renewing: false,
         secondsLeft: secondsLeftOf(session, now()),
       };
       const slot = options.pool.acquire(session.id);
@@ -329,6 +388,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
           : new ConsoleRefusedError('no_free_slot', `All ${options.pool.size} storefront slots are in use; end a session first.`);
       }
       entry.slot = slot;
+      await remember(api.shopUrl, session);
       entries.set(session.id, entry);
       emit();
       try {
@@ -390,6 +450,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     dispose() {
       intervals.clearInterval(tickHandle);
       intervals.clearInterval(pollHandle);
+      intervals.clearInterval(renewHandle);
     },
   };
   return manager;

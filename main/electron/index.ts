@@ -2,8 +2,12 @@ import { app, dialog, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import auditWorkerPath from '../core/audit-mirror/worker?modulePath';
-import { createAuditPort, mirrorKey } from '../core/audit-port';
+import { BACKGROUND_SYNC_INTERVAL_MS, createAuditPort, mirrorDirsIn } from '../core/audit-port';
+import { asLogFn, createLogging } from '../core/logging';
+import { ensurePrivateDir } from '../core/private-dir';
+import { guardProcess } from '../core/process-guard';
 import { createConsoleCore } from '../core/console-core';
+import { savedExports } from '../core/ipc-handlers';
 import { createVault } from '../core/vault';
 import { APP_ORIGIN, originOf, registerAppScheme, serveRenderer } from './app-protocol';
 import { createConsoleWindow } from './console-window';
@@ -16,7 +20,6 @@ import { createElectronViewHost } from './view-host-electron';
  * and every open session ended at the shop (awaited) before the app quits.
  */
 const here = fileURLToPath(new URL('.', import.meta.url));
-const log = (message: string) => { console.warn(`[concierge] ${message}`); };
 
 if (!app.requestSingleInstanceLock()) {
   app.quit();
@@ -37,6 +40,11 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   void app.whenReady().then(async () => {
+    // Named loggers: JSON lines in Electron's logs folder (rotated by size), info and above on the terminal.
+    const logFile = join(app.getPath('logs'), 'console.log');
+    const logging = createLogging({ file: logFile, terminal: true });
+    const log = asLogFn(logging.logger('electron'));
+    const userData = await ensurePrivateDir(app.getPath('userData'));
     const devUrl = process.env.ELECTRON_RENDERER_URL;
     const appOrigin = (devUrl ? originOf(devUrl) : null) ?? APP_ORIGIN;
     const pageUrl = (page: string) => (devUrl ? new URL(page, devUrl).toString() : `${APP_ORIGIN}/${page}`);
@@ -44,29 +52,32 @@ if (!app.requestSingleInstanceLock()) {
 
     const consoleWindow = createConsoleWindow({ preload: join(here, '../preload/console.cjs'), url: pageUrl('index.html'), appOrigin });
     window = consoleWindow;
-    const viewHost = createElectronViewHost({ window: consoleWindow, bannerUrl: pageUrl('banner.html'), bannerPreload: join(here, '../preload/banner.cjs'), log });
+    const viewHost = createElectronViewHost({ window: consoleWindow, bannerUrl: pageUrl('banner.html'), bannerPreload: join(here, '../preload/banner.cjs'), log: asLogFn(logging.logger('views')) });
     const core = createConsoleCore({
       shopUrl: shopUrlFrom(process.argv, process.env),
       vault: createVault(),
       viewHost,
       emit: (event, payload) => { sendEvent(window?.webContents ?? null, event, payload); },
-      createAudit: ({ auth, emit }) =>
-        createAuditPort({
-          auth,
-          emit,
-          dataDirFor: (shopUrl, staffId) => join(app.getPath('userData'), 'audit', mirrorKey(shopUrl, staffId)),
-          syncIntervalMs: 30_000,
-          workerUrl: auditWorkerPath,
-        }),
-      chooseExportPath: async (defaultName) => {
+      createAudit: (deps) => createAuditPort({ ...deps, dataDirFor: mirrorDirsIn(userData), syncIntervalMs: BACKGROUND_SYNC_INTERVAL_MS, workerUrl: auditWorkerPath }),
+      exportDestination: savedExports(async (defaultName) => {
         const result = await dialog.showSaveDialog(consoleWindow, { title: 'Export audit events', defaultPath: join(app.getPath('downloads'), defaultName) });
         return result.canceled || !result.filePath ? null : result.filePath;
-      },
-      log,
+      }),
+      openSessionsFile: join(userData, 'open-sessions.json'),
+      loggers: (name) => logging.logger(name),
+      logFile,
     });
-    registerIpc({ consoleContents: () => window?.webContents ?? null, appOrigin, handlers: core.handlers, viewHost, log });
+    // Anything that slips past the code meant to catch it is logged; an uncaught exception ends
+    // the open sessions at the shop before the app exits.
+    guardProcess({
+      target: process,
+      log: (message, error) => { logging.logger('electron').fatal({ err: error }, message); },
+      shutdown: async () => { await core.shutdown(); await logging.close(); },
+      exit: (code) => { app.exit(code); },
+    });
+    registerIpc({ consoleContents: () => window?.webContents ?? null, appOrigin, handlers: core.handlers, viewHost, log: asLogFn(logging.logger('ipc')) });
     consoleWindow.on('closed', () => { window = null; });
-    await core.auth.restore().catch((error: unknown) => { log(`restoring the sign-in failed: ${String(error)}`); });
+    await core.auth.restore().catch((error: unknown) => { logging.logger('auth').warn({ err: error }, 'restoring the sign-in failed'); });
 
     // Quitting waits until the shop has recorded every open session as ended.
     app.on('before-quit', (event) => {
@@ -76,10 +87,10 @@ if (!app.requestSingleInstanceLock()) {
       quitting = 'ending';
       const deadline = new Promise<void>((resolve) => setTimeout(resolve, 10_000));
       void Promise.race([core.shutdown(), deadline])
-        .catch((error: unknown) => { log(`ending sessions on exit failed: ${String(error)}`); })
+        .catch((error: unknown) => { log('ending sessions on exit failed', error); })
         .finally(() => {
           quitting = 'done';
-          app.quit();
+          void logging.close().finally(() => { app.quit(); });
         });
     });
   });

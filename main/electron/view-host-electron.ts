@@ -4,6 +4,7 @@ import { downloadDecision, isNavigationAllowed, isSubresourceAllowed, permission
 import type { PartitionSlot } from '../core/partition-pool';
 import type { ViewEvents, ViewHost } from '../core/view-host';
 import { BANNER_STATE } from '../../preload/ipc-names';
+import { withoutQueryValues } from '../../shared/log-redaction';
 
 /**
  * Storefront views in Electron: per session a sandboxed WebContentsView without preload on a
@@ -54,7 +55,7 @@ function lockDown(ses: Session, policy: NavigationPolicy, log: (m: string) => vo
     const allowed = navigation
       ? isNavigationAllowed(details.url, policy, details.resourceType === 'mainFrame' ? 'main' : 'sub')
       : isSubresourceAllowed(details.url, policy);
-    if (!allowed) log(`refused ${details.resourceType} ${details.url}`);
+    if (!allowed) log(`refused ${details.resourceType} ${withoutQueryValues(details.url)}`);
     callback({ cancel: !allowed });
   });
 }
@@ -62,19 +63,19 @@ function lockDown(ses: Session, policy: NavigationPolicy, log: (m: string) => vo
 function watch(contents: WebContents, policy: NavigationPolicy, events: ViewEvents, log: (m: string) => void): void {
   contents.on('will-navigate', (event) => {
     if (!isNavigationAllowed(event.url, policy, 'main')) {
-      log(`refused navigation to ${event.url}`);
+      log(`refused navigation to ${withoutQueryValues(event.url)}`);
       event.preventDefault();
     }
   });
   contents.on('will-frame-navigate', (event) => {
     if (!isNavigationAllowed(event.url, policy, event.isMainFrame ? 'main' : 'sub')) {
-      log(`refused frame navigation to ${event.url}`);
+      log(`refused frame navigation to ${withoutQueryValues(event.url)}`);
       event.preventDefault();
     }
   });
   contents.on('will-redirect', (event) => {
     if (!isNavigationAllowed(event.url, policy, event.isMainFrame ? 'main' : 'sub')) {
-      log(`refused redirect to ${event.url}`);
+      log(`refused redirect to ${withoutQueryValues(event.url)}`);
       event.preventDefault();
     }
   });

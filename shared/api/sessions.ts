@@ -15,6 +15,8 @@ export const EndReason = z.enum([
   'ended_by_customer',
   /** The staff member was disabled or lost the permission for the session's mode. */
   'access_revoked',
+  /** The agent's console stopped renewing the session's console lease (killed, power lost, cut off). */
+  'console_lost',
 ]);
 export type EndReason = z.infer<typeof EndReason>;
 
@@ -35,6 +37,8 @@ export const AssistSession = z.object({
   expiresAt: Timestamp,
   lastActivityAt: Timestamp,
   idleTimeoutSeconds: z.number().int(),
+  /** Until when the agent's console holds the session: renewed by heartbeats, ends it as console_lost when it lapses. */
+  consoleLeaseExpiresAt: Timestamp,
   endedAt: Timestamp.nullable(),
   endReason: EndReason.nullable(),
   /** Free text given by whoever ended it (a supervisor's reason). */
@@ -75,6 +79,16 @@ export const EndSessionRequest = z.object({
   note: z.string().trim().max(500).optional(),
 });
 export type EndSessionRequest = z.infer<typeof EndSessionRequest>;
+
+/**
+ * `POST /assist-sessions/:id/heartbeat`: every heartbeat renews the console lease; `activity`
+ * (default true) also counts as agent activity and moves the idle deadline. The console sends
+ * `{"activity": false}` on a timer to say only "still here".
+ */
+export const HeartbeatRequest = z.object({
+  activity: z.boolean().optional().meta({ description: 'Agent activity (default true): moves lastActivityAt. false renews only the console lease.' }),
+});
+export type HeartbeatRequest = z.infer<typeof HeartbeatRequest>;
 
 export const HeartbeatResponse = z.object({ session: AssistSession });
 export type HeartbeatResponse = z.infer<typeof HeartbeatResponse>;

@@ -3,7 +3,7 @@ import { StepUpRequest, Staff } from '../api/auth';
 import { Id } from '../api/common';
 import { AssistPolicy, Settings, SessionMode } from '../api/settings';
 import { Customer, CustomerSearchQuery, CustomerSearchResponse, DocumentsResponse, DocumentType, Store } from '../api/shop';
-import { AssistSession, SessionListResponse, SessionStatus } from '../api/sessions';
+import { AssistSession, EndReason, SessionListResponse, SessionStatus } from '../api/sessions';
 import { AuditEvent } from '../api/audit';
 
 /**
@@ -60,6 +60,26 @@ export const OpenSession = z.object({
 });
 export type OpenSession = z.infer<typeof OpenSession>;
 
+/** A session a crashed run of this console left open, as the next sign-in found it. */
+export const RecoveredSession = z.object({
+  sessionId: Id,
+  customerName: z.string(),
+  /** `ended_now`: still live, this sign-in ended it (app_exit); `already_ended`: the shop had ended it. */
+  outcome: z.enum(['ended_now', 'already_ended']),
+  endReason: EndReason.nullable(),
+  /** What happened to it, in words for the agent. */
+  detail: z.string(),
+});
+export type RecoveredSession = z.infer<typeof RecoveredSession>;
+
+/** Told once after sign-in when this console's journal named sessions of the last run; the agent dismisses it. */
+export const RecoveryNotice = z.object({ message: z.string(), sessions: z.array(RecoveredSession).min(1) });
+export type RecoveryNotice = z.infer<typeof RecoveryNotice>;
+
+/** The notice, or null once dismissed or signed out (wrapped: an event payload is never bare null). */
+export const RecoveryState = z.object({ notice: RecoveryNotice.nullable() });
+export type RecoveryState = z.infer<typeof RecoveryState>;
+
 export const AuditFilter = z.object({
   staffId: Id.optional(),
   customerId: Id.optional(),
@@ -88,6 +108,23 @@ export const AuditSyncStatus = z.object({
   lastSyncAt: z.string().nullable(),
 });
 export type AuditSyncStatus = z.infer<typeof AuditSyncStatus>;
+
+/** The browser tier's handle on one export file waiting to be downloaded (random, one use). */
+export const DownloadId = z.string().regex(/^[0-9a-f]{32}$/);
+
+/**
+ * Where an audit export went. Electron: `saved`, the file the agent chose in a save dialog. The
+ * browser tier: `download`, a one-time `GET /exports/<downloadId>` its bridge hands to the browser.
+ */
+export const AuditExportDelivery = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('saved'), path: z.string() }),
+  z.object({ kind: z.literal('download'), downloadId: DownloadId, fileName: z.string() }),
+]);
+export type AuditExportDelivery = z.infer<typeof AuditExportDelivery>;
+
+/** `delivery` null: the agent cancelled the save dialog. */
+export const AuditExportResult = z.object({ count: z.number().int(), delivery: AuditExportDelivery.nullable() });
+export type AuditExportResult = z.infer<typeof AuditExportResult>;
 
 const call = <A extends z.ZodType, R extends z.ZodType>(args: A, result: R) => ({ args, result });
 
@@ -122,6 +159,9 @@ export const ipcContract = {
   'sessions.open': call(z.object({}), z.array(OpenSession)),
   'sessions.end': call(z.object({ sessionId: Id }), OpenSession),
   'sessions.terminate': call(z.object({ sessionId: Id, note: z.string().trim().min(3).max(500) }), AssistSession),
+  /** Sessions of this console's last run that the sign-in found and ended; null when none. */
+  'sessions.recovery': call(z.object({}), RecoveryState),
+  'sessions.dismissRecovery': call(z.object({}), z.object({})),
   /** Shows this session's storefront in the given area of the console window (null hides all). */
   'sessions.show': call(z.object({ sessionId: Id.nullable(), bounds: Bounds.optional() }), z.object({})),
 
@@ -131,7 +171,7 @@ export const ipcContract = {
     z.object({ filter: AuditFilter, offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }),
     z.object({ total: z.number().int(), events: z.array(AuditEvent) }),
   ),
-  'audit.export': call(z.object({ filter: AuditFilter, format: z.enum(['csv', 'jsonl']) }), z.object({ path: z.string().nullable(), count: z.number().int() })),
+  'audit.export': call(z.object({ filter: AuditFilter, format: z.enum(['csv', 'jsonl']) }), AuditExportResult),
 } as const;
 
 export type IpcContract = typeof ipcContract;
@@ -144,6 +184,7 @@ export type IpcResponse<C extends IpcChannel> = { ok: true; value: IpcValue<C> }
 export const ipcEvents = {
   'auth.changed': AuthState,
   'sessions.changed': z.array(OpenSession),
+  'sessions.recovery': RecoveryState,
   'audit.status': AuditSyncStatus,
 } as const;
 export type IpcEventName = keyof typeof ipcEvents;
@@ -171,6 +212,23 @@ export type ConsoleBridge = {
 
 export const IPC_CHANNELS = Object.keys(ipcContract) as IpcChannel[];
 export const IPC_EVENTS = Object.keys(ipcEvents) as IpcEventName[];
+
+/**
+ * Browser tier only: which run of the console answers. The token outlives a restart, so a page
+ * left open tells runs apart by `instanceId` (random per start): the event stream's first event
+ * `hello`, and `GET /ipc/hello`.
+ */
+export const BrowserTierHello = z.object({ instanceId: z.string().regex(/^[0-9a-f]{32}$/) });
+export type BrowserTierHello = z.infer<typeof BrowserTierHello>;
+export const BROWSER_TIER_HELLO_EVENT = 'hello';
+
+/**
+ * Browser tier only: the page's link to the console. `stopped`: the event stream dropped and the
+ * console does not answer; `restarted`: another run answers (the page's state is stale);
+ * `token_changed`: the console refuses the page's token (it restarted with a new address).
+ */
+export const ConsoleLink = z.enum(['connecting', 'connected', 'stopped', 'restarted', 'token_changed']);
+export type ConsoleLink = z.infer<typeof ConsoleLink>;
 
 /** The banner's state, pushed by main to the banner view of one session. */
 export const BannerState = z.object({

@@ -117,10 +117,12 @@ async function startSession(
   const now = ctx.clock.now();
   await tx.query(
     `INSERT INTO assist_sessions (id, staff_id, customer_id, account_id, store_id, mode, reason, ticket, status, started_at,
-                                  expires_at, last_activity_at, idle_timeout_seconds, consent_basis)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $10, $9, $11, $12)`,
+                                  expires_at, last_activity_at, idle_timeout_seconds, consent_basis, console_lease_until)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $10, $9, $11, $12, $13)`,
     [sessionId, staff.id, customer.id, request.accountId, store.id, request.mode, request.reason, request.ticket ?? null,
-      now, addSeconds(now, settings.maxSessionSeconds), settings.idleTimeoutSeconds, consent.basis],
+      now, addSeconds(now, settings.maxSessionSeconds), settings.idleTimeoutSeconds, consent.basis,
+      // Starting the session starts its console lease; the console's heartbeats renew it.
+      addSeconds(now, ctx.config.consoleLeaseSeconds)],
   );
   const actor = { type: 'staff' as const, id: staff.id, name: staff.name };
   if (consent.basis === 'code') {

@@ -1,7 +1,8 @@
 import type { Staff } from '../../shared/api/auth';
-import type { AssistSession, EndReason, EndSessionRequest, SessionListQuery } from '../../shared/api/sessions';
+import type { AssistSession, EndReason, EndSessionRequest, HeartbeatRequest, SessionListQuery } from '../../shared/api/sessions';
 import type { ShopContext } from '../context';
 import type { Queryable } from '../db/database';
+import { addSeconds } from '../lib/clock';
 import { ApiError, notFound } from '../lib/errors';
 import { endSession } from './end';
 import { loadSession, SESSION_SELECT, toAssistSession, type SessionRow } from './session-row';
@@ -58,8 +59,13 @@ export function listSessions(ctx: ShopContext, staff: Staff, query: SessionListQ
   });
 }
 
-/** The agent's console is still there: records activity, or reports that the session has ended. */
-export async function heartbeat(ctx: ShopContext, staff: Staff, id: string): Promise<AssistSession> {
+/**
+ * The agent's console is still there: renews the session's console lease and, unless `activity`
+ * is false, records agent activity (moves the idle deadline). Only the session's own agent may
+ * send it; an ended session is reported (SessionEndedError) after settling commits.
+ */
+export async function heartbeat(ctx: ShopContext, staff: Staff, id: string, request: HeartbeatRequest = {}): Promise<AssistSession> {
+  const activity = request.activity ?? true;
   const result = await ctx.db.transaction(async (tx) => {
     const locked = await visibleSession(tx, staff, id);
     if (locked.staff_id !== staff.id) throw new ApiError(403, 'permission_denied', 'Only the agent running this session can send its heartbeat.');
@@ -67,8 +73,10 @@ export async function heartbeat(ctx: ShopContext, staff: Staff, id: string): Pro
     // Returned, not thrown: settling the session must commit.
     if (row.status === 'ended') return { ended: true, session: toAssistSession(row) } as const;
     const now = ctx.clock.now();
-    await tx.query('UPDATE assist_sessions SET last_activity_at = $2 WHERE id = $1', [row.id, now]);
-    return { ended: false, session: toAssistSession({ ...row, last_activity_at: now }) } as const;
+    const lease = addSeconds(now, ctx.config.consoleLeaseSeconds);
+    const lastActivity = activity ? now : row.last_activity_at;
+    await tx.query('UPDATE assist_sessions SET last_activity_at = $2, console_lease_until = $3 WHERE id = $1', [row.id, lastActivity, lease]);
+    return { ended: false, session: toAssistSession({ ...row, last_activity_at: lastActivity, console_lease_until: lease }) } as const;
   });
   if (result.ended) throw new SessionEndedError(result.session);
   return result.session;

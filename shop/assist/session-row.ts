@@ -24,6 +24,7 @@ export interface SessionRow {
   expires_at: Date;
   last_activity_at: Date;
   idle_timeout_seconds: number;
+  console_lease_until: Date;
   ended_at: Date | null;
   end_reason: EndReason | null;
   end_note: string | null;
@@ -35,7 +36,7 @@ export interface SessionRow {
 export const SESSION_SELECT = `
   SELECT s.id, s.staff_id, st.name AS staff_name, st.role AS staff_role, st.disabled AS staff_disabled, s.customer_id, c.name AS customer_name, c.email AS customer_email,
          s.account_id, s.store_id, so.code AS store_code, s.mode, s.reason, s.ticket, s.status, s.started_at, s.expires_at,
-         s.last_activity_at, s.idle_timeout_seconds, s.ended_at, s.end_reason, s.end_note, s.ended_by, s.consent_basis
+         s.last_activity_at, s.idle_timeout_seconds, s.console_lease_until, s.ended_at, s.end_reason, s.end_note, s.ended_by, s.consent_basis
     FROM assist_sessions s
     JOIN staff st ON st.id = s.staff_id
     JOIN customers c ON c.id = s.customer_id
@@ -69,6 +70,7 @@ export function toAssistSession(row: SessionRow): AssistSession {
     expiresAt: row.expires_at.toISOString(),
     lastActivityAt: row.last_activity_at.toISOString(),
     idleTimeoutSeconds: row.idle_timeout_seconds,
+    consoleLeaseExpiresAt: row.console_lease_until.toISOString(),
     endedAt: row.ended_at ? row.ended_at.toISOString() : null,
     endReason: row.end_reason,
     endNote: row.end_note,

@@ -6,15 +6,27 @@ import { loadSession, type SessionRow } from './session-row';
 
 const SYSTEM_ACTOR = { type: 'system' as const, id: null, name: 'Concierge' };
 
-/** The moment a live session stops being valid, and why: whichever deadline comes first. */
-export function sessionDeadline(row: Pick<SessionRow, 'expires_at' | 'last_activity_at' | 'idle_timeout_seconds'>): { at: Date; reason: 'idle_timeout' | 'max_length' } {
+type DeadlineReason = 'idle_timeout' | 'max_length' | 'console_lost';
+
+/**
+ * The moment a live session stops being valid, and why: whichever deadline comes first of its
+ * idle timeout, its console lease and its maximum length (a tie goes to the later in that list).
+ */
+export function sessionDeadline(
+  row: Pick<SessionRow, 'expires_at' | 'last_activity_at' | 'idle_timeout_seconds' | 'console_lease_until'>,
+): { at: Date; reason: DeadlineReason } {
   const idleAt = new Date(row.last_activity_at.getTime() + row.idle_timeout_seconds * 1000);
-  return idleAt.getTime() < row.expires_at.getTime() ? { at: idleAt, reason: 'idle_timeout' } : { at: row.expires_at, reason: 'max_length' };
+  let deadline: { at: Date; reason: DeadlineReason } = { at: row.expires_at, reason: 'max_length' };
+  if (row.console_lease_until.getTime() < deadline.at.getTime()) deadline = { at: row.console_lease_until, reason: 'console_lost' };
+  if (idleAt.getTime() < deadline.at.getTime()) deadline = { at: idleAt, reason: 'idle_timeout' };
+  return deadline;
 }
 
 /**
- * Ends `row` if its idle timeout or maximum length has passed, so every read decides expiry at
- * the moment of use and no background job is needed for correctness. It also ends a session
+ * Ends `row` if its idle timeout, console lease or maximum length has passed, so every read
+ * decides expiry at the moment of use and no background job is needed for correctness. A lapsed
+ * lease ends it as console_lost at the lease's end, audited as a system end like the timeouts.
+ * It also ends a session
  * whose staff member has since been disabled or lost the permission for its mode: permissions
  * are re-checked on every use, not only at the start. The row must be locked by the caller
  * (loadSession with `lock`). Returns the row as it now stands.
@@ -38,7 +50,7 @@ export async function settleSession(tx: Queryable, ctx: ShopContext, row: Sessio
 export async function settleOverdueSessions(tx: Queryable, ctx: ShopContext, filter: { staffId?: string; customerId?: string } = {}): Promise<number> {
   const now = ctx.clock.now();
   const params: unknown[] = [now];
-  let where = `status <> 'ended' AND (expires_at <= $1 OR last_activity_at + idle_timeout_seconds * interval '1 second' <= $1)`;
+  let where = `status <> 'ended' AND (expires_at <= $1 OR console_lease_until <= $1 OR last_activity_at + idle_timeout_seconds * interval '1 second' <= $1)`;
   if (filter.staffId !== undefined) {
     params.push(filter.staffId);
     where += ` AND staff_id = $${params.length}`;

@@ -32,7 +32,7 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'tr
 interface OpenApiDocument {
   openapi: string;
   info: { title: string; version: string };
-  paths: Record<string, Partial<Record<(typeof METHODS)[number], { security?: unknown[]; responses?: Record<string, unknown> }>>>;
+  paths: Record<string, Partial<Record<(typeof METHODS)[number], { security?: unknown[]; requestBody?: unknown; responses?: Record<string, unknown> }>>>;
 }
 
 // The document does not depend on the database, so one backend is enough; describeBackends
@@ -75,5 +75,13 @@ describeBackends('OpenAPI document', (backend) => {
         expect(operation.security ?? [], route).toEqual(open.has(route) ? [] : [{ bearer: [] }]);
       }
     }
+  });
+
+  it('documents the heartbeat\'s activity flag and the session\'s console lease', () => {
+    const heartbeat = document.paths['/api/v1/assist-sessions/{id}/heartbeat']?.post;
+    const body = JSON.stringify(heartbeat?.requestBody);
+    expect(body).toContain('"activity":{"description":"Agent activity (default true)');
+    expect(body).toContain('"type":"boolean"');
+    expect(JSON.stringify(heartbeat?.responses?.['200'])).toContain('"consoleLeaseExpiresAt"');
   });
 });

@@ -6,6 +6,7 @@ import {
   CreateSessionRequest,
   CreateSessionResponse,
   EndSessionRequest,
+  HeartbeatRequest,
   HeartbeatResponse,
   SessionListQuery,
   SessionListResponse,
@@ -23,8 +24,11 @@ const SessionEndedBody = z.object({
   session: AssistSession,
 });
 
-/** How often the shop ends overdue sessions nobody is reading (reads settle them anyway). */
-const SWEEP_INTERVAL_MS = 60_000;
+/**
+ * How often the shop ends overdue sessions nobody is reading (reads settle them anyway). Short,
+ * so a dead console's session is ended, audited and the customer told within lease + 10 s.
+ */
+export const SWEEP_INTERVAL_MS = 10_000;
 
 /** Assisted sessions: start, list, read, heartbeat, end. */
 export function registerSessionRoutes(api: ApiApp, ctx: ShopContext): void {
@@ -52,10 +56,17 @@ export function registerSessionRoutes(api: ApiApp, ctx: ShopContext): void {
 
   api.post('/assist-sessions/:id/heartbeat', {
     onRequest: signedIn,
-    schema: { tags, security: [{ bearer: [] }], summary: 'The agent\'s console is still there; 409 session_ended once it has ended', params: SessionParams, response: { 200: HeartbeatResponse, 409: SessionEndedBody, '4xx': ApiErrorBody } },
+    schema: {
+      tags,
+      security: [{ bearer: [] }],
+      summary: 'The agent\'s console is still there: renews the console lease and, unless activity is false, records activity; 409 session_ended once it has ended',
+      params: SessionParams,
+      body: HeartbeatRequest.nullish(),
+      response: { 200: HeartbeatResponse, 409: SessionEndedBody, '4xx': ApiErrorBody },
+    },
   }, async (request, reply) => {
     try {
-      return { session: await heartbeat(ctx, principalOf(request).staff, request.params.id) };
+      return { session: await heartbeat(ctx, principalOf(request).staff, request.params.id, request.body ?? {}) };
     } catch (error) {
       return sendIfEnded(reply, error);
     }

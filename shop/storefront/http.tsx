@@ -126,7 +126,7 @@ export function describeError(error: FastifyError | PageError | Error): ShownErr
 /** The storefront's error page: clear words and a way back, never a stack trace. */
 export async function sendErrorPage(ctx: ShopContext, request: FastifyRequest, reply: FastifyReply, error: Error): Promise<FastifyReply> {
   const shown = describeError(error);
-  if (shown.status >= 500) request.log.error({ err: { message: error.message } }, 'storefront request failed');
+  if (shown.status >= 500) request.log.error({ err: error }, 'storefront request failed');
   const state = request.storefront;
   if (error instanceof PageError && error.options.clearAssistCookie) void reply.clearCookie(ASSIST_COOKIE, { path: '/' });
   if (isAssisted(state) && !state.audited) {

@@ -33,6 +33,7 @@ const ENDED_MESSAGES: Readonly<Record<EndReason, string>> = {
   app_exit: 'The agent closed the console.',
   ended_by_customer: 'The customer ended it.',
   access_revoked: 'The agent’s access was withdrawn.',
+  console_lost: 'The agent’s console stopped answering.',
 };
 
 /**

@@ -4,6 +4,7 @@ import { AuditEvent, AuditPage } from '../../shared/api/audit';
 import type { CreateSessionRequest } from '../../shared/api/sessions';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/api/settings';
 import { auditEventFromRow, type AuditRow, type StoredAuditEvent } from '../audit/append';
+import type { ShopConfig } from '../context';
 import type { Database } from '../db/database';
 import { systemClock } from '../lib/clock';
 import { seedDemo, JANE, JOHN } from '../seed/demo';
@@ -20,14 +21,18 @@ export const CUSTOMERS = {
 
 /**
  * A shop with the demo data, and access tokens that outlive the test clock's jumps past idle
- * timeouts and maximum session lengths.
+ * timeouts and maximum session lengths. Console leases outlive them too, as if the console kept
+ * renewing through each jump; `config` overrides (lease tests pass the default lease back).
  */
-export function startAssistShop(backend: Backend): Promise<TestShop> {
+export function startAssistShop(backend: Backend, config: Partial<ShopConfig> = {}): Promise<TestShop> {
   return startTestShop(backend, {
     seed: (db: Database) => seedDemo(db, systemClock),
-    config: { accessTokenSeconds: 7 * 24 * 3600, refreshTokenSeconds: 7 * 24 * 3600, stepUpSeconds: 24 * 3600 },
+    config: { accessTokenSeconds: 7 * 24 * 3600, refreshTokenSeconds: 7 * 24 * 3600, stepUpSeconds: 24 * 3600, consoleLeaseSeconds: LONG_LEASE_SECONDS, ...config },
   });
 }
+
+/** A console lease longer than any jump of the test clock (a week). */
+export const LONG_LEASE_SECONDS = 7 * 24 * 3600;
 
 export interface Agent {
   email: string;

@@ -5,6 +5,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { pageinspect } from '@electric-sql/pglite/contrib/pageinspect';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { AuditEvent } from '../../../shared/api/audit';
+import { ensurePrivateDir } from '../private-dir';
 import type { ChainState } from '../../../shared/audit/chain';
 import { AUDIT_COUNT_CAP, type AuditFilter } from '../../../shared/ipc/contract';
 import { DROP_FILTER_INDEXES_SQL, FILTER_INDEXES, MIRROR_SCHEMA, MIRROR_SCHEMA_VERSION, SEARCH_CHUNK, searchChunkOf, type FilterIndexName } from './schema';
@@ -216,6 +217,8 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
   const bulkBacklog = options.bulkBacklog ?? BULK_BACKLOG;
   const chunk = options.searchChunk ?? SEARCH_CHUNK;
   const walkWindow = options.walkWindow ?? WALK_WINDOW;
+  // PGlite creates only the last folder of its path; on a first run none of them exists yet.
+  if (dataDir) await ensurePrivateDir(dataDir);
   const cacheMb = cacheSizeFor(dataDir ? await directorySize(dataDir) : 0);
   const db = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),

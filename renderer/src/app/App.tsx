@@ -6,11 +6,13 @@ import type { UiStore } from '../state/ui-store';
 import { SignIn } from '../auth/SignIn';
 import { StaffContext, useAuthState } from '../auth/useAuth';
 import { ErrorNote } from '../ui/ErrorNote';
+import { ConsoleLinkNotice } from './ConsoleLinkNotice';
 import { Shell } from './Shell';
 
 export function ConsoleRoot({ host, queryClient, store }: { host: ConsoleHost; queryClient: QueryClient; store: UiStore }) {
   return (
     <HostProvider host={host}>
+      <ConsoleLinkNotice link={host.link} />
       <QueryClientProvider client={queryClient}>
         <UiStoreProvider store={store}>
           <App />

@@ -9,6 +9,7 @@ import { StartSessionDialog } from '../sessions/StartSessionDialog';
 import { SessionTabs } from '../sessions/SessionTabs';
 import { SessionScreen } from '../sessions/SessionScreen';
 import { useOpenSessions } from '../sessions/useOpenSessions';
+import { RecoveryNotice } from '../sessions/RecoveryNotice';
 import { AuditViewer } from '../audit/AuditViewer';
 import { LiveSessions } from '../live/LiveSessions';
 import { SettingsScreen } from '../settings/SettingsScreen';
@@ -90,6 +91,7 @@ export function Shell({ shopUrl }: { shopUrl: string }) {
         </div>
       </header>
       <ErrorNote error={signOut.error} />
+      <RecoveryNotice />
       <div className="content">
         <CurrentScreen screen={screen} />
       </div>

@@ -1,7 +1,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
 import type { Role } from '../../../shared/api/auth';
-import type { AuditFilter } from '../../../shared/ipc/contract';
+import type { AuditFilter, IpcValue } from '../../../shared/ipc/contract';
 import type { Handlers } from '../test/fake-bridge';
 import { auditEvent, auditStatus, signedIn, stores } from '../test/fixtures';
 import { renderConsole } from '../test/render';
@@ -139,18 +139,29 @@ describe('audit viewer', () => {
     expect(steps[2]?.textContent).toContain('reason: view_only');
   });
 
-  it('exports the current filter to CSV and JSON Lines', async () => {
+  it('exports the current filter to CSV and JSON Lines, saved (Electron), downloaded (browser tier) or cancelled', async () => {
     const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
+    const answers: IpcValue<'audit.export'>[] = [
+      { count: 10, delivery: { kind: 'saved', path: '/home/a/audit.csv' } },
+      { count: 10, delivery: { kind: 'download', downloadId: 'a'.repeat(32), fileName: 'concierge-audit-x.jsonl' } },
+      { count: 0, delivery: null },
+    ];
     const { fake, user } = renderConsole(
-      handlers('supervisor', 10, seen, { 'audit.export': ({ format }) => ({ path: format === 'csv' ? '/home/a/audit.csv' : null, count: 10 }) }),
+      handlers('supervisor', 10, seen, { 'audit.export': () => answers.shift() ?? { count: 0, delivery: null } }),
       { initial: { screen: { name: 'audit' }, auditFilter: { action: 'session.' } } },
     );
     await screen.findByText('10 events');
     await user.click(screen.getByRole('button', { name: 'Export CSV' }));
     expect(await screen.findByText('Saved 10 events to /home/a/audit.csv')).toBeTruthy();
     await user.click(screen.getByRole('button', { name: 'Export JSON Lines' }));
+    expect(await screen.findByText('Downloaded 10 events as concierge-audit-x.jsonl')).toBeTruthy();
+    await user.click(screen.getByRole('button', { name: 'Export CSV' }));
     expect(await screen.findByText('Export cancelled.')).toBeTruthy();
-    expect(fake.callsTo('audit.export')).toEqual([{ filter: { action: 'session.' }, format: 'csv' }, { filter: { action: 'session.' }, format: 'jsonl' }]);
+    expect(fake.callsTo('audit.export')).toEqual([
+      { filter: { action: 'session.' }, format: 'csv' },
+      { filter: { action: 'session.' }, format: 'jsonl' },
+      { filter: { action: 'session.' }, format: 'csv' },
+    ]);
   });
 
   it('keeps scrolling past the mirror’s count cap for filtered queries', async () => {

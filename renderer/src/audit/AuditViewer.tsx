@@ -71,6 +71,13 @@ export function AuditViewer() {
   );
 }
 
+/** Electron saves where the agent chose; the browser tier's bridge hands the file to the browser's downloads. */
+function exportMessage({ count, delivery }: IpcValue<'audit.export'>): string {
+  const events = `${number.format(count)} ${count === 1 ? 'event' : 'events'}`;
+  if (!delivery) return 'Export cancelled.';
+  return delivery.kind === 'saved' ? `Saved ${events} to ${delivery.path}` : `Downloaded ${events} as ${delivery.fileName}`;
+}
+
 function ExportButtons({ filter }: { filter: AuditFilter }) {
   const exporter = useIpcMutation('audit.export');
   return (
@@ -82,13 +89,7 @@ function ExportButtons({ filter }: { filter: AuditFilter }) {
         Export JSON Lines
       </button>
       <span role="status" className="small">
-        {exporter.isPending
-          ? 'Exporting…'
-          : exporter.data
-            ? exporter.data.path
-              ? `Saved ${number.format(exporter.data.count)} events to ${exporter.data.path}`
-              : 'Export cancelled.'
-            : ''}
+        {exporter.isPending ? 'Exporting…' : exporter.data ? exportMessage(exporter.data) : ''}
       </span>
       <ErrorNote error={exporter.error} prefix="Export failed." />
     </div>

@@ -1,5 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { createHttpBridge } from './http-bridge';
+import { describe, expect, it, vi } from 'vitest';
+import type { ConsoleLink } from '../../../shared/ipc/contract';
+import { createHttpBridge, type HttpBridge } from './http-bridge';
 import { signedIn } from '../test/fixtures';
 
 /**
@@ -85,5 +86,137 @@ describe('http bridge', () => {
     expect(seen).toEqual([signedIn('agent')]);
     off();
     expect(sources[0]?.closed).toBe(true);
+  });
+
+  it('fetches an export the console hands over as a download and gives it to the browser once', async () => {
+    const downloadId = 'c'.repeat(32);
+    const answer = { ok: true, value: { count: 2, delivery: { kind: 'download', downloadId, fileName: 'concierge-audit-1.csv' } } };
+    let exportFile = () => new Response('seq,id\n1,a\n2,b\n', { status: 200, headers: { 'content-type': 'text/csv; charset=utf-8' } });
+    const f = recordingFetch((url) => (url.endsWith('/ipc/audit.export') ? json(200, answer) : exportFile()));
+    const saved: { text: string; fileName: string }[] = [];
+    const texts: Promise<void>[] = [];
+    const bridge = createHttpBridge({
+      baseUrl: 'http://x',
+      token: 't',
+      fetch: f.fetch,
+      saveFile: (file, fileName) => { texts.push(file.text().then((text) => { saved.push({ text, fileName }); })); },
+    });
+    expect(await bridge['audit.export']({ filter: {}, format: 'csv' })).toEqual(answer);
+    await Promise.all(texts);
+    expect(saved).toEqual([{ text: 'seq,id\n1,a\n2,b\n', fileName: 'concierge-audit-1.csv' }]);
+    expect(f.requests.map((r) => r.url)).toEqual(['http://x/ipc/audit.export', `http://x/exports/${downloadId}`]);
+    expect(new Headers(f.requests[1]?.init.headers).get('x-concierge-token')).toBe('t');
+
+    exportFile = () => json(404, { error: { code: 'no_download', message: 'No such export.' } });
+    expect(await bridge['audit.export']({ filter: {}, format: 'csv' })).toEqual({ ok: false, error: { kind: 'internal', code: 'no_download', message: 'No such export.' } });
+    expect(saved).toHaveLength(1);
+  });
+
+  it('leaves a saved export (Electron-style answer) alone', async () => {
+    const answer = { ok: true, value: { count: 2, delivery: { kind: 'saved', path: '/tmp/a.csv' } } };
+    const f = recordingFetch(() => json(200, answer));
+    const bridge = createHttpBridge({ baseUrl: 'http://x', token: 't', fetch: f.fetch, saveFile: () => { throw new Error('nothing to save'); } });
+    expect(await bridge['audit.export']({ filter: {}, format: 'csv' })).toEqual(answer);
+    expect(f.requests).toHaveLength(1);
+  });
+});
+
+/** EventSource doubles the test drives: events by name, and a drop (`error`). */
+function eventSources() {
+  const sources: { url: string; listeners: Map<string, (e: Event) => void>; closed: boolean; send: (name: string, data: unknown) => void; drop: () => void }[] = [];
+  const create = (url: string) => {
+    const listeners = new Map<string, (e: Event) => void>();
+    const source = {
+      url,
+      listeners,
+      closed: false,
+      send: (name: string, data: unknown) => listeners.get(name)?.(new MessageEvent(name, { data: JSON.stringify(data) })),
+      drop: () => listeners.get('error')?.(new Event('error')),
+    };
+    sources.push(source);
+    return {
+      addEventListener: (name: string, fn: (e: Event) => void) => { listeners.set(name, fn); },
+      close: () => { source.closed = true; },
+    } as unknown as EventSource;
+  };
+  return { create, sources };
+}
+
+function watch(bridge: HttpBridge): ConsoleLink[] {
+  const seen: ConsoleLink[] = [];
+  bridge.link.subscribe(() => { seen.push(bridge.link.current()); });
+  return seen;
+}
+
+const A = 'a'.repeat(32);
+const B = 'b'.repeat(32);
+
+describe('http bridge: the link to the console', () => {
+  it('notices the console stopping and a different run answering after it', async () => {
+    const es = eventSources();
+    let hello: () => Response = () => { throw new TypeError('Failed to fetch'); };
+    const f = recordingFetch((url) => (url.endsWith('/ipc/hello') ? hello() : json(200, {})));
+    const bridge = createHttpBridge({ baseUrl: 'http://x', token: 't', fetch: f.fetch, createEventSource: es.create, retryMs: 10 });
+    const seen = watch(bridge);
+    expect(bridge.link.current()).toBe('connecting');
+    expect(es.sources).toHaveLength(1);
+    es.sources[0]?.send('hello', { instanceId: A });
+    expect(bridge.link.current()).toBe('connected');
+    es.sources[0]?.send('hello', { instanceId: 'not an id' });
+    expect(bridge.link.current()).toBe('connected');
+
+    // The stream drops and nothing answers: the console is not running; the bridge keeps asking.
+    es.sources[0]?.drop();
+    expect(es.sources[0]?.closed).toBe(true);
+    await vi.waitFor(() => { expect(bridge.link.current()).toBe('stopped'); });
+    await vi.waitFor(() => { expect(f.requests.filter((r) => r.url === 'http://x/ipc/hello').length).toBeGreaterThan(2); });
+    expect(new Headers(f.requests[0]?.init.headers).get('x-concierge-token')).toBe('t');
+    expect(es.sources).toHaveLength(1);
+
+    // Another run answers: the page's state is stale; the stream reopens and its hello agrees.
+    hello = () => json(200, { instanceId: B });
+    await vi.waitFor(() => { expect(bridge.link.current()).toBe('restarted'); });
+    await vi.waitFor(() => { expect(es.sources).toHaveLength(2); });
+    es.sources[1]?.send('hello', { instanceId: B });
+    expect(bridge.link.current()).toBe('restarted');
+    expect(seen).toEqual(['connected', 'stopped', 'restarted']);
+  });
+
+  it('reconnects quietly when the same run answers again', async () => {
+    const es = eventSources();
+    const f = recordingFetch(() => json(200, { instanceId: A }));
+    const bridge = createHttpBridge({ baseUrl: 'http://x', token: 't', fetch: f.fetch, createEventSource: es.create, retryMs: 10 });
+    const seen = watch(bridge);
+    const events: unknown[] = [];
+    bridge.on('auth.changed', (state) => { events.push(state); });
+    es.sources[0]?.send('hello', { instanceId: A });
+    es.sources[0]?.drop();
+    await vi.waitFor(() => { expect(es.sources).toHaveLength(2); });
+    es.sources[1]?.send('hello', { instanceId: A });
+    es.sources[1]?.send('auth.changed', signedIn('agent'));
+    expect(bridge.link.current()).toBe('connected');
+    expect(seen).toEqual(['connected']);
+    expect(events).toEqual([signedIn('agent')]);
+  });
+
+  it('says the token changed when the console refuses it, to a call or to the reconnecting stream', async () => {
+    const refusedToken = () => json(401, { error: { code: 'bad_token', message: 'Missing or wrong console token.' } });
+    const es = eventSources();
+    const calls = createHttpBridge({ baseUrl: 'http://x', token: 't', fetch: recordingFetch(refusedToken).fetch, createEventSource: es.create, retryMs: 10 });
+    watch(calls);
+    es.sources[0]?.send('hello', { instanceId: A });
+    expect(await calls['auth.state']({})).toMatchObject({ ok: false, error: { kind: 'auth', code: 'bad_token' } });
+    expect(calls.link.current()).toBe('token_changed');
+
+    const es2 = eventSources();
+    const f = recordingFetch(refusedToken);
+    const stream = createHttpBridge({ baseUrl: 'http://x', token: 't', fetch: f.fetch, createEventSource: es2.create, retryMs: 10 });
+    watch(stream);
+    es2.sources[0]?.drop();
+    await vi.waitFor(() => { expect(stream.link.current()).toBe('token_changed'); });
+    // Reloading will not help and neither will asking again.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(f.requests).toHaveLength(1);
+    expect(es2.sources).toHaveLength(1);
   });
 });

@@ -1,4 +1,5 @@
 import { IPC_CHANNELS, type ConsoleBridge } from '../../../shared/ipc/contract';
+import type { ConsoleLinkWatch } from './console-link';
 import { createHttpBridge } from './http-bridge';
 
 /**
@@ -13,6 +14,8 @@ export interface ConsoleHost {
   previewUrl: ((sessionId: string) => string) | null;
   /** Browser tier only: clicks into the storefront at preview-image pixel coordinates. */
   previewClick: ((sessionId: string, x: number, y: number) => Promise<boolean>) | null;
+  /** Browser tier only: whether the console still runs, and is the same run the page started with. */
+  link: ConsoleLinkWatch | null;
 }
 
 declare global {
@@ -48,12 +51,14 @@ export function argsOnly(bridge: ConsoleBridge): ConsoleBridge {
 }
 
 export function detectHost(win: Window = window): ConsoleHost {
-  if (win.concierge) return { bridge: argsOnly(win.concierge), kind: 'electron', previewUrl: null, previewClick: null };
+  if (win.concierge) return { bridge: argsOnly(win.concierge), kind: 'electron', previewUrl: null, previewClick: null, link: null };
   const token = takeToken(win.location, win.sessionStorage, win.history);
   if (!token) throw new Error('This page must be opened by the Concierge console (no bridge and no browser-tier token).');
   const baseUrl = win.location.origin;
+  const bridge = createHttpBridge({ baseUrl, token });
   return {
-    bridge: createHttpBridge({ baseUrl, token }),
+    bridge,
+    link: bridge.link,
     kind: 'browser',
     previewUrl: (sessionId) => `${baseUrl}/views/${encodeURIComponent(sessionId)}/preview.jpg?token=${encodeURIComponent(token)}`,
     previewClick: async (sessionId, x, y) => {

@@ -86,6 +86,7 @@ export function session(overrides: Partial<AssistSession> = {}): AssistSession {
     expiresAt: '2026-11-21T11:30:00.000Z',
     lastActivityAt: '2026-11-21T11:00:00.000Z',
     idleTimeoutSeconds: 600,
+    consoleLeaseExpiresAt: '2026-11-21T11:01:00.000Z',
     endedAt: null,
     endReason: null,
     endNote: null,

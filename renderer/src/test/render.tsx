@@ -2,12 +2,15 @@ import { render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { QueryClient } from '@tanstack/react-query';
 import { ConsoleRoot } from '../app/App';
+import type { ConsoleLinkWatch } from '../bridge/console-link';
 import type { ConsoleHost } from '../bridge/index';
 import { createUiStore, type UiState } from '../state/ui-store';
 import { createFakeBridge, type Handlers } from './fake-bridge';
 
 export interface RenderOptions {
   kind?: ConsoleHost['kind'];
+  /** Browser tier: the page's link to the console (none by default). */
+  link?: ConsoleLinkWatch;
   initial?: Partial<Pick<UiState, 'screen' | 'search' | 'auditFilter'>>;
   userOptions?: Parameters<typeof userEvent.setup>[0];
 }
@@ -21,13 +24,14 @@ export function renderConsole(handlers: Handlers, options: RenderOptions = {}) {
       ? {
           bridge: fake.bridge,
           kind: 'browser',
+          link: options.link ?? null,
           previewUrl: (id) => `http://console.test/views/${id}/preview.jpg?token=t`,
           previewClick: (id, x, y) => {
             previewClicks.push({ id, x, y });
             return Promise.resolve(true);
           },
         }
-      : { bridge: fake.bridge, kind: 'electron', previewUrl: null, previewClick: null };
+      : { bridge: fake.bridge, kind: 'electron', previewUrl: null, previewClick: null, link: null };
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
   const store = createUiStore(options.initial);
   const user = userEvent.setup(options.userOptions);

@@ -10,6 +10,7 @@ const END_REASONS: Readonly<Record<EndReason, string>> = {
   app_exit: 'ended when the console closed',
   ended_by_customer: 'ended by the customer',
   access_revoked: 'ended because the agent’s access was withdrawn',
+  console_lost: 'ended when the agent’s console stopped answering',
 };
 
 export function endReasonText(reason: EndReason | null): string {

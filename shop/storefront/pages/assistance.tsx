@@ -15,6 +15,7 @@ const END_REASONS: Readonly<Record<EndReason, string>> = {
   app_exit: 'ended when the agent closed the console',
   ended_by_customer: 'ended by you',
   access_revoked: 'ended when the agent’s access was withdrawn',
+  console_lost: 'ended when the agent’s console stopped answering',
 };
 
 function endReasonLabel(reason: string): string {

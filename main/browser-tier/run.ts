@@ -1,0 +1,37 @@
+import { join } from 'node:path';
+import { BACKGROUND_SYNC_INTERVAL_MS, createAuditPort, mirrorDirsIn } from '../core/audit-port';
+import { ensurePrivateDir } from '../core/private-dir';
+import { startBrowserTier, type BrowserTier, type BrowserTierOptions } from './server';
+import { loadOrCreateToken } from './token-file';
+
+/**
+ * The browser-tier console as `npm start` runs it: its data in `dataDir` (created private on
+ * first use), the token kept there across restarts, the audit mirror syncing in the background.
+ * The console process (cli.ts) and the tests both start it through here.
+ */
+export interface BrowserConsoleOptions {
+  shopUrl: string;
+  port: number;
+  /** The console's data folder: audit mirrors, the token, the open-session journal. */
+  dataDir: string;
+  rendererDir: string;
+  log: NonNullable<BrowserTierOptions['log']>;
+  loggers: NonNullable<BrowserTierOptions['loggers']>;
+  /** Named to the person when something fails unexpectedly. */
+  logFile: string;
+}
+
+export async function runBrowserConsole(options: BrowserConsoleOptions): Promise<BrowserTier> {
+  const dataDir = await ensurePrivateDir(options.dataDir);
+  return startBrowserTier({
+    shopUrl: options.shopUrl,
+    port: options.port,
+    rendererDir: options.rendererDir,
+    dataDir,
+    token: await loadOrCreateToken(join(dataDir, 'browser-tier.token')),
+    createAudit: (deps) => createAuditPort({ ...deps, dataDirFor: mirrorDirsIn(dataDir), syncIntervalMs: BACKGROUND_SYNC_INTERVAL_MS }),
+    log: options.log,
+    loggers: options.loggers,
+    logFile: options.logFile,
+  });
+}
