@@ -25,4 +25,20 @@ if (existsSync('reports/e2e.json')) {
   parts.push(`playwright: ${stats.expected + stats.flaky} passed, ${stats.unexpected} failed, ${stats.skipped} skipped`);
 }
 for (const part of parts) console.log(part);
+
+// Measurements the end-to-end tests record as annotations (e.g. how soon the shop ends a session whose console died).
+const Annotated = z.object({ title: z.string(), tests: z.array(z.object({ annotations: z.array(z.object({ type: z.string(), description: z.string().optional() })).default([]) })).default([]) });
+interface SuiteJson { suites?: SuiteJson[]; specs?: unknown[] }
+function measurements(suite: SuiteJson): string[] {
+  const own = (suite.specs ?? []).flatMap((spec) => {
+    const parsed = Annotated.safeParse(spec);
+    if (!parsed.success) return [];
+    return parsed.data.tests.flatMap((t) => t.annotations.filter((a) => a.description !== undefined).map((a) => `  ${a.type}: ${a.description ?? ''} (${parsed.data.title})`));
+  });
+  return [...own, ...(suite.suites ?? []).flatMap(measurements)];
+}
+if (existsSync('reports/e2e.json')) {
+  const found = measurements(read('reports/e2e.json') as SuiteJson);
+  if (found.length > 0) console.log(['measured in end-to-end tests:', ...found].join('\n'));
+}
 console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);

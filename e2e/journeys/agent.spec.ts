@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
 import { addAssistBand, clickThroughPreview, DEMO_CUSTOMER_PASSWORD, DEMO_STAFF_PASSWORD, openCustomer, signIn, startViewSession, storefrontLikeTheView, waitForFreshPreview } from '../support/console-ui';
 import { assertNoSecrets, keychainSecrets } from './support/secrets';
-import { freePort, freshFolders, startProduct, type Folders, type RunningProduct } from './support/product';
+import { freePort, freshFolders, removeFolders, startProduct, type Folders, type RunningProduct } from './support/product';
 import { realTotp } from './support/totp';
 
 /**
@@ -35,6 +35,7 @@ test.describe.serial('journey: an agent on a fresh install', () => {
 
   test.afterAll(async () => {
     await product.stop();
+    await removeFolders(folders);
   });
 
   test('signs in, finds Jane and assists her view only; the storefront refuses a change; the banner ends it', async ({ browser }) => {

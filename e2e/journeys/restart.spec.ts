@@ -1,7 +1,7 @@
 import { expect, test, type Page } from '@playwright/test';
 import { openCustomer, signIn, startViewSession } from '../support/console-ui';
 import { consoleLogEntries, type LogEntry } from './support/logs';
-import { freePort, freshFolders, startProduct, stopLeftoverShop, type Folders, type LaunchArgs, type RunningProduct } from './support/product';
+import { freePort, freshFolders, removeFolders, startProduct, stopLeftoverShop, type Folders, type LaunchArgs, type RunningProduct } from './support/product';
 import { endedSessionAtShop } from './support/shop-api';
 import { realTotp } from './support/totp';
 
@@ -14,7 +14,8 @@ import { realTotp } from './support/totp';
  * reported; the last case also measures how soon the shop ends a session whose console is gone.
  */
 const code = realTotp();
-const keychain = Boolean(process.env.CI);
+// .ci/with-keyring.sh runs a real Secret Service and says so; elsewhere there may be no keychain.
+const keychain = process.env.CONCIERGE_KEYCHAIN_REQUIRED === '1';
 
 let folders: Folders;
 let args: LaunchArgs;
@@ -53,7 +54,8 @@ test.describe.serial('journey: the console restarts', () => {
 
   test.afterAll(async () => {
     await product.stop();
-    stopLeftoverShop(folders);
+    await stopLeftoverShop(folders);
+    await removeFolders(folders);
   });
 
   test('a console that crashed is restarted; the old tab offers a reload; the session it left open is ended and reported', async () => {

@@ -1,6 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { openCustomer, signIn, startViewSession } from '../support/console-ui';
-import { freePort, freshFolders, startProduct, type RunningProduct } from './support/product';
+import { freePort, freshFolders, removeFolders, startProduct, type Folders, type RunningProduct } from './support/product';
 import { realTotp } from './support/totp';
 
 /**
@@ -13,15 +13,18 @@ const code = realTotp();
 
 let agentProduct: RunningProduct;
 let deskProduct: RunningProduct;
+const folders: Folders[] = [];
 let agent: Page;
 let desk: Page;
 
 test.describe.serial('journey: supervisor, trainee and admin', () => {
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(300_000);
-    agentProduct = await startProduct({ folders: await freshFolders('roles-agent'), port: await freePort(), shopPort: await freePort() });
+    folders.push(await freshFolders('roles-agent'), await freshFolders('roles-desk'));
+    const [agentFolders, deskFolders] = folders as [Folders, Folders];
+    agentProduct = await startProduct({ folders: agentFolders, port: await freePort(), shopPort: await freePort() });
     // The second console uses the first one's demo shop, as a second workstation would.
-    deskProduct = await startProduct({ folders: await freshFolders('roles-desk'), port: await freePort(), shopPort: await freePort(), shopUrl: agentProduct.shopUrl });
+    deskProduct = await startProduct({ folders: deskFolders, port: await freePort(), shopPort: await freePort(), shopUrl: agentProduct.shopUrl });
     agent = await browser.newPage({ viewport: { width: 1280, height: 760 } });
     desk = await browser.newPage({ viewport: { width: 1280, height: 760 } });
     await agent.goto(agentProduct.consoleUrl);
@@ -31,6 +34,7 @@ test.describe.serial('journey: supervisor, trainee and admin', () => {
   test.afterAll(async () => {
     await deskProduct.stop();
     await agentProduct.stop();
+    for (const f of folders) await removeFolders(f);
   });
 
   test('a supervisor terminates an agent’s live session with a reason; the agent’s console says who and why', async () => {

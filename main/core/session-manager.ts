@@ -275,7 +275,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     }
     if (changed) emit();
     // The server decides when a session is over; at zero, ask it rather than wait for the next poll.
-    if (expired) void pollNow();
+    if (expired) pollNow().catch((error: unknown) => { log(`checking sessions at zero failed: ${String(error)}`); });
   }
 
   const tickHandle = intervals.setInterval(tick, options.tickMs ?? 1000);
@@ -444,7 +444,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       const entry = entries.get(sessionId);
       if (!entry || entry.state !== 'open' || entry.heartbeatInFlight) return;
       if (now() - entry.lastHeartbeatAt < heartbeatIntervalMs) return;
-      void heartbeat(entry);
+      heartbeat(entry).catch((error: unknown) => { log(`the heartbeat of ${sessionId} failed: ${String(error)}`); });
     },
     pollNow,
     dispose() {

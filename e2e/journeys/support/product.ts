@@ -1,5 +1,5 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { mkdtemp, mkdir } from 'node:fs/promises';
+import { mkdtemp, mkdir, rm } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -13,6 +13,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 export const projectRoot = resolve(import.meta.dirname, '../../..');
 
 export interface Folders {
+  /** The temporary folder holding both. */
+  base: string;
   home: string;
   dataDir: string;
 }
@@ -35,9 +37,18 @@ export interface RunningProduct {
 
 export async function freshFolders(name: string): Promise<Folders> {
   const base = await mkdtemp(join(tmpdir(), `concierge-journey-${name}-`));
-  const folders = { home: join(base, 'home'), dataDir: join(base, 'data') };
+  const folders = { base, home: join(base, 'home'), dataDir: join(base, 'data') };
   await mkdir(folders.home, { recursive: true });
   return folders;
+}
+
+/** Deletes a journey's folders once its product is stopped; CONCIERGE_KEEP_JOURNEY_DATA=1 keeps them to read the logs. */
+export async function removeFolders(folders: Folders): Promise<void> {
+  if (process.env.CONCIERGE_KEEP_JOURNEY_DATA === '1') {
+    console.log(`journey data kept in ${folders.base}`);
+    return;
+  }
+  await rm(folders.base, { recursive: true, force: true });
 }
 
 export async function freePort(): Promise<number> {
@@ -122,6 +133,10 @@ export async function startProduct(args: LaunchArgs): Promise<RunningProduct> {
 }
 
 /** Stops a demo shop a launcher left running (after killHard), so no journey leaves a process behind. */
-export function stopLeftoverShop(folders: Folders): void {
+export async function stopLeftoverShop(folders: Folders): Promise<void> {
   for (const pid of pidsOf('shop/cli.ts', folders.dataDir)) process.kill(pid, 'SIGTERM');
+  for (let waited = 0; pidsOf('shop/cli.ts', folders.dataDir).length > 0; waited += 250) {
+    if (waited > 20_000) throw new Error('the demo shop did not stop within 20 s of SIGTERM');
+    await sleep(250);
+  }
 }
