@@ -42,6 +42,8 @@ describeBackends('browser console as npm start runs it', (backend) => {
   }
 
   async function signIn(tier: BrowserTier, email: string): Promise<void> {
+    // A real keychain may have restored an earlier test's sign-in at start.
+    await call(tier, 'auth.signOut', {});
     await call(tier, 'auth.signIn', { shopUrl: shop.url, email, password: DEMO_STAFF_PASSWORD });
     expect(await call(tier, 'auth.verifyMfa', { code: code(email) })).toMatchObject({ ok: true, value: { status: 'signed_in' } });
   }
@@ -84,6 +86,8 @@ describeBackends('browser console as npm start runs it', (backend) => {
     try {
       expect(again.token).toBe(tier.token);
       expect(again.instanceId).not.toBe(tier.instanceId);
+      // Signing out forgets the sign-in the keychain kept (where there is one), as a person would.
+      expect(await call(again, 'auth.signOut', {})).toMatchObject({ ok: true, value: { status: 'signed_out' } });
     } finally {
       await again.close();
       await logging.close();
