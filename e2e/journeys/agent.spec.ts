@@ -4,6 +4,7 @@ import { addAssistBand, clickThroughPreview, DEMO_CUSTOMER_PASSWORD, DEMO_STAFF_
 import { assertNoSecrets, keychainSecrets } from './support/secrets';
 import { freePort, freshFolders, removeFolders, startProduct, type Folders, type RunningProduct } from './support/product';
 import { realTotp } from './support/totp';
+import { screenshotPath } from '../screenshots';
 
 /**
  * An agent's first day, as a newcomer runs it: `npm start -- --browser` in a fresh HOME and data
@@ -76,6 +77,7 @@ test.describe.serial('journey: an agent on a fresh install', () => {
     await expect(table.getByText('Session ended').first()).toBeVisible();
     await expect(agent.getByRole('status', { name: 'Chain verification' })).toContainText('Chain verified');
     await expect(agent.getByText(/Something went wrong/)).toHaveCount(0);
+    await agent.screenshot({ path: screenshotPath('journey-audit-first-run') });
 
     const download = agent.waitForEvent('download');
     await agent.getByRole('button', { name: 'Export CSV' }).click();

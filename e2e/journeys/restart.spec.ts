@@ -4,6 +4,7 @@ import { consoleLogEntries, type LogEntry } from './support/logs';
 import { freePort, freshFolders, removeFolders, startProduct, stopLeftoverShop, type Folders, type LaunchArgs, type RunningProduct } from './support/product';
 import { endedSessionAtShop } from './support/shop-api';
 import { realTotp } from './support/totp';
+import { screenshotPath } from '../screenshots';
 
 /**
  * The console stops and starts again in the same folders, three ways: it crashes (kill -9) and
@@ -66,9 +67,11 @@ test.describe.serial('journey: the console restarts', () => {
     await product.waitForLine(/The console stopped unexpectedly/, from);
     await product.waitForLine(/Console \(browser tier\) ready/, from);
     await expect(page.getByRole('alert').filter({ hasText: 'The console restarted' })).toBeVisible({ timeout: 30_000 });
+    await page.screenshot({ path: screenshotPath('journey-console-restarted') });
     await page.getByRole('button', { name: 'Reload' }).click();
     await signedInAgain();
     await expect(page.getByText(/1 session from your last run (was still open at the shop and has now been ended|had already been ended by the shop because the console stopped answering)/)).toBeVisible({ timeout: 30_000 });
+    await page.screenshot({ path: screenshotPath('journey-session-recovered') });
   });
 
   test('stopped and started again: signed in from the keychain, the mirror resumes where it was', async () => {
