@@ -50,7 +50,7 @@ test.describe.serial('journey: the console restarts', () => {
     await page.goto(product.consoleUrl);
     await signIn(page, 'agent@demo.test', code);
     await page.getByRole('button', { name: 'Audit', exact: true }).click();
-    await expect(page.getByRole('status', { name: 'Chain verification' })).toContainText('Chain verified', { timeout: 30_000 });
+    await expect(page.getByRole('status', { name: 'Chain verification' })).toContainText('Chain verified', { timeout: 90_000 });
   });
 
   test.afterAll(async () => {
@@ -77,7 +77,7 @@ test.describe.serial('journey: the console restarts', () => {
   test('stopped and started again: signed in from the keychain, the mirror resumes where it was', async () => {
     test.setTimeout(180_000);
     await page.getByRole('button', { name: 'Audit', exact: true }).click();
-    await expect(page.getByRole('status', { name: 'Chain verification' })).toContainText('Chain verified', { timeout: 30_000 });
+    await expect(page.getByRole('status', { name: 'Chain verification' })).toContainText('Chain verified', { timeout: 90_000 });
     await product.stop();
     await expect(page.getByRole('alert').filter({ hasText: 'The console is not running' })).toBeVisible({ timeout: 30_000 });
 
@@ -86,7 +86,7 @@ test.describe.serial('journey: the console restarts', () => {
     await page.getByRole('button', { name: 'Reload' }).click();
     await signedInAgain();
     await page.getByRole('button', { name: 'Audit', exact: true }).click();
-    await expect(page.getByRole('status', { name: 'Chain verification' })).toContainText('Chain verified', { timeout: 30_000 });
+    await expect(page.getByRole('status', { name: 'Chain verification' })).toContainText('Chain verified', { timeout: 90_000 });
     const openings = mirrorOpenings(await consoleLogEntries(folders));
     // The last opening is this run's: it starts after what the mirror already held.
     expect(openings.at(-1)?.resumeAfterSeq).toBeGreaterThan(0);
