@@ -10,9 +10,13 @@ import {
 } from 'fastify-type-provider-zod';
 import type { ShopContext } from './context';
 import { ApiError } from './lib/errors';
+import { refuseUnstorableApiInput } from './lib/storable-text';
 import { registerApiRoutes } from './routes';
 
 export type ShopApp = FastifyInstance;
+
+/** The public OpenAPI document, the one API response caches may keep. */
+const OPENAPI_PATH = '/api/v1/openapi.json';
 
 /** Largest JSON body the API accepts; bigger ones get 413 before any handler runs. */
 const BODY_LIMIT = 64 * 1024;
@@ -62,6 +66,13 @@ export async function buildShop(ctx: ShopContext, options: BuildOptions = {}): P
   });
 
   await app.register((api, _opts, done) => {
+    // Responses carry tokens and customer data, refusals too: no browser or proxy cache may keep them.
+    api.addHook('onSend', (request, reply, payload, next) => {
+      if (request.routeOptions.url !== OPENAPI_PATH) void reply.header('cache-control', 'no-store');
+      next(null, payload);
+    });
+    // Text PostgreSQL cannot store (NUL, broken Unicode) is a 400 here, not a failed transaction.
+    api.addHook('preValidation', refuseUnstorableApiInput);
     registerApiRoutes(api.withTypeProvider<ZodTypeProvider>(), ctx);
     api.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
     done();
@@ -69,6 +80,8 @@ export async function buildShop(ctx: ShopContext, options: BuildOptions = {}): P
 
   for (const plugin of options.extraPlugins ?? []) await plugin(app, ctx);
   closeConnectionsOnShutdown(app);
+  // Refusal counts still held back are written before the caller closes the database.
+  app.addHook('onClose', async () => { await ctx.refusals.flush(); });
   await app.ready();
   return app;
 }

@@ -8,6 +8,9 @@ import { z } from 'zod';
 import { Store } from '../shared/api/shop';
 import { banner, parseCli, UsageError } from './cli';
 import { isLoopbackHost, startShop, StartError, type RunningShop } from './main';
+import { JANE } from './seed/demo';
+import { csrfOf, TestBrowser } from './storefront/test-browser';
+import { startAssistedSession } from './storefront/test-assist';
 import { apiRequest, signIn } from './test/auth-helpers';
 import { describeBackends, type Backend } from './test/harness';
 
@@ -21,6 +24,13 @@ describe('parseCli', () => {
   it('reads every flag and DATABASE_URL', () => {
     const options = parseCli(['--port', '4999', '--data-dir', '/tmp/x', '--seed', 'scale', '--customers', '1000000', '--host', '0.0.0.0', '--allow-demo-on-public-host', '--log', '--log-file', '/tmp/x/shop.log'], { DATABASE_URL: 'postgres://db/shop' });
     expect(options).toMatchObject({ port: 4999, dataDir: '/tmp/x', seed: 'scale', customers: 1_000_000, host: '0.0.0.0', allowDemoOnPublicHost: true, logger: true, logFile: '/tmp/x/shop.log', databaseUrl: 'postgres://db/shop' });
+  });
+
+  it('takes the public URL as an origin, and refuses one with a path or another scheme', () => {
+    expect(parseCli(['--public-url', 'https://shop.example/'], {}).publicUrl).toBe('https://shop.example');
+    for (const url of ['shop.example', 'ftp://shop.example', 'https://shop.example/shop', 'https://user:pw@shop.example', 'https://shop.example/?a=1']) {
+      expect(() => parseCli(['--public-url', url], {}), url).toThrow(UsageError);
+    }
   });
 
   it('refuses bad flags with a usage error', () => {
@@ -44,6 +54,29 @@ describe('isLoopbackHost', () => {
     for (const host of ['0.0.0.0', '::', '192.168.1.10', 'example.com', '10.0.0.1', '128.0.0.1']) expect(isLoopbackHost(host), host).toBe(false);
   });
 });
+
+/**
+ * Over the shop's listening address, as a TLS proxy would forward: an act-mode session with Jane
+ * entered through its handoff URL, the cookies the shop set (pre-session, assisted), the stores'
+ * URLs, and a cart form sent with a given Origin.
+ */
+async function assistedVisit(running: RunningShop, staffEmail: string) {
+  const visitor = new TestBrowser(running.url);
+  const preCookies = (await visitor.get('/store/us/')).headers.getSetCookie();
+  const started = await startAssistedSession(running.url, running.ctx.db, { customerId: JANE.id, storeId: 'sto_us', mode: 'act', staffEmail });
+  const stores = z.array(Store).parse((await apiRequest(running.url, 'GET', '/stores', { token: started.accessToken })).json).map((s) => s.baseUrl);
+  const agent = new TestBrowser(running.url);
+  const handoff = new URL(started.handoffUrl);
+  const entered = await agent.get(`${handoff.pathname}${handoff.search}`);
+  expect(entered.status).toBe(303);
+  const addToCart = async (origin: string) => {
+    const product = await agent.get('/store/us/product/earl-grey');
+    const productId = /name="productId" value="([^"]+)"/.exec(product.html)?.[1] ?? '';
+    const body = new URLSearchParams({ _csrf: csrfOf(product.html), productId, quantity: '1' }).toString();
+    return (await agent.request('POST', '/store/us/cart/add', { body, contentType: 'application/x-www-form-urlencoded', headers: { origin } })).status;
+  };
+  return { handoffUrl: started.handoffUrl, stores, cookies: [...preCookies, ...entered.headers.getSetCookie()], addToCart };
+}
 
 /** Where startShop keeps its data on each backend: in-memory PGlite, or a new PostgreSQL database. */
 async function databaseFor(backend: Backend): Promise<{ databaseUrl?: string; drop(): Promise<void> }> {
@@ -84,6 +117,30 @@ describeBackends('startShop', (backend) => {
     const { accessToken } = await signIn(shop.url, 'agent@demo.test');
     const stores = z.array(Store).parse((await apiRequest(shop.url, 'GET', '/stores', { token: accessToken })).json);
     expect(stores.map((s) => s.baseUrl)).toEqual([`${shop.url}/store/eu/`, `${shop.url}/store/us/`]);
+  });
+
+  it('follows --public-url: store and handoff URLs on its origin, Secure cookies, its forms accepted; by default neither', async () => {
+    const location = database.databaseUrl ? { databaseUrl: database.databaseUrl } : {};
+    const behindTls = await startShop({ host: '127.0.0.1', port: 0, publicUrl: 'https://shop.example', ...location });
+    try {
+      const tls = await assistedVisit(behindTls, 'agent2@demo.test');
+      expect(tls.handoffUrl).toMatch(/^https:\/\/shop\.example\/store\/us\/assist\/enter\?code=/);
+      expect(tls.stores).toEqual(['https://shop.example/store/eu/', 'https://shop.example/store/us/']);
+      expect(tls.cookies).toHaveLength(2);
+      for (const cookie of tls.cookies) expect(cookie).toMatch(/; Secure/);
+      // The browser's Origin is the public URL; another site's is still refused.
+      expect(await tls.addToCart('https://shop.example')).toBe(303);
+      expect(await tls.addToCart('https://evil.example')).toBe(403);
+      expect(behindTls.url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+      expect(behindTls.publicUrl).toBe('https://shop.example');
+    } finally {
+      await behindTls.close();
+    }
+    const plain = await assistedVisit(shop, 'supervisor@demo.test');
+    expect(plain.handoffUrl.startsWith(`${shop.url}/store/us/assist/enter?code=`)).toBe(true);
+    expect(plain.cookies).toHaveLength(2);
+    for (const cookie of plain.cookies) expect(cookie).not.toMatch(/Secure/i);
+    expect(await plain.addToCart(shop.url)).toBe(303);
   });
 
   it('reports a port in use clearly', async () => {

@@ -2,13 +2,14 @@
  * Runs the shop:
  *   npm run shop -- [--host 127.0.0.1] [--port 4310] [--data-dir .data/shop] [--seed demo|scale|none]
  *                   [--customers 1000000] [--allow-demo-on-public-host] [--log] [--log-file <path>]
+ *                   [--public-url https://shop.example]
  * DATABASE_URL set → PostgreSQL instead of PGlite.
  */
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
-import { startShop, StartError, type SeedMode, type StartOptions } from './main';
+import { publicOriginOf, startShop, StartError, type SeedMode, type StartOptions } from './main';
 import { DEMO_STAFF, DEMO_STAFF_PASSWORD } from './seed/staff';
 
 export const USAGE = `usage: npm run shop -- [options]
@@ -20,6 +21,8 @@ export const USAGE = `usage: npm run shop -- [options]
   --allow-demo-on-public-host   allow demo data on a non-loopback address (its credentials are public)
   --log                         log requests on the terminal
   --log-file <path>             also write every request and failure to this file (JSON lines, no secrets; rotated at 10 MB × 5)
+  --public-url <url>            where staff and customers reach the shop, e.g. https://shop.example behind a TLS proxy:
+                                handoff and store URLs use it; https makes cookies Secure (shop/README.md, "Behind TLS")
   --quiet                       one line when ready instead of the sign-in banner (npm start prints its own)
   -h, --help                    show this help
 environment: DATABASE_URL=postgres://… uses PostgreSQL instead of PGlite`;
@@ -50,6 +53,7 @@ export function parseCli(args: readonly string[], env: NodeJS.ProcessEnv): Start
         'allow-demo-on-public-host': { type: 'boolean' },
         log: { type: 'boolean' },
         'log-file': { type: 'string' },
+        'public-url': { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -75,12 +79,25 @@ export function parseCli(args: readonly string[], env: NodeJS.ProcessEnv): Start
     allowDemoOnPublicHost: v['allow-demo-on-public-host'] ?? false,
     logger: v.log ?? false,
     ...(v['log-file'] !== undefined ? { logFile: v['log-file'] } : {}),
+    ...(v['public-url'] !== undefined ? { publicUrl: publicUrlFlag(v['public-url']) } : {}),
   };
+}
+
+function publicUrlFlag(value: string): string {
+  try {
+    return publicOriginOf(value);
+  } catch (error) {
+    throw new UsageError(`--public-url: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }
 
 /** What the operator needs after start: where it listens, the stores, how to sign in. */
 export function banner(url: string, stores: readonly { name: string; baseUrl: string }[], options: StartOptions): string {
-  const lines = [`Concierge shop listening on ${url}`, `  API:      ${url}/api/v1  (OpenAPI: ${url}/api/v1/openapi.json)`];
+  const lines = [`Concierge shop listening on ${url}`];
+  // Behind a TLS proxy, staff and customers use the public URL, not the listening address.
+  const reach = options.publicUrl ?? url;
+  if (options.publicUrl) lines.push(`  Public:   ${options.publicUrl}`);
+  lines.push(`  API:      ${reach}/api/v1  (OpenAPI: ${reach}/api/v1/openapi.json)`);
   for (const s of stores) lines.push(`  Store:    ${s.name.padEnd(20)} ${s.baseUrl}`);
   lines.push(`  Database: ${options.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${options.dataDir ?? '.data/shop'}`}`);
   if (options.seed !== 'none') {
@@ -102,7 +119,7 @@ async function main(): Promise<void> {
   const shop = await startShop({ ...options, onProgress: (message) => { console.log(message); } });
   const { rows } = await shop.ctx.db.query<{ name: string; path_prefix: string }>('SELECT name, path_prefix FROM stores ORDER BY code');
   if (options.quiet) console.log(`Concierge shop listening on ${shop.url}`);
-  else console.log(banner(shop.url, rows.map((r) => ({ name: r.name, baseUrl: `${shop.url}${r.path_prefix}/` })), options));
+  else console.log(banner(shop.url, rows.map((r) => ({ name: r.name, baseUrl: `${shop.publicUrl}${r.path_prefix}/` })), options));
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;

@@ -1,15 +1,18 @@
+import { DEFAULT_THROTTLE_POLICY, type ThrottlePolicy } from './auth/throttle';
 import type { Database } from './db/database';
 import type { Clock } from './lib/clock';
+import type { RefusalRecorder } from './audit/refusal-aggregator';
 
 export interface ShopConfig {
-  /** The origin staff and customers reach the shop at, e.g. `http://127.0.0.1:4310`. */
+  /**
+   * The origin staff and customers reach the shop at, e.g. `http://127.0.0.1:4310`, or the
+   * `--public-url` behind a TLS proxy: handoff and store URLs use it; https makes cookies `Secure`.
+   */
   readonly publicOrigin: string;
-  /** Cookies get `Secure` when the shop is served over HTTPS. */
-  readonly secureCookies: boolean;
   /** Auth rate limit per IP and minute; tests raise it. */
   readonly authRateLimitPerMinute: number;
-  /** Failed sign-ins before an account locks, and for how long. */
-  readonly lockout: { readonly maxFailures: number; readonly lockSeconds: number };
+  /** Growing delays after failed sign-ins and step-ups (auth/throttle.ts; README "Sign-in throttling"). */
+  readonly signInThrottle: ThrottlePolicy;
   readonly accessTokenSeconds: number;
   readonly refreshTokenSeconds: number;
   readonly stepUpSeconds: number;
@@ -24,9 +27,8 @@ export interface ShopConfig {
 }
 
 export const DEFAULT_CONFIG: Omit<ShopConfig, 'publicOrigin'> = {
-  secureCookies: false,
   authRateLimitPerMinute: 30,
-  lockout: { maxFailures: 5, lockSeconds: 15 * 60 },
+  signInThrottle: DEFAULT_THROTTLE_POLICY,
   accessTokenSeconds: 15 * 60,
   refreshTokenSeconds: 12 * 3600,
   stepUpSeconds: 5 * 60,
@@ -40,4 +42,6 @@ export interface ShopContext {
   readonly db: Database;
   readonly clock: Clock;
   readonly config: ShopConfig;
+  /** Refusals (403s, refused handoffs and storefront actions) as aggregated audit events. */
+  readonly refusals: RefusalRecorder;
 }

@@ -5,6 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { createLogging } from '../main/core/logging';
 import { describeHits, findSecrets, readLogFiles } from '../main/test/secret-scan';
 import { buildShop } from './app';
+import { refusalAggregator } from './audit/refusal-aggregator';
 import { DEFAULT_CONFIG } from './context';
 import { startShop, type RunningShop } from './main';
 import { JANE } from './seed/demo';
@@ -82,7 +83,8 @@ describe('the shop\'s logs', () => {
   it('scrub a handler that logs its request headers and an error that quotes them', async () => {
     const db = await openDatabase({});
     const logging = createLogging({ file: join(dir, 'shop.log') });
-    const app = await buildShop({ db, clock: { now: () => new Date() }, config: { ...DEFAULT_CONFIG, publicOrigin: 'http://127.0.0.1' } }, {
+    const clock = { now: () => new Date() };
+    const app = await buildShop({ db, clock, config: { ...DEFAULT_CONFIG, publicOrigin: 'http://127.0.0.1' }, refusals: refusalAggregator({ db, clock }) }, {
       logger: logging.logger('shop'),
       extraPlugins: [(plugin) => {
         plugin.get('/careless', (request) => {

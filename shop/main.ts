@@ -1,6 +1,7 @@
 import { isIP } from 'node:net';
 import { createLogging, type Logging } from '../main/core/logging';
 import { buildShop, type BuildOptions } from './app';
+import { refusalAggregator } from './audit/refusal-aggregator';
 import { DEFAULT_CONFIG, type ShopConfig, type ShopContext } from './context';
 import { openDatabase, type Database } from './db/database';
 import { migrate } from './db/migrate';
@@ -31,11 +32,19 @@ export interface StartOptions {
   clock?: Clock;
   /** Told about slow start-up steps (scale seeding). */
   onProgress?: (message: string) => void;
+  /**
+   * Where staff and customers reach the shop when that is not where it listens, e.g.
+   * `https://shop.example` behind a reverse proxy terminating TLS: handoff and store URLs use it,
+   * and https makes the storefront's cookies `Secure`.
+   */
+  publicUrl?: string;
 }
 
 export interface RunningShop {
-  /** e.g. `http://127.0.0.1:4310` */
+  /** Where it listens, e.g. `http://127.0.0.1:4310` */
   url: string;
+  /** Where staff and customers reach it: `publicUrl`'s origin, else `url`. */
+  publicUrl: string;
   ctx: ShopContext;
   close(): Promise<void>;
 }
@@ -56,12 +65,32 @@ export function isLoopbackHost(host: string): boolean {
 const originOf = (host: string, port: number) => `http://${isIP(host) === 6 ? `[${host}]` : host}:${port}`;
 
 /**
+ * The origin of a public URL: http or https, no path, query or credentials. The storefront's
+ * pages and cookies live at the root, so the shop cannot be served below a path.
+ */
+export function publicOriginOf(value: string): string {
+  let url: URL;
+  try {
+    url = new URL(value);
+  } catch {
+    throw new StartError(`The public URL "${value}" is not a URL; give one like https://shop.example`);
+  }
+  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new StartError(`The public URL must be http:// or https://, not ${url.protocol}`);
+  if (url.username || url.password || url.pathname !== '/' || url.search || url.hash) {
+    throw new StartError(`The public URL must be an origin only (like https://shop.example), not "${value}": the shop is served at the root.`);
+  }
+  return url.origin;
+}
+
+/**
  * Opens the database, migrates it, seeds demo data on first start and serves the shop.
  * Refuses demo data on a non-loopback host unless `allowDemoOnPublicHost` says otherwise: the
  * demo staff passwords and TOTP secrets are in the README.
  */
 export async function startShop(options: StartOptions = {}): Promise<RunningShop> {
   const host = options.host ?? '127.0.0.1';
+  // A bad public URL fails before the database is opened.
+  if (options.publicUrl !== undefined) publicOriginOf(options.publicUrl);
   const seed = options.seed ?? 'demo';
   const guardDemo = !isLoopbackHost(host) && !options.allowDemoOnPublicHost;
   if (guardDemo && seed !== 'none') {
@@ -93,8 +122,9 @@ export async function startShop(options: StartOptions = {}): Promise<RunningShop
 
 async function listen(db: Database, clock: Clock, host: string, options: StartOptions): Promise<RunningShop> {
   // The origin is known only after listen (port 0 picks one); the context reads it from here.
-  const config: { -readonly [K in keyof ShopConfig]: ShopConfig[K] } = { ...DEFAULT_CONFIG, publicOrigin: originOf(host, options.port ?? 4310) };
-  const ctx: ShopContext = { db, clock, config };
+  const publicUrl = options.publicUrl === undefined ? null : publicOriginOf(options.publicUrl);
+  const config: { -readonly [K in keyof ShopConfig]: ShopConfig[K] } = { ...DEFAULT_CONFIG, publicOrigin: publicUrl ?? originOf(host, options.port ?? 4310) };
+  const ctx: ShopContext = { db, clock, config, refusals: refusalAggregator({ db, clock }) };
   const extraPlugins: NonNullable<BuildOptions['extraPlugins']> = [
     // The storefront and anything else served beside the API are registered here.
     (app, pluginCtx) => storefrontPlugin(app, pluginCtx),
@@ -115,9 +145,11 @@ async function listen(db: Database, clock: Clock, host: string, options: StartOp
     throw error;
   }
   const address = app.server.address();
-  if (address && typeof address === 'object') config.publicOrigin = originOf(host, address.port);
+  const url = originOf(host, address && typeof address === 'object' ? address.port : options.port ?? 4310);
+  config.publicOrigin = publicUrl ?? url;
   return {
-    url: config.publicOrigin,
+    url,
+    publicUrl: config.publicOrigin,
     ctx,
     close: async () => {
       try {

@@ -168,6 +168,7 @@ export function createApiClient(options: ApiClientOptions) {
     login: (email: string, password: string) => call({ method: 'post', path: 'auth/login', json: { email, password }, auth: false }, LoginResponse),
     verifyMfa: (mfaToken: string, code: string) => call({ method: 'post', path: 'auth/mfa', json: { mfaToken, code }, auth: false }, TokenResponse),
     refresh: (refreshToken: string) => call({ method: 'post', path: 'auth/refresh', json: { refreshToken }, auth: false }, TokenResponse),
+    // No body: ends this console's sign-in and the sessions it started, never the staff member's others.
     logout: async (): Promise<void> => {
       await request({ method: 'post', path: 'auth/logout' }, null);
     },

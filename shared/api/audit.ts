@@ -23,6 +23,7 @@ export const AuditAction = z.enum([
   'customer.consent_code_issued',
   'customer.consent_code_used',
   'settings.changed',
+  'access.denied',
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 

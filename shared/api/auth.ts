@@ -74,6 +74,12 @@ export type TokenResponse = z.infer<typeof TokenResponse>;
 export const RefreshRequest = z.object({ refreshToken: z.string().min(1).max(256) });
 export type RefreshRequest = z.infer<typeof RefreshRequest>;
 
+/** `POST /auth/logout`: no body (or `{}`) ends this sign-in and its sessions only. */
+export const LogoutRequest = z.object({
+  everywhere: z.boolean().optional().describe('Sign out everywhere (default false): every sign-in of this staff member and all their sessions end.'),
+}).strict();
+export type LogoutRequest = z.infer<typeof LogoutRequest>;
+
 export const StepUpRequest = z.union([
   z.object({ code: TotpCode }).strict(),
   z.object({ password: z.string().min(1).max(1024) }).strict(),

@@ -5,6 +5,7 @@ import { AssistPolicy, Settings, SessionMode } from '../api/settings';
 import { Customer, CustomerSearchQuery, CustomerSearchResponse, DocumentsResponse, DocumentType, Store } from '../api/shop';
 import { AssistSession, EndReason, SessionListResponse, SessionStatus } from '../api/sessions';
 import { AuditEvent } from '../api/audit';
+import { AuditActionGroup } from '../audit/action-groups';
 
 /**
  * The console's IPC contract: every call the renderer may make to main, with zod schemas for
@@ -86,6 +87,8 @@ export const AuditFilter = z.object({
   sessionId: Id.optional(),
   /** An action or an action group prefix such as `session.` */
   action: z.string().max(64).optional(),
+  /** A named set of actions (shared/audit/action-groups.ts), e.g. every refusal. */
+  actionGroup: AuditActionGroup.optional(),
   from: z.iso.datetime({ offset: true }).optional(),
   to: z.iso.datetime({ offset: true }).optional(),
   text: z.string().max(200).optional(),

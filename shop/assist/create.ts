@@ -1,9 +1,9 @@
-import type { Staff } from '../../shared/api/auth';
 import type { ErrorCode } from '../../shared/api/common';
 import type { CreateSessionRequest, CreateSessionResponse } from '../../shared/api/sessions';
 import type { Settings } from '../../shared/api/settings';
 import { appendAudit } from '../audit/append';
 import { consumeStepUpToken } from '../auth/step-up';
+import type { Principal } from '../auth/tokens';
 import { consentCodeHash } from '../consent/consent';
 import { consentAt, type ConsentRow } from '../consent/status';
 import type { ShopContext } from '../context';
@@ -11,6 +11,7 @@ import type { Queryable } from '../db/database';
 import { addSeconds } from '../lib/clock';
 import { ApiError } from '../lib/errors';
 import { hashSecret, newId, newSecret } from '../lib/ids';
+import { findUnstorableText, unstorableTextError } from '../lib/storable-text';
 import { readSettings } from '../settings/settings';
 import { loadSession, toAssistSession } from './session-row';
 
@@ -44,17 +45,22 @@ interface Store { id: string; code: string; path_prefix: string }
  * Starts an assisted session. Checks run in a fixed order — assistance enabled, permission for
  * the mode, step-up, customer, account, consent — and the first failure refuses. A refusal
  * commits only its `session.refused` event and the spent step-up token: a token that survived
- * a refusal would allow guessing consent codes without re-authenticating.
+ * a refusal would allow guessing consent codes without re-authenticating. Input the database
+ * cannot store is refused (400) before any check, so it can never undo a refusal's record.
  */
 export async function createSession(
   ctx: ShopContext,
-  staff: Staff,
+  principal: Principal,
   request: CreateSessionRequest,
   origin: { ip: string; userAgent: string | null },
 ): Promise<CreateSessionResponse> {
+  const { staff } = principal;
+  // Before the transaction: text the database cannot store would roll back a refusal's event and spent token.
+  const unstorable = findUnstorableText({ body: request });
+  if (unstorable.length > 0) throw unstorableTextError(unstorable);
   const outcome = await ctx.db.transaction(async (tx) => {
     try {
-      return await startSession(tx, ctx, staff, request, origin);
+      return await startSession(tx, ctx, principal, request, origin);
     } catch (error) {
       if (!(error instanceof Refusal)) throw error;
       await appendAudit(tx, ctx.clock, {
@@ -84,10 +90,11 @@ export async function createSession(
 async function startSession(
   tx: Queryable,
   ctx: ShopContext,
-  staff: Staff,
+  principal: Principal,
   request: CreateSessionRequest,
   origin: { ip: string; userAgent: string | null },
 ): Promise<CreateSessionResponse> {
+  const { staff, familyId } = principal;
   const settings = await readSettings(tx);
   if (!settings.assistanceEnabled) throw new Refusal(409, 'assistance_disabled', 'Assisted sessions are turned off in the settings.');
 
@@ -96,8 +103,8 @@ async function startSession(
     throw new Refusal(403, 'permission_denied', `A ${request.mode} session needs the ${needed} permission.`);
   }
 
-  if (!(await consumeStepUpToken(tx, ctx, staff.id, request.stepUpToken))) {
-    throw new Refusal(401, 'step_up_required', 'Confirm it is you (step-up) before each session; the step-up token is missing, used or expired.');
+  if (!(await consumeStepUpToken(tx, ctx, { staffId: staff.id, familyId }, request.stepUpToken))) {
+    throw new Refusal(401, 'step_up_required', 'Confirm it is you (step-up) before each session; the step-up token is missing, used, expired or from another sign-in.');
   }
 
   const customer = (await tx.query<Customer>('SELECT id, name FROM customers WHERE id = $1 FOR NO KEY UPDATE', [request.customerId])).rows[0];
@@ -117,12 +124,14 @@ async function startSession(
   const now = ctx.clock.now();
   await tx.query(
     `INSERT INTO assist_sessions (id, staff_id, customer_id, account_id, store_id, mode, reason, ticket, status, started_at,
-                                  expires_at, last_activity_at, idle_timeout_seconds, consent_basis, console_lease_until)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $10, $9, $11, $12, $13)`,
+                                  expires_at, last_activity_at, idle_timeout_seconds, consent_basis, console_lease_until, family_id)
+     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $10, $9, $11, $12, $13, $14)`,
     [sessionId, staff.id, customer.id, request.accountId, store.id, request.mode, request.reason, request.ticket ?? null,
       now, addSeconds(now, settings.maxSessionSeconds), settings.idleTimeoutSeconds, consent.basis,
       // Starting the session starts its console lease; the console's heartbeats renew it.
-      addSeconds(now, ctx.config.consoleLeaseSeconds)],
+      addSeconds(now, ctx.config.consoleLeaseSeconds),
+      // The sign-in that started it: signing out of that console ends it (auth/refresh.ts signOut).
+      familyId],
   );
   const actor = { type: 'staff' as const, id: staff.id, name: staff.name };
   if (consent.basis === 'code') {

@@ -43,11 +43,16 @@ export async function endSession(tx: Queryable, ctx: ShopContext, row: SessionRo
 }
 
 /**
- * Ends every live session of one staff member (sign-out). The console ends them itself first;
- * this makes sure none outlives the sign-in when the console could not (crash, lost network).
+ * Ends the live sessions a sign-out covers: those its sign-in (`familyId`) started, plus any from
+ * before sessions recorded one; with `familyId` null, every one of the staff member's. The console
+ * ends them itself first; this makes sure none outlives the sign-in when it could not (crash, lost network).
  */
-export async function endSessionsOfStaff(tx: Queryable, ctx: ShopContext, staffId: string, options: EndOptions): Promise<number> {
-  const live = await tx.query<{ id: string }>(`SELECT id FROM assist_sessions WHERE staff_id = $1 AND status <> 'ended' ORDER BY started_at`, [staffId]);
+export async function endSessionsOfStaff(tx: Queryable, ctx: ShopContext, scope: { staffId: string; familyId: string | null }, options: EndOptions): Promise<number> {
+  const live = await tx.query<{ id: string }>(
+    `SELECT id FROM assist_sessions
+      WHERE staff_id = $1 AND status <> 'ended' AND ($2::text IS NULL OR family_id = $2 OR family_id IS NULL) ORDER BY started_at`,
+    [scope.staffId, scope.familyId],
+  );
   let ended = 0;
   for (const { id } of live.rows) {
     const row = await loadSession(tx, id, { lock: true });

@@ -3,7 +3,7 @@ import type { AssistSession, EndReason, EndSessionRequest, HeartbeatRequest, Ses
 import type { ShopContext } from '../context';
 import type { Queryable } from '../db/database';
 import { addSeconds } from '../lib/clock';
-import { ApiError, notFound } from '../lib/errors';
+import { ApiError, forbidden, notFound } from '../lib/errors';
 import { endSession } from './end';
 import { loadSession, SESSION_SELECT, toAssistSession, type SessionRow } from './session-row';
 import { settleOverdueSessions, settleSession } from './settle';
@@ -68,7 +68,7 @@ export async function heartbeat(ctx: ShopContext, staff: Staff, id: string, requ
   const activity = request.activity ?? true;
   const result = await ctx.db.transaction(async (tx) => {
     const locked = await visibleSession(tx, staff, id);
-    if (locked.staff_id !== staff.id) throw new ApiError(403, 'permission_denied', 'Only the agent running this session can send its heartbeat.');
+    if (locked.staff_id !== staff.id) throw forbidden(staff, 'not_session_agent', 'Only the agent running this session can send its heartbeat.');
     const row = await settleSession(tx, ctx, locked);
     // Returned, not thrown: settling the session must commit.
     if (row.status === 'ended') return { ended: true, session: toAssistSession(row) } as const;
@@ -91,7 +91,7 @@ export async function endSessionByStaff(ctx: ShopContext, staff: Staff, id: stri
     const locked = await visibleSession(tx, staff, id);
     const owner = locked.staff_id === staff.id;
     if (!owner && !staff.permissions.includes('sessions.terminate')) {
-      throw new ApiError(403, 'permission_denied', 'Ending another agent\'s session needs the sessions.terminate permission.');
+      throw forbidden(staff, 'needs:sessions.terminate', 'Ending another agent\'s session needs the sessions.terminate permission.');
     }
     const reason: EndReason = owner ? request.reason ?? 'ended_by_agent' : 'terminated_by_supervisor';
     if (owner && !OWNER_END_REASONS.includes(reason)) {

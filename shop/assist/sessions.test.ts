@@ -168,9 +168,14 @@ describeBackends('assisted sessions', (backend) => {
 
     it('is single use under concurrent redeems', async () => {
       const started = await startSession(shop, agent);
+      const before = await auditHead(shop);
       const results = await Promise.all(Array.from({ length: 5 }, () => redeemHandoff(shop.ctx, started.handoffCode, ORIGIN)));
       expect(results.filter((r) => r.ok)).toHaveLength(1);
       expect(results.flatMap((r) => (r.ok ? [] : [r.reason]))).toEqual(['used', 'used', 'used', 'used']);
+      // Aggregated: one event at once, the rest as a count (flushed here, not during a later test).
+      await shop.ctx.refusals.flush();
+      const refused = (await auditSince(shop, before)).filter((e) => e.action === 'session.handoff_refused');
+      expect(refused.map((e) => e.details.count)).toEqual([1, 3]);
     });
 
     it('expires after 30 seconds, and unknown codes are refused', async () => {
@@ -306,9 +311,9 @@ describeBackends('assisted sessions', (backend) => {
       expect(events[0]).toMatchObject({ actor: { type: 'staff', id: supervisor.id }, sessionId: session.id, details: { reason: 'terminated_by_supervisor', note: 'Wrong customer', staffId: agent.id } });
     });
 
-    it('signing out ends the staff member\'s live sessions on the server too', async () => {
-      const session = await activeSession(agent2);
+    it('signing out ends the live sessions of that sign-in on the server too', async () => {
       const second = await signInAs(shop, 'agent2@demo.test');
+      const session = await activeSession(second);
       const out = await api(shop, second, 'POST', '/auth/logout');
       expect(out.status).toBe(204);
       expect(await getSession(agent2, session.id)).toMatchObject({ status: 'ended', endReason: 'sign_out' });

@@ -1,7 +1,6 @@
 import type { SessionMode } from '../../shared/api/settings';
 import { appendAudit } from '../audit/append';
 import type { ShopContext } from '../context';
-import type { Queryable } from '../db/database';
 import { hashSecret, newSecret } from '../lib/ids';
 import { loadSession, type SessionRow } from './session-row';
 import { settleSession } from './settle';
@@ -30,6 +29,11 @@ export type RedeemResult =
   | { ok: true; cookieSecret: string; session: LiveSession }
   | { ok: false; reason: HandoffRefusal };
 
+type Redeemed = Extract<RedeemResult, { ok: true }> | { ok: false; reason: HandoffRefusal; session: SessionRow | null };
+
+/** The storefront's handoff route (storefront/routes/assist-entry.tsx), as refusals name it. */
+export const HANDOFF_ROUTE = 'GET /store/:store/assist/enter';
+
 export type CookieResult =
   | { ok: true; session: LiveSession }
   | { ok: false; reason: 'ended' | 'unknown'; endReason: string | null };
@@ -56,10 +60,11 @@ export function toLiveSession(row: SessionRow): LiveSession {
 /**
  * Redeems a handoff code from `…/assist/enter?code=…`: once, within its lifetime, for a session
  * that has not ended. On success the session becomes active and is bound to a new cookie secret
- * (only its hash is stored); the storefront sets that cookie. Every outcome is audited.
+ * (only its hash is stored); the storefront sets that cookie. Every outcome is audited, refusals
+ * aggregated (audit/refusal-aggregator.ts).
  */
 export async function redeemHandoff(ctx: ShopContext, code: string, origin: { ip: string; userAgent: string | null }): Promise<RedeemResult> {
-  return ctx.db.transaction(async (tx) => {
+  const outcome = await ctx.db.transaction(async (tx): Promise<Redeemed> => {
     const now = ctx.clock.now();
     const codeHash = hashSecret(code);
     // The conditional UPDATE is the single-use guarantee: of two concurrent redeems one gets the row.
@@ -72,16 +77,12 @@ export async function redeemHandoff(ctx: ShopContext, code: string, origin: { ip
       const known = await tx.query<{ session_id: string; used_at: Date | null }>('SELECT session_id, used_at FROM handoff_codes WHERE code_hash = $1', [codeHash]);
       const row = known.rows[0];
       const reason: HandoffRefusal = !row ? 'unknown' : row.used_at ? 'used' : 'expired';
-      await refuse(tx, ctx, row ? await loadSession(tx, row.session_id) : null, reason, origin);
-      return { ok: false, reason };
+      return { ok: false, reason, session: row ? await loadSession(tx, row.session_id) : null };
     }
     const locked = await loadSession(tx, sessionId, { lock: true });
     if (!locked) throw new Error(`handoff code refers to missing session ${sessionId}`);
     const session = await settleSession(tx, ctx, locked);
-    if (session.status !== 'pending') {
-      await refuse(tx, ctx, session, 'session_ended', origin);
-      return { ok: false, reason: 'session_ended' };
-    }
+    if (session.status !== 'pending') return { ok: false, reason: 'session_ended', session };
     const cookieSecret = newSecret();
     await tx.query(
       "UPDATE assist_sessions SET status = 'active', cookie_hash = $2, last_activity_at = $3 WHERE id = $1",
@@ -98,6 +99,10 @@ export async function redeemHandoff(ctx: ShopContext, code: string, origin: { ip
     });
     return { ok: true, cookieSecret, session: toLiveSession({ ...session, status: 'active', last_activity_at: now }) };
   });
+  if (outcome.ok) return outcome;
+  // After the commit (settling may have ended the session): the refusal itself changes nothing.
+  await recordHandoffRefusal(ctx, outcome.session, outcome.reason, origin);
+  return { ok: false, reason: outcome.reason };
 }
 
 /**
@@ -121,14 +126,16 @@ function staffActor(session: SessionRow) {
   return { type: 'staff' as const, id: session.staff_id, name: session.staff_name };
 }
 
-async function refuse(tx: Queryable, ctx: ShopContext, session: SessionRow | null, reason: HandoffRefusal, origin: { ip: string; userAgent: string | null }): Promise<void> {
-  await appendAudit(tx, ctx.clock, {
+/** A refused code, aggregated per session (or unknown address) and reason: replays cannot flood the log. */
+export function recordHandoffRefusal(ctx: ShopContext, session: SessionRow | null, reason: HandoffRefusal | 'malformed', origin: { ip: string; userAgent: string | null }): Promise<void> {
+  return ctx.refusals.record({
     action: 'session.handoff_refused',
-    actor: session ? staffActor(session) : { type: 'system', id: null, name: null },
+    staff: session ? { id: session.staff_id, name: session.staff_name } : null,
     customerId: session?.customer_id ?? null,
     sessionId: session?.id ?? null,
-    ip: origin.ip,
+    route: HANDOFF_ROUTE,
+    reason,
+    address: origin.ip,
     userAgent: origin.userAgent,
-    details: { reason },
   });
 }

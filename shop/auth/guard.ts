@@ -15,13 +15,13 @@ declare module 'fastify' {
 
 const permissionCheck = (anyOf: readonly Permission[]) => (principal: Principal) => {
   if (anyOf.length > 0 && !anyOf.some((p) => principal.staff.permissions.includes(p))) {
-    throw forbidden(`This needs the ${anyOf.join(' or ')} permission.`);
+    throw forbidden(principal.staff, `needs:${anyOf.join('|')}`, `This needs the ${anyOf.join(' or ')} permission.`);
   }
 };
 
 /**
- * preHandler for API routes: a valid access token and, when given, at least one of `anyOf`.
- * Deny by default: every API route names its guard.
+ * onRequest hook for API routes: a valid access token and, when given, at least one of `anyOf`.
+ * Deny by default: every API route names its guard, as onRequest so it runs before validation.
  */
 export function requireStaff(ctx: ShopContext, anyOf: readonly Permission[] = []) {
   const check = permissionCheck(anyOf);
@@ -76,7 +76,7 @@ export function accessGate(deps: { db: Queryable; clock: Clock }, authorization:
   return accessGates(deps, anyOf)(authorization);
 }
 
-/** preHandler for a route that checks access in its own statement: the route uses accessGateOf(request). */
+/** onRequest hook for a route that checks access in its own statement: the route uses accessGateOf(request). */
 export function requireStaffInStatement(ctx: ShopContext, anyOf: readonly Permission[]) {
   const gateFor = accessGates(ctx, anyOf);
   return async (request: FastifyRequest, _reply: FastifyReply): Promise<void> => {

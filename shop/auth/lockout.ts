@@ -1,75 +1,75 @@
-import { appendAudit } from '../audit/append';
+import { appendAudit, type AuditInput } from '../audit/append';
 import type { Queryable } from '../db/database';
 import type { ShopContext } from '../context';
-import { addSeconds } from '../lib/clock';
 import { ApiError } from '../lib/errors';
 import { refuse, type Outcome } from './outcome';
-import { staffActor, type RequestOrigin, type StaffCredentials } from './staff-record';
+import type { RequestOrigin } from './staff-record';
+import type { Attempt, SignInThrottle } from './throttle';
 
-/** Seconds until `lockedUntil`, or null when the account is not locked at `now`. */
-export function lockedForSeconds(lockedUntil: Date | null, now: Date): number | null {
-  if (!lockedUntil || lockedUntil.getTime() <= now.getTime()) return null;
-  return Math.max(1, Math.ceil((lockedUntil.getTime() - now.getTime()) / 1000));
-}
+// No account is ever locked: failures slow down their own address (auth/throttle.ts). This module
+// turns the throttle's decisions into refusals and audit events.
 
+export const SYSTEM_ACTOR: AuditInput['actor'] = { type: 'system', id: null, name: null };
+
+/** The same refusal for every email, known or not, so it does not tell which are staff. */
 export function tooManyAttempts(retryAfterSeconds: number): ApiError {
   return new ApiError(
     429,
     'too_many_attempts',
-    `Too many failed attempts: this account is locked. Try again in ${String(Math.ceil(retryAfterSeconds / 60))} minute(s).`,
+    `Too many failed attempts from this address. Try again in ${String(retryAfterSeconds)} second(s).`,
     undefined,
     { 'retry-after': String(retryAfterSeconds) },
   );
 }
 
-export interface FailureOutcome {
-  /** Set when this failure locked the account: until when. */
-  lockedUntil: Date | null;
+/** A failed or refused attempt as its audit event records it. */
+export interface AttemptEvent {
+  action: 'staff.sign_in_failed' | 'staff.mfa_failed' | 'staff.step_up_failed';
+  actor: AuditInput['actor'];
+  origin: RequestOrigin;
+  details: Record<string, unknown>;
+}
+
+type OpenAttempt = Extract<Attempt, { throttled: false }>;
+
+/** Records an attempt made while its address must wait; its password or code was not checked. */
+export async function refuseThrottled(tx: Queryable, ctx: ShopContext, event: AttemptEvent, retryAfterSeconds: number): Promise<Outcome<never>> {
+  const details = { ...event.details, reason: 'throttled', retryAfterSeconds };
+  await appendAudit(tx, ctx.clock, { action: event.action, actor: event.actor, ...event.origin, details });
+  return refuse(tooManyAttempts(retryAfterSeconds));
 }
 
 /**
- * Counts one failed password or code for `staffId`. The failure that reaches
- * `lockout.maxFailures` locks the account for `lockout.lockSeconds` and starts the count afresh,
- * so after the lock the staff member has the full number of tries again.
+ * Counts a failed attempt and records it. When it makes its address wait for the first time in a
+ * scope, `staff.locked` records that throttling began there.
  */
-export async function recordFailure(tx: Queryable, ctx: ShopContext, staffId: string): Promise<FailureOutcome> {
-  const current = await tx.query<{ failed_attempts: number }>('SELECT failed_attempts FROM staff WHERE id = $1 FOR UPDATE', [staffId]);
-  const failures = (current.rows[0]?.failed_attempts ?? 0) + 1;
-  if (failures >= ctx.config.lockout.maxFailures) {
-    const lockedUntil = addSeconds(ctx.clock.now(), ctx.config.lockout.lockSeconds);
-    await tx.query('UPDATE staff SET failed_attempts = 0, locked_until = $2 WHERE id = $1', [staffId, lockedUntil]);
-    return { lockedUntil };
+export async function failAttempt(tx: Queryable, ctx: ShopContext, attempt: OpenAttempt, event: AttemptEvent, refusal: ApiError): Promise<Outcome<never>> {
+  const waits = await attempt.fail();
+  const waitSeconds = Math.max(0, ...waits.map((w) => w.delaySeconds));
+  const details = { ...event.details, ...(waitSeconds > 0 ? { waitSeconds } : {}) };
+  await appendAudit(tx, ctx.clock, { action: event.action, actor: event.actor, ...event.origin, details });
+  for (const wait of waits) {
+    if (wait.failures !== ctx.config.signInThrottle.freeFailures[wait.scope] + 1) continue;
+    await appendAudit(tx, ctx.clock, {
+      action: 'staff.locked',
+      actor: event.actor,
+      ...event.origin,
+      details: { ...accountOf(event), scope: wait.scope, address: event.origin.ip, failures: wait.failures, delaySeconds: wait.delaySeconds },
+    });
   }
-  await tx.query('UPDATE staff SET failed_attempts = $2 WHERE id = $1', [staffId, failures]);
-  return { lockedUntil: null };
+  return refuse(refusal);
 }
 
-/** A success ends the run of failures. */
-export async function resetFailures(tx: Queryable, staffId: string): Promise<void> {
-  await tx.query('UPDATE staff SET failed_attempts = 0, locked_until = NULL WHERE id = $1', [staffId]);
-}
-
-/**
- * Counts a failure against a known staff member and records it; when it locks the account the
- * lock is recorded too and the refusal becomes 429.
- */
-export async function failAttempt(
-  tx: Queryable,
-  ctx: ShopContext,
-  staff: Pick<StaffCredentials, 'id' | 'name'>,
-  origin: RequestOrigin,
-  event: { action: 'staff.sign_in_failed' | 'staff.mfa_failed' | 'staff.step_up_failed'; details: Record<string, unknown> },
-  refusal: ApiError,
-): Promise<Outcome<never>> {
-  const { lockedUntil } = await recordFailure(tx, ctx, staff.id);
-  const actor = staffActor(staff);
-  await appendAudit(tx, ctx.clock, { action: event.action, actor, ...origin, details: event.details });
-  if (!lockedUntil) return refuse(refusal);
+/** Counts a wrong password against its account from any address, and records when that puts it under guard. */
+export async function countPasswordFailure(tx: Queryable, ctx: ShopContext, throttle: SignInThrottle, account: string, event: AttemptEvent): Promise<void> {
+  if (!(await throttle.countPasswordFailure(account))) return;
   await appendAudit(tx, ctx.clock, {
     action: 'staff.locked',
-    actor,
-    ...origin,
-    details: { failures: ctx.config.lockout.maxFailures, lockedUntil: lockedUntil.toISOString() },
+    actor: event.actor,
+    ...event.origin,
+    details: { ...accountOf(event), scope: 'account', failures: ctx.config.signInThrottle.guardAfterFailures, guarded: true },
   });
-  return refuse(tooManyAttempts(ctx.config.lockout.lockSeconds));
 }
+
+// Events of unknown emails have no staff actor, so they name the email.
+const accountOf = (event: AttemptEvent) => ('email' in event.details ? { email: event.details.email } : {});

@@ -6,7 +6,7 @@ import { ApiError } from '../lib/errors';
 import { hashSecret } from '../lib/ids';
 import { commitThenReport, refuse, succeed } from './outcome';
 import { staffActor, type RequestOrigin } from './staff-record';
-import { issueTokenPair, revokeFamily, staffFromRow, type Principal, type StaffRow } from './tokens';
+import { issueTokenPair, revokeAllFamilies, revokeFamily, staffFromRow, type Principal, type StaffRow } from './tokens';
 
 const invalidRefresh = (message: string) => new ApiError(401, 'invalid_refresh_token', message);
 
@@ -46,12 +46,19 @@ export async function refreshTokens(ctx: ShopContext, refreshToken: string, orig
   });
 }
 
-/** Ends the caller's sign-in: every access and refresh token of its family stops working. */
-export async function signOut(ctx: ShopContext, principal: Principal, origin: RequestOrigin): Promise<void> {
+/**
+ * Ends the caller's sign-in: every token of its family stops working and the sessions it started
+ * end; other consoles of the same staff member stay signed in. `everywhere` ends every sign-in
+ * of the staff member and all their sessions.
+ */
+export async function signOut(ctx: ShopContext, principal: Principal, origin: RequestOrigin, options: { everywhere: boolean }): Promise<void> {
+  const { staff, familyId } = principal;
   await ctx.db.transaction(async (tx) => {
-    await revokeFamily(tx, ctx, principal.familyId);
-    const actor = staffActor(principal.staff);
-    await endSessionsOfStaff(tx, ctx, principal.staff.id, { reason: 'sign_out', actor, origin });
-    await appendAudit(tx, ctx.clock, { action: 'staff.sign_out', actor, ...origin, details: { familyId: principal.familyId } });
+    if (options.everywhere) await revokeAllFamilies(tx, ctx, staff.id);
+    else await revokeFamily(tx, ctx, familyId);
+    const actor = staffActor(staff);
+    const scope = { staffId: staff.id, familyId: options.everywhere ? null : familyId };
+    const sessionsEnded = await endSessionsOfStaff(tx, ctx, scope, { reason: 'sign_out', actor, origin });
+    await appendAudit(tx, ctx.clock, { action: 'staff.sign_out', actor, ...origin, details: { familyId, everywhere: options.everywhere, sessionsEnded } });
   });
 }

@@ -12,10 +12,9 @@ export interface StaffCredentials {
   password_hash: string;
   totp_secret: string;
   totp_last_step: number;
-  locked_until: Date | null;
 }
 
-const COLUMNS = 'id, email, name, role, disabled, password_hash, totp_secret, totp_last_step, locked_until';
+const COLUMNS = 'id, email, name, role, disabled, password_hash, totp_secret, totp_last_step';
 
 export async function findStaffByEmail(db: Queryable, email: string): Promise<StaffCredentials | null> {
   const result = await db.query<StaffCredentials>(`SELECT ${COLUMNS} FROM staff WHERE email = $1`, [email]);

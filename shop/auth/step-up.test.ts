@@ -3,7 +3,9 @@ import { DEFAULT_SETTINGS, type StepUpPolicy } from '../../shared/api/settings';
 import { DEMO_STAFF_PASSWORD, seedStaff } from '../seed/staff';
 import { apiRequest, errorCode, nextTotpCode, signIn, stepUp, wrongTotpCode, type ApiResult } from '../test/auth-helpers';
 import { describeBackends, startTestShop, type Backend, type TestShop } from '../test/harness';
+import { hashSecret } from '../lib/ids';
 import { consumeStepUpToken } from './step-up';
+import { DEFAULT_THROTTLE_POLICY } from './throttle';
 import { CODE_MESSAGES } from './totp';
 
 function expectError(result: ApiResult, status: number, code: string): void {
@@ -23,7 +25,7 @@ async function setPolicy(shop: TestShop, policy: StepUpPolicy | null): Promise<v
 
 describeBackends('step-up', (backend: Backend) => {
   let shop: TestShop;
-  beforeAll(async () => { shop = await startTestShop(backend, { seed: seedStaff, config: { lockout: { maxFailures: 3, lockSeconds: 300 } } }); });
+  beforeAll(async () => { shop = await startTestShop(backend, { seed: seedStaff }); });
   afterAll(async () => { await shop.close(); });
 
   const withCode = async (token: string, email: string) =>
@@ -56,18 +58,21 @@ describeBackends('step-up', (backend: Backend) => {
     expect((await withCode(accessToken, 'agent@demo.test')).status).toBe(200);
   });
 
-  it('refuses a wrong password or code, records it, and locks after repeated failures', async () => {
+  it('refuses a wrong password or code, records it, and throttles repeated failures', async () => {
     await setPolicy(shop, 'totp_or_password');
     const { accessToken } = await signIn(shop.url, 'agent2@demo.test', { clock: shop.clock });
     expectError(await withPassword(accessToken, 'Bad-Pass-1'), 401, 'invalid_step_up');
     const badCode = wrongTotpCode('agent2@demo.test', shop.clock.now());
     expectError(await apiRequest(shop.url, 'POST', '/auth/step-up', { token: accessToken, body: { code: badCode } }), 401, 'invalid_step_up');
-    expectError(await withPassword(accessToken, 'Bad-Pass-2'), 429, 'too_many_attempts');
+    // Up to one more than the free failures (auth/throttle.ts); then even the right password waits.
+    for (let i = 2; i <= DEFAULT_THROTTLE_POLICY.freeFailures.account_address; i += 1) expectError(await withPassword(accessToken, 'Bad-Pass-2'), 401, 'invalid_step_up');
     expectError(await withPassword(accessToken), 429, 'too_many_attempts');
     const events = await shop.ctx.db.query<{ action: string; details: Record<string, unknown> }>(
       "SELECT action, details FROM audit_events WHERE actor_id = 'stf_agent2' AND action LIKE 'staff.%' ORDER BY seq",
     );
-    expect(events.rows.map((e) => e.action)).toEqual(['staff.sign_in', 'staff.step_up_failed', 'staff.step_up_failed', 'staff.step_up_failed', 'staff.locked']);
+    const failures = Array<string>(DEFAULT_THROTTLE_POLICY.freeFailures.account_address + 1).fill('staff.step_up_failed');
+    expect(events.rows.map((e) => e.action)).toEqual(['staff.sign_in', ...failures, 'staff.locked', 'staff.step_up_failed']);
+    expect(events.rows.at(-1)?.details).toMatchObject({ method: 'password', reason: 'throttled' });
     const stored = JSON.stringify(events.rows);
     for (const secret of ['Bad-Pass-1', 'Bad-Pass-2', badCode, accessToken]) expect(stored).not.toContain(secret);
   });
@@ -90,13 +95,16 @@ describeBackends('step-up', (backend: Backend) => {
     expectError(await apiRequest(shop.url, 'POST', '/auth/step-up', { token: accessToken, body: { code: '123456', password: 'x' } }), 400, 'validation_failed');
   });
 
-  it('issues tokens that work once, for their own staff member, until they expire', async () => {
+  it('issues tokens that work once, for their own sign-in, until they expire', async () => {
     await setPolicy(shop, 'totp');
     const agent = await signIn(shop.url, 'agent@demo.test', { clock: shop.clock });
     const { stepUpToken } = await stepUp(shop.url, agent.accessToken, 'agent@demo.test', { clock: shop.clock });
-    const consume = (staffId: string, token: string | undefined) => shop.ctx.db.transaction((tx) => consumeStepUpToken(tx, shop.ctx, staffId, token));
+    const family = await shop.ctx.db.query<{ family_id: string }>('SELECT family_id FROM access_tokens WHERE token_hash = $1', [hashSecret(agent.accessToken)]);
+    const familyId = family.rows[0]?.family_id ?? '';
+    const consume = (staffId: string, token: string | undefined, ofFamily = familyId) => shop.ctx.db.transaction((tx) => consumeStepUpToken(tx, shop.ctx, { staffId, familyId: ofFamily }, token));
 
     expect(await consume('stf_supervisor', stepUpToken)).toBe(false);
+    expect(await consume('stf_agent', stepUpToken, 'fam_another_sign_in')).toBe(false);
     expect(await consume('stf_agent', stepUpToken)).toBe(true);
     expect(await consume('stf_agent', stepUpToken)).toBe(false);
     expect(await consume('stf_agent', undefined)).toBe(false);

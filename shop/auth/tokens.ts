@@ -44,6 +44,13 @@ export async function revokeFamily(tx: Queryable, ctx: ShopContext, familyId: st
   await tx.query('UPDATE refresh_tokens SET revoked_at = $2 WHERE family_id = $1 AND revoked_at IS NULL', [familyId, now]);
 }
 
+/** Revokes every access and refresh token of every sign-in of a staff member (sign-out everywhere). */
+export async function revokeAllFamilies(tx: Queryable, ctx: ShopContext, staffId: string): Promise<void> {
+  const now = ctx.clock.now();
+  await tx.query('UPDATE access_tokens SET revoked_at = $2 WHERE staff_id = $1 AND revoked_at IS NULL', [staffId, now]);
+  await tx.query('UPDATE refresh_tokens SET revoked_at = $2 WHERE staff_id = $1 AND revoked_at IS NULL', [staffId, now]);
+}
+
 export interface Principal {
   staff: Staff;
   familyId: string;

@@ -3,9 +3,10 @@ import { appendAudit } from '../audit/append';
 import type { ShopContext } from '../context';
 import { ApiError } from '../lib/errors';
 import { readSettings } from '../settings/settings';
-import { failAttempt, lockedForSeconds, resetFailures, tooManyAttempts } from './lockout';
+import { countPasswordFailure, failAttempt, refuseThrottled, type AttemptEvent } from './lockout';
 import { commitThenReport, refuse, succeed } from './outcome';
 import { verifyPassword } from './passwords';
+import type { SignInDefences } from './sign-in-defences';
 import { lockStaffById, staffActor, type RequestOrigin } from './staff-record';
 import { issueStepUpToken } from './step-up';
 import { policyAllows, type StepUpMethod } from './step-up-policy';
@@ -21,10 +22,10 @@ const METHOD_NAMES: Record<StepUpMethod, string> = { totp: 'an authenticator cod
 
 /**
  * Re-proves the signed-in staff member's identity with a TOTP code or the password, as the
- * shop's step-up policy allows, and issues a single-use step-up token. Wrong answers count
- * towards the lock-out like failed sign-ins.
+ * shop's step-up policy allows, and issues a single-use step-up token. Wrong answers are throttled
+ * like failed sign-ins, per account and address.
  */
-export async function stepUp(ctx: ShopContext, principal: Principal, input: StepUpRequest, origin: RequestOrigin): Promise<StepUpResponse> {
+export async function stepUp(ctx: ShopContext, defences: SignInDefences, principal: Principal, input: StepUpRequest, origin: RequestOrigin): Promise<StepUpResponse> {
   const method: StepUpMethod = 'code' in input ? 'totp' : 'password';
   const { stepUpPolicy: policy } = await readSettings(ctx.db);
   const actor = staffActor(principal.staff);
@@ -35,15 +36,20 @@ export async function stepUp(ctx: ShopContext, principal: Principal, input: Step
     );
     throw invalidStepUp(`This shop's step-up policy requires ${allowed}.`);
   }
+  const account = principal.staff.email;
+  const event = (details: Record<string, unknown>): AttemptEvent => ({ action: 'staff.step_up_failed', actor, origin, details: { method, ...details } });
+  const attempt = await defences.throttle.begin({ account, address: origin.ip });
+  if (attempt.throttled) return commitThenReport(ctx.db, (tx) => refuseThrottled(tx, ctx, event({}), attempt.retryAfterSeconds));
   // The password check is slow on purpose, so it runs before the row lock is taken.
   const passwordOk = 'password' in input ? await verifyStaffPassword(ctx, principal.staff.id, input.password) : false;
 
   return commitThenReport(ctx.db, async (tx) => {
     const now = ctx.clock.now();
     const staff = await lockStaffById(tx, principal.staff.id);
-    if (!staff || staff.disabled) return refuse(invalidStepUp('This staff account cannot step up.'));
-    const lockedSeconds = lockedForSeconds(staff.locked_until, now);
-    if (lockedSeconds !== null) return refuse(tooManyAttempts(lockedSeconds));
+    if (!staff || staff.disabled) {
+      await attempt.release();
+      return refuse(invalidStepUp('This staff account cannot step up.'));
+    }
 
     let failure: StepUpFailure | null = passwordOk ? null : 'wrong_password';
     if ('code' in input) {
@@ -52,10 +58,11 @@ export async function stepUp(ctx: ShopContext, principal: Principal, input: Step
       if (match.ok) await tx.query('UPDATE staff SET totp_last_step = $2 WHERE id = $1', [staff.id, match.step]);
     }
     if (failure !== null) {
-      return failAttempt(tx, ctx, staff, origin, { action: 'staff.step_up_failed', details: { method, reason: failure } }, invalidStepUp(FAILURE_MESSAGES[failure]));
+      if (failure === 'wrong_password') await countPasswordFailure(tx, ctx, defences.throttle, account, event({}));
+      return failAttempt(tx, ctx, attempt, event({ reason: failure }), invalidStepUp(FAILURE_MESSAGES[failure]));
     }
-    await resetFailures(tx, staff.id);
-    const issued = await issueStepUpToken(tx, ctx, staff.id);
+    await attempt.succeed();
+    const issued = await issueStepUpToken(tx, ctx, { staffId: staff.id, familyId: principal.familyId });
     await appendAudit(tx, ctx.clock, { action: 'staff.step_up', actor, ...origin, details: { method, expiresAt: issued.expiresAt } });
     return succeed<StepUpResponse>(issued);
   });

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { z } from 'zod';
 import { Id } from '../../shared/api/common';
 import { ApiError } from '../lib/errors';
+import { unstorableReason } from '../lib/storable-text';
 
 /** Where a search page ended: the segment (match kind), its sort value and the customer id. */
 export interface SearchPosition {
@@ -10,10 +11,13 @@ export interface SearchPosition {
   id: string;
 }
 
+// The fingerprint is no secret: a crafted cursor's position must also be text the database can take.
+const storable = (text: string) => unstorableReason(text) === null;
+
 const CursorBody = z.object({
   f: z.string().length(12),
-  s: z.string().min(1).max(40),
-  v: z.string().max(400),
+  s: z.string().min(1).max(40).refine(storable),
+  v: z.string().max(400).refine(storable),
   i: Id,
 }).strict();
 

@@ -1,10 +1,11 @@
 import rateLimit from '@fastify/rate-limit';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { LoginRequest, LoginResponse, MfaRequest, RefreshRequest, Staff, StepUpRequest, StepUpResponse, TokenResponse } from '../../shared/api/auth';
+import { LoginRequest, LoginResponse, LogoutRequest, MfaRequest, RefreshRequest, Staff, StepUpRequest, StepUpResponse, TokenResponse } from '../../shared/api/auth';
 import { completeMfa, login } from '../auth/sign-in';
 import { refreshTokens, signOut } from '../auth/refresh';
 import { principalOf, requestOrigin, requireStaff } from '../auth/guard';
+import { memorySignInDefences } from '../auth/sign-in-defences';
 import { stepUp } from '../auth/verify-step-up';
 import type { ShopContext } from '../context';
 import { ApiError } from '../lib/errors';
@@ -14,6 +15,8 @@ const bearer = [{ bearer: [] }];
 
 /** Staff authentication: password + TOTP sign-in, refresh rotation, sign-out, step-up, /me. */
 export function authRoutes(api: ApiApp, ctx: ShopContext): void {
+  // Failed attempts are remembered in this process for now (a later issue moves them to PostgreSQL).
+  const defences = memorySignInDefences({ clock: ctx.clock, policy: ctx.config.signInThrottle });
   // The limiter lives in its own scope so it covers the /auth routes and nothing else.
   void api.register(async (scope) => {
     await scope.register(rateLimit, {
@@ -26,28 +29,31 @@ export function authRoutes(api: ApiApp, ctx: ShopContext): void {
 
     auth.post('/auth/login', {
       schema: { tags: ['auth'], summary: 'Check email and password; returns an MFA challenge', body: LoginRequest, response: { 200: LoginResponse } },
-    }, (request) => login(ctx, request.body, requestOrigin(request)));
+    }, (request) => login(ctx, defences, request.body, requestOrigin(request)));
 
     auth.post('/auth/mfa', {
       schema: { tags: ['auth'], summary: 'Answer the MFA challenge with a TOTP code; signs in', body: MfaRequest, response: { 200: TokenResponse } },
-    }, (request) => completeMfa(ctx, request.body, requestOrigin(request)));
+    }, (request) => completeMfa(ctx, defences, request.body, requestOrigin(request)));
 
     auth.post('/auth/refresh', {
       schema: { tags: ['auth'], summary: 'Rotate the refresh token for a new token pair', body: RefreshRequest, response: { 200: TokenResponse } },
     }, (request) => refreshTokens(ctx, request.body.refreshToken, requestOrigin(request)));
 
     auth.post('/auth/logout', {
-      schema: { tags: ['auth'], summary: 'Sign out: revoke every token of this sign-in', security: bearer, response: { 204: z.null() } },
+      schema: {
+        tags: ['auth'], summary: 'Sign out: revoke every token of this sign-in and end the sessions it started; {"everywhere": true} ends every sign-in',
+        security: bearer, body: LogoutRequest.nullish(), response: { 204: z.null() },
+      },
       onRequest: requireStaff(ctx),
     }, async (request, reply) => {
-      await signOut(ctx, principalOf(request), requestOrigin(request));
+      await signOut(ctx, principalOf(request), requestOrigin(request), { everywhere: request.body?.everywhere ?? false });
       return reply.status(204).send(null);
     });
 
     auth.post('/auth/step-up', {
       schema: { tags: ['auth'], summary: 'Re-prove identity for a single-use step-up token', security: bearer, body: StepUpRequest, response: { 200: StepUpResponse } },
       onRequest: requireStaff(ctx),
-    }, (request) => stepUp(ctx, principalOf(request), request.body, requestOrigin(request)));
+    }, (request) => stepUp(ctx, defences, principalOf(request), request.body, requestOrigin(request)));
   });
 
   api.get('/me', {

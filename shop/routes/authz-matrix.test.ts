@@ -8,6 +8,7 @@ import { LoginResponse, TokenResponse } from '../../shared/api/auth';
 import { CreateSessionResponse } from '../../shared/api/sessions';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/api/settings';
 import { systemClock } from '../lib/clock';
+import { newSecret } from '../lib/ids';
 import { JANE, seedDemo } from '../seed/demo';
 import { DEMO_STAFF_PASSWORD } from '../seed/staff';
 import { apiRequest, errorCode, nextTotpCode, signIn, stepUp } from '../test/auth-helpers';
@@ -163,6 +164,8 @@ describeBackends('authorization matrix', (backend: Backend) => {
           ...(body !== undefined ? { body } : {}),
         });
         expect(result.status, JSON.stringify(result.json)).toBe(status);
+        // Bodies carry tokens and customer data, refusals included: no cache may keep any of them.
+        expect(result.headers.get('cache-control')).toBe('no-store');
         if (status >= 400) expect(errorCode(result)).toEqual(expectedCode(caller, status) ?? expect.any(String));
         if (status === 200 && entry.route === 'POST /auth/refresh') TokenResponse.parse(result.json);
       });
@@ -171,9 +174,86 @@ describeBackends('authorization matrix', (backend: Backend) => {
 
   it('has a row for every route the shop serves', async () => {
     const spec = await apiRequest(fx.shop.url, 'GET', '/openapi.json');
+    // The one public document: caches may keep it.
+    expect(spec.headers.get('cache-control')).toBeNull();
     const paths = (spec.json as { paths: Record<string, Record<string, unknown>> }).paths;
     const served = Object.entries(paths).flatMap(([path, operations]) =>
       Object.keys(operations).map((method) => `${method.toUpperCase()} ${path.replace(/^\/api\/v1/, '').replace(/\{([^}]+)\}/g, ':$1')}`));
     expect(served.sort()).toEqual(MATRIX.map((r) => r.route).sort());
   });
+
+  // Authentication comes before validation: a caller who is not signed in learns nothing from 400s.
+  const UNAUTHENTICATED = {
+    none: { header: undefined, code: 'unauthorized' },
+    malformed: { header: 'Bearer not-a-token', code: 'unauthorized' },
+    unknown: { header: `Bearer ${newSecret()}`, code: 'unauthorized' },
+    expired: { header: null, code: 'token_expired' },
+  } as const;
+  for (const [caller, { header, code }] of Object.entries(UNAUTHENTICATED)) {
+    it(`refuses every route with bad input to a caller with ${caller} token before validating it (public routes: 400)`, async () => {
+      const authorization = header === null ? `Bearer ${fx.token.expired}` : header;
+      const routes = badRequests(await openApiPaths(fx.shop.url));
+      for (const route of routes) {
+        const result = await apiRequest(fx.shop.url, route.method, route.path, {
+          ...(authorization !== undefined ? { authorization } : {}),
+          ...(route.body !== undefined ? { body: route.body } : {}),
+        });
+        const expected = route.public ? [400, 'validation_failed'] : [401, code];
+        expect([result.status, errorCode(result)], `${route.method} ${route.path}: ${JSON.stringify(result.json)}`).toEqual(expected);
+        expect(result.headers.get('cache-control')).toBe('no-store');
+      }
+    });
+  }
+
+  it('sends input the routes refuse: signed in, each bad request is a 400 naming its fields', async () => {
+    const routes = badRequests(await openApiPaths(fx.shop.url)).filter((r) => r.bad);
+    expect(routes.length).toBeGreaterThanOrEqual(12);
+    for (const route of routes) {
+      const result = await apiRequest(fx.shop.url, route.method, route.path, { token: fx.token.admin, ...(route.body !== undefined ? { body: route.body } : {}) });
+      expect(result.status, `${route.method} ${route.path}: ${JSON.stringify(result.json)}`).toBe(400);
+      const { error } = result.json as { error: { code: string; fields?: { path: string }[] } };
+      expect(error.code).toBe('validation_failed');
+      expect(error.fields?.length, JSON.stringify(error)).toBeGreaterThan(0);
+    }
+  });
 });
+
+interface ParameterSchema { type?: string; enum?: unknown[]; minimum?: number; maxLength?: number; pattern?: string }
+interface Operation {
+  security?: unknown[];
+  parameters?: { in: 'path' | 'query'; name: string; schema: ParameterSchema }[];
+  requestBody?: unknown;
+}
+
+async function openApiPaths(shopUrl: string): Promise<Record<string, Record<string, Operation>>> {
+  const spec = await apiRequest(shopUrl, 'GET', '/openapi.json');
+  return (spec.json as { paths: Record<string, Record<string, Operation>> }).paths;
+}
+
+/** A value the parameter's own schema refuses, or null when the schema accepts any string. */
+function badValue(schema: ParameterSchema): string | null {
+  if (schema.enum) return 'zzz';
+  if (schema.type === 'integer' || schema.type === 'number') return String((schema.minimum ?? 0) - 5);
+  if (schema.maxLength !== undefined) return 'x'.repeat(schema.maxLength + 1);
+  if (schema.pattern !== undefined) return '%21';
+  return null;
+}
+
+/**
+ * Every operation of the document with every input it declares made invalid: each parameter a
+ * value its schema refuses, and a JSON array where an object (or null) belongs.
+ */
+function badRequests(paths: Record<string, Record<string, Operation>>) {
+  return Object.entries(paths).flatMap(([template, operations]) => Object.entries(operations).map(([method, operation]) => {
+    const bad = new Map((operation.parameters ?? []).map((p) => [p.name, { in: p.in, value: badValue(p.schema) }]));
+    const path = template.replace(/^\/api\/v1/, '').replace(/\{([^}]+)\}/g, (_m, name: string) => bad.get(name)?.value ?? 'x'.repeat(65));
+    const query = [...bad].filter(([, p]) => p.in === 'query' && p.value !== null).map(([name, p]) => `${name}=${p.value ?? ''}`).join('&');
+    return {
+      method: method.toUpperCase(),
+      path: query ? `${path}?${query}` : path,
+      body: operation.requestBody !== undefined ? [] : undefined,
+      public: (operation.security ?? []).length === 0,
+      bad: operation.requestBody !== undefined || [...bad.values()].some((p) => p.value !== null),
+    };
+  }));
+}

@@ -26,12 +26,18 @@ export function customerRoutes(api: ApiApp, ctx: ShopContext): void {
   api.get('/customers', {
     // Search as you type calls this on every keystroke: the access check rides in the search's
     // statement instead of costing a database round trip of its own.
-    preHandler: requireStaffInStatement(ctx, ['customers.read']),
+    onRequest: requireStaffInStatement(ctx, ['customers.read']),
+    // Bad input skips the statement, so the handler checks access before reporting it.
+    attachValidation: true,
     schema: {
       tags: ['shop'], summary: 'Search customers by name, email, phone, customer number or document number', security,
       querystring: CustomerSearchQuery, response: { 200: CustomerSearchResponse },
     },
   }, async (request, reply) => {
+    if (request.validationError) {
+      await accessGateOf(request).confirm();
+      throw request.validationError;
+    }
     const result = await searchCustomers(ctx.db, request.query, ctx.clock.now(), accessGateOf(request));
     // The result is built field by field from typed rows (customers/search.ts, summaryFromRow;
     // consent's SQL is checked against consentAt in consent/status.test.ts), so running it
@@ -41,12 +47,12 @@ export function customerRoutes(api: ApiApp, ctx: ShopContext): void {
   });
 
   api.get('/customers/:id', {
-    preHandler: guard,
+    onRequest: guard,
     schema: { tags: ['shop'], summary: 'One customer with accounts and consent', security, params: CustomerParams, response: { 200: Customer } },
   }, (request) => getCustomer(ctx.db, customerId(request.params.id), ctx.clock.now()));
 
   api.get('/customers/:id/documents', {
-    preHandler: guard,
+    onRequest: guard,
     schema: {
       tags: ['shop'], summary: 'Orders, invoices, shipments and credit memos of a customer', security,
       params: CustomerParams, querystring: DocumentsQuery, response: { 200: DocumentsResponse },

@@ -1,5 +1,6 @@
 import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
+import { recordAccessDenials } from '../audit/access-denied';
 import type { ShopContext } from '../context';
 import { authRoutes } from './auth';
 import { registerAuditRoutes } from './audit';
@@ -21,5 +22,7 @@ const modules: ((api: ApiApp, ctx: ShopContext) => void)[] = [
 ];
 
 export function registerApiRoutes(api: ApiApp, ctx: ShopContext): void {
+  // First, so every route's 403 for a missing permission is on record.
+  api.addHook('onError', recordAccessDenials(ctx.refusals));
   for (const register of modules) register(api, ctx);
 }

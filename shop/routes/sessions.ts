@@ -40,7 +40,7 @@ export function registerSessionRoutes(api: ApiApp, ctx: ShopContext): void {
     onRequest: signedIn,
     schema: { tags, summary: 'Start an assisted session (step-up and consent required); returns the one-time handoff URL', security: [{ bearer: [] }], body: CreateSessionRequest, response: { 201: CreateSessionResponse, '4xx': ApiErrorBody } },
   }, async (request, reply) => {
-    const created = await createSession(ctx, principalOf(request).staff, request.body, requestOrigin(request));
+    const created = await createSession(ctx, principalOf(request), request.body, requestOrigin(request));
     return reply.status(201).send(created);
   });
 

@@ -102,6 +102,19 @@ describeBackends('storefront assisted sessions', (backend) => {
       ]);
       expect(await chainVerifies(shop)).toBe(true);
     });
+
+    it('records a HEAD request as a page view, not an action: only POST, PUT, PATCH and DELETE change anything', async () => {
+      const started = await startAssistedSession(shop.url, shop.ctx.db, { customerId: JANE.id, storeId: 'sto_us', mode: 'view', clock: shop.clock });
+      const agent = await enter(shop, started.handoffUrl);
+      const head = await agent.request('HEAD', '/store/us/product/earl-grey');
+      expect(head.status).toBe(200);
+      const events = await shop.ctx.db.query<{ action: string; details: Record<string, unknown> }>(
+        "SELECT action, details FROM audit_events WHERE session_id = $1 AND action IN ('session.page_view', 'session.action') ORDER BY seq",
+        [started.session.id],
+      );
+      expect(events.rows.map((r) => [r.action, r.details.method, r.details.path])).toEqual([['session.page_view', 'HEAD', '/store/us/product/earl-grey']]);
+      await endAssistedSession(shop.url, started.accessToken, started.session.id);
+    });
   });
 
   describe('act mode', () => {

@@ -1,5 +1,7 @@
 import type { FastifyRequest } from 'fastify';
 import { appendAudit } from '../audit/append';
+import { routeOf } from '../audit/access-denied';
+import type { RefusalRecorder } from '../audit/refusal-aggregator';
 import type { Queryable } from '../db/database';
 import type { Clock } from '../lib/clock';
 import type { StorefrontRequestState } from './viewer';
@@ -24,7 +26,7 @@ export async function auditAssistedRequest(
   clock: Clock,
   request: FastifyRequest,
   state: AssistedState,
-  event: { action: 'session.page_view' | 'session.action' | 'session.action_refused'; details: Record<string, unknown> },
+  event: { action: 'session.page_view' | 'session.action'; details: Record<string, unknown> },
 ): Promise<void> {
   const { session, customer } = state.viewer;
   await appendAudit(tx, clock, {
@@ -35,6 +37,26 @@ export async function auditAssistedRequest(
     ip: request.ip,
     userAgent: request.headers['user-agent'] ?? null,
     details: { path: requestedPath(request), method: request.method, store: state.store.code, ...event.details },
+  });
+  state.audited = true;
+}
+
+/**
+ * Records a refused assisted action as session.action_refused, aggregated per session, route and
+ * reason (audit/refusal-aggregator.ts); it stands for the request's one audit record.
+ */
+export async function recordRefusedAction(refusals: RefusalRecorder, request: FastifyRequest, state: AssistedState, reason: string, details: Record<string, unknown>): Promise<void> {
+  const { session, customer } = state.viewer;
+  await refusals.record({
+    action: 'session.action_refused',
+    staff: { id: session.staffId, name: session.staffName },
+    customerId: customer.id,
+    sessionId: session.id,
+    route: routeOf(request),
+    reason,
+    address: request.ip,
+    userAgent: request.headers['user-agent'] ?? null,
+    details: { path: requestedPath(request), method: request.method, store: state.store.code, ...details },
   });
   state.audited = true;
 }

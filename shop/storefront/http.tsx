@@ -3,7 +3,7 @@ import type { ReactNode } from 'react';
 import type { z } from 'zod';
 import type { ShopContext } from '../context';
 import type { Queryable } from '../db/database';
-import { auditAssistedRequest, isAssisted } from './audit';
+import { auditAssistedRequest, isAssisted, recordRefusedAction } from './audit';
 import { csrfTokenFor } from './csrf';
 import { cartCount } from './data/cart';
 import { badInput, PageError } from './errors';
@@ -50,13 +50,17 @@ export interface Page {
   status?: number;
 }
 
+/** Only these methods change anything; HEAD (and any other read) is a page view like GET. */
+const STATE_CHANGING_METHODS: ReadonlySet<string> = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
+const isStateChanging = (method: string) => STATE_CHANGING_METHODS.has(method);
+
 /** Sends a store page; in an assisted session it first records the page view (or the action). */
 export async function sendPage(ctx: ShopContext, request: FastifyRequest, reply: FastifyReply, page: Page): Promise<FastifyReply> {
   const state = stateOf(request);
   const status = page.status ?? 200;
   if (isAssisted(state) && !state.audited) {
     await ctx.db.transaction((tx) => auditAssistedRequest(tx, ctx.clock, request, state, {
-      action: request.method === 'GET' ? 'session.page_view' : 'session.action',
+      action: isStateChanging(request.method) ? 'session.action' : 'session.page_view',
       details: { status, title: page.title },
     }));
   }
@@ -130,15 +134,13 @@ export async function sendErrorPage(ctx: ShopContext, request: FastifyRequest, r
   const state = request.storefront;
   if (error instanceof PageError && error.options.clearAssistCookie) void reply.clearCookie(ASSIST_COOKIE, { path: '/' });
   if (isAssisted(state) && !state.audited) {
-    await ctx.db.transaction((tx) => auditAssistedRequest(tx, ctx.clock, request, state, {
-      action: request.method === 'GET' || request.method === 'HEAD' ? 'session.page_view' : 'session.action_refused',
-      details: {
-        status: shown.status,
-        title: shown.title,
-        ...(request.routeOptions.config.storefrontAction ? { action: request.routeOptions.config.storefrontAction.name } : {}),
-        ...(shown.refusal ? { reason: shown.refusal } : {}),
-      },
-    }));
+    const details = {
+      status: shown.status,
+      title: shown.title,
+      ...(request.routeOptions.config.storefrontAction ? { action: request.routeOptions.config.storefrontAction.name } : {}),
+    };
+    if (isStateChanging(request.method)) await recordRefusedAction(ctx.refusals, request, state, shown.refusal ?? 'error', details);
+    else await ctx.db.transaction((tx) => auditAssistedRequest(tx, ctx.clock, request, state, { action: 'session.page_view', details: { ...details, ...(shown.refusal ? { reason: shown.refusal } : {}) } }));
   }
   const body = (
     <div className="card" data-testid="error-page">

@@ -13,7 +13,7 @@ import type { StoreRow, StorefrontRequestState } from './viewer';
 const SECRET_SHAPE = /^[A-Za-z0-9_-]{43}$/;
 
 export function cookieOptions(ctx: ShopContext, path: string, sameSite: 'lax' | 'strict') {
-  return { path, httpOnly: true, sameSite, secure: ctx.config.secureCookies } as const;
+  return { path, httpOnly: true, sameSite, secure: ctx.config.publicOrigin.startsWith('https://') } as const;
 }
 
 /** `/store/us/cart?x` → the store named by `us`, or a 404 page. */

@@ -19,6 +19,7 @@ import { authRoutes } from './routes/auth';
 import { cartRoutes } from './routes/cart';
 import { catalogRoutes } from './routes/catalog';
 import type { RouteDeps } from './routes/define';
+import { refuseUnstorablePageInput } from './storable-input';
 import { STYLESHEET_HASH } from './styles';
 
 /** Largest form the storefront accepts; anything bigger is a 413 page before any handler runs. */
@@ -80,7 +81,8 @@ export async function storefrontPlugin(app: FastifyInstance, ctx: ShopContext, a
         }
         await resolveViewer(ctx, access, request, reply, store);
       });
-      scope.addHook('preHandler', (request, reply) => guard(request, reply));
+      scope.addHook('preHandler', (request, reply) => guard(request, reply, ctx.config.publicOrigin));
+      scope.addHook('preHandler', refuseUnstorablePageInput);
       scope.setNotFoundHandler(async (request, reply) => {
         // The scope's hooks resolved the viewer, so an assisted 404 is audited like any page.
         try {
@@ -105,7 +107,7 @@ export async function storefrontPlugin(app: FastifyInstance, ctx: ShopContext, a
  * Runs before every store route: forms must carry this browser's CSRF token, assisted sessions
  * may do only what their mode allows (deny by default), and visitors sign in before account pages.
  */
-async function guard(request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> {
+async function guard(request: FastifyRequest, reply: FastifyReply, publicOrigin: string): Promise<FastifyReply | undefined> {
   const state = request.storefront;
   const config = request.routeOptions.config;
   if (!state || config.storefrontEntry || request.is404) return undefined;
@@ -113,7 +115,8 @@ async function guard(request: FastifyRequest, reply: FastifyReply): Promise<Fast
   if (!isRead) {
     const body = request.body as Record<string, unknown> | undefined;
     const origin = request.headers.origin;
-    const sameOrigin = origin === undefined || origin === `${request.protocol}://${request.headers.host ?? ''}`;
+    // Behind a TLS proxy the browser's origin is the public URL, not the plain-HTTP host the shop sees.
+    const sameOrigin = origin === undefined || origin === `${request.protocol}://${request.headers.host ?? ''}` || origin === publicOrigin;
     if (!sameOrigin || !csrfTokenMatches(state.cookieSecret, body?._csrf)) {
       throw new PageError(403, 'Form expired', 'This form could not be verified (it may be old or come from another site). Reload the page and try again. Nothing was changed.', { refusal: 'csrf' });
     }

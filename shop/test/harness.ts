@@ -2,10 +2,11 @@ import { randomBytes } from 'node:crypto';
 import pg from 'pg';
 import { describe } from 'vitest';
 import { buildShop, type BuildOptions, type ShopApp } from '../app';
+import { refusalAggregator } from '../audit/refusal-aggregator';
 import { DEFAULT_CONFIG, type ShopConfig, type ShopContext } from '../context';
 import { openPglite, openPostgres, type Database } from '../db/database';
 import { migrate } from '../db/migrate';
-import { offsetClock } from '../lib/clock';
+import { manualClock, offsetClock } from '../lib/clock';
 
 export type Backend = 'pglite' | 'postgres';
 
@@ -75,14 +76,15 @@ export interface TestShop {
  */
 export async function startTestShop(
   backend: Backend,
-  options: { seed?: (db: Database) => Promise<void>; config?: Partial<ShopConfig>; build?: BuildOptions } = {},
+  options: { seed?: (db: Database) => Promise<void>; config?: Partial<ShopConfig>; build?: BuildOptions; stillClock?: boolean } = {},
 ): Promise<TestShop> {
   const db = await freshDatabase(backend);
   if (options.seed) await options.seed(db);
-  const clock = offsetClock();
+  // `stillClock`: time moves only when the test moves it, so waits it measures are exact.
+  const clock = options.stillClock ? manualClock() : offsetClock();
   // The origin is only known after listen; the context reads it through this holder.
   const config: { -readonly [K in keyof ShopConfig]: ShopConfig[K] } = { ...DEFAULT_CONFIG, authRateLimitPerMinute: 10_000, publicOrigin: 'http://127.0.0.1', ...options.config };
-  const ctx: ShopContext = { db, clock, config };
+  const ctx: ShopContext = { db, clock, config, refusals: refusalAggregator({ db, clock }) };
   const app = await buildShop(ctx, options.build);
   const address = await app.listen({ host: '127.0.0.1', port: 0 });
   config.publicOrigin = address;

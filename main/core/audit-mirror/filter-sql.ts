@@ -1,3 +1,4 @@
+import { AUDIT_ACTION_GROUPS } from '../../../shared/audit/action-groups';
 import type { AuditFilter } from '../../../shared/ipc/contract';
 
 /** Escapes LIKE's wildcards so the viewer's text is matched literally. */
@@ -75,7 +76,7 @@ function textCondition(text: string, textPlan: TextPlan | null, param: (value: u
  */
 export function textOnlySql(filter: AuditFilter, textPlan: TextPlan | null): { sql: string; params: unknown[] } | null {
   const text = filter.text?.trim().toLowerCase();
-  if (!text || filter.staffId || filter.customerId || filter.sessionId || filter.action || filter.from || filter.to) return null;
+  if (!text || filter.staffId || filter.customerId || filter.sessionId || filter.action || filter.actionGroup || filter.from || filter.to) return null;
   const params: unknown[] = [];
   const param = (value: unknown): string => {
     params.push(value);
@@ -109,6 +110,8 @@ export function filterSql(filter: AuditFilter, seqRange: SeqRange | null = null,
       conditions.push(`action = ${param(filter.action)}`);
     }
   }
+  // A named group: its actions, each an equality the (action, seq) index serves.
+  if (filter.actionGroup) conditions.push(`action = ANY(${param(AUDIT_ACTION_GROUPS[filter.actionGroup])}::text[])`);
   if (seqRange) {
     if (seqRange.lo !== undefined) conditions.push(`seq >= ${param(seqRange.lo)}`);
     if (seqRange.hi !== undefined) conditions.push(`seq <= ${param(seqRange.hi)}`);

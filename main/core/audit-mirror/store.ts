@@ -6,6 +6,7 @@ import { pageinspect } from '@electric-sql/pglite/contrib/pageinspect';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import type { AuditEvent } from '../../../shared/api/audit';
 import { ensurePrivateDir } from '../private-dir';
+import { AUDIT_ACTION_GROUPS } from '../../../shared/audit/action-groups';
 import type { ChainState } from '../../../shared/audit/chain';
 import { AUDIT_COUNT_CAP, type AuditFilter } from '../../../shared/ipc/contract';
 import { DROP_FILTER_INDEXES_SQL, FILTER_INDEXES, MIRROR_SCHEMA, MIRROR_SCHEMA_VERSION, SEARCH_CHUNK, searchChunkOf, type FilterIndexName } from './schema';
@@ -521,7 +522,7 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
     // One transaction: the state, the seq range and both statements see one snapshot, and a
     // query queued behind maintenance or a page waits for one unit of work, not several.
     query: (filter, offset, limit, cancelled) => db.transaction(async (tx) => {
-      if (filter.staffId || filter.customerId || filter.sessionId || filter.action) {
+      if (filter.staffId || filter.customerId || filter.sessionId || filter.action || filter.actionGroup) {
         // Pages come from memory, so a random read costs about what a sequential one does. At
         // the default (4) the planner would rather walk the primary key backward and filter
         // (reading every newer event when the newest ones do not match) than use an equality
@@ -581,11 +582,12 @@ export async function openAuditStore(dataDir: string | undefined, options: Audit
         }
         return { total: found.length, events: await eventsBySeq(found.slice(offset, offset + limit)) };
       }
-      if (filter.action?.endsWith('.') && !filter.staffId && !filter.customerId && !filter.sessionId && !filter.text && offset + limit <= AUDIT_COUNT_CAP) {
+      const group = filter.actionGroup ?? (filter.action?.endsWith('.') ? filter.action : null);
+      if (group && !filter.staffId && !filter.customerId && !filter.sessionId && !filter.text && offset + limit <= AUDIT_COUNT_CAP) {
         // An action group alone: the newest events of each of its actions, one (action, seq)
         // index walk each, merged. Walking all events newest first instead reads every newer
         // event of other actions (say, the newest 40,000 events are page views).
-        const actions = await groupActions(tx, filter.action);
+        const actions = filter.actionGroup ? AUDIT_ACTION_GROUPS[filter.actionGroup] : await groupActions(tx, group);
         const branches = actions.map((_, i) => `(SELECT seq FROM audit_events ${where.sql} AND action = $${where.params.length + i + 1} ORDER BY seq DESC LIMIT ${offset + limit})`);
         const found = branches.length === 0 ? [] : (await tx.query<{ seq: number }>(
           `SELECT seq FROM (${branches.join(' UNION ALL ')}) AS newest ORDER BY seq DESC OFFSET ${offset} LIMIT ${limit}`,

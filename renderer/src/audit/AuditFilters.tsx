@@ -23,6 +23,14 @@ function set<K extends keyof AuditFilter>(filter: AuditFilter, key: K, value: Au
   return next;
 }
 
+/** The action list sets an action (or prefix) or a named group, never both. */
+function chooseAction(filter: AuditFilter, value: string): AuditFilter {
+  const group = ACTION_GROUPS.find((g) => g.value === value)?.group;
+  return set(set(filter, 'action', group ? '' : value), 'actionGroup', group ?? '');
+}
+
+const actionChoice = (filter: AuditFilter) => (filter.actionGroup ? ACTION_GROUPS.find((g) => g.group === filter.actionGroup)?.value ?? '' : filter.action ?? '');
+
 /**
  * Where a change came from: `choice` (the action list, clearing) applies at once, `typing` (an
  * id, a date) after a pause, `text` (the text box) at once from a few characters on.
@@ -52,7 +60,7 @@ export function AuditFilters({ filter, onChange, canSeeAll }: { filter: AuditFil
       </div>
       <div className="filter">
         <label htmlFor={`${id}-action`}>Action</label>
-        <select id={`${id}-action`} value={filter.action ?? ''} onChange={(e) => { onChange(set(filter, 'action', e.target.value), 'choice'); }}>
+        <select id={`${id}-action`} value={actionChoice(filter)} onChange={(e) => { onChange(chooseAction(filter, e.target.value), 'choice'); }}>
           {ACTION_GROUPS.map((g) => (
             <option key={g.value} value={g.value}>
               {g.label}

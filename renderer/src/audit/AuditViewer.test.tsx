@@ -129,6 +129,30 @@ describe('audit viewer', () => {
     await waitFor(() => { expect(seen.at(-1)?.filter).toEqual({ action: 'session.action_refused', text: 'cart', customerId: 'cus_jane' }); });
   });
 
+  it('shows every refusal at once with the "Refused" group, and one action again after it', async () => {
+    const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
+    const refusals = (args: { filter: AuditFilter; offset: number; limit: number }) => {
+      seen.push(args);
+      return { total: 1, events: [auditEvent(1, { action: args.filter.actionGroup ? 'access.denied' : 'session.page_view', sessionId: null, details: { route: 'GET /api/v1/settings', count: 3 } })] };
+    };
+    const { user } = renderConsole(handlers('supervisor', 1, seen, { 'audit.query': refusals }), audit);
+    const table = await screen.findByRole('table', { name: 'Audit events' });
+    expect(await within(table).findByText('Page viewed')).toBeTruthy();
+    await user.selectOptions(screen.getByLabelText('Action'), 'Refused');
+    await waitFor(() => { expect(seen.at(-1)?.filter).toEqual({ actionGroup: 'refused' }); });
+    expect(await within(table).findByText('Access denied')).toBeTruthy();
+    expect(screen.getByRole<HTMLOptionElement>('option', { name: 'Refused' }).selected).toBe(true);
+    // One action replaces the group rather than narrowing it.
+    await user.selectOptions(screen.getByLabelText('Action'), 'Actions refused');
+    await waitFor(() => { expect(seen.at(-1)?.filter).toEqual({ action: 'session.action_refused' }); });
+    expect(await within(table).findByText('Page viewed')).toBeTruthy();
+    expect(screen.getByRole<HTMLOptionElement>('option', { name: 'Actions refused' }).selected).toBe(true);
+    // And back: the group's answer (cached by now) without the action.
+    await user.selectOptions(screen.getByLabelText('Action'), 'Refused');
+    expect(await within(table).findByText('Access denied')).toBeTruthy();
+    expect(seen.map((q) => q.filter)).toEqual([{}, { actionGroup: 'refused' }, { action: 'session.action_refused' }]);
+  });
+
   it('shows a session’s timeline from start to end', async () => {
     const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
     renderConsole(handlers('supervisor', 100, seen), { initial: { screen: { name: 'audit' }, auditFilter: { sessionId: 'ses_1' } } });
@@ -137,6 +161,18 @@ describe('audit viewer', () => {
     expect(steps.map((s) => s.querySelector('.tl-what')?.textContent)).toEqual(['Session started', 'Page viewed', 'Action refused', 'Session ended']);
     expect(timeline.textContent).toContain('1 pages viewed · 0 actions · 1 refused');
     expect(steps[2]?.textContent).toContain('reason: view_only');
+  });
+
+  it('counts every refusal an aggregated event stands for in a session\'s timeline', async () => {
+    const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
+    const session = (args: { filter: AuditFilter; offset: number; limit: number }) => {
+      seen.push(args);
+      const refused = (seq: number, count: number) => auditEvent(seq, { sessionId: 'ses_1', action: 'session.action_refused', details: { path: '/cart/add', reason: 'view_mode', count } });
+      return { total: 3, events: [refused(3, 19), refused(2, 1), auditEvent(1, { sessionId: 'ses_1', action: 'session.start' })] };
+    };
+    renderConsole(handlers('supervisor', 3, seen, { 'audit.query': session }), { initial: { screen: { name: 'audit' }, auditFilter: { sessionId: 'ses_1' } } });
+    const timeline = await screen.findByRole('complementary', { name: 'Session timeline' });
+    await waitFor(() => { expect(timeline.textContent).toContain('0 pages viewed · 0 actions · 20 refused'); });
   });
 
   it('exports the current filter to CSV and JSON Lines, saved (Electron), downloaded (browser tier) or cancelled', async () => {

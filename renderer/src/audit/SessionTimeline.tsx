@@ -13,7 +13,8 @@ export function SessionTimeline({ sessionId }: { sessionId: string }) {
   const counts = { page: 0, action: 0, refused: 0 };
   for (const e of ordered) {
     const kind = timelineKind(e.action);
-    if (kind === 'page' || kind === 'action' || kind === 'refused') counts[kind] += 1;
+    // A refusal event may stand for several (details.count: the shop aggregates floods).
+    if (kind === 'page' || kind === 'action' || kind === 'refused') counts[kind] += kind === 'refused' && typeof e.details.count === 'number' ? e.details.count : 1;
   }
   return (
     <aside className="timeline" aria-labelledby="timeline-title">

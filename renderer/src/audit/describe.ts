@@ -1,10 +1,12 @@
-import type { AuditEvent } from '../../../shared/api/audit';
+import type { AuditAction, AuditEvent } from '../../../shared/api/audit';
+import type { AuditActionGroup } from '../../../shared/audit/action-groups';
 
-const ACTIONS: Readonly<Record<string, string>> = {
+// Over AuditAction, so the type checker asks for a label whenever an action is added.
+const ACTIONS: Readonly<Record<AuditAction, string>> = {
   'staff.sign_in': 'Signed in',
   'staff.sign_in_failed': 'Sign-in failed',
   'staff.mfa_failed': 'Wrong authenticator code',
-  'staff.locked': 'Sign-in locked',
+  'staff.locked': 'Sign-in throttled',
   'staff.sign_out': 'Signed out',
   'staff.token_reuse': 'Reused sign-in token (revoked)',
   'staff.step_up': 'Confirmed identity',
@@ -22,15 +24,17 @@ const ACTIONS: Readonly<Record<string, string>> = {
   'customer.consent_code_issued': 'Consent code issued',
   'customer.consent_code_used': 'Consent code used',
   'settings.changed': 'Settings changed',
+  'access.denied': 'Access denied',
 };
 
 export function actionLabel(action: string): string {
-  return ACTIONS[action] ?? action;
+  return (ACTIONS as Readonly<Record<string, string>>)[action] ?? action;
 }
 
-/** Groups for the action filter: a prefix or one exact action. */
-export const ACTION_GROUPS: readonly { value: string; label: string }[] = [
+/** Choices of the action filter: a prefix, one exact action, or a named group (`group`, not an action). */
+export const ACTION_GROUPS: readonly { value: string; label: string; group?: AuditActionGroup }[] = [
   { value: '', label: 'All actions' },
+  { value: 'group:refused', label: 'Refused', group: 'refused' },
   { value: 'session.', label: 'Sessions (all)' },
   { value: 'session.page_view', label: 'Pages viewed' },
   { value: 'session.action', label: 'Actions taken' },

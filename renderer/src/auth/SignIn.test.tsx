@@ -55,10 +55,10 @@ describe('sign-in', () => {
     expect((await screen.findByRole('alert')).textContent).toContain('That code is not right or has expired.');
   });
 
-  it('explains a locked sign-in', async () => {
-    const { user } = renderConsole({ 'auth.state': () => signedOut, 'auth.signIn': () => { throw refusal('too_many_attempts', 'locked', 'auth'); } });
+  it('explains a throttled sign-in', async () => {
+    const { user } = renderConsole({ 'auth.state': () => signedOut, 'auth.signIn': () => { throw refusal('too_many_attempts', 'throttled', 'auth'); } });
     await fillPassword(user);
-    expect((await screen.findByRole('alert')).textContent).toContain('sign-in is locked for a while');
+    expect((await screen.findByRole('alert')).textContent).toContain('wait a moment before trying again');
   });
 
   it('explains an unreachable shop', async () => {

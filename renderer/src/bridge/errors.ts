@@ -19,7 +19,7 @@ export class BridgeError extends Error {
 const PLAIN: Readonly<Record<string, string>> = {
   invalid_credentials: 'The email or password is not right.',
   invalid_mfa_code: 'That code is not right or has expired. Codes change every 30 seconds: enter the current one.',
-  too_many_attempts: 'Too many failed attempts: sign-in is locked for a while. Try again later or ask an administrator to help.',
+  too_many_attempts: 'Too many failed attempts from here: wait a moment before trying again. Each further failure makes the wait longer.',
   rate_limited: 'Too many requests in a short time. Wait a moment and try again.',
   unauthorized: 'Your sign-in has ended. Sign in again.',
   token_expired: 'Your sign-in has ended. Sign in again.',

@@ -1,6 +1,6 @@
 import type { Queryable } from '../../db/database';
 
-export interface HistoryEvent { seq: number; at: Date; action: string; path: string | null; method: string | null; what: string | null; title: string | null; orderNumber: string | null; item: string | null; status: number | null; reason: string | null }
+export interface HistoryEvent { seq: number; at: Date; action: string; path: string | null; method: string | null; what: string | null; title: string | null; orderNumber: string | null; item: string | null; status: number | null; reason: string | null; count: number | null }
 
 export interface HistorySession {
   id: string;
@@ -48,6 +48,7 @@ export async function assistanceHistory(db: Queryable, customerId: string, limit
       item: typeof d.sku === 'string' ? `${typeof d.quantity === 'number' ? `${d.quantity} × ` : ''}${d.sku}` : null,
       status: typeof d.status === 'number' ? d.status : null,
       reason: typeof d.reason === 'string' ? d.reason : null,
+      count: typeof d.count === 'number' ? d.count : null,
     });
     bySession.set(e.session_id, list);
   }

@@ -56,7 +56,7 @@ function describeEvent(e: HistoryEvent): string {
   switch (e.action) {
     case 'session.page_view': return `viewed ${e.title ? `“${e.title}” ` : ''}(${where})${e.status && e.status >= 400 ? `, refused (${e.status})` : ''}`;
     case 'session.action': return `${what}${e.orderNumber ? ` ${e.orderNumber}` : ''}${e.item ? ` (${e.item})` : ''}`;
-    case 'session.action_refused': return `was stopped: ${what.replace(/^tried to /, '')}${e.reason ? ` (${e.reason.replace(/_/g, ' ')})` : ''}`;
+    case 'session.action_refused': return `was stopped: ${what.replace(/^tried to /, '')}${e.reason ? ` (${e.reason.replace(/_/g, ' ')})` : ''}${e.count !== null && e.count > 1 ? `, ${e.count} times` : ''}`;
     case 'session.start': return 'started the session';
     case 'session.handoff_redeemed': return 'opened your store account';
     case 'session.end': return `session ended${e.reason ? ` (${endReasonLabel(e.reason)})` : ''}`;

@@ -1,3 +1,4 @@
+import { recordHandoffRefusal } from '../../assist/storefront-access';
 import { listStores } from '../data/stores';
 import { HandoffQuery } from '../forms';
 import { ASSIST_COOKIE } from '../http';
@@ -20,10 +21,11 @@ const REFUSALS = {
 export function assistEntryRoutes(deps: RouteDeps): void {
   const { ctx, access, scope } = deps;
   scope.get('/:store/assist/enter', { config: { storefrontEntry: true } }, async (request, reply) => {
+    const origin = { ip: request.ip, userAgent: request.headers['user-agent'] ?? null };
     const parsed = HandoffQuery.safeParse(request.query);
-    const result = parsed.success
-      ? await access.redeemHandoff(ctx, parsed.data.code, { ip: request.ip, userAgent: request.headers['user-agent'] ?? null })
-      : ({ ok: false, reason: 'unknown' } as const);
+    // A malformed code never reaches redeemHandoff, which records the other refusals.
+    if (!parsed.success) await recordHandoffRefusal(ctx, null, 'malformed', origin);
+    const result = parsed.success ? await access.redeemHandoff(ctx, parsed.data.code, origin) : ({ ok: false, reason: 'unknown' } as const);
     if (!result.ok) {
       const refusal = REFUSALS[result.reason];
       void reply.clearCookie(ASSIST_COOKIE, { path: '/' });
