@@ -2,41 +2,7 @@
  * The browser tier: the console's core behind a loopback HTTP server, for machines without the
  * Electron binary. The same renderer bundle runs in Chromium and reaches the same IPC handlers.
  *
- * Protocol (renderer/src/bridge/http-bridge.ts speaks it; main/README.md has the same text):
- *
- * - The server listens on 127.0.0.1 only. Its URL to open is `http://127.0.0.1:<port>/?token=<token>`;
- *   the token (64 hex chars) is the `token` option (the launcher keeps one across restarts) or random,
- *   and the page reads it from its own address. Each start has its own `instanceId` (32 hex chars).
- * - The token goes in the `x-concierge-token` header; GET requests may send it as `?token=` instead
- *   (EventSource and <img> cannot set headers).
- * - `GET /`, `GET /<file>` — the built renderer (out/renderer), no token (public code).
- * - `POST /ipc/<channel>` — one IPC contract call. Headers `content-type: application/json` and
- *   `x-concierge-token: <token>`; body = the call's args as JSON (`{}` when none). A client that
- *   closes the connection before the answer cancels the call (reads from the shop are aborted).
- *   Answer: HTTP 200 with the IpcResponse JSON (`{"ok":true,"value":…}` or `{"ok":false,"error":{kind,code,message,fields?}}`)
- *   for every call that reached the handlers. Transport failures are non-200 with
- *   `{"error":{"code","message"}}`: 401 bad/missing token, 404 unknown channel, 413 body over
- *   1 MiB, 415 not JSON, 400 unparsable body, 403 foreign Origin/Host.
- * - `GET /ipc/events?token=<token>` — Server-Sent Events: `event: <name>` (a key of ipcEvents)
- *   and `data: <JSON payload>`. On connect: `event: hello` with `{"instanceId"}` (BrowserTierHello),
- *   then the current `auth.changed`, `sessions.changed` and `sessions.recovery`; `: ping` every 15 s.
- * - `GET /ipc/hello` (token) — `{"instanceId"}`. A page whose event stream dropped asks here: no
- *   answer → the console is not running (asked again every 2 s); 401 bad_token → it restarted with
- *   a new token (open the new address); an answer → the stream reopens, and another instanceId
- *   than the page's first means it restarted (reload). The page shows a persistent notice.
- * - `GET /exports/<downloadId>` (token; the page sends the header, so no download URL holds it) —
- *   the file of an `audit.export` that answered `delivery: {kind:"download", downloadId, fileName}`,
- *   once: `content-disposition: attachment; filename=…`, text/csv or application/x-ndjson,
- *   no-store. It lies in `<dataDir>/exports` (0700) and is deleted after the download, when not
- *   fetched within 15 minutes, and when the server stops; 404 when unknown, used or expired.
- *   The page's bridge hands it to the browser's downloads (Electron answers `{kind:"saved",path}`).
- * - `GET /views/<sessionId>/preview.jpg?token=<token>` — latest JPEG of the session's storefront
- *   (`cache-control: no-store`), 404 when none yet.
- * - `POST /views/<sessionId>/click` (token header, body `{"x":n,"y":n}` in preview pixels) — clicks
- *   into the storefront; 204, 404 when the session has no view.
- *
- * Every request must carry `Host: 127.0.0.1:<port>` and, when present, `Origin` equal to the
- * server's own origin: other sites and DNS-rebinding pages cannot call it.
+ * Its HTTP protocol (renderer/src/bridge/http-bridge.ts speaks it) is written once, in main/README.md, "Browser-tier HTTP protocol".
  */
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { createReadStream } from 'node:fs';

@@ -4,7 +4,7 @@ import type { Queryable } from '../db/database';
 
 export const DEMO_STAFF_PASSWORD = 'concierge-demo';
 
-/** The demo staff of DESIGN.md; the TOTP secrets are public demo values for loopback use only. */
+/** The demo staff: every role of docs/ARCHITECTURE.md ("Roles and permissions"), as the README's "The demo" lists them; the TOTP secrets are public demo values for loopback use only. */
 export const DEMO_STAFF: readonly { id: string; email: string; name: string; role: Role; totpSecret: string }[] = [
   { id: 'stf_admin', email: 'admin@demo.test', name: 'Ada Admin', role: 'admin', totpSecret: 'XNT4KPVB3PPWIXEOAE6IFEDSBQ64ECNV' },
   { id: 'stf_supervisor', email: 'supervisor@demo.test', name: 'Sam Supervisor', role: 'supervisor', totpSecret: '5TZEBSDNBISUYTVQYKHEVVRFD44MYYV5' },
