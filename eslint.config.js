@@ -7,11 +7,33 @@ import reactHooks from 'eslint-plugin-react-hooks';
 import globals from 'globals';
 
 const electronOnlyInGlue = {
-  paths: [{ name: 'electron', message: 'Only main/electron/ (the glue) and preload/ may import electron; put logic in a core module.' }],
+  paths: [
+    {
+      name: 'electron',
+      message: 'Only main/electron/ (the glue) and preload/ may import electron; put logic in a core module.',
+    },
+  ],
   patterns: [{ group: ['electron/*'], message: 'Only main/electron/ and preload/ may import electron.' }],
 };
 
-const nodeBuiltins = ['node:*', 'fs', 'fs/*', 'path', 'os', 'crypto', 'child_process', 'http', 'https', 'net', 'url', 'worker_threads', 'stream', 'util', 'events', 'buffer'];
+const nodeBuiltins = [
+  'node:*',
+  'fs',
+  'fs/*',
+  'path',
+  'os',
+  'crypto',
+  'child_process',
+  'http',
+  'https',
+  'net',
+  'url',
+  'worker_threads',
+  'stream',
+  'util',
+  'events',
+  'buffer',
+];
 
 export default defineConfig(
   { ignores: ['node_modules/', 'out/', 'dist/', 'playwright-report/', 'test-results/', '.data/', '.tmp/'] },
@@ -19,7 +41,10 @@ export default defineConfig(
   ...tseslint.configs.strictTypeChecked,
   {
     languageOptions: {
-      parserOptions: { projectService: { allowDefaultProject: ['eslint.config.js'] }, tsconfigRootDir: import.meta.dirname },
+      parserOptions: {
+        projectService: { allowDefaultProject: ['eslint.config.js'] },
+        tsconfigRootDir: import.meta.dirname,
+      },
       globals: { ...globals.node },
     },
     rules: {
@@ -35,10 +60,31 @@ export default defineConfig(
   {
     files: ['shared/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'shared/ is platform-free.' }, { name: 'react', message: 'shared/ is platform-free.' }, { name: 'pg', message: 'shared/ is platform-free.' }],
-        patterns: [{ group: nodeBuiltins, message: 'shared/ is platform-free: no Node I/O, no Electron, no DOM.' }, { group: ['electron/*', '../main/*', '../shop/*', '../renderer/*', '../../main/*', '../../shop/*', '../../renderer/*'], message: 'shared/ must not depend on the packages that use it.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [
+            { name: 'electron', message: 'shared/ is platform-free.' },
+            { name: 'react', message: 'shared/ is platform-free.' },
+            { name: 'pg', message: 'shared/ is platform-free.' },
+          ],
+          patterns: [
+            { group: nodeBuiltins, message: 'shared/ is platform-free: no Node I/O, no Electron, no DOM.' },
+            {
+              group: [
+                'electron/*',
+                '../main/*',
+                '../shop/*',
+                '../renderer/*',
+                '../../main/*',
+                '../../shop/*',
+                '../../renderer/*',
+              ],
+              message: 'shared/ must not depend on the packages that use it.',
+            },
+          ],
+        },
+      ],
     },
   },
   {
@@ -47,10 +93,19 @@ export default defineConfig(
     languageOptions: { globals: { ...globals.browser } },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': ['error', {
-        paths: [{ name: 'electron', message: 'The renderer reaches main only through the preload bridge.' }],
-        patterns: [{ group: nodeBuiltins, message: 'The renderer has no Node access.' }, { group: ['**/main/*', '**/shop/*'], message: 'The renderer reaches main only through the preload bridge.' }],
-      }],
+      'no-restricted-imports': [
+        'error',
+        {
+          paths: [{ name: 'electron', message: 'The renderer reaches main only through the preload bridge.' }],
+          patterns: [
+            { group: nodeBuiltins, message: 'The renderer has no Node access.' },
+            {
+              group: ['**/main/*', '**/shop/*'],
+              message: 'The renderer reaches main only through the preload bridge.',
+            },
+          ],
+        },
+      ],
     },
   },
   {

@@ -10,15 +10,34 @@ export default defineConfig({
     projects: [
       {
         extends: true,
-        test: { name: 'shop', include: ['shop/**/*.test.ts', 'shared/**/*.test.ts'], environment: 'node', testTimeout: 60_000, hookTimeout: 120_000, pool: 'forks' },
+        test: {
+          name: 'shop',
+          include: ['shop/**/*.test.ts', 'shared/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+        },
       },
       {
         extends: true,
-        test: { name: 'main', include: ['main/**/*.test.ts', 'scripts/**/*.test.ts'], environment: 'node', testTimeout: 60_000, hookTimeout: 120_000, pool: 'forks' },
+        test: {
+          name: 'main',
+          include: ['main/**/*.test.ts', 'scripts/**/*.test.ts'],
+          environment: 'node',
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
+          pool: 'forks',
+        },
       },
       {
         extends: true,
-        test: { name: 'renderer', include: ['renderer/**/*.test.tsx', 'renderer/**/*.test.ts'], environment: 'happy-dom', testTimeout: 20_000 },
+        test: {
+          name: 'renderer',
+          include: ['renderer/**/*.test.tsx', 'renderer/**/*.test.ts'],
+          environment: 'happy-dom',
+          testTimeout: 20_000,
+        },
       },
     ],
   },

@@ -30,7 +30,9 @@ export const pick = <T>(items: readonly T[], n: number): T => {
 function eventBody(seq: number, prevHash: string): Record<string, unknown> {
   const mix = (seq * 2_654_435_761) % 100;
   const staff = pick(DEMO_STAFF, (seq * 31) % 7);
-  const session = `ses_${Math.floor(seq / 40).toString(36).padStart(8, '0')}`;
+  const session = `ses_${Math.floor(seq / 40)
+    .toString(36)
+    .padStart(8, '0')}`;
   const customer = `cus_${((seq * 7919) % CUSTOMERS).toString().padStart(6, '0')}`;
   const base = {
     seq,
@@ -41,14 +43,74 @@ function eventBody(seq: number, prevHash: string): Record<string, unknown> {
     prevHash,
   };
   const asStaff = { type: 'staff', id: staff.id, name: staff.name };
-  if (mix < 55) return { ...base, action: 'session.page_view', actor: asStaff, customerId: customer, sessionId: session, details: { path: `/store/us/products/p-${seq % 5000}`, status: 200 } };
-  if (mix < 75) return { ...base, action: 'session.action', actor: asStaff, customerId: customer, sessionId: session, details: { kind: 'cart.add', sku: `SKU-${seq % 20_000}`, quantity: 1 + (seq % 3) } };
-  if (mix < 80) return { ...base, action: 'session.start', actor: asStaff, customerId: customer, sessionId: session, details: { mode: seq % 2 ? 'view' : 'act', reason: `Customer called about order O-${10_000_000 + (seq % 900_000)}`, ticket: `T-${seq % 100_000}` } };
-  if (mix < 85) return { ...base, action: 'session.end', actor: asStaff, customerId: customer, sessionId: session, details: { reason: 'agent' } };
-  if (mix < 90) return { ...base, action: 'staff.sign_in', actor: asStaff, customerId: null, sessionId: null, details: {} };
-  if (mix < 93) return { ...base, action: 'staff.step_up', actor: asStaff, customerId: null, sessionId: null, details: { method: 'totp' } };
-  if (mix < 98) return { ...base, action: 'customer.consent_granted', actor: { type: 'customer', id: customer, name: `Customer ${customer.slice(4)}` }, customerId: customer, sessionId: null, details: { duration: '24h' } };
-  return { ...base, action: 'settings.changed', actor: { type: 'system', id: null, name: null }, customerId: null, sessionId: null, details: { key: 'idleTimeoutSeconds', value: 900 } };
+  if (mix < 55)
+    return {
+      ...base,
+      action: 'session.page_view',
+      actor: asStaff,
+      customerId: customer,
+      sessionId: session,
+      details: { path: `/store/us/products/p-${seq % 5000}`, status: 200 },
+    };
+  if (mix < 75)
+    return {
+      ...base,
+      action: 'session.action',
+      actor: asStaff,
+      customerId: customer,
+      sessionId: session,
+      details: { kind: 'cart.add', sku: `SKU-${seq % 20_000}`, quantity: 1 + (seq % 3) },
+    };
+  if (mix < 80)
+    return {
+      ...base,
+      action: 'session.start',
+      actor: asStaff,
+      customerId: customer,
+      sessionId: session,
+      details: {
+        mode: seq % 2 ? 'view' : 'act',
+        reason: `Customer called about order O-${10_000_000 + (seq % 900_000)}`,
+        ticket: `T-${seq % 100_000}`,
+      },
+    };
+  if (mix < 85)
+    return {
+      ...base,
+      action: 'session.end',
+      actor: asStaff,
+      customerId: customer,
+      sessionId: session,
+      details: { reason: 'agent' },
+    };
+  if (mix < 90)
+    return { ...base, action: 'staff.sign_in', actor: asStaff, customerId: null, sessionId: null, details: {} };
+  if (mix < 93)
+    return {
+      ...base,
+      action: 'staff.step_up',
+      actor: asStaff,
+      customerId: null,
+      sessionId: null,
+      details: { method: 'totp' },
+    };
+  if (mix < 98)
+    return {
+      ...base,
+      action: 'customer.consent_granted',
+      actor: { type: 'customer', id: customer, name: `Customer ${customer.slice(4)}` },
+      customerId: customer,
+      sessionId: null,
+      details: { duration: '24h' },
+    };
+  return {
+    ...base,
+    action: 'settings.changed',
+    actor: { type: 'system', id: null, name: null },
+    customerId: null,
+    sessionId: null,
+    details: { key: 'idleTimeoutSeconds', value: 900 },
+  };
 }
 
 /**
@@ -63,7 +125,9 @@ async function generateEvents(db: Database, count: number): Promise<void> {
     await db.transaction(async (tx) => {
       // The shop's append lock, so generated batches and real appends never interleave.
       await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
-      const head = (await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')).rows[0];
+      const head = (
+        await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')
+      ).rows[0];
       let prev = head?.hash ?? GENESIS_HASH;
       const rows: Record<string, unknown>[] = [];
       for (let seq = (head?.seq ?? 0) + 1; rows.length < size; seq += 1) {
@@ -82,7 +146,8 @@ async function generateEvents(db: Database, count: number): Promise<void> {
       );
     });
     done += size;
-    if (done % 100_000 === 0 || done === count) console.log(`  generated ${done.toLocaleString('en-US')} / ${count.toLocaleString('en-US')} events`);
+    if (done % 100_000 === 0 || done === count)
+      console.log(`  generated ${done.toLocaleString('en-US')} / ${count.toLocaleString('en-US')} events`);
   }
 }
 
@@ -95,7 +160,9 @@ async function prepareBase(databaseUrl: string): Promise<number> {
     if (existing < EVENTS) {
       const started = Date.now();
       await generateEvents(db, EVENTS - existing);
-      console.log(`  generated ${(EVENTS - existing).toLocaleString('en-US')} events in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+      console.log(
+        `  generated ${(EVENTS - existing).toLocaleString('en-US')} events in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+      );
       await db.query('ANALYZE audit_events');
     }
     return (await db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_events')).rows[0]?.n ?? 0;
@@ -121,7 +188,9 @@ export async function auditBenchDatabase(name: string, { fresh }: { fresh: boole
     // FILE_COPY (PostgreSQL 15+) copies the files instead of logging every page: seconds, not a minute.
     const version = Number((await admin.query<{ v: string }>('SHOW server_version_num')).rows[0]?.v ?? 0);
     const strategy = version >= 150_000 ? ' STRATEGY FILE_COPY' : '';
-    await admin.query(`CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(BASE_DATABASE)}${strategy}`);
+    await admin.query(
+      `CREATE DATABASE ${pg.escapeIdentifier(name)} TEMPLATE ${pg.escapeIdentifier(BASE_DATABASE)}${strategy}`,
+    );
     console.log(`  copied ${BASE_DATABASE} to ${name} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   } finally {
     await admin.end();

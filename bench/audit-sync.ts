@@ -79,15 +79,36 @@ function filterKinds(total: number): { label: string; make: (run: number) => Aud
   const spread = (run: number) => Math.floor(((run + 1) * total) / (QUERY_RUNS + 1));
   return [
     { label: 'staff', make: (run) => ({ staffId: pick(DEMO_STAFF, run).id }) },
-    { label: 'customer', make: (run) => ({ customerId: `cus_${((run * 4099) % CUSTOMERS).toString().padStart(6, '0')}` }) },
-    { label: 'session', make: (run) => ({ sessionId: `ses_${Math.floor(spread(run) / 40).toString(36).padStart(8, '0')}` }) },
-    { label: 'action (exact)', make: (run) => ({ action: pick(['session.start', 'staff.sign_in', 'settings.changed', 'session.end'], run) }) },
+    {
+      label: 'customer',
+      make: (run) => ({ customerId: `cus_${((run * 4099) % CUSTOMERS).toString().padStart(6, '0')}` }),
+    },
+    {
+      label: 'session',
+      make: (run) => ({
+        sessionId: `ses_${Math.floor(spread(run) / 40)
+          .toString(36)
+          .padStart(8, '0')}`,
+      }),
+    },
+    {
+      label: 'action (exact)',
+      make: (run) => ({ action: pick(['session.start', 'staff.sign_in', 'settings.changed', 'session.end'], run) }),
+    },
     { label: 'action group', make: (run) => ({ action: pick(['session.', 'staff.', 'customer.', 'settings.'], run) }) },
     { label: 'time range (1 h)', make: (run) => ({ from: at(spread(run)), to: at(spread(run) + 1800) }) },
     { label: 'text, rare (order number)', make: (run) => ({ text: `O-${10_000_000 + ((run * 37_813) % 900_000)}` }) },
     { label: 'text, a SKU (as the viewer bench types)', make: (run) => ({ text: `SKU-${1000 + run * 37}` }) },
     { label: 'text, common (staff name)', make: (run) => ({ text: pick(DEMO_STAFF, run).name.toLowerCase() }) },
-    { label: 'staff + action group + time', make: (run) => ({ staffId: pick(DEMO_STAFF, run).id, action: 'session.', from: at(spread(run)), to: at(spread(run) + 43_200) }) },
+    {
+      label: 'staff + action group + time',
+      make: (run) => ({
+        staffId: pick(DEMO_STAFF, run).id,
+        action: 'session.',
+        from: at(spread(run)),
+        to: at(spread(run) + 43_200),
+      }),
+    },
   ];
 }
 
@@ -120,7 +141,9 @@ async function measure(databaseUrl: string): Promise<Results> {
         accessToken: () => tokens.accessToken,
         refreshAccessToken: async () => {
           const response = await fetch(`${shop.url}/api/v1/auth/refresh`, {
-            method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: tokens.refreshToken }),
+            method: 'POST',
+            headers: { 'content-type': 'application/json' },
+            body: JSON.stringify({ refreshToken: tokens.refreshToken }),
           });
           if (!response.ok) return false;
           tokens = TokenResponse.parse(await response.json());
@@ -138,21 +161,34 @@ async function measure(databaseUrl: string): Promise<Results> {
       mirror.onStatus((s) => {
         if (s.lastSeq - lastLog >= 100_000) {
           lastLog = s.lastSeq;
-          console.log(`  synced ${s.lastSeq.toLocaleString('en-US')} / ${s.headSeq.toLocaleString('en-US')} (${((performance.now() - started) / 1000).toFixed(0)} s)`);
+          console.log(
+            `  synced ${s.lastSeq.toLocaleString('en-US')} / ${s.headSeq.toLocaleString('en-US')} (${((performance.now() - started) / 1000).toFixed(0)} s)`,
+          );
         }
       });
       const loop = monitorEventLoopDelay({ resolution: 5 });
       loop.enable();
-      const cpuBefore = { console: ownCpuSeconds(), shop: shop.child.pid ? await processCpuSeconds(shop.child.pid).catch(() => Number.NaN) : Number.NaN };
+      const cpuBefore = {
+        console: ownCpuSeconds(),
+        shop: shop.child.pid ? await processCpuSeconds(shop.child.pid).catch(() => Number.NaN) : Number.NaN,
+      };
       const syncStart = performance.now();
       const full = await mirror.sync();
       const fullSyncMs = performance.now() - syncStart;
       loop.disable();
-      const loadDuringSync = loadavg().map((l) => l.toFixed(1)).join(' / ');
-      const shopCpuAfter = shop.child.pid ? await processCpuSeconds(shop.child.pid).catch(() => Number.NaN) : Number.NaN;
-      const cpu = Number.isNaN(shopCpuAfter) ? null : { console: ownCpuSeconds() - cpuBefore.console, shop: shopCpuAfter - cpuBefore.shop };
+      const loadDuringSync = loadavg()
+        .map((l) => l.toFixed(1))
+        .join(' / ');
+      const shopCpuAfter = shop.child.pid
+        ? await processCpuSeconds(shop.child.pid).catch(() => Number.NaN)
+        : Number.NaN;
+      const cpu = Number.isNaN(shopCpuAfter)
+        ? null
+        : { console: ownCpuSeconds() - cpuBefore.console, shop: shopCpuAfter - cpuBefore.shop };
       if (full.state !== 'idle') throw new Error(`full sync failed: ${full.message ?? full.state}`);
-      console.log(`  full sync: ${full.synced.toLocaleString('en-US')} events in ${(fullSyncMs / 1000).toFixed(1)} s; loop delay max ${ms(loop.max / 1e6)} ms`);
+      console.log(
+        `  full sync: ${full.synced.toLocaleString('en-US')} events in ${(fullSyncMs / 1000).toFixed(1)} s; loop delay max ${ms(loop.max / 1e6)} ms`,
+      );
 
       // Right after the sync: the worker rebuilds the filter indexes, refreshes statistics and
       // fills the text index in the background; queries must not wait for all of that.
@@ -182,7 +218,8 @@ async function measure(databaseUrl: string): Promise<Results> {
         const t = performance.now();
         const status = await mirror.sync();
         incrementalMs.push(performance.now() - t);
-        if (status.state !== 'idle' || status.lastSeq !== status.headSeq) throw new Error(`incremental sync failed: ${status.message ?? status.state}`);
+        if (status.state !== 'idle' || status.lastSeq !== status.headSeq)
+          throw new Error(`incremental sync failed: ${status.message ?? status.state}`);
         await mirror.searchReady();
       }
       console.log(`  incremental syncs of ${INCREMENT}: ${incrementalMs.map((v) => ms(v)).join(', ')} ms`);
@@ -204,14 +241,36 @@ async function measure(databaseUrl: string): Promise<Results> {
           times.push(performance.now() - t);
           totals.push(page.total);
         }
-        queries.push({ label: kind.label, p50: percentile(times, 0.5), p95: percentile(times, 0.95), max: Math.max(...times), totals });
-        console.log(`  query ${kind.label.padEnd(28)} p50 ${ms(percentile(times, 0.5))} ms  p95 ${ms(percentile(times, 0.95))} ms`);
+        queries.push({
+          label: kind.label,
+          p50: percentile(times, 0.5),
+          p95: percentile(times, 0.95),
+          max: Math.max(...times),
+          totals,
+        });
+        console.log(
+          `  query ${kind.label.padEnd(28)} p50 ${ms(percentile(times, 0.5))} ms  p95 ${ms(percentile(times, 0.95))} ms`,
+        );
       }
-      const verification = status.verification.ok ? `ok, ${status.verification.checked.toLocaleString('en-US')} events checked` : `FAILED at seq ${status.verification.badSeq}`;
+      const verification = status.verification.ok
+        ? `ok, ${status.verification.checked.toLocaleString('en-US')} events checked`
+        : `FAILED at seq ${status.verification.badSeq}`;
       return {
-        total: full.synced, fullSyncMs, workerStartMs, searchIndexMs, firstQueryMs, catchUpText, maintainedMs,
-        loopDelayMaxMs: loop.max / 1e6, loopDelayP99Ms: loop.percentile(99) / 1e6, cpu, loadDuringSync,
-        incrementalMs, queries, verification, warmMs,
+        total: full.synced,
+        fullSyncMs,
+        workerStartMs,
+        searchIndexMs,
+        firstQueryMs,
+        catchUpText,
+        maintainedMs,
+        loopDelayMaxMs: loop.max / 1e6,
+        loopDelayP99Ms: loop.percentile(99) / 1e6,
+        cpu,
+        loadDuringSync,
+        incrementalMs,
+        queries,
+        verification,
+        warmMs,
       };
     } finally {
       await mirror.close();
@@ -229,7 +288,10 @@ function report(r: Results, host: string, seconds: number): string {
   const incremental = percentile(r.incrementalMs, 0.5);
   const allTimes = r.queries.map((q) => q.p95);
   const worstP95 = Math.max(...allTimes);
-  const rows = r.queries.map((q) => `| ${q.label} | ${ms(q.p50)} | ${ms(q.p95)} | ${ms(q.max)} | ${Math.min(...q.totals).toLocaleString('en-US')}–${Math.max(...q.totals).toLocaleString('en-US')} |`);
+  const rows = r.queries.map(
+    (q) =>
+      `| ${q.label} | ${ms(q.p50)} | ${ms(q.p95)} | ${ms(q.max)} | ${Math.min(...q.totals).toLocaleString('en-US')}–${Math.max(...q.totals).toLocaleString('en-US')} |`,
+  );
   return `Measured ${new Date().toISOString().slice(0, 16).replace('T', ' ')} UTC by \`npm run bench -- audit-sync\` (${seconds.toFixed(0)} s).
 
 - Machine: ${host}

@@ -48,8 +48,14 @@ function memoryKeychain(): Keychain {
   const entries = new Map<string, string>();
   return {
     get: (service, account) => Promise.resolve(entries.get(`${service}|${account}`) ?? null),
-    set: (service, account, secret) => { entries.set(`${service}|${account}`, secret); return Promise.resolve(); },
-    delete: (service, account) => { entries.delete(`${service}|${account}`); return Promise.resolve(); },
+    set: (service, account, secret) => {
+      entries.set(`${service}|${account}`, secret);
+      return Promise.resolve();
+    },
+    delete: (service, account) => {
+      entries.delete(`${service}|${account}`);
+      return Promise.resolve();
+    },
   };
 }
 
@@ -61,7 +67,12 @@ function percentile(values: number[], p: number): number {
 
 function stats(all: number[]) {
   const values = all.filter((v) => !Number.isNaN(v));
-  return { p50: percentile(values, 50), p95: percentile(values, 95), max: values.length ? Math.max(...values) : Number.NaN, n: values.length };
+  return {
+    p50: percentile(values, 50),
+    p95: percentile(values, 95),
+    max: values.length ? Math.max(...values) : Number.NaN,
+    n: values.length,
+  };
 }
 type Stats = ReturnType<typeof stats>;
 const row = (label: string, s: Stats) => `| ${label} | ${s.n} | ${ms(s.p50)} | ${ms(s.p95)} | ${ms(s.max)} |`;
@@ -102,7 +113,14 @@ const RECORD_REQUESTS = `
   };
 `;
 
-interface SearchSample { total: number; toRequest: number; afterRequest: number; roundTrip: number; shop: number; toPaint: number }
+interface SearchSample {
+  total: number;
+  toRequest: number;
+  afterRequest: number;
+  roundTrip: number;
+  shop: number;
+  toPaint: number;
+}
 
 /**
  * Times the console core's requests to the shop's search (Node's fetch, which ky calls per
@@ -119,16 +137,27 @@ function recordShopSearches(): { times: Map<string, number>; restore: () => void
     if (q !== null) times.set(q, performance.now() - started);
     return response;
   };
-  return { times, restore: () => { globalThis.fetch = original; } };
+  return {
+    times,
+    restore: () => {
+      globalThis.fetch = original;
+    },
+  };
 }
 
 async function searchQueries(): Promise<string[]> {
   const client = new pg.Client({ connectionString: await benchDatabase('concierge_bench') });
   await client.connect();
   try {
-    const names = await client.query<{ last_name: string }>(`SELECT last_name FROM customers WHERE id IN (SELECT id FROM customers ORDER BY id OFFSET 1000 LIMIT 400) GROUP BY last_name LIMIT 12`);
-    const emails = await client.query<{ email: string }>(`SELECT email FROM customers ORDER BY id OFFSET 500000 LIMIT 12`);
-    const orders = await client.query<{ number: string }>(`SELECT number FROM documents WHERE type = 'order' ORDER BY id OFFSET 700000 LIMIT 12`);
+    const names = await client.query<{ last_name: string }>(
+      `SELECT last_name FROM customers WHERE id IN (SELECT id FROM customers ORDER BY id OFFSET 1000 LIMIT 400) GROUP BY last_name LIMIT 12`,
+    );
+    const emails = await client.query<{ email: string }>(
+      `SELECT email FROM customers ORDER BY id OFFSET 500000 LIMIT 12`,
+    );
+    const orders = await client.query<{ number: string }>(
+      `SELECT number FROM documents WHERE type = 'order' ORDER BY id OFFSET 700000 LIMIT 12`,
+    );
     return [
       ...names.rows.map((r) => r.last_name.slice(1, 5).toLowerCase()),
       ...emails.rows.map((r) => r.email.slice(0, Math.min(r.email.indexOf('@'), 9))),
@@ -166,26 +195,57 @@ async function measureSearch(browser: Browser): Promise<{ samples: SearchSample[
       await page.getByText('Start typing to find a customer.').waitFor();
       await input.pressSequentially(q.slice(0, -1), { delay: TYPING_DELAY_MS });
       await page.evaluate((query) => {
-        const w = window as unknown as { __q: string; __t0: number | null; __t1: number | null; __obs?: MutationObserver };
+        const w = window as unknown as {
+          __q: string;
+          __t0: number | null;
+          __t1: number | null;
+          __obs?: MutationObserver;
+        };
         w.__q = query;
         w.__t0 = null;
         w.__t1 = null;
         w.__obs?.disconnect();
         const box = document.getElementById('customer-search');
-        box?.addEventListener('keydown', (e) => { w.__t0 = e.timeStamp; }, { once: true });
+        box?.addEventListener(
+          'keydown',
+          (e) => {
+            w.__t0 = e.timeStamp;
+          },
+          { once: true },
+        );
         const check = () => {
           if (w.__t1 !== null || w.__t0 === null) return;
-          const shown = [...document.querySelectorAll('[data-query]')].some((el) => el.getAttribute('data-query') === w.__q);
-          if (shown) requestAnimationFrame(() => { w.__t1 = performance.now(); });
+          const shown = [...document.querySelectorAll('[data-query]')].some(
+            (el) => el.getAttribute('data-query') === w.__q,
+          );
+          if (shown)
+            requestAnimationFrame(() => {
+              w.__t1 = performance.now();
+            });
         };
         w.__obs = new MutationObserver(check);
-        w.__obs.observe(document.body, { subtree: true, childList: true, attributes: true, attributeFilter: ['data-query', 'class'] });
+        w.__obs.observe(document.body, {
+          subtree: true,
+          childList: true,
+          attributes: true,
+          attributeFilter: ['data-query', 'class'],
+        });
       }, q);
       await input.press(q.slice(-1));
-      await page.waitForFunction(() => (window as unknown as { __t1: number | null }).__t1 !== null, undefined, { timeout: 30_000 });
+      await page.waitForFunction(() => (window as unknown as { __t1: number | null }).__t1 !== null, undefined, {
+        timeout: 30_000,
+      });
       const sample = await page.evaluate((query) => {
-        const w = window as unknown as { __t0: number; __t1: number; __ipcStarts: { url: string; body: string; at: number; answeredAt: number | null }[] };
-        const request = [...w.__ipcStarts].reverse().find((r) => r.url.endsWith('/ipc/shop.searchCustomers') && (JSON.parse(r.body) as { q?: string }).q === query);
+        const w = window as unknown as {
+          __t0: number;
+          __t1: number;
+          __ipcStarts: { url: string; body: string; at: number; answeredAt: number | null }[];
+        };
+        const request = [...w.__ipcStarts]
+          .reverse()
+          .find(
+            (r) => r.url.endsWith('/ipc/shop.searchCustomers') && (JSON.parse(r.body) as { q?: string }).q === query,
+          );
         const answeredAt = request?.answeredAt ?? Number.NaN;
         return {
           total: w.__t1 - w.__t0,
@@ -207,53 +267,86 @@ async function measureSearch(browser: Browser): Promise<{ samples: SearchSample[
   }
 }
 
-interface FilterSamples { total: number[]; after: number[]; roundTrip: number[]; mirror: number[]; toShown: number[] }
+interface FilterSamples {
+  total: number[];
+  after: number[];
+  roundTrip: number[];
+  mirror: number[];
+  toShown: number[];
+}
 type FilterStats = { label: string } & { [K in keyof FilterSamples]: Stats };
-interface AuditResults { events: number; syncSeconds: number | null; settleSeconds: number | null; openSeconds: number; warmSeconds: number; jumps: Stats; frames: Stats; blankFrames: number; filters: FilterStats[] }
+interface AuditResults {
+  events: number;
+  syncSeconds: number | null;
+  settleSeconds: number | null;
+  openSeconds: number;
+  warmSeconds: number;
+  jumps: Stats;
+  frames: Stats;
+  blankFrames: number;
+  filters: FilterStats[];
+}
 /** What the page records of its IPC requests, and the filter watch's result. */
 interface FilterWatch {
-  __ipcStarts: { url: string; body: string; at: number; answeredAt: number | null; firstSeq: number | null | undefined }[];
+  __ipcStarts: {
+    url: string;
+    body: string;
+    at: number;
+    answeredAt: number | null;
+    firstSeq: number | null | undefined;
+  }[];
   __filterDone: { startedAt: number; doneAt: number; sentAt: number | null; answeredAt: number | null } | null;
 }
 
 /** Milliseconds until every visible row shows an event, after setting scrollTop. */
 async function jumpTo(page: Page, fraction: number): Promise<number> {
-  return page.evaluate((f) => new Promise<number>((resolve) => {
-    const scroller = document.querySelector('.event-scroller');
-    if (!scroller) throw new Error('no audit list');
-    const t0 = performance.now();
-    scroller.scrollTop = f * (scroller.scrollHeight - scroller.clientHeight);
-    const done = () => {
-      const rows = [...scroller.querySelectorAll('[role=row]')];
-      return rows.length > 0 && rows.every((r) => !r.textContent.includes('Loading…'));
-    };
-    const tick = () => { if (done()) resolve(performance.now() - t0); else requestAnimationFrame(tick); };
-    requestAnimationFrame(tick);
-  }), fraction);
+  return page.evaluate(
+    (f) =>
+      new Promise<number>((resolve) => {
+        const scroller = document.querySelector('.event-scroller');
+        if (!scroller) throw new Error('no audit list');
+        const t0 = performance.now();
+        scroller.scrollTop = f * (scroller.scrollHeight - scroller.clientHeight);
+        const done = () => {
+          const rows = [...scroller.querySelectorAll('[role=row]')];
+          return rows.length > 0 && rows.every((r) => !r.textContent.includes('Loading…'));
+        };
+        const tick = () => {
+          if (done()) resolve(performance.now() - t0);
+          else requestAnimationFrame(tick);
+        };
+        requestAnimationFrame(tick);
+      }),
+    fraction,
+  );
 }
 
 /** Frame intervals while scrolling 3 rows per frame, and how many frames showed a row still loading. */
 async function continuousScroll(page: Page): Promise<{ intervals: number[]; blank: number }> {
-  return page.evaluate((frames) => new Promise<{ intervals: number[]; blank: number }>((resolve) => {
-    const scroller = document.querySelector('.event-scroller');
-    if (!scroller) throw new Error('no audit list');
-    scroller.scrollTop = 0.3 * scroller.scrollHeight;
-    const intervals: number[] = [];
-    let blank = 0;
-    let last = performance.now();
-    let n = 0;
-    const step = () => {
-      const now = performance.now();
-      intervals.push(now - last);
-      last = now;
-      if ([...scroller.querySelectorAll('[role=row]')].some((r) => r.textContent.includes('Loading…'))) blank += 1;
-      scroller.scrollTop += 84;
-      n += 1;
-      if (n < frames) requestAnimationFrame(step);
-      else resolve({ intervals: intervals.slice(1), blank });
-    };
-    requestAnimationFrame(step);
-  }), SCROLL_FRAMES);
+  return page.evaluate(
+    (frames) =>
+      new Promise<{ intervals: number[]; blank: number }>((resolve) => {
+        const scroller = document.querySelector('.event-scroller');
+        if (!scroller) throw new Error('no audit list');
+        scroller.scrollTop = 0.3 * scroller.scrollHeight;
+        const intervals: number[] = [];
+        let blank = 0;
+        let last = performance.now();
+        let n = 0;
+        const step = () => {
+          const now = performance.now();
+          intervals.push(now - last);
+          last = now;
+          if ([...scroller.querySelectorAll('[role=row]')].some((r) => r.textContent.includes('Loading…'))) blank += 1;
+          scroller.scrollTop += 84;
+          n += 1;
+          if (n < frames) requestAnimationFrame(step);
+          else resolve({ intervals: intervals.slice(1), blank });
+        };
+        requestAnimationFrame(step);
+      }),
+    SCROLL_FRAMES,
+  );
 }
 
 async function measureAudit(browser: Browser): Promise<AuditResults> {
@@ -273,23 +366,25 @@ async function measureAudit(browser: Browser): Promise<AuditResults> {
       viewHost: createPlaywrightViewHost({ browser }),
       vault: createVault({ keychain: memoryKeychain() }),
       // One staff member signs in here; the shop's port changes each run, so the folder is fixed.
-      createAudit: (deps) => createAuditPort({
-        ...deps, dataDirFor: () => MIRROR_DIR,
-        createMirror: (options) => {
-          const opened = createAuditMirror(options);
-          const mirror: AuditMirror = {
-            ...opened,
-            query: async (filter, offset, limit, signal) => {
-              const started = performance.now();
-              const result = await opened.query(filter, offset, limit, signal);
-              if (offset === 0) mirrorFirstPages.push(performance.now() - started);
-              return result;
-            },
-          };
-          held.mirror = mirror;
-          return mirror;
-        },
-      }),
+      createAudit: (deps) =>
+        createAuditPort({
+          ...deps,
+          dataDirFor: () => MIRROR_DIR,
+          createMirror: (options) => {
+            const opened = createAuditMirror(options);
+            const mirror: AuditMirror = {
+              ...opened,
+              query: async (filter, offset, limit, signal) => {
+                const started = performance.now();
+                const result = await opened.query(filter, offset, limit, signal);
+                if (offset === 0) mirrorFirstPages.push(performance.now() - started);
+                return result;
+              },
+            };
+            held.mirror = mirror;
+            return mirror;
+          },
+        }),
       log: () => undefined,
     });
     const page = await browser.newPage({ viewport: { width: 1280, height: 720 } });
@@ -309,7 +404,11 @@ async function measureAudit(browser: Browser): Promise<AuditResults> {
       const started = Date.now();
       console.log('  syncing the local audit mirror (first run only)…');
       await page.getByRole('button', { name: 'Sync now' }).click();
-      await page.waitForFunction(() => document.querySelector('[aria-label="Sync status"]')?.textContent.startsWith('Synced') === true, undefined, { timeout: 3_600_000, polling: 1000 });
+      await page.waitForFunction(
+        () => document.querySelector('[aria-label="Sync status"]')?.textContent.startsWith('Synced') === true,
+        undefined,
+        { timeout: 3_600_000, polling: 1000 },
+      );
       syncSeconds = (Date.now() - started) / 1000;
     }
     // After a bulk sync the mirror rebuilds its filter indexes and fills its text index in the
@@ -349,7 +448,8 @@ async function measureAudit(browser: Browser): Promise<AuditResults> {
       // cache and nothing was sent, done once the count changed.
       const mark = await page.evaluate(() => {
         const w = window as unknown as FilterWatch;
-        const countText = () => [...document.querySelectorAll('[role=status]')].find((e) => /events$/.test(e.textContent))?.textContent ?? '';
+        const countText = () =>
+          [...document.querySelectorAll('[role=status]')].find((e) => /events$/.test(e.textContent))?.textContent ?? '';
         const countBefore = countText();
         const mark = w.__ipcStarts.length;
         // The clock starts when the change reaches the page (the first input, change or click
@@ -366,29 +466,58 @@ async function measureAudit(browser: Browser): Promise<AuditResults> {
           const now = performance.now();
           const rows = [...document.querySelectorAll('.event-scroller [role=row]')];
           const loaded = rows.every((r) => !r.textContent.includes('Loading…'));
-          const last = w.__ipcStarts.slice(mark).filter((r) => r.url.endsWith('/ipc/audit.query') && r.body.includes('"offset":0')).at(-1);
+          const last = w.__ipcStarts
+            .slice(mark)
+            .filter((r) => r.url.endsWith('/ipc/audit.query') && r.body.includes('"offset":0'))
+            .at(-1);
           let done: boolean;
           if (last) {
             const top = document.querySelector('.event-scroller [role=row] [role=cell]')?.textContent;
-            const shows = last.firstSeq === null ? document.querySelector('.event-scroller .empty') !== null : top === String(last.firstSeq);
-            done = last.firstSeq !== undefined && last.answeredAt !== null && shows && loaded && !countText().startsWith('Loading');
+            const shows =
+              last.firstSeq === null
+                ? document.querySelector('.event-scroller .empty') !== null
+                : top === String(last.firstSeq);
+            done =
+              last.firstSeq !== undefined &&
+              last.answeredAt !== null &&
+              shows &&
+              loaded &&
+              !countText().startsWith('Loading');
           } else {
             done = countText() !== countBefore && loaded;
           }
-          if (done && !Number.isNaN(startedAt)) w.__filterDone = { startedAt, doneAt: now, sentAt: last?.at ?? null, answeredAt: last?.answeredAt ?? null };
+          if (done && !Number.isNaN(startedAt))
+            w.__filterDone = { startedAt, doneAt: now, sentAt: last?.at ?? null, answeredAt: last?.answeredAt ?? null };
           else requestAnimationFrame(tick);
         };
         requestAnimationFrame(tick);
         return mark;
       });
       await change();
-      await page.waitForFunction(() => (window as unknown as FilterWatch).__filterDone !== null, undefined, { timeout: 60_000, polling: 100 }).catch(async (error: unknown) => {
-        const shown = await page.evaluate(() => [...document.querySelectorAll('[role=status], [role=alert]')].map((e) => e.textContent).join(' | '));
-        const calls = await page.evaluate((m) => (window as unknown as FilterWatch).__ipcStarts.slice(m)
-          .filter((r) => r.url.endsWith('/ipc/audit.query')).slice(-4).map((r) => `${r.body} ${r.answeredAt === null ? 'unanswered' : `${(r.answeredAt - r.at).toFixed(0)} ms`}`).join('; '), mark);
-        console.log(`  last audit.query calls: ${calls}`);
-        throw new Error(`filter "${label}" showed no new result in 60 s (now: "${shown}")`, { cause: error });
-      });
+      await page
+        .waitForFunction(() => (window as unknown as FilterWatch).__filterDone !== null, undefined, {
+          timeout: 60_000,
+          polling: 100,
+        })
+        .catch(async (error: unknown) => {
+          const shown = await page.evaluate(() =>
+            [...document.querySelectorAll('[role=status], [role=alert]')].map((e) => e.textContent).join(' | '),
+          );
+          const calls = await page.evaluate(
+            (m) =>
+              (window as unknown as FilterWatch).__ipcStarts
+                .slice(m)
+                .filter((r) => r.url.endsWith('/ipc/audit.query'))
+                .slice(-4)
+                .map(
+                  (r) => `${r.body} ${r.answeredAt === null ? 'unanswered' : `${(r.answeredAt - r.at).toFixed(0)} ms`}`,
+                )
+                .join('; '),
+            mark,
+          );
+          console.log(`  last audit.query calls: ${calls}`);
+          throw new Error(`filter "${label}" showed no new result in 60 s (now: "${shown}")`, { cause: error });
+        });
       const done = await page.evaluate(() => (window as unknown as FilterWatch).__filterDone);
       if (!done) throw new Error('filter watch lost its result');
       const mirrorMs = mirrorFirstPages.slice(mirrorMark).at(-1) ?? Number.NaN;
@@ -400,7 +529,9 @@ async function measureAudit(browser: Browser): Promise<AuditResults> {
         entry.toShown.push(done.doneAt - done.answeredAt);
         entry.mirror.push(mirrorMs);
       }
-      console.log(`  filter ${label}: ${ms(done.doneAt - done.startedAt)} ms, after the request ${done.sentAt === null ? '-' : ms(done.doneAt - done.sentAt)} ms, mirror ${ms(mirrorMs)} ms`);
+      console.log(
+        `  filter ${label}: ${ms(done.doneAt - done.startedAt)} ms, after the request ${done.sentAt === null ? '-' : ms(done.doneAt - done.sentAt)} ms, mirror ${ms(mirrorMs)} ms`,
+      );
       filterSamples.set(label, entry);
     };
     const action = page.getByLabel('Action');
@@ -413,11 +544,30 @@ async function measureAudit(browser: Browser): Promise<AuditResults> {
       const sku = `SKU-${1000 + i * 37}`;
       await text.pressSequentially(sku.slice(0, -1), { delay: TYPING_DELAY_MS });
       await applyFilter('free text (a SKU)', () => text.press(sku.slice(-1)));
-      await applyFilter('clear filters (first page cached)', () => page.getByRole('button', { name: 'Clear filters' }).click());
+      await applyFilter('clear filters (first page cached)', () =>
+        page.getByRole('button', { name: 'Clear filters' }).click(),
+      );
     }
-    const filters = [...filterSamples].map(([label, v]): FilterStats => ({ label, total: stats(v.total), after: stats(v.after), roundTrip: stats(v.roundTrip), mirror: stats(v.mirror), toShown: stats(v.toShown) }));
+    const filters = [...filterSamples].map(([label, v]): FilterStats => ({
+      label,
+      total: stats(v.total),
+      after: stats(v.after),
+      roundTrip: stats(v.roundTrip),
+      mirror: stats(v.mirror),
+      toShown: stats(v.toShown),
+    }));
     await page.close();
-    return { events: status.lastSeq, syncSeconds, settleSeconds, openSeconds, warmSeconds, jumps: stats(jumps), frames: stats(scroll.intervals), blankFrames: scroll.blank, filters };
+    return {
+      events: status.lastSeq,
+      syncSeconds,
+      settleSeconds,
+      openSeconds,
+      warmSeconds,
+      jumps: stats(jumps),
+      frames: stats(scroll.intervals),
+      blankFrames: scroll.blank,
+      filters,
+    };
   } finally {
     await tier?.close();
     await stopShopProcess(shop.child);
@@ -426,13 +576,18 @@ async function measureAudit(browser: Browser): Promise<AuditResults> {
 
 export const consoleUiBench: BenchPart = {
   name: 'console-ui',
-  description: 'console UI in the browser tier: search keystroke → results (1 M customers), audit viewer scroll and filters (1 M local events)',
+  description:
+    'console UI in the browser tier: search keystroke → results (1 M customers), audit viewer scroll and filters (1 M local events)',
   async run() {
     const started = Date.now();
     const host = machine();
     console.log('  building the renderer…');
     execFileSync('npx', ['electron-vite', 'build'], { cwd: ROOT, stdio: 'ignore' });
-    const browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS, headless: true });
+    const browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+      headless: true,
+    });
     try {
       const search = await measureSearch(browser);
       const part = (pick: (s: SearchSample) => number) => stats(search.samples.map(pick));
@@ -442,13 +597,17 @@ export const consoleUiBench: BenchPart = {
       const roundTrip = part((s) => s.roundTrip);
       const shopPart = part((s) => s.shop);
       const toPaint = part((s) => s.toPaint);
-      console.log(`  search: keystroke → results p50 ${ms(total.p50)} ms p95 ${ms(total.p95)} ms; request → results p95 ${ms(after.p95)} ms (shop round trip p50 ${ms(shopPart.p50)} ms)`);
+      console.log(
+        `  search: keystroke → results p50 ${ms(total.p50)} ms p95 ${ms(total.p95)} ms; request → results p95 ${ms(after.p95)} ms (shop round trip p50 ${ms(shopPart.p50)} ms)`,
+      );
       // The audit viewer's rows are another part's concern: a failure there must not lose the search numbers.
       let audit: AuditResults | null = null;
       let auditFailure = '';
       try {
         audit = await measureAudit(browser);
-        console.log(`  audit: jump p95 ${ms(audit.jumps.p95)} ms, frame p95 ${ms(audit.frames.p95)} ms, ${audit.blankFrames}/${SCROLL_FRAMES} frames with a loading row`);
+        console.log(
+          `  audit: jump p95 ${ms(audit.jumps.p95)} ms, frame p95 ${ms(audit.frames.p95)} ms, ${audit.blankFrames}/${SCROLL_FRAMES} frames with a loading row`,
+        );
       } catch (error) {
         auditFailure = (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? '';
         console.log(`  audit viewer: failed: ${auditFailure}`);
@@ -474,7 +633,7 @@ export const consoleUiBench: BenchPart = {
                 ? [
                     row(`filter: ${f.label}, request sent → rows shown`, f.after),
                     row('… request sent → answer in the page (HTTP bridge, console core, mirror)', f.roundTrip),
-                    row('… of which the mirror\'s query (worker round trip, PGlite)', f.mirror),
+                    row("… of which the mirror's query (worker round trip, PGlite)", f.mirror),
                     row('… answer in the page → rows shown (JSON, React, next frame)', f.toShown),
                   ]
                 : []),
@@ -500,7 +659,7 @@ export const consoleUiBench: BenchPart = {
         row('keystroke → results painted', total),
         row('keystroke → request sent (React, react-query)', toRequest),
         row('request sent → answer in the page (HTTP bridge, console core, shop)', roundTrip),
-        row('… of which the console core\'s shop request (ky → shop → PostgreSQL)', shopPart),
+        row("… of which the console core's shop request (ky → shop → PostgreSQL)", shopPart),
         row('answer in the page → results painted (JSON, React, next frame)', toPaint),
         row('request sent → results painted', after),
         '',

@@ -76,7 +76,11 @@ export function cpuSnapshot(pid: number): CpuSnapshot | null {
     return null;
   }
   // cpu  user nice system idle iowait irq softirq steal …
-  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = (line ?? '').trim().split(/\s+/).slice(1).map(Number);
+  const [user = 0, nice = 0, system = 0, idle = 0, iowait = 0, irq = 0, softirq = 0, steal = 0] = (line ?? '')
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map(Number);
   const tick = msPerTick();
   return {
     process: processTicks(pid) * tick,
@@ -92,5 +96,11 @@ export function cpuUse(before: CpuSnapshot, after: CpuSnapshot, requests: number
   const total = after.busy + after.idle + after.steal - (before.busy + before.idle + before.steal);
   const share = (key: 'busy' | 'idle' | 'steal') => (total > 0 ? (after[key] - before[key]) / total : 0);
   const perRequest = (key: 'process' | 'postgres') => (requests > 0 ? (after[key] - before[key]) / requests : 0);
-  return { processMs: perRequest('process'), postgresMs: perRequest('postgres'), busy: share('busy'), idle: share('idle'), steal: share('steal') };
+  return {
+    processMs: perRequest('process'),
+    postgresMs: perRequest('postgres'),
+    busy: share('busy'),
+    idle: share('idle'),
+    steal: share('steal'),
+  };
 }

@@ -14,7 +14,10 @@ export interface LoadResult {
  * Runs `request` from `concurrency` loops for `durationMs` (after `warmupMs` not counted) and
  * returns latency percentiles in milliseconds and throughput. A request that throws counts as an error.
  */
-export async function runLoad(request: () => Promise<void>, options: { concurrency: number; durationMs: number; warmupMs: number }): Promise<LoadResult> {
+export async function runLoad(
+  request: () => Promise<void>,
+  options: { concurrency: number; durationMs: number; warmupMs: number },
+): Promise<LoadResult> {
   const latencies: number[] = [];
   let errors = 0;
   let measuring = false;
@@ -71,7 +74,9 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 export function machine(): string {
   const cpu = cpus();
   const gib = (totalmem() / 1024 ** 3).toFixed(1);
-  const load = loadavg().map((l) => l.toFixed(1)).join(' / ');
+  const load = loadavg()
+    .map((l) => l.toFixed(1))
+    .join(' / ');
   return `${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${cpu.length} cores, ${gib} GiB RAM, Node ${process.version}; load average at start ${load} (1/5/15 min)`;
 }
 

@@ -21,7 +21,11 @@ const policyOf = (pid: string): string | null => procStatFields(pid)?.[38] ?? nu
 
 /** The policy every PostgreSQL process has now; null when they differ or there are none. */
 export function postgresScheduling(): SchedulingPolicy | null {
-  const found = new Set(postgresPids().map(policyOf).filter((p) => p !== null));
+  const found = new Set(
+    postgresPids()
+      .map(policyOf)
+      .filter((p) => p !== null),
+  );
   const [only] = found;
   if (found.size !== 1) return null;
   return only === POLICY_NUMBER.batch ? 'batch' : only === POLICY_NUMBER.normal ? 'normal' : null;

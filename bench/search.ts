@@ -33,10 +33,19 @@ const RUNS = 3;
 
 /** What an agent types: part of a surname, the start of an email, an order number read out. */
 const SCENARIOS = [
-  { label: 'name fragment', q: 'ilso', naive: `SELECT id, name, email FROM customers WHERE name ILIKE $1 ORDER BY name, id LIMIT 25` },
-  { label: 'email prefix', q: 'mary.smi', naive: `SELECT id, name, email FROM customers WHERE email ILIKE $1 ORDER BY email LIMIT 25` },
   {
-    label: 'order number', q: 'O-10012346',
+    label: 'name fragment',
+    q: 'ilso',
+    naive: `SELECT id, name, email FROM customers WHERE name ILIKE $1 ORDER BY name, id LIMIT 25`,
+  },
+  {
+    label: 'email prefix',
+    q: 'mary.smi',
+    naive: `SELECT id, name, email FROM customers WHERE email ILIKE $1 ORDER BY email LIMIT 25`,
+  },
+  {
+    label: 'order number',
+    q: 'O-10012346',
     naive: `SELECT DISTINCT c.id, c.name, c.email FROM documents d JOIN customers c ON c.id = d.customer_id WHERE d.number ILIKE $1 LIMIT 25`,
   },
 ] as const;
@@ -49,25 +58,46 @@ async function prepare(databaseUrl: string): Promise<void> {
     const started = Date.now();
     const { inserted } = await seedScale(db, {
       customers: CUSTOMERS,
-      onProgress: ({ done, total, skipped }) => { console.log(`  scale seed ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')}${skipped ? ' (present)' : ''}`); },
+      onProgress: ({ done, total, skipped }) => {
+        console.log(
+          `  scale seed ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')}${skipped ? ' (present)' : ''}`,
+        );
+      },
     });
-    if (inserted > 0) console.log(`  seeded ${inserted.toLocaleString('en-US')} customers in ${((Date.now() - started) / 1000).toFixed(0)} s`);
+    if (inserted > 0)
+      console.log(
+        `  seeded ${inserted.toLocaleString('en-US')} customers in ${((Date.now() - started) / 1000).toFixed(0)} s`,
+      );
   } finally {
     await db.close();
   }
 }
 
-interface Row { label: string; q: string; way: string; result: LoadResult; cpu?: CpuUse | null; runP95?: number[]; policy?: SchedulingPolicy | 'as found' }
-interface ApiRun { result: LoadResult; cpu: CpuUse | null }
+interface Row {
+  label: string;
+  q: string;
+  way: string;
+  result: LoadResult;
+  cpu?: CpuUse | null;
+  runP95?: number[];
+  policy?: SchedulingPolicy | 'as found';
+}
+interface ApiRun {
+  result: LoadResult;
+  cpu: CpuUse | null;
+}
 
 /** One measured run of the API at CONCURRENCY, after its warm-up, with the CPU it took where /proc tells. */
 async function measureApi(url: string, authorization: string, withWrk: boolean, shopPid: number): Promise<ApiRun> {
   if (!withWrk) {
-    const result = await runLoad(async () => {
-      const response = await fetch(url, { headers: { authorization } });
-      await response.arrayBuffer();
-      if (response.status !== 200) throw new Error(String(response.status));
-    }, { durationMs: DURATION_MS, warmupMs: WARMUP_MS, concurrency: CONCURRENCY });
+    const result = await runLoad(
+      async () => {
+        const response = await fetch(url, { headers: { authorization } });
+        await response.arrayBuffer();
+        if (response.status !== 200) throw new Error(String(response.status));
+      },
+      { durationMs: DURATION_MS, warmupMs: WARMUP_MS, concurrency: CONCURRENCY },
+    );
     return { result, cpu: null };
   }
   const wrk = { connections: CONCURRENCY, headers: { authorization } };
@@ -102,7 +132,8 @@ async function measure(databaseUrl: string, withWrk: boolean): Promise<Row[]> {
     for (const s of SCENARIOS) {
       const check = await fetch(urlOf(s.q), { headers: { authorization } });
       const body = (await check.json()) as { items?: unknown[] };
-      if (check.status !== 200 || !body.items?.length) throw new Error(`search for ${s.q} failed: ${check.status} ${JSON.stringify(body)}`);
+      if (check.status !== 200 || !body.items?.length)
+        throw new Error(`search for ${s.q} failed: ${check.status} ${JSON.stringify(body)}`);
     }
     const cases = SCENARIOS.flatMap((s) => policies.map((policy) => ({ s, policy })));
     const runs = new Map(cases.map((c) => [c, [] as ApiRun[]]));
@@ -111,15 +142,27 @@ async function measure(databaseUrl: string, withWrk: boolean): Promise<Row[]> {
     for (let round = 1; round <= RUNS; round++) {
       for (const c of cases) {
         const { s, policy } = c;
-        if (policy !== 'as found' && !setPostgresScheduling(policy)) throw new Error(`could not set PostgreSQL's scheduling policy to ${policy}`);
+        if (policy !== 'as found' && !setPostgresScheduling(policy))
+          throw new Error(`could not set PostgreSQL's scheduling policy to ${policy}`);
         const run = await measureApi(urlOf(s.q), authorization, withWrk, shop.child.pid ?? 0);
         runs.get(c)?.push(run);
-        console.log(`  API   ${s.label.padEnd(14)} PostgreSQL ${policy.padEnd(8)} run ${round}/${RUNS} ${format(run.result)}${run.cpu ? `  CPU/request shop ${ms(run.cpu.processMs)} ms, PostgreSQL ${ms(run.cpu.postgresMs)} ms; cores idle ${pct(run.cpu.idle)}` : ''}`);
+        console.log(
+          `  API   ${s.label.padEnd(14)} PostgreSQL ${policy.padEnd(8)} run ${round}/${RUNS} ${format(run.result)}${run.cpu ? `  CPU/request shop ${ms(run.cpu.processMs)} ms, PostgreSQL ${ms(run.cpu.postgresMs)} ms; cores idle ${pct(run.cpu.idle)}` : ''}`,
+        );
       }
     }
     for (const [{ s, policy }, all] of runs) {
       const median = [...all].sort((a, b) => a.result.p95 - b.result.p95)[Math.floor(all.length / 2)];
-      if (median) rows.push({ label: s.label, q: s.q, way: API_WAY, policy, result: median.result, cpu: median.cpu, runP95: all.map((r) => r.result.p95) });
+      if (median)
+        rows.push({
+          label: s.label,
+          q: s.q,
+          way: API_WAY,
+          policy,
+          result: median.result,
+          cpu: median.cpu,
+          runP95: all.map((r) => r.result.p95),
+        });
     }
   } finally {
     if (policies.length > 1) setPostgresScheduling(initialPolicy ?? 'normal');
@@ -131,7 +174,12 @@ async function measure(databaseUrl: string, withWrk: boolean): Promise<Row[]> {
   try {
     const gate = accessGate({ db, clock: systemClock }, authorization, ['customers.read']);
     for (const s of SCENARIOS) {
-      const result = await runLoad(async () => { await searchCustomers(db, { q: s.q, limit: 25 }, new Date(), gate); }, { concurrency: 1, durationMs: 3_000, warmupMs: 500 });
+      const result = await runLoad(
+        async () => {
+          await searchCustomers(db, { q: s.q, limit: 25 }, new Date(), gate);
+        },
+        { concurrency: 1, durationMs: 3_000, warmupMs: 500 },
+      );
       rows.push({ label: s.label, q: s.q, way: 'search SQL only, 1 client', result });
       console.log(`  sql   ${s.label.padEnd(14)} ${format(result)}`);
     }
@@ -143,7 +191,12 @@ async function measure(databaseUrl: string, withWrk: boolean): Promise<Row[]> {
     for (const s of SCENARIOS) {
       const pattern = `%${s.q}%`;
       // No warm-up: one naive query can take longer than the whole window.
-      const result = await runLoad(async () => { await pool.query(s.naive, [pattern]); }, { concurrency: CONCURRENCY, durationMs: DURATION_MS, warmupMs: 0 });
+      const result = await runLoad(
+        async () => {
+          await pool.query(s.naive, [pattern]);
+        },
+        { concurrency: CONCURRENCY, durationMs: DURATION_MS, warmupMs: 0 },
+      );
       rows.push({ label: s.label, q: s.q, way: "naive SQL `ILIKE '%q%'`", result });
       console.log(`  naive ${s.label.padEnd(14)} ${format(result)}`);
     }
@@ -155,7 +208,8 @@ async function measure(databaseUrl: string, withWrk: boolean): Promise<Row[]> {
 
 const API_WAY = 'API (GET /customers)';
 const pct = (share: number) => `${(100 * share).toFixed(0)} %`;
-const format = (r: LoadResult) => `p50 ${ms(r.p50)} ms  p95 ${ms(r.p95)} ms  p99 ${ms(r.p99)} ms  ${r.perSecond.toFixed(0)} req/s  (${r.requests} requests, ${r.errors} errors)`;
+const format = (r: LoadResult) =>
+  `p50 ${ms(r.p50)} ms  p95 ${ms(r.p95)} ms  p99 ${ms(r.p99)} ms  ${r.perSecond.toFixed(0)} req/s  (${r.requests} requests, ${r.errors} errors)`;
 
 /** Where the API rows' CPU went, when /proc could tell (Linux, wrk). */
 function cpuTable(api: Row[]): string {
@@ -171,7 +225,8 @@ ${measured.map((r) => `| ${r.label} \`${r.q}\` | ${r.policy ?? '–'} | ${ms(r.c
 }
 
 function policiesNote(api: Row[]): string {
-  if (!api.some((r) => r.policy === 'batch')) return "PostgreSQL's processes keep the scheduling policy they run with (the benchmark could not switch them: `chrt`, Linux, and a server run by the same user are needed).";
+  if (!api.some((r) => r.policy === 'batch'))
+    return "PostgreSQL's processes keep the scheduling policy they run with (the benchmark could not switch them: `chrt`, Linux, and a server run by the same user are needed).";
   return "Each API query is measured with PostgreSQL's processes under Linux's normal scheduling policy and under `SCHED_BATCH` (`chrt --batch`, set by the benchmark on the server's processes for those runs and undone after). Both are fair scheduling; batch only stops a woken backend from taking the core from the process that woke it. Here that process is the shop, which has just written a query to the backend's socket: under the normal policy the backend often starts at once on the shop's core, the shop's event loop stops mid-work and the other core idles. A deployment with PostgreSQL beside the shop gets the same by starting the server under `chrt --batch 0`; the SQL-only and naive rows run under the normal policy.";
 }
 
@@ -179,13 +234,19 @@ function report(rows: Row[], host: string, seconds: number, withWrk: boolean, da
   const table = [
     '| query | path | PostgreSQL scheduling | p50 ms | p95 ms | p99 ms | req/s | requests | errors | p95 of each run, ms |',
     '|---|---|---|---:|---:|---:|---:|---:|---:|---|',
-    ...rows.map((r) => `| ${r.label} \`${r.q}\` | ${r.way} | ${r.policy ?? '–'} | ${ms(r.result.p50)} | ${ms(r.result.p95)} | ${ms(r.result.p99)} | ${r.result.perSecond.toFixed(0)} | ${r.result.requests} | ${r.result.errors} | ${r.runP95 ? r.runP95.map(ms).join(', ') : '–'} |`),
+    ...rows.map(
+      (r) =>
+        `| ${r.label} \`${r.q}\` | ${r.way} | ${r.policy ?? '–'} | ${ms(r.result.p50)} | ${ms(r.result.p95)} | ${ms(r.result.p99)} | ${r.result.perSecond.toFixed(0)} | ${r.result.requests} | ${r.result.errors} | ${r.runP95 ? r.runP95.map(ms).join(', ') : '–'} |`,
+    ),
   ].join('\n');
   const api = rows.filter((r) => r.way === API_WAY);
   const policies = [...new Set(api.map((r) => r.policy))];
   const verdicts = policies.map((policy) => {
     const worst = Math.max(...api.filter((r) => r.policy === policy).map((r) => r.result.p95));
-    const under = policy === 'as found' || policy === undefined ? 'With PostgreSQL scheduled as this machine runs it' : `With PostgreSQL at ${policy} scheduling`;
+    const under =
+      policy === 'as found' || policy === undefined
+        ? 'With PostgreSQL scheduled as this machine runs it'
+        : `With PostgreSQL at ${policy} scheduling`;
     return worst <= TARGET_P95_MS
       ? `${under}, every API query met the target (p95 ≤ ${TARGET_P95_MS} ms at concurrency ${CONCURRENCY}); the worst p95 was ${ms(worst)} ms.`
       : `${under}, the worst API p95 was ${ms(worst)} ms, above the ${TARGET_P95_MS} ms target.`;

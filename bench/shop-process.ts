@@ -11,7 +11,9 @@ export interface ShopProcess {
 /** The shop CLI in its own process over `databaseUrl`, so the load generator does not share its event loop. */
 export async function startShopProcess(databaseUrl: string): Promise<ShopProcess> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'shop/cli.ts', '--port', '0', '--seed', 'none'], {
-    cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl }, stdio: ['ignore', 'pipe', 'inherit'],
+    cwd: ROOT,
+    env: { ...process.env, DATABASE_URL: databaseUrl },
+    stdio: ['ignore', 'pipe', 'inherit'],
   });
   const url = await new Promise<string>((resolve, reject) => {
     let output = '';
@@ -20,7 +22,9 @@ export async function startShopProcess(databaseUrl: string): Promise<ShopProcess
       const match = /listening on (http:\/\/\S+)/.exec(output);
       if (match?.[1]) resolve(match[1]);
     });
-    child.once('exit', (code) => { reject(new Error(`the shop exited (${String(code)}) before listening:\n${output}`)); });
+    child.once('exit', (code) => {
+      reject(new Error(`the shop exited (${String(code)}) before listening:\n${output}`));
+    });
   });
   return { url, child };
 }

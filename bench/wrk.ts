@@ -36,21 +36,47 @@ export async function hasWrk(): Promise<boolean> {
  * load generator takes a sliver of the CPU a Node.js client would take from the server it measures.
  * A warm-up run of `warmupMs` is not counted.
  */
-export async function runWrk(url: string, options: { connections: number; durationMs: number; warmupMs: number; headers: Record<string, string> }): Promise<LoadResult> {
+export async function runWrk(
+  url: string,
+  options: { connections: number; durationMs: number; warmupMs: number; headers: Record<string, string> },
+): Promise<LoadResult> {
   const dir = await mkdtemp(join(tmpdir(), 'concierge-wrk-'));
   try {
     const script = join(dir, 'report.lua');
     await writeFile(script, REPORT_SCRIPT);
     const headers = Object.entries(options.headers).flatMap(([name, value]) => ['-H', `${name}: ${value}`]);
-    const args = (ms: number) => ['-t1', `-c${String(options.connections)}`, `-d${String(Math.max(1, Math.round(ms / 1000)))}s`, '-s', script, ...headers, url];
+    const args = (ms: number) => [
+      '-t1',
+      `-c${String(options.connections)}`,
+      `-d${String(Math.max(1, Math.round(ms / 1000)))}s`,
+      '-s',
+      script,
+      ...headers,
+      url,
+    ];
     if (options.warmupMs > 0) await run('wrk', args(options.warmupMs));
     const { stdout } = await run('wrk', args(options.durationMs));
     const line = stdout.split('\n').find((l) => l.startsWith('WRK_RESULT '));
     if (!line) throw new Error(`wrk printed no result:\n${stdout}`);
-    const r = JSON.parse(line.slice('WRK_RESULT '.length)) as { requests: number; errors: number; seconds: number; p50: number; p95: number; p99: number };
+    const r = JSON.parse(line.slice('WRK_RESULT '.length)) as {
+      requests: number;
+      errors: number;
+      seconds: number;
+      p50: number;
+      p95: number;
+      p99: number;
+    };
     // wrk counts failed answers among its requests; the report lists them apart, as runLoad does.
     const requests = r.requests - r.errors;
-    return { requests, errors: r.errors, seconds: r.seconds, p50: r.p50, p95: r.p95, p99: r.p99, perSecond: requests / r.seconds };
+    return {
+      requests,
+      errors: r.errors,
+      seconds: r.seconds,
+      p50: r.p50,
+      p95: r.p95,
+      p99: r.p99,
+      perSecond: requests / r.seconds,
+    };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -8,7 +8,9 @@ const bridge: BannerBridge = {
     await ipcRenderer.invoke(BANNER_END);
   },
   onState: (listener) => {
-    const wrapped = (_event: IpcRendererEvent, state: BannerState) => { listener(state); };
+    const wrapped = (_event: IpcRendererEvent, state: BannerState) => {
+      listener(state);
+    };
     ipcRenderer.on(BANNER_STATE, wrapped);
     return () => {
       ipcRenderer.removeListener(BANNER_STATE, wrapped);

@@ -12,7 +12,9 @@ const calls = Object.fromEntries(
 
 function on(event: IpcEventName, listener: (payload: unknown) => void): () => void {
   if (!IPC_EVENTS.includes(event)) throw new Error(`Unknown console event ${event}`);
-  const wrapped = (_event: IpcRendererEvent, payload: unknown) => { listener(payload); };
+  const wrapped = (_event: IpcRendererEvent, payload: unknown) => {
+    listener(payload);
+  };
   ipcRenderer.on(eventChannel(event), wrapped);
   return () => {
     ipcRenderer.removeListener(eventChannel(event), wrapped);

@@ -30,7 +30,11 @@ function portOf(flag: string, value: string): number {
   return port;
 }
 
-export function parseLaunchOptions(args: readonly string[], env: NodeJS.ProcessEnv, projectRoot: string): LaunchOptions {
+export function parseLaunchOptions(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+  projectRoot: string,
+): LaunchOptions {
   const { values } = parseArgs({
     args: [...args],
     options: {
@@ -47,7 +51,8 @@ export function parseLaunchOptions(args: readonly string[], env: NodeJS.ProcessE
   const shopUrl = values['shop-url'] ?? null;
   if (shopUrl !== null) {
     const url = new URL(shopUrl);
-    if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`--shop-url must be an http(s) address, not "${shopUrl}"`);
+    if (url.protocol !== 'http:' && url.protocol !== 'https:')
+      throw new Error(`--shop-url must be an http(s) address, not "${shopUrl}"`);
   }
   return {
     browser: values.browser,

@@ -56,7 +56,11 @@ function spawnTs(io: LaunchIo, file: string, args: string[], ipc: boolean): Chil
 
 function exited(child: ChildProcess): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
-  return new Promise((done) => child.once('exit', () => { done(); }));
+  return new Promise((done) =>
+    child.once('exit', () => {
+      done();
+    }),
+  );
 }
 
 /** Signals a child and waits for it, killing it when it takes longer than STOP_TIMEOUT_MS. */
@@ -78,9 +82,26 @@ async function prepareFolders(dataDir: string): Promise<Folders> {
 }
 
 /** The demo shop as its own process; resolves with its URL once it answers. */
-async function startDemoShop(io: LaunchIo, options: LaunchOptions, folders: Folders): Promise<{ url: string; child: ChildProcess }> {
+async function startDemoShop(
+  io: LaunchIo,
+  options: LaunchOptions,
+  folders: Folders,
+): Promise<{ url: string; child: ChildProcess }> {
   const url = `http://127.0.0.1:${options.shopPort}`;
-  const child = spawnTs(io, 'shop/cli.ts', ['--port', String(options.shopPort), '--data-dir', folders.shop, '--log-file', join(folders.logs, 'shop.log'), '--quiet'], false);
+  const child = spawnTs(
+    io,
+    'shop/cli.ts',
+    [
+      '--port',
+      String(options.shopPort),
+      '--data-dir',
+      folders.shop,
+      '--log-file',
+      join(folders.logs, 'shop.log'),
+      '--quiet',
+    ],
+    false,
+  );
   const start: { failed: string | null } = { failed: null };
   const onExit = (code: number | null, signal: string | null) => {
     start.failed = `the demo shop stopped while starting (${signal ?? `exit code ${code ?? '?'}`}); its log: ${join(folders.logs, 'shop.log')}`;
@@ -97,11 +118,25 @@ async function startDemoShop(io: LaunchIo, options: LaunchOptions, folders: Fold
 }
 
 /** The browser-tier console process; resolves once it reports its address. */
-function startBrowserConsole(io: LaunchIo, options: LaunchOptions, folders: Folders, shopUrl: string): Promise<{ child: ChildProcess; ready: ConsoleReady }> {
-  const child = spawnTs(io, 'main/browser-tier/cli.ts', ['--shop-url', shopUrl, '--port', String(options.port), '--data-dir', folders.console, '--logs-dir', folders.logs], true);
+function startBrowserConsole(
+  io: LaunchIo,
+  options: LaunchOptions,
+  folders: Folders,
+  shopUrl: string,
+): Promise<{ child: ChildProcess; ready: ConsoleReady }> {
+  const child = spawnTs(
+    io,
+    'main/browser-tier/cli.ts',
+    ['--shop-url', shopUrl, '--port', String(options.port), '--data-dir', folders.console, '--logs-dir', folders.logs],
+    true,
+  );
   return new Promise((resolve, reject) => {
     const onExit = (code: number | null, signal: string | null) => {
-      reject(new Error(`the console stopped while starting (${signal ?? `exit code ${code ?? '?'}`}); its log: ${join(folders.logs, 'console.log')}`));
+      reject(
+        new Error(
+          `the console stopped while starting (${signal ?? `exit code ${code ?? '?'}`}); its log: ${join(folders.logs, 'console.log')}`,
+        ),
+      );
     };
     child.once('exit', onExit);
     child.once('message', (message: ConsoleReady) => {
@@ -114,7 +149,9 @@ function startBrowserConsole(io: LaunchIo, options: LaunchOptions, folders: Fold
 function signInHelp(io: LaunchIo, shopUrl: string, ownShop: boolean): void {
   if (!ownShop && shopUrl !== 'http://127.0.0.1:4310') return;
   io.say('Sign in as a demo staff member: agent@demo.test, supervisor@demo.test, admin@demo.test or trainee@demo.test');
-  io.say('  (password in the README, "The demo"; the current code for the second step: npm run totp -- agent@demo.test).');
+  io.say(
+    '  (password in the README, "The demo"; the current code for the second step: npm run totp -- agent@demo.test).',
+  );
 }
 
 export async function launch(options: LaunchOptions, io: LaunchIo): Promise<Launcher> {
@@ -142,11 +179,21 @@ export async function launch(options: LaunchOptions, io: LaunchIo): Promise<Laun
   }
 }
 
-async function startConsole(options: LaunchOptions, io: LaunchIo, folders: Folders, shopUrl: string, shop: ChildProcess | null): Promise<Launcher> {
+async function startConsole(
+  options: LaunchOptions,
+  io: LaunchIo,
+  folders: Folders,
+  shopUrl: string,
+  shop: ChildProcess | null,
+): Promise<Launcher> {
   const stale = await staleBuild(io.projectRoot);
   if (stale) {
     io.say(`Building the console (${stale})…`);
-    const build = spawn(process.execPath, [join(io.projectRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'], { cwd: io.projectRoot, stdio: 'inherit' });
+    const build = spawn(
+      process.execPath,
+      [join(io.projectRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
+      { cwd: io.projectRoot, stdio: 'inherit' },
+    );
     await exited(build);
     if (build.exitCode !== 0) throw new Error('building the console failed (see above)');
   }
@@ -155,7 +202,11 @@ async function startConsole(options: LaunchOptions, io: LaunchIo, folders: Folde
   let consoleChild: ChildProcess | null = null;
   const stop = () => {
     stopping ??= (async () => {
-      io.say(shop ? 'Stopping: the console first (it ends open sessions at the shop), then the shop…' : 'Stopping the console (it ends open sessions at the shop first)…');
+      io.say(
+        shop
+          ? 'Stopping: the console first (it ends open sessions at the shop), then the shop…'
+          : 'Stopping the console (it ends open sessions at the shop first)…',
+      );
       if (consoleChild) await stopChild(consoleChild);
       if (shop) await stopChild(shop);
     })();
@@ -164,13 +215,18 @@ async function startConsole(options: LaunchOptions, io: LaunchIo, folders: Folde
 
   shop?.once('exit', (code, signal) => {
     if (stopping) return;
-    io.say(`The demo shop stopped unexpectedly (${signal ?? `exit code ${code ?? '?'}`}); its log: ${join(folders.logs, 'shop.log')}. Stop with Ctrl+C and run npm start again.`);
+    io.say(
+      `The demo shop stopped unexpectedly (${signal ?? `exit code ${code ?? '?'}`}); its log: ${join(folders.logs, 'shop.log')}. Stop with Ctrl+C and run npm start again.`,
+    );
   });
 
   const binary = findElectronBinary(io.projectRoot);
   if (binary.found && !options.browser) {
     io.say('Starting the console (Electron)…');
-    const electron = spawn(binary.path, [io.projectRoot, `--shop-url=${shopUrl}`], { cwd: io.projectRoot, stdio: 'inherit' });
+    const electron = spawn(binary.path, [io.projectRoot, `--shop-url=${shopUrl}`], {
+      cwd: io.projectRoot,
+      stdio: 'inherit',
+    });
     consoleChild = electron;
     electron.once('exit', () => {
       if (stopping) return;
@@ -190,14 +246,20 @@ async function startConsole(options: LaunchOptions, io: LaunchIo, folders: Folde
       if (stopping) return;
       const now = Date.now();
       while (restarts.length > 0 && (restarts[0] ?? now) < now - RESTART_WINDOW_MS) restarts.shift();
-      io.say(`The console stopped unexpectedly (${signal ?? `exit code ${code ?? '?'}`}); details in ${join(folders.logs, 'console.log')}.${shop ? ` The demo shop keeps running at ${shopUrl}.` : ''}`);
+      io.say(
+        `The console stopped unexpectedly (${signal ?? `exit code ${code ?? '?'}`}); details in ${join(folders.logs, 'console.log')}.${shop ? ` The demo shop keeps running at ${shopUrl}.` : ''}`,
+      );
       if (restarts.length >= MAX_RESTARTS) {
-        io.say(`It stopped ${MAX_RESTARTS + 1} times in a few minutes, so it is not restarted again; press Ctrl+C to stop.`);
+        io.say(
+          `It stopped ${MAX_RESTARTS + 1} times in a few minutes, so it is not restarted again; press Ctrl+C to stop.`,
+        );
         return;
       }
       restarts.push(now);
       io.say('Restarting the console…');
-      superviseConsole().catch((error: unknown) => { io.say(`Restarting the console failed: ${error instanceof Error ? error.message : String(error)}`); });
+      superviseConsole().catch((error: unknown) => {
+        io.say(`Restarting the console failed: ${error instanceof Error ? error.message : String(error)}`);
+      });
     });
     if (ready.keychainMessage) io.say(ready.keychainMessage);
     io.say(`Console (browser tier) ready. Open this address in Chromium: ${ready.url}`);

@@ -9,11 +9,15 @@ const root = resolve(import.meta.dirname, '..');
 const dir = 'docs/screenshots';
 const started = Date.now();
 
-const run = spawnSync(process.execPath, [resolve(root, 'node_modules/@playwright/test/cli.js'), 'test', '--project', 'storefront', '--project', 'browser'], {
-  cwd: root,
-  stdio: 'inherit',
-  env: { ...process.env, SCREENSHOT_DIR: dir },
-});
+const run = spawnSync(
+  process.execPath,
+  [resolve(root, 'node_modules/@playwright/test/cli.js'), 'test', '--project', 'storefront', '--project', 'browser'],
+  {
+    cwd: root,
+    stdio: 'inherit',
+    env: { ...process.env, SCREENSHOT_DIR: dir },
+  },
+);
 if (run.status !== 0) process.exit(run.status ?? 1);
 
 const pictures = readdirSync(resolve(root, dir)).filter((name) => name.endsWith('.png'));

@@ -10,7 +10,9 @@ import { launch } from './launcher';
 import { LAUNCH_USAGE, parseLaunchOptions } from './launch-options';
 
 const projectRoot = resolve(import.meta.dirname, '..');
-const say = (message: string) => { console.log(`[concierge] ${message}`); };
+const say = (message: string) => {
+  console.log(`[concierge] ${message}`);
+};
 
 async function main(): Promise<void> {
   let options;
@@ -29,10 +31,15 @@ async function main(): Promise<void> {
   const stop = () => {
     if (stopping) return;
     stopping = true;
-    launcher.stop().then(() => { process.exit(0); }, (error: unknown) => {
-      say(`stopping failed: ${error instanceof Error ? error.message : String(error)}`);
-      process.exit(1);
-    });
+    launcher.stop().then(
+      () => {
+        process.exit(0);
+      },
+      (error: unknown) => {
+        say(`stopping failed: ${error instanceof Error ? error.message : String(error)}`);
+        process.exit(1);
+      },
+    );
   };
   process.on('SIGINT', stop);
   process.on('SIGTERM', stop);

@@ -8,13 +8,26 @@
 export const REDACTED = '[redacted]';
 
 /** Header paths pino's own `redact` removes before a line is even serialized. */
-export const REDACTED_HEADER_PATHS: readonly string[] = ['authorization', 'cookie', '["set-cookie"]', '["x-concierge-token"]'].flatMap((header) => {
+export const REDACTED_HEADER_PATHS: readonly string[] = [
+  'authorization',
+  'cookie',
+  '["set-cookie"]',
+  '["x-concierge-token"]',
+].flatMap((header) => {
   const key = header.startsWith('[') ? header : `.${header}`;
-  return [`req.headers${key}`, `res.headers${key}`, `headers${key}`, `*.headers${key}`, `request.headers${key}`, `response.headers${key}`];
+  return [
+    `req.headers${key}`,
+    `res.headers${key}`,
+    `headers${key}`,
+    `*.headers${key}`,
+    `request.headers${key}`,
+    `response.headers${key}`,
+  ];
 });
 
 // A key holding any of these holds a secret, whatever its value looks like.
-const SECRET_KEY = /token|password|passwd|passphrase|secret|totp|cookie|authorization|credential|consentcode|handoffcode|mfacode/i;
+const SECRET_KEY =
+  /token|password|passwd|passphrase|secret|totp|cookie|authorization|credential|consentcode|handoffcode|mfacode/i;
 // Times and lifetimes of secrets are not secrets, and a support engineer needs them.
 const NOT_SECRET_KEY = /(?:expiresat|seconds|ttl)$/i;
 // `code` is an error code (ECONNREFUSED, token_expired) as often as a one-time code: judged by value.
@@ -44,9 +57,15 @@ const TEXT_RULES: readonly [RegExp, string | ((...groups: string[]) => string)][
   [/\b(bearer|basic)\s+[A-Za-z0-9\-._~+/]+=*/gi, `$1 ${REDACTED}`],
   // JWTs start with base64 of `{"`.
   [/\beyJ[\w-]*\.[\w-]+\.[\w-]*/g, REDACTED],
-  [new RegExp(String.raw`([\w-]*(?:token|password|passwd|secret|totp|authorization)[\w-]*)${SEP}(${VALUE})`, 'gi'), `$1$2${REDACTED}`],
+  [
+    new RegExp(String.raw`([\w-]*(?:token|password|passwd|secret|totp|authorization)[\w-]*)${SEP}(${VALUE})`, 'gi'),
+    `$1$2${REDACTED}`,
+  ],
   // A code only when labelled (code=123456, ?code=<handoff secret>); error codes stay readable.
-  [new RegExp(String.raw`([\w-]*code)${SEP}(${VALUE})`, 'gi'), (match, label = '', sep = '', value = '') => (looksLikeSecretCode(value) ? `${label}${sep}${REDACTED}` : match)],
+  [
+    new RegExp(String.raw`([\w-]*code)${SEP}(${VALUE})`, 'gi'),
+    (match, label = '', sep = '', value = '') => (looksLikeSecretCode(value) ? `${label}${sep}${REDACTED}` : match),
+  ],
 ];
 
 /** Masks every secret shape this project knows in free text (messages, error messages, stacks, URLs). */
@@ -65,7 +84,8 @@ export function sanitize(value: unknown, depth = 0): unknown {
   if (depth > 32) return REDACTED;
   if (Array.isArray(value)) return value.map((item) => sanitize(item, depth + 1));
   const out: Record<string, unknown> = {};
-  for (const [key, item] of Object.entries(value)) out[key] = isSecretKey(key, item) ? REDACTED : sanitize(item, depth + 1);
+  for (const [key, item] of Object.entries(value))
+    out[key] = isSecretKey(key, item) ? REDACTED : sanitize(item, depth + 1);
   return out;
 }
 

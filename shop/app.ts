@@ -52,36 +52,49 @@ export async function buildShop(ctx: ShopContext, options: BuildOptions = {}): P
     void reply.status(body.status).send({ error: body.error });
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply.status(404).send({ error: { code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0] ?? ''}.` } });
+    void reply
+      .status(404)
+      .send({
+        error: { code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0] ?? ''}.` },
+      });
   });
 
   await app.register(fastifySwagger, {
     openapi: {
       openapi: '3.1.0',
-      info: { title: 'Concierge Assistance API', version: '1.0.0', description: 'Shopper assistance: staff auth, customers, consent, assisted sessions, audit.' },
+      info: {
+        title: 'Concierge Assistance API',
+        version: '1.0.0',
+        description: 'Shopper assistance: staff auth, customers, consent, assisted sessions, audit.',
+      },
       components: { securitySchemes: { bearer: { type: 'http', scheme: 'bearer' } } },
     },
     transform: jsonSchemaTransform,
     hideUntagged: false,
   });
 
-  await app.register((api, _opts, done) => {
-    // Responses carry tokens and customer data, refusals too: no browser or proxy cache may keep them.
-    api.addHook('onSend', (request, reply, payload, next) => {
-      if (request.routeOptions.url !== OPENAPI_PATH) void reply.header('cache-control', 'no-store');
-      next(null, payload);
-    });
-    // Text PostgreSQL cannot store (NUL, broken Unicode) is a 400 here, not a failed transaction.
-    api.addHook('preValidation', refuseUnstorableApiInput);
-    registerApiRoutes(api.withTypeProvider<ZodTypeProvider>(), ctx);
-    api.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
-    done();
-  }, { prefix: '/api/v1' });
+  await app.register(
+    (api, _opts, done) => {
+      // Responses carry tokens and customer data, refusals too: no browser or proxy cache may keep them.
+      api.addHook('onSend', (request, reply, payload, next) => {
+        if (request.routeOptions.url !== OPENAPI_PATH) void reply.header('cache-control', 'no-store');
+        next(null, payload);
+      });
+      // Text PostgreSQL cannot store (NUL, broken Unicode) is a 400 here, not a failed transaction.
+      api.addHook('preValidation', refuseUnstorableApiInput);
+      registerApiRoutes(api.withTypeProvider<ZodTypeProvider>(), ctx);
+      api.get('/openapi.json', { schema: { hide: true } }, () => app.swagger());
+      done();
+    },
+    { prefix: '/api/v1' },
+  );
 
   for (const plugin of options.extraPlugins ?? []) await plugin(app, ctx);
   closeConnectionsOnShutdown(app);
   // Refusal counts still held back are written before the caller closes the database.
-  app.addHook('onClose', async () => { await ctx.refusals.flush(); });
+  app.addHook('onClose', async () => {
+    await ctx.refusals.flush();
+  });
   await app.ready();
   return app;
 }
@@ -113,7 +126,10 @@ interface ErrorBody {
 /** Maps every failure to the API's error shape; bad input is always 4xx, never 500. */
 export function toErrorBody(error: FastifyError): ErrorBody {
   if (error instanceof ApiError) {
-    return { status: error.status, error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) } };
+    return {
+      status: error.status,
+      error: { code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) },
+    };
   }
   if (hasZodFastifySchemaValidationErrors(error)) {
     const fields = error.validation.map((v) => ({
@@ -122,19 +138,27 @@ export function toErrorBody(error: FastifyError): ErrorBody {
     }));
     return { status: 400, error: { code: 'validation_failed', message: 'Some fields are invalid.', fields } };
   }
-  if (isResponseSerializationError(error)) return { status: 500, error: { code: 'internal_error', message: 'The shop produced an invalid response.' } };
+  if (isResponseSerializationError(error))
+    return { status: 500, error: { code: 'internal_error', message: 'The shop produced an invalid response.' } };
   switch (error.code) {
     case 'FST_ERR_CTP_BODY_TOO_LARGE':
-      return { status: 413, error: { code: 'payload_too_large', message: `The request body is larger than ${BODY_LIMIT} bytes.` } };
+      return {
+        status: 413,
+        error: { code: 'payload_too_large', message: `The request body is larger than ${BODY_LIMIT} bytes.` },
+      };
     case 'FST_ERR_CTP_INVALID_MEDIA_TYPE':
-      return { status: 415, error: { code: 'unsupported_media_type', message: 'Send JSON (Content-Type: application/json).' } };
+      return {
+        status: 415,
+        error: { code: 'unsupported_media_type', message: 'Send JSON (Content-Type: application/json).' },
+      };
     case 'FST_ERR_CTP_EMPTY_JSON_BODY':
     case 'FST_ERR_CTP_INVALID_JSON_BODY':
       return { status: 400, error: { code: 'bad_request', message: 'The request body is not valid JSON.' } };
     default:
       break;
   }
-  if (error.statusCode === 429) return { status: 429, error: { code: 'rate_limited', message: 'Too many requests; wait a minute and try again.' } };
+  if (error.statusCode === 429)
+    return { status: 429, error: { code: 'rate_limited', message: 'Too many requests; wait a minute and try again.' } };
   if (typeof error.statusCode === 'number' && error.statusCode >= 400 && error.statusCode < 500) {
     return { status: error.statusCode, error: { code: 'bad_request', message: error.message } };
   }

@@ -15,13 +15,15 @@ function secretFrom(args: string[]): string {
   if (values.secret !== undefined) {
     const secret = values.secret.replace(/\s+/g, '').toUpperCase();
     // fromBase32 throws on characters outside the alphabet; say so plainly instead.
-    if (!/^[A-Z2-7]+=*$/.test(secret) || Secret.fromBase32(secret).bytes.length === 0) throw new Error('--secret must be base32 (A-Z, 2-7)');
+    if (!/^[A-Z2-7]+=*$/.test(secret) || Secret.fromBase32(secret).bytes.length === 0)
+      throw new Error('--secret must be base32 (A-Z, 2-7)');
     return secret;
   }
   const email = positionals[0]?.trim().toLowerCase();
   if (!email) throw new Error(USAGE);
   const member = DEMO_STAFF.find((s) => s.email === email);
-  if (!member) throw new Error(`${email} is not a demo staff member; known: ${DEMO_STAFF.map((s) => s.email).join(', ')}`);
+  if (!member)
+    throw new Error(`${email} is not a demo staff member; known: ${DEMO_STAFF.map((s) => s.email).join(', ')}`);
   return member.totpSecret;
 }
 

@@ -17,30 +17,83 @@ import { describeBackends, type Backend } from './test/harness';
 describe('parseCli', () => {
   it('defaults to loopback, port 4310, .data/shop and demo data', () => {
     expect(parseCli([], {})).toEqual({
-      help: false, quiet: false, host: '127.0.0.1', port: 4310, dataDir: '.data/shop', seed: 'demo', allowDemoOnPublicHost: false, logger: false,
+      help: false,
+      quiet: false,
+      host: '127.0.0.1',
+      port: 4310,
+      dataDir: '.data/shop',
+      seed: 'demo',
+      allowDemoOnPublicHost: false,
+      logger: false,
     });
   });
 
   it('reads every flag and DATABASE_URL', () => {
-    const options = parseCli(['--port', '4999', '--data-dir', '/tmp/x', '--seed', 'scale', '--customers', '1000000', '--host', '0.0.0.0', '--allow-demo-on-public-host', '--log', '--log-file', '/tmp/x/shop.log'], { DATABASE_URL: 'postgres://db/shop' });
-    expect(options).toMatchObject({ port: 4999, dataDir: '/tmp/x', seed: 'scale', customers: 1_000_000, host: '0.0.0.0', allowDemoOnPublicHost: true, logger: true, logFile: '/tmp/x/shop.log', databaseUrl: 'postgres://db/shop' });
+    const options = parseCli(
+      [
+        '--port',
+        '4999',
+        '--data-dir',
+        '/tmp/x',
+        '--seed',
+        'scale',
+        '--customers',
+        '1000000',
+        '--host',
+        '0.0.0.0',
+        '--allow-demo-on-public-host',
+        '--log',
+        '--log-file',
+        '/tmp/x/shop.log',
+      ],
+      { DATABASE_URL: 'postgres://db/shop' },
+    );
+    expect(options).toMatchObject({
+      port: 4999,
+      dataDir: '/tmp/x',
+      seed: 'scale',
+      customers: 1_000_000,
+      host: '0.0.0.0',
+      allowDemoOnPublicHost: true,
+      logger: true,
+      logFile: '/tmp/x/shop.log',
+      databaseUrl: 'postgres://db/shop',
+    });
   });
 
   it('takes the public URL as an origin, and refuses one with a path or another scheme', () => {
     expect(parseCli(['--public-url', 'https://shop.example/'], {}).publicUrl).toBe('https://shop.example');
-    for (const url of ['shop.example', 'ftp://shop.example', 'https://shop.example/shop', 'https://user:pw@shop.example', 'https://shop.example/?a=1']) {
+    for (const url of [
+      'shop.example',
+      'ftp://shop.example',
+      'https://shop.example/shop',
+      'https://user:pw@shop.example',
+      'https://shop.example/?a=1',
+    ]) {
       expect(() => parseCli(['--public-url', url], {}), url).toThrow(UsageError);
     }
   });
 
   it('refuses bad flags with a usage error', () => {
-    for (const args of [['--bogus'], ['--port', 'abc'], ['--port', '70000'], ['--seed', 'everything'], ['--customers', '10'], ['--seed', 'scale', '--customers', '-5'], ['stray']]) {
+    for (const args of [
+      ['--bogus'],
+      ['--port', 'abc'],
+      ['--port', '70000'],
+      ['--seed', 'everything'],
+      ['--customers', '10'],
+      ['--seed', 'scale', '--customers', '-5'],
+      ['stray'],
+    ]) {
       expect(() => parseCli(args, {}), args.join(' ')).toThrow(UsageError);
     }
   });
 
   it('prints where it listens, the stores and how to sign in', () => {
-    const text = banner('http://127.0.0.1:4310', [{ name: 'Concierge Demo US', baseUrl: 'http://127.0.0.1:4310/store/us/' }], { seed: 'demo' });
+    const text = banner(
+      'http://127.0.0.1:4310',
+      [{ name: 'Concierge Demo US', baseUrl: 'http://127.0.0.1:4310/store/us/' }],
+      { seed: 'demo' },
+    );
     expect(text).toContain('http://127.0.0.1:4310/store/us/');
     expect(text).toContain('agent@demo.test');
     expect(text).toContain('concierge-demo');
@@ -50,8 +103,10 @@ describe('parseCli', () => {
 
 describe('isLoopbackHost', () => {
   it('accepts loopback addresses only', () => {
-    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]']) expect(isLoopbackHost(host), host).toBe(true);
-    for (const host of ['0.0.0.0', '::', '192.168.1.10', 'example.com', '10.0.0.1', '128.0.0.1']) expect(isLoopbackHost(host), host).toBe(false);
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]'])
+      expect(isLoopbackHost(host), host).toBe(true);
+    for (const host of ['0.0.0.0', '::', '192.168.1.10', 'example.com', '10.0.0.1', '128.0.0.1'])
+      expect(isLoopbackHost(host), host).toBe(false);
   });
 });
 
@@ -63,8 +118,16 @@ describe('isLoopbackHost', () => {
 async function assistedVisit(running: RunningShop, staffEmail: string) {
   const visitor = new TestBrowser(running.url);
   const preCookies = (await visitor.get('/store/us/')).headers.getSetCookie();
-  const started = await startAssistedSession(running.url, running.ctx.db, { customerId: JANE.id, storeId: 'sto_us', mode: 'act', staffEmail });
-  const stores = z.array(Store).parse((await apiRequest(running.url, 'GET', '/stores', { token: started.accessToken })).json).map((s) => s.baseUrl);
+  const started = await startAssistedSession(running.url, running.ctx.db, {
+    customerId: JANE.id,
+    storeId: 'sto_us',
+    mode: 'act',
+    staffEmail,
+  });
+  const stores = z
+    .array(Store)
+    .parse((await apiRequest(running.url, 'GET', '/stores', { token: started.accessToken })).json)
+    .map((s) => s.baseUrl);
   const agent = new TestBrowser(running.url);
   const handoff = new URL(started.handoffUrl);
   const entered = await agent.get(`${handoff.pathname}${handoff.search}`);
@@ -73,9 +136,20 @@ async function assistedVisit(running: RunningShop, staffEmail: string) {
     const product = await agent.get('/store/us/product/earl-grey');
     const productId = /name="productId" value="([^"]+)"/.exec(product.html)?.[1] ?? '';
     const body = new URLSearchParams({ _csrf: csrfOf(product.html), productId, quantity: '1' }).toString();
-    return (await agent.request('POST', '/store/us/cart/add', { body, contentType: 'application/x-www-form-urlencoded', headers: { origin } })).status;
+    return (
+      await agent.request('POST', '/store/us/cart/add', {
+        body,
+        contentType: 'application/x-www-form-urlencoded',
+        headers: { origin },
+      })
+    ).status;
   };
-  return { handoffUrl: started.handoffUrl, stores, cookies: [...preCookies, ...entered.headers.getSetCookie()], addToCart };
+  return {
+    handoffUrl: started.handoffUrl,
+    stores,
+    cookies: [...preCookies, ...entered.headers.getSetCookie()],
+    addToCart,
+  };
 }
 
 /** Where startShop keeps its data on each backend: in-memory PGlite, or a new PostgreSQL database. */
@@ -105,7 +179,11 @@ describeBackends('startShop', (backend) => {
   let database: Awaited<ReturnType<typeof databaseFor>>;
   beforeAll(async () => {
     database = await databaseFor(backend);
-    shop = await startShop({ host: '127.0.0.1', port: 0, ...(database.databaseUrl ? { databaseUrl: database.databaseUrl } : {}) });
+    shop = await startShop({
+      host: '127.0.0.1',
+      port: 0,
+      ...(database.databaseUrl ? { databaseUrl: database.databaseUrl } : {}),
+    });
   });
   afterAll(async () => {
     await shop.close();
@@ -145,8 +223,14 @@ describeBackends('startShop', (backend) => {
 
   it('reports a port in use clearly', async () => {
     const port = Number(new URL(shop.url).port);
-    await expect(startShop({ host: '127.0.0.1', port, seed: 'none', ...(database.databaseUrl ? { databaseUrl: database.databaseUrl } : {}) }))
-      .rejects.toThrow(/already in use/);
+    await expect(
+      startShop({
+        host: '127.0.0.1',
+        port,
+        seed: 'none',
+        ...(database.databaseUrl ? { databaseUrl: database.databaseUrl } : {}),
+      }),
+    ).rejects.toThrow(/already in use/);
   });
 
   it('refuses to serve a database holding demo staff on a public host', async () => {
@@ -155,7 +239,9 @@ describeBackends('startShop', (backend) => {
     const location = database.databaseUrl ? { databaseUrl: database.databaseUrl } : { dataDir: dir ?? '' };
     try {
       if (dir) await (await startShop({ host: '127.0.0.1', port: 0, ...location })).close();
-      await expect(startShop({ host: '0.0.0.0', port: 0, seed: 'none', ...location })).rejects.toThrow(/holds the demo staff/);
+      await expect(startShop({ host: '0.0.0.0', port: 0, seed: 'none', ...location })).rejects.toThrow(
+        /holds the demo staff/,
+      );
     } finally {
       if (dir) await rm(dir, { recursive: true, force: true });
     }
@@ -165,7 +251,9 @@ describeBackends('startShop', (backend) => {
 describe('startShop on a non-loopback host', () => {
   it('refuses to load demo data without the explicit flag', async () => {
     await expect(startShop({ host: '0.0.0.0', port: 0 })).rejects.toThrow(StartError);
-    await expect(startShop({ host: '0.0.0.0', port: 0, seed: 'scale', customers: 10 })).rejects.toThrow(/not a loopback address/);
+    await expect(startShop({ host: '0.0.0.0', port: 0, seed: 'scale', customers: 10 })).rejects.toThrow(
+      /not a loopback address/,
+    );
   });
 
   it('starts without demo data, or with it when told explicitly', async () => {

@@ -34,12 +34,16 @@ export class UsageError extends Error {
 const SEEDS: readonly SeedMode[] = ['demo', 'scale', 'none'];
 
 function wholeNumber(flag: string, value: string, max: number): number {
-  if (!/^\d+$/.test(value) || Number(value) > max) throw new UsageError(`${flag} must be a whole number from 0 to ${max}, not "${value}"`);
+  if (!/^\d+$/.test(value) || Number(value) > max)
+    throw new UsageError(`${flag} must be a whole number from 0 to ${max}, not "${value}"`);
   return Number(value);
 }
 
 /** Turns argv into start options; bad flags are a UsageError with a message worth printing. */
-export function parseCli(args: readonly string[], env: NodeJS.ProcessEnv): StartOptions & { help: boolean; quiet: boolean } {
+export function parseCli(
+  args: readonly string[],
+  env: NodeJS.ProcessEnv,
+): StartOptions & { help: boolean; quiet: boolean } {
   let parsed;
   try {
     parsed = parseArgs({
@@ -65,7 +69,8 @@ export function parseCli(args: readonly string[], env: NodeJS.ProcessEnv): Start
   }
   const v = parsed.values;
   const seed = v.seed ?? 'demo';
-  if (!SEEDS.includes(seed as SeedMode)) throw new UsageError(`--seed must be one of ${SEEDS.join(', ')}, not "${seed}"`);
+  if (!SEEDS.includes(seed as SeedMode))
+    throw new UsageError(`--seed must be one of ${SEEDS.join(', ')}, not "${seed}"`);
   if (v.customers !== undefined && seed !== 'scale') throw new UsageError('--customers only applies with --seed scale');
   return {
     help: v.help ?? false,
@@ -92,14 +97,20 @@ function publicUrlFlag(value: string): string {
 }
 
 /** What the operator needs after start: where it listens, the stores, how to sign in. */
-export function banner(url: string, stores: readonly { name: string; baseUrl: string }[], options: StartOptions): string {
+export function banner(
+  url: string,
+  stores: readonly { name: string; baseUrl: string }[],
+  options: StartOptions,
+): string {
   const lines = [`Concierge shop listening on ${url}`];
   // Behind a TLS proxy, staff and customers use the public URL, not the listening address.
   const reach = options.publicUrl ?? url;
   if (options.publicUrl) lines.push(`  Public:   ${options.publicUrl}`);
   lines.push(`  API:      ${reach}/api/v1  (OpenAPI: ${reach}/api/v1/openapi.json)`);
   for (const s of stores) lines.push(`  Store:    ${s.name.padEnd(20)} ${s.baseUrl}`);
-  lines.push(`  Database: ${options.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${options.dataDir ?? '.data/shop'}`}`);
+  lines.push(
+    `  Database: ${options.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${options.dataDir ?? '.data/shop'}`}`,
+  );
   if (options.seed !== 'none') {
     lines.push('', `Sign in to the console with a demo staff member (password ${DEMO_STAFF_PASSWORD}):`);
     for (const s of DEMO_STAFF) lines.push(`  ${s.email.padEnd(22)} ${s.role}`);
@@ -116,22 +127,45 @@ async function main(): Promise<void> {
     return;
   }
   if (!options.databaseUrl && options.dataDir) await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
-  const shop = await startShop({ ...options, onProgress: (message) => { console.log(message); } });
-  const { rows } = await shop.ctx.db.query<{ name: string; path_prefix: string }>('SELECT name, path_prefix FROM stores ORDER BY code');
+  const shop = await startShop({
+    ...options,
+    onProgress: (message) => {
+      console.log(message);
+    },
+  });
+  const { rows } = await shop.ctx.db.query<{ name: string; path_prefix: string }>(
+    'SELECT name, path_prefix FROM stores ORDER BY code',
+  );
   if (options.quiet) console.log(`Concierge shop listening on ${shop.url}`);
-  else console.log(banner(shop.url, rows.map((r) => ({ name: r.name, baseUrl: `${shop.publicUrl}${r.path_prefix}/` })), options));
+  else
+    console.log(
+      banner(
+        shop.url,
+        rows.map((r) => ({ name: r.name, baseUrl: `${shop.publicUrl}${r.path_prefix}/` })),
+        options,
+      ),
+    );
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
     stopping = true;
     console.log(`\n${signal}: stopping the shop…`);
-    shop.close().then(() => { process.exit(0); }, (error: unknown) => {
-      console.error('Shutdown failed:', error instanceof Error ? error.message : error);
-      process.exit(1);
-    });
+    shop.close().then(
+      () => {
+        process.exit(0);
+      },
+      (error: unknown) => {
+        console.error('Shutdown failed:', error instanceof Error ? error.message : error);
+        process.exit(1);
+      },
+    );
   };
-  process.on('SIGINT', () => { stop('SIGINT'); });
-  process.on('SIGTERM', () => { stop('SIGTERM'); });
+  process.on('SIGINT', () => {
+    stop('SIGINT');
+  });
+  process.on('SIGTERM', () => {
+    stop('SIGTERM');
+  });
 }
 
 // Run only as the entry point, so tests can import parseCli and banner.

@@ -24,12 +24,18 @@ function captureStderr(): () => string {
   return () => chunks.join('');
 }
 
-const lines = (text: string) => text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+const lines = (text: string) =>
+  text
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as Record<string, unknown>);
 
-describe('the shop\'s logs', () => {
+describe("the shop's logs", () => {
   let dir = '';
   let shop: RunningShop | null = null;
-  beforeEach(async () => { dir = await mkdtemp(join(tmpdir(), 'shop-logs-')); });
+  beforeEach(async () => {
+    dir = await mkdtemp(join(tmpdir(), 'shop-logs-'));
+  });
   afterEach(async () => {
     await shop?.close().catch(() => undefined);
     shop = null;
@@ -43,22 +49,41 @@ describe('the shop\'s logs', () => {
     const secrets: string[] = [];
 
     // A real assisted session: staff sign-in, step-up, handoff, the assisted cookie.
-    const started = await startAssistedSession(shop.url, shop.ctx.db, { customerId: JANE.id, storeId: 'sto_us', mode: 'view' });
+    const started = await startAssistedSession(shop.url, shop.ctx.db, {
+      customerId: JANE.id,
+      storeId: 'sto_us',
+      mode: 'view',
+    });
     const handoff = new URL(started.handoffUrl);
     const agent = new TestBrowser(shop.url);
     expect((await agent.get(`${handoff.pathname}${handoff.search}`)).status).toBe(303);
     const assist = agent.cookies.get('concierge_assist')?.value ?? '';
     expect(assist).toMatch(/^[\w-]{43}$/);
     const jane = new TestBrowser(shop.url);
-    expect((await jane.submit('/store/us/signin', '/store/us/signin', { email: JANE.email, password: 'customer-demo' })).status).toBe(303);
+    expect(
+      (await jane.submit('/store/us/signin', '/store/us/signin', { email: JANE.email, password: 'customer-demo' }))
+        .status,
+    ).toBe(303);
     const customer = [...jane.cookies.values()].map((c) => c.value);
     const tokens = await signIn(shop.url, 'supervisor@demo.test');
-    secrets.push(assist, ...customer, started.accessToken, handoff.searchParams.get('code') ?? '', tokens.accessToken, tokens.refreshToken, 'customer-demo', 'concierge-demo');
+    secrets.push(
+      assist,
+      ...customer,
+      started.accessToken,
+      handoff.searchParams.get('code') ?? '',
+      tokens.accessToken,
+      tokens.refreshToken,
+      'customer-demo',
+      'concierge-demo',
+    );
     expect((await agent.get('/store/us/')).status).toBe(200);
 
     // The database goes away: every request now fails with 500 and is logged with its error.
     await shop.ctx.db.close();
-    const both = { cookie: `concierge_assist=${assist}; ${[...jane.cookies.entries()].map(([n, c]) => `${n}=${c.value}`).join('; ')}`, authorization: `Bearer ${tokens.accessToken}` };
+    const both = {
+      cookie: `concierge_assist=${assist}; ${[...jane.cookies.entries()].map(([n, c]) => `${n}=${c.value}`).join('; ')}`,
+      authorization: `Bearer ${tokens.accessToken}`,
+    };
     for (const path of ['/api/v1/me', '/store/us/', '/store/us/account']) {
       const response = await fetch(`${shop.url}${path}`, { headers: both });
       expect(response.status, path).toBe(500);
@@ -72,11 +97,18 @@ describe('the shop\'s logs', () => {
 
     const entries = lines(files.find((f) => f.name === 'shop.log')!.text);
     // Requests are there by method and path; the handoff's query keeps its name, not its value.
-    const entered = entries.find((e) => e.msg === 'incoming request' && (e.req as { url?: string }).url?.startsWith(handoff.pathname));
+    const entered = entries.find(
+      (e) => e.msg === 'incoming request' && (e.req as { url?: string }).url?.startsWith(handoff.pathname),
+    );
     expect(entered).toMatchObject({ module: 'shop', req: { method: 'GET', url: `${handoff.pathname}?code=…` } });
     const failures = entries.filter((e) => e.level === 'error');
-    expect(failures.map((e) => e.msg)).toEqual(['request failed', 'storefront request failed', 'storefront request failed']);
-    for (const failure of failures) expect(failure).toMatchObject({ err: { stack: expect.stringMatching(/\n\s+at /) as unknown } });
+    expect(failures.map((e) => e.msg)).toEqual([
+      'request failed',
+      'storefront request failed',
+      'storefront request failed',
+    ]);
+    for (const failure of failures)
+      expect(failure).toMatchObject({ err: { stack: expect.stringMatching(/\n\s+at /) as unknown } });
     expect(terminal()).toMatch(/ERROR \[shop\] request failed reqId=\S+\n {4}\w*Error/);
   });
 
@@ -84,16 +116,35 @@ describe('the shop\'s logs', () => {
     const db = await openDatabase({});
     const logging = createLogging({ file: join(dir, 'shop.log') });
     const clock = { now: () => new Date() };
-    const app = await buildShop({ db, clock, config: { ...DEFAULT_CONFIG, publicOrigin: 'http://127.0.0.1' }, refusals: refusalAggregator({ db, clock }) }, {
-      logger: logging.logger('shop'),
-      extraPlugins: [(plugin) => {
-        plugin.get('/careless', (request) => {
-          request.log.warn({ headers: request.headers }, 'what the client sent');
-          throw new Error(`upstream refused: cookie: ${request.headers.cookie ?? ''}\nauthorization: ${request.headers.authorization ?? ''}`);
-        });
-      }],
+    const app = await buildShop(
+      {
+        db,
+        clock,
+        config: { ...DEFAULT_CONFIG, publicOrigin: 'http://127.0.0.1' },
+        refusals: refusalAggregator({ db, clock }),
+      },
+      {
+        logger: logging.logger('shop'),
+        extraPlugins: [
+          (plugin) => {
+            plugin.get('/careless', (request) => {
+              request.log.warn({ headers: request.headers }, 'what the client sent');
+              throw new Error(
+                `upstream refused: cookie: ${request.headers.cookie ?? ''}\nauthorization: ${request.headers.authorization ?? ''}`,
+              );
+            });
+          },
+        ],
+      },
+    );
+    const response = await app.inject({
+      method: 'GET',
+      url: '/careless?token=abcdef0123456789abcdef',
+      headers: {
+        cookie: 'concierge_assist=AssistSecret0123456789abcdefXYZ',
+        authorization: 'Bearer AccessSecret0123456789abcdefXYZ',
+      },
     });
-    const response = await app.inject({ method: 'GET', url: '/careless?token=abcdef0123456789abcdef', headers: { cookie: 'concierge_assist=AssistSecret0123456789abcdefXYZ', authorization: 'Bearer AccessSecret0123456789abcdefXYZ' } });
     expect(response.statusCode).toBe(500);
     expect(response.headers['set-cookie']).toBeUndefined();
     await app.close();
@@ -101,10 +152,18 @@ describe('the shop\'s logs', () => {
     await logging.close();
 
     const files = await readLogFiles(dir);
-    const hits = findSecrets(files, ['AssistSecret0123456789abcdefXYZ', 'AccessSecret0123456789abcdefXYZ', 'abcdef0123456789abcdef']);
+    const hits = findSecrets(files, [
+      'AssistSecret0123456789abcdefXYZ',
+      'AccessSecret0123456789abcdefXYZ',
+      'abcdef0123456789abcdef',
+    ]);
     expect(hits, describeHits(hits)).toEqual([]);
     const entries = lines(files[0]!.text);
-    expect(entries.find((e) => e.msg === 'what the client sent')).toMatchObject({ headers: { cookie: '[redacted]', authorization: '[redacted]' } });
-    expect(entries.find((e) => e.msg === 'request failed')).toMatchObject({ err: { message: 'upstream refused: cookie: [redacted]\nauthorization: Bearer [redacted]' } });
+    expect(entries.find((e) => e.msg === 'what the client sent')).toMatchObject({
+      headers: { cookie: '[redacted]', authorization: '[redacted]' },
+    });
+    expect(entries.find((e) => e.msg === 'request failed')).toMatchObject({
+      err: { message: 'upstream refused: cookie: [redacted]\nauthorization: Bearer [redacted]' },
+    });
   });
 });

@@ -75,9 +75,12 @@ export function publicOriginOf(value: string): string {
   } catch {
     throw new StartError(`The public URL "${value}" is not a URL; give one like https://shop.example`);
   }
-  if (url.protocol !== 'https:' && url.protocol !== 'http:') throw new StartError(`The public URL must be http:// or https://, not ${url.protocol}`);
+  if (url.protocol !== 'https:' && url.protocol !== 'http:')
+    throw new StartError(`The public URL must be http:// or https://, not ${url.protocol}`);
   if (url.username || url.password || url.pathname !== '/' || url.search || url.hash) {
-    throw new StartError(`The public URL must be an origin only (like https://shop.example), not "${value}": the shop is served at the root.`);
+    throw new StartError(
+      `The public URL must be an origin only (like https://shop.example), not "${value}": the shop is served at the root.`,
+    );
   }
   return url.origin;
 }
@@ -94,23 +97,31 @@ export async function startShop(options: StartOptions = {}): Promise<RunningShop
   const seed = options.seed ?? 'demo';
   const guardDemo = !isLoopbackHost(host) && !options.allowDemoOnPublicHost;
   if (guardDemo && seed !== 'none') {
-    throw new StartError(`Refusing to load demo data on ${host}, which is not a loopback address: the demo credentials are public. Use --seed none, bind to 127.0.0.1, or pass --allow-demo-on-public-host.`);
+    throw new StartError(
+      `Refusing to load demo data on ${host}, which is not a loopback address: the demo credentials are public. Use --seed none, bind to 127.0.0.1, or pass --allow-demo-on-public-host.`,
+    );
   }
   const db = await openDatabase({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
   try {
     await migrate(db);
-    if (guardDemo && await hasDemoStaff(db)) {
-      throw new StartError(`Refusing to serve on ${host}: this database holds the demo staff, whose credentials are public. Bind to 127.0.0.1 or pass --allow-demo-on-public-host.`);
+    if (guardDemo && (await hasDemoStaff(db))) {
+      throw new StartError(
+        `Refusing to serve on ${host}: this database holds the demo staff, whose credentials are public. Bind to 127.0.0.1 or pass --allow-demo-on-public-host.`,
+      );
     }
     const clock = options.clock ?? systemClock;
-    if (seed !== 'none' && await staffIsEmpty(db)) {
+    if (seed !== 'none' && (await staffIsEmpty(db))) {
       options.onProgress?.('Loading demo data…');
       await seedDemo(db, clock);
     }
     if (seed === 'scale') {
       await seedScale(db, {
         ...(options.customers !== undefined ? { customers: options.customers } : {}),
-        onProgress: ({ done, total, skipped }) => { options.onProgress?.(`Scale seed: ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} customers${skipped ? ' (already there)' : ''}`); },
+        onProgress: ({ done, total, skipped }) => {
+          options.onProgress?.(
+            `Scale seed: ${done.toLocaleString('en-US')} / ${total.toLocaleString('en-US')} customers${skipped ? ' (already there)' : ''}`,
+          );
+        },
       });
     }
     return await listen(db, clock, host, options);
@@ -123,7 +134,10 @@ export async function startShop(options: StartOptions = {}): Promise<RunningShop
 async function listen(db: Database, clock: Clock, host: string, options: StartOptions): Promise<RunningShop> {
   // The origin is known only after listen (port 0 picks one); the context reads it from here.
   const publicUrl = options.publicUrl === undefined ? null : publicOriginOf(options.publicUrl);
-  const config: { -readonly [K in keyof ShopConfig]: ShopConfig[K] } = { ...DEFAULT_CONFIG, publicOrigin: publicUrl ?? originOf(host, options.port ?? 4310) };
+  const config: { -readonly [K in keyof ShopConfig]: ShopConfig[K] } = {
+    ...DEFAULT_CONFIG,
+    publicOrigin: publicUrl ?? originOf(host, options.port ?? 4310),
+  };
   const ctx: ShopContext = { db, clock, config, refusals: refusalAggregator({ db, clock }) };
   const extraPlugins: NonNullable<BuildOptions['extraPlugins']> = [
     // The storefront and anything else served beside the API are registered here.
@@ -140,12 +154,14 @@ async function listen(db: Database, clock: Clock, host: string, options: StartOp
     await app.close();
     await logging?.close();
     if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') {
-      throw new StartError(`Port ${options.port ?? 4310} on ${host} is already in use: stop the other process or pick another port (--port).`);
+      throw new StartError(
+        `Port ${options.port ?? 4310} on ${host} is already in use: stop the other process or pick another port (--port).`,
+      );
     }
     throw error;
   }
   const address = app.server.address();
-  const url = originOf(host, address && typeof address === 'object' ? address.port : options.port ?? 4310);
+  const url = originOf(host, address && typeof address === 'object' ? address.port : (options.port ?? 4310));
   config.publicOrigin = publicUrl ?? url;
   return {
     url,
@@ -174,6 +190,8 @@ async function staffIsEmpty(db: Database): Promise<boolean> {
 }
 
 async function hasDemoStaff(db: Database): Promise<boolean> {
-  const { rows } = await db.query('SELECT 1 FROM staff WHERE id = ANY($1::text[]) LIMIT 1', [DEMO_STAFF.map((s) => s.id)]);
+  const { rows } = await db.query('SELECT 1 FROM staff WHERE id = ANY($1::text[]) LIMIT 1', [
+    DEMO_STAFF.map((s) => s.id),
+  ]);
   return rows.length > 0;
 }

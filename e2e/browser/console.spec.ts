@@ -10,7 +10,13 @@ import { createAuditPort } from '../../main/core/audit-port';
 import { createVault } from '../../main/core/vault';
 import { testService } from '../../main/test/keychain';
 import { startDemoShop, totpCodes } from '../../main/test/shop';
-import { clickThroughPreview, openCustomer, signIn, startViewSession, waitForFreshPreview } from '../support/console-ui';
+import {
+  clickThroughPreview,
+  openCustomer,
+  signIn,
+  startViewSession,
+  waitForFreshPreview,
+} from '../support/console-ui';
 import type { TestShop } from '../../shop/test/harness';
 import { screenshotPath } from '../screenshots';
 
@@ -78,11 +84,23 @@ test.describe.serial('console in the browser tier', () => {
 
   test('an agent signs in, finds Jane, and starts a view-only session with a reason and step-up', async () => {
     await expect(agent.getByLabel('Shop address')).toHaveValue(shop.url);
-    await signIn(agent, 'agent@demo.test', code, async () => { await agent.screenshot({ path: screenshotPath('sign-in') }); });
-    await openCustomer(agent, 'jane', 'jane@example.com', 'Jane Smith', async () => { await agent.screenshot({ path: screenshotPath('search') }); });
+    await signIn(agent, 'agent@demo.test', code, async () => {
+      await agent.screenshot({ path: screenshotPath('sign-in') });
+    });
+    await openCustomer(agent, 'jane', 'jane@example.com', 'Jane Smith', async () => {
+      await agent.screenshot({ path: screenshotPath('search') });
+    });
     await expect(agent.getByText('Consent until turned off').first()).toBeVisible();
     await agent.screenshot({ path: screenshotPath('customer') });
-    firstSessionId = await startViewSession(agent, { email: 'agent@demo.test', customerName: 'Jane Smith', reason: 'Customer cannot find her last order', code, beforeStart: async () => { await agent.screenshot({ path: screenshotPath('start-session') }); } });
+    firstSessionId = await startViewSession(agent, {
+      email: 'agent@demo.test',
+      customerName: 'Jane Smith',
+      reason: 'Customer cannot find her last order',
+      code,
+      beforeStart: async () => {
+        await agent.screenshot({ path: screenshotPath('start-session') });
+      },
+    });
     expect(firstSessionId).toMatch(/^[A-Za-z0-9_-]+$/);
 
     const banner = agent.getByRole('region', { name: 'Assisted session' });
@@ -95,7 +113,9 @@ test.describe.serial('console in the browser tier', () => {
     if (!storefront) throw new Error('no storefront view for the session');
     await expect(storefront.getByTestId('assist-marker')).toContainText('view only');
     await expect(storefront.getByRole('navigation', { name: 'Account' })).toContainText('Jane’s account');
-    await expect.poll(() => agent.getByRole('img', { name: /Live preview/ }).evaluate((el: HTMLImageElement) => el.naturalWidth)).toBeGreaterThan(0);
+    await expect
+      .poll(() => agent.getByRole('img', { name: /Live preview/ }).evaluate((el: HTMLImageElement) => el.naturalWidth))
+      .toBeGreaterThan(0);
     await agent.screenshot({ path: screenshotPath('session') });
   });
 
@@ -113,7 +133,9 @@ test.describe.serial('console in the browser tier', () => {
 
     await agent.getByRole('region', { name: 'Assisted session' }).getByRole('button', { name: 'End session' }).click();
     await expect(agent.getByRole('heading', { name: 'Session ended' })).toBeVisible();
-    await expect(agent.getByRole('navigation', { name: 'Screens and sessions' }).getByRole('button', { name: 'Jane Smith ended' })).toBeVisible();
+    await expect(
+      agent.getByRole('navigation', { name: 'Screens and sessions' }).getByRole('button', { name: 'Jane Smith ended' }),
+    ).toBeVisible();
   });
 
   test('the audit viewer shows the session’s timeline and verifies the chain', async () => {
@@ -140,14 +162,21 @@ test.describe.serial('console in the browser tier', () => {
     expect(lines.slice(1).every((line) => line.includes(firstSessionId))).toBe(true);
     expect(csv).toContain('session.start');
     expect(csv).toContain('session.end');
-    await expect(agent.getByRole('status').filter({ hasText: /^Downloaded \d+ events as concierge-audit-/ })).toHaveText(`Downloaded ${lines.length - 1} events as ${download.suggestedFilename()}`);
+    await expect(
+      agent.getByRole('status').filter({ hasText: /^Downloaded \d+ events as concierge-audit-/ }),
+    ).toHaveText(`Downloaded ${lines.length - 1} events as ${download.suggestedFilename()}`);
     expect(readdirSync(join(dataDirs.get(agentTier) ?? '', 'exports'))).toEqual([]);
   });
 
   test('a supervisor sees an agent’s live session and terminates it; the agent sees why', async ({ browser }) => {
     await agent.getByRole('button', { name: 'Customers' }).click();
     await openCustomer(agent, 'jane', 'jane@example.com', 'Jane Smith');
-    const secondId = await startViewSession(agent, { email: 'agent@demo.test', customerName: 'Jane Smith', reason: 'Follow-up about delivery', code });
+    const secondId = await startViewSession(agent, {
+      email: 'agent@demo.test',
+      customerName: 'Jane Smith',
+      reason: 'Follow-up about delivery',
+      code,
+    });
 
     const supervisorTier = await startTier(browser);
     const supervisor = await openConsole(browser, supervisorTier);
@@ -174,10 +203,16 @@ test.describe.serial('console in the browser tier', () => {
     const trainee = await openConsole(browser, traineeTier);
     await signIn(trainee, 'trainee@demo.test', code);
     await openCustomer(trainee, 'jane', 'jane@example.com', 'Jane Smith');
-    await expect(trainee.getByText('Your role can look customers up but cannot start assisted sessions.')).toBeVisible();
+    await expect(
+      trainee.getByText('Your role can look customers up but cannot start assisted sessions.'),
+    ).toBeVisible();
     await expect(trainee.getByRole('button', { name: /Start session/ })).toHaveCount(0);
     const customerId = await trainee.evaluate(async (token) => {
-      const r = await fetch('/ipc/shop.searchCustomers', { method: 'POST', headers: { 'content-type': 'application/json', 'x-concierge-token': token }, body: JSON.stringify({ q: 'jane@example.com' }) });
+      const r = await fetch('/ipc/shop.searchCustomers', {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-concierge-token': token },
+        body: JSON.stringify({ q: 'jane@example.com' }),
+      });
       const body = (await r.json()) as { value: { items: { id: string }[] } };
       return body.value.items[0]?.id ?? '';
     }, traineeTier.token);
@@ -186,7 +221,13 @@ test.describe.serial('console in the browser tier', () => {
         const r = await fetch('/ipc/sessions.start', {
           method: 'POST',
           headers: { 'content-type': 'application/json', 'x-concierge-token': token },
-          body: JSON.stringify({ customerId: id, accountId: 'acc_any', mode: 'view', reason: 'Trying anyway', stepUp: { code: totp } }),
+          body: JSON.stringify({
+            customerId: id,
+            accountId: 'acc_any',
+            mode: 'view',
+            reason: 'Trying anyway',
+            stepUp: { code: totp },
+          }),
         });
         return (await r.json()) as { ok: boolean; error?: { code: string } };
       },
@@ -207,7 +248,9 @@ test.describe.serial('console in the browser tier', () => {
     await admin.close();
   });
 
-  test('a page left open hears that the console stopped, restarted, or came back with a new address', async ({ browser }) => {
+  test('a page left open hears that the console stopped, restarted, or came back with a new address', async ({
+    browser,
+  }) => {
     const token = 'e2'.repeat(32);
     const first = await startTier(browser, { token });
     const port = Number(new URL(first.origin).port);
@@ -224,7 +267,8 @@ test.describe.serial('console in the browser tier', () => {
     await expect(notice).toContainText('The console restarted. Reload to continue.');
     // Reachable from the keyboard, wherever the focus stands on the page.
     const reload = notice.getByRole('button', { name: 'Reload' });
-    for (let presses = 0; presses < 20 && !(await reload.evaluate((el) => el === document.activeElement)); presses++) await page.keyboard.press('Tab');
+    for (let presses = 0; presses < 20 && !(await reload.evaluate((el) => el === document.activeElement)); presses++)
+      await page.keyboard.press('Tab');
     await expect(reload).toBeFocused();
     await page.keyboard.press('Enter');
     await expect(page.getByLabel('Email')).toBeVisible();
@@ -233,7 +277,9 @@ test.describe.serial('console in the browser tier', () => {
     // A console started with another token: reloading cannot help, the new address must be opened.
     await second.close();
     await startTier(browser, { port });
-    await expect(notice).toHaveText('The console restarted with a new address. Open the address printed in the terminal where it runs (npm start).');
+    await expect(notice).toHaveText(
+      'The console restarted with a new address. Open the address printed in the terminal where it runs (npm start).',
+    );
     await page.close();
   });
 });

@@ -65,13 +65,21 @@ async function consoleWindow(): Promise<Page> {
 }
 
 async function supervisorToken(): Promise<string> {
-  const login = await fetch(`${shop.url}/api/v1/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email: SUPERVISOR!.email, password: DEMO_STAFF_PASSWORD }) });
+  const login = await fetch(`${shop.url}/api/v1/auth/login`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ email: SUPERVISOR!.email, password: DEMO_STAFF_PASSWORD }),
+  });
   const { mfaToken } = (await login.json()) as { mfaToken: string };
-  const mfa = await fetch(`${shop.url}/api/v1/auth/mfa`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ mfaToken, code: codesFor(SUPERVISOR!.totpSecret)() }) });
+  const mfa = await fetch(`${shop.url}/api/v1/auth/mfa`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ mfaToken, code: codesFor(SUPERVISOR!.totpSecret)() }),
+  });
   return ((await mfa.json()) as { accessToken: string }).accessToken;
 }
 
-test('sign in, open Jane Smith\'s session, see the banner, end it from the banner', async () => {
+test("sign in, open Jane Smith's session, see the banner, end it from the banner", async () => {
   const page = await consoleWindow();
   const code = codesFor(AGENT!.totpSecret);
 
@@ -90,12 +98,20 @@ test('sign in, open Jane Smith\'s session, see the banner, end it from the banne
   const started = await page.evaluate(async (totp) => {
     const bridge = window.concierge;
     if (!bridge) throw new Error('no bridge');
-    return bridge['sessions.start']({ customerId: 'cus_000001', accountId: 'acc_000001_us', mode: 'view', reason: 'Customer called about an order', stepUp: { code: totp } });
+    return bridge['sessions.start']({
+      customerId: 'cus_000001',
+      accountId: 'acc_000001_us',
+      mode: 'view',
+      reason: 'Customer called about an order',
+      stepUp: { code: totp },
+    });
   }, stepUpCode);
   expect(started.ok).toBe(true);
   if (!started.ok) return;
   const sessionId = started.value.session.id;
-  await page.evaluate(async (id) => { await window.concierge?.['sessions.show']({ sessionId: id, bounds: { x: 0, y: 120, width: 1200, height: 700 } }); }, sessionId);
+  await page.evaluate(async (id) => {
+    await window.concierge?.['sessions.show']({ sessionId: id, bounds: { x: 0, y: 120, width: 1200, height: 700 } });
+  }, sessionId);
 
   // The banner is its own view, above the storefront.
   await expect.poll(() => app.windows().find((w) => w.url().includes('banner.html'))).toBeTruthy();
@@ -111,8 +127,15 @@ test('sign in, open Jane Smith\'s session, see the banner, end it from the banne
 
   await banner.getByRole('button', { name: 'End session' }).click();
   const token = await supervisorToken();
-  await expect.poll(async () => {
-    const response = await fetch(`${shop.url}/api/v1/assist-sessions/${sessionId}`, { headers: { authorization: `Bearer ${token}` } });
-    return ((await response.json()) as { status: string; endReason: string | null }).endReason;
-  }, { timeout: 20_000 }).toBe('ended_by_agent');
+  await expect
+    .poll(
+      async () => {
+        const response = await fetch(`${shop.url}/api/v1/assist-sessions/${sessionId}`, {
+          headers: { authorization: `Bearer ${token}` },
+        });
+        return ((await response.json()) as { status: string; endReason: string | null }).endReason;
+      },
+      { timeout: 20_000 },
+    )
+    .toBe('ended_by_agent');
 });

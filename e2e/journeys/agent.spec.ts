@@ -1,8 +1,25 @@
 import { readFile } from 'node:fs/promises';
 import { expect, test, type Page } from '@playwright/test';
-import { addAssistBand, clickThroughPreview, DEMO_CUSTOMER_PASSWORD, DEMO_STAFF_PASSWORD, openCustomer, signIn, startViewSession, storefrontLikeTheView, waitForFreshPreview } from '../support/console-ui';
+import {
+  addAssistBand,
+  clickThroughPreview,
+  DEMO_CUSTOMER_PASSWORD,
+  DEMO_STAFF_PASSWORD,
+  openCustomer,
+  signIn,
+  startViewSession,
+  storefrontLikeTheView,
+  waitForFreshPreview,
+} from '../support/console-ui';
 import { assertNoSecrets, keychainSecrets } from './support/secrets';
-import { freePort, freshFolders, removeFolders, startProduct, type Folders, type RunningProduct } from './support/product';
+import {
+  freePort,
+  freshFolders,
+  removeFolders,
+  startProduct,
+  type Folders,
+  type RunningProduct,
+} from './support/product';
 import { realTotp } from './support/totp';
 import { screenshotPath } from '../screenshots';
 
@@ -39,13 +56,20 @@ test.describe.serial('journey: an agent on a fresh install', () => {
     await removeFolders(folders);
   });
 
-  test('signs in, finds Jane and assists her view only; the storefront refuses a change; the banner ends it', async ({ browser }) => {
+  test('signs in, finds Jane and assists her view only; the storefront refuses a change; the banner ends it', async ({
+    browser,
+  }) => {
     test.setTimeout(240_000);
     await signIn(agent, 'agent@demo.test', useCode);
     for (const secret of await keychainSecrets(product.shopUrl, 'agent@demo.test')) used.add(secret);
     await openCustomer(agent, 'jane', 'jane@example.com', 'Jane Smith');
     await expect(agent.getByText('Consent until turned off').first()).toBeVisible();
-    const sessionId = await startViewSession(agent, { email: 'agent@demo.test', customerName: 'Jane Smith', reason: 'Customer cannot find her last order', code: useCode });
+    const sessionId = await startViewSession(agent, {
+      email: 'agent@demo.test',
+      customerName: 'Jane Smith',
+      reason: 'Customer cannot find her last order',
+      code: useCode,
+    });
     const banner = agent.getByRole('region', { name: 'Assisted session' });
     await expect(banner).toContainText('Assisting Jane Smith (jane@example.com)');
     await expect(banner).toContainText('View only');
@@ -106,7 +130,13 @@ test.describe.serial('journey: an agent on a fresh install', () => {
     await agent.getByRole('button', { name: 'Customers' }).click();
     await openCustomer(agent, 'john@example.com', 'john@example.com', 'John Doe');
     await expect(agent.getByText('The customer has not allowed assistance.', { exact: false })).toBeVisible();
-    await startViewSession(agent, { email: 'agent@demo.test', customerName: 'John Doe', reason: 'Order status question', code: useCode, consentCode });
+    await startViewSession(agent, {
+      email: 'agent@demo.test',
+      customerName: 'John Doe',
+      reason: 'Order status question',
+      code: useCode,
+      consentCode,
+    });
     await agent.getByRole('region', { name: 'Assisted session' }).getByRole('button', { name: 'End session' }).click();
     await expect(agent.getByRole('heading', { name: 'Session ended' })).toBeVisible();
     await john.context().close();

@@ -1,7 +1,16 @@
 import { expect, test, type Page } from '@playwright/test';
 import { openCustomer, signIn, startViewSession } from '../support/console-ui';
 import { consoleLogEntries, type LogEntry } from './support/logs';
-import { freePort, freshFolders, removeFolders, startProduct, stopLeftoverShop, type Folders, type LaunchArgs, type RunningProduct } from './support/product';
+import {
+  freePort,
+  freshFolders,
+  removeFolders,
+  startProduct,
+  stopLeftoverShop,
+  type Folders,
+  type LaunchArgs,
+  type RunningProduct,
+} from './support/product';
 import { endedSessionAtShop } from './support/shop-api';
 import { realTotp } from './support/totp';
 import { screenshotPath } from '../screenshots';
@@ -38,7 +47,8 @@ async function startJaneSession(reason: string): Promise<string> {
   return startViewSession(page, { email: 'agent@demo.test', customerName: 'Jane Smith', reason, code });
 }
 
-const mirrorOpenings = (entries: LogEntry[]) => entries.filter((e) => e.module === 'audit-mirror' && typeof e.resumeAfterSeq === 'number');
+const mirrorOpenings = (entries: LogEntry[]) =>
+  entries.filter((e) => e.module === 'audit-mirror' && typeof e.resumeAfterSeq === 'number');
 
 test.describe.serial('journey: the console restarts', () => {
   test.beforeAll(async ({ browser }) => {
@@ -50,7 +60,9 @@ test.describe.serial('journey: the console restarts', () => {
     await page.goto(product.consoleUrl);
     await signIn(page, 'agent@demo.test', code);
     await page.getByRole('button', { name: 'Audit', exact: true }).click();
-    await expect(page.getByRole('status', { name: 'Chain verification' })).toContainText('Chain verified', { timeout: 90_000 });
+    await expect(page.getByRole('status', { name: 'Chain verification' })).toContainText('Chain verified', {
+      timeout: 90_000,
+    });
   });
 
   test.afterAll(async () => {
@@ -70,23 +82,33 @@ test.describe.serial('journey: the console restarts', () => {
     await page.screenshot({ path: screenshotPath('journey-console-restarted') });
     await page.getByRole('button', { name: 'Reload' }).click();
     await signedInAgain();
-    await expect(page.getByText(/1 session from your last run (was still open at the shop and has now been ended|had already been ended by the shop because the console stopped answering)/)).toBeVisible({ timeout: 30_000 });
+    await expect(
+      page.getByText(
+        /1 session from your last run (was still open at the shop and has now been ended|had already been ended by the shop because the console stopped answering)/,
+      ),
+    ).toBeVisible({ timeout: 30_000 });
     await page.screenshot({ path: screenshotPath('journey-session-recovered') });
   });
 
   test('stopped and started again: signed in from the keychain, the mirror resumes where it was', async () => {
     test.setTimeout(180_000);
     await page.getByRole('button', { name: 'Audit', exact: true }).click();
-    await expect(page.getByRole('status', { name: 'Chain verification' })).toContainText('Chain verified', { timeout: 90_000 });
+    await expect(page.getByRole('status', { name: 'Chain verification' })).toContainText('Chain verified', {
+      timeout: 90_000,
+    });
     await product.stop();
-    await expect(page.getByRole('alert').filter({ hasText: 'The console is not running' })).toBeVisible({ timeout: 30_000 });
+    await expect(page.getByRole('alert').filter({ hasText: 'The console is not running' })).toBeVisible({
+      timeout: 30_000,
+    });
 
     product = await startProduct(args);
     await expect(page.getByRole('alert').filter({ hasText: 'The console restarted' })).toBeVisible({ timeout: 30_000 });
     await page.getByRole('button', { name: 'Reload' }).click();
     await signedInAgain();
     await page.getByRole('button', { name: 'Audit', exact: true }).click();
-    await expect(page.getByRole('status', { name: 'Chain verification' })).toContainText('Chain verified', { timeout: 90_000 });
+    await expect(page.getByRole('status', { name: 'Chain verification' })).toContainText('Chain verified', {
+      timeout: 90_000,
+    });
     const openings = mirrorOpenings(await consoleLogEntries(folders));
     // The last opening is this run's: it starts after what the mirror already held.
     expect(openings.at(-1)?.resumeAfterSeq).toBeGreaterThan(0);
@@ -108,6 +130,10 @@ test.describe.serial('journey: the console restarts', () => {
     await product.waitForLine(/Using the shop already running/);
     await page.reload();
     await signedInAgain();
-    await expect(page.getByText(/1 session from your last run (was still open at the shop and has now been ended|had already been ended by the shop because the console stopped answering)/)).toBeVisible({ timeout: 30_000 });
+    await expect(
+      page.getByText(
+        /1 session from your last run (was still open at the shop and has now been ended|had already been ended by the shop because the console stopped answering)/,
+      ),
+    ).toBeVisible({ timeout: 30_000 });
   });
 });

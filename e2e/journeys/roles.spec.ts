@@ -1,6 +1,13 @@
 import { expect, test, type Page } from '@playwright/test';
 import { openCustomer, signIn, startViewSession } from '../support/console-ui';
-import { freePort, freshFolders, removeFolders, startProduct, type Folders, type RunningProduct } from './support/product';
+import {
+  freePort,
+  freshFolders,
+  removeFolders,
+  startProduct,
+  type Folders,
+  type RunningProduct,
+} from './support/product';
 import { realTotp } from './support/totp';
 
 /**
@@ -24,7 +31,12 @@ test.describe.serial('journey: supervisor, trainee and admin', () => {
     const [agentFolders, deskFolders] = folders as [Folders, Folders];
     agentProduct = await startProduct({ folders: agentFolders, port: await freePort(), shopPort: await freePort() });
     // The second console uses the first one's demo shop, as a second workstation would.
-    deskProduct = await startProduct({ folders: deskFolders, port: await freePort(), shopPort: await freePort(), shopUrl: agentProduct.shopUrl });
+    deskProduct = await startProduct({
+      folders: deskFolders,
+      port: await freePort(),
+      shopPort: await freePort(),
+      shopUrl: agentProduct.shopUrl,
+    });
     agent = await browser.newPage({ viewport: { width: 1280, height: 760 } });
     desk = await browser.newPage({ viewport: { width: 1280, height: 760 } });
     await agent.goto(agentProduct.consoleUrl);
@@ -41,7 +53,12 @@ test.describe.serial('journey: supervisor, trainee and admin', () => {
     test.setTimeout(180_000);
     await signIn(agent, 'agent@demo.test', code);
     await openCustomer(agent, 'jane', 'jane@example.com', 'Jane Smith');
-    await startViewSession(agent, { email: 'agent@demo.test', customerName: 'Jane Smith', reason: 'Follow-up about delivery', code });
+    await startViewSession(agent, {
+      email: 'agent@demo.test',
+      customerName: 'Jane Smith',
+      reason: 'Follow-up about delivery',
+      code,
+    });
 
     await signIn(desk, 'supervisor@demo.test', code);
     await desk.getByRole('button', { name: 'Live sessions' }).click();

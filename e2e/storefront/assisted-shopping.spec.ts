@@ -17,7 +17,14 @@ let agentToken: string | undefined;
 let placedNumber = '';
 
 async function startSession(mode: 'view' | 'act', reason: string) {
-  const started = await startAssistedSession(shop.url, shop.ctx.db, { customerId: JANE.id, storeId: 'sto_us', mode, reason, clock, ...(agentToken ? { accessToken: agentToken } : {}) });
+  const started = await startAssistedSession(shop.url, shop.ctx.db, {
+    customerId: JANE.id,
+    storeId: 'sto_us',
+    mode,
+    reason,
+    clock,
+    ...(agentToken ? { accessToken: agentToken } : {}),
+  });
   agentToken = started.accessToken;
   return started;
 }
@@ -30,9 +37,13 @@ async function openAssisted(browser: Browser, handoffUrl: string): Promise<Page>
   return page;
 }
 
-const cartQuantity = async () => (await shop.ctx.db.query<{ n: number }>(
-  "SELECT COALESCE(sum(i.quantity), 0)::int AS n FROM cart_items i JOIN accounts a ON a.id = i.account_id WHERE a.customer_id = $1 AND a.store_id = 'sto_us'", [JANE.id],
-)).rows[0]?.n ?? 0;
+const cartQuantity = async () =>
+  (
+    await shop.ctx.db.query<{ n: number }>(
+      "SELECT COALESCE(sum(i.quantity), 0)::int AS n FROM cart_items i JOIN accounts a ON a.id = i.account_id WHERE a.customer_id = $1 AND a.store_id = 'sto_us'",
+      [JANE.id],
+    )
+  ).rows[0]?.n ?? 0;
 
 test.beforeAll(async ({ browser }) => {
   shop = await startShop({ port: 0, seed: 'demo', clock });
@@ -59,7 +70,9 @@ test('a customer signs in, allows assistance with an expiry and gets a one-time 
   await expect(customer.getByTestId('consent-code')).toHaveText(/^\d{6}$/);
 });
 
-test('view mode shows the store as the customer and refuses adding to the cart; a replayed handoff URL fails', async ({ browser }) => {
+test('view mode shows the store as the customer and refuses adding to the cart; a replayed handoff URL fails', async ({
+  browser,
+}) => {
   const started = await startSession('view', 'Customer cannot find the tea page');
   const agent = await openAssisted(browser, started.handoffUrl);
   await expect(agent).toHaveURL(`${shop.url}/store/us/`);
@@ -82,7 +95,9 @@ test('view mode shows the store as the customer and refuses adding to the cart; 
   await agent.context().close();
 });
 
-test('act mode places an order the customer then sees with the helper’s name; ending the session stops the next page; the audit is exact', async ({ browser }) => {
+test('act mode places an order the customer then sees with the helper’s name; ending the session stops the next page; the audit is exact', async ({
+  browser,
+}) => {
   const started = await startSession('act', 'Customer wants to reorder by phone');
   const agent = await openAssisted(browser, started.handoffUrl);
   await expect(agent.getByTestId('assist-marker')).toContainText('Assisted by Alex Agent');
@@ -109,7 +124,9 @@ test('act mode places an order the customer then sees with the helper’s name; 
   await expect(agent.getByTestId('placed-with-help')).toHaveText('placed with the help of Alex Agent');
 
   await customer.goto(`${shop.url}/store/us/account/orders`);
-  await expect(customer.getByRole('row', { name: new RegExp(number) })).toContainText('placed with the help of Alex Agent');
+  await expect(customer.getByRole('row', { name: new RegExp(number) })).toContainText(
+    'placed with the help of Alex Agent',
+  );
 
   await endAssistedSession(shop.url, started.accessToken, started.session.id);
   await agent.goto(`${shop.url}/store/us/cart`);
@@ -120,7 +137,9 @@ test('act mode places an order the customer then sees with the helper’s name; 
     "SELECT action, details FROM audit_events WHERE session_id = $1 AND action IN ('session.page_view', 'session.action', 'session.action_refused') ORDER BY seq",
     [started.session.id],
   );
-  expect(rows.rows.map((r) => `${r.action} ${String(r.details.method)} ${String(r.details.path).split('?')[0] ?? ''}`)).toEqual([
+  expect(
+    rows.rows.map((r) => `${r.action} ${String(r.details.method)} ${String(r.details.path).split('?')[0] ?? ''}`),
+  ).toEqual([
     'session.page_view GET /store/us/',
     'session.page_view GET /store/us/search',
     'session.page_view GET /store/us/product/french-press-1-l',

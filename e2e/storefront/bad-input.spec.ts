@@ -9,9 +9,13 @@ test.describe.configure({ mode: 'serial' });
 let shop: RunningShop;
 let page: Page;
 
-const cartQuantity = async () => (await shop.ctx.db.query<{ n: number }>(
-  "SELECT COALESCE(sum(i.quantity), 0)::int AS n FROM cart_items i JOIN accounts a ON a.id = i.account_id WHERE a.customer_id = $1 AND a.store_id = 'sto_us'", [JANE.id],
-)).rows[0]?.n ?? 0;
+const cartQuantity = async () =>
+  (
+    await shop.ctx.db.query<{ n: number }>(
+      "SELECT COALESCE(sum(i.quantity), 0)::int AS n FROM cart_items i JOIN accounts a ON a.id = i.account_id WHERE a.customer_id = $1 AND a.store_id = 'sto_us'",
+      [JANE.id],
+    )
+  ).rows[0]?.n ?? 0;
 
 test.beforeAll(async ({ browser }) => {
   shop = await startShop({ port: 0, seed: 'demo', clock: offsetClock() });
@@ -38,14 +42,17 @@ test('a tampered form (negative quantity, unknown product, forged token) is refu
     const before = await cartQuantity();
     await page.goto(`${shop.url}/store/us/product/earl-grey`);
     // What a user editing the page in dev tools can do: skip the browser's checks, change a field.
-    await page.evaluate(({ name, v }) => {
-      const form = document.querySelector<HTMLFormElement>('form[action$="/cart/add"]');
-      if (!form) throw new Error('no add-to-cart form');
-      form.noValidate = true;
-      const input = form.querySelector<HTMLInputElement>(`input[name="${name}"]`);
-      if (!input) throw new Error(`no ${name} field`);
-      input.value = v;
-    }, { name: field, v: value });
+    await page.evaluate(
+      ({ name, v }) => {
+        const form = document.querySelector<HTMLFormElement>('form[action$="/cart/add"]');
+        if (!form) throw new Error('no add-to-cart form');
+        form.noValidate = true;
+        const input = form.querySelector<HTMLInputElement>(`input[name="${name}"]`);
+        if (!input) throw new Error(`no ${name} field`);
+        input.value = v;
+      },
+      { name: field, v: value },
+    );
     const response = page.waitForResponse((r) => r.url().endsWith('/cart/add'));
     await page.getByTestId('add-to-cart').click();
     expect((await response).status()).toBeGreaterThanOrEqual(400);

@@ -10,7 +10,12 @@ export { DEMO_CUSTOMER_PASSWORD, DEMO_STAFF_PASSWORD };
 
 type Code = (email: string) => string | Promise<string>;
 
-export async function signIn(page: Page, email: string, code: Code, beforeContinue?: () => Promise<void>): Promise<void> {
+export async function signIn(
+  page: Page,
+  email: string,
+  code: Code,
+  beforeContinue?: () => Promise<void>,
+): Promise<void> {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(DEMO_STAFF_PASSWORD);
   await beforeContinue?.();
@@ -20,7 +25,13 @@ export async function signIn(page: Page, email: string, code: Code, beforeContin
   await expect(page.getByRole('button', { name: 'Sign out' })).toBeVisible();
 }
 
-export async function openCustomer(page: Page, query: string, email: string, name: string, beforeOpen?: () => Promise<void>): Promise<void> {
+export async function openCustomer(
+  page: Page,
+  query: string,
+  email: string,
+  name: string,
+  beforeOpen?: () => Promise<void>,
+): Promise<void> {
   await page.keyboard.press('/');
   await page.getByRole('combobox', { name: 'Search customers' }).fill(query);
   const result = page.getByRole('listbox', { name: 'Customers' }).getByRole('option').filter({ hasText: email });
@@ -49,12 +60,15 @@ export async function startViewSession(page: Page, start: StartSession): Promise
   await dialog.getByLabel('Store').selectOption({ label: 'Concierge Demo US' });
   await dialog.getByLabel('Reason (required)').fill(start.reason);
   await dialog.getByLabel('Ticket (optional)').fill('T-1001');
-  if (start.consentCode !== undefined) await dialog.getByLabel('Customer’s one-time consent code').fill(start.consentCode);
+  if (start.consentCode !== undefined)
+    await dialog.getByLabel('Customer’s one-time consent code').fill(start.consentCode);
   await dialog.getByRole('textbox', { name: 'Authenticator code' }).fill(await start.code(start.email));
   await start.beforeStart?.();
   await dialog.getByRole('button', { name: 'Start session' }).click();
   await expect(page.getByRole('region', { name: `Session with ${start.customerName}` })).toBeVisible();
-  const tab = page.getByRole('navigation', { name: 'Screens and sessions' }).getByRole('button', { name: new RegExp(`^${start.customerName} \\d`) });
+  const tab = page
+    .getByRole('navigation', { name: 'Screens and sessions' })
+    .getByRole('button', { name: new RegExp(`^${start.customerName} \\d`) });
   await expect(tab).toHaveAttribute('aria-current', 'page');
   await expect.poll(() => previewImage(page).evaluate((el: HTMLImageElement) => el.naturalWidth)).toBeGreaterThan(0);
   return ((await previewImage(page).getAttribute('src')) ?? '').replace(/^.*\/views\/([^/]+)\/.*$/, '$1');
@@ -73,7 +87,10 @@ export async function clickThroughPreview(page: Page, target: Locator): Promise<
   const shown = await img.boundingBox();
   const natural = await img.evaluate((el: HTMLImageElement) => ({ w: el.naturalWidth, h: el.naturalHeight }));
   if (!shown) throw new Error('preview not shown');
-  await page.mouse.click(shown.x + ((box.x + box.width / 2) * shown.width) / natural.w, shown.y + ((box.y + box.height / 2) * shown.height) / natural.h);
+  await page.mouse.click(
+    shown.x + ((box.x + box.width / 2) * shown.width) / natural.w,
+    shown.y + ((box.y + box.height / 2) * shown.height) / natural.h,
+  );
 }
 
 /** Waits until the preview image has loaded a capture newer than now. */
@@ -89,8 +106,16 @@ export async function waitForFreshPreview(page: Page): Promise<void> {
  * a page of the test's own, signed in as the same customer at the preview's size and with the
  * assisted band the storefront adds, shows where things are.
  */
-export async function storefrontLikeTheView(browser: Browser, consolePage: Page, shopUrl: string, customerEmail: string): Promise<Page> {
-  const size = await previewImage(consolePage).evaluate((el: HTMLImageElement) => ({ width: el.naturalWidth, height: el.naturalHeight }));
+export async function storefrontLikeTheView(
+  browser: Browser,
+  consolePage: Page,
+  shopUrl: string,
+  customerEmail: string,
+): Promise<Page> {
+  const size = await previewImage(consolePage).evaluate((el: HTMLImageElement) => ({
+    width: el.naturalWidth,
+    height: el.naturalHeight,
+  }));
   const page = await (await browser.newContext({ viewport: size })).newPage();
   await page.goto(`${shopUrl}/store/us/signin`);
   await page.getByLabel('Email').fill(customerEmail);

@@ -28,7 +28,8 @@ async function main(): Promise<void> {
     },
     strict: true,
   });
-  if (!values['shop-url'] || !values['data-dir'] || !values['logs-dir']) throw new Error('--shop-url, --data-dir and --logs-dir are required');
+  if (!values['shop-url'] || !values['data-dir'] || !values['logs-dir'])
+    throw new Error('--shop-url, --data-dir and --logs-dir are required');
   // The launcher speaks to the person; the terminal shows the console's warnings and failures only.
   const logFile = join(resolve(values['logs-dir']), 'console.log');
   const logging = createLogging({ file: logFile, terminal: true, terminalLevel: 'warn' });
@@ -37,7 +38,9 @@ async function main(): Promise<void> {
   let stopping: Promise<void> | null = null;
   const stop = (code: number) => {
     stopping ??= (async () => {
-      await tier?.close().catch((error: unknown) => { log.error({ err: error }, 'closing the console failed'); });
+      await tier?.close().catch((error: unknown) => {
+        log.error({ err: error }, 'closing the console failed');
+      });
       await logging.close();
       process.exit(code);
     })();
@@ -45,8 +48,13 @@ async function main(): Promise<void> {
   };
   guardProcess({
     target: process,
-    log: (message, error) => { log.fatal({ err: error }, message); },
-    shutdown: async () => { await tier?.close(); await logging.close(); },
+    log: (message, error) => {
+      log.fatal({ err: error }, message);
+    },
+    shutdown: async () => {
+      await tier?.close();
+      await logging.close();
+    },
     exit: (code) => process.exit(code),
   });
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => void stop(0));
@@ -63,7 +71,12 @@ async function main(): Promise<void> {
     logFile,
   });
   const state = await tier.core.auth.state();
-  const ready: ConsoleReady = { type: 'ready', url: tier.url, pid: process.pid, keychainMessage: state.keychain.available ? null : state.keychain.message };
+  const ready: ConsoleReady = {
+    type: 'ready',
+    url: tier.url,
+    pid: process.pid,
+    keychainMessage: state.keychain.available ? null : state.keychain.message,
+  };
   log.info({ origin: tier.origin }, 'console ready');
   if (process.send) process.send(ready);
   else console.log(`Console ready: ${tier.url}`);

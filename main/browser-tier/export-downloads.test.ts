@@ -6,8 +6,12 @@ import { createExportDownloads } from './export-downloads';
 
 /** The store's own rules on a real folder; server.test.ts downloads through the real HTTP server. */
 let root: string;
-beforeEach(async () => { root = await mkdtemp(join(tmpdir(), 'concierge-downloads-')); });
-afterEach(async () => { await rm(root, { recursive: true, force: true }); });
+beforeEach(async () => {
+  root = await mkdtemp(join(tmpdir(), 'concierge-downloads-'));
+});
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
 
 it('keeps its folder private, sweeps what an earlier run left long ago, and hands each download out once', async () => {
   const dir = join(root, 'exports');
@@ -49,7 +53,12 @@ it('deletes a download nobody fetched after its time, and all of them at dispose
   const downloads = await createExportDownloads({ dir, ttlMs: 100, log: () => undefined });
   const first = downloads.reserve('a.csv');
   await writeFile(first.filePath, 'a');
-  await vi.waitFor(async () => { expect(await readdir(dir)).toEqual([]); }, { timeout: 2000, interval: 20 });
+  await vi.waitFor(
+    async () => {
+      expect(await readdir(dir)).toEqual([]);
+    },
+    { timeout: 2000, interval: 20 },
+  );
   if (first.delivery.kind !== 'download') throw new Error('not a download');
   expect(downloads.take(first.delivery.downloadId)).toBeNull();
 

@@ -55,7 +55,9 @@ export async function createExportDownloads(options: ExportDownloadsOptions): Pr
   const remove = (filePath: string) =>
     Promise.all([rm(filePath, { force: true }), rm(`${filePath}.part`, { force: true })])
       .then(() => undefined)
-      .catch((error: unknown) => { options.log(`could not delete an export file: ${String(error)}`); });
+      .catch((error: unknown) => {
+        options.log(`could not delete an export file: ${String(error)}`);
+      });
 
   function drop(downloadId: string): Promise<void> {
     const entry = pending.get(downloadId);

@@ -45,7 +45,10 @@ describeBackends('browser console as npm start runs it', (backend) => {
     // A real keychain may have restored an earlier test's sign-in at start.
     await call(tier, 'auth.signOut', {});
     await call(tier, 'auth.signIn', { shopUrl: shop.url, email, password: DEMO_STAFF_PASSWORD });
-    expect(await call(tier, 'auth.verifyMfa', { code: code(email) })).toMatchObject({ ok: true, value: { status: 'signed_in' } });
+    expect(await call(tier, 'auth.verifyMfa', { code: code(email) })).toMatchObject({
+      ok: true,
+      value: { status: 'signed_in' },
+    });
   }
 
   beforeAll(async () => {
@@ -61,7 +64,7 @@ describeBackends('browser console as npm start runs it', (backend) => {
     await rm(root, { recursive: true, force: true });
   });
 
-  it('creates its nested data folder privately, shows the agent\'s audit events on first run, and keeps its token across restarts', async () => {
+  it("creates its nested data folder privately, shows the agent's audit events on first run, and keeps its token across restarts", async () => {
     const dataDir = join(root, 'first', 'nested', 'console');
     const logFile = join(root, 'first', 'logs', 'console.log');
     const logging = createLogging({ file: logFile });
@@ -71,11 +74,14 @@ describeBackends('browser console as npm start runs it', (backend) => {
       expect((await stat(join(dataDir, 'browser-tier.token'))).mode & 0o777).toBe(0o600);
       await signIn(tier, 'agent@demo.test');
       // No explicit sync: the mirror opens in the background and syncs at once.
-      await vi.waitFor(async () => {
-        const page = await call(tier, 'audit.query', { filter: {}, offset: 0, limit: 50 });
-        expect(page).toMatchObject({ ok: true });
-        expect(JSON.stringify(page)).toContain('"action":"staff.sign_in"');
-      }, { timeout: 60_000, interval: 500 });
+      await vi.waitFor(
+        async () => {
+          const page = await call(tier, 'audit.query', { filter: {}, offset: 0, limit: 50 });
+          expect(page).toMatchObject({ ok: true });
+          expect(JSON.stringify(page)).toContain('"action":"staff.sign_in"');
+        },
+        { timeout: 60_000, interval: 500 },
+      );
       const mirrors = await readdir(join(dataDir, 'audit'));
       expect(mirrors).toHaveLength(1);
       expect((await stat(join(dataDir, 'audit', mirrors[0] ?? ''))).mode & 0o777).toBe(0o700);
@@ -106,14 +112,19 @@ describeBackends('browser console as npm start runs it', (backend) => {
       await signIn(tier, 'supervisor@demo.test');
       const answer = await call(tier, 'audit.query', { filter: {}, offset: 0, limit: 50 });
       expect(answer).toMatchObject({ ok: false, error: { code: 'internal_error' } });
-      expect((answer as { error: { message: string } }).error.message).toBe(`Something went wrong in the console; the details are in its log (${logFile}).`);
+      expect((answer as { error: { message: string } }).error.message).toBe(
+        `Something went wrong in the console; the details are in its log (${logFile}).`,
+      );
       // The console keeps serving everything else.
       expect(await call(tier, 'auth.state', {})).toMatchObject({ ok: true, value: { status: 'signed_in' } });
     } finally {
       await tier.close();
       await logging.close();
     }
-    const lines = (await readFile(logFile, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as { module?: string; msg?: string; channel?: string; err?: { stack?: string } });
+    const lines = (await readFile(logFile, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as { module?: string; msg?: string; channel?: string; err?: { stack?: string } });
     const failure = lines.find((l) => l.module === 'ipc' && l.channel === 'audit.query');
     expect(failure?.msg).toBe('call failed unexpectedly');
     expect(failure?.err?.stack).toMatch(/ENOTDIR|EEXIST/);

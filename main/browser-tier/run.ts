@@ -29,7 +29,8 @@ export async function runBrowserConsole(options: BrowserConsoleOptions): Promise
     rendererDir: options.rendererDir,
     dataDir,
     token: await loadOrCreateToken(join(dataDir, 'browser-tier.token')),
-    createAudit: (deps) => createAuditPort({ ...deps, dataDirFor: mirrorDirsIn(dataDir), syncIntervalMs: BACKGROUND_SYNC_INTERVAL_MS }),
+    createAudit: (deps) =>
+      createAuditPort({ ...deps, dataDirFor: mirrorDirsIn(dataDir), syncIntervalMs: BACKGROUND_SYNC_INTERVAL_MS }),
     log: options.log,
     loggers: options.loggers,
     logFile: options.logFile,

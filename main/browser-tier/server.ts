@@ -13,7 +13,12 @@ import { extname, join, resolve, sep } from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import { create as contentDisposition } from 'content-disposition';
 import { z } from 'zod';
-import { BROWSER_TIER_HELLO_EVENT, type BrowserTierHello, type IpcEventName, type IpcEventPayload } from '../../shared/ipc/contract';
+import {
+  BROWSER_TIER_HELLO_EVENT,
+  type BrowserTierHello,
+  type IpcEventName,
+  type IpcEventPayload,
+} from '../../shared/ipc/contract';
 import { createConsoleCore, type ConsoleCore, type ConsoleCoreOptions, type EventSink } from '../core/console-core';
 import { asLogFn } from '../core/logging';
 import { dispatch, isIpcChannel } from '../core/ipc-handlers';
@@ -76,7 +81,8 @@ const CONTENT_TYPES: Record<string, string> = {
 };
 
 /** The console page may talk to its own origin only; previews are same-origin images. */
-const CONSOLE_CSP = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
+const CONSOLE_CSP =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data: blob:; connect-src 'self'; font-src 'self'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'; form-action 'none'";
 
 function sameToken(given: string | null | undefined, token: string): boolean {
   if (!given) return false;
@@ -87,7 +93,11 @@ function sameToken(given: string | null | undefined, token: string): boolean {
 
 function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', 'content-length': Buffer.byteLength(text) });
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'cache-control': 'no-store',
+    'content-length': Buffer.byteLength(text),
+  });
   res.end(text);
 }
 
@@ -136,9 +146,16 @@ async function sendDownload(res: ServerResponse, downloads: ExportDownloads, dow
 
 export async function startBrowserTier(options: BrowserTierOptions): Promise<BrowserTier> {
   const token = options.token ?? randomBytes(32).toString('hex');
-  const log = options.log ?? (options.loggers ? asLogFn(options.loggers('browser-tier')) : (message: string, error?: unknown) => { console.warn(`[browser-tier] ${message}`, ...(error === undefined ? [] : [error])); });
+  const log =
+    options.log ??
+    (options.loggers
+      ? asLogFn(options.loggers('browser-tier'))
+      : (message: string, error?: unknown) => {
+          console.warn(`[browser-tier] ${message}`, ...(error === undefined ? [] : [error]));
+        });
   const rendererDir = resolve(options.rendererDir);
-  const viewHost = options.viewHost ?? createPlaywrightViewHost({ log: options.loggers ? asLogFn(options.loggers('views')) : log });
+  const viewHost =
+    options.viewHost ?? createPlaywrightViewHost({ log: options.loggers ? asLogFn(options.loggers('views')) : log });
   const streams = new Set<ServerResponse>();
   const instanceId = randomBytes(16).toString('hex');
   const hello: BrowserTierHello = { instanceId };
@@ -186,7 +203,14 @@ export async function startBrowserTier(options: BrowserTierOptions): Promise<Bro
     try {
       body = await readFile(file);
     } catch {
-      refuse(res, 404, 'not_found', decoded === '/' ? `The console is not built: ${join(rendererDir, 'index.html')} is missing (run npx electron-vite build).` : 'No such file.');
+      refuse(
+        res,
+        404,
+        'not_found',
+        decoded === '/'
+          ? `The console is not built: ${join(rendererDir, 'index.html')} is missing (run npx electron-vite build).`
+          : 'No such file.',
+      );
       return;
     }
     const type = CONTENT_TYPES[extname(file)] ?? 'application/octet-stream';
@@ -195,13 +219,20 @@ export async function startBrowserTier(options: BrowserTierOptions): Promise<Bro
       'content-length': body.length,
       'cache-control': 'no-cache',
       'x-content-type-options': 'nosniff',
-      ...(type.startsWith('text/html') ? { 'content-security-policy': CONSOLE_CSP, 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' } : {}),
+      ...(type.startsWith('text/html')
+        ? { 'content-security-policy': CONSOLE_CSP, 'x-frame-options': 'DENY', 'referrer-policy': 'no-referrer' }
+        : {}),
     });
     res.end(body);
   }
 
   function openEvents(res: ServerResponse): void {
-    res.writeHead(200, { 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-store', connection: 'keep-alive', 'x-accel-buffering': 'no' });
+    res.writeHead(200, {
+      'content-type': 'text/event-stream; charset=utf-8',
+      'cache-control': 'no-store',
+      connection: 'keep-alive',
+      'x-accel-buffering': 'no',
+    });
     res.write(`: connected\n\nevent: ${BROWSER_TIER_HELLO_EVENT}\ndata: ${JSON.stringify(hello)}\n\n`);
     streams.add(res);
     const ping = setInterval(() => res.write(': ping\n\n'), 15_000);
@@ -216,7 +247,9 @@ export async function startBrowserTier(options: BrowserTierOptions): Promise<Bro
         res.write(`event: sessions.changed\ndata: ${JSON.stringify(core.sessions.list())}\n\n`);
         res.write(`event: sessions.recovery\ndata: ${JSON.stringify({ notice: core.recovery.notice() })}\n\n`);
       },
-      (error: unknown) => { log(`reading the sign-in state for a new event stream failed: ${String(error)}`); },
+      (error: unknown) => {
+        log(`reading the sign-in state for a new event stream failed: ${String(error)}`);
+      },
     );
   }
 
@@ -272,7 +305,9 @@ export async function startBrowserTier(options: BrowserTierOptions): Promise<Bro
       // A page that aborts its request (search as you type, superseded by the next key) closes the
       // connection before the answer: abort the call, and with it the core's request to the shop.
       const cancel = new AbortController();
-      const onClose = () => { if (!res.writableFinished) cancel.abort(); };
+      const onClose = () => {
+        if (!res.writableFinished) cancel.abort();
+      };
       res.once('close', onClose);
       const response = await dispatch(core.handlers, channel, args, { signal: cancel.signal });
       res.off('close', onClose);
@@ -289,7 +324,11 @@ export async function startBrowserTier(options: BrowserTierOptions): Promise<Bro
           refuse(res, 404, 'no_preview', 'No preview of this session yet.');
           return;
         }
-        res.writeHead(200, { 'content-type': 'image/jpeg', 'content-length': image.length, 'cache-control': 'no-store' });
+        res.writeHead(200, {
+          'content-type': 'image/jpeg',
+          'content-length': image.length,
+          'cache-control': 'no-store',
+        });
         res.end(image);
         return;
       }
@@ -343,7 +382,13 @@ export async function startBrowserTier(options: BrowserTierOptions): Promise<Bro
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
       log(`request ${req.method ?? ''} ${req.url?.split('?')[0] ?? ''} failed`, error);
-      if (!res.headersSent) refuse(res, 500, 'internal_error', `The console service failed; the details are in its log${options.logFile ? ` (${options.logFile})` : ''}.`);
+      if (!res.headersSent)
+        refuse(
+          res,
+          500,
+          'internal_error',
+          `The console service failed; the details are in its log${options.logFile ? ` (${options.logFile})` : ''}.`,
+        );
       else res.end();
     });
   });
@@ -359,7 +404,9 @@ export async function startBrowserTier(options: BrowserTierOptions): Promise<Bro
   hostHeader = `127.0.0.1:${port}`;
 
   // Start-up restores the last sign-in from the keychain; an unreachable shop just leaves it signed out.
-  await core.auth.restore().catch((error: unknown) => { log(`restoring the sign-in failed: ${String(error)}`); });
+  await core.auth.restore().catch((error: unknown) => {
+    log(`restoring the sign-in failed: ${String(error)}`);
+  });
 
   let closing: Promise<void> | null = null;
   return {
@@ -375,7 +422,11 @@ export async function startBrowserTier(options: BrowserTierOptions): Promise<Bro
         for (const res of streams) res.end();
         streams.clear();
         server.closeAllConnections();
-        await new Promise<void>((done) => server.close(() => { done(); }));
+        await new Promise<void>((done) =>
+          server.close(() => {
+            done();
+          }),
+        );
         if (!options.viewHost) await viewHost.dispose();
         await downloads.dispose();
       })();

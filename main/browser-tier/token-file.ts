@@ -8,7 +8,10 @@ import { readFile, rename, writeFile } from 'node:fs/promises';
 const TOKEN = /^[0-9a-f]{64}$/;
 
 export async function loadOrCreateToken(path: string): Promise<string> {
-  const existing = await readFile(path, 'utf8').then((text) => text.trim(), () => '');
+  const existing = await readFile(path, 'utf8').then(
+    (text) => text.trim(),
+    () => '',
+  );
   if (TOKEN.test(existing)) return existing;
   const token = randomBytes(32).toString('hex');
   const temporary = `${path}.${process.pid}.tmp`;

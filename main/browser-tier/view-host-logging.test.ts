@@ -37,12 +37,34 @@ it('logs a storefront request that fails while the shop is down without the cook
   logging = createLogging({ file: join(dir, 'console.log'), terminal });
   const raw: string[] = [];
   const views = asLogFn(logging.logger('views'));
-  viewHost = createPlaywrightViewHost({ previewIntervalMs: 60_000, log: (message) => { raw.push(message); views(message); } });
+  viewHost = createPlaywrightViewHost({
+    previewIntervalMs: 60_000,
+    log: (message) => {
+      raw.push(message);
+      views(message);
+    },
+  });
 
-  const started = await startAssistedSession(shop.url, shop.ctx.db, { customerId: JANE.id, storeId: 'sto_us', mode: 'view' });
+  const started = await startAssistedSession(shop.url, shop.ctx.db, {
+    customerId: JANE.id,
+    storeId: 'sto_us',
+    mode: 'view',
+  });
   const id = started.session.id;
-  const open = { session: started.session, storeName: 'Concierge Demo US', secondsLeft: 600, state: 'open' as const, endedMessage: null };
-  await viewHost.open(open, { index: 0, partition: 'assist-slot-0' }, started.handoffUrl, policyFor([{ baseUrl: `${shop.url}/store/us/` }], [started.handoffUrl]), { onActivity: () => undefined, onEndRequested: () => undefined });
+  const open = {
+    session: started.session,
+    storeName: 'Concierge Demo US',
+    secondsLeft: 600,
+    state: 'open' as const,
+    endedMessage: null,
+  };
+  await viewHost.open(
+    open,
+    { index: 0, partition: 'assist-slot-0' },
+    started.handoffUrl,
+    policyFor([{ baseUrl: `${shop.url}/store/us/` }], [started.handoffUrl]),
+    { onActivity: () => undefined, onEndRequested: () => undefined },
+  );
   const page = viewHost.page(id)!;
   expect(new URL(page.url()).pathname).toBe('/store/us/');
   const cookie = (await viewHost.context(id)!.cookies()).find((c) => c.name === 'concierge_assist')?.value ?? '';
@@ -50,13 +72,24 @@ it('logs a storefront request that fails while the shop is down without the cook
 
   await shop.close();
   await page.reload().catch(() => undefined);
-  await vi.waitFor(() => { expect(raw.some((m) => m.startsWith('routing '))).toBe(true); }, { timeout: 20_000 });
+  await vi.waitFor(
+    () => {
+      expect(raw.some((m) => m.startsWith('routing '))).toBe(true);
+    },
+    { timeout: 20_000 },
+  );
   await logging.flush();
 
   // What the view host says is enough to act on: which page, and why.
-  expect(raw.find((m) => m.startsWith('routing '))).toMatch(/^routing http:\/\/127\.0\.0\.1:\d+\/store\/us\/ failed: .*ECONNREFUSED/);
+  expect(raw.find((m) => m.startsWith('routing '))).toMatch(
+    /^routing http:\/\/127\.0\.0\.1:\d+\/store\/us\/ failed: .*ECONNREFUSED/,
+  );
   const secrets = [cookie, started.accessToken, new URL(started.handoffUrl).searchParams.get('code') ?? ''];
-  const texts = [{ name: 'raw log calls', text: raw.join('\n') }, ...(await readLogFiles(dir)), { name: 'terminal', text: Buffer.concat(shown).toString('utf8') }];
+  const texts = [
+    { name: 'raw log calls', text: raw.join('\n') },
+    ...(await readLogFiles(dir)),
+    { name: 'terminal', text: Buffer.concat(shown).toString('utf8') },
+  ];
   const hits = findSecrets(texts, secrets);
   expect(hits, describeHits(hits)).toEqual([]);
   for (const text of texts) expect(text.text, text.name).not.toMatch(/user-agent|Call log/i);

@@ -41,7 +41,15 @@ export interface PlaywrightViewHost extends ViewHost {
 }
 
 /** The same Chromium switches as playwright.config.ts; kept here so the tier does not load the test config. */
-export const CHROMIUM_ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
 
 interface View {
   sessionId: string;
@@ -63,7 +71,11 @@ function firstLine(error: unknown): string {
 }
 
 export function createPlaywrightViewHost(options: PlaywrightViewHostOptions = {}): PlaywrightViewHost {
-  const log = options.log ?? ((message: string) => { console.warn(`[view-host] ${message}`); });
+  const log =
+    options.log ??
+    ((message: string) => {
+      console.warn(`[view-host] ${message}`);
+    });
   const viewport = options.viewport ?? { width: 1280, height: 800 };
   const views = new Map<string, View>();
   const byPartition = new Map<string, View>();
@@ -138,21 +150,35 @@ export function createPlaywrightViewHost(options: PlaywrightViewHostOptions = {}
       const id = session.session.id;
       if (views.has(id)) throw new Error(`session ${id} already has a view`);
       if (byPartition.has(slot.partition)) throw new Error(`${slot.partition} is still in use`);
-      const context = await (await getBrowser()).newContext({ viewport, permissions: [], acceptDownloads: false, serviceWorkers: 'block' });
+      const context = await (
+        await getBrowser()
+      ).newContext({ viewport, permissions: [], acceptDownloads: false, serviceWorkers: 'block' });
       try {
         const page = await context.newPage();
-        const view: View = { sessionId: id, partition: slot.partition, context, page, events, preview: null, banner: null, blocked: [] };
-        await context.route('**/*', (route) => guard(view, policy, route).catch((error: unknown) => {
-          // First line only: Playwright's call log after it lists every request header, cookies included.
-          log(`routing ${withoutQueryValues(route.request().url())} failed: ${firstLine(error)}`);
-          return route.abort('failed').catch(() => undefined);
-        }));
+        const view: View = {
+          sessionId: id,
+          partition: slot.partition,
+          context,
+          page,
+          events,
+          preview: null,
+          banner: null,
+          blocked: [],
+        };
+        await context.route('**/*', (route) =>
+          guard(view, policy, route).catch((error: unknown) => {
+            // First line only: Playwright's call log after it lists every request header, cookies included.
+            log(`routing ${withoutQueryValues(route.request().url())} failed: ${firstLine(error)}`);
+            return route.abort('failed').catch(() => undefined);
+          }),
+        );
         // Pop-ups open in the same view when allowed (the policy's "same-view"), else never.
         context.on('page', (popup) => {
           if (popup === page) return;
           const target = popup.url();
           void popup.close().catch(() => undefined);
-          if (target && target !== 'about:blank' && isNavigationAllowed(target, policy)) void page.goto(target).catch(() => undefined);
+          if (target && target !== 'about:blank' && isNavigationAllowed(target, policy))
+            void page.goto(target).catch(() => undefined);
         });
         page.on('framenavigated', (frame) => {
           if (frame === page.mainFrame()) {
@@ -175,9 +201,10 @@ export function createPlaywrightViewHost(options: PlaywrightViewHostOptions = {}
       const view = shownId ? views.get(shownId) : undefined;
       if (!view) return;
       // The preview fills the tab's content area, so preview pixels are page pixels for clicks.
-      const resize = bounds && bounds.width >= 200 && bounds.height >= 150
-        ? view.page.setViewportSize({ width: Math.min(bounds.width, 3840), height: Math.min(bounds.height, 2160) })
-        : Promise.resolve();
+      const resize =
+        bounds && bounds.width >= 200 && bounds.height >= 150
+          ? view.page.setViewportSize({ width: Math.min(bounds.width, 3840), height: Math.min(bounds.height, 2160) })
+          : Promise.resolve();
       void resize.catch(() => undefined).then(() => capture(view));
     },
     update(state: BannerState) {

@@ -12,7 +12,14 @@ import {
   type SessionListQuery,
 } from '../../shared/api/sessions';
 import { AssistPolicy, Settings } from '../../shared/api/settings';
-import { Customer, CustomerSearchResponse, DocumentsResponse, Store, type CustomerSearchQuery, type DocumentType } from '../../shared/api/shop';
+import {
+  Customer,
+  CustomerSearchResponse,
+  DocumentsResponse,
+  Store,
+  type CustomerSearchQuery,
+  type DocumentType,
+} from '../../shared/api/shop';
 import { CallCancelledError, ShopRefusedError, ShopResponseInvalidError, ShopUnreachableError } from './errors';
 
 /**
@@ -73,7 +80,9 @@ export function createApiClient(options: ApiClientOptions) {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (spec.auth !== false && token) headers.authorization = `Bearer ${token}`;
     const searchParams = spec.searchParams
-      ? Object.fromEntries(Object.entries(spec.searchParams).filter((e): e is [string, string | number] => e[1] !== undefined))
+      ? Object.fromEntries(
+          Object.entries(spec.searchParams).filter((e): e is [string, string | number] => e[1] !== undefined),
+        )
       : undefined;
     try {
       return await http(spec.path, {
@@ -85,8 +94,10 @@ export function createApiClient(options: ApiClientOptions) {
       });
     } catch (error) {
       if (spec.signal?.aborted) throw new CallCancelledError();
-      if (isTimeoutError(error)) throw new ShopUnreachableError(`The shop at ${options.shopUrl} did not answer in time.`, 'shop_timeout');
-      if (isNetworkError(error) || error instanceof TypeError) throw new ShopUnreachableError(`The shop at ${options.shopUrl} cannot be reached.`);
+      if (isTimeoutError(error))
+        throw new ShopUnreachableError(`The shop at ${options.shopUrl} did not answer in time.`, 'shop_timeout');
+      if (isNetworkError(error) || error instanceof TypeError)
+        throw new ShopUnreachableError(`The shop at ${options.shopUrl} cannot be reached.`);
       throw error;
     }
   }
@@ -103,7 +114,11 @@ export function createApiClient(options: ApiClientOptions) {
       const { code, message, fields } = parsed.data.error;
       return new ShopRefusedError(response.status, code, message, fields);
     }
-    return new ShopRefusedError(response.status, `http_${response.status}`, `The shop answered HTTP ${response.status}.`);
+    return new ShopRefusedError(
+      response.status,
+      `http_${response.status}`,
+      `The shop answered HTTP ${response.status}.`,
+    );
   }
 
   /** The shop's answer to a call that succeeded, after one refresh and retry on an expired token. */
@@ -129,11 +144,15 @@ export function createApiClient(options: ApiClientOptions) {
       body = await response.json();
     } catch {
       if (spec.signal?.aborted) throw new CallCancelledError();
-      throw new ShopResponseInvalidError(`The shop's answer to ${spec.method.toUpperCase()} /${spec.path} was not JSON.`);
+      throw new ShopResponseInvalidError(
+        `The shop's answer to ${spec.method.toUpperCase()} /${spec.path} was not JSON.`,
+      );
     }
     const parsed = schema.safeParse(body);
     if (!parsed.success) {
-      throw new ShopResponseInvalidError(`The shop's answer to ${spec.method.toUpperCase()} /${spec.path} does not match the Assistance API: ${parsed.error.issues[0]?.message ?? 'invalid'}.`);
+      throw new ShopResponseInvalidError(
+        `The shop's answer to ${spec.method.toUpperCase()} /${spec.path} does not match the Assistance API: ${parsed.error.issues[0]?.message ?? 'invalid'}.`,
+      );
     }
     return parsed.data;
   }
@@ -146,7 +165,9 @@ export function createApiClient(options: ApiClientOptions) {
   async function bytes(spec: RequestSpec): Promise<ArrayBuffer> {
     const response = await succeeded(spec);
     if (!/^application\/json\b/i.test(response.headers.get('content-type') ?? '')) {
-      throw new ShopResponseInvalidError(`The shop's answer to ${spec.method.toUpperCase()} /${spec.path} was not JSON.`);
+      throw new ShopResponseInvalidError(
+        `The shop's answer to ${spec.method.toUpperCase()} /${spec.path} was not JSON.`,
+      );
     }
     try {
       return await response.arrayBuffer();
@@ -165,9 +186,12 @@ export function createApiClient(options: ApiClientOptions) {
 
   return {
     shopUrl: options.shopUrl,
-    login: (email: string, password: string) => call({ method: 'post', path: 'auth/login', json: { email, password }, auth: false }, LoginResponse),
-    verifyMfa: (mfaToken: string, code: string) => call({ method: 'post', path: 'auth/mfa', json: { mfaToken, code }, auth: false }, TokenResponse),
-    refresh: (refreshToken: string) => call({ method: 'post', path: 'auth/refresh', json: { refreshToken }, auth: false }, TokenResponse),
+    login: (email: string, password: string) =>
+      call({ method: 'post', path: 'auth/login', json: { email, password }, auth: false }, LoginResponse),
+    verifyMfa: (mfaToken: string, code: string) =>
+      call({ method: 'post', path: 'auth/mfa', json: { mfaToken, code }, auth: false }, TokenResponse),
+    refresh: (refreshToken: string) =>
+      call({ method: 'post', path: 'auth/refresh', json: { refreshToken }, auth: false }, TokenResponse),
     // No body: ends this console's sign-in and the sessions it started, never the staff member's others.
     logout: async (): Promise<void> => {
       await request({ method: 'post', path: 'auth/logout' }, null);
@@ -178,25 +202,59 @@ export function createApiClient(options: ApiClientOptions) {
     stores: (read: ReadOptions = {}) => call({ method: 'get', path: 'stores', signal: read.signal }, z.array(Store)),
     searchCustomers: (query: Partial<CustomerSearchQuery>, read: ReadOptions = {}) =>
       call(
-        { method: 'get', path: 'customers', searchParams: { q: query.q, storeId: query.storeId, consent: query.consent, limit: query.limit, cursor: query.cursor }, signal: read.signal },
+        {
+          method: 'get',
+          path: 'customers',
+          searchParams: {
+            q: query.q,
+            storeId: query.storeId,
+            consent: query.consent,
+            limit: query.limit,
+            cursor: query.cursor,
+          },
+          signal: read.signal,
+        },
         CustomerSearchResponse,
       ),
-    customer: (customerId: string, read: ReadOptions = {}) => call({ method: 'get', path: `customers/${id(customerId)}`, signal: read.signal }, Customer),
+    customer: (customerId: string, read: ReadOptions = {}) =>
+      call({ method: 'get', path: `customers/${id(customerId)}`, signal: read.signal }, Customer),
     documents: (customerId: string, type?: DocumentType, read: ReadOptions = {}) =>
-      call({ method: 'get', path: `customers/${id(customerId)}/documents`, searchParams: { type }, signal: read.signal }, DocumentsResponse),
+      call(
+        { method: 'get', path: `customers/${id(customerId)}/documents`, searchParams: { type }, signal: read.signal },
+        DocumentsResponse,
+      ),
     settings: () => call({ method: 'get', path: 'settings' }, Settings),
     saveSettings: (settings: Settings) => call({ method: 'put', path: 'settings', json: settings }, Settings),
     assistPolicy: () => call({ method: 'get', path: 'assist-policy' }, AssistPolicy),
 
-    createSession: (body: CreateSessionRequest) => call({ method: 'post', path: 'assist-sessions', json: body }, CreateSessionResponse),
+    createSession: (body: CreateSessionRequest) =>
+      call({ method: 'post', path: 'assist-sessions', json: body }, CreateSessionResponse),
     listSessions: (query: Partial<SessionListQuery>) =>
-      call({ method: 'get', path: 'assist-sessions', searchParams: { status: query.status, customerId: query.customerId, staffId: query.staffId, limit: query.limit } }, SessionListResponse),
+      call(
+        {
+          method: 'get',
+          path: 'assist-sessions',
+          searchParams: {
+            status: query.status,
+            customerId: query.customerId,
+            staffId: query.staffId,
+            limit: query.limit,
+          },
+        },
+        SessionListResponse,
+      ),
     session: (sessionId: string) => call({ method: 'get', path: `assist-sessions/${id(sessionId)}` }, EmptyOrSession),
     /** Agent activity: moves the idle deadline and renews the console lease. */
-    heartbeat: (sessionId: string) => call({ method: 'post', path: `assist-sessions/${id(sessionId)}/heartbeat`, json: {} }, EmptyOrSession),
+    heartbeat: (sessionId: string) =>
+      call({ method: 'post', path: `assist-sessions/${id(sessionId)}/heartbeat`, json: {} }, EmptyOrSession),
     /** The console is still there: renews the console lease only (`activity: false`). */
-    renewLease: (sessionId: string) => call({ method: 'post', path: `assist-sessions/${id(sessionId)}/heartbeat`, json: { activity: false } }, EmptyOrSession),
-    endSession: (sessionId: string, body: EndSessionRequest) => call({ method: 'post', path: `assist-sessions/${id(sessionId)}/end`, json: body }, EmptyOrSession),
+    renewLease: (sessionId: string) =>
+      call(
+        { method: 'post', path: `assist-sessions/${id(sessionId)}/heartbeat`, json: { activity: false } },
+        EmptyOrSession,
+      ),
+    endSession: (sessionId: string, body: EndSessionRequest) =>
+      call({ method: 'post', path: `assist-sessions/${id(sessionId)}/end`, json: body }, EmptyOrSession),
 
     // The page's JSON bytes, unparsed on purpose: the audit mirror's verifier thread parses and
     // validates every page against AuditPage, which keeps parsing and copying 1,000 events per

@@ -36,10 +36,17 @@ describeBackends('audit mirror per signed-in staff member', (backend) => {
       vault: createVault({ keychain: brokenKeychain }),
       viewHost: noViews,
       // The folders a user gets: the mirror's own folder does not exist yet, nor do its parents.
-      createAudit: (deps) => createAuditPort({ ...deps, dataDirFor: mirrorDirsIn(join(dataRoot, 'console')), syncIntervalMs: BACKGROUND_SYNC_INTERVAL_MS }),
+      createAudit: (deps) =>
+        createAuditPort({
+          ...deps,
+          dataDirFor: mirrorDirsIn(join(dataRoot, 'console')),
+          syncIntervalMs: BACKGROUND_SYNC_INTERVAL_MS,
+        }),
       exportDestination: () => Promise.resolve(null),
       openSessionsFile: join(dataRoot, 'console', 'open-sessions.json'),
-      emit: (event) => { events.push(event); },
+      emit: (event) => {
+        events.push(event);
+      },
       pollIntervalMs: 60_000,
     });
   });
@@ -51,18 +58,27 @@ describeBackends('audit mirror per signed-in staff member', (backend) => {
 
   async function signIn(email: string): Promise<void> {
     await dispatch(core.handlers, 'auth.signIn', { shopUrl: shop.url, email, password: DEMO_STAFF_PASSWORD });
-    expect(await dispatch(core.handlers, 'auth.verifyMfa', { code: code(email) })).toMatchObject({ ok: true, value: { status: 'signed_in' } });
+    expect(await dispatch(core.handlers, 'auth.verifyMfa', { code: code(email) })).toMatchObject({
+      ok: true,
+      value: { status: 'signed_in' },
+    });
   }
 
-  it('never shows the next person the previous person\'s mirror', async () => {
-    expect(await dispatch(core.handlers, 'audit.status', {})).toMatchObject({ ok: true, value: { state: 'idle', synced: 0, message: 'Sign in to see the audit log.' } });
+  it("never shows the next person the previous person's mirror", async () => {
+    expect(await dispatch(core.handlers, 'audit.status', {})).toMatchObject({
+      ok: true,
+      value: { state: 'idle', synced: 0, message: 'Sign in to see the audit log.' },
+    });
     expect(await dispatch(core.handlers, 'audit.sync', {})).toMatchObject({ ok: false, error: { kind: 'auth' } });
 
     // A trainee signs in first, so the shop holds someone else's events for the supervisor to see.
     await signIn('trainee@demo.test');
     await dispatch(core.handlers, 'auth.signOut', {});
     await signIn('supervisor@demo.test');
-    expect(await dispatch(core.handlers, 'audit.sync', {})).toMatchObject({ ok: true, value: { verification: { ok: true } } });
+    expect(await dispatch(core.handlers, 'audit.sync', {})).toMatchObject({
+      ok: true,
+      value: { verification: { ok: true } },
+    });
     const all = await dispatch(core.handlers, 'audit.query', { filter: {}, offset: 0, limit: 500 });
     if (!all.ok) throw new Error(all.error.message);
     const supervisorView = all.value as { events: { actor: { id: string | null } }[] };
@@ -73,7 +89,15 @@ describeBackends('audit mirror per signed-in staff member', (backend) => {
     await signIn('agent@demo.test');
     // Nobody presses "Sync now": opening the viewer opens the mirror, which catches up by itself.
     const query = () => dispatch(core.handlers, 'audit.query', { filter: {}, offset: 0, limit: 500 });
-    await expect.poll(async () => { const r = await query(); return r.ok ? (r.value as { total: number }).total : -1; }, { timeout: 30_000 }).toBeGreaterThan(0);
+    await expect
+      .poll(
+        async () => {
+          const r = await query();
+          return r.ok ? (r.value as { total: number }).total : -1;
+        },
+        { timeout: 30_000 },
+      )
+      .toBeGreaterThan(0);
     const own = await query();
     if (!own.ok) throw new Error(own.error.message);
     const agentView = own.value as { events: { actor: { id: string | null } }[] };

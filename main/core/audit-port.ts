@@ -49,7 +49,10 @@ export const BACKGROUND_SYNC_INTERVAL_MS = 30_000;
 
 /** A folder-safe name for one shop + staff member (no emails or URLs in paths). */
 export function mirrorKey(shopUrl: string, staffId: string): string {
-  return createHash('sha256').update(`${new URL(shopUrl).origin}|${staffId}`).digest('hex').slice(0, 32);
+  return createHash('sha256')
+    .update(`${new URL(shopUrl).origin}|${staffId}`)
+    .digest('hex')
+    .slice(0, 32);
 }
 
 /** The mirror folders inside the console's data folder, the same for the launcher, Electron and tests. */
@@ -59,7 +62,12 @@ export function mirrorDirsIn(consoleDataDir: string): (shopUrl: string, staffId:
 
 export function createAuditPort(options: AuditPortOptions): ManagedAuditPort {
   const makeMirror = options.createMirror ?? createAuditMirror;
-  let current: { key: string; mirror: AuditMirror; unsubscribe: () => void; timer: ReturnType<typeof setInterval> | null } | null = null;
+  let current: {
+    key: string;
+    mirror: AuditMirror;
+    unsubscribe: () => void;
+    timer: ReturnType<typeof setInterval> | null;
+  } | null = null;
 
   async function closeCurrent(): Promise<void> {
     const open = current;
@@ -85,15 +93,23 @@ export function createAuditPort(options: AuditPortOptions): ManagedAuditPort {
       source: { shopUrl, tokens: options.auth.tokens() },
       ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
     });
-    const unsubscribe = mirror.onStatus((status) => { options.emit('audit.status', status); });
+    const unsubscribe = mirror.onStatus((status) => {
+      options.emit('audit.status', status);
+    });
     // Support engineers (and the restart journey) read here whether a reopened mirror resumed or started over.
     mirror.status().then(
-      (status) => { options.logger.info({ resumeAfterSeq: status.lastSeq, stored: status.synced }, 'audit mirror opened'); },
-      (error: unknown) => { options.logger.error({ err: error }, 'opening the audit mirror failed'); },
+      (status) => {
+        options.logger.info({ resumeAfterSeq: status.lastSeq, stored: status.synced }, 'audit mirror opened');
+      },
+      (error: unknown) => {
+        options.logger.error({ err: error }, 'opening the audit mirror failed');
+      },
     );
     const backgroundSync = () => {
       if (options.auth.staff()?.id !== staff.id) return;
-      mirror.sync().catch((error: unknown) => { options.logger.error({ err: error }, 'background audit sync failed'); });
+      mirror.sync().catch((error: unknown) => {
+        options.logger.error({ err: error }, 'background audit sync failed');
+      });
     };
     const timer = options.syncIntervalMs ? setInterval(backgroundSync, options.syncIntervalMs) : null;
     timer?.unref();

@@ -15,7 +15,12 @@ import { describeHits, findSecrets, readLogFiles } from '../test/secret-scan';
 
 const problem = await keychainProblem('auth-service');
 
-async function signInWith(auth: AuthService, shop: TestShop, code: (email: string) => string, email = 'agent@demo.test') {
+async function signInWith(
+  auth: AuthService,
+  shop: TestShop,
+  code: (email: string) => string,
+  email = 'agent@demo.test',
+) {
   const challenge = await auth.signIn(shop.url, email, DEMO_STAFF_PASSWORD);
   expect(challenge.status).toBe('mfa_required');
   return auth.verifyMfa(code(email));
@@ -28,14 +33,21 @@ describeBackends('auth service against the real shop', (backend) => {
     shop = await startDemoShop(backend, { accessTokenSeconds: 15 * 60, refreshTokenSeconds: 7 * 24 * 3600 });
     code = totpCodes(shop);
   });
-  afterAll(async () => { await shop.close(); });
+  afterAll(async () => {
+    await shop.close();
+  });
 
   describe.skipIf(problem !== null)('with the OS keychain', () => {
     it('signs in with password then TOTP, keeps the refresh token in the keychain, restores it after a restart and removes it on sign-out', async () => {
       const service = testService();
       const auth = createAuthService({ shopUrl: shop.url, vault: createVault({ service }) });
       const state = await signInWith(auth, shop, code);
-      expect(state).toMatchObject({ status: 'signed_in', restored: false, keychain: { available: true }, staff: { email: 'agent@demo.test', role: 'agent' } });
+      expect(state).toMatchObject({
+        status: 'signed_in',
+        restored: false,
+        keychain: { available: true },
+        staff: { email: 'agent@demo.test', role: 'agent' },
+      });
       const origin = new URL(shop.url).origin;
       const stored = await osKeychain().get(service, `${origin}|agent@demo.test`);
       expect(stored).toMatch(/.{20,}/);
@@ -55,8 +67,12 @@ describeBackends('auth service against the real shop', (backend) => {
       expect(out).toMatchObject({ status: 'signed_out', lastEmail: 'agent@demo.test' });
       expect(await osKeychain().get(service, `${origin}|agent@demo.test`)).toBeNull();
       // The shop revoked the sign-in too: the old refresh token no longer works.
-      await expect(createApiClient({ shopUrl: shop.url }).refresh(rotated ?? '')).rejects.toBeInstanceOf(ShopRefusedError);
-      expect(await createAuthService({ shopUrl: shop.url, vault: createVault({ service }) }).restore()).toMatchObject({ status: 'signed_out' });
+      await expect(createApiClient({ shopUrl: shop.url }).refresh(rotated ?? '')).rejects.toBeInstanceOf(
+        ShopRefusedError,
+      );
+      expect(await createAuthService({ shopUrl: shop.url, vault: createVault({ service }) }).restore()).toMatchObject({
+        status: 'signed_out',
+      });
       await osKeychain().delete(service, `${origin}|last-account`);
     });
 
@@ -92,7 +108,11 @@ describeBackends('auth service against the real shop', (backend) => {
   it('logs sign-in and sign-out to its logger by staff id, never a password, code or token', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'auth-log-'));
     const logging = createLogging({ file: join(dir, 'console.log') });
-    const auth = createAuthService({ shopUrl: shop.url, vault: createVault({ keychain: brokenKeychain }), logger: logging.logger('auth') });
+    const auth = createAuthService({
+      shopUrl: shop.url,
+      vault: createVault({ keychain: brokenKeychain }),
+      logger: logging.logger('auth'),
+    });
     await auth.signIn(shop.url, 'trainee@demo.test', DEMO_STAFF_PASSWORD);
     const totp = code('trainee@demo.test');
     await auth.verifyMfa(totp);
@@ -102,8 +122,14 @@ describeBackends('auth service against the real shop', (backend) => {
     const files = await readLogFiles(dir);
     const hits = findSecrets(files, [DEMO_STAFF_PASSWORD, totp, accessToken]);
     expect(hits, describeHits(hits)).toEqual([]);
-    const entries = files[0]!.text.trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    expect(entries.map((e) => [e.level, e.msg])).toEqual([['info', 'signed in'], ['info', 'signed out']]);
+    const entries = files[0]!.text
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(entries.map((e) => [e.level, e.msg])).toEqual([
+      ['info', 'signed in'],
+      ['info', 'signed out'],
+    ]);
     expect(entries[1]).toMatchObject({ module: 'auth', staffId: 'stf_trainee', shop: new URL(shop.url).origin });
     await rm(dir, { recursive: true, force: true });
   });
@@ -126,13 +152,31 @@ describeBackends('auth service against the real shop', (backend) => {
     const signed = await createApiClient({ shopUrl: shop.url }).verifyMfa(login.mfaToken, code('agent2@demo.test'));
     shop.clock.advance(16 * 60 * 1000);
     // A token source whose refresh "succeeds" but leaves the expired token in place.
-    const stuck = createApiClient({ shopUrl: shop.url, tokens: { accessToken: () => signed.accessToken, refreshAccessToken: () => { refreshes += 1; return Promise.resolve(true); } } });
+    const stuck = createApiClient({
+      shopUrl: shop.url,
+      tokens: {
+        accessToken: () => signed.accessToken,
+        refreshAccessToken: () => {
+          refreshes += 1;
+          return Promise.resolve(true);
+        },
+      },
+    });
     const error = await stuck.me().catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ShopRefusedError);
     expect(toIpcError(error)).toMatchObject({ kind: 'auth', code: 'token_expired' });
     expect(refreshes).toBe(1);
     // Any other 401 (a forged token) gets no refresh at all.
-    const forged = createApiClient({ shopUrl: shop.url, tokens: { accessToken: () => 'forged', refreshAccessToken: () => { refreshes += 1; return Promise.resolve(true); } } });
+    const forged = createApiClient({
+      shopUrl: shop.url,
+      tokens: {
+        accessToken: () => 'forged',
+        refreshAccessToken: () => {
+          refreshes += 1;
+          return Promise.resolve(true);
+        },
+      },
+    });
     expect(toIpcError(await forged.me().catch((e: unknown) => e))).toMatchObject({ kind: 'auth' });
     expect(refreshes).toBe(1);
   });
@@ -149,7 +193,13 @@ describeBackends('auth service against the real shop', (backend) => {
       timers: { setTimeout: (fn, ms) => scheduled.push({ fn, ms }), clearTimeout: () => undefined },
       createClient: (options) => {
         const client = createApiClient(options);
-        return { ...client, refresh: (token: string) => { refreshes += 1; return client.refresh(token); } };
+        return {
+          ...client,
+          refresh: (token: string) => {
+            refreshes += 1;
+            return client.refresh(token);
+          },
+        };
       },
     });
     await signInWith(auth, shop, code, 'agent@demo.test');
@@ -158,26 +208,49 @@ describeBackends('auth service against the real shop', (backend) => {
     expect(planned.ms).toBeGreaterThan(13 * 60 * 1000);
     expect(planned.ms).toBeLessThanOrEqual(14 * 60 * 1000);
     planned.fn();
-    await vi.waitFor(() => { expect(refreshes).toBe(1); });
-    await vi.waitFor(() => { expect(scheduled.length).toBe(2); });
+    await vi.waitFor(() => {
+      expect(refreshes).toBe(1);
+    });
+    await vi.waitFor(() => {
+      expect(scheduled.length).toBe(2);
+    });
     shop.clock.advance(10 * 60 * 1000);
     expect(await auth.client().me()).toMatchObject({ email: 'agent@demo.test' });
     expect(refreshes).toBe(1);
     await auth.signOut();
   });
 
-  it('refuses bad credentials and bad codes with the shop\'s codes, and keeps the MFA token in main', async () => {
+  it("refuses bad credentials and bad codes with the shop's codes, and keeps the MFA token in main", async () => {
     const auth = createAuthService({ shopUrl: shop.url, vault: createVault({ keychain: brokenKeychain }) });
     const wrong = await auth.signIn(shop.url, 'admin@demo.test', 'not-the-password').catch((e: unknown) => e);
     expect(toIpcError(wrong)).toMatchObject({ kind: 'shop', code: 'invalid_credentials' });
     const challenge = await auth.signIn(shop.url, 'admin@demo.test', DEMO_STAFF_PASSWORD);
-    expect(challenge).toEqual({ status: 'mfa_required', shopUrl: new URL(shop.url).origin, keychain: expect.anything() as unknown, email: 'admin@demo.test' });
+    expect(challenge).toEqual({
+      status: 'mfa_required',
+      shopUrl: new URL(shop.url).origin,
+      keychain: expect.anything() as unknown,
+      email: 'admin@demo.test',
+    });
     expect(JSON.stringify(challenge)).not.toMatch(/mfaToken/);
     const badCode = await auth.verifyMfa('000000').catch((e: unknown) => e);
     expect(toIpcError(badCode)).toMatchObject({ kind: 'shop', code: 'invalid_mfa_code' });
-    expect(await auth.verifyMfa(code('admin@demo.test'))).toMatchObject({ status: 'signed_in', staff: { role: 'admin' } });
+    expect(await auth.verifyMfa(code('admin@demo.test'))).toMatchObject({
+      status: 'signed_in',
+      staff: { role: 'admin' },
+    });
     await auth.signOut();
-    expect(toIpcError((() => { try { auth.client(); return null; } catch (e) { return e; } })())).toMatchObject({ kind: 'auth', code: 'not_signed_in' });
+    expect(
+      toIpcError(
+        (() => {
+          try {
+            auth.client();
+            return null;
+          } catch (e) {
+            return e;
+          }
+        })(),
+      ),
+    ).toMatchObject({ kind: 'auth', code: 'not_signed_in' });
   });
 });
 

@@ -51,7 +51,16 @@ export interface AuthServiceOptions {
 type Phase =
   | { kind: 'signed_out' }
   | { kind: 'mfa_required'; email: string; mfaToken: string; client: ApiClient }
-  | { kind: 'signed_in'; email: string; staff: Staff; accessToken: string; refreshToken: string; expiresAt: number; restored: boolean; client: ApiClient };
+  | {
+      kind: 'signed_in';
+      email: string;
+      staff: Staff;
+      accessToken: string;
+      refreshToken: string;
+      expiresAt: number;
+      restored: boolean;
+      client: ApiClient;
+    };
 
 export interface AuthService {
   state(): Promise<AuthState>;
@@ -103,7 +112,12 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
     const kc = await keychain();
     switch (phase.kind) {
       case 'signed_out':
-        return { status: 'signed_out', shopUrl, keychain: kc, lastEmail: await options.vault.lastEmail(shopUrl).catch(() => null) };
+        return {
+          status: 'signed_out',
+          shopUrl,
+          keychain: kc,
+          lastEmail: await options.vault.lastEmail(shopUrl).catch(() => null),
+        };
       case 'mfa_required':
         return { status: 'mfa_required', shopUrl, keychain: kc, email: phase.email };
       case 'signed_in':
@@ -124,14 +138,17 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
 
   function schedule(delayMs: number): void {
     clearTimer();
-    refreshTimer = timers.setTimeout(() => {
-      refreshTimer = null;
-      refreshNow().catch((error: unknown) => {
-        // Shop unreachable: keep the sign-in and try again; a refusal has already signed out.
-        log.warn({ err: error, retryInMs: retryMs }, 'refreshing the sign-in failed; trying again');
-        if (phase.kind === 'signed_in') schedule(retryMs);
-      });
-    }, Math.min(MAX_TIMER_MS, Math.max(1000, delayMs)));
+    refreshTimer = timers.setTimeout(
+      () => {
+        refreshTimer = null;
+        refreshNow().catch((error: unknown) => {
+          // Shop unreachable: keep the sign-in and try again; a refusal has already signed out.
+          log.warn({ err: error, retryInMs: retryMs }, 'refreshing the sign-in failed; trying again');
+          if (phase.kind === 'signed_in') schedule(retryMs);
+        });
+      },
+      Math.min(MAX_TIMER_MS, Math.max(1000, delayMs)),
+    );
   }
 
   async function store(email: string, refreshToken: string): Promise<void> {
@@ -162,7 +179,9 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
   }
 
   function forget(email: string): Promise<void> {
-    return options.vault.forget(shopUrl, email).catch((error: unknown) => { log.warn({ err: error }, 'removing the sign-in from the keychain failed'); });
+    return options.vault.forget(shopUrl, email).catch((error: unknown) => {
+      log.warn({ err: error }, 'removing the sign-in from the keychain failed');
+    });
   }
 
   async function dropCredential(email: string): Promise<void> {
@@ -183,7 +202,10 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
         return true;
       } catch (error) {
         if (error instanceof ShopRefusedError) {
-          log.warn({ staffId: current.staff.id, shop: shopUrl, code: error.code }, 'the shop refused to refresh the sign-in; signed out');
+          log.warn(
+            { staffId: current.staff.id, shop: shopUrl, code: error.code },
+            'the shop refused to refresh the sign-in; signed out',
+          );
           if (phase === current) {
             await dropCredential(current.email);
             await changed();
@@ -219,7 +241,8 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
       return changed();
     },
     async signIn(url, email, password) {
-      if (phase.kind === 'signed_in') throw new ConsoleRefusedError('already_signed_in', 'Sign out before signing in again.');
+      if (phase.kind === 'signed_in')
+        throw new ConsoleRefusedError('already_signed_in', 'Sign out before signing in again.');
       const origin = shopOriginOf(url);
       const client = makeClient({ shopUrl: origin, tokens });
       const response = await client.login(email, password);

@@ -7,7 +7,13 @@ import { join } from 'node:path';
  */
 const SOURCE_DIRS = ['main', 'preload', 'renderer', 'shared'];
 const SOURCE_FILES = ['electron.vite.config.ts', 'package.json'];
-const OUTPUTS = ['out/main/index.js', 'out/preload/console.cjs', 'out/preload/banner.cjs', 'out/renderer/index.html', 'out/renderer/banner.html'];
+const OUTPUTS = [
+  'out/main/index.js',
+  'out/preload/console.cjs',
+  'out/preload/banner.cjs',
+  'out/renderer/index.html',
+  'out/renderer/banner.html',
+];
 
 async function newestIn(dir: string): Promise<number> {
   let newest = 0;
@@ -20,7 +26,8 @@ async function newestIn(dir: string): Promise<number> {
   for (const entry of entries) {
     const path = join(dir, entry.name);
     if (entry.isDirectory()) newest = Math.max(newest, await newestIn(path));
-    else if (!entry.name.endsWith('.test.ts') && !entry.name.endsWith('.test.tsx')) newest = Math.max(newest, (await stat(path)).mtimeMs);
+    else if (!entry.name.endsWith('.test.ts') && !entry.name.endsWith('.test.tsx'))
+      newest = Math.max(newest, (await stat(path)).mtimeMs);
   }
   return newest;
 }
@@ -37,6 +44,13 @@ export async function staleBuild(projectRoot: string): Promise<string | null> {
   }
   let newestSource = 0;
   for (const dir of SOURCE_DIRS) newestSource = Math.max(newestSource, await newestIn(join(projectRoot, dir)));
-  for (const file of SOURCE_FILES) newestSource = Math.max(newestSource, await stat(join(projectRoot, file)).then((s) => s.mtimeMs, () => 0));
+  for (const file of SOURCE_FILES)
+    newestSource = Math.max(
+      newestSource,
+      await stat(join(projectRoot, file)).then(
+        (s) => s.mtimeMs,
+        () => 0,
+      ),
+    );
   return newestSource > oldestOutput ? 'sources changed since the last build' : null;
 }

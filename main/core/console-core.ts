@@ -1,6 +1,12 @@
 import type { IpcEventName, IpcEventPayload } from '../../shared/ipc/contract';
 import { createAuthService, type AuthService } from './auth-service';
-import { createIpcHandlers, reportingUnexpected, type AuditPort, type ExportDestinations, type IpcHandlers } from './ipc-handlers';
+import {
+  createIpcHandlers,
+  reportingUnexpected,
+  type AuditPort,
+  type ExportDestinations,
+  type IpcHandlers,
+} from './ipc-handlers';
 import { createOpenSessionsJournal } from './open-sessions-journal';
 import { createPartitionPool, type PartitionPool } from './partition-pool';
 import { createSessionManager, type SessionManager } from './session-manager';
@@ -58,7 +64,12 @@ export const DEFAULT_POOL_SIZE = 4;
 
 export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   const loggers = options.loggers ?? (() => silentLogger());
-  const log = options.loggers ? asLogFn(loggers('sessions')) : options.log ?? ((message: string) => { console.warn(`[sessions] ${message}`); });
+  const log = options.loggers
+    ? asLogFn(loggers('sessions'))
+    : (options.log ??
+      ((message: string) => {
+        console.warn(`[sessions] ${message}`);
+      }));
   const journal = createOpenSessionsJournal({ file: options.openSessionsFile, log });
   const auth = createAuthService({
     shopUrl: options.shopUrl,
@@ -69,12 +80,17 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       recovery.onAuthState(state);
     },
   });
-  const pool = createPartitionPool({ size: options.poolSize ?? DEFAULT_POOL_SIZE, wipe: (partition) => options.viewHost.wipe(partition) });
+  const pool = createPartitionPool({
+    size: options.poolSize ?? DEFAULT_POOL_SIZE,
+    wipe: (partition) => options.viewHost.wipe(partition),
+  });
   const sessions = createSessionManager({
     api: () => auth.client(),
     viewHost: options.viewHost,
     pool,
-    onChange: (list) => { options.emit('sessions.changed', list); },
+    onChange: (list) => {
+      options.emit('sessions.changed', list);
+    },
     ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
     ...(options.heartbeatIntervalMs !== undefined ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
     ...(options.leaseRenewIntervalMs !== undefined ? { leaseRenewIntervalMs: options.leaseRenewIntervalMs } : {}),
@@ -95,8 +111,17 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   });
   const ipcLogger = loggers('ipc');
   const handlers = reportingUnexpected(
-    createIpcHandlers({ auth, sessions, viewHost: options.viewHost, audit, exportDestination: options.exportDestination, recovery }),
-    (channel, error) => { ipcLogger.error({ err: error, channel }, 'call failed unexpectedly'); },
+    createIpcHandlers({
+      auth,
+      sessions,
+      viewHost: options.viewHost,
+      audit,
+      exportDestination: options.exportDestination,
+      recovery,
+    }),
+    (channel, error) => {
+      ipcLogger.error({ err: error, channel }, 'call failed unexpectedly');
+    },
     options.logFile ?? null,
   );
   let shuttingDown: Promise<void> | null = null;

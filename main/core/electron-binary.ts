@@ -15,7 +15,9 @@ export function findElectronBinary(projectRoot: string): ElectronBinary {
   const packageDir = join(projectRoot, 'node_modules', 'electron');
   if (process.env.ELECTRON_OVERRIDE_DIST_PATH) {
     const path = join(process.env.ELECTRON_OVERRIDE_DIST_PATH, 'electron');
-    return existsSync(path) ? { found: true, path } : { found: false, reason: `${ELECTRON_MISSING_MESSAGE} (ELECTRON_OVERRIDE_DIST_PATH has no electron)` };
+    return existsSync(path)
+      ? { found: true, path }
+      : { found: false, reason: `${ELECTRON_MISSING_MESSAGE} (ELECTRON_OVERRIDE_DIST_PATH has no electron)` };
   }
   const pathFile = join(packageDir, 'path.txt');
   if (!existsSync(pathFile)) return { found: false, reason: ELECTRON_MISSING_MESSAGE };

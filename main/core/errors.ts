@@ -92,9 +92,15 @@ export function toIpcError(error: unknown): IpcError {
     return { kind: 'network', code: error.code, message: error.message };
   }
   if (error instanceof ShopRefusedError) {
-    if (error.status === 401 && SIGNED_OUT_CODES.has(error.code)) return { kind: 'auth', code: error.code, message: error.message };
+    if (error.status === 401 && SIGNED_OUT_CODES.has(error.code))
+      return { kind: 'auth', code: error.code, message: error.message };
     if (error.code === 'validation_failed' || error.fields) {
-      return { kind: 'validation', code: error.code, message: error.message, ...(error.fields ? { fields: error.fields } : {}) };
+      return {
+        kind: 'validation',
+        code: error.code,
+        message: error.message,
+        ...(error.fields ? { fields: error.fields } : {}),
+      };
     }
     return { kind: 'shop', code: error.code, message: error.message };
   }
@@ -110,7 +116,8 @@ export function toIpcError(error: unknown): IpcError {
       fields: error.issues.map((issue) => ({ path: issue.path.map(String).join('.'), message: issue.message })),
     };
   }
-  if (error instanceof ShopResponseInvalidError) return { kind: 'internal', code: 'bad_shop_response', message: error.message };
+  if (error instanceof ShopResponseInvalidError)
+    return { kind: 'internal', code: 'bad_shop_response', message: error.message };
   if (error instanceof UnexpectedFailure) return { kind: 'internal', code: 'internal_error', message: error.message };
   return { kind: 'internal', code: 'internal_error', message: unexpectedMessage(null) };
 }

@@ -17,14 +17,24 @@ function recordingViewHost(): ViewHost & { shown: (string | null)[] } {
   return {
     shown,
     open: () => Promise.reject(new Error('no views in this test')),
-    show: (sessionId) => { shown.push(sessionId); },
+    show: (sessionId) => {
+      shown.push(sessionId);
+    },
     update: () => undefined,
     close: () => Promise.resolve(),
     wipe: () => Promise.resolve(),
   };
 }
 
-const idleStatus: AuditSyncStatus = { state: 'idle', lastSeq: 0, headSeq: 0, synced: 0, message: null, verification: { ok: true, checked: 0 }, lastSyncAt: null };
+const idleStatus: AuditSyncStatus = {
+  state: 'idle',
+  lastSeq: 0,
+  headSeq: 0,
+  synced: 0,
+  message: null,
+  verification: { ok: true, checked: 0 },
+  lastSyncAt: null,
+};
 
 function recordingAudit(): AuditPort & { exports: string[] } {
   const exports: string[] = [];
@@ -54,8 +64,19 @@ describeBackends('IPC dispatch over the real core', (backend) => {
     shop = await startDemoShop(backend);
     code = totpCodes(shop);
     auth = createAuthService({ shopUrl: shop.url, vault: createVault({ keychain: brokenKeychain }) });
-    sessions = createSessionManager({ api: () => auth.client(), viewHost, pool: createPartitionPool({ size: 1, wipe: () => Promise.resolve() }), pollIntervalMs: 60_000 });
-    handlers = createIpcHandlers({ auth, sessions, viewHost, audit, exportDestination: savedExports(() => Promise.resolve(exportPath)) });
+    sessions = createSessionManager({
+      api: () => auth.client(),
+      viewHost,
+      pool: createPartitionPool({ size: 1, wipe: () => Promise.resolve() }),
+      pollIntervalMs: 60_000,
+    });
+    handlers = createIpcHandlers({
+      auth,
+      sessions,
+      viewHost,
+      audit,
+      exportDestination: savedExports(() => Promise.resolve(exportPath)),
+    });
   });
   afterAll(async () => {
     sessions.dispose();
@@ -75,9 +96,24 @@ describeBackends('IPC dispatch over the real core', (backend) => {
       ['auth.verifyMfa', { code: 123456 }],
       ['shop.customer', { id: '../../admin' }],
       ['shop.searchCustomers', { limit: 1000 }],
-      ['sessions.start', { customerId: 'cus_1', accountId: 'acc_1', mode: 'admin', reason: 'why', stepUp: { code: '123456' } }],
-      ['sessions.start', { customerId: 'cus_1', accountId: 'acc_1', mode: 'view', reason: 'x', stepUp: { code: '123456' } }],
-      ['sessions.start', { customerId: 'cus_1', accountId: 'acc_1', mode: 'view', reason: 'why not', stepUp: { code: '123456', password: 'p' } }],
+      [
+        'sessions.start',
+        { customerId: 'cus_1', accountId: 'acc_1', mode: 'admin', reason: 'why', stepUp: { code: '123456' } },
+      ],
+      [
+        'sessions.start',
+        { customerId: 'cus_1', accountId: 'acc_1', mode: 'view', reason: 'x', stepUp: { code: '123456' } },
+      ],
+      [
+        'sessions.start',
+        {
+          customerId: 'cus_1',
+          accountId: 'acc_1',
+          mode: 'view',
+          reason: 'why not',
+          stepUp: { code: '123456', password: 'p' },
+        },
+      ],
       ['sessions.show', { sessionId: null, bounds: { x: -1, y: 0, width: 10, height: 10 } }],
       ['audit.query', { filter: {}, offset: 0, limit: 501 }],
       ['audit.export', { filter: {}, format: 'xlsx' }],
@@ -86,57 +122,116 @@ describeBackends('IPC dispatch over the real core', (backend) => {
     ];
     for (const [channel, args] of cases) {
       const response = await dispatch(handlers, channel, args);
-      expect(response, `${channel} ${JSON.stringify(args)}`).toMatchObject({ ok: false, error: { kind: 'validation' } });
+      expect(response, `${channel} ${JSON.stringify(args)}`).toMatchObject({
+        ok: false,
+        error: { kind: 'validation' },
+      });
     }
     expect(viewHost.shown).toEqual([]);
   });
 
   it('refuses unknown channels, including prototype names', async () => {
     for (const channel of ['nope', 'constructor', '__proto__', 'toString', 'auth']) {
-      expect(await dispatch(handlers, channel, {})).toMatchObject({ ok: false, error: { kind: 'validation', code: 'unknown_channel' } });
+      expect(await dispatch(handlers, channel, {})).toMatchObject({
+        ok: false,
+        error: { kind: 'validation', code: 'unknown_channel' },
+      });
     }
   });
 
   it('answers signed-out calls with kind auth, and runs a whole sign-in through dispatch', async () => {
-    expect(await dispatch(handlers, 'shop.stores', {})).toMatchObject({ ok: false, error: { kind: 'auth', code: 'not_signed_in' } });
+    expect(await dispatch(handlers, 'shop.stores', {})).toMatchObject({
+      ok: false,
+      error: { kind: 'auth', code: 'not_signed_in' },
+    });
     const state = await dispatch(handlers, 'auth.state', {});
     expect(state).toMatchObject({ ok: true, value: { status: 'signed_out', keychain: { available: false } } });
 
-    expect(await dispatch(handlers, 'auth.signIn', { shopUrl: shop.url, email: 'agent@demo.test', password: DEMO_STAFF_PASSWORD })).toMatchObject({ ok: true, value: { status: 'mfa_required' } });
-    expect(await dispatch(handlers, 'auth.verifyMfa', { code: code('agent@demo.test') })).toMatchObject({ ok: true, value: { status: 'signed_in', staff: { role: 'agent' } } });
+    expect(
+      await dispatch(handlers, 'auth.signIn', {
+        shopUrl: shop.url,
+        email: 'agent@demo.test',
+        password: DEMO_STAFF_PASSWORD,
+      }),
+    ).toMatchObject({ ok: true, value: { status: 'mfa_required' } });
+    expect(await dispatch(handlers, 'auth.verifyMfa', { code: code('agent@demo.test') })).toMatchObject({
+      ok: true,
+      value: { status: 'signed_in', staff: { role: 'agent' } },
+    });
 
     const stores = await dispatch(handlers, 'shop.stores', {});
-    expect(stores.ok && ipcContract['shop.stores'].result.parse(stores.value).map((s) => s.code).sort()).toEqual(['eu', 'us']);
+    expect(
+      stores.ok &&
+        ipcContract['shop.stores'].result
+          .parse(stores.value)
+          .map((s) => s.code)
+          .sort(),
+    ).toEqual(['eu', 'us']);
     const found = await dispatch(handlers, 'shop.searchCustomers', { q: 'jane@example.com' });
     expect(found).toMatchObject({ ok: true, value: { items: [{ email: 'jane@example.com' }] } });
-    expect(await dispatch(handlers, 'shop.customer', { id: 'cus_000001' })).toMatchObject({ ok: true, value: { name: 'Jane Smith' } });
-    expect(await dispatch(handlers, 'shop.customer', { id: 'cus_nobody' })).toMatchObject({ ok: false, error: { kind: 'shop' } });
+    expect(await dispatch(handlers, 'shop.customer', { id: 'cus_000001' })).toMatchObject({
+      ok: true,
+      value: { name: 'Jane Smith' },
+    });
+    expect(await dispatch(handlers, 'shop.customer', { id: 'cus_nobody' })).toMatchObject({
+      ok: false,
+      error: { kind: 'shop' },
+    });
     // A caller that gave up (the browser tier: the page aborted its request) cancels the read,
     // before it is sent or while the shop request is in flight.
     const gaveUp = new AbortController();
     gaveUp.abort();
     const cancelled = { ok: false, error: { kind: 'internal', code: 'cancelled' } };
-    expect(await dispatch(handlers, 'shop.searchCustomers', { q: 'jane' }, { signal: gaveUp.signal })).toMatchObject(cancelled);
-    for (const [channel, args] of [['shop.searchCustomers', { q: 'smith' }], ['shop.customer', { id: 'cus_000001' }], ['shop.documents', { customerId: 'cus_000001' }], ['shop.stores', {}]] as const) {
+    expect(await dispatch(handlers, 'shop.searchCustomers', { q: 'jane' }, { signal: gaveUp.signal })).toMatchObject(
+      cancelled,
+    );
+    for (const [channel, args] of [
+      ['shop.searchCustomers', { q: 'smith' }],
+      ['shop.customer', { id: 'cus_000001' }],
+      ['shop.documents', { customerId: 'cus_000001' }],
+      ['shop.stores', {}],
+    ] as const) {
       const inFlight = new AbortController();
       const pending = dispatch(handlers, channel, args, { signal: inFlight.signal });
       inFlight.abort();
       expect(await pending, channel).toMatchObject(cancelled);
     }
     // The same client goes on answering.
-    expect(await dispatch(handlers, 'shop.searchCustomers', { q: 'jane@example.com' }, { signal: new AbortController().signal })).toMatchObject({ ok: true, value: { items: [{ email: 'jane@example.com' }] } });
+    expect(
+      await dispatch(
+        handlers,
+        'shop.searchCustomers',
+        { q: 'jane@example.com' },
+        { signal: new AbortController().signal },
+      ),
+    ).toMatchObject({ ok: true, value: { items: [{ email: 'jane@example.com' }] } });
     // An agent may not read settings: the shop's refusal comes through with its code.
-    expect(await dispatch(handlers, 'shop.settings', {})).toMatchObject({ ok: false, error: { kind: 'shop', code: 'permission_denied' } });
+    expect(await dispatch(handlers, 'shop.settings', {})).toMatchObject({
+      ok: false,
+      error: { kind: 'shop', code: 'permission_denied' },
+    });
     // The part of the settings that starting a session follows is open to every staff member.
-    expect(await dispatch(handlers, 'shop.assistPolicy', {})).toEqual({ ok: true, value: AssistPolicy.parse(DEFAULT_SETTINGS) });
+    expect(await dispatch(handlers, 'shop.assistPolicy', {})).toEqual({
+      ok: true,
+      value: AssistPolicy.parse(DEFAULT_SETTINGS),
+    });
     expect(await dispatch(handlers, 'sessions.open', {})).toEqual({ ok: true, value: [] });
-    expect(await dispatch(handlers, 'sessions.end', { sessionId: 'ses_unknown' })).toMatchObject({ ok: false, error: { code: 'session_not_open' } });
+    expect(await dispatch(handlers, 'sessions.end', { sessionId: 'ses_unknown' })).toMatchObject({
+      ok: false,
+      error: { code: 'session_not_open' },
+    });
     expect(await dispatch(handlers, 'sessions.show', { sessionId: null })).toEqual({ ok: true, value: {} });
     expect(viewHost.shown).toEqual([null]);
 
-    expect(await dispatch(handlers, 'audit.export', { filter: {}, format: 'csv' })).toEqual({ ok: true, value: { count: 0, delivery: { kind: 'saved', path: '/tmp/concierge-export.csv' } } });
+    expect(await dispatch(handlers, 'audit.export', { filter: {}, format: 'csv' })).toEqual({
+      ok: true,
+      value: { count: 0, delivery: { kind: 'saved', path: '/tmp/concierge-export.csv' } },
+    });
     exportPath = null;
-    expect(await dispatch(handlers, 'audit.export', { filter: {}, format: 'jsonl' })).toEqual({ ok: true, value: { count: 0, delivery: null } });
+    expect(await dispatch(handlers, 'audit.export', { filter: {}, format: 'jsonl' })).toEqual({
+      ok: true,
+      value: { count: 0, delivery: null },
+    });
     expect(audit.exports).toEqual(['/tmp/concierge-export.csv']);
 
     expect(await dispatch(handlers, 'auth.signOut', {})).toMatchObject({ ok: true, value: { status: 'signed_out' } });
@@ -147,13 +242,22 @@ describe('IPC dispatch never throws', () => {
   it('maps a handler that throws something odd to an internal error', async () => {
     const base = createIpcHandlers({
       auth: createAuthService({ shopUrl: 'http://127.0.0.1:9', vault: createVault({ keychain: brokenKeychain }) }),
-      sessions: { list: () => { throw new Error('boom'); } } as unknown as SessionManager,
+      sessions: {
+        list: () => {
+          throw new Error('boom');
+        },
+      } as unknown as SessionManager,
       viewHost: recordingViewHost(),
       audit: recordingAudit(),
       exportDestination: () => Promise.resolve(null),
     });
-    expect(await dispatch(base, 'sessions.open', {})).toMatchObject({ ok: false, error: { kind: 'internal', code: 'internal_error' } });
+    expect(await dispatch(base, 'sessions.open', {})).toMatchObject({
+      ok: false,
+      error: { kind: 'internal', code: 'internal_error' },
+    });
     // An unreachable shop is a network error, not a crash.
-    expect(await dispatch(base, 'auth.signIn', { shopUrl: 'http://127.0.0.1:9', email: 'a@demo.test', password: 'x' })).toMatchObject({ ok: false, error: { kind: 'network' } });
+    expect(
+      await dispatch(base, 'auth.signIn', { shopUrl: 'http://127.0.0.1:9', email: 'a@demo.test', password: 'x' }),
+    ).toMatchObject({ ok: false, error: { kind: 'network' } });
   });
 });

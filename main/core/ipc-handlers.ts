@@ -27,7 +27,12 @@ export interface AuditPort {
   status(): AuditSyncStatus | Promise<AuditSyncStatus>;
   sync(): Promise<AuditSyncStatus>;
   /** `signal`: the viewer no longer wants the answer; a query still waiting its turn is dropped. */
-  query(filter: AuditFilter, offset: number, limit: number, signal?: AbortSignal): Promise<{ total: number; events: AuditEvent[] }> | { total: number; events: AuditEvent[] };
+  query(
+    filter: AuditFilter,
+    offset: number,
+    limit: number,
+    signal?: AbortSignal,
+  ): Promise<{ total: number; events: AuditEvent[] }> | { total: number; events: AuditEvent[] };
   exportTo(filter: AuditFilter, format: 'csv' | 'jsonl', filePath: string): Promise<{ count: number }>;
   /** Closes the signed-in person's local mirror (sign-out, app exit). */
   close?(): Promise<void>;
@@ -73,7 +78,9 @@ export interface CallContext {
   signal?: AbortSignal | undefined;
 }
 
-export type IpcHandlers = { readonly [C in IpcChannel]: (args: ParsedArgs<C>, context: CallContext) => Promise<IpcValue<C>> };
+export type IpcHandlers = {
+  readonly [C in IpcChannel]: (args: ParsedArgs<C>, context: CallContext) => Promise<IpcValue<C>>;
+};
 
 export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
   const api = () => deps.auth.client();
@@ -129,7 +136,11 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
  * The handlers, with every unexpected failure (what toIpcError can only call `internal_error` or
  * a bad shop answer) reported with its stack, and the person told where the log is.
  */
-export function reportingUnexpected(handlers: IpcHandlers, report: (channel: IpcChannel, error: unknown) => void, logLocation: string | null): IpcHandlers {
+export function reportingUnexpected(
+  handlers: IpcHandlers,
+  report: (channel: IpcChannel, error: unknown) => void,
+  logLocation: string | null,
+): IpcHandlers {
   const wrapped: Partial<Record<IpcChannel, (a: unknown, c: CallContext) => Promise<unknown>>> = {};
   for (const channel of Object.keys(handlers) as IpcChannel[]) {
     const handler = handlers[channel] as (a: unknown, c: CallContext) => Promise<unknown>;
@@ -157,9 +168,21 @@ export function isIpcChannel(name: string): name is IpcChannel {
  * and returns an IpcResponse. Bad arguments come back as kind `validation`; every other failure
  * is mapped by toIpcError. Nothing is thrown.
  */
-export async function dispatch(handlers: IpcHandlers, channel: string, rawArgs: unknown, context: CallContext = {}): Promise<IpcResponse<IpcChannel>> {
+export async function dispatch(
+  handlers: IpcHandlers,
+  channel: string,
+  rawArgs: unknown,
+  context: CallContext = {},
+): Promise<IpcResponse<IpcChannel>> {
   if (!isIpcChannel(channel)) {
-    return { ok: false, error: { kind: 'validation', code: 'unknown_channel', message: `There is no call named ${JSON.stringify(channel).slice(0, 80)}.` } };
+    return {
+      ok: false,
+      error: {
+        kind: 'validation',
+        code: 'unknown_channel',
+        message: `There is no call named ${JSON.stringify(channel).slice(0, 80)}.`,
+      },
+    };
   }
   const spec = ipcContract[channel];
   const args = spec.args.safeParse(rawArgs ?? {});
@@ -169,7 +192,14 @@ export async function dispatch(handlers: IpcHandlers, channel: string, rawArgs: 
     const value = await handler(args.data, context);
     const checked = spec.result.safeParse(value);
     if (!checked.success) {
-      return { ok: false, error: { kind: 'internal', code: 'bad_result', message: `The console produced an answer for ${channel} that breaks its own contract.` } };
+      return {
+        ok: false,
+        error: {
+          kind: 'internal',
+          code: 'bad_result',
+          message: `The console produced an answer for ${channel} that breaks its own contract.`,
+        },
+      };
     }
     return { ok: true, value: checked.data };
   } catch (error) {

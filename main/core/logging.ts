@@ -4,7 +4,13 @@ import { finished } from 'node:stream/promises';
 import { pino, type DestinationStream, type Level, type Logger as PinoLogger, type StreamEntry } from 'pino';
 // rotating-file-stream: classic logrotate names (console.log, console.log.1 …) so the live file keeps its name; pino-roll numbers the live file.
 import { createStream, type RotatingFileStream } from 'rotating-file-stream';
-import { REDACTED, REDACTED_HEADER_PATHS, scrubLogLine, scrubText, withoutQueryValues } from '../../shared/log-redaction';
+import {
+  REDACTED,
+  REDACTED_HEADER_PATHS,
+  scrubLogLine,
+  scrubText,
+  withoutQueryValues,
+} from '../../shared/log-redaction';
 
 /**
  * Named loggers for the console (and the shop, which logs the same way): JSON lines to a file,
@@ -12,7 +18,19 @@ import { REDACTED, REDACTED_HEADER_PATHS, scrubLogLine, scrubText, withoutQueryV
  * `scrubLogLine` on its way out, so no token, password, code or cookie reaches either.
  */
 
-export const LOG_MODULES = ['launcher', 'auth', 'api', 'sessions', 'views', 'ipc', 'audit-mirror', 'vault', 'browser-tier', 'electron', 'shop'] as const;
+export const LOG_MODULES = [
+  'launcher',
+  'auth',
+  'api',
+  'sessions',
+  'views',
+  'ipc',
+  'audit-mirror',
+  'vault',
+  'browser-tier',
+  'electron',
+  'shop',
+] as const;
 export type LogModule = (typeof LOG_MODULES)[number];
 export type LogLevel = Level;
 export type Logger = PinoLogger;
@@ -43,22 +61,40 @@ export function createLogging(options: LoggingOptions): Logging {
   const fileLevel = options.level ?? 'info';
   const terminalLevel = options.terminalLevel ?? 'info';
   const target = options.terminal === true ? process.stderr : options.terminal || null;
-  const file = options.file ? openLogFile(options.file, options.rotation ?? { size: '10M', files: 5 }, target ?? process.stderr) : null;
+  const file = options.file
+    ? openLogFile(options.file, options.rotation ?? { size: '10M', files: 5 }, target ?? process.stderr)
+    : null;
   const streams: StreamEntry[] = [];
   if (file) streams.push({ level: fileLevel, stream: file.stream });
-  if (target) streams.push({ level: terminalLevel, stream: { write: (line: string) => { target.write(formatTerminalLine(line)); } } });
+  if (target)
+    streams.push({
+      level: terminalLevel,
+      stream: {
+        write: (line: string) => {
+          target.write(formatTerminalLine(line));
+        },
+      },
+    });
   const wanted: Level[] = [...(file ? [fileLevel] : []), ...(target ? [terminalLevel] : [])];
   const lowest = LEVEL_ORDER.find((l) => wanted.includes(l)) ?? 'silent';
-  const root = pino({
-    level: lowest,
-    base: { pid: process.pid },
-    timestamp: pino.stdTimeFunctions.isoTime,
-    formatters: { level: (label) => ({ level: label }) },
-    redact: { paths: [...REDACTED_HEADER_PATHS], censor: REDACTED },
-    serializers: { err: pino.stdSerializers.errWithCause, error: pino.stdSerializers.errWithCause, req: requestSerializer, res: responseSerializer },
-    // The enforcement: whatever a caller put in a line, it is scrubbed before any stream sees it.
-    hooks: { streamWrite: scrubLogLine },
-  }, pino.multistream(streams));
+  const root = pino(
+    {
+      level: lowest,
+      base: { pid: process.pid },
+      timestamp: pino.stdTimeFunctions.isoTime,
+      formatters: { level: (label) => ({ level: label }) },
+      redact: { paths: [...REDACTED_HEADER_PATHS], censor: REDACTED },
+      serializers: {
+        err: pino.stdSerializers.errWithCause,
+        error: pino.stdSerializers.errWithCause,
+        req: requestSerializer,
+        res: responseSerializer,
+      },
+      // The enforcement: whatever a caller put in a line, it is scrubbed before any stream sees it.
+      hooks: { streamWrite: scrubLogLine },
+    },
+    pino.multistream(streams),
+  );
   const loggers = new Map<LogModule, Logger>();
   return {
     logger(name) {
@@ -90,24 +126,46 @@ interface LogFile {
   close(): Promise<void>;
 }
 
-function openLogFile(path: string, rotation: NonNullable<LoggingOptions['rotation']>, report: NodeJS.WritableStream): LogFile {
+function openLogFile(
+  path: string,
+  rotation: NonNullable<LoggingOptions['rotation']>,
+  report: NodeJS.WritableStream,
+): LogFile {
   // Only folders created here are made private: a --log-file in /tmp must not chmod /tmp.
   mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
   closeSync(openSync(path, 'a', 0o600));
   if (process.platform !== 'win32') chmodSync(path, 0o600);
-  const rfs: RotatingFileStream = createStream(basename(path), { path: join(dirname(path), '/'), size: rotation.size, rotate: Math.max(1, rotation.files - 1), mode: 0o600 });
+  const rfs: RotatingFileStream = createStream(basename(path), {
+    path: join(dirname(path), '/'),
+    size: rotation.size,
+    rotate: Math.max(1, rotation.files - 1),
+    mode: 0o600,
+  });
   let broken = false;
   let closing: Promise<void> | null = null;
   rfs.on('error', (error: unknown) => {
     if (broken) return;
     broken = true;
     // A full disk must not take the console down; say so once where a person will see it.
-    report.write(`[logging] writing ${path} failed, file logging stopped: ${scrubText(error instanceof Error ? error.message : String(error))}\n`);
+    report.write(
+      `[logging] writing ${path} failed, file logging stopped: ${scrubText(error instanceof Error ? error.message : String(error))}\n`,
+    );
   });
   const usable = () => !broken && closing === null;
   return {
-    stream: { write: (line: string) => { if (usable()) rfs.write(line); } },
-    flush: () => (usable() ? new Promise<void>((done) => { rfs.write('', () => { done(); }); }) : Promise.resolve()),
+    stream: {
+      write: (line: string) => {
+        if (usable()) rfs.write(line);
+      },
+    },
+    flush: () =>
+      usable()
+        ? new Promise<void>((done) => {
+            rfs.write('', () => {
+              done();
+            });
+          })
+        : Promise.resolve(),
     close() {
       if (closing) return closing;
       if (!broken) rfs.end();

@@ -1,5 +1,13 @@
 import { describe, expect, it } from 'vitest';
-import { downloadDecision, isNavigationAllowed, isSubresourceAllowed, permissionDecision, policyFor, popupDecision, scopeOf } from './navigation-policy';
+import {
+  downloadDecision,
+  isNavigationAllowed,
+  isSubresourceAllowed,
+  permissionDecision,
+  policyFor,
+  popupDecision,
+  scopeOf,
+} from './navigation-policy';
 
 const policy = policyFor(
   [{ baseUrl: 'http://127.0.0.1:4310/store/us' }, { baseUrl: 'http://127.0.0.1:4310/store/eu/' }],
@@ -8,7 +16,10 @@ const policy = policyFor(
 
 describe('scopeOf', () => {
   it('normalises the prefix to end with a slash and keeps the exact origin', () => {
-    expect(scopeOf('http://127.0.0.1:4310/store/us')).toEqual({ origin: 'http://127.0.0.1:4310', pathPrefix: '/store/us/' });
+    expect(scopeOf('http://127.0.0.1:4310/store/us')).toEqual({
+      origin: 'http://127.0.0.1:4310',
+      pathPrefix: '/store/us/',
+    });
     expect(scopeOf('HTTP://LOCALHOST:80/Shop/')).toEqual({ origin: 'http://localhost', pathPrefix: '/Shop/' });
   });
   it('refuses non-http base URLs and userinfo', () => {
@@ -102,12 +113,19 @@ describe('pop-ups, permissions, downloads', () => {
   ] as const)('pop-up %s → %s', (url, decision) => {
     expect(popupDecision(url, policy)).toBe(decision);
   });
-  it.each(['media', 'geolocation', 'notifications', 'clipboard-read', 'clipboard-sanitized-write', 'midi', 'fullscreen', 'openExternal', 'unknown'])(
-    'permission %s is refused',
-    (permission) => {
-      expect(permissionDecision(permission)).toBe('deny');
-    },
-  );
+  it.each([
+    'media',
+    'geolocation',
+    'notifications',
+    'clipboard-read',
+    'clipboard-sanitized-write',
+    'midi',
+    'fullscreen',
+    'openExternal',
+    'unknown',
+  ])('permission %s is refused', (permission) => {
+    expect(permissionDecision(permission)).toBe('deny');
+  });
   it('downloads ask where to save', () => {
     expect(downloadDecision('http://127.0.0.1:4310/store/us/invoice.pdf')).toBe('ask');
   });

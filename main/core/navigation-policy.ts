@@ -46,7 +46,10 @@ export function scopeOf(baseUrl: string): StoreScope | null {
   return { origin: url.origin, pathPrefix };
 }
 
-export function policyFor(stores: readonly Pick<Store, 'baseUrl'>[], extraUrls: readonly string[] = []): NavigationPolicy {
+export function policyFor(
+  stores: readonly Pick<Store, 'baseUrl'>[],
+  extraUrls: readonly string[] = [],
+): NavigationPolicy {
   const scopes = stores.map((s) => scopeOf(s.baseUrl)).filter((s): s is StoreScope => s !== null);
   return { scopes, extraUrls };
 }

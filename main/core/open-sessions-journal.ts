@@ -29,7 +29,10 @@ export interface OpenSessionsJournal {
   remove(sessionIds: readonly string[]): Promise<void>;
 }
 
-export function createOpenSessionsJournal(options: { file: string; log?: (message: string) => void }): OpenSessionsJournal {
+export function createOpenSessionsJournal(options: {
+  file: string;
+  log?: (message: string) => void;
+}): OpenSessionsJournal {
   const log = options.log ?? (() => undefined);
   // Read-modify-write steps run one after another, so two changes never lose each other.
   let queue: Promise<unknown> = Promise.resolve();
@@ -75,7 +78,8 @@ export function createOpenSessionsJournal(options: { file: string; log?: (messag
       queue = next.catch(() => undefined);
       return next;
     },
-    add: (entry) => change((sessions) => [...sessions.filter((e) => e.sessionId !== entry.sessionId), JournalEntry.parse(entry)]),
+    add: (entry) =>
+      change((sessions) => [...sessions.filter((e) => e.sessionId !== entry.sessionId), JournalEntry.parse(entry)]),
     remove: (sessionIds) => change((sessions) => sessions.filter((e) => !sessionIds.includes(e.sessionId))),
   };
 }

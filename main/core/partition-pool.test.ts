@@ -19,10 +19,11 @@ describe('partition pool', () => {
     let finishWipe: () => void = () => undefined;
     const pool = createPartitionPool({
       size: 1,
-      wipe: (partition) => new Promise<void>((resolve) => {
-        wiped.push(partition);
-        finishWipe = resolve;
-      }),
+      wipe: (partition) =>
+        new Promise<void>((resolve) => {
+          wiped.push(partition);
+          finishWipe = resolve;
+        }),
     });
     pool.acquire('ses_a');
     const released = pool.release('ses_a');

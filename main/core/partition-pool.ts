@@ -35,8 +35,12 @@ export class PoolExhaustedError extends Error {
 }
 
 export function createPartitionPool(options: { size: number; wipe: PartitionWiper }): PartitionPool {
-  if (!Number.isInteger(options.size) || options.size < 1) throw new Error('the partition pool needs at least one slot');
-  const slots: PartitionSlot[] = Array.from({ length: options.size }, (_, index) => ({ index, partition: partitionName(index) }));
+  if (!Number.isInteger(options.size) || options.size < 1)
+    throw new Error('the partition pool needs at least one slot');
+  const slots: PartitionSlot[] = Array.from({ length: options.size }, (_, index) => ({
+    index,
+    partition: partitionName(index),
+  }));
   const free = new Set<number>(slots.map((s) => s.index));
   const bySession = new Map<string, PartitionSlot>();
 

@@ -33,8 +33,12 @@ export function guardProcess(options: ProcessGuardOptions): () => void {
     exiting = true;
     const deadline = new Promise<void>((resolve) => setTimeout(resolve, deadlineMs).unref());
     void Promise.race([options.shutdown(), deadline])
-      .catch((failure: unknown) => { options.log('ending the open sessions failed', failure); })
-      .finally(() => { options.exit(1); });
+      .catch((failure: unknown) => {
+        options.log('ending the open sessions failed', failure);
+      })
+      .finally(() => {
+        options.exit(1);
+      });
   };
   options.target.on('unhandledRejection', onRejection);
   options.target.on('uncaughtException', onException);

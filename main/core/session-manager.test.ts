@@ -60,11 +60,22 @@ describeBackends('session manager against the real shop and Chromium', (backend)
   }
 
   const startJane = (c: Console, account = JANE.usAccount) =>
-    c.sessions.start({ customerId: JANE.id, accountId: account, mode: 'view', reason: 'Customer called about an order', stepUp: { code: code(c.auth.staff()?.email ?? '') } });
+    c.sessions.start({
+      customerId: JANE.id,
+      accountId: account,
+      mode: 'view',
+      reason: 'Customer called about an order',
+      stepUp: { code: code(c.auth.staff()?.email ?? '') },
+    });
 
   beforeAll(async () => {
     // Leases outlive the clock jumps past idle timeouts (session-recovery.test.ts tests the lease).
-    shop = await startDemoShop(backend, { accessTokenSeconds: 7 * 24 * 3600, refreshTokenSeconds: 7 * 24 * 3600, stepUpSeconds: 24 * 3600, consoleLeaseSeconds: 7 * 24 * 3600 });
+    shop = await startDemoShop(backend, {
+      accessTokenSeconds: 7 * 24 * 3600,
+      refreshTokenSeconds: 7 * 24 * 3600,
+      stepUpSeconds: 24 * 3600,
+      consoleLeaseSeconds: 7 * 24 * 3600,
+    });
     code = totpCodes(shop);
     viewHost = createPlaywrightViewHost({ previewIntervalMs: 60_000, log: () => undefined });
   });
@@ -74,17 +85,28 @@ describeBackends('session manager against the real shop and Chromium', (backend)
     await shop.close();
   });
 
-  it('starts a session after step-up, shows the customer\'s store, heartbeats on activity and ends at the shop before closing the view', async () => {
+  it("starts a session after step-up, shows the customer's store, heartbeats on activity and ends at the shop before closing the view", async () => {
     const c = await openConsole('agent@demo.test');
     const open = await startJane(c);
-    expect(open).toMatchObject({ state: 'open', storeName: 'Concierge Demo US', endedMessage: null, session: { customerId: JANE.id, status: 'active', mode: 'view' } });
+    expect(open).toMatchObject({
+      state: 'open',
+      storeName: 'Concierge Demo US',
+      endedMessage: null,
+      session: { customerId: JANE.id, status: 'active', mode: 'view' },
+    });
     expect(open.secondsLeft).toBeGreaterThan(0);
     const id = open.session.id;
 
     const page = viewHost.page(id);
     expect(page).not.toBeNull();
     expect(new URL(page!.url()).pathname).toMatch(/^\/store\/us\/?$/);
-    expect(viewHost.banner(id)).toMatchObject({ customerName: 'Jane Smith', customerEmail: 'jane@example.com', storeName: 'Concierge Demo US', mode: 'view', state: 'open' });
+    expect(viewHost.banner(id)).toMatchObject({
+      customerName: 'Jane Smith',
+      customerEmail: 'jane@example.com',
+      storeName: 'Concierge Demo US',
+      mode: 'view',
+      state: 'open',
+    });
     expect(c.pool.slotOf(id)?.partition).toMatch(/^assist-slot-\d$/);
 
     // Outside the store: refused before the request leaves, and the page says so.
@@ -121,12 +143,15 @@ describeBackends('session manager against the real shop and Chromium', (backend)
     const id = open.session.id;
     const terminated = await supervisor.sessions.terminate(id, 'Customer withdrew consent on the phone');
     expect(terminated).toMatchObject({ status: 'ended', endReason: 'terminated_by_supervisor' });
-    await vi.waitFor(() => {
-      expect(agent.sessions.list().find((s) => s.session.id === id)).toMatchObject({
-        state: 'ended',
-        endedMessage: 'Ended by a supervisor: Customer withdrew consent on the phone',
-      });
-    }, { timeout: 20_000, interval: 100 });
+    await vi.waitFor(
+      () => {
+        expect(agent.sessions.list().find((s) => s.session.id === id)).toMatchObject({
+          state: 'ended',
+          endedMessage: 'Ended by a supervisor: Customer withdrew consent on the phone',
+        });
+      },
+      { timeout: 20_000, interval: 100 },
+    );
     expect(viewHost.page(id)).toBeNull();
     expect(agent.pool.inUse()).toBe(0);
   });
@@ -150,7 +175,10 @@ describeBackends('session manager against the real shop and Chromium', (backend)
     const open = await startJane(c);
     await c.auth.signOut();
     expect(c.sessions.list()).toEqual([]);
-    expect(await supervisor.auth.client().session(open.session.id)).toMatchObject({ status: 'ended', endReason: 'sign_out' });
+    expect(await supervisor.auth.client().session(open.session.id)).toMatchObject({
+      status: 'ended',
+      endReason: 'sign_out',
+    });
     expect(viewHost.page(open.session.id)).toBeNull();
   });
 
@@ -161,7 +189,13 @@ describeBackends('session manager against the real shop and Chromium', (backend)
     const throttled = createSessionManager({
       api: () => {
         const client = c.auth.client();
-        return { ...client, heartbeat: (id: string) => { heartbeats += 1; return client.heartbeat(id); } };
+        return {
+          ...client,
+          heartbeat: (id: string) => {
+            heartbeats += 1;
+            return client.heartbeat(id);
+          },
+        };
       },
       viewHost,
       pool: c.pool,
@@ -170,7 +204,13 @@ describeBackends('session manager against the real shop and Chromium', (backend)
       now: () => now,
       log: () => undefined,
     });
-    const open = await throttled.start({ customerId: JANE.id, accountId: JANE.usAccount, mode: 'act', reason: 'Customer wants help with checkout', stepUp: { code: code('agent2@demo.test') } });
+    const open = await throttled.start({
+      customerId: JANE.id,
+      accountId: JANE.usAccount,
+      mode: 'act',
+      reason: 'Customer wants help with checkout',
+      stepUp: { code: code('agent2@demo.test') },
+    });
     const id = open.session.id;
     throttled.activity(id);
     throttled.activity(id);
@@ -185,10 +225,16 @@ describeBackends('session manager against the real shop and Chromium', (backend)
     throttled.dispose();
   });
 
-  it('passes the shop\'s refusals through with their codes (no consent)', async () => {
+  it("passes the shop's refusals through with their codes (no consent)", async () => {
     const c = await openConsole('agent2@demo.test');
     const error = await c.sessions
-      .start({ customerId: JOHN.id, accountId: JOHN.usAccount, mode: 'view', reason: 'Customer called', stepUp: { code: code('agent2@demo.test') } })
+      .start({
+        customerId: JOHN.id,
+        accountId: JOHN.usAccount,
+        mode: 'view',
+        reason: 'Customer called',
+        stepUp: { code: code('agent2@demo.test') },
+      })
       .catch((e: unknown) => e);
     expect(toIpcError(error)).toMatchObject({ kind: 'shop', code: 'consent_required' });
     expect(c.pool.inUse()).toBe(0);
@@ -205,13 +251,21 @@ describeBackends('session manager against the real shop and Chromium', (backend)
 
   it('keeps sessions apart: two customers never share cookies or storage, and a released slot keeps nothing', async () => {
     const c = await openConsole('admin@demo.test', 2);
-    const other = (await c.auth.client().searchCustomers({ consent: 'granted', limit: 10 })).items.find((s) => s.id !== JANE.id);
+    const other = (await c.auth.client().searchCustomers({ consent: 'granted', limit: 10 })).items.find(
+      (s) => s.id !== JANE.id,
+    );
     expect(other).toBeDefined();
     const otherAccount = (await c.auth.client().customer(other!.id)).accounts[0];
     expect(otherAccount).toBeDefined();
 
     const a = await startJane(c);
-    const b = await c.sessions.start({ customerId: other!.id, accountId: otherAccount!.id, mode: 'view', reason: 'Customer called about a return', stepUp: { code: code('admin@demo.test') } });
+    const b = await c.sessions.start({
+      customerId: other!.id,
+      accountId: otherAccount!.id,
+      mode: 'view',
+      reason: 'Customer called about a return',
+      stepUp: { code: code('admin@demo.test') },
+    });
     const pageA = viewHost.page(a.session.id)!;
     const pageB = viewHost.page(b.session.id)!;
     const cookiesA = await viewHost.context(a.session.id)!.cookies();
@@ -221,7 +275,10 @@ describeBackends('session manager against the real shop and Chromium', (backend)
     const valuesA = new Set(cookiesA.map((k) => k.value));
     expect(cookiesB.some((k) => valuesA.has(k.value))).toBe(false);
 
-    await pageA.evaluate(() => { localStorage.setItem('probe', 'from-a'); sessionStorage.setItem('probe', 'from-a'); });
+    await pageA.evaluate(() => {
+      localStorage.setItem('probe', 'from-a');
+      sessionStorage.setItem('probe', 'from-a');
+    });
     expect(await pageB.evaluate(() => localStorage.getItem('probe'))).toBeNull();
     expect(await pageA.textContent('body')).toMatch(/Jane/);
     expect(await pageB.textContent('body')).not.toMatch(/Jane Smith/);
@@ -243,15 +300,34 @@ describe('session manager words and numbers', () => {
   it('explains every end reason', () => {
     const base = { endNote: null, idleTimeoutSeconds: 600 };
     expect(endedMessageFor({ ...base, endReason: 'idle_timeout' })).toBe('Ended after 10 minutes without activity.');
-    expect(endedMessageFor({ ...base, endReason: 'terminated_by_supervisor', endNote: ' Policy breach ' })).toBe('Ended by a supervisor: Policy breach');
+    expect(endedMessageFor({ ...base, endReason: 'terminated_by_supervisor', endNote: ' Policy breach ' })).toBe(
+      'Ended by a supervisor: Policy breach',
+    );
     expect(endedMessageFor({ ...base, endReason: 'terminated_by_supervisor' })).toBe('Ended by a supervisor.');
     expect(endedMessageFor({ ...base, endReason: 'max_length' })).toMatch(/maximum session length/);
-    expect(endedMessageFor({ ...base, endReason: 'idle_timeout', idleTimeoutSeconds: 90 })).toBe('Ended after 90 seconds without activity.');
+    expect(endedMessageFor({ ...base, endReason: 'idle_timeout', idleTimeoutSeconds: 90 })).toBe(
+      'Ended after 90 seconds without activity.',
+    );
   });
   it('counts down to the earlier of the maximum length and the idle deadline', () => {
     const now = Date.parse('2026-01-01T12:00:00Z');
-    expect(secondsLeftOf({ expiresAt: '2026-01-01T12:30:00Z', lastActivityAt: '2026-01-01T11:55:00Z', idleTimeoutSeconds: 600 }, now)).toBe(300);
-    expect(secondsLeftOf({ expiresAt: '2026-01-01T12:02:00Z', lastActivityAt: '2026-01-01T12:00:00Z', idleTimeoutSeconds: 600 }, now)).toBe(120);
-    expect(secondsLeftOf({ expiresAt: '2026-01-01T11:00:00Z', lastActivityAt: '2026-01-01T12:00:00Z', idleTimeoutSeconds: 600 }, now)).toBe(0);
+    expect(
+      secondsLeftOf(
+        { expiresAt: '2026-01-01T12:30:00Z', lastActivityAt: '2026-01-01T11:55:00Z', idleTimeoutSeconds: 600 },
+        now,
+      ),
+    ).toBe(300);
+    expect(
+      secondsLeftOf(
+        { expiresAt: '2026-01-01T12:02:00Z', lastActivityAt: '2026-01-01T12:00:00Z', idleTimeoutSeconds: 600 },
+        now,
+      ),
+    ).toBe(120);
+    expect(
+      secondsLeftOf(
+        { expiresAt: '2026-01-01T11:00:00Z', lastActivityAt: '2026-01-01T12:00:00Z', idleTimeoutSeconds: 600 },
+        now,
+      ),
+    ).toBe(0);
   });
 });

@@ -134,7 +134,10 @@ export function endedMessageFor(session: Pick<AssistSession, 'endReason' | 'endN
 }
 
 /** Seconds until the earlier of the session's maximum length and its idle deadline. */
-export function secondsLeftOf(session: Pick<AssistSession, 'expiresAt' | 'lastActivityAt' | 'idleTimeoutSeconds'>, nowMs: number): number {
+export function secondsLeftOf(
+  session: Pick<AssistSession, 'expiresAt' | 'lastActivityAt' | 'idleTimeoutSeconds'>,
+  nowMs: number,
+): number {
   const hardEnd = Date.parse(session.expiresAt);
   const idleEnd = Date.parse(session.lastActivityAt) + session.idleTimeoutSeconds * 1000;
   return Math.max(0, Math.floor((Math.min(hardEnd, idleEnd) - nowMs) / 1000));
@@ -144,12 +147,22 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   const now = options.now ?? Date.now;
   const intervals = options.intervals ?? realIntervals;
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 30_000;
-  const log = options.log ?? ((message: string) => { console.warn(`[sessions] ${message}`); });
+  const log =
+    options.log ??
+    ((message: string) => {
+      console.warn(`[sessions] ${message}`);
+    });
   const entries = new Map<string, Entry>();
   let polling: Promise<void> | null = null;
 
   function view(entry: Entry): OpenSession {
-    return { session: entry.session, storeName: entry.storeName, secondsLeft: entry.secondsLeft, state: entry.state, endedMessage: entry.endedMessage };
+    return {
+      session: entry.session,
+      storeName: entry.storeName,
+      secondsLeft: entry.secondsLeft,
+      state: entry.state,
+      endedMessage: entry.endedMessage,
+    };
   }
 
   function banner(entry: Entry): BannerState {
@@ -180,7 +193,12 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   /** Records a started session in the journal; a failed write is logged (the lease still ends it). */
   async function remember(shopUrl: string, session: AssistSession): Promise<void> {
     try {
-      await options.journal?.add({ shopUrl, staffId: session.staffId, sessionId: session.id, startedAt: session.startedAt });
+      await options.journal?.add({
+        shopUrl,
+        staffId: session.staffId,
+        sessionId: session.id,
+        startedAt: session.startedAt,
+      });
     } catch (error) {
       log(`recording ${session.id} in the open-sessions journal failed: ${String(error)}`);
     }
@@ -275,7 +293,10 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     }
     if (changed) emit();
     // The server decides when a session is over; at zero, ask it rather than wait for the next poll.
-    if (expired) pollNow().catch((error: unknown) => { log(`checking sessions at zero failed: ${String(error)}`); });
+    if (expired)
+      pollNow().catch((error: unknown) => {
+        log(`checking sessions at zero failed: ${String(error)}`);
+      });
   }
 
   const tickHandle = intervals.setInterval(tick, options.tickMs ?? 1000);
@@ -300,7 +321,9 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 
   const renewHandle = intervals.setInterval(() => {
     for (const entry of entries.values()) {
-      renew(entry).catch((error: unknown) => { log(`renewing the console lease of ${entry.session.id} failed: ${String(error)}`); });
+      renew(entry).catch((error: unknown) => {
+        log(`renewing the console lease of ${entry.session.id} failed: ${String(error)}`);
+      });
     }
   }, options.leaseRenewIntervalMs ?? 20_000);
 
@@ -331,7 +354,10 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       message = endedMessageFor(session);
     } catch (error) {
       if (error instanceof ShopRefusedError && error.code === 'session_ended') {
-        const session = await options.api().session(id).catch(() => null);
+        const session = await options
+          .api()
+          .session(id)
+          .catch(() => null);
         message = session ? endedMessageFor(session) : 'This session had already ended.';
       } else if (error instanceof ShopRefusedError && error.status !== 401) {
         // The shop would not end it (e.g. permission): keep the view so nothing looks ended that is not.
@@ -341,7 +367,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       } else {
         // Shop unreachable or sign-in gone: close the view anyway. The shop ends it when the lease
         // this console no longer renews runs out; the journal keeps it for the next sign-in too.
-        message = 'Closed here, but the shop could not be told; it ends the session within a minute, once this console stops renewing it.';
+        message =
+          'Closed here, but the shop could not be told; it ends the session within a minute, once this console stops renewing it.';
         await teardown(entry, message, false);
         return;
       }
@@ -352,7 +379,10 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   const manager: SessionManager = {
     async start(args) {
       if (options.pool.inUse() >= options.pool.size) {
-        throw new ConsoleRefusedError('no_free_slot', `All ${options.pool.size} storefront slots are in use; end a session first.`);
+        throw new ConsoleRefusedError(
+          'no_free_slot',
+          `All ${options.pool.size} storefront slots are in use; end a session first.`,
+        );
       }
       const api = options.api();
       const { stepUpToken } = await api.stepUp(args.stepUp);
@@ -385,7 +415,10 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
         if (slot) await options.pool.release(session.id);
         throw slot
           ? new ConsoleRefusedError('unknown_store', `The shop did not list the session's store (${session.storeId}).`)
-          : new ConsoleRefusedError('no_free_slot', `All ${options.pool.size} storefront slots are in use; end a session first.`);
+          : new ConsoleRefusedError(
+              'no_free_slot',
+              `All ${options.pool.size} storefront slots are in use; end a session first.`,
+            );
       }
       entry.slot = slot;
       await remember(api.shopUrl, session);
@@ -394,9 +427,13 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       try {
         const policy = policyFor([store], [handoffUrl]);
         await options.viewHost.open(view(entry), slot, handoffUrl, policy, {
-          onActivity: () => { manager.activity(session.id); },
+          onActivity: () => {
+            manager.activity(session.id);
+          },
           onEndRequested: () => {
-            void manager.end(session.id).catch((error: unknown) => { log(`ending ${session.id} from the banner failed: ${String(error)}`); });
+            void manager.end(session.id).catch((error: unknown) => {
+              log(`ending ${session.id} from the banner failed: ${String(error)}`);
+            });
           },
         });
       } catch (error) {
@@ -429,7 +466,11 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       await Promise.all(
         [...entries.values()]
           .filter((e) => e.state === 'open' || e.state === 'opening')
-          .map((e) => endOne(e, reason).catch((error: unknown) => { log(`ending ${e.session.id} failed: ${String(error)}`); })),
+          .map((e) =>
+            endOne(e, reason).catch((error: unknown) => {
+              log(`ending ${e.session.id} failed: ${String(error)}`);
+            }),
+          ),
       );
       entries.clear();
       emit();
@@ -444,7 +485,9 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       const entry = entries.get(sessionId);
       if (!entry || entry.state !== 'open' || entry.heartbeatInFlight) return;
       if (now() - entry.lastHeartbeatAt < heartbeatIntervalMs) return;
-      heartbeat(entry).catch((error: unknown) => { log(`the heartbeat of ${sessionId} failed: ${String(error)}`); });
+      heartbeat(entry).catch((error: unknown) => {
+        log(`the heartbeat of ${sessionId} failed: ${String(error)}`);
+      });
     },
     pollNow,
     dispose() {

@@ -48,9 +48,16 @@ describeBackends('console lease and recovery after a crash, against the real sho
   }
 
   beforeAll(async () => {
-    shop = await startDemoShop(backend, { accessTokenSeconds: 7 * 24 * 3600, refreshTokenSeconds: 7 * 24 * 3600, stepUpSeconds: 24 * 3600 });
+    shop = await startDemoShop(backend, {
+      accessTokenSeconds: 7 * 24 * 3600,
+      refreshTokenSeconds: 7 * 24 * 3600,
+      stepUpSeconds: 24 * 3600,
+    });
     code = totpCodes(shop);
-    browser = await chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
+    browser = await chromium.launch({
+      executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+      args: CHROMIUM_ARGS,
+    });
     dataRoot = await mkdtemp(join(tmpdir(), 'session-recovery-'));
   });
   afterAll(async () => {
@@ -78,7 +85,9 @@ describeBackends('console lease and recovery after a crash, against the real sho
       },
       pollIntervalMs: 60_000,
       leaseRenewIntervalMs: 100,
-      log: (message) => { logs.push(message); },
+      log: (message) => {
+        logs.push(message);
+      },
     });
     cores.push(core);
     await core.auth.signIn(shop.url, email, DEMO_STAFF_PASSWORD);
@@ -86,8 +95,19 @@ describeBackends('console lease and recovery after a crash, against the real sho
     return { core, viewHost, notices, logs };
   }
 
-  const startJane = (core: ConsoleCore, email: string, account = JANE.usAccount, stepUp: StepUpRequest = { code: code(email) }) =>
-    core.sessions.start({ customerId: JANE.id, accountId: account, mode: 'view', reason: 'Customer called about an order', stepUp });
+  const startJane = (
+    core: ConsoleCore,
+    email: string,
+    account = JANE.usAccount,
+    stepUp: StepUpRequest = { code: code(email) },
+  ) =>
+    core.sessions.start({
+      customerId: JANE.id,
+      accountId: account,
+      mode: 'view',
+      reason: 'Customer called about an order',
+      stepUp,
+    });
 
   async function journal(file: string): Promise<JournalEntry[]> {
     const parsed = JSON.parse(await readFile(file, 'utf8')) as { sessions: unknown[] };
@@ -119,12 +139,17 @@ describeBackends('console lease and recovery after a crash, against the real sho
     expect((await journal(file)).map((e) => e.sessionId)).toEqual([second.session.id]);
     await core.auth.signOut();
     expect(await journal(file)).toEqual([]);
-    expect(await readAs((await signedInCore(join(dataRoot, 'other.json'), 'supervisor@demo.test')).core, second.session.id)).toMatchObject({ status: 'ended', endReason: 'sign_out' });
+    expect(
+      await readAs((await signedInCore(join(dataRoot, 'other.json'), 'supervisor@demo.test')).core, second.session.id),
+    ).toMatchObject({ status: 'ended', endReason: 'sign_out' });
   });
 
   it('renews the lease of each open session on a timer, without moving the idle deadline, and stops once it ends', async () => {
     const viewHost = newViewHost();
-    const auth: AuthService = createAuthService({ shopUrl: shop.url, vault: createVault({ keychain: brokenKeychain }) });
+    const auth: AuthService = createAuthService({
+      shopUrl: shop.url,
+      vault: createVault({ keychain: brokenKeychain }),
+    });
     await auth.signIn(shop.url, 'agent2@demo.test', DEMO_STAFF_PASSWORD);
     await auth.verifyMfa(code('agent2@demo.test'));
     const renewals: string[] = [];
@@ -149,10 +174,18 @@ describeBackends('console lease and recovery after a crash, against the real sho
       pool: createPartitionPool({ size: 1, wipe: (partition) => viewHost.wipe(partition) }),
       pollIntervalMs: 60_000,
       leaseRenewIntervalMs: 100,
-      log: (message) => { logs.push(message); },
+      log: (message) => {
+        logs.push(message);
+      },
     });
     try {
-      const open = await sessions.start({ customerId: JANE.id, accountId: JANE.usAccount, mode: 'view', reason: 'Customer called about an order', stepUp: { code: code('agent2@demo.test') } });
+      const open = await sessions.start({
+        customerId: JANE.id,
+        accountId: JANE.usAccount,
+        mode: 'view',
+        reason: 'Customer called about an order',
+        stepUp: { code: code('agent2@demo.test') },
+      });
       const id = open.session.id;
       const started = await auth.client().session(id);
       // Past the first lease on the shop's clock: only the renewals keep the session.
@@ -160,7 +193,9 @@ describeBackends('console lease and recovery after a crash, against the real sho
         shop.clock.advance(jump);
         const sent = renewals.length;
         // Renewals sent after the jump (each is counted as it is sent).
-        await vi.waitFor(() => { expect(renewals.length).toBeGreaterThanOrEqual(sent + 2); });
+        await vi.waitFor(() => {
+          expect(renewals.length).toBeGreaterThanOrEqual(sent + 2);
+        });
       }
       const renewed = await auth.client().session(id);
       expect(renewed.status).toBe('active');
@@ -170,7 +205,9 @@ describeBackends('console lease and recovery after a crash, against the real sho
       // A failed renewal is logged, not thrown; the next one goes ahead.
       failNext = true;
       const before = renewals.length;
-      await vi.waitFor(() => { expect(renewals.length).toBeGreaterThanOrEqual(before + 2); });
+      await vi.waitFor(() => {
+        expect(renewals.length).toBeGreaterThanOrEqual(before + 2);
+      });
       expect(logs.some((line) => line.startsWith(`renewing the console lease of ${id} failed`))).toBe(true);
       expect(renewals.every((r) => r === id)).toBe(true);
 
@@ -185,7 +222,7 @@ describeBackends('console lease and recovery after a crash, against the real sho
     }
   });
 
-  it('a console started on the journal of one that died ends its leftover session at sign-in and says so; another console\'s session stays', async () => {
+  it("a console started on the journal of one that died ends its leftover session at sign-in and says so; another console's session stays", async () => {
     const file = join(dataRoot, 'journal-3', 'open-sessions.json');
     // The same agent at another desk: its own journal, its own live session.
     const elsewhere = await signedInCore(join(dataRoot, 'desk-2', 'open-sessions.json'), 'admin@demo.test');
@@ -193,11 +230,15 @@ describeBackends('console lease and recovery after a crash, against the real sho
     const settings = await elsewhere.core.auth.client().settings();
     await elsewhere.core.auth.client().saveSettings({ ...settings, stepUpPolicy: 'password' });
     const byPassword = { password: DEMO_STAFF_PASSWORD };
-    const theirs = await startJane(elsewhere.core, 'admin@demo.test', JANE.euAccount, byPassword).finally(() => elsewhere.core.auth.client().saveSettings(settings));
+    const theirs = await startJane(elsewhere.core, 'admin@demo.test', JANE.euAccount, byPassword).finally(() =>
+      elsewhere.core.auth.client().saveSettings(settings),
+    );
 
     const crashed = await signedInCore(file, 'admin@demo.test');
     await elsewhere.core.auth.client().saveSettings({ ...settings, stepUpPolicy: 'password' });
-    const left = await startJane(crashed.core, 'admin@demo.test', JANE.usAccount, byPassword).finally(() => elsewhere.core.auth.client().saveSettings(settings));
+    const left = await startJane(crashed.core, 'admin@demo.test', JANE.usAccount, byPassword).finally(() =>
+      elsewhere.core.auth.client().saveSettings(settings),
+    );
     abandon(crashed.core);
     expect((await journal(file)).map((e) => e.sessionId)).toEqual([left.session.id]);
 
@@ -206,7 +247,15 @@ describeBackends('console lease and recovery after a crash, against the real sho
     const notice = next.core.recovery.notice();
     expect(notice).toEqual({
       message: '1 session from your last run was still open at the shop and has now been ended.',
-      sessions: [{ sessionId: left.session.id, customerName: 'Jane Smith', outcome: 'ended_now', endReason: 'app_exit', detail: 'Ended now, when you signed in again.' }],
+      sessions: [
+        {
+          sessionId: left.session.id,
+          customerName: 'Jane Smith',
+          outcome: 'ended_now',
+          endReason: 'app_exit',
+          detail: 'Ended now, when you signed in again.',
+        },
+      ],
     });
     expect(next.notices).toEqual([notice]);
     expect(await next.core.handlers['sessions.recovery']({}, {})).toEqual({ notice });
@@ -239,14 +288,22 @@ describeBackends('console lease and recovery after a crash, against the real sho
     await next.core.recovery.settled();
     expect(next.core.recovery.notice()).toEqual({
       message: '1 session from your last run had already been ended by the shop because the console stopped answering.',
-      sessions: [{ sessionId: left.session.id, customerName: 'Jane Smith', outcome: 'already_ended', endReason: 'console_lost', detail: 'Ended: the console stopped answering the shop.' }],
+      sessions: [
+        {
+          sessionId: left.session.id,
+          customerName: 'Jane Smith',
+          outcome: 'already_ended',
+          endReason: 'console_lost',
+          detail: 'Ended: the console stopped answering the shop.',
+        },
+      ],
     });
     expect(await readAs(next.core, left.session.id)).toMatchObject({ status: 'ended', endReason: 'console_lost' });
     expect(await journal(file)).toEqual([]);
     await crashed.viewHost.close(left.session.id);
   });
 
-  it('leaves another staff member\'s journal entries for their own sign-in', async () => {
+  it("leaves another staff member's journal entries for their own sign-in", async () => {
     const file = join(dataRoot, 'journal-5', 'open-sessions.json');
     const crashed = await signedInCore(file, 'supervisor@demo.test');
     const left = await startJane(crashed.core, 'supervisor@demo.test');
@@ -268,13 +325,19 @@ describeBackends('console lease and recovery after a crash, against the real sho
 describe('recovery notice wording', () => {
   const one = { customerName: 'Jane Smith', detail: '' };
   it('counts what was ended now and what the shop had ended, and says when the console was lost', () => {
-    expect(recoveryMessage([
-      { ...one, sessionId: 'ses_1', outcome: 'ended_now', endReason: 'app_exit' },
-      { ...one, sessionId: 'ses_2', outcome: 'ended_now', endReason: 'app_exit' },
-    ])).toBe('2 sessions from your last run were still open at the shop and have now been ended.');
-    expect(recoveryMessage([
-      { ...one, sessionId: 'ses_1', outcome: 'ended_now', endReason: 'app_exit' },
-      { ...one, sessionId: 'ses_2', outcome: 'already_ended', endReason: 'idle_timeout' },
-    ])).toBe('1 session from your last run was still open at the shop and has now been ended. 1 session from your last run had already been ended by the shop.');
+    expect(
+      recoveryMessage([
+        { ...one, sessionId: 'ses_1', outcome: 'ended_now', endReason: 'app_exit' },
+        { ...one, sessionId: 'ses_2', outcome: 'ended_now', endReason: 'app_exit' },
+      ]),
+    ).toBe('2 sessions from your last run were still open at the shop and have now been ended.');
+    expect(
+      recoveryMessage([
+        { ...one, sessionId: 'ses_1', outcome: 'ended_now', endReason: 'app_exit' },
+        { ...one, sessionId: 'ses_2', outcome: 'already_ended', endReason: 'idle_timeout' },
+      ]),
+    ).toBe(
+      '1 session from your last run was still open at the shop and has now been ended. 1 session from your last run had already been ended by the shop.',
+    );
   });
 });

@@ -41,11 +41,15 @@ export function recoveryMessage(sessions: readonly RecoveredSession[]): string {
   const already = sessions.filter((s) => s.outcome === 'already_ended');
   const parts: string[] = [];
   if (now > 0) {
-    parts.push(`${now} ${plural(now, 'session', 'sessions')} from your last run ${plural(now, 'was', 'were')} still open at the shop and ${plural(now, 'has', 'have')} now been ended.`);
+    parts.push(
+      `${now} ${plural(now, 'session', 'sessions')} from your last run ${plural(now, 'was', 'were')} still open at the shop and ${plural(now, 'has', 'have')} now been ended.`,
+    );
   }
   if (already.length > 0) {
     const lost = already.every((s) => s.endReason === 'console_lost');
-    parts.push(`${already.length} ${plural(already.length, 'session', 'sessions')} from your last run had already been ended by the shop${lost ? ' because the console stopped answering' : ''}.`);
+    parts.push(
+      `${already.length} ${plural(already.length, 'session', 'sessions')} from your last run had already been ended by the shop${lost ? ' because the console stopped answering' : ''}.`,
+    );
   }
   return parts.join(' ');
 }
@@ -54,19 +58,41 @@ async function settleEntry(api: ApiClient, entry: JournalEntry, log: (message: s
   const id = entry.sessionId;
   try {
     const ended = await api.endSession(id, { reason: 'app_exit' });
-    return { kind: 'report', session: { sessionId: id, customerName: ended.customerName, outcome: 'ended_now', endReason: ended.endReason, detail: 'Ended now, when you signed in again.' } };
+    return {
+      kind: 'report',
+      session: {
+        sessionId: id,
+        customerName: ended.customerName,
+        outcome: 'ended_now',
+        endReason: ended.endReason,
+        detail: 'Ended now, when you signed in again.',
+      },
+    };
   } catch (error) {
     if (error instanceof ShopRefusedError && error.code === 'session_ended') {
       try {
         const seen = await api.session(id);
-        return { kind: 'report', session: { sessionId: id, customerName: seen.customerName, outcome: 'already_ended', endReason: seen.endReason, detail: endedMessageFor(seen) } };
+        return {
+          kind: 'report',
+          session: {
+            sessionId: id,
+            customerName: seen.customerName,
+            outcome: 'already_ended',
+            endReason: seen.endReason,
+            detail: endedMessageFor(seen),
+          },
+        };
       } catch (readError) {
         log(`reading ${id}, left open by the last run, failed: ${String(readError)}`);
         return readError instanceof ShopRefusedError && readError.status !== 401 ? { kind: 'drop' } : { kind: 'keep' };
       }
     }
     // Not reachable or no longer signed in: the next sign-in tries again.
-    if (error instanceof ShopUnreachableError || error instanceof NotSignedInError || (error instanceof ShopRefusedError && error.status === 401)) {
+    if (
+      error instanceof ShopUnreachableError ||
+      error instanceof NotSignedInError ||
+      (error instanceof ShopRefusedError && error.status === 401)
+    ) {
       return { kind: 'keep' };
     }
     log(`ending ${id}, left open by the last run, failed: ${String(error)}`);
@@ -87,10 +113,14 @@ export function createSessionRecovery(options: SessionRecoveryOptions): SessionR
 
   async function recover(key: string, shopUrl: string, staffId: string): Promise<void> {
     const open = new Set(options.openHere());
-    const entries = (await options.journal.list()).filter((e) => e.shopUrl === shopUrl && e.staffId === staffId && !open.has(e.sessionId));
+    const entries = (await options.journal.list()).filter(
+      (e) => e.shopUrl === shopUrl && e.staffId === staffId && !open.has(e.sessionId),
+    );
     if (entries.length === 0) return;
     const api = options.api();
-    const outcomes = await Promise.all(entries.map(async (entry) => ({ entry, outcome: await settleEntry(api, entry, options.log) })));
+    const outcomes = await Promise.all(
+      entries.map(async (entry) => ({ entry, outcome: await settleEntry(api, entry, options.log) })),
+    );
     await options.journal.remove(outcomes.filter((o) => o.outcome.kind !== 'keep').map((o) => o.entry.sessionId));
     const sessions = outcomes.flatMap((o) => (o.outcome.kind === 'report' ? [o.outcome.session] : []));
     // A sign-out (or another agent's sign-in) meanwhile: this notice is no longer theirs to see.
@@ -113,7 +143,9 @@ export function createSessionRecovery(options: SessionRecoveryOptions): SessionR
       const previous = running;
       running = previous
         .then(() => recover(key, state.shopUrl, state.staff.id))
-        .catch((error: unknown) => { options.log(`ending the sessions left by the last run failed: ${String(error)}`); });
+        .catch((error: unknown) => {
+          options.log(`ending the sessions left by the last run failed: ${String(error)}`);
+        });
     },
     notice: () => current,
     dismiss() {

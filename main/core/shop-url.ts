@@ -5,6 +5,7 @@ export function shopUrlFrom(argv: readonly string[], env: NodeJS.ProcessEnv): st
   const flag = argv.find((a) => a.startsWith('--shop-url='))?.slice('--shop-url='.length);
   const candidate = flag ?? env.CONCIERGE_SHOP_URL ?? DEFAULT_SHOP_URL;
   const url = new URL(candidate);
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new Error(`The shop URL must be http(s): ${candidate}`);
+  if (url.protocol !== 'http:' && url.protocol !== 'https:')
+    throw new Error(`The shop URL must be http(s): ${candidate}`);
   return url.origin;
 }

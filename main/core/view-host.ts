@@ -17,7 +17,13 @@ export interface ViewEvents {
 
 export interface ViewHost {
   /** Opens the session's storefront at `url` (the handoff URL) inside `slot`, enforcing `policy`. */
-  open(session: OpenSession, slot: PartitionSlot, url: string, policy: NavigationPolicy, events: ViewEvents): Promise<void>;
+  open(
+    session: OpenSession,
+    slot: PartitionSlot,
+    url: string,
+    policy: NavigationPolicy,
+    events: ViewEvents,
+  ): Promise<void>;
   /** Shows this session's view in `bounds` of the console window and hides the others; null hides all. */
   show(sessionId: string | null, bounds?: Bounds): void;
   /** Pushes the banner's state (countdown, state) to the session's banner. */

@@ -10,7 +10,14 @@ export function createConsoleWindow(options: { preload: string; url: string; app
     minHeight: 640,
     show: false,
     title: 'Concierge',
-    webPreferences: { preload: options.preload, contextIsolation: true, sandbox: true, nodeIntegration: false, webSecurity: true, spellcheck: false },
+    webPreferences: {
+      preload: options.preload,
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      spellcheck: false,
+    },
   });
   const contents = window.webContents;
   // The console never leaves its own pages; links to elsewhere open in the system browser.
@@ -21,8 +28,12 @@ export function createConsoleWindow(options: { preload: string; url: string; app
     if (url.startsWith('https://')) void shell.openExternal(url);
     return { action: 'deny' };
   });
-  contents.session.setPermissionRequestHandler((_contents, _permission, callback) => { callback(false); });
-  window.once('ready-to-show', () => { window.show(); });
+  contents.session.setPermissionRequestHandler((_contents, _permission, callback) => {
+    callback(false);
+  });
+  window.once('ready-to-show', () => {
+    window.show();
+  });
   void window.loadURL(options.url);
   return window;
 }

@@ -36,7 +36,9 @@ if (!app.requestSingleInstanceLock()) {
 
   // No webContents anywhere may open windows or attach <webview>s on its own.
   app.on('web-contents-created', (_event, contents) => {
-    contents.on('will-attach-webview', (event) => { event.preventDefault(); });
+    contents.on('will-attach-webview', (event) => {
+      event.preventDefault();
+    });
   });
 
   void app.whenReady().then(async () => {
@@ -50,17 +52,37 @@ if (!app.requestSingleInstanceLock()) {
     const pageUrl = (page: string) => (devUrl ? new URL(page, devUrl).toString() : `${APP_ORIGIN}/${page}`);
     serveRenderer(join(here, '../renderer'));
 
-    const consoleWindow = createConsoleWindow({ preload: join(here, '../preload/console.cjs'), url: pageUrl('index.html'), appOrigin });
+    const consoleWindow = createConsoleWindow({
+      preload: join(here, '../preload/console.cjs'),
+      url: pageUrl('index.html'),
+      appOrigin,
+    });
     window = consoleWindow;
-    const viewHost = createElectronViewHost({ window: consoleWindow, bannerUrl: pageUrl('banner.html'), bannerPreload: join(here, '../preload/banner.cjs'), log: asLogFn(logging.logger('views')) });
+    const viewHost = createElectronViewHost({
+      window: consoleWindow,
+      bannerUrl: pageUrl('banner.html'),
+      bannerPreload: join(here, '../preload/banner.cjs'),
+      log: asLogFn(logging.logger('views')),
+    });
     const core = createConsoleCore({
       shopUrl: shopUrlFrom(process.argv, process.env),
       vault: createVault(),
       viewHost,
-      emit: (event, payload) => { sendEvent(window?.webContents ?? null, event, payload); },
-      createAudit: (deps) => createAuditPort({ ...deps, dataDirFor: mirrorDirsIn(userData), syncIntervalMs: BACKGROUND_SYNC_INTERVAL_MS, workerUrl: auditWorkerPath }),
+      emit: (event, payload) => {
+        sendEvent(window?.webContents ?? null, event, payload);
+      },
+      createAudit: (deps) =>
+        createAuditPort({
+          ...deps,
+          dataDirFor: mirrorDirsIn(userData),
+          syncIntervalMs: BACKGROUND_SYNC_INTERVAL_MS,
+          workerUrl: auditWorkerPath,
+        }),
       exportDestination: savedExports(async (defaultName) => {
-        const result = await dialog.showSaveDialog(consoleWindow, { title: 'Export audit events', defaultPath: join(app.getPath('downloads'), defaultName) });
+        const result = await dialog.showSaveDialog(consoleWindow, {
+          title: 'Export audit events',
+          defaultPath: join(app.getPath('downloads'), defaultName),
+        });
         return result.canceled || !result.filePath ? null : result.filePath;
       }),
       openSessionsFile: join(userData, 'open-sessions.json'),
@@ -71,13 +93,30 @@ if (!app.requestSingleInstanceLock()) {
     // the open sessions at the shop before the app exits.
     guardProcess({
       target: process,
-      log: (message, error) => { logging.logger('electron').fatal({ err: error }, message); },
-      shutdown: async () => { await core.shutdown(); await logging.close(); },
-      exit: (code) => { app.exit(code); },
+      log: (message, error) => {
+        logging.logger('electron').fatal({ err: error }, message);
+      },
+      shutdown: async () => {
+        await core.shutdown();
+        await logging.close();
+      },
+      exit: (code) => {
+        app.exit(code);
+      },
     });
-    registerIpc({ consoleContents: () => window?.webContents ?? null, appOrigin, handlers: core.handlers, viewHost, log: asLogFn(logging.logger('ipc')) });
-    consoleWindow.on('closed', () => { window = null; });
-    await core.auth.restore().catch((error: unknown) => { logging.logger('auth').warn({ err: error }, 'restoring the sign-in failed'); });
+    registerIpc({
+      consoleContents: () => window?.webContents ?? null,
+      appOrigin,
+      handlers: core.handlers,
+      viewHost,
+      log: asLogFn(logging.logger('ipc')),
+    });
+    consoleWindow.on('closed', () => {
+      window = null;
+    });
+    await core.auth.restore().catch((error: unknown) => {
+      logging.logger('auth').warn({ err: error }, 'restoring the sign-in failed');
+    });
 
     // Quitting waits until the shop has recorded every open session as ended.
     app.on('before-quit', (event) => {
@@ -87,15 +126,24 @@ if (!app.requestSingleInstanceLock()) {
       quitting = 'ending';
       const deadline = new Promise<void>((resolve) => setTimeout(resolve, 10_000));
       void Promise.race([core.shutdown(), deadline])
-        .catch((error: unknown) => { log('ending sessions on exit failed', error); })
+        .catch((error: unknown) => {
+          log('ending sessions on exit failed', error);
+        })
         .finally(() => {
           quitting = 'done';
-          void logging.close().finally(() => { app.quit(); });
+          void logging.close().finally(() => {
+            app.quit();
+          });
         });
     });
   });
 
-  app.on('window-all-closed', () => { app.quit(); });
+  app.on('window-all-closed', () => {
+    app.quit();
+  });
   // Ctrl+C in a terminal or `npm start` stopping: quit the normal way, so sessions end at the shop first.
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => { app.quit(); });
+  for (const signal of ['SIGINT', 'SIGTERM'] as const)
+    process.on(signal, () => {
+      app.quit();
+    });
 }

@@ -23,7 +23,13 @@ export interface IpcRegistration {
 function fromConsole(event: IpcMainInvokeEvent, reg: IpcRegistration): boolean {
   const contents = reg.consoleContents();
   const frame = event.senderFrame;
-  return contents !== null && event.sender === contents && frame !== null && frame === contents.mainFrame && originOf(frame.url) === reg.appOrigin;
+  return (
+    contents !== null &&
+    event.sender === contents &&
+    frame !== null &&
+    frame === contents.mainFrame &&
+    originOf(frame.url) === reg.appOrigin
+  );
 }
 
 export function registerIpc(reg: IpcRegistration): () => void {
@@ -31,7 +37,10 @@ export function registerIpc(reg: IpcRegistration): () => void {
     ipcMain.handle(invokeChannel(channel), async (event, args: unknown) => {
       if (!fromConsole(event, reg)) {
         reg.log(`refused ${channel} from an unexpected sender (${event.senderFrame?.url ?? 'no frame'})`);
-        return { ok: false, error: { kind: 'internal', code: 'forbidden_sender', message: 'This page may not call the console.' } };
+        return {
+          ok: false,
+          error: { kind: 'internal', code: 'forbidden_sender', message: 'This page may not call the console.' },
+        };
       }
       return dispatch(reg.handlers, channel, args);
     });
@@ -52,6 +61,10 @@ export function registerIpc(reg: IpcRegistration): () => void {
 }
 
 /** Sends one of main's events to the console page. */
-export function sendEvent<E extends IpcEventName>(contents: WebContents | null, event: E, payload: IpcEventPayload<E>): void {
+export function sendEvent<E extends IpcEventName>(
+  contents: WebContents | null,
+  event: E,
+  payload: IpcEventPayload<E>,
+): void {
   if (contents && !contents.isDestroyed()) contents.send(eventChannel(event), payload);
 }

@@ -1,6 +1,19 @@
-import { WebContentsView, session as electronSession, type BrowserWindow, type Session, type WebContents } from 'electron';
+import {
+  WebContentsView,
+  session as electronSession,
+  type BrowserWindow,
+  type Session,
+  type WebContents,
+} from 'electron';
 import type { BannerState, Bounds, OpenSession } from '../../shared/ipc/contract';
-import { downloadDecision, isNavigationAllowed, isSubresourceAllowed, permissionDecision, popupDecision, type NavigationPolicy } from '../core/navigation-policy';
+import {
+  downloadDecision,
+  isNavigationAllowed,
+  isSubresourceAllowed,
+  permissionDecision,
+  popupDecision,
+  type NavigationPolicy,
+} from '../core/navigation-policy';
 import type { PartitionSlot } from '../core/partition-pool';
 import type { ViewEvents, ViewHost } from '../core/view-host';
 import { BANNER_STATE } from '../../preload/ipc-names';
@@ -84,13 +97,25 @@ function watch(contents: WebContents, policy: NavigationPolicy, events: ViewEven
     return { action: 'deny' };
   });
   contents.on('input-event', (_event, input) => {
-    if (input.type === 'mouseDown' || input.type === 'keyDown' || input.type === 'mouseWheel' || input.type === 'touchStart') events.onActivity();
+    if (
+      input.type === 'mouseDown' ||
+      input.type === 'keyDown' ||
+      input.type === 'mouseWheel' ||
+      input.type === 'touchStart'
+    )
+      events.onActivity();
   });
-  contents.on('did-navigate', () => { events.onActivity(); });
+  contents.on('did-navigate', () => {
+    events.onActivity();
+  });
 }
 
 export function createElectronViewHost(options: ElectronViewHostOptions): ElectronViewHost {
-  const log = options.log ?? ((message: string) => { console.warn(`[views] ${message}`); });
+  const log =
+    options.log ??
+    ((message: string) => {
+      console.warn(`[views] ${message}`);
+    });
   const views = new Map<string, Views>();
   const downloadsWired = new Set<string>();
   let shown: { sessionId: string; bounds: Bounds } | null = null;
@@ -125,15 +150,30 @@ export function createElectronViewHost(options: ElectronViewHostOptions): Electr
       lockDown(ses, policy, log);
       wireDownloads(ses, slot.partition);
       const storefront = new WebContentsView({
-        webPreferences: { partition: slot.partition, sandbox: true, contextIsolation: true, nodeIntegration: false, webSecurity: true, safeDialogs: true, spellcheck: false },
+        webPreferences: {
+          partition: slot.partition,
+          sandbox: true,
+          contextIsolation: true,
+          nodeIntegration: false,
+          webSecurity: true,
+          safeDialogs: true,
+          spellcheck: false,
+        },
       });
       const banner = new WebContentsView({
-        webPreferences: { preload: options.bannerPreload, sandbox: true, contextIsolation: true, nodeIntegration: false },
+        webPreferences: {
+          preload: options.bannerPreload,
+          sandbox: true,
+          contextIsolation: true,
+          nodeIntegration: false,
+        },
       });
       watch(storefront.webContents, policy, events, log);
       const bannerUrl = new URL(options.bannerUrl);
       bannerUrl.searchParams.set('session', id);
-      banner.webContents.on('will-navigate', (event) => { event.preventDefault(); });
+      banner.webContents.on('will-navigate', (event) => {
+        event.preventDefault();
+      });
       banner.webContents.setWindowOpenHandler(() => ({ action: 'deny' }));
       banner.webContents.on('did-finish-load', () => {
         const state = views.get(id)?.state;
@@ -150,7 +190,8 @@ export function createElectronViewHost(options: ElectronViewHostOptions): Electr
     },
     show(sessionId, bounds) {
       if (sessionId === null) shown = null;
-      else if (views.has(sessionId)) shown = { sessionId, bounds: bounds ?? shown?.bounds ?? { x: 0, y: 0, width: 0, height: 0 } };
+      else if (views.has(sessionId))
+        shown = { sessionId, bounds: bounds ?? shown?.bounds ?? { x: 0, y: 0, width: 0, height: 0 } };
       layout();
     },
     update(state) {

@@ -18,7 +18,10 @@ export async function keychainProblem(suite: string): Promise<string | null> {
   if (problem && process.env.CONCIERGE_KEYCHAIN_REQUIRED === '1') {
     throw new Error(`CONCIERGE_KEYCHAIN_REQUIRED=1 but the OS keychain does not work: ${problem}`);
   }
-  if (problem) console.warn(`[${suite}] keychain tests skipped: no usable OS keychain (${problem}); run via bash .ci/with-keyring.sh`);
+  if (problem)
+    console.warn(
+      `[${suite}] keychain tests skipped: no usable OS keychain (${problem}); run via bash .ci/with-keyring.sh`,
+    );
   return problem;
 }
 

@@ -6,12 +6,17 @@ import { describeHits, findSecrets, readLogFiles } from './secret-scan';
 
 describe('secret scan', () => {
   let dir = '';
-  afterEach(async () => { if (dir) await rm(dir, { recursive: true, force: true }); });
+  afterEach(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
 
   it('reads every file under a folder, rotated and nested ones included, and finds each secret with its place', async () => {
     dir = await mkdtemp(join(tmpdir(), 'secret-scan-'));
     await mkdir(join(dir, 'old'));
-    await writeFile(join(dir, 'console.log'), '{"msg":"signed in"}\n{"msg":"cookie concierge_assist=S3cr3tCookieValue"}\n');
+    await writeFile(
+      join(dir, 'console.log'),
+      '{"msg":"signed in"}\n{"msg":"cookie concierge_assist=S3cr3tCookieValue"}\n',
+    );
     await writeFile(join(dir, 'console.log.1'), '{"msg":"refresh a/b+c=="}\n');
     await writeFile(join(dir, 'old', 'shop.log'), `{"msg":"url ${encodeURIComponent('a/b+c==')}"}\n{"msg":"fine"}\n`);
 
@@ -19,7 +24,10 @@ describe('secret scan', () => {
     expect(texts.map((t) => t.name)).toEqual(['console.log', 'console.log.1', join('old', 'shop.log')]);
 
     const terminal = { name: 'terminal', text: 'line one\nsaid "quote\\"d" and 123456\n' };
-    const hits = findSecrets([...texts, terminal], ['S3cr3tCookieValue', 'a/b+c==', 'quote"d', '123456', 'never-logged']);
+    const hits = findSecrets(
+      [...texts, terminal],
+      ['S3cr3tCookieValue', 'a/b+c==', 'quote"d', '123456', 'never-logged'],
+    );
     expect(hits.map((h) => [h.name, h.secret, h.form, h.line])).toEqual([
       ['console.log', 'S3cr3tCookieValue', 'plain', 2],
       ['console.log.1', 'a/b+c==', 'plain', 1],

@@ -38,7 +38,10 @@ function formsOf(secret: string): [SecretHit['form'], string][] {
 export function findSecrets(texts: readonly NamedText[], secrets: readonly string[]): SecretHit[] {
   const hits: SecretHit[] = [];
   for (const secret of new Set(secrets)) {
-    if (secret.length < MIN_SECRET_LENGTH) throw new Error(`secret "${secret}" is shorter than ${MIN_SECRET_LENGTH} characters: scanning for it would find it by chance`);
+    if (secret.length < MIN_SECRET_LENGTH)
+      throw new Error(
+        `secret "${secret}" is shorter than ${MIN_SECRET_LENGTH} characters: scanning for it would find it by chance`,
+      );
     for (const [form, needle] of formsOf(secret)) {
       for (const { name, text } of texts) {
         for (let at = text.indexOf(needle); at >= 0; at = text.indexOf(needle, at + needle.length)) {
@@ -59,7 +62,10 @@ export function findSecrets(texts: readonly NamedText[], secrets: readonly strin
 /** Every file under `dir`, any depth, named by its path relative to `dir`. A missing folder is an error: no logs is a finding too. */
 export async function readLogFiles(dir: string): Promise<NamedText[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
-  const files = entries.filter((e) => e.isFile()).map((e) => join(e.parentPath, e.name)).sort();
+  const files = entries
+    .filter((e) => e.isFile())
+    .map((e) => join(e.parentPath, e.name))
+    .sort();
   return Promise.all(files.map(async (path) => ({ name: relative(dir, path), text: await readFile(path, 'utf8') })));
 }
 

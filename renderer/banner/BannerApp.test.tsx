@@ -11,21 +11,47 @@ function fakeBannerBridge() {
   const listeners = new Set<(s: BannerState) => void>();
   let ends = 0;
   const bridge: BannerBridge = {
-    endSession: () => { ends += 1; return Promise.resolve(); },
-    onState: (listener) => { listeners.add(listener); return () => { listeners.delete(listener); }; },
+    endSession: () => {
+      ends += 1;
+      return Promise.resolve();
+    },
+    onState: (listener) => {
+      listeners.add(listener);
+      return () => {
+        listeners.delete(listener);
+      };
+    },
   };
-  return { bridge, push: (s: BannerState) => { for (const l of listeners) l(s); }, ends: () => ends };
+  return {
+    bridge,
+    push: (s: BannerState) => {
+      for (const l of listeners) l(s);
+    },
+    ends: () => ends,
+  };
 }
 
-const state: BannerState = { sessionId: 'ses_1', customerName: 'Jane Smith', customerEmail: 'jane@example.com', storeName: 'US store', mode: 'view', secondsLeft: 761, state: 'open' };
+const state: BannerState = {
+  sessionId: 'ses_1',
+  customerName: 'Jane Smith',
+  customerEmail: 'jane@example.com',
+  storeName: 'US store',
+  mode: 'view',
+  secondsLeft: 761,
+  state: 'open',
+};
 
 describe('banner page', () => {
   it('says whom, where, how and how long, and ends the session', async () => {
     const fake = fakeBannerBridge();
     render(<BannerApp bridge={fake.bridge} />);
-    act(() => { fake.push(state); });
+    act(() => {
+      fake.push(state);
+    });
     const banner = screen.getByRole('region', { name: 'Assisted session' });
-    expect(banner.textContent).toBe('Assisting Jane Smith (jane@example.com)·US store·View only·12:41 left·End session');
+    expect(banner.textContent).toBe(
+      'Assisting Jane Smith (jane@example.com)·US store·View only·12:41 left·End session',
+    );
     await userEvent.click(screen.getByRole('button', { name: 'End session' }));
     expect(fake.ends()).toBe(1);
     expect(screen.getByRole('button', { name: 'Ending…' })).toBeTruthy();
@@ -34,7 +60,9 @@ describe('banner page', () => {
   it('shows acting mode and an ended session', () => {
     const fake = fakeBannerBridge();
     render(<BannerApp bridge={fake.bridge} />);
-    act(() => { fake.push({ ...state, mode: 'act', state: 'ended', secondsLeft: 0 }); });
+    act(() => {
+      fake.push({ ...state, mode: 'act', state: 'ended', secondsLeft: 0 });
+    });
     const banner = screen.getByRole('region', { name: 'Assisted session' });
     expect(banner.textContent).toContain('Can act');
     expect(banner.textContent).toContain('ended');

@@ -7,7 +7,13 @@ import { secondsLeftAt, useNow } from '../src/ui/useNow';
 export function BannerApp({ bridge }: { bridge: BannerBridge }) {
   const [received, setReceived] = useState<{ state: BannerState; at: number } | null>(null);
   const [ending, setEnding] = useState(false);
-  useEffect(() => bridge.onState((state) => { setReceived({ state, at: Date.now() }); }), [bridge]);
+  useEffect(
+    () =>
+      bridge.onState((state) => {
+        setReceived({ state, at: Date.now() });
+      }),
+    [bridge],
+  );
   const now = useNow(1000, received?.state.state === 'open');
   if (!received) return <div className="assist-banner">Assisted session…</div>;
   const { state } = received;
@@ -21,7 +27,9 @@ export function BannerApp({ bridge }: { bridge: BannerBridge }) {
       state={ending && state.state === 'open' ? 'ending' : state.state}
       onEnd={() => {
         setEnding(true);
-        bridge.endSession().catch(() => { setEnding(false); });
+        bridge.endSession().catch(() => {
+          setEnding(false);
+        });
       }}
     />
   );

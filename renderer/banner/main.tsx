@@ -7,7 +7,8 @@ import '../src/styles/app.css';
 function bannerBridge(): BannerBridge {
   // The banner preload exposes its own, smaller bridge under the same name as the console's.
   const exposed: unknown = window.concierge;
-  if (typeof exposed === 'object' && exposed !== null && 'endSession' in exposed && 'onState' in exposed) return exposed as BannerBridge;
+  if (typeof exposed === 'object' && exposed !== null && 'endSession' in exposed && 'onState' in exposed)
+    return exposed as BannerBridge;
   throw new Error('The banner page needs the banner preload (window.concierge with endSession and onState).');
 }
 

@@ -12,7 +12,10 @@ if (!element) throw new Error('index.html has no #root');
 const queryClient = new QueryClient({
   defaultOptions: {
     // A refusal from the shop is an answer, not a glitch: retry only what may be transient.
-    queries: { retry: (count, error) => count < 2 && error instanceof Error && 'kind' in error && error.kind === 'network', refetchOnWindowFocus: false },
+    queries: {
+      retry: (count, error) => count < 2 && error instanceof Error && 'kind' in error && error.kind === 'network',
+      refetchOnWindowFocus: false,
+    },
     mutations: { retry: false },
   },
 });

@@ -55,7 +55,10 @@ export const LoginResponse = z.object({
 });
 export type LoginResponse = z.infer<typeof LoginResponse>;
 
-export const TotpCode = z.string().trim().regex(/^\d{6}$/, 'must be 6 digits');
+export const TotpCode = z
+  .string()
+  .trim()
+  .regex(/^\d{6}$/, 'must be 6 digits');
 
 export const MfaRequest = z.object({
   mfaToken: z.string().min(1).max(256),
@@ -75,9 +78,14 @@ export const RefreshRequest = z.object({ refreshToken: z.string().min(1).max(256
 export type RefreshRequest = z.infer<typeof RefreshRequest>;
 
 /** `POST /auth/logout`: no body (or `{}`) ends this sign-in and its sessions only. */
-export const LogoutRequest = z.object({
-  everywhere: z.boolean().optional().describe('Sign out everywhere (default false): every sign-in of this staff member and all their sessions end.'),
-}).strict();
+export const LogoutRequest = z
+  .object({
+    everywhere: z
+      .boolean()
+      .optional()
+      .describe('Sign out everywhere (default false): every sign-in of this staff member and all their sessions end.'),
+  })
+  .strict();
 export type LogoutRequest = z.infer<typeof LogoutRequest>;
 
 export const StepUpRequest = z.union([

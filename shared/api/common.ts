@@ -1,7 +1,11 @@
 import { z } from 'zod';
 
 /** Ids are opaque strings; the shop uses prefixed random ids (`cus_…`, `ses_…`). */
-export const Id = z.string().min(1).max(64).regex(/^[A-Za-z0-9_-]+$/, 'must be an id');
+export const Id = z
+  .string()
+  .min(1)
+  .max(64)
+  .regex(/^[A-Za-z0-9_-]+$/, 'must be an id');
 
 /** Timestamps travel as ISO 8601 strings in UTC. */
 export const Timestamp = z.iso.datetime({ offset: true });

@@ -53,7 +53,11 @@ export const CreateSessionRequest = z.object({
   reason: z.string().trim().min(3, 'give a reason').max(500),
   ticket: z.string().trim().max(100).optional(),
   stepUpToken: z.string().min(1).max(256).optional(),
-  consentCode: z.string().trim().regex(/^\d{6}$/, 'must be 6 digits').optional(),
+  consentCode: z
+    .string()
+    .trim()
+    .regex(/^\d{6}$/, 'must be 6 digits')
+    .optional(),
 });
 export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
 
@@ -86,7 +90,10 @@ export type EndSessionRequest = z.infer<typeof EndSessionRequest>;
  * `{"activity": false}` on a timer to say only "still here".
  */
 export const HeartbeatRequest = z.object({
-  activity: z.boolean().optional().meta({ description: 'Agent activity (default true): moves lastActivityAt. false renews only the console lease.' }),
+  activity: z
+    .boolean()
+    .optional()
+    .meta({ description: 'Agent activity (default true): moves lastActivityAt. false renews only the console lease.' }),
 });
 export type HeartbeatRequest = z.infer<typeof HeartbeatRequest>;
 

@@ -16,7 +16,11 @@ const SettingsFields = z.object({
   storeSelection: z.enum(['automatic', 'manual']),
   stepUpPolicy: StepUpPolicy,
   idleTimeoutSeconds: z.number().int().min(60).max(3600),
-  maxSessionSeconds: z.number().int().min(300).max(8 * 3600),
+  maxSessionSeconds: z
+    .number()
+    .int()
+    .min(300)
+    .max(8 * 3600),
   defaultMode: SessionMode,
   notifyCustomer: z.boolean(),
 });

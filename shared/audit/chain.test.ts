@@ -5,7 +5,13 @@ function chain(n: number) {
   const events = [];
   let prevHash = GENESIS_HASH;
   for (let seq = 1; seq <= n; seq++) {
-    const body = { seq, id: `evt_${seq}`, action: 'session.page_view', details: { path: `/p/${seq}`, nested: { b: 1, a: [2, { z: 1, y: null }] } }, prevHash };
+    const body = {
+      seq,
+      id: `evt_${seq}`,
+      action: 'session.page_view',
+      details: { path: `/p/${seq}`, nested: { b: 1, a: [2, { z: 1, y: null }] } },
+      prevHash,
+    };
     const hash = computeEventHash(body);
     events.push({ ...body, hash });
     prevHash = hash;
@@ -21,7 +27,9 @@ describe('canonicalJson', () => {
     expect(canonicalJson({ s: 'q"\n\u2028', u: undefined })).toBe('{"s":"q\\"\\n\u2028"}');
   });
   it('orders keys by UTF-16 code units, numeric-looking keys included', () => {
-    expect(canonicalJson({ b: 1, B: 2, '10': 3, '9': 4, é: 5, _: 6, a: { z: undefined, y: [undefined, 1] } })).toBe('{"10":3,"9":4,"B":2,"_":6,"a":{"y":[null,1]},"b":1,"é":5}');
+    expect(canonicalJson({ b: 1, B: 2, '10': 3, '9': 4, é: 5, _: 6, a: { z: undefined, y: [undefined, 1] } })).toBe(
+      '{"10":3,"9":4,"B":2,"_":6,"a":{"y":[null,1]},"b":1,"é":5}',
+    );
   });
   it('leaves out only the top-level hash when hashing an event', () => {
     const body = { seq: 1, details: { hash: 'kept' } };
@@ -29,7 +37,9 @@ describe('canonicalJson', () => {
   });
   it('matches a hash computed independently', () => {
     // sha256 of '{"a":1}' computed with `printf '{"a":1}' | sha256sum`
-    expect(computeEventHash({ a: 1, hash: 'ignored' })).toBe('015abd7f5cc57a2dd94b7590f04ad8084273905ee33ec5cebeae62276a97f862');
+    expect(computeEventHash({ a: 1, hash: 'ignored' })).toBe(
+      '015abd7f5cc57a2dd94b7590f04ad8084273905ee33ec5cebeae62276a97f862',
+    );
   });
 });
 
@@ -61,10 +71,18 @@ describe('verifyChain', () => {
     const events = chain(10);
     const viaWebShape = (text: string) => sha256Hex(text);
     expect(verifyChain(events, undefined, viaWebShape)).toMatchObject({ ok: true, checked: 10 });
-    expect(verifyChain(events, undefined, () => '0'.repeat(64))).toMatchObject({ ok: false, badSeq: 1, problem: 'hash_mismatch' });
+    expect(verifyChain(events, undefined, () => '0'.repeat(64))).toMatchObject({
+      ok: false,
+      badSeq: 1,
+      problem: 'hash_mismatch',
+    });
   });
   it('refuses events out of order', () => {
     const events = chain(5);
-    expect(verifyChain([events[0]!, events[2]!, events[1]!])).toMatchObject({ ok: false, badSeq: 2, problem: 'out_of_order' });
+    expect(verifyChain([events[0]!, events[2]!, events[1]!])).toMatchObject({
+      ok: false,
+      badSeq: 2,
+      problem: 'out_of_order',
+    });
   });
 });

@@ -14,7 +14,8 @@ export function canonicalJson(value: unknown): string {
     if (text === undefined) throw new TypeError(`cannot encode ${typeof value} as JSON`);
     return text;
   }
-  if (Array.isArray(value)) return `[${value.map((v: unknown) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
+  if (Array.isArray(value))
+    return `[${value.map((v: unknown) => canonicalJson(v === undefined ? null : v)).join(',')}]`;
   return canonicalObject(value as Record<string, unknown>, null);
 }
 
@@ -71,7 +72,11 @@ export const CHAIN_START: ChainState = { lastSeq: 0, lastHash: GENESIS_HASH };
  * A reader who sees only part of the log (an agent's own events) has gaps; across a gap only
  * the events themselves can be checked, which is all that reader can know.
  */
-export function verifyChain<E extends ChainLink>(events: Iterable<E>, from: ChainState = CHAIN_START, hashHex: Sha256Hex = sha256Hex): ChainCheck {
+export function verifyChain<E extends ChainLink>(
+  events: Iterable<E>,
+  from: ChainState = CHAIN_START,
+  hashHex: Sha256Hex = sha256Hex,
+): ChainCheck {
   let { lastSeq, lastHash } = from;
   let checked = 0;
   for (const event of events) {
@@ -80,7 +85,8 @@ export function verifyChain<E extends ChainLink>(events: Iterable<E>, from: Chai
       return { ok: false, checked, badSeq: event.seq, problem: 'hash_mismatch' };
     }
     const contiguous = event.seq === lastSeq + 1;
-    if (contiguous && event.prevHash !== lastHash) return { ok: false, checked, badSeq: event.seq, problem: 'broken_link' };
+    if (contiguous && event.prevHash !== lastHash)
+      return { ok: false, checked, badSeq: event.seq, problem: 'broken_link' };
     lastSeq = event.seq;
     lastHash = event.hash;
     checked += 1;

@@ -2,7 +2,14 @@ import { z } from 'zod';
 import { StepUpRequest, Staff } from '../api/auth';
 import { Id } from '../api/common';
 import { AssistPolicy, Settings, SessionMode } from '../api/settings';
-import { Customer, CustomerSearchQuery, CustomerSearchResponse, DocumentsResponse, DocumentType, Store } from '../api/shop';
+import {
+  Customer,
+  CustomerSearchQuery,
+  CustomerSearchResponse,
+  DocumentsResponse,
+  DocumentType,
+  Store,
+} from '../api/shop';
 import { AssistSession, EndReason, SessionListResponse, SessionStatus } from '../api/sessions';
 import { AuditEvent } from '../api/audit';
 import { AuditActionGroup } from '../audit/action-groups';
@@ -26,7 +33,10 @@ export const IpcError = z.object({
 export type IpcError = z.infer<typeof IpcError>;
 
 export const IpcResult = <T extends z.ZodType>(value: T) =>
-  z.discriminatedUnion('ok', [z.object({ ok: z.literal(true), value }), z.object({ ok: z.literal(false), error: IpcError })]);
+  z.discriminatedUnion('ok', [
+    z.object({ ok: z.literal(true), value }),
+    z.object({ ok: z.literal(false), error: IpcError }),
+  ]);
 
 export const KeychainState = z.object({
   available: z.boolean(),
@@ -35,9 +45,20 @@ export const KeychainState = z.object({
 });
 
 export const AuthState = z.discriminatedUnion('status', [
-  z.object({ status: z.literal('signed_out'), shopUrl: z.string(), keychain: KeychainState, lastEmail: z.string().nullable() }),
+  z.object({
+    status: z.literal('signed_out'),
+    shopUrl: z.string(),
+    keychain: KeychainState,
+    lastEmail: z.string().nullable(),
+  }),
   z.object({ status: z.literal('mfa_required'), shopUrl: z.string(), keychain: KeychainState, email: z.string() }),
-  z.object({ status: z.literal('signed_in'), shopUrl: z.string(), keychain: KeychainState, staff: Staff, restored: z.boolean() }),
+  z.object({
+    status: z.literal('signed_in'),
+    shopUrl: z.string(),
+    keychain: KeychainState,
+    staff: Staff,
+    restored: z.boolean(),
+  }),
 ]);
 export type AuthState = z.infer<typeof AuthState>;
 
@@ -133,12 +154,18 @@ const call = <A extends z.ZodType, R extends z.ZodType>(args: A, result: R) => (
 
 export const ipcContract = {
   'auth.state': call(z.object({}), AuthState),
-  'auth.signIn': call(z.object({ shopUrl: z.url(), email: z.string().min(1).max(254), password: z.string().min(1).max(1024) }), AuthState),
+  'auth.signIn': call(
+    z.object({ shopUrl: z.url(), email: z.string().min(1).max(254), password: z.string().min(1).max(1024) }),
+    AuthState,
+  ),
   'auth.verifyMfa': call(z.object({ code: z.string().regex(/^\d{6}$/) }), AuthState),
   'auth.signOut': call(z.object({}), AuthState),
 
   'shop.stores': call(z.object({}), z.array(Store)),
-  'shop.searchCustomers': call(CustomerSearchQuery.extend({ limit: z.number().int().min(1).max(100).optional() }), CustomerSearchResponse),
+  'shop.searchCustomers': call(
+    CustomerSearchQuery.extend({ limit: z.number().int().min(1).max(100).optional() }),
+    CustomerSearchResponse,
+  ),
   'shop.customer': call(z.object({ id: Id }), Customer),
   'shop.documents': call(z.object({ customerId: Id, type: DocumentType.optional() }), DocumentsResponse),
   'shop.sessions': call(z.object({ status: SessionStatus.optional(), customerId: Id.optional() }), SessionListResponse),
@@ -154,7 +181,10 @@ export const ipcContract = {
       mode: SessionMode,
       reason: z.string().trim().min(3).max(500),
       ticket: z.string().trim().max(100).optional(),
-      consentCode: z.string().regex(/^\d{6}$/).optional(),
+      consentCode: z
+        .string()
+        .regex(/^\d{6}$/)
+        .optional(),
       stepUp: StepUpRequest,
     }),
     OpenSession,

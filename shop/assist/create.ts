@@ -38,8 +38,15 @@ class Refusal extends Error {
   }
 }
 
-interface Customer { id: string; name: string }
-interface Store { id: string; code: string; path_prefix: string }
+interface Customer {
+  id: string;
+  name: string;
+}
+interface Store {
+  id: string;
+  code: string;
+  path_prefix: string;
+}
 
 /**
  * Starts an assisted session. Checks run in a fixed order — assistance enabled, permission for
@@ -96,7 +103,8 @@ async function startSession(
 ): Promise<CreateSessionResponse> {
   const { staff, familyId } = principal;
   const settings = await readSettings(tx);
-  if (!settings.assistanceEnabled) throw new Refusal(409, 'assistance_disabled', 'Assisted sessions are turned off in the settings.');
+  if (!settings.assistanceEnabled)
+    throw new Refusal(409, 'assistance_disabled', 'Assisted sessions are turned off in the settings.');
 
   const needed = request.mode === 'act' ? 'assist.act' : 'assist.view';
   if (!staff.permissions.includes(needed)) {
@@ -104,21 +112,35 @@ async function startSession(
   }
 
   if (!(await consumeStepUpToken(tx, ctx, { staffId: staff.id, familyId }, request.stepUpToken))) {
-    throw new Refusal(401, 'step_up_required', 'Confirm it is you (step-up) before each session; the step-up token is missing, used, expired or from another sign-in.');
+    throw new Refusal(
+      401,
+      'step_up_required',
+      'Confirm it is you (step-up) before each session; the step-up token is missing, used, expired or from another sign-in.',
+    );
   }
 
-  const customer = (await tx.query<Customer>('SELECT id, name FROM customers WHERE id = $1 FOR NO KEY UPDATE', [request.customerId])).rows[0];
+  const customer = (
+    await tx.query<Customer>('SELECT id, name FROM customers WHERE id = $1 FOR NO KEY UPDATE', [request.customerId])
+  ).rows[0];
   if (!customer) throw new Refusal(404, 'customer_not_found', 'No customer with this id.');
-  const store = (await tx.query<Store>(
-    'SELECT so.id, so.code, so.path_prefix FROM accounts a JOIN stores so ON so.id = a.store_id WHERE a.id = $1 AND a.customer_id = $2',
-    [request.accountId, customer.id],
-  )).rows[0];
-  if (!store) throw new Refusal(404, 'account_not_found', 'This customer has no account with this id.', { customerId: customer.id });
+  const store = (
+    await tx.query<Store>(
+      'SELECT so.id, so.code, so.path_prefix FROM accounts a JOIN stores so ON so.id = a.store_id WHERE a.id = $1 AND a.customer_id = $2',
+      [request.accountId, customer.id],
+    )
+  ).rows[0];
+  if (!store)
+    throw new Refusal(404, 'account_not_found', 'This customer has no account with this id.', {
+      customerId: customer.id,
+    });
 
   const sessionId = newId('ses');
   const consent = await checkConsent(tx, ctx, settings, customer, request.consentCode);
   if (!consent.ok) {
-    throw new Refusal(403, 'consent_required', consentMessage(customer.name, consent.problem), { customerId: customer.id, consent: consent.problem });
+    throw new Refusal(403, 'consent_required', consentMessage(customer.name, consent.problem), {
+      customerId: customer.id,
+      consent: consent.problem,
+    });
   }
 
   const now = ctx.clock.now();
@@ -126,16 +148,32 @@ async function startSession(
     `INSERT INTO assist_sessions (id, staff_id, customer_id, account_id, store_id, mode, reason, ticket, status, started_at,
                                   expires_at, last_activity_at, idle_timeout_seconds, consent_basis, console_lease_until, family_id)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'pending', $9, $10, $9, $11, $12, $13, $14)`,
-    [sessionId, staff.id, customer.id, request.accountId, store.id, request.mode, request.reason, request.ticket ?? null,
-      now, addSeconds(now, settings.maxSessionSeconds), settings.idleTimeoutSeconds, consent.basis,
+    [
+      sessionId,
+      staff.id,
+      customer.id,
+      request.accountId,
+      store.id,
+      request.mode,
+      request.reason,
+      request.ticket ?? null,
+      now,
+      addSeconds(now, settings.maxSessionSeconds),
+      settings.idleTimeoutSeconds,
+      consent.basis,
       // Starting the session starts its console lease; the console's heartbeats renew it.
       addSeconds(now, ctx.config.consoleLeaseSeconds),
       // The sign-in that started it: signing out of that console ends it (auth/refresh.ts signOut).
-      familyId],
+      familyId,
+    ],
   );
   const actor = { type: 'staff' as const, id: staff.id, name: staff.name };
   if (consent.basis === 'code') {
-    await tx.query('UPDATE consent_codes SET used_at = $2, used_by_session = $3 WHERE id = $1', [consent.codeId, now, sessionId]);
+    await tx.query('UPDATE consent_codes SET used_at = $2, used_by_session = $3 WHERE id = $1', [
+      consent.codeId,
+      now,
+      sessionId,
+    ]);
     await appendAudit(tx, ctx.clock, {
       action: 'customer.consent_code_used',
       actor,
@@ -149,7 +187,11 @@ async function startSession(
 
   const handoffCode = newSecret();
   const handoffSeconds = Math.min(ctx.config.handoffSeconds, MAX_HANDOFF_SECONDS);
-  await tx.query('INSERT INTO handoff_codes (code_hash, session_id, expires_at) VALUES ($1, $2, $3)', [hashSecret(handoffCode), sessionId, addSeconds(now, handoffSeconds)]);
+  await tx.query('INSERT INTO handoff_codes (code_hash, session_id, expires_at) VALUES ($1, $2, $3)', [
+    hashSecret(handoffCode),
+    sessionId,
+    addSeconds(now, handoffSeconds),
+  ]);
   await appendAudit(tx, ctx.clock, {
     action: 'session.start',
     actor,
@@ -182,17 +224,29 @@ type ConsentCheck =
  * Standing consent granted and unexpired at this moment, or else a valid one-time code. The
  * customer row is locked by the caller, so a code cannot be used by two sessions at once.
  */
-async function checkConsent(tx: Queryable, ctx: ShopContext, settings: Settings, customer: Customer, code: string | undefined): Promise<ConsentCheck> {
+async function checkConsent(
+  tx: Queryable,
+  ctx: ShopContext,
+  settings: Settings,
+  customer: Customer,
+  code: string | undefined,
+): Promise<ConsentCheck> {
   if (!settings.consentRequired) return { ok: true, basis: 'not_required' };
   const now = ctx.clock.now();
-  const row = (await tx.query<ConsentRow>('SELECT granted, granted_at, expires_at FROM consents WHERE customer_id = $1', [customer.id])).rows[0];
+  const row = (
+    await tx.query<ConsentRow>('SELECT granted, granted_at, expires_at FROM consents WHERE customer_id = $1', [
+      customer.id,
+    ])
+  ).rows[0];
   const standing = consentAt(row, now);
   if (standing.status === 'granted') return { ok: true, basis: 'standing' };
   if (code === undefined) return { ok: false, problem: standing.status === 'expired' ? 'expired' : 'none' };
-  const found = (await tx.query<{ id: string; expires_at: Date; used_at: Date | null }>(
-    'SELECT id, expires_at, used_at FROM consent_codes WHERE customer_id = $1 AND code_hash = $2 ORDER BY created_at DESC LIMIT 1',
-    [customer.id, consentCodeHash(customer.id, code)],
-  )).rows[0];
+  const found = (
+    await tx.query<{ id: string; expires_at: Date; used_at: Date | null }>(
+      'SELECT id, expires_at, used_at FROM consent_codes WHERE customer_id = $1 AND code_hash = $2 ORDER BY created_at DESC LIMIT 1',
+      [customer.id, consentCodeHash(customer.id, code)],
+    )
+  ).rows[0];
   if (!found) return { ok: false, problem: await countWrongCode(tx, customer.id, now) };
   if (found.used_at) return { ok: false, problem: 'code_used' };
   if (found.expires_at.getTime() <= now.getTime()) return { ok: false, problem: 'code_expired' };
@@ -205,11 +259,17 @@ async function checkConsent(tx: Queryable, ctx: ShopContext, settings: Settings,
  * customer's live code was issued, that code is withdrawn and the customer must issue a new one.
  * Earlier wrong tries are counted from their `session.refused` events, which refusals commit.
  */
-async function countWrongCode(tx: Queryable, customerId: string, now: Date): Promise<'code_invalid' | 'code_withdrawn'> {
-  const live = (await tx.query<{ created_at: Date }>(
-    'SELECT created_at FROM consent_codes WHERE customer_id = $1 AND used_at IS NULL AND expires_at > $2 ORDER BY created_at DESC LIMIT 1',
-    [customerId, now],
-  )).rows[0];
+async function countWrongCode(
+  tx: Queryable,
+  customerId: string,
+  now: Date,
+): Promise<'code_invalid' | 'code_withdrawn'> {
+  const live = (
+    await tx.query<{ created_at: Date }>(
+      'SELECT created_at FROM consent_codes WHERE customer_id = $1 AND used_at IS NULL AND expires_at > $2 ORDER BY created_at DESC LIMIT 1',
+      [customerId, now],
+    )
+  ).rows[0];
   if (!live) return 'code_invalid';
   const earlier = await tx.query<{ tries: number }>(
     `SELECT count(*)::int AS tries FROM audit_events
@@ -217,7 +277,10 @@ async function countWrongCode(tx: Queryable, customerId: string, now: Date): Pro
     [customerId, live.created_at],
   );
   if ((earlier.rows[0]?.tries ?? 0) + 1 < MAX_WRONG_CONSENT_CODES) return 'code_invalid';
-  await tx.query('UPDATE consent_codes SET expires_at = $2 WHERE customer_id = $1 AND used_at IS NULL AND expires_at > $2', [customerId, now]);
+  await tx.query(
+    'UPDATE consent_codes SET expires_at = $2 WHERE customer_id = $1 AND used_at IS NULL AND expires_at > $2',
+    [customerId, now],
+  );
   return 'code_withdrawn';
 }
 

@@ -19,7 +19,12 @@ export interface EndOptions {
  * Ends a live session (the row must be locked by the caller) and records `session.end`.
  * Returns the ended row, or the row unchanged when it had already ended.
  */
-export async function endSession(tx: Queryable, ctx: ShopContext, row: SessionRow, options: EndOptions): Promise<SessionRow> {
+export async function endSession(
+  tx: Queryable,
+  ctx: ShopContext,
+  row: SessionRow,
+  options: EndOptions,
+): Promise<SessionRow> {
   if (row.status === 'ended') return row;
   const endedAt = options.endedAt ?? ctx.clock.now();
   const note = options.note ?? null;
@@ -37,7 +42,13 @@ export async function endSession(tx: Queryable, ctx: ShopContext, row: SessionRo
     sessionId: row.id,
     ip: options.origin?.ip ?? null,
     userAgent: options.origin?.userAgent ?? null,
-    details: { ...options.details, reason: options.reason, note, staffId: row.staff_id, endedAt: endedAt.toISOString() },
+    details: {
+      ...options.details,
+      reason: options.reason,
+      note,
+      staffId: row.staff_id,
+      endedAt: endedAt.toISOString(),
+    },
   });
   return { ...row, status: 'ended', ended_at: endedAt, end_reason: options.reason, end_note: note, ended_by: endedBy };
 }
@@ -47,7 +58,12 @@ export async function endSession(tx: Queryable, ctx: ShopContext, row: SessionRo
  * before sessions recorded one; with `familyId` null, every one of the staff member's. The console
  * ends them itself first; this makes sure none outlives the sign-in when it could not (crash, lost network).
  */
-export async function endSessionsOfStaff(tx: Queryable, ctx: ShopContext, scope: { staffId: string; familyId: string | null }, options: EndOptions): Promise<number> {
+export async function endSessionsOfStaff(
+  tx: Queryable,
+  ctx: ShopContext,
+  scope: { staffId: string; familyId: string | null },
+  options: EndOptions,
+): Promise<number> {
   const live = await tx.query<{ id: string }>(
     `SELECT id FROM assist_sessions
       WHERE staff_id = $1 AND status <> 'ended' AND ($2::text IS NULL OR family_id = $2 OR family_id IS NULL) ORDER BY started_at`,

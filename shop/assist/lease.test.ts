@@ -2,7 +2,18 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssistSession } from '../../shared/api/sessions';
 import { DEFAULT_CONFIG } from '../context';
 import { errorCode } from '../test/auth-helpers';
-import { api, auditHead, auditSince, ONE_SECOND, putSettings, resetSettings, signInAs, startAssistShop, startSession, type Agent } from '../test/fixtures';
+import {
+  api,
+  auditHead,
+  auditSince,
+  ONE_SECOND,
+  putSettings,
+  resetSettings,
+  signInAs,
+  startAssistShop,
+  startSession,
+  type Agent,
+} from '../test/fixtures';
 import { describeBackends, type TestShop } from '../test/harness';
 import { sweepExpiredSessions } from './settle';
 import { redeemHandoff, resolveAssistCookie } from './storefront-access';
@@ -25,7 +36,9 @@ describeBackends('console lease', (backend) => {
     supervisor = await signInAs(shop, 'supervisor@demo.test');
     admin = await signInAs(shop, 'admin@demo.test');
   });
-  afterAll(async () => { await shop.close(); });
+  afterAll(async () => {
+    await shop.close();
+  });
 
   const read = async (who: Agent, id: string) => {
     const response = await api(shop, who, 'GET', `/assist-sessions/${id}`);
@@ -33,7 +46,8 @@ describeBackends('console lease', (backend) => {
     return AssistSession.parse(response.json);
   };
 
-  const beat = async (who: Agent, id: string, body?: unknown) => api(shop, who, 'POST', `/assist-sessions/${id}/heartbeat`, body);
+  const beat = async (who: Agent, id: string, body?: unknown) =>
+    api(shop, who, 'POST', `/assist-sessions/${id}/heartbeat`, body);
 
   /** A session whose handoff has been redeemed, as the console's view does right after the start. */
   const activeSession = async (who: Agent = agent) => {
@@ -60,10 +74,15 @@ describeBackends('console lease', (backend) => {
     const events = await auditSince(shop, before);
     expect(events.map((e) => e.action)).toEqual(['session.end']);
     expect(events[0]).toMatchObject({
-      actor: { type: 'system', id: null }, sessionId: session.id,
+      actor: { type: 'system', id: null },
+      sessionId: session.id,
       details: { reason: 'console_lost', staffId: agent.id, endedAt: started.consoleLeaseExpiresAt },
     });
-    expect(await resolveAssistCookie(shop.ctx, session.cookie)).toEqual({ ok: false, reason: 'ended', endReason: 'console_lost' });
+    expect(await resolveAssistCookie(shop.ctx, session.cookie)).toEqual({
+      ok: false,
+      reason: 'ended',
+      endReason: 'console_lost',
+    });
     // A late heartbeat does not bring it back.
     const late = await beat(agent, session.id, { activity: false });
     expect(late.status).toBe(409);
@@ -76,10 +95,16 @@ describeBackends('console lease', (backend) => {
     shop.clock.advance(LEASE_MS + ONE_SECOND);
     const before = await auditHead(shop);
     expect(await sweepExpiredSessions(shop.ctx)).toBeGreaterThanOrEqual(1);
-    const row = await shop.ctx.db.query<{ status: string; end_reason: string }>('SELECT status, end_reason FROM assist_sessions WHERE id = $1', [session.id]);
+    const row = await shop.ctx.db.query<{ status: string; end_reason: string }>(
+      'SELECT status, end_reason FROM assist_sessions WHERE id = $1',
+      [session.id],
+    );
     expect(row.rows[0]).toEqual({ status: 'ended', end_reason: 'console_lost' });
-    expect((await auditSince(shop, before)).filter((e) => e.sessionId === session.id).map((e) => [e.action, e.actor.type, e.details.reason]))
-      .toEqual([['session.end', 'system', 'console_lost']]);
+    expect(
+      (await auditSince(shop, before))
+        .filter((e) => e.sessionId === session.id)
+        .map((e) => [e.action, e.actor.type, e.details.reason]),
+    ).toEqual([['session.end', 'system', 'console_lost']]);
   });
 
   it('renewing keeps the session alive past the lease, and it lapses a lease after the last renewal', async () => {
@@ -101,7 +126,11 @@ describeBackends('console lease', (backend) => {
     expect(renewed.status).toBe('active');
 
     shop.clock.advance(LEASE_MS + ONE_SECOND);
-    expect(await read(agent, session.id)).toMatchObject({ status: 'ended', endReason: 'console_lost', endedAt: renewed.consoleLeaseExpiresAt });
+    expect(await read(agent, session.id)).toMatchObject({
+      status: 'ended',
+      endReason: 'console_lost',
+      endedAt: renewed.consoleLeaseExpiresAt,
+    });
   });
 
   it('a heartbeat with activity false renews the lease but not the idle timer; without it, it moves both', async () => {
@@ -110,16 +139,23 @@ describeBackends('console lease', (backend) => {
       const session = await activeSession();
       const started = await read(agent, session.id);
       shop.clock.advance(50 * ONE_SECOND);
-      const quiet = AssistSession.parse(((await beat(agent, session.id, { activity: false })).json as { session: unknown }).session);
+      const quiet = AssistSession.parse(
+        ((await beat(agent, session.id, { activity: false })).json as { session: unknown }).session,
+      );
       expect(quiet.lastActivityAt).toBe(started.lastActivityAt);
-      const stored = await shop.ctx.db.query<{ last_activity_at: Date }>('SELECT last_activity_at FROM assist_sessions WHERE id = $1', [session.id]);
+      const stored = await shop.ctx.db.query<{ last_activity_at: Date }>(
+        'SELECT last_activity_at FROM assist_sessions WHERE id = $1',
+        [session.id],
+      );
       expect(stored.rows[0]?.last_activity_at.toISOString()).toBe(started.lastActivityAt);
       shop.clock.advance(50 * ONE_SECOND);
       expect((await beat(agent, session.id, { activity: false })).status).toBe(200);
       // 120 s without activity, with a lease renewed 10 s ago: the idle timeout ends it.
       shop.clock.advance(21 * ONE_SECOND);
       expect(await read(agent, session.id)).toMatchObject({
-        status: 'ended', endReason: 'idle_timeout', endedAt: new Date(Date.parse(started.lastActivityAt) + 120 * ONE_SECOND).toISOString(),
+        status: 'ended',
+        endReason: 'idle_timeout',
+        endedAt: new Date(Date.parse(started.lastActivityAt) + 120 * ONE_SECOND).toISOString(),
       });
 
       const busy = await activeSession();
@@ -137,7 +173,7 @@ describeBackends('console lease', (backend) => {
     }
   });
 
-  it('only the session\'s own agent renews its lease; bad bodies are refused', async () => {
+  it("only the session's own agent renews its lease; bad bodies are refused", async () => {
     const session = await activeSession();
     const before = await read(agent, session.id);
     shop.clock.advance(30 * ONE_SECOND);

@@ -1,5 +1,11 @@
 import type { Staff } from '../../shared/api/auth';
-import type { AssistSession, EndReason, EndSessionRequest, HeartbeatRequest, SessionListQuery } from '../../shared/api/sessions';
+import type {
+  AssistSession,
+  EndReason,
+  EndSessionRequest,
+  HeartbeatRequest,
+  SessionListQuery,
+} from '../../shared/api/sessions';
 import type { ShopContext } from '../context';
 import type { Queryable } from '../db/database';
 import { addSeconds } from '../lib/clock';
@@ -29,12 +35,15 @@ const canReadAll = (staff: Staff) => staff.permissions.includes('sessions.read.a
  */
 async function visibleSession(tx: Queryable, staff: Staff, id: string): Promise<SessionRow> {
   const row = await loadSession(tx, id, { lock: true });
-  if (!row || (row.staff_id !== staff.id && !canReadAll(staff))) throw notFound('session_not_found', 'No session with this id.');
+  if (!row || (row.staff_id !== staff.id && !canReadAll(staff)))
+    throw notFound('session_not_found', 'No session with this id.');
   return row;
 }
 
 export function getSession(ctx: ShopContext, staff: Staff, id: string): Promise<AssistSession> {
-  return ctx.db.transaction(async (tx) => toAssistSession(await settleSession(tx, ctx, await visibleSession(tx, staff, id))));
+  return ctx.db.transaction(async (tx) =>
+    toAssistSession(await settleSession(tx, ctx, await visibleSession(tx, staff, id))),
+  );
 }
 
 /** Own sessions, or everyone's with sessions.read.all; newest first, overdue ones settled first. */
@@ -42,7 +51,10 @@ export function listSessions(ctx: ShopContext, staff: Staff, query: SessionListQ
   return ctx.db.transaction(async (tx) => {
     const staffId = canReadAll(staff) ? query.staffId : staff.id;
     if (staffId !== undefined && query.staffId !== undefined && staffId !== query.staffId) return [];
-    await settleOverdueSessions(tx, ctx, { ...(staffId !== undefined ? { staffId } : {}), ...(query.customerId !== undefined ? { customerId: query.customerId } : {}) });
+    await settleOverdueSessions(tx, ctx, {
+      ...(staffId !== undefined ? { staffId } : {}),
+      ...(query.customerId !== undefined ? { customerId: query.customerId } : {}),
+    });
     const params: unknown[] = [];
     const where: string[] = [];
     const add = (clause: string, value: unknown) => {
@@ -64,19 +76,32 @@ export function listSessions(ctx: ShopContext, staff: Staff, query: SessionListQ
  * is false, records agent activity (moves the idle deadline). Only the session's own agent may
  * send it; an ended session is reported (SessionEndedError) after settling commits.
  */
-export async function heartbeat(ctx: ShopContext, staff: Staff, id: string, request: HeartbeatRequest = {}): Promise<AssistSession> {
+export async function heartbeat(
+  ctx: ShopContext,
+  staff: Staff,
+  id: string,
+  request: HeartbeatRequest = {},
+): Promise<AssistSession> {
   const activity = request.activity ?? true;
   const result = await ctx.db.transaction(async (tx) => {
     const locked = await visibleSession(tx, staff, id);
-    if (locked.staff_id !== staff.id) throw forbidden(staff, 'not_session_agent', 'Only the agent running this session can send its heartbeat.');
+    if (locked.staff_id !== staff.id)
+      throw forbidden(staff, 'not_session_agent', 'Only the agent running this session can send its heartbeat.');
     const row = await settleSession(tx, ctx, locked);
     // Returned, not thrown: settling the session must commit.
     if (row.status === 'ended') return { ended: true, session: toAssistSession(row) } as const;
     const now = ctx.clock.now();
     const lease = addSeconds(now, ctx.config.consoleLeaseSeconds);
     const lastActivity = activity ? now : row.last_activity_at;
-    await tx.query('UPDATE assist_sessions SET last_activity_at = $2, console_lease_until = $3 WHERE id = $1', [row.id, lastActivity, lease]);
-    return { ended: false, session: toAssistSession({ ...row, last_activity_at: lastActivity, console_lease_until: lease }) } as const;
+    await tx.query('UPDATE assist_sessions SET last_activity_at = $2, console_lease_until = $3 WHERE id = $1', [
+      row.id,
+      lastActivity,
+      lease,
+    ]);
+    return {
+      ended: false,
+      session: toAssistSession({ ...row, last_activity_at: lastActivity, console_lease_until: lease }),
+    } as const;
   });
   if (result.ended) throw new SessionEndedError(result.session);
   return result.session;
@@ -86,19 +111,33 @@ export async function heartbeat(ctx: ShopContext, staff: Staff, id: string, requ
  * Ends a session: its agent (ended_by_agent, sign_out, app_exit), or a supervisor with
  * sessions.terminate (always terminated_by_supervisor, with their note).
  */
-export async function endSessionByStaff(ctx: ShopContext, staff: Staff, id: string, request: EndSessionRequest, origin: Origin): Promise<AssistSession> {
+export async function endSessionByStaff(
+  ctx: ShopContext,
+  staff: Staff,
+  id: string,
+  request: EndSessionRequest,
+  origin: Origin,
+): Promise<AssistSession> {
   const result = await ctx.db.transaction(async (tx) => {
     const locked = await visibleSession(tx, staff, id);
     const owner = locked.staff_id === staff.id;
     if (!owner && !staff.permissions.includes('sessions.terminate')) {
-      throw forbidden(staff, 'needs:sessions.terminate', 'Ending another agent\'s session needs the sessions.terminate permission.');
+      throw forbidden(
+        staff,
+        'needs:sessions.terminate',
+        "Ending another agent's session needs the sessions.terminate permission.",
+      );
     }
-    const reason: EndReason = owner ? request.reason ?? 'ended_by_agent' : 'terminated_by_supervisor';
+    const reason: EndReason = owner ? (request.reason ?? 'ended_by_agent') : 'terminated_by_supervisor';
     if (owner && !OWNER_END_REASONS.includes(reason)) {
-      throw new ApiError(400, 'validation_failed', 'Some fields are invalid.', [{ path: 'body.reason', message: `must be one of ${OWNER_END_REASONS.join(', ')}` }]);
+      throw new ApiError(400, 'validation_failed', 'Some fields are invalid.', [
+        { path: 'body.reason', message: `must be one of ${OWNER_END_REASONS.join(', ')}` },
+      ]);
     }
     if (!owner && request.reason !== undefined && request.reason !== 'terminated_by_supervisor') {
-      throw new ApiError(400, 'validation_failed', 'Some fields are invalid.', [{ path: 'body.reason', message: 'a supervisor ends another agent\'s session as terminated_by_supervisor' }]);
+      throw new ApiError(400, 'validation_failed', 'Some fields are invalid.', [
+        { path: 'body.reason', message: "a supervisor ends another agent's session as terminated_by_supervisor" },
+      ]);
     }
     const row = await settleSession(tx, ctx, locked);
     if (row.status === 'ended') return { ended: true, session: toAssistSession(row) } as const;

@@ -47,8 +47,15 @@ export const SESSION_SELECT = `
  * the session serializes with every other writer of it. NO KEY UPDATE, not UPDATE: rows that
  * reference the session (notifications, orders placed in it) can still be inserted meanwhile.
  */
-export async function loadSession(tx: Queryable, id: string, options: { lock?: boolean } = {}): Promise<SessionRow | null> {
-  const result = await tx.query<SessionRow>(`${SESSION_SELECT} WHERE s.id = $1${options.lock ? ' FOR NO KEY UPDATE OF s' : ''}`, [id]);
+export async function loadSession(
+  tx: Queryable,
+  id: string,
+  options: { lock?: boolean } = {},
+): Promise<SessionRow | null> {
+  const result = await tx.query<SessionRow>(
+    `${SESSION_SELECT} WHERE s.id = $1${options.lock ? ' FOR NO KEY UPDATE OF s' : ''}`,
+    [id],
+  );
   return result.rows[0] ?? null;
 }
 

@@ -17,7 +17,8 @@ export function sessionDeadline(
 ): { at: Date; reason: DeadlineReason } {
   const idleAt = new Date(row.last_activity_at.getTime() + row.idle_timeout_seconds * 1000);
   let deadline: { at: Date; reason: DeadlineReason } = { at: row.expires_at, reason: 'max_length' };
-  if (row.console_lease_until.getTime() < deadline.at.getTime()) deadline = { at: row.console_lease_until, reason: 'console_lost' };
+  if (row.console_lease_until.getTime() < deadline.at.getTime())
+    deadline = { at: row.console_lease_until, reason: 'console_lost' };
   if (idleAt.getTime() < deadline.at.getTime()) deadline = { at: idleAt, reason: 'idle_timeout' };
   return deadline;
 }
@@ -47,7 +48,11 @@ export async function settleSession(tx: Queryable, ctx: ShopContext, row: Sessio
 }
 
 /** Live sessions whose deadline has passed, optionally narrowed (lists settle only what they show). */
-export async function settleOverdueSessions(tx: Queryable, ctx: ShopContext, filter: { staffId?: string; customerId?: string } = {}): Promise<number> {
+export async function settleOverdueSessions(
+  tx: Queryable,
+  ctx: ShopContext,
+  filter: { staffId?: string; customerId?: string } = {},
+): Promise<number> {
   const now = ctx.clock.now();
   const params: unknown[] = [now];
   let where = `status <> 'ended' AND (expires_at <= $1 OR console_lease_until <= $1 OR last_activity_at + idle_timeout_seconds * interval '1 second' <= $1)`;
@@ -59,7 +64,10 @@ export async function settleOverdueSessions(tx: Queryable, ctx: ShopContext, fil
     params.push(filter.customerId);
     where += ` AND customer_id = $${params.length}`;
   }
-  const overdue = await tx.query<{ id: string }>(`SELECT id FROM assist_sessions WHERE ${where} ORDER BY started_at`, params);
+  const overdue = await tx.query<{ id: string }>(
+    `SELECT id FROM assist_sessions WHERE ${where} ORDER BY started_at`,
+    params,
+  );
   let ended = 0;
   for (const { id } of overdue.rows) {
     const row = await loadSession(tx, id, { lock: true });

@@ -26,8 +26,7 @@ export interface LiveSession {
 export type HandoffRefusal = 'used' | 'expired' | 'unknown' | 'session_ended';
 
 export type RedeemResult =
-  | { ok: true; cookieSecret: string; session: LiveSession }
-  | { ok: false; reason: HandoffRefusal };
+  { ok: true; cookieSecret: string; session: LiveSession } | { ok: false; reason: HandoffRefusal };
 
 type Redeemed = Extract<RedeemResult, { ok: true }> | { ok: false; reason: HandoffRefusal; session: SessionRow | null };
 
@@ -35,8 +34,7 @@ type Redeemed = Extract<RedeemResult, { ok: true }> | { ok: false; reason: Hando
 export const HANDOFF_ROUTE = 'GET /store/:store/assist/enter';
 
 export type CookieResult =
-  | { ok: true; session: LiveSession }
-  | { ok: false; reason: 'ended' | 'unknown'; endReason: string | null };
+  { ok: true; session: LiveSession } | { ok: false; reason: 'ended' | 'unknown'; endReason: string | null };
 
 export function toLiveSession(row: SessionRow): LiveSession {
   return {
@@ -63,7 +61,11 @@ export function toLiveSession(row: SessionRow): LiveSession {
  * (only its hash is stored); the storefront sets that cookie. Every outcome is audited, refusals
  * aggregated (audit/refusal-aggregator.ts).
  */
-export async function redeemHandoff(ctx: ShopContext, code: string, origin: { ip: string; userAgent: string | null }): Promise<RedeemResult> {
+export async function redeemHandoff(
+  ctx: ShopContext,
+  code: string,
+  origin: { ip: string; userAgent: string | null },
+): Promise<RedeemResult> {
   const outcome = await ctx.db.transaction(async (tx): Promise<Redeemed> => {
     const now = ctx.clock.now();
     const codeHash = hashSecret(code);
@@ -74,7 +76,10 @@ export async function redeemHandoff(ctx: ShopContext, code: string, origin: { ip
     );
     const sessionId = claimed.rows[0]?.session_id;
     if (sessionId === undefined) {
-      const known = await tx.query<{ session_id: string; used_at: Date | null }>('SELECT session_id, used_at FROM handoff_codes WHERE code_hash = $1', [codeHash]);
+      const known = await tx.query<{ session_id: string; used_at: Date | null }>(
+        'SELECT session_id, used_at FROM handoff_codes WHERE code_hash = $1',
+        [codeHash],
+      );
       const row = known.rows[0];
       const reason: HandoffRefusal = !row ? 'unknown' : row.used_at ? 'used' : 'expired';
       return { ok: false, reason, session: row ? await loadSession(tx, row.session_id) : null };
@@ -111,7 +116,9 @@ export async function redeemHandoff(ctx: ShopContext, code: string, origin: { ip
  */
 export async function resolveAssistCookie(ctx: ShopContext, cookieSecret: string): Promise<CookieResult> {
   return ctx.db.transaction(async (tx) => {
-    const found = await tx.query<{ id: string }>('SELECT id FROM assist_sessions WHERE cookie_hash = $1', [hashSecret(cookieSecret)]);
+    const found = await tx.query<{ id: string }>('SELECT id FROM assist_sessions WHERE cookie_hash = $1', [
+      hashSecret(cookieSecret),
+    ]);
     const id = found.rows[0]?.id;
     const locked = id === undefined ? null : await loadSession(tx, id, { lock: true });
     if (!locked) return { ok: false, reason: 'unknown', endReason: null };
@@ -127,7 +134,12 @@ function staffActor(session: SessionRow) {
 }
 
 /** A refused code, aggregated per session (or unknown address) and reason: replays cannot flood the log. */
-export function recordHandoffRefusal(ctx: ShopContext, session: SessionRow | null, reason: HandoffRefusal | 'malformed', origin: { ip: string; userAgent: string | null }): Promise<void> {
+export function recordHandoffRefusal(
+  ctx: ShopContext,
+  session: SessionRow | null,
+  reason: HandoffRefusal | 'malformed',
+  origin: { ip: string; userAgent: string | null },
+): Promise<void> {
   return ctx.refusals.record({
     action: 'session.handoff_refused',
     staff: session ? { id: session.staff_id, name: session.staff_name } : null,

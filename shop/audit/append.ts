@@ -39,7 +39,9 @@ export interface StoredAuditEvent {
  */
 export async function appendAudit(tx: Queryable, clock: Clock, input: AuditInput): Promise<StoredAuditEvent> {
   await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
-  const last = await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1');
+  const last = await tx.query<{ seq: number; hash: string }>(
+    'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1',
+  );
   const head = last.rows[0];
   // JSON round trip: details are stored as jsonb and must hash the same when read back.
   const details = JSON.parse(JSON.stringify(input.details ?? {})) as Record<string, unknown>;
@@ -60,7 +62,22 @@ export async function appendAudit(tx: Queryable, clock: Clock, input: AuditInput
   await tx.query(
     `INSERT INTO audit_events (seq, id, at, action, actor_type, actor_id, actor_name, customer_id, session_id, ip, user_agent, details, prev_hash, hash)
      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-    [event.seq, event.id, event.at, event.action, event.actor.type, event.actor.id, event.actor.name, event.customerId, event.sessionId, event.ip, event.userAgent, JSON.stringify(event.details), event.prevHash, event.hash],
+    [
+      event.seq,
+      event.id,
+      event.at,
+      event.action,
+      event.actor.type,
+      event.actor.id,
+      event.actor.name,
+      event.customerId,
+      event.sessionId,
+      event.ip,
+      event.userAgent,
+      JSON.stringify(event.details),
+      event.prevHash,
+      event.hash,
+    ],
   );
   return event;
 }

@@ -6,7 +6,18 @@ import { appendAudit } from './append';
 import { grantConsent, issueConsentCode, revokeConsent } from '../consent/consent';
 import { errorCode } from '../test/auth-helpers';
 import {
-  api, auditHead, auditSince, CUSTOMERS, putSettings, readAuditPages, requestSession, resetSettings, signInAs, startAssistShop, startSession, type Agent,
+  api,
+  auditHead,
+  auditSince,
+  CUSTOMERS,
+  putSettings,
+  readAuditPages,
+  requestSession,
+  resetSettings,
+  signInAs,
+  startAssistShop,
+  startSession,
+  type Agent,
 } from '../test/fixtures';
 import { describeBackends, type TestShop } from '../test/harness';
 
@@ -28,7 +39,9 @@ describeBackends('audit API', (backend) => {
     agent2 = await signInAs(shop, 'agent2@demo.test');
     trainee = await signInAs(shop, 'trainee@demo.test');
   });
-  afterAll(async () => { await shop.close(); });
+  afterAll(async () => {
+    await shop.close();
+  });
 
   it('records every step of assistance, in order', async () => {
     const before = await auditHead(shop);
@@ -38,13 +51,24 @@ describeBackends('audit API', (backend) => {
     expect(redeemed.ok).toBe(true);
     expect(await redeemHandoff(shop.ctx, own.handoffCode, ORIGIN)).toEqual({ ok: false, reason: 'used' });
     expect((await api(shop, agent, 'POST', `/assist-sessions/${own.id}/heartbeat`)).status).toBe(200);
-    expect((await api(shop, agent, 'POST', `/assist-sessions/${own.id}/end`, { reason: 'ended_by_agent' })).status).toBe(200);
+    expect(
+      (await api(shop, agent, 'POST', `/assist-sessions/${own.id}/end`, { reason: 'ended_by_agent' })).status,
+    ).toBe(200);
     // A refusal, then the customer's consent by code, then a supervisor's termination.
-    const refused = await requestSession(shop, agent2, { customerId: CUSTOMERS.john.id, accountId: CUSTOMERS.john.usAccount });
+    const refused = await requestSession(shop, agent2, {
+      customerId: CUSTOMERS.john.id,
+      accountId: CUSTOMERS.john.usAccount,
+    });
     expect(errorCode(refused)).toBe('consent_required');
     const { code } = await issueConsentCode(shop.ctx, CUSTOMERS.john.id, ORIGIN);
-    const byCode = await startSession(shop, agent2, { customerId: CUSTOMERS.john.id, accountId: CUSTOMERS.john.usAccount, consentCode: code });
-    expect((await api(shop, supervisor, 'POST', `/assist-sessions/${byCode.id}/end`, { note: 'Checking policy' })).status).toBe(200);
+    const byCode = await startSession(shop, agent2, {
+      customerId: CUSTOMERS.john.id,
+      accountId: CUSTOMERS.john.usAccount,
+      consentCode: code,
+    });
+    expect(
+      (await api(shop, supervisor, 'POST', `/assist-sessions/${byCode.id}/end`, { note: 'Checking policy' })).status,
+    ).toBe(200);
     await grantConsent(shop.ctx, CUSTOMERS.john.id, '7d', ORIGIN);
     await revokeConsent(shop.ctx, CUSTOMERS.john.id, ORIGIN);
     await putSettings(shop, admin, { notifyCustomer: false });
@@ -74,7 +98,11 @@ describeBackends('audit API', (backend) => {
       [own.id, 'ended_by_agent', null],
       [byCode.id, 'terminated_by_supervisor', 'Checking policy'],
     ]);
-    expect(events.find((e) => e.action === 'session.refused')?.details).toMatchObject({ code: 'consent_required', consent: 'none', requestedCustomerId: CUSTOMERS.john.id });
+    expect(events.find((e) => e.action === 'session.refused')?.details).toMatchObject({
+      code: 'consent_required',
+      consent: 'none',
+      requestedCustomerId: CUSTOMERS.john.id,
+    });
   });
 
   it('serves the whole log in pages that verify as one chain up to the head', async () => {
@@ -91,15 +119,23 @@ describeBackends('audit API', (backend) => {
 
   it('serves any stored text exactly: quotes, escapes, control characters, unicode, nested details', async () => {
     const odd = 'Zoë "Quote" O\'Brien \\ back\\slash\nnew line\ttab \u0001 \u2028 😀 </script>';
-    await shop.ctx.db.transaction((tx) => appendAudit(tx, systemClock, {
-      action: 'session.action',
-      actor: { type: 'staff', id: agent.id, name: odd },
-      customerId: CUSTOMERS.jane.id,
-      sessionId: null,
-      ip: '::1',
-      userAgent: odd,
-      details: { note: odd, nested: { list: [1, 2.5, -3e-7, true, null, odd], empty: {} }, big: 12345678901234, '': 'empty key', [odd]: 'odd key' },
-    }));
+    await shop.ctx.db.transaction((tx) =>
+      appendAudit(tx, systemClock, {
+        action: 'session.action',
+        actor: { type: 'staff', id: agent.id, name: odd },
+        customerId: CUSTOMERS.jane.id,
+        sessionId: null,
+        ip: '::1',
+        userAgent: odd,
+        details: {
+          note: odd,
+          nested: { list: [1, 2.5, -3e-7, true, null, odd], empty: {} },
+          big: 12345678901234,
+          '': 'empty key',
+          [odd]: 'odd key',
+        },
+      }),
+    );
     const head = await auditHead(shop);
     const raw = await api(shop, admin, 'GET', `/audit/events?after=${head - 1}&limit=1`);
     expect(raw.headers.get('content-type')).toBe('application/json; charset=utf-8');
@@ -146,7 +182,9 @@ describeBackends('audit API', (backend) => {
         expect([response.status, errorCode(response)], `${method} ${path}`).toEqual([404, 'not_found']);
       }
     }
-    await expect(shop.ctx.db.query("UPDATE audit_events SET details = '{}' WHERE seq = 1")).rejects.toThrow(/append-only/);
+    await expect(shop.ctx.db.query("UPDATE audit_events SET details = '{}' WHERE seq = 1")).rejects.toThrow(
+      /append-only/,
+    );
     await expect(shop.ctx.db.query('DELETE FROM audit_events WHERE seq = 1')).rejects.toThrow(/append-only/);
   });
 
@@ -156,12 +194,20 @@ describeBackends('audit API', (backend) => {
       if (!target) throw new Error('no session.start event to tamper with');
       await shop.ctx.db.query('ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update');
       try {
-        await shop.ctx.db.query(`UPDATE audit_events SET details = jsonb_set(details, '{reason}', '"nothing to see"') WHERE seq = $1`, [target.seq]);
+        await shop.ctx.db.query(
+          `UPDATE audit_events SET details = jsonb_set(details, '{reason}', '"nothing to see"') WHERE seq = $1`,
+          [target.seq],
+        );
       } finally {
         await shop.ctx.db.query('ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update');
       }
       const { events } = await readAuditPages(shop, admin, 7);
-      expect(verifyChain(events)).toEqual({ ok: false, checked: target.seq - 1, badSeq: target.seq, problem: 'hash_mismatch' });
+      expect(verifyChain(events)).toEqual({
+        ok: false,
+        checked: target.seq - 1,
+        badSeq: target.seq,
+        problem: 'hash_mismatch',
+      });
       // The agent, verifying only their own events, finds it too.
       const own = await readAuditPages(shop, agent, 7);
       expect(verifyChain(own.events)).toMatchObject({ ok: false, badSeq: target.seq, problem: 'hash_mismatch' });

@@ -24,14 +24,20 @@ export type AuditTextRow = Omit<AuditRow, 'at' | 'details'> & {
 const text = (value: string | null): string => (value === null ? 'null' : JSON.stringify(value));
 
 function eventJson(row: AuditTextRow): string {
-  return `{"seq":${String(row.seq)},"id":${text(row.id)},"at":${text(row.at)},"action":${text(row.action)},`
-    + `"actor":{"type":${text(row.actor_type)},"id":${text(row.actor_id)},"name":${text(row.actor_name)}},`
-    + `"customerId":${text(row.customer_id)},"sessionId":${text(row.session_id)},"ip":${text(row.ip)},"userAgent":${text(row.user_agent)},`
-    + `"details":${row.details},"prevHash":${text(row.prev_hash)},"hash":${text(row.hash)}}`;
+  return (
+    `{"seq":${String(row.seq)},"id":${text(row.id)},"at":${text(row.at)},"action":${text(row.action)},` +
+    `"actor":{"type":${text(row.actor_type)},"id":${text(row.actor_id)},"name":${text(row.actor_name)}},` +
+    `"customerId":${text(row.customer_id)},"sessionId":${text(row.session_id)},"ip":${text(row.ip)},"userAgent":${text(row.user_agent)},` +
+    `"details":${row.details},"prevHash":${text(row.prev_hash)},"hash":${text(row.hash)}}`
+  );
 }
 
 /** The AuditPage body for these rows (in seq order) and the log's head. */
-export function auditPageJson(rows: readonly AuditTextRow[], after: number, head: { seq: number; hash: string }): string {
+export function auditPageJson(
+  rows: readonly AuditTextRow[],
+  after: number,
+  head: { seq: number; hash: string },
+): string {
   const nextAfter = rows.at(-1)?.seq ?? after;
   return `{"events":[${rows.map(eventJson).join(',')}],"nextAfter":${String(nextAfter)},"head":{"seq":${String(head.seq)},"hash":${text(head.hash)}}}`;
 }

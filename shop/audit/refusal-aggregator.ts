@@ -4,7 +4,10 @@ import type { Clock } from '../lib/clock';
 import { appendAudit, type AuditInput } from './append';
 
 /** The refusals counted here; each keeps its own action name in the log. */
-export type RefusalAction = Extract<AuditAction, 'access.denied' | 'session.handoff_refused' | 'session.action_refused'>;
+export type RefusalAction = Extract<
+  AuditAction,
+  'access.denied' | 'session.handoff_refused' | 'session.action_refused'
+>;
 
 export interface Refusal {
   action: RefusalAction;
@@ -49,7 +52,16 @@ interface Window {
   folded: { sample: Refusal; count: number; firstAt: Date; lastAt: Date } | null;
 }
 
-const keyOf = (r: Refusal) => JSON.stringify([r.action, r.staff?.id ?? null, r.staff ? null : r.address, r.route, r.reason, r.sessionId ?? null, r.customerId ?? null]);
+const keyOf = (r: Refusal) =>
+  JSON.stringify([
+    r.action,
+    r.staff?.id ?? null,
+    r.staff ? null : r.address,
+    r.route,
+    r.reason,
+    r.sessionId ?? null,
+    r.customerId ?? null,
+  ]);
 
 function eventOf(r: Refusal, count: number, firstAt: Date, lastAt: Date): AuditInput {
   return {
@@ -59,7 +71,15 @@ function eventOf(r: Refusal, count: number, firstAt: Date, lastAt: Date): AuditI
     sessionId: r.sessionId ?? null,
     ip: r.address === MANY_ADDRESSES ? null : r.address,
     userAgent: r.userAgent,
-    details: { ...r.details, route: r.route, reason: r.reason, count, firstAt: firstAt.toISOString(), lastAt: lastAt.toISOString(), address: r.address },
+    details: {
+      ...r.details,
+      route: r.route,
+      reason: r.reason,
+      count,
+      firstAt: firstAt.toISOString(),
+      lastAt: lastAt.toISOString(),
+      address: r.address,
+    },
   };
 }
 
@@ -83,7 +103,9 @@ export function refusalAggregator(deps: { db: Database; clock: Clock }, options:
     const run = writing.then(async () => {
       const batch = queue.slice();
       if (batch.length === 0) return;
-      await deps.db.transaction(async (tx) => { for (const event of batch) await appendAudit(tx, deps.clock, event); });
+      await deps.db.transaction(async (tx) => {
+        for (const event of batch) await appendAudit(tx, deps.clock, event);
+      });
       queue.splice(0, batch.length);
     });
     writing = run.catch(() => undefined);

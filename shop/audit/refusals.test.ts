@@ -7,7 +7,16 @@ import { seedStaff } from '../seed/staff';
 import { storefrontPlugin } from '../storefront/plugin';
 import { endAssistedSession, startAssistedSession } from '../storefront/test-assist';
 import { csrfOf, TestBrowser } from '../storefront/test-browser';
-import { api, auditHead, auditSince, LONG_LEASE_SECONDS, ONE_MINUTE, ONE_SECOND, signInAs, type Agent } from '../test/fixtures';
+import {
+  api,
+  auditHead,
+  auditSince,
+  LONG_LEASE_SECONDS,
+  ONE_MINUTE,
+  ONE_SECOND,
+  signInAs,
+  type Agent,
+} from '../test/fixtures';
 import { describeBackends, freshDatabase, startTestShop, type TestShop } from '../test/harness';
 import { auditEventFromRow, type AuditRow, type StoredAuditEvent } from './append';
 import { MANY_ADDRESSES, refusalAggregator, type Refusal } from './refusal-aggregator';
@@ -24,8 +33,12 @@ function getFrom(localAddress: string, url: string): Promise<number> {
   return new Promise((resolve, reject) => {
     request(url, { localAddress }, (response) => {
       response.resume();
-      response.on('end', () => { resolve(response.statusCode ?? 0); });
-    }).on('error', reject).end();
+      response.on('end', () => {
+        resolve(response.statusCode ?? 0);
+      });
+    })
+      .on('error', reject)
+      .end();
   });
 }
 
@@ -46,7 +59,9 @@ describeBackends('refusals on record', (backend) => {
     supervisor = await signInAs(shop, 'supervisor@demo.test');
     trainee = await signInAs(shop, 'trainee@demo.test');
   });
-  afterAll(async () => { await shop.close(); });
+  afterAll(async () => {
+    await shop.close();
+  });
 
   const since = async (seq: number, action: string) => (await auditSince(shop, seq)).filter((e) => e.action === action);
 
@@ -69,7 +84,10 @@ describeBackends('refusals on record', (backend) => {
       const events = await since(before, 'access.denied');
       expect(counts(events)).toEqual([1, 49, 1]);
       expect(events.every((e) => e.actor.id === agent.id && e.details.route === 'GET /api/v1/settings')).toBe(true);
-      const [opened, rest, next] = events.map((e) => ({ firstAt: Date.parse(String(e.details.firstAt)), lastAt: Date.parse(String(e.details.lastAt)) }));
+      const [opened, rest, next] = events.map((e) => ({
+        firstAt: Date.parse(String(e.details.firstAt)),
+        lastAt: Date.parse(String(e.details.lastAt)),
+      }));
       expect(rest?.firstAt).toBeGreaterThanOrEqual(opened?.firstAt ?? Infinity);
       expect(rest?.lastAt).toBeLessThan((opened?.firstAt ?? 0) + ONE_MINUTE);
       expect(next?.firstAt).toBeGreaterThanOrEqual((opened?.firstAt ?? Infinity) + ONE_MINUTE);
@@ -91,21 +109,33 @@ describeBackends('refusals on record', (backend) => {
       ]);
     });
 
-    it('writes the rest of a minute\'s count when the minute is over, with no further request', async () => {
+    it("writes the rest of a minute's count when the minute is over, with no further request", async () => {
       const before = await auditHead(shop);
       for (let i = 0; i < 5; i++) expect((await api(shop, trainee, 'GET', '/settings')).status).toBe(403);
       // Only this key's events: the previous test's counts may be written meanwhile.
-      const trainees = async () => (await since(before, 'access.denied')).filter((e) => e.actor.id === trainee.id && e.details.route === 'GET /api/v1/settings');
+      const trainees = async () =>
+        (await since(before, 'access.denied')).filter(
+          (e) => e.actor.id === trainee.id && e.details.route === 'GET /api/v1/settings',
+        );
       expect(counts(await trainees())).toEqual([1]);
       shop.clock.advance(NEXT_MINUTE);
       await expect.poll(async () => counts(await trainees()), { timeout: 5000 }).toEqual([1, 4]);
       expect(await chainVerifies(shop)).toBe(true);
     });
 
-    it('records a session check\'s 403 too (only a session\'s agent sends its heartbeat)', async () => {
-      const started = await startAssistedSession(shop.url, shop.ctx.db, { customerId: JANE.id, storeId: 'sto_us', mode: 'view', clock: shop.clock, accessToken: agent.token });
+    it("records a session check's 403 too (only a session's agent sends its heartbeat)", async () => {
+      const started = await startAssistedSession(shop.url, shop.ctx.db, {
+        customerId: JANE.id,
+        storeId: 'sto_us',
+        mode: 'view',
+        clock: shop.clock,
+        accessToken: agent.token,
+      });
       const before = await auditHead(shop);
-      for (let i = 0; i < 2; i++) expect((await api(shop, supervisor, 'POST', `/assist-sessions/${started.session.id}/heartbeat`)).status).toBe(403);
+      for (let i = 0; i < 2; i++)
+        expect((await api(shop, supervisor, 'POST', `/assist-sessions/${started.session.id}/heartbeat`)).status).toBe(
+          403,
+        );
       const events = (await since(before, 'access.denied')).filter((e) => e.actor.id === supervisor.id);
       expect(events.map((e) => [e.details.route, e.details.reason, e.details.count])).toEqual([
         ['POST /api/v1/assist-sessions/:id/heartbeat', 'not_session_agent', 1],
@@ -115,46 +145,116 @@ describeBackends('refusals on record', (backend) => {
   });
 
   describe('refused handoff codes (session.handoff_refused)', () => {
-    it('records unknown and malformed codes with the caller\'s address, one key per address and reason', async () => {
+    it("records unknown and malformed codes with the caller's address, one key per address and reason", async () => {
       const before = await auditHead(shop);
       const enter = (code: string) => `${shop.url}/store/us/assist/enter?code=${code}`;
       const statuses = [
-        ...await Promise.all(Array.from({ length: 20 }, (_, i) => getFrom('127.0.0.1', enter(`unknown-code-${String(i).padStart(40, '0')}`)))),
-        ...await Promise.all(Array.from({ length: 10 }, (_, i) => getFrom('127.0.0.2', enter(`other-code-${String(i).padStart(40, '0')}`)))),
-        ...await Promise.all(Array.from({ length: 3 }, () => getFrom('127.0.0.1', enter('%3Cscript%3E')))),
+        ...(await Promise.all(
+          Array.from({ length: 20 }, (_, i) =>
+            getFrom('127.0.0.1', enter(`unknown-code-${String(i).padStart(40, '0')}`)),
+          ),
+        )),
+        ...(await Promise.all(
+          Array.from({ length: 10 }, (_, i) =>
+            getFrom('127.0.0.2', enter(`other-code-${String(i).padStart(40, '0')}`)),
+          ),
+        )),
+        ...(await Promise.all(Array.from({ length: 3 }, () => getFrom('127.0.0.1', enter('%3Cscript%3E'))))),
       ];
       expect(statuses.every((s) => s === 404)).toBe(true);
       const first = await since(before, 'session.handoff_refused');
-      expect(first.map((e) => [e.actor, e.ip, e.details.address, e.details.reason, e.details.count, e.details.route])).toEqual([
-        [{ type: 'system', id: null, name: 'unknown' }, '127.0.0.1', '127.0.0.1', 'unknown', 1, 'GET /store/:store/assist/enter'],
-        [{ type: 'system', id: null, name: 'unknown' }, '127.0.0.2', '127.0.0.2', 'unknown', 1, 'GET /store/:store/assist/enter'],
-        [{ type: 'system', id: null, name: 'unknown' }, '127.0.0.1', '127.0.0.1', 'malformed', 1, 'GET /store/:store/assist/enter'],
+      expect(
+        first.map((e) => [e.actor, e.ip, e.details.address, e.details.reason, e.details.count, e.details.route]),
+      ).toEqual([
+        [
+          { type: 'system', id: null, name: 'unknown' },
+          '127.0.0.1',
+          '127.0.0.1',
+          'unknown',
+          1,
+          'GET /store/:store/assist/enter',
+        ],
+        [
+          { type: 'system', id: null, name: 'unknown' },
+          '127.0.0.2',
+          '127.0.0.2',
+          'unknown',
+          1,
+          'GET /store/:store/assist/enter',
+        ],
+        [
+          { type: 'system', id: null, name: 'unknown' },
+          '127.0.0.1',
+          '127.0.0.1',
+          'malformed',
+          1,
+          'GET /store/:store/assist/enter',
+        ],
       ]);
       shop.clock.advance(NEXT_MINUTE);
-      await expect.poll(async () => (await since(before, 'session.handoff_refused')).map((e) => `${String(e.details.address)} ${String(e.details.reason)} ${String(e.details.count)}`), { timeout: 5000 })
-        .toEqual(['127.0.0.1 unknown 1', '127.0.0.2 unknown 1', '127.0.0.1 malformed 1', '127.0.0.1 unknown 19', '127.0.0.2 unknown 9', '127.0.0.1 malformed 2']);
+      await expect
+        .poll(
+          async () =>
+            (await since(before, 'session.handoff_refused')).map(
+              (e) => `${String(e.details.address)} ${String(e.details.reason)} ${String(e.details.count)}`,
+            ),
+          { timeout: 5000 },
+        )
+        .toEqual([
+          '127.0.0.1 unknown 1',
+          '127.0.0.2 unknown 1',
+          '127.0.0.1 malformed 1',
+          '127.0.0.1 unknown 19',
+          '127.0.0.2 unknown 9',
+          '127.0.0.1 malformed 2',
+        ]);
       // The codes themselves are secrets of a kind: never in the log.
-      expect(JSON.stringify(await since(before, 'session.handoff_refused'))).not.toMatch(/unknown-code|other-code|script/);
+      expect(JSON.stringify(await since(before, 'session.handoff_refused'))).not.toMatch(
+        /unknown-code|other-code|script/,
+      );
       expect(await chainVerifies(shop)).toBe(true);
     });
 
     it('records replays of a used code against its session and agent, aggregated', async () => {
-      const started = await startAssistedSession(shop.url, shop.ctx.db, { customerId: JANE.id, storeId: 'sto_us', mode: 'view', clock: shop.clock, accessToken: agent.token });
+      const started = await startAssistedSession(shop.url, shop.ctx.db, {
+        customerId: JANE.id,
+        storeId: 'sto_us',
+        mode: 'view',
+        clock: shop.clock,
+        accessToken: agent.token,
+      });
       const handoff = new URL(started.handoffUrl);
       expect((await new TestBrowser(shop.url).get(`${handoff.pathname}${handoff.search}`)).status).toBe(303);
       const before = await auditHead(shop);
-      for (let i = 0; i < 6; i++) expect((await new TestBrowser(shop.url).get(`${handoff.pathname}${handoff.search}`)).status).toBe(410);
+      for (let i = 0; i < 6; i++)
+        expect((await new TestBrowser(shop.url).get(`${handoff.pathname}${handoff.search}`)).status).toBe(410);
       shop.clock.advance(NEXT_MINUTE);
-      await expect.poll(async () => counts(await since(before, 'session.handoff_refused')), { timeout: 5000 }).toEqual([1, 5]);
+      await expect
+        .poll(async () => counts(await since(before, 'session.handoff_refused')), { timeout: 5000 })
+        .toEqual([1, 5]);
       const events = await since(before, 'session.handoff_refused');
-      expect(events.every((e) => e.actor.id === agent.id && e.sessionId === started.session.id && e.customerId === JANE.id && e.details.reason === 'used')).toBe(true);
+      expect(
+        events.every(
+          (e) =>
+            e.actor.id === agent.id &&
+            e.sessionId === started.session.id &&
+            e.customerId === JANE.id &&
+            e.details.reason === 'used',
+        ),
+      ).toBe(true);
       await endAssistedSession(shop.url, agent.token, started.session.id);
     });
   });
 
   describe('refused storefront actions (session.action_refused)', () => {
-    it('aggregates an assisted session\'s refused actions, and the customer reads how many there were', async () => {
-      const started = await startAssistedSession(shop.url, shop.ctx.db, { customerId: JANE.id, storeId: 'sto_us', mode: 'view', clock: shop.clock, accessToken: agent.token });
+    it("aggregates an assisted session's refused actions, and the customer reads how many there were", async () => {
+      const started = await startAssistedSession(shop.url, shop.ctx.db, {
+        customerId: JANE.id,
+        storeId: 'sto_us',
+        mode: 'view',
+        clock: shop.clock,
+        accessToken: agent.token,
+      });
       const handoff = new URL(started.handoffUrl);
       const browser = new TestBrowser(shop.url);
       expect((await browser.get(`${handoff.pathname}${handoff.search}`)).status).toBe(303);
@@ -162,7 +262,9 @@ describeBackends('refusals on record', (backend) => {
       const productId = /name="productId" value="([^"]+)"/.exec(product.html)?.[1] ?? '';
       const before = await auditHead(shop);
       for (let i = 0; i < 20; i++) {
-        expect((await browser.post('/store/us/cart/add', { _csrf: csrfOf(product.html), productId, quantity: '1' })).status).toBe(403);
+        expect(
+          (await browser.post('/store/us/cart/add', { _csrf: csrfOf(product.html), productId, quantity: '1' })).status,
+        ).toBe(403);
       }
       const first = await since(before, 'session.action_refused');
       expect(first).toHaveLength(1);
@@ -170,14 +272,26 @@ describeBackends('refusals on record', (backend) => {
         actor: { type: 'staff', id: agent.id },
         sessionId: started.session.id,
         customerId: JANE.id,
-        details: { route: 'POST /store/:store/cart/add', reason: 'view_mode', count: 1, path: '/store/us/cart/add', action: 'cart.add', status: 403 },
+        details: {
+          route: 'POST /store/:store/cart/add',
+          reason: 'view_mode',
+          count: 1,
+          path: '/store/us/cart/add',
+          action: 'cart.add',
+          status: 403,
+        },
       });
       shop.clock.advance(NEXT_MINUTE);
-      await expect.poll(async () => counts(await since(before, 'session.action_refused')), { timeout: 5000 }).toEqual([1, 19]);
+      await expect
+        .poll(async () => counts(await since(before, 'session.action_refused')), { timeout: 5000 })
+        .toEqual([1, 19]);
       await endAssistedSession(shop.url, agent.token, started.session.id);
 
       const jane = new TestBrowser(shop.url);
-      expect((await jane.submit('/store/us/signin', '/store/us/signin', { email: JANE.email, password: 'customer-demo' })).status).toBe(303);
+      expect(
+        (await jane.submit('/store/us/signin', '/store/us/signin', { email: JANE.email, password: 'customer-demo' }))
+          .status,
+      ).toBe(303);
       const history = await jane.get('/store/us/account/assistance');
       expect(history.html).toContain('was stopped: added a product to your cart (view mode), 19 times');
       expect(await chainVerifies(shop)).toBe(true);
@@ -207,8 +321,16 @@ describeBackends('refusals of unknown callers from many addresses', (backend) =>
     const db = await freshDatabase(backend);
     try {
       const refusals = refusalAggregator({ db, clock: systemClock }, { maxUnknownKeys: 2 });
-      const from = (address: string): Refusal => ({ action: 'session.handoff_refused', staff: null, route: 'GET /store/:store/assist/enter', reason: 'unknown', address, userAgent: null });
-      for (const address of ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4', '10.0.0.5', '10.0.0.1']) await refusals.record(from(address));
+      const from = (address: string): Refusal => ({
+        action: 'session.handoff_refused',
+        staff: null,
+        route: 'GET /store/:store/assist/enter',
+        reason: 'unknown',
+        address,
+        userAgent: null,
+      });
+      for (const address of ['10.0.0.1', '10.0.0.2', '10.0.0.3', '10.0.0.4', '10.0.0.5', '10.0.0.1'])
+        await refusals.record(from(address));
       await refusals.flush();
       const rows = await db.query<AuditRow>('SELECT * FROM audit_events ORDER BY seq');
       const events = rows.rows.map(auditEventFromRow);

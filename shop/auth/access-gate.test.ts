@@ -19,14 +19,18 @@ function expectError(result: ApiResult, status: number, code: string): void {
 
 describeBackends('access checked in the statement', (backend) => {
   let shop: TestShop;
-  beforeAll(async () => { shop = await startTestShop(backend, { seed: (db) => seedDemo(db, systemClock) }); });
-  afterAll(async () => { await shop.close(); });
+  beforeAll(async () => {
+    shop = await startTestShop(backend, { seed: (db) => seedDemo(db, systemClock) });
+  });
+  afterAll(async () => {
+    await shop.close();
+  });
 
   const freshToken = async (email = AGENT2) => (await signIn(shop.url, email, { clock: shop.clock })).accessToken;
   const search = (token: string, query: string) => apiRequest(shop.url, 'GET', `/customers?${query}`, { token });
   const janeFound = (result: ApiResult) => JSON.stringify(result.json).includes(JANE.id);
 
-  it('answers a search only while the token is valid, with the guard\'s errors', async () => {
+  it("answers a search only while the token is valid, with the guard's errors", async () => {
     const token = await freshToken();
     const ok = await search(token, 'q=jane');
     expect(ok.status).toBe(200);
@@ -45,7 +49,9 @@ describeBackends('access checked in the statement', (backend) => {
     }
     expect((await search(token, 'q=jane')).status).toBe(200);
 
-    await shop.ctx.db.query(`UPDATE access_tokens SET expires_at = $1 WHERE staff_id = 'stf_agent2'`, [new Date(shop.clock.now().getTime() - 1000)]);
+    await shop.ctx.db.query(`UPDATE access_tokens SET expires_at = $1 WHERE staff_id = 'stf_agent2'`, [
+      new Date(shop.clock.now().getTime() - 1000),
+    ]);
     expectError(await search(token, 'q=jane'), 401, 'token_expired');
 
     const another = await freshToken();
@@ -61,7 +67,10 @@ describeBackends('access checked in the statement', (backend) => {
     const holds = async (authorization: string, permission: 'customers.read' | 'audit.read.all') => {
       const gate = accessGate({ db: shop.ctx.db, clock: shop.clock }, authorization, [permission]);
       const params: unknown[] = [];
-      const sql = `SELECT ${gate.condition((value) => { params.push(value); return `$${params.length}`; })} AS ok`;
+      const sql = `SELECT ${gate.condition((value) => {
+        params.push(value);
+        return `$${params.length}`;
+      })} AS ok`;
       return { ok: (await shop.ctx.db.query<{ ok: boolean }>(sql, params)).rows[0]?.ok, confirm: gate.confirm() };
     };
     const agentAudit = await holds(agent, 'audit.read.all');
@@ -73,7 +82,9 @@ describeBackends('access checked in the statement', (backend) => {
     const agentCustomers = await holds(agent, 'customers.read');
     expect(agentCustomers.ok).toBe(true);
     await expect(agentCustomers.confirm).resolves.toBeUndefined();
-    expect(() => accessGate({ db: shop.ctx.db, clock: shop.clock }, 'Bearer short', ['customers.read'])).toThrow(/malformed/);
+    expect(() => accessGate({ db: shop.ctx.db, clock: shop.clock }, 'Bearer short', ['customers.read'])).toThrow(
+      /malformed/,
+    );
   });
 
   it('runs none of the search for a refused token', async () => {
@@ -81,7 +92,9 @@ describeBackends('access checked in the statement', (backend) => {
     expect((await apiRequest(shop.url, 'POST', '/auth/logout', { token })).status).toBe(204);
     const { db: recording, statements } = recordingQueryable(shop.ctx.db);
     const gate = accessGate({ db: recording, clock: shop.clock }, `Bearer ${token}`, ['customers.read']);
-    await expect(searchCustomers(recording, { q: 'jane', limit: 25 }, shop.clock.now(), gate)).rejects.toMatchObject({ status: 401 });
+    await expect(searchCustomers(recording, { q: 'jane', limit: 25 }, shop.clock.now(), gate)).rejects.toMatchObject({
+      status: 401,
+    });
     // The gated search, then the guard's own lookup for the precise error.
     expect(statements).toHaveLength(2);
     const [statement] = statements;

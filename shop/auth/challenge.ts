@@ -10,9 +10,16 @@ export const MFA_CHALLENGE_SECONDS = 5 * 60;
 export const MFA_MAX_ATTEMPTS = 5;
 
 // One message for an unknown email and a wrong password, so neither reveals which it was.
-export const invalidCredentials = () => new ApiError(401, 'invalid_credentials', 'The email or password is not correct.');
-export const invalidCode = (reason: keyof typeof CODE_MESSAGES) => new ApiError(401, 'invalid_mfa_code', CODE_MESSAGES[reason]);
-export const challengeGone = () => new ApiError(401, 'invalid_mfa_code', 'This sign-in has expired or was already used. Sign in again with your password.');
+export const invalidCredentials = () =>
+  new ApiError(401, 'invalid_credentials', 'The email or password is not correct.');
+export const invalidCode = (reason: keyof typeof CODE_MESSAGES) =>
+  new ApiError(401, 'invalid_mfa_code', CODE_MESSAGES[reason]);
+export const challengeGone = () =>
+  new ApiError(
+    401,
+    'invalid_mfa_code',
+    'This sign-in has expired or was already used. Sign in again with your password.',
+  );
 
 /** Opens the challenge a right password earns; returns its token. */
 export async function openChallenge(tx: Queryable, ctx: ShopContext, staffId: string): Promise<string> {

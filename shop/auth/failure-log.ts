@@ -50,11 +50,13 @@ export function memoryFailureLog(limits: FailureLogLimits): FailureLog {
         addsSinceSweep = 0;
         sweep(now);
       }
-      return Promise.resolve(keys.map((key) => {
-        const times = [...recent(key, now), now].slice(-limits.keep);
-        entries.set(key, times);
-        return [...times];
-      }));
+      return Promise.resolve(
+        keys.map((key) => {
+          const times = [...recent(key, now), now].slice(-limits.keep);
+          entries.set(key, times);
+          return [...times];
+        }),
+      );
     },
     read: (keys, now) => Promise.resolve(keys.map((key) => [...recent(key, now.getTime())])),
     remove: (keys, at) => {

@@ -55,7 +55,10 @@ export interface AccessGate {
  * worked out once, here, not on every request. A missing or malformed token is refused when the
  * gate is made.
  */
-export function accessGates(deps: { db: Queryable; clock: Clock }, anyOf: readonly Permission[]): (authorization: string | undefined) => AccessGate {
+export function accessGates(
+  deps: { db: Queryable; clock: Clock },
+  anyOf: readonly Permission[],
+): (authorization: string | undefined) => AccessGate {
   if (anyOf.length === 0) throw new Error('an access gate needs at least one permission');
   const roles = Role.options.filter((role) => anyOf.some((p) => ROLE_PERMISSIONS[role].includes(p)));
   const check = permissionCheck(anyOf);
@@ -66,13 +69,19 @@ export function accessGates(deps: { db: Queryable; clock: Clock }, anyOf: readon
       condition: (param) => `EXISTS (SELECT 1 FROM access_tokens t JOIN staff s ON s.id = t.staff_id
         WHERE t.token_hash = ${param(tokenHash)} AND t.revoked_at IS NULL AND t.expires_at > ${param(now)}
           AND NOT s.disabled AND s.role = ANY (${param(roles)}::text[]))`,
-      confirm: async () => { check(await authenticateTokenHash(deps.db, deps, tokenHash)); },
+      confirm: async () => {
+        check(await authenticateTokenHash(deps.db, deps, tokenHash));
+      },
     };
   };
 }
 
 /** One request's gate, for callers outside a route (the benchmark's statement-only runs, tests). */
-export function accessGate(deps: { db: Queryable; clock: Clock }, authorization: string | undefined, anyOf: readonly Permission[]): AccessGate {
+export function accessGate(
+  deps: { db: Queryable; clock: Clock },
+  authorization: string | undefined,
+  anyOf: readonly Permission[],
+): AccessGate {
   return accessGates(deps, anyOf)(authorization);
 }
 

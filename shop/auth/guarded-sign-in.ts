@@ -3,7 +3,14 @@ import { appendAudit } from '../audit/append';
 import type { ShopContext } from '../context';
 import { addSeconds } from '../lib/clock';
 import { hashSecret, newSecret } from '../lib/ids';
-import { challengeGone, invalidCode, invalidCredentials, MFA_CHALLENGE_SECONDS, MFA_MAX_ATTEMPTS, openChallenge } from './challenge';
+import {
+  challengeGone,
+  invalidCode,
+  invalidCredentials,
+  MFA_CHALLENGE_SECONDS,
+  MFA_MAX_ATTEMPTS,
+  openChallenge,
+} from './challenge';
 import type { Decoy } from './decoy-challenges';
 import { countPasswordFailure, failAttempt, refuseThrottled, SYSTEM_ACTOR, type AttemptEvent } from './lockout';
 import { commitThenReport, refuse, succeed } from './outcome';
@@ -23,7 +30,12 @@ export type PasswordVerdict =
 export async function guardedLogin(
   ctx: ShopContext,
   defences: SignInDefences,
-  input: { attempt: Extract<Attempt, { throttled: false }>; verdict: PasswordVerdict; account: string; event: (details: Record<string, unknown>) => AttemptEvent },
+  input: {
+    attempt: Extract<Attempt, { throttled: false }>;
+    verdict: PasswordVerdict;
+    account: string;
+    event: (details: Record<string, unknown>) => AttemptEvent;
+  },
 ): Promise<LoginResponse> {
   const { verdict, account, event } = input;
   // Every attempt counts against the account alike and none against the address yet: the codes
@@ -31,12 +43,22 @@ export async function guardedLogin(
   await input.attempt.release();
   return commitThenReport(ctx.db, async (tx) => {
     await countPasswordFailure(tx, ctx, defences.throttle, account, event({}));
-    if (verdict.ok) return succeed<LoginResponse>({ mfaRequired: true, mfaToken: await openChallenge(tx, ctx, verdict.staff.id) });
+    if (verdict.ok)
+      return succeed<LoginResponse>({ mfaRequired: true, mfaToken: await openChallenge(tx, ctx, verdict.staff.id) });
     const mfaToken = newSecret();
     const now = ctx.clock.now();
-    await defences.decoys.add(hashSecret(mfaToken), { account, staffId: verdict.staff?.id ?? null, expiresAt: addSeconds(now, MFA_CHALLENGE_SECONDS) }, now);
+    await defences.decoys.add(
+      hashSecret(mfaToken),
+      { account, staffId: verdict.staff?.id ?? null, expiresAt: addSeconds(now, MFA_CHALLENGE_SECONDS) },
+      now,
+    );
     const failed = event({ reason: verdict.reason, guarded: true });
-    await appendAudit(tx, ctx.clock, { action: failed.action, actor: failed.actor, ...failed.origin, details: failed.details });
+    await appendAudit(tx, ctx.clock, {
+      action: failed.action,
+      actor: failed.actor,
+      ...failed.origin,
+      details: failed.details,
+    });
     return succeed<LoginResponse>({ mfaRequired: true, mfaToken });
   });
 }
@@ -73,8 +95,20 @@ export async function answerDecoy(
     const match = staff ? matchTotp(staff.totp_secret, code, ctx.clock.now(), staff.totp_last_step) : WRONG_CODE;
     if (match.ok) {
       await defences.decoys.remove(challengeHash);
-      return failAttempt(tx, ctx, attempt, event('staff.sign_in_failed', { reason: 'wrong_password', attempt: tried }), invalidCredentials());
+      return failAttempt(
+        tx,
+        ctx,
+        attempt,
+        event('staff.sign_in_failed', { reason: 'wrong_password', attempt: tried }),
+        invalidCredentials(),
+      );
     }
-    return failAttempt(tx, ctx, attempt, event('staff.mfa_failed', { reason: match.reason, attempt: tried }), invalidCode(match.reason));
+    return failAttempt(
+      tx,
+      ctx,
+      attempt,
+      event('staff.mfa_failed', { reason: match.reason, attempt: tried }),
+      invalidCode(match.reason),
+    );
   });
 }

@@ -33,7 +33,12 @@ export interface AttemptEvent {
 type OpenAttempt = Extract<Attempt, { throttled: false }>;
 
 /** Records an attempt made while its address must wait; its password or code was not checked. */
-export async function refuseThrottled(tx: Queryable, ctx: ShopContext, event: AttemptEvent, retryAfterSeconds: number): Promise<Outcome<never>> {
+export async function refuseThrottled(
+  tx: Queryable,
+  ctx: ShopContext,
+  event: AttemptEvent,
+  retryAfterSeconds: number,
+): Promise<Outcome<never>> {
   const details = { ...event.details, reason: 'throttled', retryAfterSeconds };
   await appendAudit(tx, ctx.clock, { action: event.action, actor: event.actor, ...event.origin, details });
   return refuse(tooManyAttempts(retryAfterSeconds));
@@ -43,7 +48,13 @@ export async function refuseThrottled(tx: Queryable, ctx: ShopContext, event: At
  * Counts a failed attempt and records it. When it makes its address wait for the first time in a
  * scope, `staff.locked` records that throttling began there.
  */
-export async function failAttempt(tx: Queryable, ctx: ShopContext, attempt: OpenAttempt, event: AttemptEvent, refusal: ApiError): Promise<Outcome<never>> {
+export async function failAttempt(
+  tx: Queryable,
+  ctx: ShopContext,
+  attempt: OpenAttempt,
+  event: AttemptEvent,
+  refusal: ApiError,
+): Promise<Outcome<never>> {
   const waits = await attempt.fail();
   const waitSeconds = Math.max(0, ...waits.map((w) => w.delaySeconds));
   const details = { ...event.details, ...(waitSeconds > 0 ? { waitSeconds } : {}) };
@@ -54,20 +65,37 @@ export async function failAttempt(tx: Queryable, ctx: ShopContext, attempt: Open
       action: 'staff.locked',
       actor: event.actor,
       ...event.origin,
-      details: { ...accountOf(event), scope: wait.scope, address: event.origin.ip, failures: wait.failures, delaySeconds: wait.delaySeconds },
+      details: {
+        ...accountOf(event),
+        scope: wait.scope,
+        address: event.origin.ip,
+        failures: wait.failures,
+        delaySeconds: wait.delaySeconds,
+      },
     });
   }
   return refuse(refusal);
 }
 
 /** Counts a wrong password against its account from any address, and records when that puts it under guard. */
-export async function countPasswordFailure(tx: Queryable, ctx: ShopContext, throttle: SignInThrottle, account: string, event: AttemptEvent): Promise<void> {
+export async function countPasswordFailure(
+  tx: Queryable,
+  ctx: ShopContext,
+  throttle: SignInThrottle,
+  account: string,
+  event: AttemptEvent,
+): Promise<void> {
   if (!(await throttle.countPasswordFailure(account))) return;
   await appendAudit(tx, ctx.clock, {
     action: 'staff.locked',
     actor: event.actor,
     ...event.origin,
-    details: { ...accountOf(event), scope: 'account', failures: ctx.config.signInThrottle.guardAfterFailures, guarded: true },
+    details: {
+      ...accountOf(event),
+      scope: 'account',
+      failures: ctx.config.signInThrottle.guardAfterFailures,
+      guarded: true,
+    },
   });
 }
 

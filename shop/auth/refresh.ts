@@ -21,7 +21,11 @@ interface RefreshRow extends StaffRow {
  * Trades a refresh token for a new pair in the same family. Each refresh token works once: a
  * second use means it was copied, so the whole family is revoked and the reuse recorded.
  */
-export async function refreshTokens(ctx: ShopContext, refreshToken: string, origin: RequestOrigin): Promise<TokenResponse> {
+export async function refreshTokens(
+  ctx: ShopContext,
+  refreshToken: string,
+  origin: RequestOrigin,
+): Promise<TokenResponse> {
   return commitThenReport(ctx.db, async (tx) => {
     const now = ctx.clock.now();
     const tokenHash = hashSecret(refreshToken);
@@ -35,10 +39,20 @@ export async function refreshTokens(ctx: ShopContext, refreshToken: string, orig
     if (row.revoked_at) return refuse(invalidRefresh('This sign-in has ended. Sign in again.'));
     if (row.used_at) {
       await revokeFamily(tx, ctx, row.family_id);
-      await appendAudit(tx, ctx.clock, { action: 'staff.token_reuse', actor: staffActor(row), ...origin, details: { familyId: row.family_id } });
-      return refuse(invalidRefresh('This refresh token was already used, so every token of this sign-in has been revoked. Sign in again.'));
+      await appendAudit(tx, ctx.clock, {
+        action: 'staff.token_reuse',
+        actor: staffActor(row),
+        ...origin,
+        details: { familyId: row.family_id },
+      });
+      return refuse(
+        invalidRefresh(
+          'This refresh token was already used, so every token of this sign-in has been revoked. Sign in again.',
+        ),
+      );
     }
-    if (row.expires_at.getTime() <= now.getTime()) return refuse(invalidRefresh('The sign-in has expired. Sign in again.'));
+    if (row.expires_at.getTime() <= now.getTime())
+      return refuse(invalidRefresh('The sign-in has expired. Sign in again.'));
     if (row.disabled) return refuse(invalidRefresh('This staff account is disabled.'));
     await tx.query('UPDATE refresh_tokens SET used_at = $2 WHERE token_hash = $1', [tokenHash, now]);
     const tokens = await issueTokenPair(tx, ctx, row.id, row.family_id);
@@ -51,7 +65,12 @@ export async function refreshTokens(ctx: ShopContext, refreshToken: string, orig
  * end; other consoles of the same staff member stay signed in. `everywhere` ends every sign-in
  * of the staff member and all their sessions.
  */
-export async function signOut(ctx: ShopContext, principal: Principal, origin: RequestOrigin, options: { everywhere: boolean }): Promise<void> {
+export async function signOut(
+  ctx: ShopContext,
+  principal: Principal,
+  origin: RequestOrigin,
+  options: { everywhere: boolean },
+): Promise<void> {
   const { staff, familyId } = principal;
   await ctx.db.transaction(async (tx) => {
     if (options.everywhere) await revokeAllFamilies(tx, ctx, staff.id);
@@ -59,6 +78,11 @@ export async function signOut(ctx: ShopContext, principal: Principal, origin: Re
     const actor = staffActor(staff);
     const scope = { staffId: staff.id, familyId: options.everywhere ? null : familyId };
     const sessionsEnded = await endSessionsOfStaff(tx, ctx, scope, { reason: 'sign_out', actor, origin });
-    await appendAudit(tx, ctx.clock, { action: 'staff.sign_out', actor, ...origin, details: { familyId, everywhere: options.everywhere, sessionsEnded } });
+    await appendAudit(tx, ctx.clock, {
+      action: 'staff.sign_out',
+      actor,
+      ...origin,
+      details: { familyId, everywhere: options.everywhere, sessionsEnded },
+    });
   });
 }

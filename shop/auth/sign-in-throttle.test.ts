@@ -21,7 +21,11 @@ function currentCode(shop: TestShop, email: string): string {
 }
 
 /** What a client can observe of a response: status, body and Retry-After. */
-const seen = (result: ApiResult) => ({ status: result.status, body: result.json, retryAfter: result.headers.get('retry-after') });
+const seen = (result: ApiResult) => ({
+  status: result.status,
+  body: result.json,
+  retryAfter: result.headers.get('retry-after'),
+});
 
 function expectError(result: ApiResult, status: number, code: string): void {
   expect({ status: result.status, code: errorCode(result) }).toEqual({ status, code });
@@ -64,32 +68,48 @@ interface AuditRow {
 }
 
 async function auditAt(shop: TestShop, ip: string): Promise<AuditRow[]> {
-  const result = await shop.ctx.db.query<AuditRow>('SELECT action, actor_type, actor_id, ip, details FROM audit_events WHERE ip = $1 ORDER BY seq', [ip]);
+  const result = await shop.ctx.db.query<AuditRow>(
+    'SELECT action, actor_type, actor_id, ip, details FROM audit_events WHERE ip = $1 ORDER BY seq',
+    [ip],
+  );
   return result.rows;
 }
 
 describeBackends('sign-in throttling', (backend: Backend) => {
   let shop: TestShop;
-  beforeAll(async () => { shop = await startTestShop(backend, { seed: seedStaff, stillClock: true }); });
-  afterAll(async () => { await shop.close(); });
+  beforeAll(async () => {
+    shop = await startTestShop(backend, { seed: seedStaff, stillClock: true });
+  });
+  afterAll(async () => {
+    await shop.close();
+  });
 
   it("lets the staff member sign in and step up from another address while an attacker's address waits", async () => {
     const attacker = client(shop, '127.0.0.2');
     const staff = client(shop, '127.0.0.3');
-    for (let i = 0; i <= FREE; i += 1) expectError(await attacker.login('agent@demo.test', `guess-${String(i)}`), 401, 'invalid_credentials');
+    for (let i = 0; i <= FREE; i += 1)
+      expectError(await attacker.login('agent@demo.test', `guess-${String(i)}`), 401, 'invalid_credentials');
     // Inside the wait even the right password is refused unchecked.
     expectThrottled(await attacker.login('agent@demo.test'), FIRST);
 
     const { accessToken } = await staff.signIn('agent@demo.test');
-    const steppedUp = await staff.stepUp(accessToken, { code: await nextTotpCode(shop.url, 'agent@demo.test', { clock: shop.clock }) });
+    const steppedUp = await staff.stepUp(accessToken, {
+      code: await nextTotpCode(shop.url, 'agent@demo.test', { clock: shop.clock }),
+    });
     expect(steppedUp.status, JSON.stringify(steppedUp.json)).toBe(200);
     expectThrottled(await attacker.login('agent@demo.test'), FIRST);
 
     const recorded = await auditAt(shop, '127.0.0.2');
     const locked = recorded.filter((e) => e.action === 'staff.locked');
     expect(locked).toHaveLength(1);
-    expect(locked[0]).toMatchObject({ actor_id: 'stf_agent', details: { scope: 'account_address', address: '127.0.0.2', failures: FREE + 1, delaySeconds: FIRST } });
-    expect(recorded.at(-1)).toMatchObject({ action: 'staff.sign_in_failed', details: { reason: 'throttled', retryAfterSeconds: FIRST } });
+    expect(locked[0]).toMatchObject({
+      actor_id: 'stf_agent',
+      details: { scope: 'account_address', address: '127.0.0.2', failures: FREE + 1, delaySeconds: FIRST },
+    });
+    expect(recorded.at(-1)).toMatchObject({
+      action: 'staff.sign_in_failed',
+      details: { reason: 'throttled', retryAfterSeconds: FIRST },
+    });
   });
 
   it('doubles the wait with each further failure up to the cap, counts wrong codes too, and forgives after a full sign-in', async () => {
@@ -98,7 +118,19 @@ describeBackends('sign-in throttling', (backend: Backend) => {
     // Wrong passwords first: few enough that the account stays out of guard (see the guard tests).
     for (let i = 0; i <= FREE; i += 1) expectError(await from.login(email, 'wrong'), 401, 'invalid_credentials');
     let wait = FIRST;
-    for (const kind of ['password', 'password', 'password', 'code', 'code', 'code', 'code', 'code', 'code', 'code', 'code']) {
+    for (const kind of [
+      'password',
+      'password',
+      'password',
+      'code',
+      'code',
+      'code',
+      'code',
+      'code',
+      'code',
+      'code',
+      'code',
+    ]) {
       expectThrottled(await from.login(email), wait);
       shop.clock.advance(wait * 1000);
       if (kind === 'password') {
@@ -125,14 +157,22 @@ describeBackends('sign-in throttling', (backend: Backend) => {
 
   it('throttles one address trying many emails as a whole, and only that address', async () => {
     const sprayer = client(shop, '127.0.0.6');
-    for (let i = 0; i <= FREE_PER_ADDRESS; i += 1) expectError(await sprayer.login(`spray-${String(i)}@demo.test`, 'Winter2025!'), 401, 'invalid_credentials');
+    for (let i = 0; i <= FREE_PER_ADDRESS; i += 1)
+      expectError(await sprayer.login(`spray-${String(i)}@demo.test`, 'Winter2025!'), 401, 'invalid_credentials');
     expectThrottled(await sprayer.login('agent2@demo.test'), FIRST);
     await client(shop, '127.0.0.7').signIn('agent2@demo.test');
     shop.clock.advance(FIRST * 1000);
     expect((await sprayer.login('agent2@demo.test')).status).toBe(200);
     const locked = (await auditAt(shop, '127.0.0.6')).filter((e) => e.action === 'staff.locked');
     expect(locked).toHaveLength(1);
-    expect(locked[0]).toMatchObject({ actor_type: 'system', details: { scope: 'address', failures: FREE_PER_ADDRESS + 1, email: `spray-${String(FREE_PER_ADDRESS)}@demo.test` } });
+    expect(locked[0]).toMatchObject({
+      actor_type: 'system',
+      details: {
+        scope: 'address',
+        failures: FREE_PER_ADDRESS + 1,
+        email: `spray-${String(FREE_PER_ADDRESS)}@demo.test`,
+      },
+    });
   });
 
   it('answers an unknown email exactly like a staff email, failure after failure', async () => {
@@ -143,7 +183,9 @@ describeBackends('sign-in throttling', (backend: Backend) => {
       expect(seen(b), `attempt ${String(i + 1)}`).toEqual(seen(a));
       if (a.status === 429) shop.clock.advance(Number(a.headers.get('retry-after')) * 1000);
     }
-    expect((await auditAt(shop, '127.0.0.9')).map((e) => [e.action, e.actor_type])).toEqual((await auditAt(shop, '127.0.0.8')).map((e) => [e.action, 'system']));
+    expect((await auditAt(shop, '127.0.0.9')).map((e) => [e.action, e.actor_type])).toEqual(
+      (await auditAt(shop, '127.0.0.8')).map((e) => [e.action, 'system']),
+    );
   });
 
   it('throttles wrong step-up answers per account and address, and strangers elsewhere cannot stop a step-up', async () => {
@@ -156,18 +198,30 @@ describeBackends('sign-in throttling', (backend: Backend) => {
 
     const code = () => nextTotpCode(shop.url, email, { clock: shop.clock });
     expect((await staff.stepUp(accessToken, { code: await code() })).status).toBe(200);
-    for (let i = 0; i <= FREE; i += 1) expectError(await staff.stepUp(accessToken, { code: wrongTotpCode(email, shop.clock.now()) }), 401, 'invalid_step_up');
+    for (let i = 0; i <= FREE; i += 1)
+      expectError(
+        await staff.stepUp(accessToken, { code: wrongTotpCode(email, shop.clock.now()) }),
+        401,
+        'invalid_step_up',
+      );
     expectThrottled(await staff.stepUp(accessToken, { code: currentCode(shop, email) }), FIRST);
     shop.clock.advance(FIRST * 1000);
     expect((await staff.stepUp(accessToken, { code: await code() })).status).toBe(200);
     // That success forgave this address its failures on the account: the free ones are free again.
-    for (let i = 0; i < FREE; i += 1) expectError(await staff.stepUp(accessToken, { code: wrongTotpCode(email, shop.clock.now()) }), 401, 'invalid_step_up');
+    for (let i = 0; i < FREE; i += 1)
+      expectError(
+        await staff.stepUp(accessToken, { code: wrongTotpCode(email, shop.clock.now()) }),
+        401,
+        'invalid_step_up',
+      );
     expect((await staff.stepUp(accessToken, { code: await code() })).status).toBe(200);
   });
 
   it('checks at most the free attempts of a burst sent at once', async () => {
     const from = client(shop, '127.0.0.12');
-    const results = await Promise.all(Array.from({ length: 20 }, (_, i) => from.login('agent2@demo.test', `burst-${String(i)}`)));
+    const results = await Promise.all(
+      Array.from({ length: 20 }, (_, i) => from.login('agent2@demo.test', `burst-${String(i)}`)),
+    );
     expect(results.filter((r) => r.status === 401)).toHaveLength(FREE + 1);
     expect(results.filter((r) => r.status === 429)).toHaveLength(20 - FREE - 1);
   });
@@ -175,8 +229,12 @@ describeBackends('sign-in throttling', (backend: Backend) => {
 
 describeBackends('account guard', (backend: Backend) => {
   let shop: TestShop;
-  beforeAll(async () => { shop = await startTestShop(backend, { seed: seedStaff, stillClock: true }); });
-  afterAll(async () => { await shop.close(); });
+  beforeAll(async () => {
+    shop = await startTestShop(backend, { seed: seedStaff, stillClock: true });
+  });
+  afterAll(async () => {
+    await shop.close();
+  });
 
   const GUARD = policy.guardAfterFailures;
   const at = (i: number, subnet: number) => client(shop, `127.0.${String(subnet)}.${String(i + 1)}`);
@@ -184,7 +242,10 @@ describeBackends('account guard', (backend: Backend) => {
   it('stops telling a distributed attacker whether a password was right, while the staff member signs in as usual', async () => {
     // Many addresses, one wrong password each: no address ever waits.
     for (let i = 0; i < GUARD; i += 1) {
-      const [a, b] = [await at(i, 1).login('agent@demo.test', `guess-${String(i)}`), await at(i, 2).login('ghost@demo.test', `guess-${String(i)}`)];
+      const [a, b] = [
+        await at(i, 1).login('agent@demo.test', `guess-${String(i)}`),
+        await at(i, 2).login('ghost@demo.test', `guess-${String(i)}`),
+      ];
       expectError(a, 401, 'invalid_credentials');
       expect(seen(b)).toEqual(seen(a));
     }
@@ -194,14 +255,20 @@ describeBackends('account guard', (backend: Backend) => {
     const staff = at(GUARD + 1, 1);
     const real = await staff.challenge('agent@demo.test');
     const wrong = wrongTotpCode('agent@demo.test', shop.clock.now());
-    const answers = [await at(GUARD, 1).mfa(decoy, wrong), await at(GUARD, 2).mfa(ghost, wrong), await staff.mfa(real, wrong)];
+    const answers = [
+      await at(GUARD, 1).mfa(decoy, wrong),
+      await at(GUARD, 2).mfa(ghost, wrong),
+      await staff.mfa(real, wrong),
+    ];
     expectError(answers[0]!, 401, 'invalid_mfa_code');
     expect(answers.map(seen)).toEqual([seen(answers[0]!), seen(answers[0]!), seen(answers[0]!)]);
     // The staff member, with the right password and a code, gets in.
     const signedIn = await staff.mfa(real, await nextTotpCode(shop.url, 'agent@demo.test', { clock: shop.clock }));
     expect(signedIn.status, JSON.stringify(signedIn.json)).toBe(200);
 
-    const guardEvents = await shop.ctx.db.query<AuditRow>("SELECT action, actor_type, actor_id, ip, details FROM audit_events WHERE action = 'staff.locked' ORDER BY seq");
+    const guardEvents = await shop.ctx.db.query<AuditRow>(
+      "SELECT action, actor_type, actor_id, ip, details FROM audit_events WHERE action = 'staff.locked' ORDER BY seq",
+    );
     expect(guardEvents.rows.map((e) => [e.actor_type, e.details.scope, e.details.email ?? e.actor_id])).toEqual([
       ['staff', 'account', 'stf_agent'],
       ['system', 'account', 'ghost@demo.test'],
@@ -214,7 +281,8 @@ describeBackends('account guard', (backend: Backend) => {
     // Each from a fresh address, so both start from the same history.
     const spend = async (by: ReturnType<typeof at>, mfaToken: string) => {
       const results: ApiResult[] = [];
-      for (let i = 0; i <= MFA_MAX_ATTEMPTS; i += 1) results.push(await by.mfa(mfaToken, wrongTotpCode(email, shop.clock.now())));
+      for (let i = 0; i <= MFA_MAX_ATTEMPTS; i += 1)
+        results.push(await by.mfa(mfaToken, wrongTotpCode(email, shop.clock.now())));
       return results.map(seen);
     };
     const decoySpent = await spend(from, await from.challenge(email, 'still-guessing'));
@@ -223,7 +291,10 @@ describeBackends('account guard', (backend: Backend) => {
     expect(decoySpent).toEqual(realSpent);
     expect(realSpent.at(-1)).toMatchObject({ status: 401, body: { error: { code: 'invalid_mfa_code' } } });
 
-    const withCode = await at(2, 3).mfa(await at(2, 3).challenge(email, 'mistyped'), await nextTotpCode(shop.url, email, { clock: shop.clock }));
+    const withCode = await at(2, 3).mfa(
+      await at(2, 3).challenge(email, 'mistyped'),
+      await nextTotpCode(shop.url, email, { clock: shop.clock }),
+    );
     expectError(withCode, 401, 'invalid_credentials');
   });
 });

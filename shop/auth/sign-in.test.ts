@@ -15,7 +15,8 @@ const secretOf = (email: string) => {
 
 const wrongCode = (shop: TestShop, email: string) => wrongTotpCode(email, shop.clock.now());
 
-const login = (shop: TestShop, email: string, password = DEMO_STAFF_PASSWORD) => apiRequest(shop.url, 'POST', '/auth/login', { body: { email, password } });
+const login = (shop: TestShop, email: string, password = DEMO_STAFF_PASSWORD) =>
+  apiRequest(shop.url, 'POST', '/auth/login', { body: { email, password } });
 
 async function mfaToken(shop: TestShop, email: string): Promise<string> {
   const result = await login(shop, email);
@@ -23,7 +24,8 @@ async function mfaToken(shop: TestShop, email: string): Promise<string> {
   return LoginResponse.parse(result.json).mfaToken;
 }
 
-const mfa = (shop: TestShop, token: string, code: string) => apiRequest(shop.url, 'POST', '/auth/mfa', { body: { mfaToken: token, code } });
+const mfa = (shop: TestShop, token: string, code: string) =>
+  apiRequest(shop.url, 'POST', '/auth/mfa', { body: { mfaToken: token, code } });
 
 function expectError(result: ApiResult, status: number, code: string): void {
   expect({ status: result.status, code: errorCode(result) }).toEqual({ status, code });
@@ -37,14 +39,21 @@ interface AuditRow {
 }
 
 async function auditOf(shop: TestShop, actorId: string | null): Promise<AuditRow[]> {
-  const result = await shop.ctx.db.query<AuditRow>('SELECT action, actor_type, actor_id, details FROM audit_events WHERE actor_id IS NOT DISTINCT FROM $1 ORDER BY seq', [actorId]);
+  const result = await shop.ctx.db.query<AuditRow>(
+    'SELECT action, actor_type, actor_id, details FROM audit_events WHERE actor_id IS NOT DISTINCT FROM $1 ORDER BY seq',
+    [actorId],
+  );
   return result.rows;
 }
 
 describeBackends('staff sign-in', (backend: Backend) => {
   let shop: TestShop;
-  beforeAll(async () => { shop = await startTestShop(backend, { seed: seedStaff }); });
-  afterAll(async () => { await shop.close(); });
+  beforeAll(async () => {
+    shop = await startTestShop(backend, { seed: seedStaff });
+  });
+  afterAll(async () => {
+    await shop.close();
+  });
   const clock = () => ({ clock: shop.clock });
 
   it('signs in with password and TOTP, and /me returns the staff member with the permissions of the role', async () => {
@@ -81,21 +90,44 @@ describeBackends('staff sign-in', (backend: Backend) => {
     expect(wrong.json).toEqual(unknown.json);
 
     const supervisorEvents = await auditOf(shop, 'stf_supervisor');
-    expect(supervisorEvents.at(-1)).toMatchObject({ action: 'staff.sign_in_failed', actor_type: 'staff', details: { reason: 'wrong_password' } });
+    expect(supervisorEvents.at(-1)).toMatchObject({
+      action: 'staff.sign_in_failed',
+      actor_type: 'staff',
+      details: { reason: 'wrong_password' },
+    });
     const systemEvents = await auditOf(shop, null);
-    expect(systemEvents.at(-1)).toMatchObject({ action: 'staff.sign_in_failed', actor_type: 'system', details: { reason: 'unknown_email', email: 'nobody@demo.test' } });
+    expect(systemEvents.at(-1)).toMatchObject({
+      action: 'staff.sign_in_failed',
+      actor_type: 'system',
+      details: { reason: 'unknown_email', email: 'nobody@demo.test' },
+    });
   });
 
   it('refuses invalid input with validation errors, not a sign-in attempt', async () => {
-    expectError(await apiRequest(shop.url, 'POST', '/auth/login', { body: { email: 'not-an-email', password: 'x' } }), 400, 'validation_failed');
-    expectError(await apiRequest(shop.url, 'POST', '/auth/login', { body: { email: 'agent@demo.test' } }), 400, 'validation_failed');
-    expectError(await apiRequest(shop.url, 'POST', '/auth/mfa', { body: { mfaToken: 'x', code: '12345' } }), 400, 'validation_failed');
+    expectError(
+      await apiRequest(shop.url, 'POST', '/auth/login', { body: { email: 'not-an-email', password: 'x' } }),
+      400,
+      'validation_failed',
+    );
+    expectError(
+      await apiRequest(shop.url, 'POST', '/auth/login', { body: { email: 'agent@demo.test' } }),
+      400,
+      'validation_failed',
+    );
+    expectError(
+      await apiRequest(shop.url, 'POST', '/auth/mfa', { body: { mfaToken: 'x', code: '12345' } }),
+      400,
+      'validation_failed',
+    );
   });
 
   it('refuses a wrong code and records it', async () => {
     const token = await mfaToken(shop, 'agent2@demo.test');
     expectError(await mfa(shop, token, wrongCode(shop, 'agent2@demo.test')), 401, 'invalid_mfa_code');
-    expect((await auditOf(shop, 'stf_agent2')).at(-1)).toMatchObject({ action: 'staff.mfa_failed', details: { reason: 'wrong_code', attempt: 1 } });
+    expect((await auditOf(shop, 'stf_agent2')).at(-1)).toMatchObject({
+      action: 'staff.mfa_failed',
+      details: { reason: 'wrong_code', attempt: 1 },
+    });
     // The challenge survives a wrong code: the right one still signs in.
     const ok = await mfa(shop, token, await nextTotpCode(shop.url, 'agent2@demo.test', clock()));
     expect(ok.status).toBe(200);
@@ -110,8 +142,15 @@ describeBackends('staff sign-in', (backend: Backend) => {
     const replayed = await mfa(shop, await mfaToken(shop, email), totpCodeForStep(secretOf(email), step));
     expectError(replayed, 401, 'invalid_mfa_code');
     expect(replayed.json).toMatchObject({ error: { message: CODE_MESSAGES.code_reused } });
-    expect((await auditOf(shop, 'stf_admin')).at(-1)).toMatchObject({ action: 'staff.mfa_failed', details: { reason: 'code_reused' } });
-    expectError(await mfa(shop, await mfaToken(shop, email), totpCodeForStep(secretOf(email), step - 1)), 401, 'invalid_mfa_code');
+    expect((await auditOf(shop, 'stf_admin')).at(-1)).toMatchObject({
+      action: 'staff.mfa_failed',
+      details: { reason: 'code_reused' },
+    });
+    expectError(
+      await mfa(shop, await mfaToken(shop, email), totpCodeForStep(secretOf(email), step - 1)),
+      401,
+      'invalid_mfa_code',
+    );
     // The next step is still inside the window and has not been used.
     const next = await mfa(shop, await mfaToken(shop, email), totpCodeForStep(secretOf(email), step + 1));
     expect(next.status).toBe(200);
@@ -151,24 +190,41 @@ describeBackends('staff sign-in', (backend: Backend) => {
 describeBackends('sign-in challenge attempts', (backend: Backend) => {
   let shop: TestShop;
   // Five wrong codes are within the free failures of the throttle, so it stays out of this limit.
-  beforeAll(async () => { shop = await startTestShop(backend, { seed: seedStaff }); });
-  afterAll(async () => { await shop.close(); });
+  beforeAll(async () => {
+    shop = await startTestShop(backend, { seed: seedStaff });
+  });
+  afterAll(async () => {
+    await shop.close();
+  });
 
   it(`allows at most ${String(MFA_MAX_ATTEMPTS)} codes per challenge`, async () => {
     const email = 'agent@demo.test';
     const token = await mfaToken(shop, email);
-    for (let i = 0; i < MFA_MAX_ATTEMPTS; i += 1) expectError(await mfa(shop, token, wrongCode(shop, email)), 401, 'invalid_mfa_code');
-    expectError(await mfa(shop, token, await nextTotpCode(shop.url, email, { clock: shop.clock })), 401, 'invalid_mfa_code');
+    for (let i = 0; i < MFA_MAX_ATTEMPTS; i += 1)
+      expectError(await mfa(shop, token, wrongCode(shop, email)), 401, 'invalid_mfa_code');
+    expectError(
+      await mfa(shop, token, await nextTotpCode(shop.url, email, { clock: shop.clock })),
+      401,
+      'invalid_mfa_code',
+    );
     // A fresh challenge works.
-    const fresh = await mfa(shop, await mfaToken(shop, email), await nextTotpCode(shop.url, email, { clock: shop.clock }));
+    const fresh = await mfa(
+      shop,
+      await mfaToken(shop, email),
+      await nextTotpCode(shop.url, email, { clock: shop.clock }),
+    );
     expect(fresh.status).toBe(200);
   });
 });
 
 describeBackends('auth rate limit', (backend: Backend) => {
   let shop: TestShop;
-  beforeAll(async () => { shop = await startTestShop(backend, { seed: seedStaff, config: { authRateLimitPerMinute: 3 } }); });
-  afterAll(async () => { await shop.close(); });
+  beforeAll(async () => {
+    shop = await startTestShop(backend, { seed: seedStaff, config: { authRateLimitPerMinute: 3 } });
+  });
+  afterAll(async () => {
+    await shop.close();
+  });
 
   it('limits auth requests per address and minute in the API error shape, and leaves other routes alone', async () => {
     const tokens = await signIn(shop.url, 'agent@demo.test', { clock: shop.clock }); // 2 requests
@@ -176,8 +232,13 @@ describeBackends('auth rate limit', (backend: Backend) => {
     const limited = await login(shop, 'agent@demo.test');
     expectError(limited, 429, 'rate_limited');
     expect(Number(limited.headers.get('retry-after'))).toBeGreaterThan(0);
-    expectError(await apiRequest(shop.url, 'POST', '/auth/refresh', { body: { refreshToken: tokens.refreshToken } }), 429, 'rate_limited');
-    for (let i = 0; i < 5; i += 1) expect((await apiRequest(shop.url, 'GET', '/me', { token: tokens.accessToken })).status).toBe(200);
+    expectError(
+      await apiRequest(shop.url, 'POST', '/auth/refresh', { body: { refreshToken: tokens.refreshToken } }),
+      429,
+      'rate_limited',
+    );
+    for (let i = 0; i < 5; i += 1)
+      expect((await apiRequest(shop.url, 'GET', '/me', { token: tokens.accessToken })).status).toBe(200);
   });
 });
 
@@ -193,7 +254,9 @@ describeBackends('audit of sign-in', (backend: Backend) => {
       const good = await nextTotpCode(shop.url, 'agent@demo.test', { clock: shop.clock });
       const signedIn = TokenResponse.parse((await mfa(shop, token, good)).json);
       secrets.push(token, bad, good, signedIn.accessToken, signedIn.refreshToken);
-      const refreshed = TokenResponse.parse((await apiRequest(shop.url, 'POST', '/auth/refresh', { body: { refreshToken: signedIn.refreshToken } })).json);
+      const refreshed = TokenResponse.parse(
+        (await apiRequest(shop.url, 'POST', '/auth/refresh', { body: { refreshToken: signedIn.refreshToken } })).json,
+      );
       secrets.push(refreshed.accessToken, refreshed.refreshToken);
       await apiRequest(shop.url, 'POST', '/auth/refresh', { body: { refreshToken: signedIn.refreshToken } });
       // One more than the free failures, so throttling begins and is recorded.
@@ -202,10 +265,18 @@ describeBackends('audit of sign-in', (backend: Backend) => {
         secrets.push(`wrong-trainee-${String(i)}`);
       }
 
-      const rows = await shop.ctx.db.query<{ action: string; details: unknown; user_agent: string | null }>('SELECT action, details, user_agent FROM audit_events ORDER BY seq');
-      expect(rows.rows.map((r) => r.action)).toEqual(expect.arrayContaining([
-        'staff.sign_in_failed', 'staff.mfa_failed', 'staff.sign_in', 'staff.token_reuse', 'staff.locked',
-      ]));
+      const rows = await shop.ctx.db.query<{ action: string; details: unknown; user_agent: string | null }>(
+        'SELECT action, details, user_agent FROM audit_events ORDER BY seq',
+      );
+      expect(rows.rows.map((r) => r.action)).toEqual(
+        expect.arrayContaining([
+          'staff.sign_in_failed',
+          'staff.mfa_failed',
+          'staff.sign_in',
+          'staff.token_reuse',
+          'staff.locked',
+        ]),
+      );
       const stored = JSON.stringify(rows.rows);
       for (const secret of secrets) expect(stored).not.toContain(secret);
     } finally {

@@ -26,7 +26,12 @@ function verdictOf(staff: StaffCredentials | null, passwordOk: boolean): Passwor
  * Step one: the password. Success opens an MFA challenge; it does not end a run of failures.
  * Known and unknown emails take the same path through the throttle, so neither stands out.
  */
-export async function login(ctx: ShopContext, defences: SignInDefences, input: LoginRequest, origin: RequestOrigin): Promise<LoginResponse> {
+export async function login(
+  ctx: ShopContext,
+  defences: SignInDefences,
+  input: LoginRequest,
+  origin: RequestOrigin,
+): Promise<LoginResponse> {
   const staff = await findStaffByEmail(ctx.db, input.email);
   const account = input.email;
   const event = (details: Record<string, unknown>): AttemptEvent => ({
@@ -36,10 +41,13 @@ export async function login(ctx: ShopContext, defences: SignInDefences, input: L
     details: staff ? details : { ...details, email: account },
   });
   const attempt = await defences.throttle.begin({ account, address: origin.ip });
-  if (attempt.throttled) return commitThenReport(ctx.db, (tx) => refuseThrottled(tx, ctx, event({}), attempt.retryAfterSeconds));
+  if (attempt.throttled)
+    return commitThenReport(ctx.db, (tx) => refuseThrottled(tx, ctx, event({}), attempt.retryAfterSeconds));
   const guarded = await defences.throttle.guarded(account);
   // An unknown email costs the same hash work as a known one.
-  const passwordOk = staff ? await verifyPassword(staff.password_hash, input.password) : await verifyAgainstDummy(input.password);
+  const passwordOk = staff
+    ? await verifyPassword(staff.password_hash, input.password)
+    : await verifyAgainstDummy(input.password);
   const verdict = verdictOf(staff, passwordOk);
   if (guarded) return guardedLogin(ctx, defences, { attempt, verdict, account, event });
 
@@ -61,34 +69,63 @@ interface ChallengeRow {
 }
 
 /** Step two: the TOTP code for an open challenge. Success signs in and issues a token family. */
-export async function completeMfa(ctx: ShopContext, defences: SignInDefences, input: MfaRequest, origin: RequestOrigin): Promise<TokenResponse> {
+export async function completeMfa(
+  ctx: ShopContext,
+  defences: SignInDefences,
+  input: MfaRequest,
+  origin: RequestOrigin,
+): Promise<TokenResponse> {
   const challengeHash = hashSecret(input.mfaToken);
   const decoy = await defences.decoys.find(challengeHash, ctx.clock.now());
   if (decoy) return answerDecoy(ctx, defences, { challengeHash, decoy, code: input.code, origin });
 
   return commitThenReport(ctx.db, async (tx) => {
     const now = ctx.clock.now();
-    const found = await tx.query<ChallengeRow>('SELECT staff_id, expires_at, attempts, used_at FROM mfa_challenges WHERE token_hash = $1 FOR UPDATE', [challengeHash]);
+    const found = await tx.query<ChallengeRow>(
+      'SELECT staff_id, expires_at, attempts, used_at FROM mfa_challenges WHERE token_hash = $1 FOR UPDATE',
+      [challengeHash],
+    );
     const challenge = found.rows[0];
-    if (!challenge || challenge.used_at || challenge.expires_at.getTime() <= now.getTime() || challenge.attempts >= MFA_MAX_ATTEMPTS) {
+    if (
+      !challenge ||
+      challenge.used_at ||
+      challenge.expires_at.getTime() <= now.getTime() ||
+      challenge.attempts >= MFA_MAX_ATTEMPTS
+    ) {
       return refuse(challengeGone());
     }
     const staff = await lockStaffById(tx, challenge.staff_id);
     if (!staff || staff.disabled) return refuse(challengeGone());
-    const event = (details: Record<string, unknown>): AttemptEvent => ({ action: 'staff.mfa_failed', actor: staffActor(staff), origin, details });
+    const event = (details: Record<string, unknown>): AttemptEvent => ({
+      action: 'staff.mfa_failed',
+      actor: staffActor(staff),
+      origin,
+      details,
+    });
     const attempt = await defences.throttle.begin({ account: staff.email, address: origin.ip });
     if (attempt.throttled) return refuseThrottled(tx, ctx, event({}), attempt.retryAfterSeconds);
 
     const match = matchTotp(staff.totp_secret, input.code, now, staff.totp_last_step);
     if (!match.ok) {
       await tx.query('UPDATE mfa_challenges SET attempts = attempts + 1 WHERE token_hash = $1', [challengeHash]);
-      return failAttempt(tx, ctx, attempt, event({ reason: match.reason, attempt: challenge.attempts + 1 }), invalidCode(match.reason));
+      return failAttempt(
+        tx,
+        ctx,
+        attempt,
+        event({ reason: match.reason, attempt: challenge.attempts + 1 }),
+        invalidCode(match.reason),
+      );
     }
     await tx.query('UPDATE mfa_challenges SET used_at = $2 WHERE token_hash = $1', [challengeHash, now]);
     await tx.query('UPDATE staff SET totp_last_step = $2 WHERE id = $1', [staff.id, match.step]);
     await attempt.succeed();
     const tokens = await issueTokenPair(tx, ctx, staff.id);
-    await appendAudit(tx, ctx.clock, { action: 'staff.sign_in', actor: staffActor(staff), ...origin, details: { method: 'password+totp' } });
+    await appendAudit(tx, ctx.clock, {
+      action: 'staff.sign_in',
+      actor: staffActor(staff),
+      ...origin,
+      details: { method: 'password+totp' },
+    });
     return succeed<TokenResponse>({ ...tokens, staff: staffFromRow(staff) });
   });
 }

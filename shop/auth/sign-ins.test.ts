@@ -7,7 +7,17 @@ import { afterAll, beforeAll, expect, it } from 'vitest';
 import { TokenResponse } from '../../shared/api/auth';
 import type { AssistSession } from '../../shared/api/sessions';
 import { apiRequest, errorCode, signIn } from '../test/auth-helpers';
-import { api, auditSince, auditHead, requestSession, signInAs, startAssistShop, startSession, stepUpToken, type Agent } from '../test/fixtures';
+import {
+  api,
+  auditSince,
+  auditHead,
+  requestSession,
+  signInAs,
+  startAssistShop,
+  startSession,
+  stepUpToken,
+  type Agent,
+} from '../test/fixtures';
 import { describeBackends, type TestShop } from '../test/harness';
 
 describeBackends('sign-ins of one staff member', (backend) => {
@@ -17,15 +27,24 @@ describeBackends('sign-ins of one staff member', (backend) => {
     shop = await startAssistShop(backend);
     supervisor = await signInAs(shop, 'supervisor@demo.test');
   });
-  afterAll(async () => { await shop.close(); });
+  afterAll(async () => {
+    await shop.close();
+  });
 
   /** A sign-in with its refresh token, as a console holds it. */
   async function console(email: string): Promise<Agent & { refreshToken: string }> {
     const signed = await signIn(shop.url, email, { clock: shop.clock });
-    return { email, id: signed.staff.id, name: signed.staff.name, token: signed.accessToken, refreshToken: signed.refreshToken };
+    return {
+      email,
+      id: signed.staff.id,
+      name: signed.staff.name,
+      token: signed.accessToken,
+      refreshToken: signed.refreshToken,
+    };
   }
 
-  const sessionOf = async (id: string) => (await api(shop, supervisor, 'GET', `/assist-sessions/${id}`)).json as AssistSession;
+  const sessionOf = async (id: string) =>
+    (await api(shop, supervisor, 'GET', `/assist-sessions/${id}`)).json as AssistSession;
   const statusOf = async (agent: Agent) => (await api(shop, agent, 'GET', '/me')).status;
 
   it('a step-up token works only with the sign-in that obtained it, across its refreshes', async () => {
@@ -44,7 +63,7 @@ describeBackends('sign-ins of one staff member', (backend) => {
     expect((await requestSession(shop, rotated, { stepUpToken: next })).status).toBe(201);
   });
 
-  it('signing out ends that sign-in\'s sessions only; everywhere ends every sign-in and all sessions', async () => {
+  it("signing out ends that sign-in's sessions only; everywhere ends every sign-in and all sessions", async () => {
     const a = await console('agent2@demo.test');
     const b = await console('agent2@demo.test');
     const ofA = await startSession(shop, a);
@@ -63,7 +82,8 @@ describeBackends('sign-ins of one staff member', (backend) => {
     before = await auditHead(shop);
     const everywhere = await api(shop, b, 'POST', '/auth/logout', { everywhere: true });
     expect(everywhere.status).toBe(204);
-    for (const id of [ofB.id, ofC.id]) expect(await sessionOf(id)).toMatchObject({ status: 'ended', endReason: 'sign_out' });
+    for (const id of [ofB.id, ofC.id])
+      expect(await sessionOf(id)).toMatchObject({ status: 'ended', endReason: 'sign_out' });
     expect([await statusOf(b), await statusOf(c)]).toEqual([401, 401]);
     const refresh = await apiRequest(shop.url, 'POST', '/auth/refresh', { body: { refreshToken: c.refreshToken } });
     expect([refresh.status, errorCode(refresh)]).toEqual([401, 'invalid_refresh_token']);

@@ -18,10 +18,12 @@ export interface SignInRef {
 export async function issueStepUpToken(tx: Queryable, ctx: ShopContext, owner: SignInRef): Promise<IssuedStepUp> {
   const token = newSecret();
   const expiresAt = addSeconds(ctx.clock.now(), ctx.config.stepUpSeconds);
-  await tx.query(
-    'INSERT INTO step_up_tokens (token_hash, staff_id, family_id, expires_at) VALUES ($1, $2, $3, $4)',
-    [hashSecret(token), owner.staffId, owner.familyId, expiresAt],
-  );
+  await tx.query('INSERT INTO step_up_tokens (token_hash, staff_id, family_id, expires_at) VALUES ($1, $2, $3, $4)', [
+    hashSecret(token),
+    owner.staffId,
+    owner.familyId,
+    expiresAt,
+  ]);
   return { stepUpToken: token, expiresAt: expiresAt.toISOString() };
 }
 
@@ -33,7 +35,12 @@ const STEP_UP_TOKEN = /^[A-Za-z0-9_-]{20,128}$/;
  * its staff member), which it marks used; false for anything else. The conditional UPDATE makes
  * concurrent use count once.
  */
-export async function consumeStepUpToken(tx: Queryable, ctx: ShopContext, owner: SignInRef, token: string | undefined): Promise<boolean> {
+export async function consumeStepUpToken(
+  tx: Queryable,
+  ctx: ShopContext,
+  owner: SignInRef,
+  token: string | undefined,
+): Promise<boolean> {
   if (token === undefined || !STEP_UP_TOKEN.test(token)) return false;
   const now = ctx.clock.now();
   const result = await tx.query(

@@ -86,8 +86,13 @@ export function addressKey(ip: string): string {
   const [head = '', tail = ''] = ip.split('::');
   const left = head ? head.split(':') : [];
   const right = ip.includes('::') && tail ? tail.split(':') : [];
-  const groups = ip.includes('::') ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right] : left;
-  return `${groups.slice(0, 4).map((g) => parseInt(g, 16).toString(16)).join(':')}::/64`;
+  const groups = ip.includes('::')
+    ? [...left, ...Array<string>(8 - left.length - right.length).fill('0'), ...right]
+    : left;
+  return `${groups
+    .slice(0, 4)
+    .map((g) => parseInt(g, 16).toString(16))
+    .join(':')}::/64`;
 }
 
 const KEY_OF: Record<DelayScope, (keys: AttemptKeys) => string> = {
@@ -115,11 +120,14 @@ export function signInThrottle(deps: { log: FailureLog; clock: Clock; policy: Th
       }
       return {
         throttled: false,
-        fail: () => Promise.resolve(scoped.flatMap((s, i) => {
-          const failures = times[i]?.length ?? 0;
-          const delaySeconds = delayAfter(policy, s.scope, failures);
-          return delaySeconds > 0 ? [{ scope: s.scope, failures, delaySeconds }] : [];
-        })),
+        fail: () =>
+          Promise.resolve(
+            scoped.flatMap((s, i) => {
+              const failures = times[i]?.length ?? 0;
+              const delaySeconds = delayAfter(policy, s.scope, failures);
+              return delaySeconds > 0 ? [{ scope: s.scope, failures, delaySeconds }] : [];
+            }),
+          ),
         succeed: async () => {
           await log.remove(counted, at);
           await log.clear(KEY_OF.account_address(keys));

@@ -10,8 +10,12 @@ function expectError(result: ApiResult, status: number, code: string): void {
 
 describeBackends('access and refresh tokens', (backend: Backend) => {
   let shop: TestShop;
-  beforeAll(async () => { shop = await startTestShop(backend, { seed: seedStaff }); });
-  afterAll(async () => { await shop.close(); });
+  beforeAll(async () => {
+    shop = await startTestShop(backend, { seed: seedStaff });
+  });
+  afterAll(async () => {
+    await shop.close();
+  });
 
   const me = (token: string) => apiRequest(shop.url, 'GET', '/me', { token });
   const refresh = (refreshToken: string) => apiRequest(shop.url, 'POST', '/auth/refresh', { body: { refreshToken } });
@@ -39,7 +43,9 @@ describeBackends('access and refresh tokens', (backend: Backend) => {
     expectError(await me(second.accessToken), 401, 'unauthorized');
     expectError(await me(first.accessToken), 401, 'unauthorized');
     expectError(await refresh(second.refreshToken), 401, 'invalid_refresh_token');
-    const events = await shop.ctx.db.query<{ action: string; actor_id: string }>("SELECT action, actor_id FROM audit_events WHERE action = 'staff.token_reuse'");
+    const events = await shop.ctx.db.query<{ action: string; actor_id: string }>(
+      "SELECT action, actor_id FROM audit_events WHERE action = 'staff.token_reuse'",
+    );
     expect(events.rows).toEqual([{ action: 'staff.token_reuse', actor_id: 'stf_agent2' }]);
   });
 
@@ -60,7 +66,9 @@ describeBackends('access and refresh tokens', (backend: Backend) => {
     expectError(await me(tokens.accessToken), 401, 'unauthorized');
     expectError(await refresh(tokens.refreshToken), 401, 'invalid_refresh_token');
     expectError(await apiRequest(shop.url, 'POST', '/auth/logout', { token: tokens.accessToken }), 401, 'unauthorized');
-    const events = await shop.ctx.db.query<{ actor_id: string }>("SELECT actor_id FROM audit_events WHERE action = 'staff.sign_out'");
+    const events = await shop.ctx.db.query<{ actor_id: string }>(
+      "SELECT actor_id FROM audit_events WHERE action = 'staff.sign_out'",
+    );
     expect(events.rows).toEqual([{ actor_id: 'stf_trainee' }]);
   });
 
@@ -107,7 +115,13 @@ describeBackends('access and refresh tokens', (backend: Backend) => {
     try {
       expectError(await me(tokens.accessToken), 401, 'unauthorized');
       expectError(await refresh(tokens.refreshToken), 401, 'invalid_refresh_token');
-      expectError(await apiRequest(shop.url, 'POST', '/auth/login', { body: { email: 'agent@demo.test', password: 'concierge-demo' } }), 401, 'invalid_credentials');
+      expectError(
+        await apiRequest(shop.url, 'POST', '/auth/login', {
+          body: { email: 'agent@demo.test', password: 'concierge-demo' },
+        }),
+        401,
+        'invalid_credentials',
+      );
     } finally {
       await shop.ctx.db.query("UPDATE staff SET disabled = false WHERE id = 'stf_agent'");
     }

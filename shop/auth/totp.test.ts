@@ -20,18 +20,33 @@ describe('TOTP', () => {
     const now = new Date(1_700_000_000_000);
     const step = totpStep(now);
     for (const delta of [-1, 0, 1]) {
-      expect(matchTotp(RFC_SECRET, totpCodeForStep(RFC_SECRET, step + delta), now, 0)).toEqual({ ok: true, step: step + delta });
+      expect(matchTotp(RFC_SECRET, totpCodeForStep(RFC_SECRET, step + delta), now, 0)).toEqual({
+        ok: true,
+        step: step + delta,
+      });
     }
     for (const delta of [-2, 2]) {
-      expect(matchTotp(RFC_SECRET, totpCodeForStep(RFC_SECRET, step + delta), now, 0)).toEqual({ ok: false, reason: 'wrong_code' });
+      expect(matchTotp(RFC_SECRET, totpCodeForStep(RFC_SECRET, step + delta), now, 0)).toEqual({
+        ok: false,
+        reason: 'wrong_code',
+      });
     }
   });
 
   it('refuses a step at or before the last accepted one as reused', () => {
     const now = new Date(1_700_000_000_000);
     const step = totpStep(now);
-    expect(matchTotp(RFC_SECRET, totpCodeForStep(RFC_SECRET, step), now, step)).toEqual({ ok: false, reason: 'code_reused' });
-    expect(matchTotp(RFC_SECRET, totpCodeForStep(RFC_SECRET, step - 1), now, step)).toEqual({ ok: false, reason: 'code_reused' });
-    expect(matchTotp(RFC_SECRET, totpCodeForStep(RFC_SECRET, step + 1), now, step)).toEqual({ ok: true, step: step + 1 });
+    expect(matchTotp(RFC_SECRET, totpCodeForStep(RFC_SECRET, step), now, step)).toEqual({
+      ok: false,
+      reason: 'code_reused',
+    });
+    expect(matchTotp(RFC_SECRET, totpCodeForStep(RFC_SECRET, step - 1), now, step)).toEqual({
+      ok: false,
+      reason: 'code_reused',
+    });
+    expect(matchTotp(RFC_SECRET, totpCodeForStep(RFC_SECRET, step + 1), now, step)).toEqual({
+      ok: true,
+      step: step + 1,
+    });
   });
 });

@@ -7,7 +7,12 @@ export const TOTP_PERIOD_SECONDS = 30;
 export const TOTP_WINDOW = 1;
 
 function totpFor(secretBase32: string): TOTP {
-  return new TOTP({ secret: Secret.fromBase32(secretBase32), algorithm: 'SHA1', digits: 6, period: TOTP_PERIOD_SECONDS });
+  return new TOTP({
+    secret: Secret.fromBase32(secretBase32),
+    algorithm: 'SHA1',
+    digits: 6,
+    period: TOTP_PERIOD_SECONDS,
+  });
 }
 
 /** The time step (counter) that `at` falls in. */

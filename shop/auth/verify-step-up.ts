@@ -16,7 +16,10 @@ import { CODE_MESSAGES, matchTotp } from './totp';
 const invalidStepUp = (message: string) => new ApiError(401, 'invalid_step_up', message);
 
 type StepUpFailure = 'wrong_password' | keyof typeof CODE_MESSAGES;
-const FAILURE_MESSAGES: Record<StepUpFailure, string> = { wrong_password: 'The password is not correct.', ...CODE_MESSAGES };
+const FAILURE_MESSAGES: Record<StepUpFailure, string> = {
+  wrong_password: 'The password is not correct.',
+  ...CODE_MESSAGES,
+};
 
 const METHOD_NAMES: Record<StepUpMethod, string> = { totp: 'an authenticator code', password: 'your password' };
 
@@ -25,21 +28,38 @@ const METHOD_NAMES: Record<StepUpMethod, string> = { totp: 'an authenticator cod
  * shop's step-up policy allows, and issues a single-use step-up token. Wrong answers are throttled
  * like failed sign-ins, per account and address.
  */
-export async function stepUp(ctx: ShopContext, defences: SignInDefences, principal: Principal, input: StepUpRequest, origin: RequestOrigin): Promise<StepUpResponse> {
+export async function stepUp(
+  ctx: ShopContext,
+  defences: SignInDefences,
+  principal: Principal,
+  input: StepUpRequest,
+  origin: RequestOrigin,
+): Promise<StepUpResponse> {
   const method: StepUpMethod = 'code' in input ? 'totp' : 'password';
   const { stepUpPolicy: policy } = await readSettings(ctx.db);
   const actor = staffActor(principal.staff);
   if (!policyAllows(policy, method)) {
     const allowed = policy === 'totp' ? METHOD_NAMES.totp : METHOD_NAMES.password;
     await ctx.db.transaction((tx) =>
-      appendAudit(tx, ctx.clock, { action: 'staff.step_up_failed', actor, ...origin, details: { method, reason: 'method_not_allowed', policy } }),
+      appendAudit(tx, ctx.clock, {
+        action: 'staff.step_up_failed',
+        actor,
+        ...origin,
+        details: { method, reason: 'method_not_allowed', policy },
+      }),
     );
     throw invalidStepUp(`This shop's step-up policy requires ${allowed}.`);
   }
   const account = principal.staff.email;
-  const event = (details: Record<string, unknown>): AttemptEvent => ({ action: 'staff.step_up_failed', actor, origin, details: { method, ...details } });
+  const event = (details: Record<string, unknown>): AttemptEvent => ({
+    action: 'staff.step_up_failed',
+    actor,
+    origin,
+    details: { method, ...details },
+  });
   const attempt = await defences.throttle.begin({ account, address: origin.ip });
-  if (attempt.throttled) return commitThenReport(ctx.db, (tx) => refuseThrottled(tx, ctx, event({}), attempt.retryAfterSeconds));
+  if (attempt.throttled)
+    return commitThenReport(ctx.db, (tx) => refuseThrottled(tx, ctx, event({}), attempt.retryAfterSeconds));
   // The password check is slow on purpose, so it runs before the row lock is taken.
   const passwordOk = 'password' in input ? await verifyStaffPassword(ctx, principal.staff.id, input.password) : false;
 
@@ -63,13 +83,20 @@ export async function stepUp(ctx: ShopContext, defences: SignInDefences, princip
     }
     await attempt.succeed();
     const issued = await issueStepUpToken(tx, ctx, { staffId: staff.id, familyId: principal.familyId });
-    await appendAudit(tx, ctx.clock, { action: 'staff.step_up', actor, ...origin, details: { method, expiresAt: issued.expiresAt } });
+    await appendAudit(tx, ctx.clock, {
+      action: 'staff.step_up',
+      actor,
+      ...origin,
+      details: { method, expiresAt: issued.expiresAt },
+    });
     return succeed<StepUpResponse>(issued);
   });
 }
 
 async function verifyStaffPassword(ctx: ShopContext, staffId: string, password: string): Promise<boolean> {
-  const result = await ctx.db.query<{ password_hash: string }>('SELECT password_hash FROM staff WHERE id = $1', [staffId]);
+  const result = await ctx.db.query<{ password_hash: string }>('SELECT password_hash FROM staff WHERE id = $1', [
+    staffId,
+  ]);
   const row = result.rows[0];
   return row ? verifyPassword(row.password_hash, password) : false;
 }

@@ -2,13 +2,30 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CreateSessionResponse } from '../../shared/api/sessions';
 import { errorCode } from '../test/auth-helpers';
 import {
-  api, auditHead, auditSince, CUSTOMERS, ONE_SECOND, putSettings, requestSession, resetSettings, signInAs, startAssistShop, type Agent,
+  api,
+  auditHead,
+  auditSince,
+  CUSTOMERS,
+  ONE_SECOND,
+  putSettings,
+  requestSession,
+  resetSettings,
+  signInAs,
+  startAssistShop,
+  type Agent,
 } from '../test/fixtures';
 import { describeBackends, type TestShop } from '../test/harness';
 import { hashSecret } from '../lib/ids';
 import { MAX_WRONG_CONSENT_CODES } from '../assist/create';
 import { redeemHandoff, resolveAssistCookie } from '../assist/storefront-access';
-import { activeConsentCode, consentCodeHash, grantConsent, issueConsentCode, readConsent, revokeConsent } from './consent';
+import {
+  activeConsentCode,
+  consentCodeHash,
+  grantConsent,
+  issueConsentCode,
+  readConsent,
+  revokeConsent,
+} from './consent';
 
 const ORIGIN = { ip: '127.0.0.1', userAgent: 'account page' };
 const HOUR = 3600 * ONE_SECOND;
@@ -37,18 +54,28 @@ describeBackends('customer consent', (backend) => {
     );
     spare = rows.rows.map((r) => ({ id: r.id, name: r.name, accountId: r.account_id }));
   });
-  afterAll(async () => { await shop.close(); });
+  afterAll(async () => {
+    await shop.close();
+  });
 
   const ask = (customer: { id: string; accountId: string }, consentCode?: string) =>
-    requestSession(shop, agent, { customerId: customer.id, accountId: customer.accountId, ...(consentCode !== undefined ? { consentCode } : {}) });
+    requestSession(shop, agent, {
+      customerId: customer.id,
+      accountId: customer.accountId,
+      ...(consentCode !== undefined ? { consentCode } : {}),
+    });
 
   const message = (response: { json: unknown }) => (response.json as { error: { message: string } }).error.message;
 
-  describe('the customer\'s services', () => {
+  describe("the customer's services", () => {
     it('grant, read and revoke, each audited with the customer as actor', async () => {
       const customer = nextCustomer();
       const now = shop.clock.now();
-      expect(await readConsent(shop.ctx.db, customer.id, now)).toEqual({ status: 'not_granted', grantedAt: null, expiresAt: null });
+      expect(await readConsent(shop.ctx.db, customer.id, now)).toEqual({
+        status: 'not_granted',
+        grantedAt: null,
+        expiresAt: null,
+      });
       const before = await auditHead(shop);
       const granted = await grantConsent(shop.ctx, customer.id, '24h', ORIGIN);
       expect(granted.status).toBe('granted');
@@ -61,16 +88,31 @@ describeBackends('customer consent', (backend) => {
       expect((await readConsent(shop.ctx.db, customer.id, shop.clock.now())).status).toBe('not_granted');
 
       const events = await auditSince(shop, before);
-      expect(events.map((e) => e.action)).toEqual(['customer.consent_granted', 'customer.consent_granted', 'customer.consent_revoked']);
+      expect(events.map((e) => e.action)).toEqual([
+        'customer.consent_granted',
+        'customer.consent_granted',
+        'customer.consent_revoked',
+      ]);
       for (const event of events) {
-        expect(event).toMatchObject({ actor: { type: 'customer', id: customer.id, name: customer.name }, customerId: customer.id, ip: '127.0.0.1', userAgent: 'account page' });
+        expect(event).toMatchObject({
+          actor: { type: 'customer', id: customer.id, name: customer.name },
+          customerId: customer.id,
+          ip: '127.0.0.1',
+          userAgent: 'account page',
+        });
       }
       expect(events.map((e) => e.details.duration ?? null)).toEqual(['24h', 'until_revoked', null]);
     });
 
     it('refuses an unknown customer', async () => {
-      await expect(grantConsent(shop.ctx, 'cus_nobody', '1h', ORIGIN)).rejects.toMatchObject({ status: 404, code: 'customer_not_found' });
-      await expect(issueConsentCode(shop.ctx, 'stf_admin', ORIGIN)).rejects.toMatchObject({ status: 404, code: 'customer_not_found' });
+      await expect(grantConsent(shop.ctx, 'cus_nobody', '1h', ORIGIN)).rejects.toMatchObject({
+        status: 404,
+        code: 'customer_not_found',
+      });
+      await expect(issueConsentCode(shop.ctx, 'stf_admin', ORIGIN)).rejects.toMatchObject({
+        status: 404,
+        code: 'customer_not_found',
+      });
     });
 
     it('issues six-digit codes stored hashed with the customer id; a new code retires the previous one', async () => {
@@ -78,8 +120,13 @@ describeBackends('customer consent', (backend) => {
       const before = await auditHead(shop);
       const first = await issueConsentCode(shop.ctx, customer.id, ORIGIN);
       expect(first.code).toMatch(/^\d{6}$/);
-      expect(Date.parse(first.expiresAt) - shop.clock.now().getTime()).toBeLessThanOrEqual(shop.ctx.config.consentCodeSeconds * ONE_SECOND);
-      const stored = await shop.ctx.db.query<{ code_hash: string }>('SELECT code_hash FROM consent_codes WHERE customer_id = $1', [customer.id]);
+      expect(Date.parse(first.expiresAt) - shop.clock.now().getTime()).toBeLessThanOrEqual(
+        shop.ctx.config.consentCodeSeconds * ONE_SECOND,
+      );
+      const stored = await shop.ctx.db.query<{ code_hash: string }>(
+        'SELECT code_hash FROM consent_codes WHERE customer_id = $1',
+        [customer.id],
+      );
       expect(stored.rows.map((r) => r.code_hash)).toEqual([consentCodeHash(customer.id, first.code)]);
       expect(stored.rows[0]?.code_hash).not.toBe(hashSecret(first.code));
       expect(stored.rows[0]?.code_hash).not.toContain(first.code);
@@ -92,19 +139,31 @@ describeBackends('customer consent', (backend) => {
       expect(fresh.status, JSON.stringify(fresh.json)).toBe(201);
 
       const events = await auditSince(shop, before);
-      expect(events.filter((e) => e.actor.type === 'customer').map((e) => e.action)).toEqual(['customer.consent_code_issued', 'customer.consent_code_issued']);
+      expect(events.filter((e) => e.actor.type === 'customer').map((e) => e.action)).toEqual([
+        'customer.consent_code_issued',
+        'customer.consent_code_issued',
+      ]);
       expect(JSON.stringify(events)).not.toContain(`"${first.code}"`);
     });
 
-    it('revoking consent ends the sessions running on the customer\'s account', async () => {
+    it("revoking consent ends the sessions running on the customer's account", async () => {
       const customer = nextCustomer();
       await grantConsent(shop.ctx, customer.id, '1h', ORIGIN);
       const created = CreateSessionResponse.parse((await ask(customer)).json);
-      const redeemed = await redeemHandoff(shop.ctx, new URL(created.handoffUrl).searchParams.get('code') ?? '', ORIGIN);
+      const redeemed = await redeemHandoff(
+        shop.ctx,
+        new URL(created.handoffUrl).searchParams.get('code') ?? '',
+        ORIGIN,
+      );
       expect(redeemed.ok).toBe(true);
       const before = await auditHead(shop);
       await revokeConsent(shop.ctx, customer.id, ORIGIN);
-      if (redeemed.ok) expect(await resolveAssistCookie(shop.ctx, redeemed.cookieSecret)).toEqual({ ok: false, reason: 'ended', endReason: 'ended_by_customer' });
+      if (redeemed.ok)
+        expect(await resolveAssistCookie(shop.ctx, redeemed.cookieSecret)).toEqual({
+          ok: false,
+          reason: 'ended',
+          endReason: 'ended_by_customer',
+        });
       const events = await auditSince(shop, before);
       expect(events.map((e) => [e.action, e.actor.type, e.sessionId])).toEqual([
         ['customer.consent_revoked', 'customer', null],
@@ -144,10 +203,16 @@ describeBackends('customer consent', (backend) => {
       const response = await ask(customer, code);
       expect(response.status, JSON.stringify(response.json)).toBe(201);
       const { session } = CreateSessionResponse.parse(response.json);
-      const row = await shop.ctx.db.query<{ used_by_session: string; used_at: Date | null }>('SELECT used_by_session, used_at FROM consent_codes WHERE customer_id = $1', [customer.id]);
+      const row = await shop.ctx.db.query<{ used_by_session: string; used_at: Date | null }>(
+        'SELECT used_by_session, used_at FROM consent_codes WHERE customer_id = $1',
+        [customer.id],
+      );
       expect(row.rows[0]?.used_by_session).toBe(session.id);
       expect(row.rows[0]?.used_at).not.toBeNull();
-      const basis = await shop.ctx.db.query<{ consent_basis: string }>('SELECT consent_basis FROM assist_sessions WHERE id = $1', [session.id]);
+      const basis = await shop.ctx.db.query<{ consent_basis: string }>(
+        'SELECT consent_basis FROM assist_sessions WHERE id = $1',
+        [session.id],
+      );
       expect(basis.rows[0]?.consent_basis).toBe('code');
       const events = (await auditSince(shop, before)).filter((e) => e.sessionId === session.id);
       expect(events.map((e) => e.action)).toEqual(['customer.consent_code_used', 'session.start']);
@@ -176,7 +241,11 @@ describeBackends('customer consent', (backend) => {
       const customer = nextCustomer();
       await grantConsent(shop.ctx, customer.id, 'until_revoked', ORIGIN);
       const created = CreateSessionResponse.parse((await ask(customer)).json);
-      const redeemed = await redeemHandoff(shop.ctx, new URL(created.handoffUrl).searchParams.get('code') ?? '', ORIGIN);
+      const redeemed = await redeemHandoff(
+        shop.ctx,
+        new URL(created.handoffUrl).searchParams.get('code') ?? '',
+        ORIGIN,
+      );
       if (!redeemed.ok) throw new Error(redeemed.reason);
       const [revoked, ...resolved] = await Promise.all([
         revokeConsent(shop.ctx, customer.id, ORIGIN),
@@ -184,8 +253,14 @@ describeBackends('customer consent', (backend) => {
       ]);
       expect(revoked.status).toBe('not_granted');
       expect(resolved.every((r) => r.ok || r.endReason === 'ended_by_customer')).toBe(true);
-      expect(await resolveAssistCookie(shop.ctx, redeemed.cookieSecret)).toEqual({ ok: false, reason: 'ended', endReason: 'ended_by_customer' });
-      const ends = (await auditSince(shop, 0)).filter((e) => e.action === 'session.end' && e.sessionId === created.session.id);
+      expect(await resolveAssistCookie(shop.ctx, redeemed.cookieSecret)).toEqual({
+        ok: false,
+        reason: 'ended',
+        endReason: 'ended_by_customer',
+      });
+      const ends = (await auditSince(shop, 0)).filter(
+        (e) => e.action === 'session.end' && e.sessionId === created.session.id,
+      );
       expect(ends).toHaveLength(1);
     });
 
@@ -203,11 +278,14 @@ describeBackends('customer consent', (backend) => {
       expect(message(expired)).toContain('expired');
       const refusals = (await auditSince(shop, before)).filter((e) => e.action === 'session.refused');
       expect(refusals.map((e) => e.details.consent)).toEqual(['code_expired']);
-      const unused = await shop.ctx.db.query<{ used_at: Date | null }>('SELECT used_at FROM consent_codes WHERE customer_id = $1', [customer.id]);
+      const unused = await shop.ctx.db.query<{ used_at: Date | null }>(
+        'SELECT used_at FROM consent_codes WHERE customer_id = $1',
+        [customer.id],
+      );
       expect(unused.rows[0]?.used_at).toBeNull();
     });
 
-    it('withdraws the customer\'s code after too many wrong ones, so codes cannot be guessed', async () => {
+    it("withdraws the customer's code after too many wrong ones, so codes cannot be guessed", async () => {
       const customer = nextCustomer();
       const { code } = await issueConsentCode(shop.ctx, customer.id, ORIGIN);
       const wrong = (n: number) => String((Number(code) + n) % 1_000_000).padStart(6, '0');
@@ -219,7 +297,11 @@ describeBackends('customer consent', (backend) => {
       const right = await ask(customer, code);
       expect([right.status, errorCode(right)]).toEqual([403, 'consent_required']);
       const refusals = (await auditSince(shop, before)).filter((e) => e.action === 'session.refused');
-      expect(refusals.map((e) => e.details.consent)).toEqual([...Array<string>(MAX_WRONG_CONSENT_CODES - 1).fill('code_invalid'), 'code_withdrawn', 'code_expired']);
+      expect(refusals.map((e) => e.details.consent)).toEqual([
+        ...Array<string>(MAX_WRONG_CONSENT_CODES - 1).fill('code_invalid'),
+        'code_withdrawn',
+        'code_expired',
+      ]);
       expect(await activeConsentCode(shop.ctx.db, customer.id, shop.clock.now())).toBeNull();
       const fresh = await issueConsentCode(shop.ctx, customer.id, ORIGIN);
       expect((await ask(customer, fresh.code)).status).toBe(201);
@@ -240,8 +322,12 @@ describeBackends('customer consent', (backend) => {
       expect([again.status, errorCode(again)]).toEqual([403, 'consent_required']);
     });
 
-    it('staff cannot change a customer\'s consent through the API', async () => {
-      for (const [method, path] of [['PUT', `/customers/${CUSTOMERS.john.id}/consent`], ['POST', `/customers/${CUSTOMERS.john.id}/consent`], ['POST', `/customers/${CUSTOMERS.john.id}/consent-codes`]] as const) {
+    it("staff cannot change a customer's consent through the API", async () => {
+      for (const [method, path] of [
+        ['PUT', `/customers/${CUSTOMERS.john.id}/consent`],
+        ['POST', `/customers/${CUSTOMERS.john.id}/consent`],
+        ['POST', `/customers/${CUSTOMERS.john.id}/consent-codes`],
+      ] as const) {
         const response = await api(shop, admin, method, path, { duration: 'until_revoked' });
         expect(response.status).toBe(404);
       }

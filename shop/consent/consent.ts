@@ -47,12 +47,20 @@ export function consentCodeHash(customerId: string, code: string): string {
 
 /** The customer's standing consent as of `now` (expiry decided at the moment of reading). */
 export async function readConsent(db: Queryable, customerId: string, now: Date): Promise<Consent> {
-  const result = await db.query<ConsentRow>('SELECT granted, granted_at, expires_at FROM consents WHERE customer_id = $1', [customerId]);
+  const result = await db.query<ConsentRow>(
+    'SELECT granted, granted_at, expires_at FROM consents WHERE customer_id = $1',
+    [customerId],
+  );
   return consentAt(result.rows[0], now);
 }
 
 /** The customer allows assistance for `duration`; replaces any earlier grant. */
-export async function grantConsent(ctx: ShopContext, customerId: string, duration: ConsentDuration, origin: RequestOrigin): Promise<Consent> {
+export async function grantConsent(
+  ctx: ShopContext,
+  customerId: string,
+  duration: ConsentDuration,
+  origin: RequestOrigin,
+): Promise<Consent> {
   return ctx.db.transaction(async (tx) => {
     const customer = await lockCustomer(tx, customerId);
     const now = ctx.clock.now();
@@ -83,14 +91,24 @@ export async function revokeConsent(ctx: ShopContext, customerId: string, origin
   return ctx.db.transaction(async (tx) => {
     const customer = await lockCustomer(tx, customerId);
     const now = ctx.clock.now();
-    const before = consentAt((await tx.query<ConsentRow>('SELECT granted, granted_at, expires_at FROM consents WHERE customer_id = $1', [customerId])).rows[0], now);
+    const before = consentAt(
+      (
+        await tx.query<ConsentRow>('SELECT granted, granted_at, expires_at FROM consents WHERE customer_id = $1', [
+          customerId,
+        ])
+      ).rows[0],
+      now,
+    );
     await tx.query(
       `INSERT INTO consents (customer_id, granted, granted_at, expires_at, updated_at) VALUES ($1, false, NULL, NULL, $2)
        ON CONFLICT (customer_id) DO UPDATE SET granted = false, updated_at = $2`,
       [customerId, now],
     );
     // Unused codes are consent too; withdrawing consent withdraws them.
-    await tx.query('UPDATE consent_codes SET expires_at = $2 WHERE customer_id = $1 AND used_at IS NULL AND expires_at > $2', [customerId, now]);
+    await tx.query(
+      'UPDATE consent_codes SET expires_at = $2 WHERE customer_id = $1 AND used_at IS NULL AND expires_at > $2',
+      [customerId, now],
+    );
     await appendAudit(tx, ctx.clock, {
       action: 'customer.consent_revoked',
       actor: customerActor(customer),
@@ -99,12 +117,28 @@ export async function revokeConsent(ctx: ShopContext, customerId: string, origin
       userAgent: origin.userAgent,
       details: { previousStatus: before.status },
     });
-    const live = await tx.query<{ id: string }>("SELECT id FROM assist_sessions WHERE customer_id = $1 AND status <> 'ended' ORDER BY started_at", [customerId]);
+    const live = await tx.query<{ id: string }>(
+      "SELECT id FROM assist_sessions WHERE customer_id = $1 AND status <> 'ended' ORDER BY started_at",
+      [customerId],
+    );
     for (const { id } of live.rows) {
       const session = await loadSession(tx, id, { lock: true });
-      if (session) await endSession(tx, ctx, session, { reason: 'ended_by_customer', note: 'consent withdrawn', actor: customerActor(customer), origin });
+      if (session)
+        await endSession(tx, ctx, session, {
+          reason: 'ended_by_customer',
+          note: 'consent withdrawn',
+          actor: customerActor(customer),
+          origin,
+        });
     }
-    return consentAt({ granted: false, granted_at: before.grantedAt ? new Date(before.grantedAt) : null, expires_at: before.expiresAt ? new Date(before.expiresAt) : null }, now);
+    return consentAt(
+      {
+        granted: false,
+        granted_at: before.grantedAt ? new Date(before.grantedAt) : null,
+        expires_at: before.expiresAt ? new Date(before.expiresAt) : null,
+      },
+      now,
+    );
   });
 }
 
@@ -113,14 +147,21 @@ export async function revokeConsent(ctx: ShopContext, customerId: string, origin
  * `config.consentCodeSeconds`, usable for one session. Issuing a new code retires earlier unused
  * ones, so only the code the customer last saw works.
  */
-export async function issueConsentCode(ctx: ShopContext, customerId: string, origin: RequestOrigin): Promise<ConsentCode> {
+export async function issueConsentCode(
+  ctx: ShopContext,
+  customerId: string,
+  origin: RequestOrigin,
+): Promise<ConsentCode> {
   return ctx.db.transaction(async (tx) => {
     const customer = await lockCustomer(tx, customerId);
     const now = ctx.clock.now();
     const expiresAt = addSeconds(now, ctx.config.consentCodeSeconds);
     const code = newNumericCode(6);
     const id = newId('ccd');
-    await tx.query('UPDATE consent_codes SET expires_at = $2 WHERE customer_id = $1 AND used_at IS NULL AND expires_at > $2', [customerId, now]);
+    await tx.query(
+      'UPDATE consent_codes SET expires_at = $2 WHERE customer_id = $1 AND used_at IS NULL AND expires_at > $2',
+      [customerId, now],
+    );
     await tx.query(
       'INSERT INTO consent_codes (id, customer_id, code_hash, created_at, expires_at) VALUES ($1, $2, $3, $4, $5)',
       [id, customerId, consentCodeHash(customerId, code), now, expiresAt],
@@ -138,7 +179,11 @@ export async function issueConsentCode(ctx: ShopContext, customerId: string, ori
 }
 
 /** The code the customer issued last, while it can still be used (for the account page). */
-export async function activeConsentCode(db: Queryable, customerId: string, now: Date): Promise<{ id: string; expiresAt: string } | null> {
+export async function activeConsentCode(
+  db: Queryable,
+  customerId: string,
+  now: Date,
+): Promise<{ id: string; expiresAt: string } | null> {
   const result = await db.query<{ id: string; expires_at: Date }>(
     'SELECT id, expires_at FROM consent_codes WHERE customer_id = $1 AND used_at IS NULL AND expires_at > $2 ORDER BY created_at DESC LIMIT 1',
     [customerId, now],
@@ -151,7 +196,9 @@ export async function activeConsentCode(db: Queryable, customerId: string, now: 
 // a time. NO KEY UPDATE leaves inserts of rows that reference the customer unblocked, which a
 // session ending under this lock does (the customer's notification).
 async function lockCustomer(tx: Queryable, customerId: string): Promise<CustomerRef> {
-  const result = await tx.query<CustomerRef>('SELECT id, name FROM customers WHERE id = $1 FOR NO KEY UPDATE', [customerId]);
+  const result = await tx.query<CustomerRef>('SELECT id, name FROM customers WHERE id = $1 FOR NO KEY UPDATE', [
+    customerId,
+  ]);
   const customer = result.rows[0];
   if (!customer) throw new ApiError(404, 'customer_not_found', 'No customer with this id.');
   return customer;

@@ -22,15 +22,21 @@ const CASES: [string, ConsentRow | null][] = [
 
 describeBackends('consent status in SQL', (backend) => {
   let db: Database;
-  beforeAll(async () => { db = await freshDatabase(backend); });
-  afterAll(async () => { await db.close(); });
+  beforeAll(async () => {
+    db = await freshDatabase(backend);
+  });
+  afterAll(async () => {
+    await db.close();
+  });
 
   it.each(CASES)('agrees with consentAt: %s', async (_, row) => {
     const columns = { granted: '$1::boolean', grantedAt: '$2::timestamptz', expiresAt: '$3::timestamptz' };
-    const { rows } = await db.query<ConsentTextRow>(
-      `SELECT ${consentTextSql(columns, '$4::timestamptz')}`,
-      [row?.granted ?? null, row?.granted_at ?? null, row?.expires_at ?? null, NOW],
-    );
+    const { rows } = await db.query<ConsentTextRow>(`SELECT ${consentTextSql(columns, '$4::timestamptz')}`, [
+      row?.granted ?? null,
+      row?.granted_at ?? null,
+      row?.expires_at ?? null,
+      NOW,
+    ]);
     expect(consentFromText(rows[0]!)).toEqual(consentAt(row, NOW));
   });
 });

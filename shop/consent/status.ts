@@ -49,4 +49,8 @@ export function consentTextSql(c: ConsentColumnsSql, at: string): string {
     CASE WHEN ${c.grantedAt} IS NULL THEN NULL ELSE ${isoTimeSql(c.expiresAt)} END AS consent_expires_at`;
 }
 
-export const consentFromText = (row: ConsentTextRow): Consent => ({ status: row.consent_status, grantedAt: row.consent_granted_at, expiresAt: row.consent_expires_at });
+export const consentFromText = (row: ConsentTextRow): Consent => ({
+  status: row.consent_status,
+  grantedAt: row.consent_granted_at,
+  expiresAt: row.consent_expires_at,
+});

@@ -14,16 +14,21 @@ export interface SearchPosition {
 // The fingerprint is no secret: a crafted cursor's position must also be text the database can take.
 const storable = (text: string) => unstorableReason(text) === null;
 
-const CursorBody = z.object({
-  f: z.string().length(12),
-  s: z.string().min(1).max(40).refine(storable),
-  v: z.string().max(400).refine(storable),
-  i: Id,
-}).strict();
+const CursorBody = z
+  .object({
+    f: z.string().length(12),
+    s: z.string().min(1).max(40).refine(storable),
+    v: z.string().max(400).refine(storable),
+    i: Id,
+  })
+  .strict();
 
 /** Binds a cursor to its query, so a cursor from one search is refused by another. */
 export function searchFingerprint(parts: readonly (string | undefined)[]): string {
-  return createHash('sha256').update(JSON.stringify(parts.map((p) => p ?? null))).digest('hex').slice(0, 12);
+  return createHash('sha256')
+    .update(JSON.stringify(parts.map((p) => p ?? null)))
+    .digest('hex')
+    .slice(0, 12);
 }
 
 export function encodeCursor(position: SearchPosition, fingerprint: string): string {
@@ -31,7 +36,10 @@ export function encodeCursor(position: SearchPosition, fingerprint: string): str
   return Buffer.from(JSON.stringify(body), 'utf8').toString('base64url');
 }
 
-export const badCursor = () => new ApiError(400, 'bad_request', 'The cursor is invalid or belongs to another search; start again without it.', [{ path: 'querystring.cursor', message: 'is invalid' }]);
+export const badCursor = () =>
+  new ApiError(400, 'bad_request', 'The cursor is invalid or belongs to another search; start again without it.', [
+    { path: 'querystring.cursor', message: 'is invalid' },
+  ]);
 
 /** Opaque to clients, validated here: anything that is not a cursor we issued for this query is a 400. */
 export function decodeCursor(cursor: string, fingerprint: string): SearchPosition {

@@ -46,8 +46,16 @@ export async function getCustomer(db: Queryable, id: string, now: Date): Promise
     email: row.email,
     phone: row.phone,
     createdAt: row.created_at.toISOString(),
-    accounts: accounts.rows.map((a) => ({ id: a.id, storeId: a.store_id, storeCode: a.store_code, createdAt: a.created_at.toISOString() })),
-    consent: consentAt(row.granted === null ? null : { granted: row.granted, granted_at: row.granted_at, expires_at: row.expires_at }, now),
+    accounts: accounts.rows.map((a) => ({
+      id: a.id,
+      storeId: a.store_id,
+      storeCode: a.store_code,
+      createdAt: a.created_at.toISOString(),
+    })),
+    consent: consentAt(
+      row.granted === null ? null : { granted: row.granted, granted_at: row.granted_at, expires_at: row.expires_at },
+      now,
+    ),
   };
 }
 
@@ -97,8 +105,9 @@ export async function listDocuments(db: Queryable, customerId: string, query: Do
     currency: d.currency,
     createdAt: d.created_at.toISOString(),
     // Only documents created inside an assisted session name who placed them.
-    placedBy: d.placed_by_staff_id && d.staff_name && d.assist_session_id
-      ? { staffId: d.placed_by_staff_id, staffName: d.staff_name, sessionId: d.assist_session_id }
-      : null,
+    placedBy:
+      d.placed_by_staff_id && d.staff_name && d.assist_session_id
+        ? { staffId: d.placed_by_staff_id, staffName: d.staff_name, sessionId: d.assist_session_id }
+        : null,
   }));
 }

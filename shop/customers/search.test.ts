@@ -1,5 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { Consent, Customer, CustomerSearchResponse, CustomerSummary, DocumentsResponse, Store } from '../../shared/api/shop';
+import {
+  Consent,
+  Customer,
+  CustomerSearchResponse,
+  CustomerSummary,
+  DocumentsResponse,
+  Store,
+} from '../../shared/api/shop';
 import { z } from 'zod';
 import type { Database } from '../db/database';
 import { searchCustomers } from './search';
@@ -13,13 +20,20 @@ import { grantConsent, revokeConsent } from '../consent/consent';
 
 const HOUR = 3_600_000;
 const StrictSearchResponse = CustomerSearchResponse.extend({
-  items: z.array(CustomerSummary.extend({ consent: Consent.strict(), match: CustomerSummary.shape.match.unwrap().strict().nullable() }).strict()),
+  items: z.array(
+    CustomerSummary.extend({
+      consent: Consent.strict(),
+      match: CustomerSummary.shape.match.unwrap().strict().nullable(),
+    }).strict(),
+  ),
 }).strict();
 
 /** Customers whose names make ranking visible: an exact, a prefix and a contains match of "ivy quill". */
 async function seedFixtures(db: Database): Promise<void> {
   await seedDemo(db, systemClock);
-  const hash = (await db.query<{ password_hash: string }>('SELECT password_hash FROM customers WHERE id = $1', [JANE.id])).rows[0]!.password_hash;
+  const hash = (
+    await db.query<{ password_hash: string }>('SELECT password_hash FROM customers WHERE id = $1', [JANE.id])
+  ).rows[0]!.password_hash;
   const people = [
     ['cus_t1', 'C-9000001', 'Ivy', 'Quill', 'ivy.q@fixture.test'],
     ['cus_t2', 'C-9000002', 'Ivy', 'Quillfeather', 'ivyq@fixture.test'],
@@ -34,7 +48,9 @@ async function seedFixtures(db: Database): Promise<void> {
     await db.query(`INSERT INTO accounts (id, customer_id, store_id) VALUES ($1, $2, 'sto_eu')`, [`acc_${id}`, id]);
   }
   // cus_t1's consent runs out in an hour; tests move the clock past it.
-  await db.query(`INSERT INTO consents (customer_id, granted, granted_at, expires_at, updated_at) VALUES ('cus_t1', true, now(), now() + interval '1 hour', now())`);
+  await db.query(
+    `INSERT INTO consents (customer_id, granted, granted_at, expires_at, updated_at) VALUES ('cus_t1', true, now(), now() + interval '1 hour', now())`,
+  );
   // A document placed during an assisted session, so placedBy has something to show.
   await db.query(
     `INSERT INTO assist_sessions (id, staff_id, customer_id, account_id, store_id, mode, reason, status, started_at, expires_at, last_activity_at, idle_timeout_seconds, ended_at, end_reason, consent_basis)
@@ -55,7 +71,9 @@ describeBackends('customers API', (backend) => {
     shop = await startTestShop(backend, { seed: seedFixtures, config: { accessTokenSeconds: 24 * 3600 } });
     token = (await signIn(shop.url, 'agent@demo.test', { clock: shop.clock })).accessToken;
   });
-  afterAll(async () => { await shop.close(); });
+  afterAll(async () => {
+    await shop.close();
+  });
 
   const get = (path: string) => apiRequest(shop.url, 'GET', path, { token });
   const search = async (params: Record<string, string | number>) => {
@@ -80,12 +98,18 @@ describeBackends('customers API', (backend) => {
     throw new Error('pagination did not end');
   };
   /** A customer named `first last`, with Jane's password hash. */
-  const addCustomer = (id: string, number: string, first: string, last: string, email: string) => shop.ctx.db.query(
-    `INSERT INTO customers (id, number, first_name, last_name, name, email, password_hash) SELECT $1, $2, $3, $4, $3 || ' ' || $4, $5, password_hash FROM customers WHERE id = $6`,
-    [id, number, first, last, email, JANE.id],
-  );
+  const addCustomer = (id: string, number: string, first: string, last: string, email: string) =>
+    shop.ctx.db.query(
+      `INSERT INTO customers (id, number, first_name, last_name, name, email, password_hash) SELECT $1, $2, $3, $4, $3 || ' ' || $4, $5, password_hash FROM customers WHERE id = $6`,
+      [id, number, first, last, email, JANE.id],
+    );
   const docNumber = async (customerId: string, type: string) =>
-    (await shop.ctx.db.query<{ number: string }>('SELECT number FROM documents WHERE customer_id = $1 AND type = $2 ORDER BY number LIMIT 1', [customerId, type])).rows[0]!.number;
+    (
+      await shop.ctx.db.query<{ number: string }>(
+        'SELECT number FROM documents WHERE customer_id = $1 AND type = $2 ORDER BY number LIMIT 1',
+        [customerId, type],
+      )
+    ).rows[0]!.number;
 
   describe('GET /stores', () => {
     it('lists both stores with their storefront URLs', async () => {
@@ -116,8 +140,14 @@ describeBackends('customers API', (backend) => {
     it('finds by phone in any format, with or without the country code', async () => {
       for (const q of ['+1 (555) 010-2233', '15550102233', '555 010 2233', '1555010']) {
         const result = await search({ q });
-        expect(result.items.map((i) => i.id), q).toContain(JANE.id);
-        expect(result.items.find((i) => i.id === JANE.id)!.match).toEqual({ field: 'phone', value: '+1 (555) 010-2233' });
+        expect(
+          result.items.map((i) => i.id),
+          q,
+        ).toContain(JANE.id);
+        expect(result.items.find((i) => i.id === JANE.id)!.match).toEqual({
+          field: 'phone',
+          value: '+1 (555) 010-2233',
+        });
       }
     });
 
@@ -140,16 +170,25 @@ describeBackends('customers API', (backend) => {
       const items = await searchAll({ q: 'O-0000', limit: 20 });
       const ids = items.map((i) => i.id);
       expect(new Set(ids).size).toBe(ids.length);
-      const customersWithOrders = (await shop.ctx.db.query(`SELECT DISTINCT customer_id FROM documents WHERE number LIKE 'O-0000%'`)).rows.length;
+      const customersWithOrders = (
+        await shop.ctx.db.query(`SELECT DISTINCT customer_id FROM documents WHERE number LIKE 'O-0000%'`)
+      ).rows.length;
       expect(ids.length).toBe(customersWithOrders);
-      expect(items.find((i) => i.id === JANE.id)!.match).toEqual({ field: 'order', value: await docNumber(JANE.id, 'order') });
+      expect(items.find((i) => i.id === JANE.id)!.match).toEqual({
+        field: 'order',
+        value: await docNumber(JANE.id, 'order'),
+      });
       const numbers = items.map((i) => i.match!.value);
       expect([...numbers].sort()).toEqual(numbers);
     });
 
     it('finds by name, ignoring case and extra spaces', async () => {
       const result = await search({ q: '  jane   SMITH ' });
-      expect(result.items[0]).toMatchObject({ id: JANE.id, name: JANE.name, match: { field: 'name', value: JANE.name } });
+      expect(result.items[0]).toMatchObject({
+        id: JANE.id,
+        name: JANE.name,
+        match: { field: 'name', value: JANE.name },
+      });
     });
 
     it('treats LIKE wildcards in the query as plain characters', async () => {
@@ -167,8 +206,13 @@ describeBackends('customers API', (backend) => {
     });
 
     it('lists first names containing a word before last names containing it, each customer once, across pages', async () => {
-      const people = [['cus_k1', 'Arnold', 'Smith'], ['cus_k2', 'Bob', 'Barnolt'], ['cus_k3', 'Darnold', 'Farnoli']] as const;
-      for (const [id, first, last] of people) await addCustomer(id, `C-92${id.slice(-1)}`, first, last, `${id}@fixture.test`);
+      const people = [
+        ['cus_k1', 'Arnold', 'Smith'],
+        ['cus_k2', 'Bob', 'Barnolt'],
+        ['cus_k3', 'Darnold', 'Farnoli'],
+      ] as const;
+      for (const [id, first, last] of people)
+        await addCustomer(id, `C-92${id.slice(-1)}`, first, last, `${id}@fixture.test`);
       try {
         // "rnol" is inside Arnold and Darnold (first names), then Barnolt and Farnoli (last names);
         // Darnold Farnoli is listed at its first name only.
@@ -203,7 +247,8 @@ describeBackends('customers API', (backend) => {
     it('does not run a segment once the segments before it have filled the page', async () => {
       // "Zzq…": five name-prefix matches whose emails also start with "zzq", so the email
       // segment would walk all five only to exclude them as name matches.
-      for (let i = 1; i <= 5; i += 1) await addCustomer(`cus_z${i}`, `C-910000${i}`, `Zzq${i}`, 'Person', `zzq${i}@fixture.test`);
+      for (let i = 1; i <= 5; i += 1)
+        await addCustomer(`cus_z${i}`, `C-910000${i}`, `Zzq${i}`, 'Person', `zzq${i}@fixture.test`);
       const { db: recording, statements } = recordingQueryable(shop.ctx.db);
       const gate = accessGate({ db: shop.ctx.db, clock: shop.clock }, `Bearer ${token}`, ['customers.read']);
       const page = await searchCustomers(recording, { q: 'zzq', limit: 3 }, shop.clock.now(), gate);
@@ -212,12 +257,20 @@ describeBackends('customers API', (backend) => {
       expect(statements).toHaveLength(1);
       const [statement] = statements;
       const scans = (await analyzedPlanNodes(shop.ctx.db, statement!)).filter((n) => n['Index Name']);
-      expect(scans.filter((n) => n['Index Name'] === 'customers_name_key').some((n) => (n['Actual Loops'] ?? 0) > 0)).toBe(true);
+      expect(
+        scans.filter((n) => n['Index Name'] === 'customers_name_key').some((n) => (n['Actual Loops'] ?? 0) > 0),
+      ).toBe(true);
       const email = scans.filter((n) => n['Index Name'] === 'customers_email_prefix');
       expect(email.length).toBeGreaterThan(0);
       expect(email.every((n) => n['Actual Loops'] === 0)).toBe(true);
       // The next pages still find the rest, each customer once.
-      expect((await searchAll({ q: 'zzq', limit: 3 })).map((i) => i.id)).toEqual(['cus_z1', 'cus_z2', 'cus_z3', 'cus_z4', 'cus_z5']);
+      expect((await searchAll({ q: 'zzq', limit: 3 })).map((i) => i.id)).toEqual([
+        'cus_z1',
+        'cus_z2',
+        'cus_z3',
+        'cus_z4',
+        'cus_z5',
+      ]);
       await shop.ctx.db.query(`DELETE FROM customers WHERE id LIKE 'cus_z_'`);
     });
   });
@@ -242,7 +295,11 @@ describeBackends('customers API', (backend) => {
     it('refuses cursors it did not issue for this query', async () => {
       const first = await search({ q: 'a', limit: 2 });
       expect(first.nextCursor).not.toBeNull();
-      for (const cursor of ['not-a-cursor', 'eyJmIjoiMTIzNDU2Nzg5MDEyIiwicyI6Im5vcGUiLCJ2IjoiIiwiaSI6ImN1c18xIn0', '!!!!']) {
+      for (const cursor of [
+        'not-a-cursor',
+        'eyJmIjoiMTIzNDU2Nzg5MDEyIiwicyI6Im5vcGUiLCJ2IjoiIiwiaSI6ImN1c18xIn0',
+        '!!!!',
+      ]) {
         const result = await get(`/customers?q=a&cursor=${encodeURIComponent(cursor)}`);
         expect(result.status, cursor).toBe(400);
       }
@@ -298,7 +355,11 @@ describeBackends('customers API', (backend) => {
     it('shows consent and stores exactly as the customer record does', async () => {
       // The search formats consent in SQL, the detail from the row in JavaScript; cus_t1's times
       // come from now(), with microseconds that both must cut to the same millisecond.
-      for (const [q, id] of [['ivy quill', 'cus_t1'], ['jane', JANE.id], ['john', JOHN.id]] as const) {
+      for (const [q, id] of [
+        ['ivy quill', 'cus_t1'],
+        ['jane', JANE.id],
+        ['john', JOHN.id],
+      ] as const) {
         const found = (await search({ q })).items.find((i) => i.id === id);
         const detail = Customer.parse((await get(`/customers/${id}`)).json);
         expect(found?.consent).toEqual(detail.consent);
@@ -316,7 +377,8 @@ describeBackends('customers API', (backend) => {
       // Results read stores and consent copied onto the customer row; these writes go through the
       // customer's consent service and straight into accounts, and the search must follow both.
       const origin = { ip: '127.0.0.1', userAgent: 'account page' };
-      const find = async (filters: Record<string, string> = {}) => (await search({ q: 'percy@fixture.test', ...filters })).items.find((i) => i.id === 'cus_t4');
+      const find = async (filters: Record<string, string> = {}) =>
+        (await search({ q: 'percy@fixture.test', ...filters })).items.find((i) => i.id === 'cus_t4');
       expect(await find()).toMatchObject({ storeIds: ['sto_eu'], consent: { status: 'not_granted' } });
 
       await grantConsent(shop.ctx, 'cus_t4', '24h', origin);
@@ -327,7 +389,9 @@ describeBackends('customers API', (backend) => {
       expect((await find())?.consent.status).toBe('not_granted');
       expect(await find({ consent: 'granted' })).toBeUndefined();
 
-      await shop.ctx.db.query(`INSERT INTO accounts (id, customer_id, store_id) VALUES ('acc_t4_us', 'cus_t4', 'sto_us')`);
+      await shop.ctx.db.query(
+        `INSERT INTO accounts (id, customer_id, store_id) VALUES ('acc_t4_us', 'cus_t4', 'sto_us')`,
+      );
       expect((await find())?.storeIds).toEqual(['sto_eu', 'sto_us']);
       expect(await find({ storeId: 'sto_us' })).toBeDefined();
       await shop.ctx.db.query(`DELETE FROM accounts WHERE id = 'acc_t4_us'`);
@@ -346,7 +410,10 @@ describeBackends('customers API', (backend) => {
       expect(result.status).toBe(200);
       const jane = Customer.parse(result.json);
       expect(jane).toMatchObject({ id: JANE.id, name: JANE.name, email: JANE.email, number: 'C-0000001' });
-      expect(jane.accounts.map((a) => [a.storeId, a.storeCode])).toEqual([['sto_eu', 'eu'], ['sto_us', 'us']]);
+      expect(jane.accounts.map((a) => [a.storeId, a.storeCode])).toEqual([
+        ['sto_eu', 'eu'],
+        ['sto_us', 'us'],
+      ]);
       expect(jane.consent.status).toBe('granted');
       expect(jane.consent.expiresAt).toBeNull();
     });
@@ -358,7 +425,12 @@ describeBackends('customers API', (backend) => {
     });
 
     it('answers 404 customer_not_found for unknown and malformed ids', async () => {
-      for (const id of ['cus_999999', encodeURIComponent('bad id!'), 'x'.repeat(65), encodeURIComponent("' OR 1=1 --")]) {
+      for (const id of [
+        'cus_999999',
+        encodeURIComponent('bad id!'),
+        'x'.repeat(65),
+        encodeURIComponent("' OR 1=1 --"),
+      ]) {
         const result = await get(`/customers/${id}`);
         expect(result.status, id).toBe(404);
         expect(errorCode(result)).toBe('customer_not_found');
@@ -381,7 +453,9 @@ describeBackends('customers API', (backend) => {
         expect(items.every((d) => d.type === type && d.customerId === JANE.id)).toBe(true);
         if (type === 'order') {
           expect(items).toHaveLength(5);
-          expect(items.every((d) => d.orderId === null && d.orderNumber === null && /^O-\d{8}$/.test(d.number))).toBe(true);
+          expect(items.every((d) => d.orderId === null && d.orderNumber === null && /^O-\d{8}$/.test(d.number))).toBe(
+            true,
+          );
         } else {
           expect(items.every((d) => d.orderId !== null && /^O-\d{8}$/.test(d.orderNumber ?? ''))).toBe(true);
         }
@@ -407,6 +481,13 @@ describeBackends('customers API', (backend) => {
   it('publishes the routes in the OpenAPI document', async () => {
     const result = await apiRequest(shop.url, 'GET', '/openapi.json');
     const paths = Object.keys((result.json as { paths: Record<string, unknown> }).paths);
-    expect(paths).toEqual(expect.arrayContaining(['/api/v1/stores', '/api/v1/customers', '/api/v1/customers/{id}', '/api/v1/customers/{id}/documents']));
+    expect(paths).toEqual(
+      expect.arrayContaining([
+        '/api/v1/stores',
+        '/api/v1/customers',
+        '/api/v1/customers/{id}',
+        '/api/v1/customers/{id}/documents',
+      ]),
+    );
   });
 });

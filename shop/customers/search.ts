@@ -1,5 +1,16 @@
-import { MatchField, type CustomerSearchQuery, type CustomerSearchResponse, type CustomerSummary } from '../../shared/api/shop';
-import { consentFromText, consentStatusSql, consentTextSql, type ConsentColumnsSql, type ConsentTextRow } from '../consent/status';
+import {
+  MatchField,
+  type CustomerSearchQuery,
+  type CustomerSearchResponse,
+  type CustomerSummary,
+} from '../../shared/api/shop';
+import {
+  consentFromText,
+  consentStatusSql,
+  consentTextSql,
+  type ConsentColumnsSql,
+  type ConsentTextRow,
+} from '../consent/status';
 import type { AccessGate } from '../auth/guard';
 import type { Queryable } from '../db/database';
 import { classifyQuery, type QueryKind } from './classify';
@@ -93,10 +104,15 @@ function documentSegment(key: string, where: (p: Params) => string, firstOnly: (
  * The columns of a result row, read where a segment finds the customer rather than joined again
  * (stores and consent are kept on the customer row for this: migration 005).
  */
-const SUMMARY_COLUMNS = 'c.number, c.name, c.email, c.phone, c.store_ids, c.consent_granted, c.consent_granted_at, c.consent_expires_at';
+const SUMMARY_COLUMNS =
+  'c.number, c.name, c.email, c.phone, c.store_ids, c.consent_granted, c.consent_granted_at, c.consent_expires_at';
 
 /** The consent columns of the row aliased `c`. */
-const consentColumns = (c: string): ConsentColumnsSql => ({ granted: `${c}.consent_granted`, grantedAt: `${c}.consent_granted_at`, expiresAt: `${c}.consent_expires_at` });
+const consentColumns = (c: string): ConsentColumnsSql => ({
+  granted: `${c}.consent_granted`,
+  grantedAt: `${c}.consent_granted_at`,
+  expiresAt: `${c}.consent_expires_at`,
+});
 
 /**
  * What a hit returns, from SUMMARY_COLUMNS of the row aliased `h`, consent as of `at`. Stores and
@@ -104,7 +120,10 @@ const consentColumns = (c: string): ConsentColumnsSql => ({ granted: `${c}.conse
  * JavaScript, which for a page of 25 cost the shop about 27 µs of CPU per search (7 % of its
  * share), where array_to_json and to_char cost PostgreSQL a few.
  */
-const hitColumns = (h: string, at: string) => `${h}.s, ${h}.v, ${h}.mf, ${h}.mv, ${h}.id, ${h}.number, ${h}.name, ${h}.email, ${h}.phone,
+const hitColumns = (
+  h: string,
+  at: string,
+) => `${h}.s, ${h}.v, ${h}.mf, ${h}.mv, ${h}.id, ${h}.number, ${h}.name, ${h}.email, ${h}.phone,
   array_to_json(${h}.store_ids)::text AS store_ids, ${consentTextSql(consentColumns(h), at)}`;
 
 /**
@@ -123,31 +142,64 @@ export function segmentsFor(kind: QueryKind): Segment[] {
       return [customerSegment({ key: 'all', field: 'name', value: NAME, shown: 'NULL::text', where: () => '' })];
     case 'email': {
       const text = kind.text.toLowerCase();
-      return [customerSegment({ key: 'email_prefix', field: 'email', value: 'c.email', shown: 'c.email', unique: true, where: (p) => startsWith('c.email', p.add(text)) })];
+      return [
+        customerSegment({
+          key: 'email_prefix',
+          field: 'email',
+          value: 'c.email',
+          shown: 'c.email',
+          unique: true,
+          where: (p) => startsWith('c.email', p.add(text)),
+        }),
+      ];
     }
     case 'customer_number':
-      return [customerSegment({ key: 'number_prefix', field: 'number', value: 'c.number', shown: 'c.number', unique: true, where: (p) => startsWith('c.number', p.add(kind.number)) })];
+      return [
+        customerSegment({
+          key: 'number_prefix',
+          field: 'number',
+          value: 'c.number',
+          shown: 'c.number',
+          unique: true,
+          where: (p) => startsWith('c.number', p.add(kind.number)),
+        }),
+      ];
     case 'document_number': {
       const prefix = `${likeEscape(kind.number)}%`;
-      return [documentSegment(
-        'document_prefix',
-        (p) => startsWith('d.number', p.add(kind.number)),
-        // The customer's smallest matching number represents it (an exact match is the smallest).
-        (p) => `NOT EXISTS (SELECT 1 FROM documents d2 WHERE d2.customer_id = d.customer_id AND d2.number LIKE ${p.add(prefix)} AND d2.number ~<~ d.number)`,
-      )];
+      return [
+        documentSegment(
+          'document_prefix',
+          (p) => startsWith('d.number', p.add(kind.number)),
+          // The customer's smallest matching number represents it (an exact match is the smallest).
+          (p) =>
+            `NOT EXISTS (SELECT 1 FROM documents d2 WHERE d2.customer_id = d.customer_id AND d2.number LIKE ${p.add(prefix)} AND d2.number ~<~ d.number)`,
+        ),
+      ];
     }
     case 'phone': {
       const { digits } = kind;
       const prefix = `${digits}%`;
       const segments = [
-        customerSegment({ key: 'phone_prefix', field: 'phone', value: 'c.phone_digits', shown: 'c.phone', where: (p) => startsWith('c.phone_digits', p.add(digits)) }),
+        customerSegment({
+          key: 'phone_prefix',
+          field: 'phone',
+          value: 'c.phone_digits',
+          shown: 'c.phone',
+          where: (p) => startsWith('c.phone_digits', p.add(digits)),
+        }),
       ];
       // Digits typed without the country code sit inside the stored number; short runs match too much.
       if (digits.length >= 5) {
-        segments.push(customerSegment({
-          key: 'phone_contains', contains: true, field: 'phone', value: 'c.phone_digits', shown: 'c.phone',
-          where: (p) => `c.phone_digits LIKE ${p.add(`%${digits}%`)} AND c.phone_digits NOT LIKE ${p.add(prefix)}`,
-        }));
+        segments.push(
+          customerSegment({
+            key: 'phone_contains',
+            contains: true,
+            field: 'phone',
+            value: 'c.phone_digits',
+            shown: 'c.phone',
+            where: (p) => `c.phone_digits LIKE ${p.add(`%${digits}%`)} AND c.phone_digits NOT LIKE ${p.add(prefix)}`,
+          }),
+        );
       }
       return segments;
     }
@@ -166,14 +218,33 @@ function nameSegments(text: string): Segment[] {
     return `NOT (${NAME} LIKE ${pattern} OR ${LAST_NAME} LIKE ${pattern}${email ? ` OR c.email LIKE ${pattern}` : ''})`;
   };
   const segments: Segment[] = [
-    customerSegment({ key: 'name_prefix', field: 'name', value: NAME, shown: 'c.name', where: (p) => startsWith(NAME, lowered(p)) }),
-    customerSegment({ key: 'last_name_prefix', field: 'name', value: LAST_NAME, shown: 'c.name', where: (p) => `${startsWith(LAST_NAME, lowered(p))} AND ${NAME} NOT LIKE ${prefix(p)}` }),
+    customerSegment({
+      key: 'name_prefix',
+      field: 'name',
+      value: NAME,
+      shown: 'c.name',
+      where: (p) => startsWith(NAME, lowered(p)),
+    }),
+    customerSegment({
+      key: 'last_name_prefix',
+      field: 'name',
+      value: LAST_NAME,
+      shown: 'c.name',
+      where: (p) => `${startsWith(LAST_NAME, lowered(p))} AND ${NAME} NOT LIKE ${prefix(p)}`,
+    }),
   ];
   if (withEmail) {
-    segments.push(customerSegment({
-      key: 'email_prefix', field: 'email', value: 'c.email', shown: 'c.email', unique: true,
-      where: (p) => `${startsWith('c.email', lowered(p))} AND NOT (${NAME} LIKE ${prefix(p)} OR ${LAST_NAME} LIKE ${prefix(p)})`,
-    }));
+    segments.push(
+      customerSegment({
+        key: 'email_prefix',
+        field: 'email',
+        value: 'c.email',
+        shown: 'c.email',
+        unique: true,
+        where: (p) =>
+          `${startsWith('c.email', lowered(p))} AND NOT (${NAME} LIKE ${prefix(p)} OR ${LAST_NAME} LIKE ${prefix(p)})`,
+      }),
+    );
   }
   // Shorter fragments only match at the start of a name.
   if (text.length >= 3) {
@@ -183,10 +254,16 @@ function nameSegments(text: string): Segment[] {
       segments.push(termSegment('name_term_contains', text, (p) => earlier(p, true)));
     } else {
       // Several words may span first and last name: a trigram search over the full name.
-      segments.push(customerSegment({
-        key: 'name_contains', contains: true, field: 'name', value: NAME, shown: 'c.name',
-        where: (p) => `${NAME} LIKE '%' || lower(${p.add(likeEscape(text))}) || '%' AND ${earlier(p, false)}`,
-      }));
+      segments.push(
+        customerSegment({
+          key: 'name_contains',
+          contains: true,
+          field: 'name',
+          value: NAME,
+          shown: 'c.name',
+          where: (p) => `${NAME} LIKE '%' || lower(${p.add(likeEscape(text))}) || '%' AND ${earlier(p, false)}`,
+        }),
+      );
     }
   }
   return segments;
@@ -217,7 +294,10 @@ function termSegment(key: string, text: string, exclude: (p: Params) => string):
       }
       // One branch per kind, each on its own index; the kind test on the outer row is a one-time
       // filter, so only the branch of the term's kind runs.
-      const branch = (kind: 'first' | 'last', extra: string | null) => `(SELECT c.id, ${value} AS v, 'name'::text AS mf, c.name AS mv, ${SUMMARY_COLUMNS} FROM customers c
+      const branch = (
+        kind: 'first' | 'last',
+        extra: string | null,
+      ) => `(SELECT c.id, ${value} AS v, 'name'::text AS mf, c.name AS mv, ${SUMMARY_COLUMNS} FROM customers c
           WHERE t.kind = '${kind}' AND lower(c.${kind}_name) = t.term AND ${whereClause([extra, ...rows])} ORDER BY c.id LIMIT ${limit})`;
       return `SELECT m.* FROM name_terms t
         CROSS JOIN LATERAL (${branch('first', null)} UNION ALL ${branch('last', `lower(c.first_name) NOT LIKE ${containing}`)}) m
@@ -239,7 +319,8 @@ function filterSql(p: Params, filters: SearchFilters, at: string): (c: string) =
     const parts: string[] = [];
     if (store) parts.push(`${store} = ANY (${c}.store_ids)`);
     // "not_granted" is everyone who may not be assisted on consent now, expired consent included.
-    if (filters.consent) parts.push(`${consentStatusSql(consentColumns(c), at)} ${filters.consent === 'granted' ? '=' : '<>'} 'granted'`);
+    if (filters.consent)
+      parts.push(`${consentStatusSql(consentColumns(c), at)} ${filters.consent === 'granted' ? '=' : '<>'} 'granted'`);
     return parts.join(' AND ');
   };
 }
@@ -267,12 +348,21 @@ interface HitRow extends ConsentTextRow {
  * with nothing to sort. The prepared pool never plans parallel workers, which could interleave
  * the inputs; the order is checked anyway.
  */
-async function runSegments(db: Queryable, segments: { segment: Segment; ordinal: number; after: SearchPosition | null }[], filters: SearchFilters, now: Date, limit: number, gate: AccessGate | null): Promise<HitRow[]> {
+async function runSegments(
+  db: Queryable,
+  segments: { segment: Segment; ordinal: number; after: SearchPosition | null }[],
+  filters: SearchFilters,
+  now: Date,
+  limit: number,
+  gate: AccessGate | null,
+): Promise<HitRow[]> {
   if (segments.length === 0 || limit <= 0) return [];
   const p = new Params();
   const at = p.add(now);
   const filter = filterSql(p, filters, at);
-  const parts = segments.map(({ segment, ordinal, after }) => `(SELECT ${ordinal} AS s, h.* FROM (${segment.sql(p, filter, limit, after)}) h)`);
+  const parts = segments.map(
+    ({ segment, ordinal, after }) => `(SELECT ${ordinal} AS s, h.* FROM (${segment.sql(p, filter, limit, after)}) h)`,
+  );
   const access = gate ? ` WHERE ${once(gate.condition((value) => p.add(value)))}` : '';
   const sql = `SELECT ${hitColumns('hits', at)} FROM (${parts.join('\nUNION ALL ')}) hits${access} LIMIT ${limit}`;
   // Index walks are prepared, planned once per connection rather than on every keystroke. A
@@ -280,7 +370,8 @@ async function runSegments(db: Queryable, segments: { segment: Segment; ordinal:
   // whole name index instead of the trigram index).
   const prepare = segments.every(({ segment }) => !segment.contains);
   const { rows } = await db.query<HitRow>(sql, p.values, { prepare });
-  if (rows.some((row, i) => i > 0 && row.s < (rows[i - 1]?.s ?? 0))) throw new Error('customer search: segments came back out of rank order');
+  if (rows.some((row, i) => i > 0 && row.s < (rows[i - 1]?.s ?? 0)))
+    throw new Error('customer search: segments came back out of rank order');
   return rows;
 }
 
@@ -290,12 +381,23 @@ async function runSegments(db: Queryable, segments: { segment: Segment; ordinal:
  * check runs and throws its 401 or 403. Only code outside any request (tests of the SQL, the
  * scale seed's check) says the caller checked.
  */
-export async function searchCustomers(db: Queryable, query: CustomerSearchQuery, now: Date, access: AccessGate | 'checked by caller'): Promise<CustomerSearchResponse> {
+export async function searchCustomers(
+  db: Queryable,
+  query: CustomerSearchQuery,
+  now: Date,
+  access: AccessGate | 'checked by caller',
+): Promise<CustomerSearchResponse> {
   const gate = access === 'checked by caller' ? null : access;
-  const confirm = async () => { await gate?.confirm(); };
+  const confirm = async () => {
+    await gate?.confirm();
+  };
   const kind = classifyQuery(query.q);
   const segments = segmentsFor(kind);
-  const fingerprint = searchFingerprint([query.q?.trim().replace(/\s+/g, ' ').toLowerCase(), query.storeId, query.consent]);
+  const fingerprint = searchFingerprint([
+    query.q?.trim().replace(/\s+/g, ' ').toLowerCase(),
+    query.storeId,
+    query.consent,
+  ]);
   let position: SearchPosition | null = null;
   let start = 0;
   try {
@@ -311,22 +413,51 @@ export async function searchCustomers(db: Queryable, query: CustomerSearchQuery,
   // One more than asked tells whether there is a next page.
   const want = query.limit + 1;
   const filters = { storeId: query.storeId, consent: query.consent };
-  const planned = segments.map((segment, ordinal) => ({ segment, ordinal, after: ordinal === start ? position : null })).slice(start);
-  const rows = await runSegments(db, planned.filter((s) => !s.segment.contains), filters, now, want, gate);
+  const planned = segments
+    .map((segment, ordinal) => ({ segment, ordinal, after: ordinal === start ? position : null }))
+    .slice(start);
+  const rows = await runSegments(
+    db,
+    planned.filter((s) => !s.segment.contains),
+    filters,
+    now,
+    want,
+    gate,
+  );
   if (rows.length === 0) await confirm();
-  if (rows.length < want) rows.push(...await runSegments(db, planned.filter((s) => s.segment.contains), filters, now, want - rows.length, null));
+  if (rows.length < want)
+    rows.push(
+      ...(await runSegments(
+        db,
+        planned.filter((s) => s.segment.contains),
+        filters,
+        now,
+        want - rows.length,
+        null,
+      )),
+    );
 
   const page = rows.slice(0, query.limit);
   const last = page.at(-1);
   const lastSegment = last ? segments[last.s] : undefined;
-  const nextCursor = rows.length > query.limit && last && lastSegment
-    ? encodeCursor({ segment: lastSegment.key, value: last.v ?? '', id: last.id }, fingerprint)
-    : null;
+  const nextCursor =
+    rows.length > query.limit && last && lastSegment
+      ? encodeCursor({ segment: lastSegment.key, value: last.v ?? '', id: last.id }, fingerprint)
+      : null;
   return { items: page.map((row) => summaryFromRow(row, kind)), nextCursor };
 }
 
 function summaryFromRow(row: HitRow, kind: QueryKind): CustomerSummary {
   const consent = consentFromText(row);
   const match = kind.kind === 'all' || row.mv === null ? null : { field: MatchField.parse(row.mf), value: row.mv };
-  return { id: row.id, number: row.number, name: row.name, email: row.email, phone: row.phone, storeIds: JSON.parse(row.store_ids) as string[], consent, match };
+  return {
+    id: row.id,
+    number: row.number,
+    name: row.name,
+    email: row.email,
+    phone: row.phone,
+    storeIds: JSON.parse(row.store_ids) as string[],
+    consent,
+    match,
+  };
 }

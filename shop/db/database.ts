@@ -10,7 +10,11 @@ import pg from 'pg';
  */
 export interface Queryable {
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- the caller's SQL decides the row shape; no driver can check it
-  query<T extends object = Record<string, unknown>>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<{ rows: T[]; rowCount: number }>;
+  query<T extends object = Record<string, unknown>>(
+    sql: string,
+    params?: readonly unknown[],
+    options?: QueryOptions,
+  ): Promise<{ rows: T[]; rowCount: number }>;
 }
 
 export interface QueryOptions {
@@ -50,7 +54,9 @@ export async function openPglite(dataDir?: string): Promise<Database> {
     kind: 'pglite',
     query: (sql, params) => run(db, sql, params),
     transaction: (fn) => db.transaction((tx) => fn({ query: (sql, params) => run(tx, sql, params) })),
-    exec: async (sql) => { await db.exec(sql); },
+    exec: async (sql) => {
+      await db.exec(sql);
+    },
     close: () => db.close(),
   };
 }
@@ -71,7 +77,12 @@ export async function openPostgres(connectionString: string, options: { max?: nu
   // PostgreSQL spent 0.32 ms of CPU per search instead of 0.46 (median of interleaved runs). The
   // cores counted are this host's, which are the database's when it runs beside the shop.
   const preparedMax = Math.min(max, availableParallelism() + 1);
-  const preparedPool = new pg.Pool({ connectionString, max: preparedMax, types, options: '-c plan_cache_mode=force_generic_plan -c max_parallel_workers_per_gather=0' });
+  const preparedPool = new pg.Pool({
+    connectionString,
+    max: preparedMax,
+    types,
+    options: '-c plan_cache_mode=force_generic_plan -c max_parallel_workers_per_gather=0',
+  });
   // An idle client can lose its connection (server restart, a terminated backend); the pool drops
   // it and later queries get a new one. Unlistened, the pool's 'error' event would crash the process.
   pool.on('error', () => undefined);
@@ -90,10 +101,19 @@ export async function openPostgres(connectionString: string, options: { max?: nu
     return name;
   };
   // eslint-disable-next-line @typescript-eslint/no-unnecessary-type-parameters -- see Queryable.query
-  const run = async <T extends object>(client: pg.Pool | pg.PoolClient, sql: string, params?: readonly unknown[], options?: QueryOptions) => {
+  const run = async <T extends object>(
+    client: pg.Pool | pg.PoolClient,
+    sql: string,
+    params?: readonly unknown[],
+    options?: QueryOptions,
+  ) => {
     const values = params ? [...params] : undefined;
     const result = options?.prepare
-      ? await client.query<T & pg.QueryResultRow>({ name: statementName(sql), text: sql, ...(values ? { values } : {}) })
+      ? await client.query<T & pg.QueryResultRow>({
+          name: statementName(sql),
+          text: sql,
+          ...(values ? { values } : {}),
+        })
       : await client.query<T & pg.QueryResultRow>(sql, values);
     return { rows: result.rows as T[], rowCount: result.rowCount ?? 0 };
   };
@@ -114,12 +134,19 @@ export async function openPostgres(connectionString: string, options: { max?: nu
         client.release();
       }
     },
-    exec: async (sql) => { await pool.query(sql); },
-    close: async () => { await Promise.all([pool.end(), preparedPool.end()]); },
+    exec: async (sql) => {
+      await pool.query(sql);
+    },
+    close: async () => {
+      await Promise.all([pool.end(), preparedPool.end()]);
+    },
   };
 }
 
 /** `DATABASE_URL` set → PostgreSQL; otherwise PGlite in `dataDir` (in memory when none). */
-export function openDatabase(options: { databaseUrl?: string | undefined; dataDir?: string | undefined }): Promise<Database> {
+export function openDatabase(options: {
+  databaseUrl?: string | undefined;
+  dataDir?: string | undefined;
+}): Promise<Database> {
   return options.databaseUrl ? openPostgres(options.databaseUrl) : openPglite(options.dataDir);
 }

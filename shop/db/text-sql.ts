@@ -5,4 +5,5 @@
  */
 
 /** A timestamptz as `Date.prototype.toISOString` writes it (UTC, milliseconds). */
-export const isoTimeSql = (expr: string): string => `to_char(${expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;
+export const isoTimeSql = (expr: string): string =>
+  `to_char(${expr} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"')`;

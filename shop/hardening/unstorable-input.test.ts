@@ -9,7 +9,18 @@ import { storefrontPlugin } from '../storefront/plugin';
 import { startAssistedSession } from '../storefront/test-assist';
 import { TestBrowser } from '../storefront/test-browser';
 import { apiRequest, errorCode, type ApiResult } from '../test/auth-helpers';
-import { api, auditHead, auditSince, CUSTOMERS, LONG_LEASE_SECONDS, requestSession, signInAs, startSession, stepUpToken, type Agent } from '../test/fixtures';
+import {
+  api,
+  auditHead,
+  auditSince,
+  CUSTOMERS,
+  LONG_LEASE_SECONDS,
+  requestSession,
+  signInAs,
+  startSession,
+  stepUpToken,
+  type Agent,
+} from '../test/fixtures';
 import { describeBackends, startTestShop, type TestShop } from '../test/harness';
 
 const NUL = '\u0000';
@@ -20,7 +31,10 @@ function fieldsOf(result: ApiResult): { path: string; message: string }[] {
 }
 
 async function tokenSpent(shop: TestShop, stepUpToken: string): Promise<boolean | undefined> {
-  const rows = await shop.ctx.db.query<{ used: boolean }>('SELECT used_at IS NOT NULL AS used FROM step_up_tokens WHERE token_hash = $1', [hashSecret(stepUpToken)]);
+  const rows = await shop.ctx.db.query<{ used: boolean }>(
+    'SELECT used_at IS NOT NULL AS used FROM step_up_tokens WHERE token_hash = $1',
+    [hashSecret(stepUpToken)],
+  );
   return rows.rows[0]?.used;
 }
 
@@ -37,7 +51,9 @@ describeBackends('unstorable input', (backend) => {
     });
     agent = await signInAs(shop, 'agent@demo.test');
   });
-  afterAll(async () => { await shop.close(); });
+  afterAll(async () => {
+    await shop.close();
+  });
 
   describe('API', () => {
     it('refuses a customer search for text with NUL as 400 naming querystring.q', async () => {
@@ -56,7 +72,10 @@ describeBackends('unstorable input', (backend) => {
     });
 
     it('refuses a search cursor whose position carries NUL as the invalid cursor it is', async () => {
-      const cursor = encodeCursor({ segment: 'name_prefix', value: `jane${NUL}`, id: JANE.id }, searchFingerprint(['jane', undefined, undefined]));
+      const cursor = encodeCursor(
+        { segment: 'name_prefix', value: `jane${NUL}`, id: JANE.id },
+        searchFingerprint(['jane', undefined, undefined]),
+      );
       const search = await api(shop, agent, 'GET', `/customers?q=jane&cursor=${cursor}`);
       expect(search.status, JSON.stringify(search.json)).toBe(400);
       expect(fieldsOf(search)).toEqual([{ path: 'querystring.cursor', message: 'is invalid' }]);
@@ -66,7 +85,11 @@ describeBackends('unstorable input', (backend) => {
       const token = await stepUpToken(shop, agent);
       const before = await auditHead(shop);
       const john = { customerId: CUSTOMERS.john.id, accountId: CUSTOMERS.john.usAccount, stepUpToken: token };
-      for (const [field, bad] of [['reason', { reason: `Phone call${NUL}` }], ['reason', { reason: `Phone call ${LONE_SURROGATE}` }], ['ticket', { ticket: `T-1${NUL}` }]] as const) {
+      for (const [field, bad] of [
+        ['reason', { reason: `Phone call${NUL}` }],
+        ['reason', { reason: `Phone call ${LONE_SURROGATE}` }],
+        ['ticket', { ticket: `T-1${NUL}` }],
+      ] as const) {
         const refused = await requestSession(shop, agent, { ...john, ...bad });
         expect(refused.status, JSON.stringify(refused.json)).toBe(400);
         expect(errorCode(refused)).toBe('validation_failed');
@@ -98,8 +121,13 @@ describeBackends('unstorable input', (backend) => {
     it('names unstorable object keys too, and every field at fault', async () => {
       const token = await stepUpToken(shop, agent);
       const refused = await api(shop, agent, 'POST', '/assist-sessions', {
-        customerId: CUSTOMERS.jane.id, accountId: CUSTOMERS.jane.usAccount, mode: 'view', stepUpToken: token,
-        reason: `a${NUL}b`, ticket: `${LONE_SURROGATE}x`, [`x${NUL}`]: 1,
+        customerId: CUSTOMERS.jane.id,
+        accountId: CUSTOMERS.jane.usAccount,
+        mode: 'view',
+        stepUpToken: token,
+        reason: `a${NUL}b`,
+        ticket: `${LONE_SURROGATE}x`,
+        [`x${NUL}`]: 1,
       });
       expect(refused.status).toBe(400);
       expect(fieldsOf(refused).map((f) => f.path)).toEqual(['body.reason', 'body.ticket', 'body.x\\u0000']);
@@ -109,10 +137,21 @@ describeBackends('unstorable input', (backend) => {
       const token = await stepUpToken(shop, agent);
       const principal = await authenticate(shop.ctx.db, shop.ctx, `Bearer ${agent.token}`);
       const before = await auditHead(shop);
-      const start = createSession(shop.ctx, principal, {
-        customerId: CUSTOMERS.john.id, accountId: CUSTOMERS.john.usAccount, mode: 'view', reason: `Phone call${NUL}`, stepUpToken: token,
-      }, { ip: '127.0.0.1', userAgent: null });
-      await expect(start).rejects.toSatisfy((e) => e instanceof ApiError && e.status === 400 && e.fields?.[0]?.path === 'body.reason');
+      const start = createSession(
+        shop.ctx,
+        principal,
+        {
+          customerId: CUSTOMERS.john.id,
+          accountId: CUSTOMERS.john.usAccount,
+          mode: 'view',
+          reason: `Phone call${NUL}`,
+          stepUpToken: token,
+        },
+        { ip: '127.0.0.1', userAgent: null },
+      );
+      await expect(start).rejects.toSatisfy(
+        (e) => e instanceof ApiError && e.status === 400 && e.fields?.[0]?.path === 'body.reason',
+      );
       expect(await auditSince(shop, before)).toEqual([]);
       expect(await tokenSpent(shop, token)).toBe(false);
     });
@@ -134,27 +173,65 @@ describeBackends('unstorable input', (backend) => {
 
     it('refuses sign-in and registration with NUL as a 400 page, and registers no one', async () => {
       const browser = new TestBrowser(shop.url);
-      badPage(await browser.submit('/store/us/signin', '/store/us/signin', { email: `${JANE.email}${NUL}`, password: 'customer-demo' }), 'email');
-      badPage(await browser.submit('/store/us/signin', '/store/us/signin', { email: JANE.email, password: `customer-demo${NUL}` }), 'password');
+      badPage(
+        await browser.submit('/store/us/signin', '/store/us/signin', {
+          email: `${JANE.email}${NUL}`,
+          password: 'customer-demo',
+        }),
+        'email',
+      );
+      badPage(
+        await browser.submit('/store/us/signin', '/store/us/signin', {
+          email: JANE.email,
+          password: `customer-demo${NUL}`,
+        }),
+        'password',
+      );
       const email = 'nul.tester@example.test';
-      badPage(await browser.submit('/store/us/register', '/store/us/register', { firstName: `Nul${NUL}`, lastName: 'Tester', email, password: 'long enough password' }), 'firstName');
+      badPage(
+        await browser.submit('/store/us/register', '/store/us/register', {
+          firstName: `Nul${NUL}`,
+          lastName: 'Tester',
+          email,
+          password: 'long enough password',
+        }),
+        'firstName',
+      );
       const found = await shop.ctx.db.query('SELECT 1 FROM customers WHERE email = $1', [email]);
       expect(found.rows).toEqual([]);
     });
 
     it('in an assisted session, refuses a form with NUL as a 400 page recorded as one refused action', async () => {
-      const started = await startAssistedSession(shop.url, shop.ctx.db, { customerId: JANE.id, storeId: 'sto_us', mode: 'act', clock: shop.clock, accessToken: agent.token, staffEmail: agent.email });
+      const started = await startAssistedSession(shop.url, shop.ctx.db, {
+        customerId: JANE.id,
+        storeId: 'sto_us',
+        mode: 'act',
+        clock: shop.clock,
+        accessToken: agent.token,
+        staffEmail: agent.email,
+      });
       const browser = new TestBrowser(shop.url);
       const url = new URL(started.handoffUrl);
       expect((await browser.get(`${url.pathname}${url.search}`)).status).toBe(303);
       const before = await auditHead(shop);
       const added = await browser.submit('/store/us/account/addresses', '/store/us/account/addresses', {
-        fullName: 'Jane Doe', line1: `1 Main St${NUL}`, city: 'Springfield', postalCode: '12345', country: 'US',
+        fullName: 'Jane Doe',
+        line1: `1 Main St${NUL}`,
+        city: 'Springfield',
+        postalCode: '12345',
+        country: 'US',
       });
       badPage(added, 'line1');
-      const events = (await auditSince(shop, before)).map((e) => [e.action, e.details.status ?? null, e.details.reason ?? null]);
+      const events = (await auditSince(shop, before)).map((e) => [
+        e.action,
+        e.details.status ?? null,
+        e.details.reason ?? null,
+      ]);
       // The form page's view, then exactly one refused action for the post.
-      expect(events).toEqual([['session.page_view', 200, null], ['session.action_refused', 400, 'invalid_input']]);
+      expect(events).toEqual([
+        ['session.page_view', 200, null],
+        ['session.action_refused', 400, 'invalid_input'],
+      ]);
     });
   });
 });

@@ -10,8 +10,12 @@ export function offsetClock(): Clock & { advance(ms: number): void; reset(): voi
   let offset = 0;
   return {
     now: () => new Date(Date.now() + offset),
-    advance: (ms) => { offset += ms; },
-    reset: () => { offset = 0; },
+    advance: (ms) => {
+      offset += ms;
+    },
+    reset: () => {
+      offset = 0;
+    },
   };
 }
 
@@ -20,8 +24,12 @@ export function manualClock(start = new Date()): Clock & { advance(ms: number): 
   let offset = 0;
   return {
     now: () => new Date(start.getTime() + offset),
-    advance: (ms) => { offset += ms; },
-    reset: () => { offset = 0; },
+    advance: (ms) => {
+      offset += ms;
+    },
+    reset: () => {
+      offset = 0;
+    },
   };
 }
 

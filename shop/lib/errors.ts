@@ -17,11 +17,17 @@ export class ApiError extends Error {
 export const notFound = (code: ErrorCode, message: string) => new ApiError(404, code, message);
 /** A staff member lacks a permission: a 403 that names them, so the API records it as access.denied. */
 export class PermissionDenied extends ApiError {
-  constructor(readonly staff: { id: string; name: string }, readonly reason: string, message: string) {
+  constructor(
+    readonly staff: { id: string; name: string },
+    readonly reason: string,
+    message: string,
+  ) {
     super(403, 'permission_denied', message);
     this.name = 'PermissionDenied';
   }
 }
 
-export const forbidden = (staff: { id: string; name: string }, reason: string, message: string) => new PermissionDenied(staff, reason, message);
-export const unauthorized = (message = 'Sign in first.', code: ErrorCode = 'unauthorized') => new ApiError(401, code, message);
+export const forbidden = (staff: { id: string; name: string }, reason: string, message: string) =>
+  new PermissionDenied(staff, reason, message);
+export const unauthorized = (message = 'Sign in first.', code: ErrorCode = 'unauthorized') =>
+  new ApiError(401, code, message);

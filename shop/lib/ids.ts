@@ -20,7 +20,9 @@ export function hashSecret(secret: string): string {
 }
 
 export function newNumericCode(digits = 6): string {
-  return randomInt(0, 10 ** digits).toString().padStart(digits, '0');
+  return randomInt(0, 10 ** digits)
+    .toString()
+    .padStart(digits, '0');
 }
 
 export function safeEqual(a: string, b: string): boolean {

@@ -64,14 +64,23 @@ export function findUnstorableText(roots: Readonly<Record<string, unknown>>): Un
 export function unstorableTextError(fields: readonly UnstorableField[]): ApiError {
   const [first] = fields;
   const more = fields.length > 1 ? ` (and ${fields.length - 1} more field${fields.length > 2 ? 's' : ''})` : '';
-  return new ApiError(400, 'validation_failed', first ? `${first.path} ${first.message}${more}.` : 'Some fields are invalid.', [...fields]);
+  return new ApiError(
+    400,
+    'validation_failed',
+    first ? `${first.path} ${first.message}${more}.` : 'Some fields are invalid.',
+    [...fields],
+  );
 }
 
 /**
  * preValidation hook of the API: text the database cannot store anywhere in the query, path or
  * body is a 400 before any handler, and so before any transaction, runs.
  */
-export function refuseUnstorableApiInput(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
+export function refuseUnstorableApiInput(
+  request: FastifyRequest,
+  _reply: FastifyReply,
+  done: HookHandlerDoneFunction,
+): void {
   const fields = findUnstorableText({ querystring: request.query, params: request.params, body: request.body });
   if (fields.length === 0) {
     done();
@@ -81,7 +90,10 @@ export function refuseUnstorableApiInput(request: FastifyRequest, _reply: Fastif
   // A route that attaches validation errors checks access before it reports them (customer search):
   // handed over as its validation error, so a caller not signed in still gets 401, not this 400.
   if (request.routeOptions.attachValidation) {
-    request.validationError = Object.assign(error, { validation: fields, validationContext: fields[0]?.path.split('.')[0] ?? '' });
+    request.validationError = Object.assign(error, {
+      validation: fields,
+      validationContext: fields[0]?.path.split('.')[0] ?? '',
+    });
     done();
     return;
   }

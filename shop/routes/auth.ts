@@ -1,7 +1,17 @@
 import rateLimit from '@fastify/rate-limit';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { z } from 'zod';
-import { LoginRequest, LoginResponse, LogoutRequest, MfaRequest, RefreshRequest, Staff, StepUpRequest, StepUpResponse, TokenResponse } from '../../shared/api/auth';
+import {
+  LoginRequest,
+  LoginResponse,
+  LogoutRequest,
+  MfaRequest,
+  RefreshRequest,
+  Staff,
+  StepUpRequest,
+  StepUpResponse,
+  TokenResponse,
+} from '../../shared/api/auth';
 import { completeMfa, login } from '../auth/sign-in';
 import { refreshTokens, signOut } from '../auth/refresh';
 import { principalOf, requestOrigin, requireStaff } from '../auth/guard';
@@ -23,41 +33,101 @@ export function authRoutes(api: ApiApp, ctx: ShopContext): void {
       max: ctx.config.authRateLimitPerMinute,
       timeWindow: 60_000,
       errorResponseBuilder: (_request, context) =>
-        new ApiError(429, 'rate_limited', `Too many sign-in requests from this address; try again in ${context.after}.`),
+        new ApiError(
+          429,
+          'rate_limited',
+          `Too many sign-in requests from this address; try again in ${context.after}.`,
+        ),
     });
     const auth = scope.withTypeProvider<ZodTypeProvider>();
 
-    auth.post('/auth/login', {
-      schema: { tags: ['auth'], summary: 'Check email and password; returns an MFA challenge', body: LoginRequest, response: { 200: LoginResponse } },
-    }, (request) => login(ctx, defences, request.body, requestOrigin(request)));
-
-    auth.post('/auth/mfa', {
-      schema: { tags: ['auth'], summary: 'Answer the MFA challenge with a TOTP code; signs in', body: MfaRequest, response: { 200: TokenResponse } },
-    }, (request) => completeMfa(ctx, defences, request.body, requestOrigin(request)));
-
-    auth.post('/auth/refresh', {
-      schema: { tags: ['auth'], summary: 'Rotate the refresh token for a new token pair', body: RefreshRequest, response: { 200: TokenResponse } },
-    }, (request) => refreshTokens(ctx, request.body.refreshToken, requestOrigin(request)));
-
-    auth.post('/auth/logout', {
-      schema: {
-        tags: ['auth'], summary: 'Sign out: revoke every token of this sign-in and end the sessions it started; {"everywhere": true} ends every sign-in',
-        security: bearer, body: LogoutRequest.nullish(), response: { 204: z.null() },
+    auth.post(
+      '/auth/login',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Check email and password; returns an MFA challenge',
+          body: LoginRequest,
+          response: { 200: LoginResponse },
+        },
       },
-      onRequest: requireStaff(ctx),
-    }, async (request, reply) => {
-      await signOut(ctx, principalOf(request), requestOrigin(request), { everywhere: request.body?.everywhere ?? false });
-      return reply.status(204).send(null);
-    });
+      (request) => login(ctx, defences, request.body, requestOrigin(request)),
+    );
 
-    auth.post('/auth/step-up', {
-      schema: { tags: ['auth'], summary: 'Re-prove identity for a single-use step-up token', security: bearer, body: StepUpRequest, response: { 200: StepUpResponse } },
-      onRequest: requireStaff(ctx),
-    }, (request) => stepUp(ctx, defences, principalOf(request), request.body, requestOrigin(request)));
+    auth.post(
+      '/auth/mfa',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Answer the MFA challenge with a TOTP code; signs in',
+          body: MfaRequest,
+          response: { 200: TokenResponse },
+        },
+      },
+      (request) => completeMfa(ctx, defences, request.body, requestOrigin(request)),
+    );
+
+    auth.post(
+      '/auth/refresh',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Rotate the refresh token for a new token pair',
+          body: RefreshRequest,
+          response: { 200: TokenResponse },
+        },
+      },
+      (request) => refreshTokens(ctx, request.body.refreshToken, requestOrigin(request)),
+    );
+
+    auth.post(
+      '/auth/logout',
+      {
+        schema: {
+          tags: ['auth'],
+          summary:
+            'Sign out: revoke every token of this sign-in and end the sessions it started; {"everywhere": true} ends every sign-in',
+          security: bearer,
+          body: LogoutRequest.nullish(),
+          response: { 204: z.null() },
+        },
+        onRequest: requireStaff(ctx),
+      },
+      async (request, reply) => {
+        await signOut(ctx, principalOf(request), requestOrigin(request), {
+          everywhere: request.body?.everywhere ?? false,
+        });
+        return reply.status(204).send(null);
+      },
+    );
+
+    auth.post(
+      '/auth/step-up',
+      {
+        schema: {
+          tags: ['auth'],
+          summary: 'Re-prove identity for a single-use step-up token',
+          security: bearer,
+          body: StepUpRequest,
+          response: { 200: StepUpResponse },
+        },
+        onRequest: requireStaff(ctx),
+      },
+      (request) => stepUp(ctx, defences, principalOf(request), request.body, requestOrigin(request)),
+    );
   });
 
-  api.get('/me', {
-    schema: { tags: ['auth'], summary: 'The signed-in staff member and their permissions', security: bearer, response: { 200: Staff } },
-    onRequest: requireStaff(ctx),
-  }, (request) => principalOf(request).staff);
+  api.get(
+    '/me',
+    {
+      schema: {
+        tags: ['auth'],
+        summary: 'The signed-in staff member and their permissions',
+        security: bearer,
+        response: { 200: Staff },
+      },
+      onRequest: requireStaff(ctx),
+    },
+    (request) => principalOf(request).staff,
+  );
 }

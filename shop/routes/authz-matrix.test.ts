@@ -49,7 +49,15 @@ interface RequestSpec {
   freshSignIn?: boolean;
 }
 
-type Statuses = readonly [none: number, expired: number, trainee: number, agent: number, otherAgent: number, supervisor: number, admin: number];
+type Statuses = readonly [
+  none: number,
+  expired: number,
+  trainee: number,
+  agent: number,
+  otherAgent: number,
+  supervisor: number,
+  admin: number,
+];
 
 interface Row extends RequestSpec {
   route: string;
@@ -62,51 +70,65 @@ const agentSession = (fx: Fixture) => fx.newAgentSession().then((id) => ({ id })
 
 async function stepUpFor(fx: Fixture, caller: Caller): Promise<string | undefined> {
   if (!isRole(caller)) return undefined;
-  return (await stepUp(fx.shop.url, fx.token[caller], EMAIL[caller], { clock: fx.shop.clock, method: 'password' })).stepUpToken;
+  return (await stepUp(fx.shop.url, fx.token[caller], EMAIL[caller], { clock: fx.shop.clock, method: 'password' }))
+    .stepUpToken;
 }
 
 // The agent's sessions are with Jane (consent granted until turned off).
 const sessionRequest = async (fx: Fixture, caller: Caller) => {
   const stepUpToken = await stepUpFor(fx, caller);
-  return { customerId: JANE.id, accountId: 'acc_000001_us', mode: 'view', reason: 'Authorization matrix check', ...(stepUpToken ? { stepUpToken } : {}) };
+  return {
+    customerId: JANE.id,
+    accountId: 'acc_000001_us',
+    mode: 'view',
+    reason: 'Authorization matrix check',
+    ...(stepUpToken ? { stepUpToken } : {}),
+  };
 };
 
 //                                                    none expired trainee agent  other  super  admin
 const MATRIX: readonly Row[] = [
-  row('POST /auth/login',                            [200, 200,    200,    200,   200,   200,   200], {
+  row('POST /auth/login', [200, 200, 200, 200, 200, 200, 200], {
     body: (_fx, caller) => Promise.resolve({ email: emailFor(caller), password: DEMO_STAFF_PASSWORD }),
   }),
-  row('POST /auth/mfa',                              [200, 200,    200,    200,   200,   200,   200], {
+  row('POST /auth/mfa', [200, 200, 200, 200, 200, 200, 200], {
     body: async (fx, caller) => {
       const email = emailFor(caller);
-      const login = await apiRequest(fx.shop.url, 'POST', '/auth/login', { body: { email, password: DEMO_STAFF_PASSWORD } });
-      return { mfaToken: LoginResponse.parse(login.json).mfaToken, code: await nextTotpCode(fx.shop.url, email, { clock: fx.shop.clock }) };
+      const login = await apiRequest(fx.shop.url, 'POST', '/auth/login', {
+        body: { email, password: DEMO_STAFF_PASSWORD },
+      });
+      return {
+        mfaToken: LoginResponse.parse(login.json).mfaToken,
+        code: await nextTotpCode(fx.shop.url, email, { clock: fx.shop.clock }),
+      };
     },
   }),
-  row('POST /auth/refresh',                          [200, 200,    200,    200,   200,   200,   200], {
-    body: async (fx, caller) => ({ refreshToken: (await signIn(fx.shop.url, emailFor(caller), { clock: fx.shop.clock })).refreshToken }),
+  row('POST /auth/refresh', [200, 200, 200, 200, 200, 200, 200], {
+    body: async (fx, caller) => ({
+      refreshToken: (await signIn(fx.shop.url, emailFor(caller), { clock: fx.shop.clock })).refreshToken,
+    }),
   }),
-  row('POST /auth/logout',                           [401, 401,    204,    204,   204,   204,   204], { freshSignIn: true }),
-  row('POST /auth/step-up',                          [401, 401,    200,    200,   200,   200,   200], {
+  row('POST /auth/logout', [401, 401, 204, 204, 204, 204, 204], { freshSignIn: true }),
+  row('POST /auth/step-up', [401, 401, 200, 200, 200, 200, 200], {
     body: () => Promise.resolve({ password: DEMO_STAFF_PASSWORD }),
   }),
-  row('GET /me',                                     [401, 401,    200,    200,   200,   200,   200]),
-  row('GET /stores',                                 [401, 401,    200,    200,   200,   200,   200]),
-  row('GET /customers',                              [401, 401,    200,    200,   200,   200,   200], { query: 'q=smith&limit=5' }),
-  row('GET /customers/:id',                          [401, 401,    200,    200,   200,   200,   200], { params: jane }),
-  row('GET /customers/:id/documents',                [401, 401,    200,    200,   200,   200,   200], { params: jane, query: 'type=order' }),
-  row('POST /assist-sessions',                       [401, 401,    403,    201,   201,   201,   201], { body: sessionRequest }),
-  row('GET /assist-sessions',                        [401, 401,    403,    200,   200,   200,   200], { query: 'status=active' }),
-  row('GET /assist-sessions/:id',                    [401, 401,    404,    200,   404,   200,   200], { params: agentSession }),
-  row('POST /assist-sessions/:id/heartbeat',         [401, 401,    404,    200,   404,   403,   403], { params: agentSession }),
-  row('POST /assist-sessions/:id/end',               [401, 401,    404,    200,   404,   200,   200], {
+  row('GET /me', [401, 401, 200, 200, 200, 200, 200]),
+  row('GET /stores', [401, 401, 200, 200, 200, 200, 200]),
+  row('GET /customers', [401, 401, 200, 200, 200, 200, 200], { query: 'q=smith&limit=5' }),
+  row('GET /customers/:id', [401, 401, 200, 200, 200, 200, 200], { params: jane }),
+  row('GET /customers/:id/documents', [401, 401, 200, 200, 200, 200, 200], { params: jane, query: 'type=order' }),
+  row('POST /assist-sessions', [401, 401, 403, 201, 201, 201, 201], { body: sessionRequest }),
+  row('GET /assist-sessions', [401, 401, 403, 200, 200, 200, 200], { query: 'status=active' }),
+  row('GET /assist-sessions/:id', [401, 401, 404, 200, 404, 200, 200], { params: agentSession }),
+  row('POST /assist-sessions/:id/heartbeat', [401, 401, 404, 200, 404, 403, 403], { params: agentSession }),
+  row('POST /assist-sessions/:id/end', [401, 401, 404, 200, 404, 200, 200], {
     params: agentSession,
     body: () => Promise.resolve({}),
   }),
-  row('GET /audit/events',                           [401, 401,    200,    200,   200,   200,   200], { query: 'limit=10' }),
-  row('GET /assist-policy',                          [401, 401,    200,    200,   200,   200,   200]),
-  row('GET /settings',                               [401, 401,    403,    403,   403,   403,   200]),
-  row('PUT /settings',                               [401, 401,    403,    403,   403,   403,   200], {
+  row('GET /audit/events', [401, 401, 200, 200, 200, 200, 200], { query: 'limit=10' }),
+  row('GET /assist-policy', [401, 401, 200, 200, 200, 200, 200]),
+  row('GET /settings', [401, 401, 403, 403, 403, 403, 200]),
+  row('PUT /settings', [401, 401, 403, 403, 403, 403, 200], {
     body: () => Promise.resolve(MATRIX_SETTINGS),
   }),
 ];
@@ -130,18 +152,24 @@ describeBackends('authorization matrix', (backend: Backend) => {
     const expired = await signIn(shop.url, EMAIL.otherAgent, clock);
     shop.clock.advance(shop.ctx.config.accessTokenSeconds * 1000);
     const token = { expired: expired.accessToken } as Fixture['token'];
-    for (const role of Object.keys(EMAIL) as Role[]) token[role] = (await signIn(shop.url, EMAIL[role], clock)).accessToken;
+    for (const role of Object.keys(EMAIL) as Role[])
+      token[role] = (await signIn(shop.url, EMAIL[role], clock)).accessToken;
     Object.assign(fx, {
       shop,
       token,
       newAgentSession: async () => {
-        const created = await apiRequest(shop.url, 'POST', '/assist-sessions', { token: token.agent, body: await sessionRequest(fx, 'agent') });
+        const created = await apiRequest(shop.url, 'POST', '/assist-sessions', {
+          token: token.agent,
+          body: await sessionRequest(fx, 'agent'),
+        });
         if (created.status !== 201) throw new Error(`could not start a session: ${JSON.stringify(created.json)}`);
         return CreateSessionResponse.parse(created.json).session.id;
       },
     } satisfies Fixture);
   });
-  afterAll(async () => { await fx.shop.close(); });
+  afterAll(async () => {
+    await fx.shop.close();
+  });
 
   async function tokenFor(row: Row, caller: Caller): Promise<string | undefined> {
     if (caller === 'none') return undefined;
@@ -156,7 +184,9 @@ describeBackends('authorization matrix', (backend: Backend) => {
       if (status === undefined) throw new Error(`${entry.route}: no status for ${caller}`);
       it(`${entry.route} as ${caller} → ${String(status)}`, async () => {
         const params = entry.params ? await entry.params(fx) : {};
-        const path = template.replace(/:([a-z]+)/gi, (_m, name: string) => encodeURIComponent(params[name] ?? `missing-${name}`));
+        const path = template.replace(/:([a-z]+)/gi, (_m, name: string) =>
+          encodeURIComponent(params[name] ?? `missing-${name}`),
+        );
         const token = await tokenFor(entry, caller);
         const body = entry.body ? await entry.body(fx, caller) : undefined;
         const result = await apiRequest(fx.shop.url, method, `${path}${entry.query ? `?${entry.query}` : ''}`, {
@@ -178,7 +208,10 @@ describeBackends('authorization matrix', (backend: Backend) => {
     expect(spec.headers.get('cache-control')).toBeNull();
     const paths = (spec.json as { paths: Record<string, Record<string, unknown>> }).paths;
     const served = Object.entries(paths).flatMap(([path, operations]) =>
-      Object.keys(operations).map((method) => `${method.toUpperCase()} ${path.replace(/^\/api\/v1/, '').replace(/\{([^}]+)\}/g, ':$1')}`));
+      Object.keys(operations).map(
+        (method) => `${method.toUpperCase()} ${path.replace(/^\/api\/v1/, '').replace(/\{([^}]+)\}/g, ':$1')}`,
+      ),
+    );
     expect(served.sort()).toEqual(MATRIX.map((r) => r.route).sort());
   });
 
@@ -199,7 +232,10 @@ describeBackends('authorization matrix', (backend: Backend) => {
           ...(route.body !== undefined ? { body: route.body } : {}),
         });
         const expected = route.public ? [400, 'validation_failed'] : [401, code];
-        expect([result.status, errorCode(result)], `${route.method} ${route.path}: ${JSON.stringify(result.json)}`).toEqual(expected);
+        expect(
+          [result.status, errorCode(result)],
+          `${route.method} ${route.path}: ${JSON.stringify(result.json)}`,
+        ).toEqual(expected);
         expect(result.headers.get('cache-control')).toBe('no-store');
       }
     });
@@ -209,7 +245,10 @@ describeBackends('authorization matrix', (backend: Backend) => {
     const routes = badRequests(await openApiPaths(fx.shop.url)).filter((r) => r.bad);
     expect(routes.length).toBeGreaterThanOrEqual(12);
     for (const route of routes) {
-      const result = await apiRequest(fx.shop.url, route.method, route.path, { token: fx.token.admin, ...(route.body !== undefined ? { body: route.body } : {}) });
+      const result = await apiRequest(fx.shop.url, route.method, route.path, {
+        token: fx.token.admin,
+        ...(route.body !== undefined ? { body: route.body } : {}),
+      });
       expect(result.status, `${route.method} ${route.path}: ${JSON.stringify(result.json)}`).toBe(400);
       const { error } = result.json as { error: { code: string; fields?: { path: string }[] } };
       expect(error.code).toBe('validation_failed');
@@ -218,7 +257,13 @@ describeBackends('authorization matrix', (backend: Backend) => {
   });
 });
 
-interface ParameterSchema { type?: string; enum?: unknown[]; minimum?: number; maxLength?: number; pattern?: string }
+interface ParameterSchema {
+  type?: string;
+  enum?: unknown[];
+  minimum?: number;
+  maxLength?: number;
+  pattern?: string;
+}
 interface Operation {
   security?: unknown[];
   parameters?: { in: 'path' | 'query'; name: string; schema: ParameterSchema }[];
@@ -244,16 +289,23 @@ function badValue(schema: ParameterSchema): string | null {
  * value its schema refuses, and a JSON array where an object (or null) belongs.
  */
 function badRequests(paths: Record<string, Record<string, Operation>>) {
-  return Object.entries(paths).flatMap(([template, operations]) => Object.entries(operations).map(([method, operation]) => {
-    const bad = new Map((operation.parameters ?? []).map((p) => [p.name, { in: p.in, value: badValue(p.schema) }]));
-    const path = template.replace(/^\/api\/v1/, '').replace(/\{([^}]+)\}/g, (_m, name: string) => bad.get(name)?.value ?? 'x'.repeat(65));
-    const query = [...bad].filter(([, p]) => p.in === 'query' && p.value !== null).map(([name, p]) => `${name}=${p.value ?? ''}`).join('&');
-    return {
-      method: method.toUpperCase(),
-      path: query ? `${path}?${query}` : path,
-      body: operation.requestBody !== undefined ? [] : undefined,
-      public: (operation.security ?? []).length === 0,
-      bad: operation.requestBody !== undefined || [...bad.values()].some((p) => p.value !== null),
-    };
-  }));
+  return Object.entries(paths).flatMap(([template, operations]) =>
+    Object.entries(operations).map(([method, operation]) => {
+      const bad = new Map((operation.parameters ?? []).map((p) => [p.name, { in: p.in, value: badValue(p.schema) }]));
+      const path = template
+        .replace(/^\/api\/v1/, '')
+        .replace(/\{([^}]+)\}/g, (_m, name: string) => bad.get(name)?.value ?? 'x'.repeat(65));
+      const query = [...bad]
+        .filter(([, p]) => p.in === 'query' && p.value !== null)
+        .map(([name, p]) => `${name}=${p.value ?? ''}`)
+        .join('&');
+      return {
+        method: method.toUpperCase(),
+        path: query ? `${path}?${query}` : path,
+        body: operation.requestBody !== undefined ? [] : undefined,
+        public: (operation.security ?? []).length === 0,
+        bad: operation.requestBody !== undefined || [...bad.values()].some((p) => p.value !== null),
+      };
+    }),
+  );
 }

@@ -1,6 +1,12 @@
 import { z } from 'zod';
 import { Id } from '../../shared/api/common';
-import { Customer, CustomerSearchQuery, CustomerSearchResponse, DocumentsQuery, DocumentsResponse } from '../../shared/api/shop';
+import {
+  Customer,
+  CustomerSearchQuery,
+  CustomerSearchResponse,
+  DocumentsQuery,
+  DocumentsResponse,
+} from '../../shared/api/shop';
 import { accessGateOf, requireStaff, requireStaffInStatement } from '../auth/guard';
 import type { ShopContext } from '../context';
 import { getCustomer, listDocuments } from '../customers/detail';
@@ -23,39 +29,64 @@ function customerId(raw: string): string {
 export function customerRoutes(api: ApiApp, ctx: ShopContext): void {
   const guard = requireStaff(ctx, ['customers.read']);
 
-  api.get('/customers', {
-    // Search as you type calls this on every keystroke: the access check rides in the search's
-    // statement instead of costing a database round trip of its own.
-    onRequest: requireStaffInStatement(ctx, ['customers.read']),
-    // Bad input skips the statement, so the handler checks access before reporting it.
-    attachValidation: true,
-    schema: {
-      tags: ['shop'], summary: 'Search customers by name, email, phone, customer number or document number', security,
-      querystring: CustomerSearchQuery, response: { 200: CustomerSearchResponse },
+  api.get(
+    '/customers',
+    {
+      // Search as you type calls this on every keystroke: the access check rides in the search's
+      // statement instead of costing a database round trip of its own.
+      onRequest: requireStaffInStatement(ctx, ['customers.read']),
+      // Bad input skips the statement, so the handler checks access before reporting it.
+      attachValidation: true,
+      schema: {
+        tags: ['shop'],
+        summary: 'Search customers by name, email, phone, customer number or document number',
+        security,
+        querystring: CustomerSearchQuery,
+        response: { 200: CustomerSearchResponse },
+      },
     },
-  }, async (request, reply) => {
-    if (request.validationError) {
-      await accessGateOf(request).confirm();
-      throw request.validationError;
-    }
-    const result = await searchCustomers(ctx.db, request.query, ctx.clock.now(), accessGateOf(request));
-    // The result is built field by field from typed rows (customers/search.ts, summaryFromRow;
-    // consent's SQL is checked against consentAt in consent/status.test.ts), so running it
-    // through the response schema again checks nothing the tests do not, and the zod serializer
-    // cost about a tenth of the shop's CPU per search.
-    return sendJsonText(reply, JSON.stringify(result));
-  });
-
-  api.get('/customers/:id', {
-    onRequest: guard,
-    schema: { tags: ['shop'], summary: 'One customer with accounts and consent', security, params: CustomerParams, response: { 200: Customer } },
-  }, (request) => getCustomer(ctx.db, customerId(request.params.id), ctx.clock.now()));
-
-  api.get('/customers/:id/documents', {
-    onRequest: guard,
-    schema: {
-      tags: ['shop'], summary: 'Orders, invoices, shipments and credit memos of a customer', security,
-      params: CustomerParams, querystring: DocumentsQuery, response: { 200: DocumentsResponse },
+    async (request, reply) => {
+      if (request.validationError) {
+        await accessGateOf(request).confirm();
+        throw request.validationError;
+      }
+      const result = await searchCustomers(ctx.db, request.query, ctx.clock.now(), accessGateOf(request));
+      // The result is built field by field from typed rows (customers/search.ts, summaryFromRow;
+      // consent's SQL is checked against consentAt in consent/status.test.ts), so running it
+      // through the response schema again checks nothing the tests do not, and the zod serializer
+      // cost about a tenth of the shop's CPU per search.
+      return sendJsonText(reply, JSON.stringify(result));
     },
-  }, async (request) => ({ items: await listDocuments(ctx.db, customerId(request.params.id), request.query) }));
+  );
+
+  api.get(
+    '/customers/:id',
+    {
+      onRequest: guard,
+      schema: {
+        tags: ['shop'],
+        summary: 'One customer with accounts and consent',
+        security,
+        params: CustomerParams,
+        response: { 200: Customer },
+      },
+    },
+    (request) => getCustomer(ctx.db, customerId(request.params.id), ctx.clock.now()),
+  );
+
+  api.get(
+    '/customers/:id/documents',
+    {
+      onRequest: guard,
+      schema: {
+        tags: ['shop'],
+        summary: 'Orders, invoices, shipments and credit memos of a customer',
+        security,
+        params: CustomerParams,
+        querystring: DocumentsQuery,
+        response: { 200: DocumentsResponse },
+      },
+    },
+    async (request) => ({ items: await listDocuments(ctx.db, customerId(request.params.id), request.query) }),
+  );
 }

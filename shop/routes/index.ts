@@ -1,4 +1,10 @@
-import type { FastifyBaseLogger, FastifyInstance, RawReplyDefaultExpression, RawRequestDefaultExpression, RawServerDefault } from 'fastify';
+import type {
+  FastifyBaseLogger,
+  FastifyInstance,
+  RawReplyDefaultExpression,
+  RawRequestDefaultExpression,
+  RawServerDefault,
+} from 'fastify';
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { recordAccessDenials } from '../audit/access-denied';
 import type { ShopContext } from '../context';
@@ -9,7 +15,13 @@ import { registerSessionRoutes } from './sessions';
 import { registerSettingsRoutes } from './settings';
 import { storeRoutes } from './stores';
 
-export type ApiApp = FastifyInstance<RawServerDefault, RawRequestDefaultExpression, RawReplyDefaultExpression, FastifyBaseLogger, ZodTypeProvider>;
+export type ApiApp = FastifyInstance<
+  RawServerDefault,
+  RawRequestDefaultExpression,
+  RawReplyDefaultExpression,
+  FastifyBaseLogger,
+  ZodTypeProvider
+>;
 
 /** Route modules of the Assistance API, each `(api, ctx) => void`, mounted at /api/v1. */
 const modules: ((api: ApiApp, ctx: ShopContext) => void)[] = [

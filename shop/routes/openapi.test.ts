@@ -32,7 +32,15 @@ const METHODS = ['get', 'put', 'post', 'delete', 'patch', 'head', 'options', 'tr
 interface OpenApiDocument {
   openapi: string;
   info: { title: string; version: string };
-  paths: Record<string, Partial<Record<(typeof METHODS)[number], { security?: unknown[]; requestBody?: unknown; responses?: Record<string, unknown> }>>>;
+  paths: Record<
+    string,
+    Partial<
+      Record<
+        (typeof METHODS)[number],
+        { security?: unknown[]; requestBody?: unknown; responses?: Record<string, unknown> }
+      >
+    >
+  >;
 }
 
 // The document does not depend on the database, so one backend is enough; describeBackends
@@ -48,7 +56,9 @@ describeBackends('OpenAPI document', (backend) => {
     expect(response.headers.get('content-type')).toMatch(/application\/json/);
     document = (await response.json()) as OpenApiDocument;
   });
-  afterAll(async () => { await shop.close(); });
+  afterAll(async () => {
+    await shop.close();
+  });
 
   it('is a valid OpenAPI 3.1 document', async () => {
     expect(document.openapi).toBe('3.1.0');
@@ -77,7 +87,7 @@ describeBackends('OpenAPI document', (backend) => {
     }
   });
 
-  it('documents the heartbeat\'s activity flag and the session\'s console lease', () => {
+  it("documents the heartbeat's activity flag and the session's console lease", () => {
     const heartbeat = document.paths['/api/v1/assist-sessions/{id}/heartbeat']?.post;
     const body = JSON.stringify(heartbeat?.requestBody);
     expect(body).toContain('"activity":{"description":"Agent activity (default true)');

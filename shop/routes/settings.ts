@@ -12,23 +12,53 @@ export function registerSettingsRoutes(api: ApiApp, ctx: ShopContext): void {
 
   // Any signed-in staff: the start-session dialog needs the store selection, step-up and default mode
   // rules before the shop applies them. Parsing drops the admin-only keys.
-  api.get('/assist-policy', {
-    onRequest: requireStaff(ctx),
-    schema: { tags, summary: 'Read the rules for starting an assisted session (a subset of the settings)', security: [{ bearer: [] }], response: { 200: AssistPolicy, '4xx': ApiErrorBody } },
-  }, async () => AssistPolicy.parse(await readSettings(ctx.db)));
+  api.get(
+    '/assist-policy',
+    {
+      onRequest: requireStaff(ctx),
+      schema: {
+        tags,
+        summary: 'Read the rules for starting an assisted session (a subset of the settings)',
+        security: [{ bearer: [] }],
+        response: { 200: AssistPolicy, '4xx': ApiErrorBody },
+      },
+    },
+    async () => AssistPolicy.parse(await readSettings(ctx.db)),
+  );
 
-  api.get('/settings', {
-    onRequest: guard,
-    schema: { tags, summary: 'Read the shop\'s assistance settings', security: [{ bearer: [] }], response: { 200: Settings, '4xx': ApiErrorBody } },
-  }, () => readSettings(ctx.db));
+  api.get(
+    '/settings',
+    {
+      onRequest: guard,
+      schema: {
+        tags,
+        summary: "Read the shop's assistance settings",
+        security: [{ bearer: [] }],
+        response: { 200: Settings, '4xx': ApiErrorBody },
+      },
+    },
+    () => readSettings(ctx.db),
+  );
 
   // The whole Settings object every time: a partial body is a validation error, not a merge.
-  api.put('/settings', {
-    onRequest: guard,
-    schema: { tags, summary: 'Replace the assistance settings (the whole object); audited', security: [{ bearer: [] }], body: Settings, response: { 200: Settings, '4xx': ApiErrorBody } },
-  }, async (request) => {
-    const { staff } = principalOf(request);
-    const saved = await ctx.db.transaction((tx) => writeSettings(tx, ctx, staff, request.body, requestOrigin(request)));
-    return saved.settings;
-  });
+  api.put(
+    '/settings',
+    {
+      onRequest: guard,
+      schema: {
+        tags,
+        summary: 'Replace the assistance settings (the whole object); audited',
+        security: [{ bearer: [] }],
+        body: Settings,
+        response: { 200: Settings, '4xx': ApiErrorBody },
+      },
+    },
+    async (request) => {
+      const { staff } = principalOf(request);
+      const saved = await ctx.db.transaction((tx) =>
+        writeSettings(tx, ctx, staff, request.body, requestOrigin(request)),
+      );
+      return saved.settings;
+    },
+  );
 }

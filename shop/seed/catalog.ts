@@ -23,7 +23,7 @@ const CATEGORIES: readonly { category: string; code: string; items: readonly Row
       ['Espresso Roast', 1599, 'Dark and syrupy, made for the espresso machine, 340 g.'],
       ['Decaf Colombia', 1399, 'Swiss-water decaf with caramel notes, 340 g.'],
       ['Cold Brew Pack', 1299, 'Coarse ground, four pitcher packs.'],
-      ['Sampler Box', 2999, 'Four 100 g bags from this month\'s roasts.'],
+      ['Sampler Box', 2999, "Four 100 g bags from this month's roasts."],
     ],
   },
   {
@@ -64,7 +64,11 @@ const CATEGORIES: readonly { category: string; code: string; items: readonly Row
   },
 ];
 
-const slugify = (name: string) => name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-|-$/g, '');
+const slugify = (name: string) =>
+  name
+    .toLowerCase()
+    .replace(/[^a-z0-9]+/g, '-')
+    .replace(/^-|-$/g, '');
 
 /** EUR prices follow USD at a fixed demo rate, rounded to end in 9 like shop prices do. */
 const toEur = (usd: number) => Math.max(99, Math.round((usd * 0.92) / 100) * 100 - 1);
@@ -73,7 +77,15 @@ const toEur = (usd: number) => Math.max(99, Math.round((usd * 0.92) / 100) * 100
 export const CATALOG: readonly CatalogProduct[] = CATEGORIES.flatMap(({ category, code, items }) =>
   items.map(([name, usd, description], index) => {
     const n = String(index + 1).padStart(2, '0');
-    return { id: `prd_${code.toLowerCase()}_${n}`, sku: `${code}-${n}`, slug: slugify(name), name, description, category, prices: { USD: usd, EUR: toEur(usd) } };
+    return {
+      id: `prd_${code.toLowerCase()}_${n}`,
+      sku: `${code}-${n}`,
+      slug: slugify(name),
+      name,
+      description,
+      category,
+      prices: { USD: usd, EUR: toEur(usd) },
+    };
   }),
 );
 

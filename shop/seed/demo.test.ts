@@ -15,7 +15,8 @@ async function snapshot(db: Database): Promise<Record<string, unknown[]>> {
     stores: 'SELECT * FROM stores ORDER BY id',
     products: 'SELECT * FROM products ORDER BY id',
     staff: 'SELECT id, email, name, role, totp_secret FROM staff ORDER BY id',
-    customers: 'SELECT id, number, first_name, last_name, name, email, phone, phone_digits, created_at FROM customers ORDER BY id',
+    customers:
+      'SELECT id, number, first_name, last_name, name, email, phone, phone_digits, created_at FROM customers ORDER BY id',
     accounts: 'SELECT * FROM accounts ORDER BY id',
     consents: 'SELECT * FROM consents ORDER BY customer_id',
     documents: 'SELECT * FROM documents ORDER BY id',
@@ -32,7 +33,9 @@ describeBackends('demo seed', (backend) => {
     db = await freshDatabase(backend);
     await seedDemo(db, fixedClock);
   });
-  afterAll(async () => { await db.close(); });
+  afterAll(async () => {
+    await db.close();
+  });
 
   it('gives identical data in two fresh databases', async () => {
     const other = await freshDatabase(backend);
@@ -52,10 +55,26 @@ describeBackends('demo seed', (backend) => {
 
   it('loads staff, two stores, the catalog and the default settings', async () => {
     const data = await snapshot(db);
-    expect(data.staff!.map((s) => (s as { email: string }).email).sort()).toEqual(DEMO_STAFF.map((s) => s.email).sort());
+    expect(data.staff!.map((s) => (s as { email: string }).email).sort()).toEqual(
+      DEMO_STAFF.map((s) => s.email).sort(),
+    );
     expect(data.stores).toEqual([
-      { id: 'sto_eu', code: 'eu', name: 'Concierge Demo EU', path_prefix: '/store/eu', currency: 'EUR', locale: 'en-IE' },
-      { id: 'sto_us', code: 'us', name: 'Concierge Demo US', path_prefix: '/store/us', currency: 'USD', locale: 'en-US' },
+      {
+        id: 'sto_eu',
+        code: 'eu',
+        name: 'Concierge Demo EU',
+        path_prefix: '/store/eu',
+        currency: 'EUR',
+        locale: 'en-IE',
+      },
+      {
+        id: 'sto_us',
+        code: 'us',
+        name: 'Concierge Demo US',
+        path_prefix: '/store/us',
+        currency: 'USD',
+        locale: 'en-US',
+      },
     ]);
     expect(data.products).toHaveLength(CATALOG.length);
     expect(new Set(CATALOG.map((p) => p.category)).size).toBe(4);
@@ -64,27 +83,62 @@ describeBackends('demo seed', (backend) => {
 
   it('has a few hundred customers with documents numbered by type', async () => {
     expect((await db.query('SELECT 1 FROM customers')).rows).toHaveLength(DEMO_CUSTOMER_COUNT);
-    const docs = await db.query<{ type: string; number: string; data: Record<string, unknown> }>('SELECT type, number, data FROM documents');
-    const pattern = { order: /^O-\d{8}$/, invoice: /^I-\d{8}$/, shipment: /^S-\d{8}$/, credit_memo: /^CM-\d{8}$/ } as Record<string, RegExp>;
+    const docs = await db.query<{ type: string; number: string; data: Record<string, unknown> }>(
+      'SELECT type, number, data FROM documents',
+    );
+    const pattern = {
+      order: /^O-\d{8}$/,
+      invoice: /^I-\d{8}$/,
+      shipment: /^S-\d{8}$/,
+      credit_memo: /^CM-\d{8}$/,
+    } as Record<string, RegExp>;
     for (const d of docs.rows) expect(d.number).toMatch(pattern[d.type]!);
-    for (const type of Object.keys(pattern)) expect(docs.rows.filter((d) => d.type === type).length, type).toBeGreaterThan(10);
+    for (const type of Object.keys(pattern))
+      expect(docs.rows.filter((d) => d.type === type).length, type).toBeGreaterThan(10);
     const order = docs.rows.find((d) => d.type === 'order')!;
     const OrderData = z.object({
-      lines: z.array(z.object({ productId: z.string().regex(/^prd_/), sku: z.string(), name: z.string(), qty: z.number().int().positive(), unitPriceCents: z.number().int().positive() }).strict()).min(1),
-      shippingAddress: z.object({ name: z.string(), line1: z.string(), city: z.string(), postcode: z.string(), country: z.string() }),
+      lines: z
+        .array(
+          z
+            .object({
+              productId: z.string().regex(/^prd_/),
+              sku: z.string(),
+              name: z.string(),
+              qty: z.number().int().positive(),
+              unitPriceCents: z.number().int().positive(),
+            })
+            .strict(),
+        )
+        .min(1),
+      shippingAddress: z.object({
+        name: z.string(),
+        line1: z.string(),
+        city: z.string(),
+        postcode: z.string(),
+        country: z.string(),
+      }),
       shippingMethod: z.object({ code: z.string(), name: z.string(), priceCents: z.number().int() }),
     });
     expect(OrderData.safeParse(order.data).success).toBe(true);
     const shipment = docs.rows.find((d) => d.type === 'shipment')!;
-    expect(z.object({ tracking: z.object({ carrier: z.string(), number: z.string().min(8) }) }).safeParse(shipment.data).success).toBe(true);
+    expect(
+      z.object({ tracking: z.object({ carrier: z.string(), number: z.string().min(8) }) }).safeParse(shipment.data)
+        .success,
+    ).toBe(true);
   });
 
   it('has Jane: consent until turned off, both stores, orders with every document type', async () => {
     const consent = await db.query('SELECT granted, expires_at FROM consents WHERE customer_id = $1', [JANE.id]);
     expect(consent.rows).toEqual([{ granted: true, expires_at: null }]);
-    const accounts = await db.query<{ store_id: string }>('SELECT store_id FROM accounts WHERE customer_id = $1 ORDER BY store_id', [JANE.id]);
+    const accounts = await db.query<{ store_id: string }>(
+      'SELECT store_id FROM accounts WHERE customer_id = $1 ORDER BY store_id',
+      [JANE.id],
+    );
     expect(accounts.rows.map((a) => a.store_id)).toEqual(['sto_eu', 'sto_us']);
-    const types = await db.query<{ type: string; n: number }>('SELECT type, count(*)::int AS n FROM documents WHERE customer_id = $1 GROUP BY type', [JANE.id]);
+    const types = await db.query<{ type: string; n: number }>(
+      'SELECT type, count(*)::int AS n FROM documents WHERE customer_id = $1 GROUP BY type',
+      [JANE.id],
+    );
     const count = Object.fromEntries(types.rows.map((r) => [r.type, r.n]));
     expect(count.order).toBe(5);
     expect(count.invoice).toBeGreaterThanOrEqual(3);
@@ -96,9 +150,13 @@ describeBackends('demo seed', (backend) => {
 
   it('has John: no consent, a US account only', async () => {
     expect((await db.query('SELECT 1 FROM consents WHERE customer_id = $1', [JOHN.id])).rows).toEqual([]);
-    const accounts = await db.query<{ store_id: string }>('SELECT store_id FROM accounts WHERE customer_id = $1', [JOHN.id]);
+    const accounts = await db.query<{ store_id: string }>('SELECT store_id FROM accounts WHERE customer_id = $1', [
+      JOHN.id,
+    ]);
     expect(accounts.rows.map((a) => a.store_id)).toEqual(['sto_us']);
-    expect((await db.query('SELECT email FROM customers WHERE id = $1', [JOHN.id])).rows).toEqual([{ email: 'john@example.com' }]);
+    expect((await db.query('SELECT email FROM customers WHERE id = $1', [JOHN.id])).rows).toEqual([
+      { email: 'john@example.com' },
+    ]);
   });
 
   it('gives every demo customer the same argon2id password hash', async () => {

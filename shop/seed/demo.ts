@@ -34,8 +34,19 @@ export interface DemoCustomer {
   phone_digits: string | null;
   created_at: string;
 }
-interface DemoAccount { id: string; customer_id: string; store_id: StoreId; created_at: string }
-interface DemoConsent { customer_id: string; granted: boolean; granted_at: string | null; expires_at: string | null; updated_at: string }
+interface DemoAccount {
+  id: string;
+  customer_id: string;
+  store_id: StoreId;
+  created_at: string;
+}
+interface DemoConsent {
+  customer_id: string;
+  granted: boolean;
+  granted_at: string | null;
+  expires_at: string | null;
+  updated_at: string;
+}
 interface DemoDocument {
   id: string;
   type: 'order' | 'invoice' | 'shipment' | 'credit_memo';
@@ -60,12 +71,41 @@ export interface DemoData {
 
 export const phoneDigits = (phone: string) => phone.replace(/\D/g, '');
 
-const STREETS = ['Main St', 'Oak Ave', 'Maple Dr', 'Cedar Ln', 'Park Rd', 'Elm St', 'Harbour Rd', 'Station Rd', 'Church St', 'Mill Lane'];
-const US_CITIES = [['Portland', 'OR', '97205'], ['Austin', 'TX', '78701'], ['Denver', 'CO', '80202'], ['Boston', 'MA', '02108'], ['Chicago', 'IL', '60601']] as const;
-const EU_CITIES = [['Dublin', 'D02 X285', 'IE'], ['Cork', 'T12 K8AF', 'IE'], ['Berlin', '10115', 'DE'], ['Paris', '75002', 'FR'], ['Milan', '20121', 'IT']] as const;
+const STREETS = [
+  'Main St',
+  'Oak Ave',
+  'Maple Dr',
+  'Cedar Ln',
+  'Park Rd',
+  'Elm St',
+  'Harbour Rd',
+  'Station Rd',
+  'Church St',
+  'Mill Lane',
+];
+const US_CITIES = [
+  ['Portland', 'OR', '97205'],
+  ['Austin', 'TX', '78701'],
+  ['Denver', 'CO', '80202'],
+  ['Boston', 'MA', '02108'],
+  ['Chicago', 'IL', '60601'],
+] as const;
+const EU_CITIES = [
+  ['Dublin', 'D02 X285', 'IE'],
+  ['Cork', 'T12 K8AF', 'IE'],
+  ['Berlin', '10115', 'DE'],
+  ['Paris', '75002', 'FR'],
+  ['Milan', '20121', 'IT'],
+] as const;
 const SHIPPING: Record<'USD' | 'EUR', readonly { code: string; name: string; priceCents: number }[]> = {
-  USD: [{ code: 'standard', name: 'Standard (3–5 days)', priceCents: 599 }, { code: 'express', name: 'Express (1–2 days)', priceCents: 1499 }],
-  EUR: [{ code: 'standard', name: 'Standard (3–6 days)', priceCents: 499 }, { code: 'express', name: 'Express (1–2 days)', priceCents: 1299 }],
+  USD: [
+    { code: 'standard', name: 'Standard (3–5 days)', priceCents: 599 },
+    { code: 'express', name: 'Express (1–2 days)', priceCents: 1499 },
+  ],
+  EUR: [
+    { code: 'standard', name: 'Standard (3–6 days)', priceCents: 499 },
+    { code: 'express', name: 'Express (1–2 days)', priceCents: 1299 },
+  ],
 };
 const CARRIERS = { USD: 'UPS', EUR: 'DHL' } as const;
 const ORDER_STATUSES = ['complete', 'complete', 'complete', 'processing', 'pending', 'canceled'] as const;
@@ -86,15 +126,29 @@ export function generateDemoData(now: Date): DemoData {
   for (let i = 1; i <= DEMO_CUSTOMER_COUNT; i++) {
     const id = `cus_${pad(i, 6)}`;
     const special = i === 1 ? JANE : i === 2 ? JOHN : null;
-    const first = special ? special.name.split(' ')[0] ?? '' : rnd.pickSkewed(FIRST_NAMES);
-    const last = special ? special.name.split(' ')[1] ?? '' : rnd.pickSkewed(LAST_NAMES);
+    const first = special ? (special.name.split(' ')[0] ?? '') : rnd.pickSkewed(FIRST_NAMES);
+    const last = special ? (special.name.split(' ')[1] ?? '') : rnd.pickSkewed(LAST_NAMES);
     const email = special ? special.email : `${first}.${last}${i}@example.org`.toLowerCase();
     const stores: StoreId[] = special === JANE ? ['sto_us', 'sto_eu'] : special === JOHN ? ['sto_us'] : pickStores(rnd);
-    const phone = special === JANE ? '+1 (555) 010-2233' : special === JOHN ? '+1 (555) 010-4477' : rnd.chance(0.9) ? randomPhone(rnd, stores[0] ?? 'sto_us') : null;
+    const phone =
+      special === JANE
+        ? '+1 (555) 010-2233'
+        : special === JOHN
+          ? '+1 (555) 010-4477'
+          : rnd.chance(0.9)
+            ? randomPhone(rnd, stores[0] ?? 'sto_us')
+            : null;
     const createdAt = base - rnd.int(200, 900) * DAY - rnd.int(0, 23) * HOUR;
     data.customers.push({
-      id, number: `C-${pad(i, 7)}`, first_name: first, last_name: last, name: `${first} ${last}`, email,
-      phone, phone_digits: phone ? phoneDigits(phone) : null, created_at: iso(createdAt),
+      id,
+      number: `C-${pad(i, 7)}`,
+      first_name: first,
+      last_name: last,
+      name: `${first} ${last}`,
+      email,
+      phone,
+      phone_digits: phone ? phoneDigits(phone) : null,
+      created_at: iso(createdAt),
     });
 
     const consent = demoConsent(rnd, special, id, base);
@@ -106,11 +160,32 @@ export function generateDemoData(now: Date): DemoData {
       data.accounts.push({ id: accountId, customer_id: id, store_id: storeId, created_at: iso(accountCreated) });
       const orderCount = special === JANE ? (storeId === 'sto_us' ? 3 : 2) : special === JOHN ? 1 : rnd.int(0, 4);
       for (let o = 0; o < orderCount; o++) {
-        const placedAt = accountCreated + rnd.int(1, Math.max(2, Math.floor((base - accountCreated) / DAY) - 20)) * DAY + rnd.int(8, 20) * HOUR;
+        const placedAt =
+          accountCreated +
+          rnd.int(1, Math.max(2, Math.floor((base - accountCreated) / DAY) - 20)) * DAY +
+          rnd.int(8, 20) * HOUR;
         // Jane's first US order is complete and refunded in part, so every document type exists for her.
-        const status = special === JANE ? (o === 0 ? 'closed' : o === 1 ? 'processing' : 'complete') : special === JOHN ? 'complete' : rnd.pick(ORDER_STATUSES);
+        const status =
+          special === JANE
+            ? o === 0
+              ? 'closed'
+              : o === 1
+                ? 'processing'
+                : 'complete'
+            : special === JOHN
+              ? 'complete'
+              : rnd.pick(ORDER_STATUSES);
         const forceCreditMemo = special === JANE && storeId === 'sto_us' && o === 0;
-        addOrder(data, rnd, counters, { customerId: id, accountId, storeId, name: `${first} ${last}`, placedAt, status, forceCreditMemo, now: base });
+        addOrder(data, rnd, counters, {
+          customerId: id,
+          accountId,
+          storeId,
+          name: `${first} ${last}`,
+          placedAt,
+          status,
+          forceCreditMemo,
+          now: base,
+        });
       }
     }
   }
@@ -129,15 +204,48 @@ function randomPhone(rnd: SeededRandom, storeId: StoreId): string {
   return `+1 (${rnd.int(201, 989)}) ${pad(rnd.int(200, 999), 3)}-${pad(rnd.int(0, 9999), 4)}`;
 }
 
-function demoConsent(rnd: SeededRandom, special: typeof JANE | typeof JOHN | null, customerId: string, base: number): DemoConsent | null {
-  if (special === JANE) return { customer_id: customerId, granted: true, granted_at: iso(base - 20 * DAY), expires_at: null, updated_at: iso(base - 20 * DAY) };
+function demoConsent(
+  rnd: SeededRandom,
+  special: typeof JANE | typeof JOHN | null,
+  customerId: string,
+  base: number,
+): DemoConsent | null {
+  if (special === JANE)
+    return {
+      customer_id: customerId,
+      granted: true,
+      granted_at: iso(base - 20 * DAY),
+      expires_at: null,
+      updated_at: iso(base - 20 * DAY),
+    };
   if (special === JOHN) return null;
   const u = rnd.next();
   const grantedAt = base - rnd.int(1, 60) * DAY;
-  if (u < 0.2) return { customer_id: customerId, granted: true, granted_at: iso(grantedAt), expires_at: null, updated_at: iso(grantedAt) };
+  if (u < 0.2)
+    return {
+      customer_id: customerId,
+      granted: true,
+      granted_at: iso(grantedAt),
+      expires_at: null,
+      updated_at: iso(grantedAt),
+    };
   // Granted for 7 days, some still running and some run out.
-  if (u < 0.3) return { customer_id: customerId, granted: true, granted_at: iso(grantedAt), expires_at: iso(grantedAt + 7 * DAY), updated_at: iso(grantedAt) };
-  if (u < 0.35) return { customer_id: customerId, granted: false, granted_at: iso(grantedAt), expires_at: null, updated_at: iso(grantedAt + DAY) };
+  if (u < 0.3)
+    return {
+      customer_id: customerId,
+      granted: true,
+      granted_at: iso(grantedAt),
+      expires_at: iso(grantedAt + 7 * DAY),
+      updated_at: iso(grantedAt),
+    };
+  if (u < 0.35)
+    return {
+      customer_id: customerId,
+      granted: false,
+      granted_at: iso(grantedAt),
+      expires_at: null,
+      updated_at: iso(grantedAt + DAY),
+    };
   return null;
 }
 
@@ -152,7 +260,12 @@ interface OrderSpec {
   now: number;
 }
 
-function addOrder(data: DemoData, rnd: SeededRandom, counters: Record<DemoDocument['type'], number>, spec: OrderSpec): void {
+function addOrder(
+  data: DemoData,
+  rnd: SeededRandom,
+  counters: Record<DemoDocument['type'], number>,
+  spec: OrderSpec,
+): void {
   const store = storeById(spec.storeId);
   const currency = store.currency;
   const lineCount = rnd.int(1, 3);
@@ -161,46 +274,124 @@ function addOrder(data: DemoData, rnd: SeededRandom, counters: Record<DemoDocume
     const p = rnd.pick(CATALOG);
     if (!products.includes(p)) products.push(p);
   }
-  const lines = products.map((p) => ({ productId: p.id, sku: p.sku, name: p.name, qty: rnd.int(1, 3), unitPriceCents: p.prices[currency] }));
+  const lines = products.map((p) => ({
+    productId: p.id,
+    sku: p.sku,
+    name: p.name,
+    qty: rnd.int(1, 3),
+    unitPriceCents: p.prices[currency],
+  }));
   const subtotal = lines.reduce((sum, l) => sum + l.qty * l.unitPriceCents, 0);
   const method = rnd.pick(SHIPPING[currency]);
   const total = subtotal + method.priceCents;
-  const address = currency === 'USD'
-    ? (() => { const [city, region, postcode] = rnd.pick(US_CITIES); return { name: spec.name, line1: `${rnd.int(1, 999)} ${rnd.pick(STREETS)}`, city, region, postcode, country: 'US' }; })()
-    : (() => { const [city, postcode, country] = rnd.pick(EU_CITIES); return { name: spec.name, line1: `${rnd.int(1, 99)} ${rnd.pick(STREETS)}`, city, region: null, postcode, country }; })();
+  const address =
+    currency === 'USD'
+      ? (() => {
+          const [city, region, postcode] = rnd.pick(US_CITIES);
+          return {
+            name: spec.name,
+            line1: `${rnd.int(1, 999)} ${rnd.pick(STREETS)}`,
+            city,
+            region,
+            postcode,
+            country: 'US',
+          };
+        })()
+      : (() => {
+          const [city, postcode, country] = rnd.pick(EU_CITIES);
+          return {
+            name: spec.name,
+            line1: `${rnd.int(1, 99)} ${rnd.pick(STREETS)}`,
+            city,
+            region: null,
+            postcode,
+            country,
+          };
+        })();
 
-  const next = (type: DemoDocument['type']) => { counters[type] += 1; return counters[type]; };
+  const next = (type: DemoDocument['type']) => {
+    counters[type] += 1;
+    return counters[type];
+  };
   const orderSeq = next('order');
   const orderId = `ord_${pad(orderSeq, 6)}`;
   const common = { customer_id: spec.customerId, account_id: spec.accountId, store_id: spec.storeId, currency };
   data.documents.push({
-    ...common, id: orderId, type: 'order', number: `O-${pad(orderSeq, 8)}`, order_id: null, status: spec.status, total_cents: total,
-    created_at: iso(spec.placedAt), data: { lines, subtotalCents: subtotal, shippingCents: method.priceCents, shippingAddress: address, shippingMethod: method },
+    ...common,
+    id: orderId,
+    type: 'order',
+    number: `O-${pad(orderSeq, 8)}`,
+    order_id: null,
+    status: spec.status,
+    total_cents: total,
+    created_at: iso(spec.placedAt),
+    data: {
+      lines,
+      subtotalCents: subtotal,
+      shippingCents: method.priceCents,
+      shippingAddress: address,
+      shippingMethod: method,
+    },
   });
   if (spec.status === 'pending' || spec.status === 'canceled') return;
 
   const invoiceSeq = next('invoice');
   const invoiceAt = spec.placedAt + HOUR;
   data.documents.push({
-    ...common, id: `inv_${pad(invoiceSeq, 6)}`, type: 'invoice', number: `I-${pad(invoiceSeq, 8)}`, order_id: orderId, status: 'paid', total_cents: total,
-    created_at: iso(invoiceAt), data: { lines, subtotalCents: subtotal, shippingCents: method.priceCents, paymentMethod: currency === 'USD' ? 'Visa •••• 4242' : 'Mastercard •••• 5454' },
+    ...common,
+    id: `inv_${pad(invoiceSeq, 6)}`,
+    type: 'invoice',
+    number: `I-${pad(invoiceSeq, 8)}`,
+    order_id: orderId,
+    status: 'paid',
+    total_cents: total,
+    created_at: iso(invoiceAt),
+    data: {
+      lines,
+      subtotalCents: subtotal,
+      shippingCents: method.priceCents,
+      paymentMethod: currency === 'USD' ? 'Visa •••• 4242' : 'Mastercard •••• 5454',
+    },
   });
   if (spec.status === 'processing') return;
 
   const shipmentSeq = next('shipment');
   const shippedAt = Math.min(spec.now, invoiceAt + rnd.int(1, 3) * DAY);
   data.documents.push({
-    ...common, id: `shp_${pad(shipmentSeq, 6)}`, type: 'shipment', number: `S-${pad(shipmentSeq, 8)}`, order_id: orderId, status: 'shipped', total_cents: 0,
+    ...common,
+    id: `shp_${pad(shipmentSeq, 6)}`,
+    type: 'shipment',
+    number: `S-${pad(shipmentSeq, 8)}`,
+    order_id: orderId,
+    status: 'shipped',
+    total_cents: 0,
     created_at: iso(shippedAt),
-    data: { tracking: { carrier: CARRIERS[currency], number: `${CARRIERS[currency] === 'UPS' ? '1Z' : 'JD'}${pad(rnd.int(0, 999_999_999), 9)}${pad(shipmentSeq, 6)}` }, shippingAddress: address, lines: lines.map(({ sku, name, qty }) => ({ sku, name, qty })) },
+    data: {
+      tracking: {
+        carrier: CARRIERS[currency],
+        number: `${CARRIERS[currency] === 'UPS' ? '1Z' : 'JD'}${pad(rnd.int(0, 999_999_999), 9)}${pad(shipmentSeq, 6)}`,
+      },
+      shippingAddress: address,
+      lines: lines.map(({ sku, name, qty }) => ({ sku, name, qty })),
+    },
   });
 
-  if (spec.forceCreditMemo || (spec.status === 'closed') || rnd.chance(0.08)) {
+  if (spec.forceCreditMemo || spec.status === 'closed' || rnd.chance(0.08)) {
     const memoSeq = next('credit_memo');
     const refunded = lines[0] ? lines[0].unitPriceCents : subtotal;
     data.documents.push({
-      ...common, id: `crm_${pad(memoSeq, 6)}`, type: 'credit_memo', number: `CM-${pad(memoSeq, 8)}`, order_id: orderId, status: 'refunded', total_cents: refunded,
-      created_at: iso(Math.min(spec.now, shippedAt + rnd.int(3, 14) * DAY)), data: { reason: rnd.pick(['Damaged in transit', 'Wrong item', 'Changed mind']), lines: lines.slice(0, 1).map(({ sku, name }) => ({ sku, name, qty: 1 })) },
+      ...common,
+      id: `crm_${pad(memoSeq, 6)}`,
+      type: 'credit_memo',
+      number: `CM-${pad(memoSeq, 8)}`,
+      order_id: orderId,
+      status: 'refunded',
+      total_cents: refunded,
+      created_at: iso(Math.min(spec.now, shippedAt + rnd.int(3, 14) * DAY)),
+      data: {
+        reason: rnd.pick(['Damaged in transit', 'Wrong item', 'Changed mind']),
+        lines: lines.slice(0, 1).map(({ sku, name }) => ({ sku, name, qty: 1 })),
+      },
     });
   }
 }
@@ -217,7 +408,9 @@ export async function seedDemo(db: Database, clock: Clock): Promise<void> {
     await seedStaff(tx);
     await seedStores(tx);
     await seedCatalog(tx);
-    await tx.query('INSERT INTO shop_settings (id, value) VALUES (true, $1) ON CONFLICT (id) DO NOTHING', [JSON.stringify(DEFAULT_SETTINGS)]);
+    await tx.query('INSERT INTO shop_settings (id, value) VALUES (true, $1) ON CONFLICT (id) DO NOTHING', [
+      JSON.stringify(DEFAULT_SETTINGS),
+    ]);
     const seeded = await tx.query('SELECT 1 FROM customers WHERE id = $1', [JANE.id]);
     if (seeded.rows.length > 0) return;
     await insertDemoData(tx, data, customerHash);

@@ -14,9 +14,12 @@ describeBackends('scale seed', (backend) => {
     const result = await seedScale(db, { customers: N, batchSize: 500, onProgress: (p) => progress.push(p.done) });
     expect(result.inserted).toBe(N);
   });
-  afterAll(async () => { await db.close(); });
+  afterAll(async () => {
+    await db.close();
+  });
 
-  const count = async (sql: string) => (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`)).rows[0]!.n;
+  const count = async (sql: string) =>
+    (await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${sql}`)).rows[0]!.n;
 
   it('creates N customers, each with an account, about two orders and follow-up documents', async () => {
     expect(progress).toEqual([500, 1000, 1200]);
@@ -27,12 +30,22 @@ describeBackends('scale seed', (backend) => {
     expect(orders).toBeLessThan(N * 2.3);
     expect(await count(`documents WHERE type = 'invoice'`)).toBe(N);
     expect(await count(`documents WHERE type = 'shipment'`)).toBeGreaterThan(N * 0.3);
-    expect(await count(`documents d WHERE d.type <> 'order' AND NOT EXISTS (SELECT 1 FROM documents o WHERE o.id = d.order_id AND o.customer_id = d.customer_id)`)).toBe(0);
-    expect(await count(`documents d JOIN accounts a ON a.id = d.account_id WHERE a.customer_id <> d.customer_id OR a.store_id <> d.store_id`)).toBe(0);
+    expect(
+      await count(
+        `documents d WHERE d.type <> 'order' AND NOT EXISTS (SELECT 1 FROM documents o WHERE o.id = d.order_id AND o.customer_id = d.customer_id)`,
+      ),
+    ).toBe(0);
+    expect(
+      await count(
+        `documents d JOIN accounts a ON a.id = d.account_id WHERE a.customer_id <> d.customer_id OR a.store_id <> d.store_id`,
+      ),
+    ).toBe(0);
   });
 
   it('draws names so common ones are common and rare ones rare', async () => {
-    const names = await db.query<{ last_name: string; n: number }>('SELECT last_name, count(*)::int AS n FROM customers GROUP BY 1 ORDER BY 2 DESC, 1');
+    const names = await db.query<{ last_name: string; n: number }>(
+      'SELECT last_name, count(*)::int AS n FROM customers GROUP BY 1 ORDER BY 2 DESC, 1',
+    );
     expect(names.rows[0]!.last_name).toBe('Smith');
     expect(names.rows.length).toBeGreaterThan(150);
     expect(names.rows[0]!.n).toBeLessThan(N * 0.05);
@@ -43,7 +56,9 @@ describeBackends('scale seed', (backend) => {
     expect((await seedScale(db, { customers: N, batchSize: 500 })).inserted).toBe(0);
     expect((await seedScale(db, { customers: N + 100, batchSize: 500 })).inserted).toBe(100);
     expect(await count('customers')).toBe(N + 100);
-    expect((await db.query('SELECT id, name, email, phone FROM customers ORDER BY id LIMIT 5')).rows).toEqual(before.rows);
+    expect((await db.query('SELECT id, name, email, phone FROM customers ORDER BY id LIMIT 5')).rows).toEqual(
+      before.rows,
+    );
     expect(before.rows[0]).toMatchObject({ id: scaleCustomerId(1) });
   });
 

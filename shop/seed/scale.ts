@@ -27,7 +27,8 @@ const MIX = `
   )`;
 
 // Skewed picks (index ~ n·u^1.3) give common names many customers and rare names few.
-const pickSkewed = (array: string, u: string) => `(${array})[1 + floor(array_length(${array}, 1) * power(${u} / 4294967296.0, 1.3))::int]`;
+const pickSkewed = (array: string, u: string) =>
+  `(${array})[1 + floor(array_length(${array}, 1) * power(${u} / 4294967296.0, 1.3))::int]`;
 
 const CUSTOMERS_SQL = `${MIX},
   n AS (SELECT i, a, b, ${pickSkewed('$3::text[]', 'a')} AS first_name, ${pickSkewed('$4::text[]', 'b')} AS last_name FROM m),
@@ -105,14 +106,20 @@ export async function seedScale(db: Database, options: ScaleOptions = {}): Promi
   await seedStores(db);
   const passwordHash = await hashPassword(DEMO_CUSTOMER_PASSWORD);
   const products = {
-    ids: CATALOG.map((p) => p.id), skus: CATALOG.map((p) => p.sku), names: CATALOG.map((p) => p.name),
-    usd: CATALOG.map((p) => p.prices.USD), eur: CATALOG.map((p) => p.prices.EUR),
+    ids: CATALOG.map((p) => p.id),
+    skus: CATALOG.map((p) => p.sku),
+    names: CATALOG.map((p) => p.name),
+    usd: CATALOG.map((p) => p.prices.USD),
+    eur: CATALOG.map((p) => p.prices.EUR),
   };
   // Batches commit in order, all or nothing, so the scale customers present are always 1..k.
   // (The shape test keeps out random ids such as `cus_sQ3…` of customers who registered.)
-  const present = (await db.query<{ n: number }>(
-    `SELECT count(*)::int AS n FROM customers WHERE id >= 'cus_s' AND id < 'cus_t' AND id ~ '^cus_s[0-9]{7}$'`,
-  )).rows[0]?.n ?? 0;
+  const present =
+    (
+      await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM customers WHERE id >= 'cus_s' AND id < 'cus_t' AND id ~ '^cus_s[0-9]{7}$'`,
+      )
+    ).rows[0]?.n ?? 0;
   if (present > 0) options.onProgress?.({ done: Math.min(present, total), total, skipped: true });
   let inserted = 0;
   for (let start = present + 1; start <= total; start += batchSize) {

@@ -6,11 +6,41 @@ export const DEMO_STAFF_PASSWORD = 'concierge-demo';
 
 /** The demo staff: every role of docs/ARCHITECTURE.md ("Roles and permissions"), as the README's "The demo" lists them; the TOTP secrets are public demo values for loopback use only. */
 export const DEMO_STAFF: readonly { id: string; email: string; name: string; role: Role; totpSecret: string }[] = [
-  { id: 'stf_admin', email: 'admin@demo.test', name: 'Ada Admin', role: 'admin', totpSecret: 'XNT4KPVB3PPWIXEOAE6IFEDSBQ64ECNV' },
-  { id: 'stf_supervisor', email: 'supervisor@demo.test', name: 'Sam Supervisor', role: 'supervisor', totpSecret: '5TZEBSDNBISUYTVQYKHEVVRFD44MYYV5' },
-  { id: 'stf_agent', email: 'agent@demo.test', name: 'Alex Agent', role: 'agent', totpSecret: '4HM23JQOQ6N3M6FX76X2QBJE5CDIPJSP' },
-  { id: 'stf_agent2', email: 'agent2@demo.test', name: 'Blake Agent', role: 'agent', totpSecret: 'FLI7466UYN7JZLP55ROTZPGAU7WHSM3B' },
-  { id: 'stf_trainee', email: 'trainee@demo.test', name: 'Taylor Trainee', role: 'trainee', totpSecret: 'YXIMWN3JRAVJKCQYJ2TSIC2HCH2F763K' },
+  {
+    id: 'stf_admin',
+    email: 'admin@demo.test',
+    name: 'Ada Admin',
+    role: 'admin',
+    totpSecret: 'XNT4KPVB3PPWIXEOAE6IFEDSBQ64ECNV',
+  },
+  {
+    id: 'stf_supervisor',
+    email: 'supervisor@demo.test',
+    name: 'Sam Supervisor',
+    role: 'supervisor',
+    totpSecret: '5TZEBSDNBISUYTVQYKHEVVRFD44MYYV5',
+  },
+  {
+    id: 'stf_agent',
+    email: 'agent@demo.test',
+    name: 'Alex Agent',
+    role: 'agent',
+    totpSecret: '4HM23JQOQ6N3M6FX76X2QBJE5CDIPJSP',
+  },
+  {
+    id: 'stf_agent2',
+    email: 'agent2@demo.test',
+    name: 'Blake Agent',
+    role: 'agent',
+    totpSecret: 'FLI7466UYN7JZLP55ROTZPGAU7WHSM3B',
+  },
+  {
+    id: 'stf_trainee',
+    email: 'trainee@demo.test',
+    name: 'Taylor Trainee',
+    role: 'trainee',
+    totpSecret: 'YXIMWN3JRAVJKCQYJ2TSIC2HCH2F763K',
+  },
 ];
 
 /** argon2id (the library's defaults: 19 MiB, t=2, p=1, as OWASP recommends). */

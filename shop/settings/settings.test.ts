@@ -1,7 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssistPolicy, DEFAULT_SETTINGS, Settings } from '../../shared/api/settings';
 import { errorCode } from '../test/auth-helpers';
-import { api, auditHead, auditSince, requestSession, resetSettings, signInAs, startAssistShop, type Agent } from '../test/fixtures';
+import {
+  api,
+  auditHead,
+  auditSince,
+  requestSession,
+  resetSettings,
+  signInAs,
+  startAssistShop,
+  type Agent,
+} from '../test/fixtures';
 import { describeBackends, type TestShop } from '../test/harness';
 import { readSettings, writeSettings } from './settings';
 
@@ -17,7 +26,9 @@ describeBackends('settings', (backend) => {
     supervisor = await signInAs(shop, 'supervisor@demo.test');
     agent = await signInAs(shop, 'agent@demo.test');
   });
-  afterAll(async () => { await shop.close(); });
+  afterAll(async () => {
+    await shop.close();
+  });
 
   describe('GET and PUT /settings', () => {
     it('admins read the settings; everyone else is refused', async () => {
@@ -36,7 +47,12 @@ describeBackends('settings', (backend) => {
 
     it('saves a full settings object and records which keys changed, before and after', async () => {
       const before = await auditHead(shop);
-      const next = { ...DEFAULT_SETTINGS, consentRequired: false, idleTimeoutSeconds: 300, defaultMode: 'act' as const };
+      const next = {
+        ...DEFAULT_SETTINGS,
+        consentRequired: false,
+        idleTimeoutSeconds: 300,
+        defaultMode: 'act' as const,
+      };
       const saved = await api(shop, admin, 'PUT', '/settings', next);
       expect(saved.status).toBe(200);
       expect(saved.json).toEqual(next);
@@ -49,7 +65,11 @@ describeBackends('settings', (backend) => {
 
       const events = await auditSince(shop, before);
       expect(events.map((e) => e.action)).toEqual(['settings.changed', 'settings.changed']);
-      expect(events[0]).toMatchObject({ actor: { type: 'staff', id: admin.id, name: 'Ada Admin' }, customerId: null, sessionId: null });
+      expect(events[0]).toMatchObject({
+        actor: { type: 'staff', id: admin.id, name: 'Ada Admin' },
+        customerId: null,
+        sessionId: null,
+      });
       expect(events[0]?.details).toEqual({
         changed: {
           consentRequired: { before: true, after: false },
@@ -57,7 +77,11 @@ describeBackends('settings', (backend) => {
           defaultMode: { before: 'view', after: 'act' },
         },
       });
-      expect(Object.keys(events[1]?.details.changed as object).sort()).toEqual(['consentRequired', 'defaultMode', 'idleTimeoutSeconds']);
+      expect(Object.keys(events[1]?.details.changed as object).sort()).toEqual([
+        'consentRequired',
+        'defaultMode',
+        'idleTimeoutSeconds',
+      ]);
     });
 
     it('refuses partial, unknown, out-of-range and inconsistent settings with the fields named', async () => {
@@ -73,7 +97,10 @@ describeBackends('settings', (backend) => {
         const response = await api(shop, admin, 'PUT', '/settings', body);
         expect([response.status, errorCode(response)], JSON.stringify(body)).toEqual([400, 'validation_failed']);
         const fields = (response.json as { error: { fields: { path: string }[] } }).error.fields;
-        expect(fields.map((f) => f.path).some((p) => p.startsWith(path)), JSON.stringify(fields)).toBe(true);
+        expect(
+          fields.map((f) => f.path).some((p) => p.startsWith(path)),
+          JSON.stringify(fields),
+        ).toBe(true);
       }
       expect(await auditSince(shop, before)).toEqual([]);
       expect(await readSettings(shop.ctx.db)).toEqual(DEFAULT_SETTINGS);
@@ -93,13 +120,19 @@ describeBackends('settings', (backend) => {
   });
 
   describe('GET /assist-policy', () => {
-    it('an agent reads the policy without the admin-only keys, and it follows an admin\'s change', async () => {
+    it("an agent reads the policy without the admin-only keys, and it follows an admin's change", async () => {
       const first = await api(shop, agent, 'GET', '/assist-policy');
       expect(first.status).toBe(200);
       expect(first.json).toEqual(AssistPolicy.parse(DEFAULT_SETTINGS));
       expect(first.json).not.toHaveProperty('notifyCustomer');
 
-      const next = { ...DEFAULT_SETTINGS, storeSelection: 'manual' as const, stepUpPolicy: 'totp_or_password' as const, defaultMode: 'act' as const, idleTimeoutSeconds: 300 };
+      const next = {
+        ...DEFAULT_SETTINGS,
+        storeSelection: 'manual' as const,
+        stepUpPolicy: 'totp_or_password' as const,
+        defaultMode: 'act' as const,
+        idleTimeoutSeconds: 300,
+      };
       expect((await api(shop, admin, 'PUT', '/settings', next)).status).toBe(200);
       try {
         const after = await api(shop, agent, 'GET', '/assist-policy');
@@ -126,11 +159,24 @@ describeBackends('settings', (backend) => {
       const db = shop.ctx.db;
       await db.query('DELETE FROM shop_settings');
       expect(await readSettings(db)).toEqual(DEFAULT_SETTINGS);
-      await db.query(`INSERT INTO shop_settings (id, value) VALUES (true, '{"assistanceEnabled": false, "retired": 1}')`);
+      await db.query(
+        `INSERT INTO shop_settings (id, value) VALUES (true, '{"assistanceEnabled": false, "retired": 1}')`,
+      );
       expect(await readSettings(db)).toEqual({ ...DEFAULT_SETTINGS, assistanceEnabled: false });
       const staff = { id: admin.id, name: admin.name };
-      const result = await db.transaction((tx) => writeSettings(tx, shop.ctx, staff, { ...DEFAULT_SETTINGS, notifyCustomer: false }, { ip: '127.0.0.1', userAgent: null }));
-      expect(result.changed).toEqual({ assistanceEnabled: { before: false, after: true }, notifyCustomer: { before: true, after: false } });
+      const result = await db.transaction((tx) =>
+        writeSettings(
+          tx,
+          shop.ctx,
+          staff,
+          { ...DEFAULT_SETTINGS, notifyCustomer: false },
+          { ip: '127.0.0.1', userAgent: null },
+        ),
+      );
+      expect(result.changed).toEqual({
+        assistanceEnabled: { before: false, after: true },
+        notifyCustomer: { before: true, after: false },
+      });
       expect(await readSettings(db)).toEqual({ ...DEFAULT_SETTINGS, notifyCustomer: false });
       await db.query(`UPDATE shop_settings SET value = '"not an object"'`);
       expect(await readSettings(db)).toEqual(DEFAULT_SETTINGS);

@@ -18,10 +18,18 @@ export interface LiveSessionView {
 
 /** How the storefront redeems handoff codes and checks assisted cookies (shop/assist/storefront-access). */
 export interface AssistAccess {
-  redeemHandoff(ctx: ShopContext, code: string, origin: { ip: string; userAgent: string | null }): Promise<
-    { ok: true; cookieSecret: string; session: LiveSessionView } | { ok: false; reason: 'used' | 'expired' | 'unknown' | 'session_ended' }
+  redeemHandoff(
+    ctx: ShopContext,
+    code: string,
+    origin: { ip: string; userAgent: string | null },
+  ): Promise<
+    | { ok: true; cookieSecret: string; session: LiveSessionView }
+    | { ok: false; reason: 'used' | 'expired' | 'unknown' | 'session_ended' }
   >;
-  resolveAssistCookie(ctx: ShopContext, cookieSecret: string): Promise<
+  resolveAssistCookie(
+    ctx: ShopContext,
+    cookieSecret: string,
+  ): Promise<
     { ok: true; session: LiveSessionView } | { ok: false; reason: 'ended' | 'unknown'; endReason: string | null }
   >;
 }

@@ -6,7 +6,9 @@ import type { Queryable } from '../db/database';
 import type { Clock } from '../lib/clock';
 import type { StorefrontRequestState } from './viewer';
 
-type AssistedState = StorefrontRequestState & { viewer: Extract<StorefrontRequestState['viewer'], { kind: 'assisted' }> };
+type AssistedState = StorefrontRequestState & {
+  viewer: Extract<StorefrontRequestState['viewer'], { kind: 'assisted' }>;
+};
 
 export function isAssisted(state: StorefrontRequestState | null): state is AssistedState {
   return state?.viewer.kind === 'assisted';
@@ -45,7 +47,13 @@ export async function auditAssistedRequest(
  * Records a refused assisted action as session.action_refused, aggregated per session, route and
  * reason (audit/refusal-aggregator.ts); it stands for the request's one audit record.
  */
-export async function recordRefusedAction(refusals: RefusalRecorder, request: FastifyRequest, state: AssistedState, reason: string, details: Record<string, unknown>): Promise<void> {
+export async function recordRefusedAction(
+  refusals: RefusalRecorder,
+  request: FastifyRequest,
+  state: AssistedState,
+  reason: string,
+  details: Record<string, unknown>,
+): Promise<void> {
   const { session, customer } = state.viewer;
   await refusals.record({
     action: 'session.action_refused',

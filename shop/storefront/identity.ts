@@ -42,35 +42,70 @@ const ENDED_MESSAGES: Readonly<Record<EndReason, string>> = {
  * sign-in and registration forms carry a CSRF token). An assisted cookie that no longer works
  * is refused at once with a page saying the session ended.
  */
-export async function resolveViewer(ctx: ShopContext, access: AssistAccess, request: FastifyRequest, reply: FastifyReply, store: StoreRow): Promise<StorefrontRequestState> {
+export async function resolveViewer(
+  ctx: ShopContext,
+  access: AssistAccess,
+  request: FastifyRequest,
+  reply: FastifyReply,
+  store: StoreRow,
+): Promise<StorefrontRequestState> {
   const state: StorefrontRequestState = { store, viewer: { kind: 'anonymous' }, cookieSecret: null, audited: false };
   request.storefront = state;
   const assistSecret = request.cookies[ASSIST_COOKIE];
   if (assistSecret !== undefined) {
-    const resolved = SECRET_SHAPE.test(assistSecret) ? await access.resolveAssistCookie(ctx, assistSecret) : ({ ok: false, reason: 'unknown', endReason: null } as const);
+    const resolved = SECRET_SHAPE.test(assistSecret)
+      ? await access.resolveAssistCookie(ctx, assistSecret)
+      : ({ ok: false, reason: 'unknown', endReason: null } as const);
     const customer = resolved.ok ? await customerById(ctx.db, resolved.session.customerId) : null;
     if (!resolved.ok || !customer) {
-      const why = !resolved.ok && resolved.endReason ? (ENDED_MESSAGES as Readonly<Record<string, string>>)[resolved.endReason] ?? '' : '';
-      throw new PageError(403, 'The assisted session ended', `This assisted session has ended and can no longer be used. ${why}`.trim(), { clearAssistCookie: true });
+      const why =
+        !resolved.ok && resolved.endReason
+          ? ((ENDED_MESSAGES as Readonly<Record<string, string>>)[resolved.endReason] ?? '')
+          : '';
+      throw new PageError(
+        403,
+        'The assisted session ended',
+        `This assisted session has ended and can no longer be used. ${why}`.trim(),
+        { clearAssistCookie: true },
+      );
     }
     const { session } = resolved;
     state.viewer = {
       kind: 'assisted',
       customer,
       accountId: session.accountId,
-      session: { id: session.id, staffId: session.staffId, staffName: session.staffName, customerId: session.customerId, accountId: session.accountId, storeId: session.storeId, mode: session.mode, reason: session.reason, expiresAt: session.expiresAt },
+      session: {
+        id: session.id,
+        staffId: session.staffId,
+        staffName: session.staffName,
+        customerId: session.customerId,
+        accountId: session.accountId,
+        storeId: session.storeId,
+        mode: session.mode,
+        reason: session.reason,
+        expiresAt: session.expiresAt,
+      },
     };
     state.cookieSecret = assistSecret;
     if (session.storeId !== store.id) {
-      throw new PageError(403, 'Another store', `This assisted session is for the ${session.storeCode} store only.`, { refusal: 'wrong_store' });
+      throw new PageError(403, 'Another store', `This assisted session is for the ${session.storeCode} store only.`, {
+        refusal: 'wrong_store',
+      });
     }
     return state;
   }
   const customerSecret = request.cookies[CUSTOMER_COOKIE];
   if (customerSecret !== undefined) {
-    const web = SECRET_SHAPE.test(customerSecret) ? await resolveWebSession(ctx.db, ctx.clock.now(), customerSecret, store.id) : null;
+    const web = SECRET_SHAPE.test(customerSecret)
+      ? await resolveWebSession(ctx.db, ctx.clock.now(), customerSecret, store.id)
+      : null;
     if (web) {
-      state.viewer = { kind: 'customer', customer: web.customer, accountId: web.accountId, webSessionId: web.webSessionId };
+      state.viewer = {
+        kind: 'customer',
+        customer: web.customer,
+        accountId: web.accountId,
+        webSessionId: web.webSessionId,
+      };
       state.cookieSecret = customerSecret;
       return state;
     }

@@ -23,7 +23,17 @@ export function Money({ cents, store }: { cents: number; store: StoreRow }) {
 }
 
 /** A POST form carrying the CSRF token. */
-export function PostForm({ chrome, action, children, className }: { chrome: Chrome; action: string; children: ReactNode; className?: string }) {
+export function PostForm({
+  chrome,
+  action,
+  children,
+  className,
+}: {
+  chrome: Chrome;
+  action: string;
+  children: ReactNode;
+  className?: string;
+}) {
   return (
     <form method="post" action={href(chrome.store, action)} className={className}>
       <input type="hidden" name="_csrf" value={chrome.csrfToken ?? ''} />
@@ -37,7 +47,9 @@ function AssistMarker({ viewer }: { viewer: Viewer }) {
   const { staffName, mode } = viewer.session;
   return (
     <div className="assist-marker" role="status" data-testid="assist-marker">
-      {mode === 'view' ? `Assisted by ${staffName} — view only` : `Assisted by ${staffName} — can shop for ${viewer.customer.name}`}
+      {mode === 'view'
+        ? `Assisted by ${staffName} — view only`
+        : `Assisted by ${staffName} — can shop for ${viewer.customer.name}`}
     </div>
   );
 }
@@ -55,10 +67,16 @@ function UserNav({ chrome }: { chrome: Chrome }) {
   }
   return (
     <nav className="user" aria-label="Account">
-      <a href={href(store, '/cart')} data-testid="cart-link">Cart ({chrome.cartCount})</a>
+      <a href={href(store, '/cart')} data-testid="cart-link">
+        Cart ({chrome.cartCount})
+      </a>
       <a href={href(store, '/account')}>{viewer.customer.firstName}’s account</a>
       {viewer.kind === 'customer' ? (
-        <PostForm chrome={chrome} action="/signout"><button type="submit" className="link">Sign out</button></PostForm>
+        <PostForm chrome={chrome} action="/signout">
+          <button type="submit" className="link">
+            Sign out
+          </button>
+        </PostForm>
       ) : null}
     </nav>
   );
@@ -78,16 +96,32 @@ export function Layout({ chrome, title, children }: { chrome: Chrome; title: str
         <AssistMarker viewer={chrome.viewer} />
         <header className="site">
           <div className="bar">
-            <a className="brand" href={href(store)}>{store.name}<small>{store.currency}</small></a>
+            <a className="brand" href={href(store)}>
+              {store.name}
+              <small>{store.currency}</small>
+            </a>
             <form className="search" method="get" action={href(store, '/search')} role="search">
-              <input type="search" name="q" placeholder="Search products" aria-label="Search products" maxLength={100} />
+              <input
+                type="search"
+                name="q"
+                placeholder="Search products"
+                aria-label="Search products"
+                maxLength={100}
+              />
               <button type="submit">Search</button>
             </form>
             <UserNav chrome={chrome} />
           </div>
         </header>
         <main>{children}</main>
-        <footer className="site"><div className="bar"><span>{store.name} — a Concierge demo store. Prices in {store.currency}. Test payments only.</span><a href="/">All stores</a></div></footer>
+        <footer className="site">
+          <div className="bar">
+            <span>
+              {store.name} — a Concierge demo store. Prices in {store.currency}. Test payments only.
+            </span>
+            <a href="/">All stores</a>
+          </div>
+        </footer>
       </body>
     </html>
   );

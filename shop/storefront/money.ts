@@ -4,5 +4,8 @@ export function formatMoney(cents: number, currency: string, locale: string): st
 }
 
 export function formatDateTime(at: Date | string, locale: string): string {
-  return new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(at)) + ' UTC';
+  return (
+    new Intl.DateTimeFormat(locale, { dateStyle: 'medium', timeStyle: 'short', timeZone: 'UTC' }).format(new Date(at)) +
+    ' UTC'
+  );
 }

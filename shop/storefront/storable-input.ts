@@ -7,7 +7,11 @@ import { badInput } from './errors';
  * cannot store in the query, the path or the form is a 400 page naming the field (`email: …`),
  * before any handler or transaction runs. In an assisted session the page records it as refused.
  */
-export function refuseUnstorablePageInput(request: FastifyRequest, _reply: FastifyReply, done: HookHandlerDoneFunction): void {
+export function refuseUnstorablePageInput(
+  request: FastifyRequest,
+  _reply: FastifyReply,
+  done: HookHandlerDoneFunction,
+): void {
   // The handoff route answers any malformed code with its own page (and drops the assisted cookie).
   if (request.routeOptions.config.storefrontEntry) {
     done();

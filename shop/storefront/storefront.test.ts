@@ -8,7 +8,11 @@ import { csrfOf, TestBrowser } from './test-browser';
 
 async function signInAs(shop: TestShop, email: string, password = 'customer-demo'): Promise<TestBrowser> {
   const browser = new TestBrowser(shop.url);
-  const signedIn = await browser.submit('/store/us/signin', '/store/us/signin', { email, password, next: '/store/us/account' });
+  const signedIn = await browser.submit('/store/us/signin', '/store/us/signin', {
+    email,
+    password,
+    next: '/store/us/account',
+  });
   expect(signedIn.status).toBe(303);
   expect(signedIn.location).toBe('/store/us/account');
   return browser;
@@ -25,9 +29,14 @@ async function cartQuantity(shop: TestShop, customerId: string): Promise<number>
 describeBackends('storefront', (backend) => {
   let shop: TestShop;
   beforeAll(async () => {
-    shop = await startTestShop(backend, { seed: (db) => seedDemo(db, { now: () => new Date() }), build: { extraPlugins: [storefrontPlugin] } });
+    shop = await startTestShop(backend, {
+      seed: (db) => seedDemo(db, { now: () => new Date() }),
+      build: { extraPlugins: [storefrontPlugin] },
+    });
   });
-  afterAll(async () => { await shop.close(); });
+  afterAll(async () => {
+    await shop.close();
+  });
 
   describe('catalog', () => {
     it('lists the stores on the shop root and serves each store in its currency', async () => {
@@ -102,7 +111,10 @@ describeBackends('storefront', (backend) => {
 
     it('refuses a wrong password without saying which part was wrong', async () => {
       const browser = new TestBrowser(shop.url);
-      const page = await browser.submit('/store/us/signin', '/store/us/signin', { email: JANE.email, password: 'wrong-password' });
+      const page = await browser.submit('/store/us/signin', '/store/us/signin', {
+        email: JANE.email,
+        password: 'wrong-password',
+      });
       expect(page.status).toBe(401);
       expect(page.html).toContain('The email or password is not right.');
       expect(browser.cookies.has('concierge_customer')).toBe(false);
@@ -110,7 +122,12 @@ describeBackends('storefront', (backend) => {
 
     it('registers a customer whose name is escaped everywhere it is shown', async () => {
       const browser = new TestBrowser(shop.url);
-      const registered = await browser.submit('/store/eu/register', '/store/eu/register', { firstName: '<script>alert(1)</script>', lastName: 'Test', email: 'new.customer@example.com', password: 'a-long-password' });
+      const registered = await browser.submit('/store/eu/register', '/store/eu/register', {
+        firstName: '<script>alert(1)</script>',
+        lastName: 'Test',
+        email: 'new.customer@example.com',
+        password: 'a-long-password',
+      });
       expect(registered.status).toBe(303);
       const account = await browser.get('/store/eu/account');
       expect(account.html).not.toContain('<script>alert(1)</script>');
@@ -120,10 +137,17 @@ describeBackends('storefront', (backend) => {
     it('runs cart, address and checkout to an order with an invoice', async () => {
       const email = 'shopper@example.com';
       const browser = new TestBrowser(shop.url);
-      await browser.submit('/store/us/register', '/store/us/register', { firstName: 'Sam', lastName: 'Shopper', email, password: 'a-long-password' });
+      await browser.submit('/store/us/register', '/store/us/register', {
+        firstName: 'Sam',
+        lastName: 'Shopper',
+        email,
+        password: 'a-long-password',
+      });
       const product = await browser.get('/store/us/product/french-press-1-l');
       const productId = /name="productId" value="([^"]+)"/.exec(product.html)?.[1] ?? '';
-      const stockBefore = (await shop.ctx.db.query<{ stock: number }>('SELECT stock FROM products WHERE id = $1', [productId])).rows[0]?.stock;
+      const stockBefore = (
+        await shop.ctx.db.query<{ stock: number }>('SELECT stock FROM products WHERE id = $1', [productId])
+      ).rows[0]?.stock;
       const added = await browser.post('/store/us/cart/add', { _csrf: csrfOf(product.html), productId, quantity: '2' });
       expect(added.status).toBe(303);
       const cart = await browser.get('/store/us/cart');
@@ -131,11 +155,25 @@ describeBackends('storefront', (backend) => {
       expect(cart.html).toContain('$69.98');
       const checkoutEmpty = await browser.get('/store/us/checkout');
       expect(checkoutEmpty.html).toContain('no saved address');
-      const saved = await browser.submit('/store/us/account/addresses', '/store/us/account/addresses', { fullName: 'Sam Shopper', line1: '1 Main St', line2: '', city: 'Portland', postalCode: '97205', country: 'us', phone: '', returnTo: 'checkout' });
+      const saved = await browser.submit('/store/us/account/addresses', '/store/us/account/addresses', {
+        fullName: 'Sam Shopper',
+        line1: '1 Main St',
+        line2: '',
+        city: 'Portland',
+        postalCode: '97205',
+        country: 'us',
+        phone: '',
+        returnTo: 'checkout',
+      });
       expect(saved.location).toBe('/store/us/checkout');
       const checkout = await browser.get('/store/us/checkout');
       const addressId = /name="addressId"[^>]*value="([^"]+)"/.exec(checkout.html)?.[1] ?? '';
-      const placed = await browser.post('/store/us/checkout', { _csrf: csrfOf(checkout.html), addressId, shipping: 'standard', payment: 'test' });
+      const placed = await browser.post('/store/us/checkout', {
+        _csrf: csrfOf(checkout.html),
+        addressId,
+        shipping: 'standard',
+        payment: 'test',
+      });
       expect(placed.status, placed.html.replace(/<style>[^]*<\/style>/, '')).toBe(303);
       const confirmation = await browser.get(placed.location ?? '');
       expect(confirmation.status).toBe(200);
@@ -145,22 +183,32 @@ describeBackends('storefront', (backend) => {
       const order = await browser.get(`/store/us/account/orders/${number}`);
       expect(order.html).toMatch(/I-9\d{8}/);
       expect(order.html).toContain('Test payment (no charge)');
-      const stockAfter = (await shop.ctx.db.query<{ stock: number }>('SELECT stock FROM products WHERE id = $1', [productId])).rows[0]?.stock;
+      const stockAfter = (
+        await shop.ctx.db.query<{ stock: number }>('SELECT stock FROM products WHERE id = $1', [productId])
+      ).rows[0]?.stock;
       expect(stockAfter).toBe((stockBefore ?? 0) - 2);
       expect((await browser.get('/store/us/cart')).html).toContain('data-testid="cart-empty"');
     });
 
     it('lets the customer grant consent, get a one-time code and see the change audited as their own', async () => {
       const browser = await signInAs(shop, 'john@example.com');
-      const granted = await browser.submit('/store/us/account/assistance', '/store/us/account/assistance', { allow: 'on', duration: '24h' });
+      const granted = await browser.submit('/store/us/account/assistance', '/store/us/account/assistance', {
+        allow: 'on',
+        duration: '24h',
+      });
       expect(granted.status).toBe(303);
       const page = await browser.get('/store/us/account/assistance');
       expect(page.html).toMatch(/data-testid="consent-status"><strong>Allowed<\/strong> until/);
       const code = await browser.post('/store/us/account/assistance/code', { _csrf: csrfOf(page.html) });
       expect(code.status).toBe(200);
       expect(code.html).toMatch(/data-testid="consent-code">\d{6}</);
-      const events = await shop.ctx.db.query<{ action: string; actor_type: string }>("SELECT action, actor_type FROM audit_events WHERE customer_id = 'cus_000002' ORDER BY seq");
-      expect(events.rows.map((e) => [e.action, e.actor_type])).toEqual([['customer.consent_granted', 'customer'], ['customer.consent_code_issued', 'customer']]);
+      const events = await shop.ctx.db.query<{ action: string; actor_type: string }>(
+        "SELECT action, actor_type FROM audit_events WHERE customer_id = 'cus_000002' ORDER BY seq",
+      );
+      expect(events.rows.map((e) => [e.action, e.actor_type])).toEqual([
+        ['customer.consent_granted', 'customer'],
+        ['customer.consent_code_issued', 'customer'],
+      ]);
     });
   });
 
@@ -179,7 +227,11 @@ describeBackends('storefront', (backend) => {
 
     it.each([
       ['a missing CSRF token', () => ({ productId, quantity: '1' }), 403],
-      ['a forged CSRF token', () => ({ _csrf: 'forged-token-forged-token-forged-token-abc', productId, quantity: '1' }), 403],
+      [
+        'a forged CSRF token',
+        () => ({ _csrf: 'forged-token-forged-token-forged-token-abc', productId, quantity: '1' }),
+        403,
+      ],
       ['a negative quantity', () => ({ _csrf: token, productId, quantity: '-3' }), 400],
       ['a fractional quantity', () => ({ _csrf: token, productId, quantity: '1.5' }), 400],
       ['a huge quantity', () => ({ _csrf: token, productId, quantity: '100000' }), 400],
@@ -207,10 +259,18 @@ describeBackends('storefront', (backend) => {
 
     it('refuses oversized forms and non-form bodies', async () => {
       const before = await janeCart();
-      const big = await browser.post('/store/us/cart/add', { _csrf: token, productId, quantity: '1', padding: 'x'.repeat(40_000) });
+      const big = await browser.post('/store/us/cart/add', {
+        _csrf: token,
+        productId,
+        quantity: '1',
+        padding: 'x'.repeat(40_000),
+      });
       expect(big.status).toBe(413);
       expect(big.html).toContain('Form too large');
-      const json = await browser.request('POST', '/store/us/cart/add', { body: JSON.stringify({ _csrf: token, productId, quantity: 1 }), contentType: 'application/json' });
+      const json = await browser.request('POST', '/store/us/cart/add', {
+        body: JSON.stringify({ _csrf: token, productId, quantity: 1 }),
+        contentType: 'application/json',
+      });
       expect(json.status).toBe(415);
       expect(await janeCart()).toBe(before);
     });
@@ -219,14 +279,19 @@ describeBackends('storefront', (backend) => {
       const tampered = new TestBrowser(shop.url);
       const session = browser.cookies.get('concierge_customer');
       expect(session).toBeDefined();
-      tampered.cookies.set('concierge_customer', { value: `${session?.value.slice(0, -2) ?? ''}xx`, path: '/store/us' });
+      tampered.cookies.set('concierge_customer', {
+        value: `${session?.value.slice(0, -2) ?? ''}xx`,
+        path: '/store/us',
+      });
       const account = await tampered.get('/store/us/account');
       expect(account.status).toBe(303);
       expect(account.location).toMatch(/^\/store\/us\/signin/);
     });
 
     it('does not show another customer’s order by number', async () => {
-      const john = await shop.ctx.db.query<{ number: string }>("SELECT number FROM documents WHERE customer_id = 'cus_000002' AND type = 'order' LIMIT 1");
+      const john = await shop.ctx.db.query<{ number: string }>(
+        "SELECT number FROM documents WHERE customer_id = 'cus_000002' AND type = 'order' LIMIT 1",
+      );
       const number = john.rows[0]?.number;
       expect(number).toBeDefined();
       const page = await browser.get(`/store/us/account/orders/${number ?? ''}`);
@@ -237,17 +302,36 @@ describeBackends('storefront', (backend) => {
   describe('password guessing', () => {
     let limited: TestShop;
     beforeAll(async () => {
-      limited = await startTestShop(backend, { seed: seedStores, config: { authRateLimitPerMinute: 3 }, build: { extraPlugins: [storefrontPlugin] } });
+      limited = await startTestShop(backend, {
+        seed: seedStores,
+        config: { authRateLimitPerMinute: 3 },
+        build: { extraPlugins: [storefrontPlugin] },
+      });
     });
-    afterAll(async () => { await limited.close(); });
+    afterAll(async () => {
+      await limited.close();
+    });
 
     it('limits sign-in attempts per address with a clear 429 page', async () => {
       const browser = new TestBrowser(limited.url);
       const token = csrfOf((await browser.get('/store/us/signin')).html);
       const statuses: number[] = [];
-      for (let i = 0; i < 4; i += 1) statuses.push((await browser.post('/store/us/signin', { _csrf: token, email: 'nobody@example.com', password: `guess-${i}` })).status);
+      for (let i = 0; i < 4; i += 1)
+        statuses.push(
+          (
+            await browser.post('/store/us/signin', {
+              _csrf: token,
+              email: 'nobody@example.com',
+              password: `guess-${i}`,
+            })
+          ).status,
+        );
       expect(statuses).toEqual([401, 401, 401, 429]);
-      const page = await browser.post('/store/us/signin', { _csrf: token, email: 'nobody@example.com', password: 'again' });
+      const page = await browser.post('/store/us/signin', {
+        _csrf: token,
+        email: 'nobody@example.com',
+        password: 'again',
+      });
       expect(page.html).toContain('Too many attempts');
     });
   });

@@ -11,22 +11,40 @@ import { signIn, stepUp } from '../test/auth-helpers';
 export async function startAssistedSession(
   shopUrl: string,
   db: Queryable,
-  options: { customerId: string; storeId: string; mode: 'view' | 'act'; reason?: string; staffEmail?: string; clock?: HelperClock; accessToken?: string },
+  options: {
+    customerId: string;
+    storeId: string;
+    mode: 'view' | 'act';
+    reason?: string;
+    staffEmail?: string;
+    clock?: HelperClock;
+    accessToken?: string;
+  },
 ): Promise<CreateSessionResponse & { accessToken: string }> {
   const email = options.staffEmail ?? 'agent@demo.test';
   const auth = { ...(options.clock ? { clock: options.clock } : {}) };
   const accessToken = options.accessToken ?? (await signIn(shopUrl, email, auth)).accessToken;
   const up = await stepUp(shopUrl, accessToken, email, auth);
-  const account = await db.query<{ id: string }>('SELECT id FROM accounts WHERE customer_id = $1 AND store_id = $2', [options.customerId, options.storeId]);
+  const account = await db.query<{ id: string }>('SELECT id FROM accounts WHERE customer_id = $1 AND store_id = $2', [
+    options.customerId,
+    options.storeId,
+  ]);
   const accountId = account.rows[0]?.id;
   if (!accountId) throw new Error(`customer ${options.customerId} has no account in ${options.storeId}`);
   const response = await fetch(`${shopUrl}/api/v1/assist-sessions`, {
     method: 'POST',
     headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
-    body: JSON.stringify({ customerId: options.customerId, accountId, mode: options.mode, reason: options.reason ?? 'Customer asked for help on the phone', stepUpToken: up.stepUpToken }),
+    body: JSON.stringify({
+      customerId: options.customerId,
+      accountId,
+      mode: options.mode,
+      reason: options.reason ?? 'Customer asked for help on the phone',
+      stepUpToken: up.stepUpToken,
+    }),
   });
-  const body = await response.json() as unknown;
-  if (response.status !== 201) throw new Error(`starting the session failed: HTTP ${response.status} ${JSON.stringify(body)}`);
+  const body = (await response.json()) as unknown;
+  if (response.status !== 201)
+    throw new Error(`starting the session failed: HTTP ${response.status} ${JSON.stringify(body)}`);
   return { ...CreateSessionResponse.parse(body), accessToken };
 }
 
@@ -36,5 +54,6 @@ export async function endAssistedSession(shopUrl: string, accessToken: string, s
     headers: { 'content-type': 'application/json', authorization: `Bearer ${accessToken}` },
     body: JSON.stringify({}),
   });
-  if (response.status !== 200) throw new Error(`ending the session failed: HTTP ${response.status} ${await response.text()}`);
+  if (response.status !== 200)
+    throw new Error(`ending the session failed: HTTP ${response.status} ${await response.text()}`);
 }

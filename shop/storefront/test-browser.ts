@@ -9,7 +9,10 @@ export interface PageResponse {
   location: string | null;
 }
 
-interface StoredCookie { value: string; path: string }
+interface StoredCookie {
+  value: string;
+  path: string;
+}
 
 export class TestBrowser {
   readonly cookies = new Map<string, StoredCookie>();
@@ -18,7 +21,9 @@ export class TestBrowser {
 
   private cookieHeader(path: string): string {
     return [...this.cookies.entries()]
-      .filter(([, c]) => path === c.path || path.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`) || c.path === '/')
+      .filter(
+        ([, c]) => path === c.path || path.startsWith(c.path.endsWith('/') ? c.path : `${c.path}/`) || c.path === '/',
+      )
       .map(([name, c]) => `${name}=${c.value}`)
       .join('; ');
   }
@@ -30,20 +35,31 @@ export class TestBrowser {
       const name = pair.slice(0, eq);
       const value = pair.slice(eq + 1);
       const path = attributes.find((a) => a.toLowerCase().startsWith('path='))?.slice(5) ?? '/';
-      const expired = attributes.some((a) => /^max-age=0$/i.test(a) || (/^expires=/i.test(a) && new Date(a.slice(8)).getTime() < Date.now()));
+      const expired = attributes.some(
+        (a) => /^max-age=0$/i.test(a) || (/^expires=/i.test(a) && new Date(a.slice(8)).getTime() < Date.now()),
+      );
       if (expired || value === '') this.cookies.delete(name);
       else this.cookies.set(name, { value, path });
     }
   }
 
-  async request(method: string, path: string, options: { body?: string; contentType?: string; headers?: Record<string, string> } = {}): Promise<PageResponse> {
+  async request(
+    method: string,
+    path: string,
+    options: { body?: string; contentType?: string; headers?: Record<string, string> } = {},
+  ): Promise<PageResponse> {
     const headers: Record<string, string> = { ...options.headers };
     const cookie = this.cookieHeader(path.split('?')[0] ?? path);
     if (cookie) headers.cookie = cookie;
     if (options.contentType) headers['content-type'] = options.contentType;
     const response = await fetch(`${this.origin}${path}`, { method, headers, body: options.body, redirect: 'manual' });
     this.keepCookies(response.headers);
-    return { status: response.status, html: await response.text(), headers: response.headers, location: response.headers.get('location') };
+    return {
+      status: response.status,
+      html: await response.text(),
+      headers: response.headers,
+      location: response.headers.get('location'),
+    };
   }
 
   get(path: string): Promise<PageResponse> {
@@ -52,7 +68,10 @@ export class TestBrowser {
 
   /** Posts a form; `csrf` defaults to the token of the page last fetched from `formPage`. */
   post(path: string, fields: Record<string, string>): Promise<PageResponse> {
-    return this.request('POST', path, { body: new URLSearchParams(fields).toString(), contentType: 'application/x-www-form-urlencoded' });
+    return this.request('POST', path, {
+      body: new URLSearchParams(fields).toString(),
+      contentType: 'application/x-www-form-urlencoded',
+    });
   }
 
   /** Loads `page` and posts `fields` with the CSRF token from its forms, as a browser would. */

@@ -89,7 +89,9 @@ export function errorCode(result: ApiResult): string | null {
   const body = result.json;
   if (typeof body !== 'object' || body === null || !('error' in body)) return null;
   const error = body.error;
-  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : null;
+  return typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
+    ? error.code
+    : null;
 }
 
 /** A 6-digit code that is none of the codes of `email` near `at`: a guaranteed wrong answer. */
@@ -107,7 +109,8 @@ function postJson(shopUrl: string, path: string, body: unknown, token?: string):
 }
 
 function expectOk(step: string, result: ApiResult): unknown {
-  if (result.status !== 200) throw new Error(`${step} failed: HTTP ${String(result.status)} ${JSON.stringify(result.json)}`);
+  if (result.status !== 200)
+    throw new Error(`${step} failed: HTTP ${String(result.status)} ${JSON.stringify(result.json)}`);
   return result.json;
 }
 
@@ -116,7 +119,9 @@ function expectOk(step: string, result: ApiResult): unknown {
  * secret. `shopUrl` is the shop origin (`startTestShop(...).url`).
  */
 export async function signIn(shopUrl: string, email: string, options: AuthHelperOptions = {}): Promise<TokenResponse> {
-  const login = LoginResponse.parse(expectOk('login', await postJson(shopUrl, '/auth/login', { email, password: DEMO_STAFF_PASSWORD })));
+  const login = LoginResponse.parse(
+    expectOk('login', await postJson(shopUrl, '/auth/login', { email, password: DEMO_STAFF_PASSWORD })),
+  );
   const code = await nextTotpCode(shopUrl, email, options);
   return TokenResponse.parse(expectOk('mfa', await postJson(shopUrl, '/auth/mfa', { mfaToken: login.mfaToken, code })));
 }
@@ -131,6 +136,9 @@ export async function stepUp(
   email: string,
   options: AuthHelperOptions & { method?: 'totp' | 'password' } = {},
 ): Promise<StepUpResponse> {
-  const body = options.method === 'password' ? { password: DEMO_STAFF_PASSWORD } : { code: await nextTotpCode(shopUrl, email, options) };
+  const body =
+    options.method === 'password'
+      ? { password: DEMO_STAFF_PASSWORD }
+      : { code: await nextTotpCode(shopUrl, email, options) };
   return StepUpResponse.parse(expectOk('step-up', await postJson(shopUrl, '/auth/step-up', body, accessToken)));
 }

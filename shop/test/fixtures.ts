@@ -27,7 +27,13 @@ export const CUSTOMERS = {
 export function startAssistShop(backend: Backend, config: Partial<ShopConfig> = {}): Promise<TestShop> {
   return startTestShop(backend, {
     seed: (db: Database) => seedDemo(db, systemClock),
-    config: { accessTokenSeconds: 7 * 24 * 3600, refreshTokenSeconds: 7 * 24 * 3600, stepUpSeconds: 24 * 3600, consoleLeaseSeconds: LONG_LEASE_SECONDS, ...config },
+    config: {
+      accessTokenSeconds: 7 * 24 * 3600,
+      refreshTokenSeconds: 7 * 24 * 3600,
+      stepUpSeconds: 24 * 3600,
+      consoleLeaseSeconds: LONG_LEASE_SECONDS,
+      ...config,
+    },
   });
 }
 
@@ -50,8 +56,17 @@ export async function stepUpToken(shop: TestShop, agent: Agent): Promise<string>
   return (await stepUp(shop.url, agent.token, agent.email, { clock: shop.clock })).stepUpToken;
 }
 
-export function api(shop: TestShop, agent: Agent | null, method: string, path: string, body?: unknown): Promise<ApiResult> {
-  return apiRequest(shop.url, method, path, { ...(agent ? { token: agent.token } : {}), ...(body !== undefined ? { body } : {}) });
+export function api(
+  shop: TestShop,
+  agent: Agent | null,
+  method: string,
+  path: string,
+  body?: unknown,
+): Promise<ApiResult> {
+  return apiRequest(shop.url, method, path, {
+    ...(agent ? { token: agent.token } : {}),
+    ...(body !== undefined ? { body } : {}),
+  });
 }
 
 /** POST /assist-sessions with a fresh step-up token unless the request names one (or `null` for none). */
@@ -61,7 +76,7 @@ export async function requestSession(
   request: Partial<Omit<CreateSessionRequest, 'stepUpToken'>> & { stepUpToken?: string | null },
 ): Promise<ApiResult> {
   const { stepUpToken: given, ...rest } = request;
-  const token = given === null ? undefined : given ?? await stepUpToken(shop, agent);
+  const token = given === null ? undefined : (given ?? (await stepUpToken(shop, agent)));
   return api(shop, agent, 'POST', '/assist-sessions', {
     customerId: CUSTOMERS.jane.id,
     accountId: CUSTOMERS.jane.usAccount,
@@ -79,12 +94,21 @@ export interface StartedSession {
   body: { session: Record<string, unknown>; handoffUrl: string };
 }
 
-export async function startSession(shop: TestShop, agent: Agent, request: Partial<CreateSessionRequest> = {}): Promise<StartedSession> {
+export async function startSession(
+  shop: TestShop,
+  agent: Agent,
+  request: Partial<CreateSessionRequest> = {},
+): Promise<StartedSession> {
   const response = await requestSession(shop, agent, request);
   expect(response.status, JSON.stringify(response.json)).toBe(201);
   const body = response.json as StartedSession['body'];
   const url = new URL(body.handoffUrl);
-  return { id: String(body.session.id), handoffCode: url.searchParams.get('code') ?? '', handoffUrl: body.handoffUrl, body };
+  return {
+    id: String(body.session.id),
+    handoffCode: url.searchParams.get('code') ?? '',
+    handoffUrl: body.handoffUrl,
+    body,
+  };
 }
 
 export async function putSettings(shop: TestShop, admin: Agent, change: Partial<Settings>): Promise<Settings> {
@@ -112,10 +136,17 @@ export async function auditSince(shop: TestShop, seq: number): Promise<StoredAud
   return result.rows.map(auditEventFromRow);
 }
 
-const StrictAuditPage = AuditPage.extend({ events: z.array(AuditEvent.strict()), head: AuditPage.shape.head.strict() }).strict();
+const StrictAuditPage = AuditPage.extend({
+  events: z.array(AuditEvent.strict()),
+  head: AuditPage.shape.head.strict(),
+}).strict();
 
 /** Every audit event a reader sees through GET /audit/events, page by page. */
-export async function readAuditPages(shop: TestShop, reader: Agent, limit = 7): Promise<{ events: AuditEvent[]; head: { seq: number; hash: string } }> {
+export async function readAuditPages(
+  shop: TestShop,
+  reader: Agent,
+  limit = 7,
+): Promise<{ events: AuditEvent[]; head: { seq: number; hash: string } }> {
   const events: AuditEvent[] = [];
   let after = 0;
   for (;;) {

@@ -29,7 +29,10 @@ let warned = false;
 
 /** `describe` once per backend, titled with the backend's name. */
 export function describeBackends(title: string, suite: (backend: Backend) => void): void {
-  for (const backend of backends()) describe(`${title} [${backend}]`, () => { suite(backend); });
+  for (const backend of backends())
+    describe(`${title} [${backend}]`, () => {
+      suite(backend);
+    });
 }
 
 /** A fresh, empty, migrated database: in-memory PGlite, or a new database on the PostgreSQL server. */
@@ -76,14 +79,24 @@ export interface TestShop {
  */
 export async function startTestShop(
   backend: Backend,
-  options: { seed?: (db: Database) => Promise<void>; config?: Partial<ShopConfig>; build?: BuildOptions; stillClock?: boolean } = {},
+  options: {
+    seed?: (db: Database) => Promise<void>;
+    config?: Partial<ShopConfig>;
+    build?: BuildOptions;
+    stillClock?: boolean;
+  } = {},
 ): Promise<TestShop> {
   const db = await freshDatabase(backend);
   if (options.seed) await options.seed(db);
   // `stillClock`: time moves only when the test moves it, so waits it measures are exact.
   const clock = options.stillClock ? manualClock() : offsetClock();
   // The origin is only known after listen; the context reads it through this holder.
-  const config: { -readonly [K in keyof ShopConfig]: ShopConfig[K] } = { ...DEFAULT_CONFIG, authRateLimitPerMinute: 10_000, publicOrigin: 'http://127.0.0.1', ...options.config };
+  const config: { -readonly [K in keyof ShopConfig]: ShopConfig[K] } = {
+    ...DEFAULT_CONFIG,
+    authRateLimitPerMinute: 10_000,
+    publicOrigin: 'http://127.0.0.1',
+    ...options.config,
+  };
   const ctx: ShopContext = { db, clock, config, refusals: refusalAggregator({ db, clock }) };
   const app = await buildShop(ctx, options.build);
   const address = await app.listen({ host: '127.0.0.1', port: 0 });

@@ -18,19 +18,27 @@ export function apiRequestFrom(
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
   return new Promise((resolve, reject) => {
-    const sent = request(`${shopUrl}/api/v1${path}`, { method, headers, localAddress: from, agent: false }, (response) => {
-      const chunks: Buffer[] = [];
-      response.on('data', (chunk: Buffer) => chunks.push(chunk));
-      response.on('error', reject);
-      response.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        const received = new Headers();
-        for (const [name, value] of Object.entries(response.headers)) {
-          if (value !== undefined) received.set(name, Array.isArray(value) ? value.join(', ') : value);
-        }
-        resolve({ status: response.statusCode ?? 0, headers: received, json: text ? (JSON.parse(text) as unknown) : null });
-      });
-    });
+    const sent = request(
+      `${shopUrl}/api/v1${path}`,
+      { method, headers, localAddress: from, agent: false },
+      (response) => {
+        const chunks: Buffer[] = [];
+        response.on('data', (chunk: Buffer) => chunks.push(chunk));
+        response.on('error', reject);
+        response.on('end', () => {
+          const text = Buffer.concat(chunks).toString('utf8');
+          const received = new Headers();
+          for (const [name, value] of Object.entries(response.headers)) {
+            if (value !== undefined) received.set(name, Array.isArray(value) ? value.join(', ') : value);
+          }
+          resolve({
+            status: response.statusCode ?? 0,
+            headers: received,
+            json: text ? (JSON.parse(text) as unknown) : null,
+          });
+        });
+      },
+    );
     sent.on('error', reject);
     sent.end(body);
   });

@@ -58,7 +58,9 @@ export async function freePort(): Promise<number> {
     server.listen(0, '127.0.0.1', () => {
       const address = server.address();
       const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => { resolvePort(port); });
+      server.close(() => {
+        resolvePort(port);
+      });
     });
   });
 }
@@ -66,7 +68,11 @@ export async function freePort(): Promise<number> {
 /** Process ids whose command line mentions `needle` (the journey's data folder is unique). */
 export function pidsOf(entry: string, needle: string): number[] {
   const found = spawnSync('pgrep', ['-f', `${entry}.*${needle}`], { encoding: 'utf8' });
-  return found.stdout.split('\n').filter(Boolean).map(Number).filter((pid) => pid !== process.pid);
+  return found.stdout
+    .split('\n')
+    .filter(Boolean)
+    .map(Number)
+    .filter((pid) => pid !== process.pid);
 }
 
 /** Signals a process group that may already be gone (a second stop, a stop after a kill). */
@@ -87,23 +93,46 @@ export interface LaunchArgs {
 }
 
 export async function startProduct(args: LaunchArgs): Promise<RunningProduct> {
-  const flags = ['--browser', '--data-dir', args.folders.dataDir, '--port', String(args.port), '--shop-port', String(args.shopPort)];
+  const flags = [
+    '--browser',
+    '--data-dir',
+    args.folders.dataDir,
+    '--port',
+    String(args.port),
+    '--shop-port',
+    String(args.shopPort),
+  ];
   if (args.shopUrl) flags.push('--shop-url', args.shopUrl);
   const env: NodeJS.ProcessEnv = { ...process.env, HOME: args.folders.home };
   delete env.CONCIERGE_DATA_DIR;
-  const child: ChildProcess = spawn('npm', ['start', '--', ...flags], { cwd: projectRoot, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child: ChildProcess = spawn('npm', ['start', '--', ...flags], {
+    cwd: projectRoot,
+    env,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let output = '';
-  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => { output += chunk; });
-  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => { output += chunk; });
-  const exited = new Promise<void>((done) => child.once('exit', () => { done(); }));
+  child.stdout?.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
+  });
+  child.stderr?.setEncoding('utf8').on('data', (chunk: string) => {
+    output += chunk;
+  });
+  const exited = new Promise<void>((done) =>
+    child.once('exit', () => {
+      done();
+    }),
+  );
 
   const waitForLine = async (pattern: RegExp, from = 0, timeoutMs = 180_000): Promise<RegExpExecArray> => {
     const deadline = Date.now() + timeoutMs;
     for (;;) {
       const match = pattern.exec(output.slice(from));
       if (match) return match;
-      if (child.exitCode !== null) throw new Error(`npm start exited (${child.exitCode}) before printing ${String(pattern)}:\n${output}`);
-      if (Date.now() > deadline) throw new Error(`npm start did not print ${String(pattern)} in ${timeoutMs} ms:\n${output}`);
+      if (child.exitCode !== null)
+        throw new Error(`npm start exited (${child.exitCode}) before printing ${String(pattern)}:\n${output}`);
+      if (Date.now() > deadline)
+        throw new Error(`npm start did not print ${String(pattern)} in ${timeoutMs} ms:\n${output}`);
       await sleep(100);
     }
   };

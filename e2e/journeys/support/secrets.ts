@@ -8,7 +8,10 @@ import type { Folders } from './product';
 /** The refresh token the console keeps for this staff member in the OS keychain, where there is one. */
 export async function keychainSecrets(shopUrl: string, email: string): Promise<string[]> {
   try {
-    const token = await new AsyncEntry(KEYCHAIN_SERVICE, `${new URL(shopUrl).origin}|${email.toLowerCase()}`).getPassword();
+    const token = await new AsyncEntry(
+      KEYCHAIN_SERVICE,
+      `${new URL(shopUrl).origin}|${email.toLowerCase()}`,
+    ).getPassword();
     return token ? [token] : [];
   } catch {
     return [];
@@ -42,10 +45,9 @@ export async function assertNoSecrets(scan: SecretScan): Promise<void> {
   const logs = await readLogFiles(join(scan.folders.dataDir, 'logs'));
   expect(logs.map((l) => l.name)).toEqual(expect.arrayContaining(['console.log', 'shop.log']));
   const terminal = { name: 'terminal', text: scan.terminal };
-  const hits = [
-    ...findSecrets([...logs, terminal], scan.secrets),
-    ...findSecrets(logs, scan.logOnly ?? []),
-  ].filter(standsAlone);
+  const hits = [...findSecrets([...logs, terminal], scan.secrets), ...findSecrets(logs, scan.logOnly ?? [])].filter(
+    standsAlone,
+  );
   expect(describeHits(hits), 'secrets in logs or terminal').toBe('');
   for (const { name, text } of [...logs, terminal]) {
     for (const [what, shape] of SHAPES) expect(shape.exec(text)?.[0] ?? null, `${what} in ${name}`).toBeNull();

@@ -25,7 +25,10 @@ describeBackends('audit mirror: the "refused" action group', (backend) => {
     await shop.ctx.db.transaction(async (tx) => {
       for (let i = 0; i < 3 * AuditAction.options.length; i++) {
         const action = AuditAction.options[i % AuditAction.options.length] ?? 'settings.changed';
-        const actor = i % 2 === 0 ? { type: 'staff' as const, id: 'stf_agent', name: 'Alex Agent' } : { type: 'staff' as const, id: 'stf_admin', name: 'Ada Admin' };
+        const actor =
+          i % 2 === 0
+            ? { type: 'staff' as const, id: 'stf_agent', name: 'Alex Agent' }
+            : { type: 'staff' as const, id: 'stf_admin', name: 'Ada Admin' };
         await appendAudit(tx, shop.clock, { action, actor, details: { note: i % 3 === 0 ? 'probe' : 'plain' } });
       }
     });
@@ -33,7 +36,12 @@ describeBackends('audit mirror: the "refused" action group', (backend) => {
     const agent = await signIn(shop.url, 'agent@demo.test', { clock: shop.clock });
     expect((await apiRequest(shop.url, 'GET', '/settings', { token: agent.accessToken })).status).toBe(403);
     const admin = await signIn(shop.url, 'admin@demo.test', { clock: shop.clock });
-    mirror = createAuditMirror({ source: { shopUrl: shop.url, tokens: { accessToken: () => admin.accessToken, refreshAccessToken: () => Promise.resolve(false) } } });
+    mirror = createAuditMirror({
+      source: {
+        shopUrl: shop.url,
+        tokens: { accessToken: () => admin.accessToken, refreshAccessToken: () => Promise.resolve(false) },
+      },
+    });
     await mirror.sync();
   });
 
@@ -55,7 +63,9 @@ describeBackends('audit mirror: the "refused" action group', (backend) => {
     expect(page.total).toBe(expected.length);
     // Every action of the group is there, access.denied from the shop's own 403 among them.
     expect(new Set(page.events.map((e) => e.action))).toEqual(REFUSED);
-    expect(page.events.find((e) => e.action === 'access.denied' && e.details.route === 'GET /api/v1/settings')).toBeDefined();
+    expect(
+      page.events.find((e) => e.action === 'access.denied' && e.details.route === 'GET /api/v1/settings'),
+    ).toBeDefined();
 
     const deeper = await mirror.query({ actionGroup: 'refused' }, 5, 5);
     expect(deeper.events.map((e) => e.seq)).toEqual(expected.slice(5, 10).map((e) => e.seq));
@@ -73,7 +83,10 @@ describeBackends('audit mirror: the "refused" action group', (backend) => {
     for (const [filter, also] of cases) {
       const expected = all.filter((e) => REFUSED.has(e.action) && also(e));
       const page = await mirror.query(filter, 0, 500);
-      expect(page.events.map((e) => e.seq), JSON.stringify(filter)).toEqual(expected.map((e) => e.seq));
+      expect(
+        page.events.map((e) => e.seq),
+        JSON.stringify(filter),
+      ).toEqual(expected.map((e) => e.seq));
       expect(page.total, JSON.stringify(filter)).toBe(expected.length);
     }
   });
@@ -82,7 +95,10 @@ describeBackends('audit mirror: the "refused" action group', (backend) => {
     const expected = (await everything()).filter((e) => REFUSED.has(e.action)).reverse();
     const file = join(dir, 'refused.jsonl');
     expect(await mirror.exportTo({ actionGroup: 'refused' }, 'jsonl', file)).toEqual({ count: expected.length });
-    const lines = (await readFile(file, 'utf8')).trim().split('\n').map((line) => JSON.parse(line) as AuditEvent);
+    const lines = (await readFile(file, 'utf8'))
+      .trim()
+      .split('\n')
+      .map((line) => JSON.parse(line) as AuditEvent);
     expect(lines.map((e) => e.seq)).toEqual(expected.map((e) => e.seq));
   });
 });

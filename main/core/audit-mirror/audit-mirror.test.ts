@@ -17,16 +17,28 @@ import { describeBackends, startTestShop, type TestShop } from '../../../shop/te
 import { AUDIT_COUNT_CAP, createAuditMirror, type AuditMirror } from './index';
 
 const EVENTS = 2400;
-const ACTIONS = ['session.page_view', 'session.action', 'staff.step_up', 'customer.consent_granted', 'settings.changed'] as const;
+const ACTIONS = [
+  'session.page_view',
+  'session.action',
+  'staff.step_up',
+  'customer.consent_granted',
+  'settings.changed',
+] as const;
 
 /** Varied, deterministic events: three actors, seven customers, sessions of 50, a minute per 500. */
 function inputFor(i: number): AuditInput {
-  const actor = i % 3 === 0
-    ? { type: 'staff' as const, id: 'stf_agent', name: 'Alex Agent' }
-    : i % 3 === 1
-      ? { type: 'staff' as const, id: 'stf_admin', name: 'Ada Admin' }
-      : { type: 'customer' as const, id: `cus_${i % 7}`, name: i === 1001 ? '=HYPERLINK("http://evil.test")' : `Customer ${i % 7}` };
-  const note = i === 777 ? 'Refund, "quoted" text' : i === 778 ? '100% done_now' : i === 779 ? '1000 done' : `note ${i}`;
+  const actor =
+    i % 3 === 0
+      ? { type: 'staff' as const, id: 'stf_agent', name: 'Alex Agent' }
+      : i % 3 === 1
+        ? { type: 'staff' as const, id: 'stf_admin', name: 'Ada Admin' }
+        : {
+            type: 'customer' as const,
+            id: `cus_${i % 7}`,
+            name: i === 1001 ? '=HYPERLINK("http://evil.test")' : `Customer ${i % 7}`,
+          };
+  const note =
+    i === 777 ? 'Refund, "quoted" text' : i === 778 ? '100% done_now' : i === 779 ? '1000 done' : `note ${i}`;
   return {
     action: ACTIONS[i % ACTIONS.length] ?? 'session.action',
     actor,
@@ -73,7 +85,12 @@ function matches(e: AuditEvent, f: AuditFilter): boolean {
   if (f.from && Date.parse(e.at) < Date.parse(f.from)) return false;
   if (f.to && Date.parse(e.at) > Date.parse(f.to)) return false;
   if (f.text) {
-    const values = [e.action, e.actor.name ?? '', ...Object.values(e.details).map((v) => JSON.stringify(v)), e.ip ?? ''];
+    const values = [
+      e.action,
+      e.actor.name ?? '',
+      ...Object.values(e.details).map((v) => JSON.stringify(v)),
+      e.ip ?? '',
+    ];
     if (!values.some((v) => v.toLowerCase().includes(f.text?.toLowerCase() ?? ''))) return false;
   }
   return true;
@@ -88,10 +105,21 @@ function parseCsv(text: string): string[][] {
   for (let i = 0; i < text.length; i += 1) {
     const c = text.charAt(i);
     if (quoted) {
-      if (c === '"' && text[i + 1] === '"') { cell += '"'; i += 1; } else if (c === '"') quoted = false;
+      if (c === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i += 1;
+      } else if (c === '"') quoted = false;
       else cell += c;
     } else if (c === '"') quoted = true;
-    else if (c === ',') { row.push(cell); cell = ''; } else if (c === '\n') { row.push(cell); rows.push(row); row = []; cell = ''; } else cell += c;
+    else if (c === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (c === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+    } else cell += c;
   }
   return rows;
 }
@@ -125,7 +153,9 @@ describeBackends('audit mirror', (backend) => {
         const url = new URL(request.url ?? '/', 'http://proxy');
         if (url.pathname.endsWith('/audit/events')) await onPage(Number(url.searchParams.get('after')));
         try {
-          const upstream = await fetch(`${shopUrl}${url.pathname}${url.search}`, { headers: { authorization: request.headers.authorization ?? '' } });
+          const upstream = await fetch(`${shopUrl}${url.pathname}${url.search}`, {
+            headers: { authorization: request.headers.authorization ?? '' },
+          });
           const body = Buffer.from(await upstream.arrayBuffer());
           response.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'text/plain' });
           response.end(body);
@@ -134,11 +164,19 @@ describeBackends('audit mirror', (backend) => {
         }
       })();
     });
-    await new Promise<void>((resolve) => { server.listen(0, '127.0.0.1', resolve); });
+    await new Promise<void>((resolve) => {
+      server.listen(0, '127.0.0.1', resolve);
+    });
     const { port } = server.address() as AddressInfo;
     return {
       url: `http://127.0.0.1:${port}`,
-      close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => { resolve(); }); }),
+      close: () =>
+        new Promise<void>((resolve) => {
+          server.closeAllConnections();
+          server.close(() => {
+            resolve();
+          });
+        }),
     };
   }
 
@@ -193,7 +231,9 @@ describeBackends('audit mirror', (backend) => {
     await restartShop();
     const resumedFrom = failed.lastSeq;
     const closing: Promise<void>[] = [];
-    const stop = first.onStatus((s) => { if (s.lastSeq >= resumedFrom + 600 && closing.length === 0) closing.push(first.close()); });
+    const stop = first.onStatus((s) => {
+      if (s.lastSeq >= resumedFrom + 600 && closing.length === 0) closing.push(first.close());
+    });
     const callsBeforeResume = afters.length;
     const partial = await first.sync();
     stop();
@@ -214,7 +254,14 @@ describeBackends('audit mirror', (backend) => {
     expect(afters[callsBefore]).toBe(partial.lastSeq);
 
     const source = await shopEvents(shop);
-    expect(done).toMatchObject({ state: 'idle', lastSeq: source.length, headSeq: source.length, synced: source.length, message: null, verification: { ok: true, checked: source.length } });
+    expect(done).toMatchObject({
+      state: 'idle',
+      lastSeq: source.length,
+      headSeq: source.length,
+      synced: source.length,
+      message: null,
+      verification: { ok: true, checked: source.length },
+    });
     expect(done.lastSyncAt).not.toBeNull();
     const mirrored = await readAll(second);
     expect(mirrored.map((e) => e.seq)).toEqual(source.map((e) => e.seq).reverse());
@@ -248,18 +295,27 @@ describeBackends('audit mirror', (backend) => {
         }
         const entry = { after, closed: false };
         held.push(entry);
-        response.once('close', () => { entry.closed = true; });
+        response.once('close', () => {
+          entry.closed = true;
+        });
         return;
       }
       void (async () => {
-        const upstream = await fetch(`${shopUrl}${url.pathname}${url.search}`, { headers: { authorization: request.headers.authorization ?? '' } });
+        const upstream = await fetch(`${shopUrl}${url.pathname}${url.search}`, {
+          headers: { authorization: request.headers.authorization ?? '' },
+        });
         const body = Buffer.from(await upstream.arrayBuffer());
         response.writeHead(upstream.status, { 'content-type': upstream.headers.get('content-type') ?? 'text/plain' });
         response.end(body);
       })();
     });
-    await new Promise<void>((resolve) => { server.listen(0, '127.0.0.1', resolve); });
-    const mirror = createAuditMirror({ pageSize: 200, source: shopSource(() => adminToken, `http://127.0.0.1:${(server.address() as AddressInfo).port}`) });
+    await new Promise<void>((resolve) => {
+      server.listen(0, '127.0.0.1', resolve);
+    });
+    const mirror = createAuditMirror({
+      pageSize: 200,
+      source: shopSource(() => adminToken, `http://127.0.0.1:${(server.address() as AddressInfo).port}`),
+    });
     try {
       const failed = await mirror.sync();
       expect(failed.state).toBe('error');
@@ -269,7 +325,11 @@ describeBackends('audit mirror', (backend) => {
     } finally {
       await mirror.close();
       server.closeAllConnections();
-      await new Promise<void>((resolve) => { server.close(() => { resolve(); }); });
+      await new Promise<void>((resolve) => {
+        server.close(() => {
+          resolve();
+        });
+      });
     }
   });
 
@@ -286,7 +346,9 @@ describeBackends('audit mirror', (backend) => {
           accessToken: () => tokens.accessToken,
           refreshAccessToken: async () => {
             const response = await fetch(`${shopUrl}/api/v1/auth/refresh`, {
-              method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ refreshToken: tokens.refreshToken }),
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ refreshToken: tokens.refreshToken }),
             });
             refreshes.push(String(response.status));
             if (!response.ok) return false;
@@ -299,7 +361,13 @@ describeBackends('audit mirror', (backend) => {
     try {
       const done = await mirror.sync();
       const source = await shopEvents(shop);
-      expect(done).toMatchObject({ state: 'idle', lastSeq: source.length, synced: source.length, message: null, verification: { ok: true } });
+      expect(done).toMatchObject({
+        state: 'idle',
+        lastSeq: source.length,
+        synced: source.length,
+        message: null,
+        verification: { ok: true },
+      });
       expect(refreshes).toEqual(['200']);
 
       // A refresh the shop refuses ends the sync with the shop's refusal, and nothing more is asked.
@@ -354,17 +422,31 @@ describeBackends('audit mirror', (backend) => {
         if (round === 'indexed') await mirror.searchReady();
         if (round === 'warmed') await mirror.warmed();
         for (const filter of filters) {
-          const expected = source.filter((e) => matches(e, filter)).map((e) => e.seq).reverse();
+          const expected = source
+            .filter((e) => matches(e, filter))
+            .map((e) => e.seq)
+            .reverse();
           const got = await readAll(mirror, filter);
-          expect(got.map((e) => e.seq), `${round} ${JSON.stringify(filter)}`).toEqual(expected);
+          expect(
+            got.map((e) => e.seq),
+            `${round} ${JSON.stringify(filter)}`,
+          ).toEqual(expected);
           const first = await mirror.query(filter, 0, 10);
-          expect(first.total, JSON.stringify(filter)).toBe(Math.min(expected.length, Object.keys(filter).length === 0 ? Infinity : AUDIT_COUNT_CAP));
+          expect(first.total, JSON.stringify(filter)).toBe(
+            Math.min(expected.length, Object.keys(filter).length === 0 ? Infinity : AUDIT_COUNT_CAP),
+          );
           expect(first.events.map((e) => e.seq)).toEqual(expected.slice(0, 10));
         }
       }
       expect(source.filter((e) => matches(e, { text: '100%' }))).toHaveLength(1);
       const paged = await mirror.query({ customerId: 'cus_3' }, 20, 5);
-      expect(paged.events.map((e) => e.seq)).toEqual(source.filter((e) => e.customerId === 'cus_3').map((e) => e.seq).reverse().slice(20, 25));
+      expect(paged.events.map((e) => e.seq)).toEqual(
+        source
+          .filter((e) => e.customerId === 'cus_3')
+          .map((e) => e.seq)
+          .reverse()
+          .slice(20, 25),
+      );
     } finally {
       await mirror.close();
     }
@@ -404,7 +486,10 @@ describeBackends('audit mirror', (backend) => {
 
       const all = await mirror.exportTo({}, 'jsonl', join(dir, 'all.jsonl'));
       expect(all.count).toBe(source.length);
-      const lines = (await readFile(join(dir, 'all.jsonl'), 'utf8')).trimEnd().split('\n').map((l) => JSON.parse(l) as AuditEvent);
+      const lines = (await readFile(join(dir, 'all.jsonl'), 'utf8'))
+        .trimEnd()
+        .split('\n')
+        .map((l) => JSON.parse(l) as AuditEvent);
       expect(lines).toEqual(source);
       expect(verifyChain(lines)).toMatchObject({ ok: true, checked: source.length });
 
@@ -413,7 +498,22 @@ describeBackends('audit mirror', (backend) => {
       const csv = await mirror.exportTo(filter, 'csv', join(dir, 'cus0.csv'));
       expect(csv.count).toBe(expected.length);
       const rows = parseCsv(await readFile(join(dir, 'cus0.csv'), 'utf8'));
-      expect(rows[0]).toEqual(['seq', 'id', 'at', 'action', 'actor_type', 'actor_id', 'actor_name', 'customer_id', 'session_id', 'ip', 'user_agent', 'details', 'prev_hash', 'hash']);
+      expect(rows[0]).toEqual([
+        'seq',
+        'id',
+        'at',
+        'action',
+        'actor_type',
+        'actor_id',
+        'actor_name',
+        'customer_id',
+        'session_id',
+        'ip',
+        'user_agent',
+        'details',
+        'prev_hash',
+        'hash',
+      ]);
       expect(rows.slice(1).map((r) => Number(r[0]))).toEqual(expected.map((e) => e.seq));
       const quoted = expected.find((e) => e.details.note === 'Refund, "quoted" text');
       const quotedRow = rows.find((r) => Number(r[0]) === quoted?.seq);
@@ -436,7 +536,12 @@ describeBackends('audit mirror', (backend) => {
     try {
       const status = await mirror.sync();
       const own = (await shopEvents(shop)).filter((e) => e.actor.type === 'staff' && e.actor.id === 'stf_agent');
-      expect(status).toMatchObject({ state: 'idle', synced: own.length, lastSeq: own.at(-1)?.seq, verification: { ok: true, checked: own.length } });
+      expect(status).toMatchObject({
+        state: 'idle',
+        synced: own.length,
+        lastSeq: own.at(-1)?.seq,
+        verification: { ok: true, checked: own.length },
+      });
       expect((await readAll(mirror)).map((e) => e.seq)).toEqual(own.map((e) => e.seq).reverse());
     } finally {
       await mirror.close();
@@ -459,8 +564,14 @@ describeBackends('audit mirror', (backend) => {
         { staffId: 'stf_admin', from: iso(t0 + 60_000), to: iso(tEnd) },
       ];
       for (const filter of ranges) {
-        const expected = source.filter((e) => matches(e, filter)).map((e) => e.seq).reverse();
-        expect((await readAll(mirror, filter)).map((e) => e.seq), `${label} ${JSON.stringify(filter)}`).toEqual(expected);
+        const expected = source
+          .filter((e) => matches(e, filter))
+          .map((e) => e.seq)
+          .reverse();
+        expect(
+          (await readAll(mirror, filter)).map((e) => e.seq),
+          `${label} ${JSON.stringify(filter)}`,
+        ).toEqual(expected);
       }
     };
     try {
@@ -485,7 +596,10 @@ describeBackends('audit mirror', (backend) => {
     if (!target) throw new Error('no events');
     await shop.ctx.db.exec('ALTER TABLE audit_events DISABLE TRIGGER audit_events_no_update');
     try {
-      await shop.ctx.db.query(`UPDATE audit_events SET details = jsonb_set(details, '{note}', '"nothing happened"') WHERE seq = $1`, [target.seq]);
+      await shop.ctx.db.query(
+        `UPDATE audit_events SET details = jsonb_set(details, '{note}', '"nothing happened"') WHERE seq = $1`,
+        [target.seq],
+      );
     } finally {
       await shop.ctx.db.exec('ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update');
     }

@@ -6,7 +6,22 @@ import { stringify } from 'csv-stringify/sync';
 import type { AuditEvent } from '../../../shared/api/audit';
 import type { ExportFormat } from './protocol';
 
-export const CSV_COLUMNS = ['seq', 'id', 'at', 'action', 'actor_type', 'actor_id', 'actor_name', 'customer_id', 'session_id', 'ip', 'user_agent', 'details', 'prev_hash', 'hash'] as const;
+export const CSV_COLUMNS = [
+  'seq',
+  'id',
+  'at',
+  'action',
+  'actor_type',
+  'actor_id',
+  'actor_name',
+  'customer_id',
+  'session_id',
+  'ip',
+  'user_agent',
+  'details',
+  'prev_hash',
+  'hash',
+] as const;
 
 /**
  * Cells that start like a formula run as one in spreadsheet apps (CSV injection); actor names,
@@ -20,8 +35,20 @@ function safeCell(value: string | null): string {
 
 function csvRow(e: AuditEvent): string[] {
   return [
-    String(e.seq), e.id, e.at, safeCell(e.action), e.actor.type, safeCell(e.actor.id), safeCell(e.actor.name),
-    safeCell(e.customerId), safeCell(e.sessionId), safeCell(e.ip), safeCell(e.userAgent), safeCell(JSON.stringify(e.details)), e.prevHash, e.hash,
+    String(e.seq),
+    e.id,
+    e.at,
+    safeCell(e.action),
+    e.actor.type,
+    safeCell(e.actor.id),
+    safeCell(e.actor.name),
+    safeCell(e.customerId),
+    safeCell(e.sessionId),
+    safeCell(e.ip),
+    safeCell(e.userAgent),
+    safeCell(JSON.stringify(e.details)),
+    e.prevHash,
+    e.hash,
   ];
 }
 
@@ -29,7 +56,11 @@ function csvRow(e: AuditEvent): string[] {
  * Writes pages of events to `filePath` as CSV (with a header) or JSON Lines, one page in memory
  * at a time. The file appears under its name only when complete.
  */
-export async function writeExport(pages: AsyncIterable<AuditEvent[]>, format: ExportFormat, filePath: string): Promise<{ count: number }> {
+export async function writeExport(
+  pages: AsyncIterable<AuditEvent[]>,
+  format: ExportFormat,
+  filePath: string,
+): Promise<{ count: number }> {
   const partPath = `${filePath}.part`;
   const out = createWriteStream(partPath, { mode: 0o600 });
   let count = 0;

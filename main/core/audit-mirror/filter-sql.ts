@@ -76,7 +76,17 @@ function textCondition(text: string, textPlan: TextPlan | null, param: (value: u
  */
 export function textOnlySql(filter: AuditFilter, textPlan: TextPlan | null): { sql: string; params: unknown[] } | null {
   const text = filter.text?.trim().toLowerCase();
-  if (!text || filter.staffId || filter.customerId || filter.sessionId || filter.action || filter.actionGroup || filter.from || filter.to) return null;
+  if (
+    !text ||
+    filter.staffId ||
+    filter.customerId ||
+    filter.sessionId ||
+    filter.action ||
+    filter.actionGroup ||
+    filter.from ||
+    filter.to
+  )
+    return null;
   const params: unknown[] = [];
   const param = (value: unknown): string => {
     params.push(value);
@@ -91,7 +101,11 @@ export function textOnlySql(filter: AuditFilter, textPlan: TextPlan | null): { s
  * event's search text: through each chunk's trigram index, or by scanning a chunk not indexed
  * yet (the same conditions, checked row by row), so results are complete throughout.
  */
-export function filterSql(filter: AuditFilter, seqRange: SeqRange | null = null, textPlan: TextPlan | null = null): { sql: string; params: unknown[] } {
+export function filterSql(
+  filter: AuditFilter,
+  seqRange: SeqRange | null = null,
+  textPlan: TextPlan | null = null,
+): { sql: string; params: unknown[] } {
   const conditions: string[] = [];
   const params: unknown[] = [];
   const param = (value: unknown): string => {
@@ -105,7 +119,9 @@ export function filterSql(filter: AuditFilter, seqRange: SeqRange | null = null,
     if (filter.action.endsWith('.')) {
       // A group such as `session.`: a range the (action, seq) index can scan, checked exactly.
       const prefix = param(filter.action);
-      conditions.push(`action >= ${prefix} AND action < ${param(prefixUpperBound(filter.action))} AND starts_with(action, ${prefix})`);
+      conditions.push(
+        `action >= ${prefix} AND action < ${param(prefixUpperBound(filter.action))} AND starts_with(action, ${prefix})`,
+      );
     } else {
       conditions.push(`action = ${param(filter.action)}`);
     }
@@ -127,7 +143,9 @@ export function filterSql(filter: AuditFilter, seqRange: SeqRange | null = null,
       ...(seqRange?.lo !== undefined ? [`s.seq >= ${param(seqRange.lo)}`] : []),
       ...(seqRange?.hi !== undefined ? [`s.seq <= ${param(seqRange.hi)}`] : []),
     ];
-    conditions.push(`seq IN (SELECT s.seq FROM audit_search s WHERE ${[...within, textCondition(text, textPlan, param)].join(' AND ')})`);
+    conditions.push(
+      `seq IN (SELECT s.seq FROM audit_search s WHERE ${[...within, textCondition(text, textPlan, param)].join(' AND ')})`,
+    );
   }
   return { sql: conditions.length > 0 ? `WHERE ${conditions.join(' AND ')}` : '', params };
 }

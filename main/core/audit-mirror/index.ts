@@ -11,7 +11,15 @@ import type { AuditEvent } from '../../../shared/api/audit';
 import type { AuditFilter, AuditSyncStatus } from '../../../shared/ipc/contract';
 import type { TokenSource } from '../api-client';
 import type { PreparedPage, VerifyState } from './prepare';
-import type { ExportFormat, MirrorOp, MirrorOps, MirrorResponse, MirrorWorkerData, PageRequest, VerifierOps } from './protocol';
+import type {
+  ExportFormat,
+  MirrorOp,
+  MirrorOps,
+  MirrorResponse,
+  MirrorWorkerData,
+  PageRequest,
+  VerifierOps,
+} from './protocol';
 import type { MirrorState } from './store';
 
 export { AUDIT_COUNT_CAP } from './store';
@@ -55,7 +63,12 @@ export interface AuditMirror {
    * Queries run one at a time; one whose `signal` aborts while it waits is dropped unrun (it
    * rejects with the signal's reason), so queries the viewer no longer wants do not queue.
    */
-  query(filter: AuditFilter, offset: number, limit: number, signal?: AbortSignal): Promise<{ total: number; events: AuditEvent[] }>;
+  query(
+    filter: AuditFilter,
+    offset: number,
+    limit: number,
+    signal?: AbortSignal,
+  ): Promise<{ total: number; events: AuditEvent[] }>;
   /** Writes matching events oldest first; the file appears only when complete. */
   exportTo(filter: AuditFilter, format: ExportFormat, filePath: string): Promise<{ count: number }>;
   /** Resolves once free-text search uses its trigram index for every stored event (results are complete before too). */
@@ -86,7 +99,12 @@ function defaultWorkerUrl(): URL {
  * tsx only registers itself on the main thread, so a small bootstrap registers it first.
  */
 function startWorker(workerUrl: URL | string, data: MirrorWorkerData): Worker {
-  const url = typeof workerUrl === 'string' ? (workerUrl.startsWith('file:') ? new URL(workerUrl) : pathToFileURL(workerUrl)) : workerUrl;
+  const url =
+    typeof workerUrl === 'string'
+      ? workerUrl.startsWith('file:')
+        ? new URL(workerUrl)
+        : pathToFileURL(workerUrl)
+      : workerUrl;
   if (!url.pathname.endsWith('.ts')) return new Worker(url, { workerData: data });
   const tsxApi = new URL('./esm/api/index.mjs', pathToFileURL(createRequire(import.meta.url).resolve('tsx')));
   const bootstrap = `import(${JSON.stringify(tsxApi.href)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
@@ -100,14 +118,20 @@ function describeError(error: unknown): string {
 
 /** A call the worker answered with an error; `code` is the shop's refusal code, when the shop refused. */
 class WorkerCallError extends Error {
-  constructor(message: string, readonly code: string | null) {
+  constructor(
+    message: string,
+    readonly code: string | null,
+  ) {
     super(message);
     this.name = 'WorkerCallError';
   }
 }
 
 /** A message client for one worker: numbered calls, answered in any order. */
-function workerClient<Ops extends { [K in keyof Ops]: { args: unknown; result: unknown } }>(worker: Worker, name: string) {
+function workerClient<Ops extends { [K in keyof Ops]: { args: unknown; result: unknown } }>(
+  worker: Worker,
+  name: string,
+) {
   const pending = new Map<number, { resolve: (value: unknown) => void; reject: (error: Error) => void }>();
   let nextId = 1;
   let failure: Error | null = null;
@@ -123,10 +147,18 @@ function workerClient<Ops extends { [K in keyof Ops]: { args: unknown; result: u
     if (response.ok) call.resolve(response.result);
     else call.reject(new WorkerCallError(response.error.message, response.error.code ?? null));
   });
-  worker.on('error', (error) => { failAll(new Error(`The audit mirror's ${name} failed: ${error.message}`)); });
-  worker.on('exit', () => { failAll(new Error(`The audit mirror's ${name} has stopped.`)); });
+  worker.on('error', (error) => {
+    failAll(new Error(`The audit mirror's ${name} failed: ${error.message}`));
+  });
+  worker.on('exit', () => {
+    failAll(new Error(`The audit mirror's ${name} has stopped.`));
+  });
   /** Posts a call; its id lets a later call refer to it (cancel). */
-  const send = <K extends keyof Ops & string>(op: K, args: Ops[K]['args'], transfer: ArrayBuffer[] = []): { id: number; result: Promise<Ops[K]['result']> } => {
+  const send = <K extends keyof Ops & string>(
+    op: K,
+    args: Ops[K]['args'],
+    transfer: ArrayBuffer[] = [],
+  ): { id: number; result: Promise<Ops[K]['result']> } => {
     const id = nextId++;
     if (failure) return { id, result: Promise.reject(failure) };
     const result = new Promise<Ops[K]['result']>((resolve, reject) => {
@@ -138,21 +170,39 @@ function workerClient<Ops extends { [K in keyof Ops]: { args: unknown; result: u
   return {
     failed: () => failure !== null,
     send,
-    call: <K extends keyof Ops & string>(op: K, args: Ops[K]['args'], transfer: ArrayBuffer[] = []): Promise<Ops[K]['result']> => send(op, args, transfer).result,
+    call: <K extends keyof Ops & string>(
+      op: K,
+      args: Ops[K]['args'],
+      transfer: ArrayBuffer[] = [],
+    ): Promise<Ops[K]['result']> => send(op, args, transfer).result,
   };
 }
 
-type WorkerClient<Ops extends { [K in keyof Ops]: { args: unknown; result: unknown } }> = ReturnType<typeof workerClient<Ops>>;
+type WorkerClient<Ops extends { [K in keyof Ops]: { args: unknown; result: unknown } }> = ReturnType<
+  typeof workerClient<Ops>
+>;
 
-const verifyStateOf = (s: MirrorState): VerifyState => ({ chain: s.chain, checked: s.checked, bad: s.bad, lastAtMs: s.lastAtMs, atInOrder: s.atInOrder });
+const verifyStateOf = (s: MirrorState): VerifyState => ({
+  chain: s.chain,
+  checked: s.checked,
+  bad: s.bad,
+  lastAtMs: s.lastAtMs,
+  atInOrder: s.atInOrder,
+});
 
 export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
   const pageSize = Math.min(Math.max(1, Math.trunc(options.pageSize ?? MAX_PAGE_SIZE)), MAX_PAGE_SIZE);
   const now = options.now ?? (() => new Date());
   const workerUrl = options.workerUrl ?? defaultWorkerUrl();
-  const worker = startWorker(workerUrl, { role: 'store', dataDir: options.dataDir ?? null, bulkBacklog: options.bulkBacklog ?? null, searchChunk: options.searchChunk ?? null });
+  const worker = startWorker(workerUrl, {
+    role: 'store',
+    dataDir: options.dataDir ?? null,
+    bulkBacklog: options.bulkBacklog ?? null,
+    searchChunk: options.searchChunk ?? null,
+  });
   const store = workerClient<MirrorOps>(worker, 'worker');
-  const call = <K extends MirrorOp>(op: K, args: MirrorOps[K]['args'], transfer?: ArrayBuffer[]) => store.call(op, args, transfer);
+  const call = <K extends MirrorOp>(op: K, args: MirrorOps[K]['args'], transfer?: ArrayBuffer[]) =>
+    store.call(op, args, transfer);
   // The verifier thread starts with the store (a sync should not wait for it to load) and
   // stays for the mirror's life; one that failed is replaced at the next page.
   let verifierWorker: Worker | null = null;
@@ -160,7 +210,11 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
   const verifier = () => {
     if (!verifierClient || verifierClient.failed()) {
       void verifierWorker?.terminate();
-      verifierWorker = startWorker(workerUrl, { role: 'verifier', shopUrl: options.source.shopUrl, timeoutMs: options.source.timeoutMs ?? null });
+      verifierWorker = startWorker(workerUrl, {
+        role: 'verifier',
+        shopUrl: options.source.shopUrl,
+        timeoutMs: options.source.timeoutMs ?? null,
+      });
       verifierClient = workerClient<VerifierOps>(verifierWorker, 'verifier');
     }
     return verifierClient;
@@ -197,8 +251,15 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
    */
   const waitingQueries: { start: () => void }[] = [];
   let querying = false;
-  const nextQuery = () => { if (!querying) waitingQueries.shift()?.start(); };
-  function query(filter: AuditFilter, offset: number, limit: number, signal?: AbortSignal): Promise<{ total: number; events: AuditEvent[] }> {
+  const nextQuery = () => {
+    if (!querying) waitingQueries.shift()?.start();
+  };
+  function query(
+    filter: AuditFilter,
+    offset: number,
+    limit: number,
+    signal?: AbortSignal,
+  ): Promise<{ total: number; events: AuditEvent[] }> {
     if (signal?.aborted) return Promise.reject(signal.reason as Error);
     return new Promise((resolve, reject) => {
       const abandon = () => {
@@ -230,7 +291,11 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
     });
   }
 
-  const pageRequest = (after: number): PageRequest => ({ after, limit: pageSize, token: options.source.tokens.accessToken() });
+  const pageRequest = (after: number): PageRequest => ({
+    after,
+    limit: pageSize,
+    token: options.source.tokens.accessToken(),
+  });
 
   /**
    * The page at `after`, fetched, validated and verified from `from` by the verifier thread. An
@@ -271,15 +336,21 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
         // wrong cursor is dropped unused, and one that does not continue the chain is refused
         // before anything is stored.
         if (dense && !closed) {
-          for (const ahead of [after + pageSize, after + 2 * pageSize]) if (ahead < head) void verifier().call('fetch', pageRequest(ahead)).catch(() => undefined);
+          for (const ahead of [after + pageSize, after + 2 * pageSize])
+            if (ahead < head)
+              void verifier()
+                .call('fetch', pageRequest(ahead))
+                .catch(() => undefined);
         }
         const prepared = await preparing;
         if (storing) await storing;
         if (closed) break;
-        storing = call('ingestPrepared', { page: prepared }, [prepared.rows.buffer, prepared.searchRows.buffer]).then((result) => {
-          state = result.state;
-          publish(state);
-        });
+        storing = call('ingestPrepared', { page: prepared }, [prepared.rows.buffer, prepared.searchRows.buffer]).then(
+          (result) => {
+            state = result.state;
+            publish(state);
+          },
+        );
         from = prepared.to;
         const done = prepared.nextAfter === after || prepared.nextAfter >= prepared.headSeq;
         if (done) break;
@@ -287,7 +358,9 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
         head = prepared.headSeq;
         after = prepared.nextAfter;
       }
-      await verifier().call('forget', {}).catch(() => undefined);
+      await verifier()
+        .call('forget', {})
+        .catch(() => undefined);
       if (storing) await storing;
       storing = null;
       // Filter indexes a bulk sync dropped and fresh statistics follow in the worker, one step
@@ -297,7 +370,9 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
       phase = { state: 'idle', message: null };
       return publish(state);
     } catch (error) {
-      await verifier().call('forget', {}).catch(() => undefined);
+      await verifier()
+        .call('forget', {})
+        .catch(() => undefined);
       phase = { state: 'error', message: describeError(error) };
       await storing?.catch(() => undefined);
       await call('settle', {}).catch(() => undefined);
@@ -311,7 +386,9 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
 
     sync: () => {
       if (closed) return Promise.reject(new Error('The audit mirror is closed.'));
-      running ??= runSync().finally(() => { running = null; });
+      running ??= runSync().finally(() => {
+        running = null;
+      });
       return running;
     },
 
@@ -319,15 +396,23 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
 
     exportTo: (filter, format, filePath) => call('export', { filter, format, filePath }),
 
-    searchReady: async () => { await call('searchReady', {}); },
+    searchReady: async () => {
+      await call('searchReady', {});
+    },
 
-    maintained: async () => { await call('maintained', {}); },
+    maintained: async () => {
+      await call('maintained', {});
+    },
 
-    warmed: async () => { await call('warmed', {}); },
+    warmed: async () => {
+      await call('warmed', {});
+    },
 
     onStatus: (listener) => {
       listeners.add(listener);
-      return () => { listeners.delete(listener); };
+      return () => {
+        listeners.delete(listener);
+      };
     },
 
     close: async () => {

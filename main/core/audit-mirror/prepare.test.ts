@@ -13,14 +13,32 @@ import { COPY_COLUMNS } from './prepare';
 import { FILTER_INDEXES, MIRROR_SCHEMA, searchText } from './schema';
 import { cacheSizeFor, openAuditStore, type AuditStore } from './store';
 
-const START: VerifyState = { chain: { lastSeq: 0, lastHash: GENESIS_HASH }, checked: 0, bad: null, lastAtMs: 0, atInOrder: true };
+const START: VerifyState = {
+  chain: { lastSeq: 0, lastHash: GENESIS_HASH },
+  checked: 0,
+  bad: null,
+  lastAtMs: 0,
+  atInOrder: true,
+};
 
 /** Text that COPY's text format must escape, and text that only looks like an escape. */
-const AWKWARD = ['tab\there', 'line\nbreak', 'cr\rhere', 'back\\slash', '\\N', '\\.', 'quote "and" \'apostrophe\'', 'ünïcødé ✓ 😀', ''];
+const AWKWARD = [
+  'tab\there',
+  'line\nbreak',
+  'cr\rhere',
+  'back\\slash',
+  '\\N',
+  '\\.',
+  'quote "and" \'apostrophe\'',
+  'ünïcødé ✓ 😀',
+  '',
+];
 
 /** A chained run of events, seq from..from+count-1, continuing from `prevHash`. */
 function events(
-  from: number, count: number, prevHash: string,
+  from: number,
+  count: number,
+  prevHash: string,
   at = (seq: number) => new Date(Date.UTC(2026, 0, 1) + seq * 1000).toISOString(),
   note = (seq: number) => AWKWARD[seq % AWKWARD.length] ?? '',
 ): AuditEvent[] {
@@ -33,7 +51,10 @@ function events(
       id: `evt_${seq}`,
       at: at(seq),
       action: seq % 4 === 0 ? 'staff.step_up' : 'session.action',
-      actor: seq % 3 === 0 ? { type: 'system', id: null, name: null } : { type: 'staff', id: `stf_${seq % 2}`, name: `Staff ${awkward}` },
+      actor:
+        seq % 3 === 0
+          ? { type: 'system', id: null, name: null }
+          : { type: 'staff', id: `stf_${seq % 2}`, name: `Staff ${awkward}` },
       customerId: seq % 5 === 0 ? null : `cus_${seq % 7}`,
       sessionId: seq % 2 === 0 ? `ses_${Math.floor(seq / 10)}` : null,
       ip: seq % 6 === 0 ? null : `10.0.${seq % 256}.1`,
@@ -48,18 +69,30 @@ function events(
   return out;
 }
 
-const page = (list: AuditEvent[], head = list.at(-1)) => ({ events: list, nextAfter: list.at(-1)?.seq ?? 0, head: { seq: head?.seq ?? 0, hash: head?.hash ?? GENESIS_HASH } });
+const page = (list: AuditEvent[], head = list.at(-1)) => ({
+  events: list,
+  nextAfter: list.at(-1)?.seq ?? 0,
+  head: { seq: head?.seq ?? 0, hash: head?.hash ?? GENESIS_HASH },
+});
 
 describe('preparePage', () => {
   it('verifies a page from the given state and carries the state on', () => {
     const first = events(1, 20, GENESIS_HASH);
     const second = events(21, 20, first.at(-1)?.hash ?? '');
     const a = preparePage(0, page(first), START);
-    expect(a).toMatchObject({ after: 0, nextAfter: 20, received: 20, to: { checked: 20, bad: null, chain: { lastSeq: 20 }, atInOrder: true } });
+    expect(a).toMatchObject({
+      after: 0,
+      nextAfter: 20,
+      received: 20,
+      to: { checked: 20, bad: null, chain: { lastSeq: 20 }, atInOrder: true },
+    });
     const b = preparePage(20, page(second), a.to);
     expect(b.to).toMatchObject({ checked: 40, bad: null, chain: { lastSeq: 40, lastHash: second.at(-1)?.hash } });
     // The same page checked from a state it does not follow: the link breaks at its first event.
-    expect(preparePage(20, page(second), { ...START, chain: { lastSeq: 20, lastHash: GENESIS_HASH } }).to.bad).toEqual({ seq: 21, problem: 'broken_link' });
+    expect(preparePage(20, page(second), { ...START, chain: { lastSeq: 20, lastHash: GENESIS_HASH } }).to.bad).toEqual({
+      seq: 21,
+      problem: 'broken_link',
+    });
   });
 
   it('refuses what the API does not allow, before anything is stored', () => {
@@ -136,14 +169,22 @@ describe('audit store on PGlite', () => {
     expect((await store.state()).cursor).toBe(1000);
 
     const rest = preparePage(1000, page(all.slice(1000)), state);
-    expect((await store.ingestPrepared(rest)).state).toMatchObject({ cursor: 1200, stored: 1200, checked: 1200, bad: null });
+    expect((await store.ingestPrepared(rest)).state).toMatchObject({
+      cursor: 1200,
+      stored: 1200,
+      checked: 1200,
+      bad: null,
+    });
     const stored = (await store.query({}, 0, 2000)).events;
     expect(stored).toEqual([...all].reverse());
   });
 
   it('answers queries between maintenance steps and ends with every filter index back', async () => {
     await store.settle();
-    const expected = all.filter((e) => e.actor.type === 'staff' && e.actor.id === 'stf_1').map((e) => e.seq).reverse();
+    const expected = all
+      .filter((e) => e.actor.type === 'staff' && e.actor.id === 'stf_1')
+      .map((e) => e.seq)
+      .reverse();
     let steps = 0;
     for (;;) {
       // Complete answers before, between and after the steps.
@@ -157,7 +198,9 @@ describe('audit store on PGlite', () => {
     await store.close();
     // The indexes are on disk: look with a connection of our own while the store is closed.
     const db = await PGlite.create({ dataDir: dir, extensions: { pg_trgm } });
-    const names = (await db.query<{ name: string }>("SELECT indexname AS name FROM pg_indexes WHERE tablename = 'audit_events'")).rows.map((r) => r.name);
+    const names = (
+      await db.query<{ name: string }>("SELECT indexname AS name FROM pg_indexes WHERE tablename = 'audit_events'")
+    ).rows.map((r) => r.name);
     const analyzed = (await db.query<{ n: number }>('SELECT analyzed_stored::int AS n FROM mirror_state')).rows[0]?.n;
     await db.close();
     expect(names).toEqual(expect.arrayContaining(Object.keys(FILTER_INDEXES)));
@@ -167,7 +210,9 @@ describe('audit store on PGlite', () => {
   });
 
   it('reads each text chunk, its trigram index and the filter indexes into the cache, one relation per step', async () => {
-    while (!(await store.indexSearch()).done) { /* one chunk per step */ }
+    while (!(await store.indexSearch()).done) {
+      /* one chunk per step */
+    }
     // The listing, then the one chunk's index and its text, the primary key and the five filter
     // indexes; nothing after that.
     const steps: boolean[] = [];
@@ -186,22 +231,42 @@ describe('common text on PGlite', () => {
   it('pages and counts text that is common in older chunks and rare in the newest', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'audit-store-common-'));
     // Three chunks of 400; the phrase in every third event of the first two, once in the third.
-    const all = events(1, 1200, GENESIS_HASH, undefined, (seq) => ((seq <= 800 && seq % 3 === 0) || seq === 1000 ? 'Common Phrase here' : 'other words'));
+    const all = events(1, 1200, GENESIS_HASH, undefined, (seq) =>
+      (seq <= 800 && seq % 3 === 0) || seq === 1000 ? 'Common Phrase here' : 'other words',
+    );
     // Walked queries step through 100 seqs at a time.
     const store = await openAuditStore(dir, { searchChunk: 400, bulkBacklog: 100_000, walkWindow: 100 });
     try {
       let state = await store.state();
       for (let start = 0; start < all.length; start += 300) {
-        state = (await store.ingestPrepared(preparePage(state.cursor, page(all.slice(start, start + 300), all.at(-1)), state))).state;
+        state = (
+          await store.ingestPrepared(preparePage(state.cursor, page(all.slice(start, start + 300), all.at(-1)), state))
+        ).state;
       }
       await store.settle();
-      while (await store.maintain()) { /* statistics */ }
-      const expected = all.filter((e) => searchText(e).includes('common phrase')).map((e) => e.seq).reverse();
+      while (await store.maintain()) {
+        /* statistics */
+      }
+      const expected = all
+        .filter((e) => searchText(e).includes('common phrase'))
+        .map((e) => e.seq)
+        .reverse();
       for (const round of ['scanned', 'indexed']) {
-        if (round === 'indexed') while (!(await store.indexSearch()).done) { /* one chunk per step */ }
-        for (const [offset, limit] of [[0, 10], [0, 300], [250, 50], [260, 10]] as const) {
+        if (round === 'indexed')
+          while (!(await store.indexSearch()).done) {
+            /* one chunk per step */
+          }
+        for (const [offset, limit] of [
+          [0, 10],
+          [0, 300],
+          [250, 50],
+          [260, 10],
+        ] as const) {
           const got = await store.query({ text: 'COMMON phrase' }, offset, limit);
-          expect(got.events.map((e) => e.seq), `${round} ${offset}+${limit}`).toEqual(expected.slice(offset, offset + limit));
+          expect(
+            got.events.map((e) => e.seq),
+            `${round} ${offset}+${limit}`,
+          ).toEqual(expected.slice(offset, offset + limit));
           expect(got.total).toBe(expected.length);
         }
       }
@@ -214,19 +279,36 @@ describe('common text on PGlite', () => {
         { customerId: 'cus_3', text: 'other words', from: at(650) },
       ];
       for (const filter of combined) {
-        const matching = all.filter((e) => searchText(e).includes(filter.text ?? '')
-          && (!filter.action || e.action === filter.action) && (!filter.customerId || e.customerId === filter.customerId)
-          && (!filter.from || e.at >= filter.from) && (!filter.to || e.at <= filter.to)).map((e) => e.seq).reverse();
+        const matching = all
+          .filter(
+            (e) =>
+              searchText(e).includes(filter.text ?? '') &&
+              (!filter.action || e.action === filter.action) &&
+              (!filter.customerId || e.customerId === filter.customerId) &&
+              (!filter.from || e.at >= filter.from) &&
+              (!filter.to || e.at <= filter.to),
+          )
+          .map((e) => e.seq)
+          .reverse();
         expect(matching.length, JSON.stringify(filter)).toBeGreaterThan(10);
-        for (const [offset, limit] of [[0, 5], [0, 1000], [7, 3]] as const) {
+        for (const [offset, limit] of [
+          [0, 5],
+          [0, 1000],
+          [7, 3],
+        ] as const) {
           const got = await store.query(filter, offset, limit);
-          expect(got.events.map((e) => e.seq), `${JSON.stringify(filter)} ${offset}+${limit}`).toEqual(matching.slice(offset, offset + limit));
+          expect(
+            got.events.map((e) => e.seq),
+            `${JSON.stringify(filter)} ${offset}+${limit}`,
+          ).toEqual(matching.slice(offset, offset + limit));
           expect(got.total).toBe(matching.length);
         }
       }
       // Cancelled between windows: it stops with an AbortError after a few steps.
       let asked = 0;
-      await expect(store.query({ action: 'staff.step_up', text: 'common phrase' }, 0, 5, () => ++asked > 3)).rejects.toMatchObject({ name: 'AbortError' });
+      await expect(
+        store.query({ action: 'staff.step_up', text: 'common phrase' }, 0, 5, () => ++asked > 3),
+      ).rejects.toMatchObject({ name: 'AbortError' });
       expect(asked).toBe(4);
     } finally {
       await store.close();
@@ -248,7 +330,21 @@ describe('cacheSizeFor', () => {
 
 describe('free text on PGlite', () => {
   const all = events(1, 1500, GENESIS_HASH);
-  const TEXTS = ['sku-1037', 'SKU-10', 'staff tab', 'back\\slash', '\\n', 'ünïcødé', '"two"', '10.0.1', '%', '_', 'x', 'session.', 'staff'];
+  const TEXTS = [
+    'sku-1037',
+    'SKU-10',
+    'staff tab',
+    'back\\slash',
+    '\\n',
+    'ünïcødé',
+    '"two"',
+    '10.0.1',
+    '%',
+    '_',
+    'x',
+    'session.',
+    'staff',
+  ];
 
   it('finds exactly the events whose search text holds the text, walked or through the index, in indexed and unindexed chunks', async () => {
     const db = await PGlite.create({ extensions: { pg_trgm } });
@@ -263,16 +359,33 @@ describe('free text on PGlite', () => {
         const prepared = preparePage(start, page(all.slice(start, start + 500)), from);
         from = prepared.to;
         await db.query(`COPY audit_events (${COPY_COLUMNS}) FROM '/dev/blob'`, [], { blob: new Blob([prepared.rows]) });
-        await db.query("COPY audit_search (seq, search) FROM '/dev/blob'", [], { blob: new Blob([prepared.searchRows]) });
+        await db.query("COPY audit_search (seq, search) FROM '/dev/blob'", [], {
+          blob: new Blob([prepared.searchRows]),
+        });
       }
       await db.exec('ANALYZE');
       for (const text of TEXTS) {
         const needle = text.toLowerCase();
-        const expected = all.filter((e) => searchText(e).includes(needle)).map((e) => e.seq).reverse();
-        for (const plan of [null, { walk: true, probes: [] }, { walk: false, probes: textProbes(needle) }, { walk: false, probes: textProbes(needle).slice(-1) }, { walk: false, probes: [] }]) {
+        const expected = all
+          .filter((e) => searchText(e).includes(needle))
+          .map((e) => e.seq)
+          .reverse();
+        for (const plan of [
+          null,
+          { walk: true, probes: [] },
+          { walk: false, probes: textProbes(needle) },
+          { walk: false, probes: textProbes(needle).slice(-1) },
+          { walk: false, probes: [] },
+        ]) {
           const where = filterSql({ text }, null, plan);
-          const got = await db.query<{ seq: number }>(`SELECT seq::int AS seq FROM audit_events ${where.sql} ORDER BY seq DESC`, where.params);
-          expect(got.rows.map((r) => r.seq), `${text} ${JSON.stringify(plan)}`).toEqual(expected);
+          const got = await db.query<{ seq: number }>(
+            `SELECT seq::int AS seq FROM audit_events ${where.sql} ORDER BY seq DESC`,
+            where.params,
+          );
+          expect(
+            got.rows.map((r) => r.seq),
+            `${text} ${JSON.stringify(plan)}`,
+          ).toEqual(expected);
         }
         if (['sku-1037', 'staff', '10.0.1'].includes(text)) expect(expected.length, text).toBeGreaterThan(0);
       }

@@ -46,24 +46,29 @@ export interface PreparedPage {
 }
 
 /** The columns of each COPY row, in order (`at` twice: as sent, hashed, and as the timestamp). */
-export const COPY_COLUMNS = 'seq, id, at, at_ts, action, actor_type, actor_id, actor_name, customer_id, session_id, ip, user_agent, details, prev_hash, hash';
+export const COPY_COLUMNS =
+  'seq, id, at, at_ts, action, actor_type, actor_id, actor_name, customer_id, session_id, ip, user_agent, details, prev_hash, hash';
 
 /** Checks what the schema cannot: order, and that the page lies between `after` and its cursor. */
 function checkPageShape(after: number, page: AuditPage): void {
-  if (page.nextAfter < after) throw new BadPageError(`The shop moved the cursor back (after ${after}, next ${page.nextAfter}).`);
+  if (page.nextAfter < after)
+    throw new BadPageError(`The shop moved the cursor back (after ${after}, next ${page.nextAfter}).`);
   let previous = after;
   for (const event of page.events) {
-    if (event.seq <= previous) throw new BadPageError(`The shop sent event ${event.seq} out of order (after ${previous}).`);
+    if (event.seq <= previous)
+      throw new BadPageError(`The shop sent event ${event.seq} out of order (after ${previous}).`);
     previous = event.seq;
   }
-  if (previous > page.nextAfter) throw new BadPageError(`The shop's cursor ${page.nextAfter} is behind its last event ${previous}.`);
+  if (previous > page.nextAfter)
+    throw new BadPageError(`The shop's cursor ${page.nextAfter} is behind its last event ${previous}.`);
 }
 
 const SPECIAL = /[\\\n\r\t]/;
 const SPECIAL_ALL = /[\\\n\r\t]/g;
 const ESCAPES: Record<string, string> = { '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 /** Text with a lone UTF-16 surrogate (UTF-8 cannot carry it) or a NUL (PostgreSQL text cannot) is not stored. */
-const storable = (text: string) => (text as string & { isWellFormed(): boolean }).isWellFormed() && !text.includes('\0');
+const storable = (text: string) =>
+  (text as string & { isWellFormed(): boolean }).isWellFormed() && !text.includes('\0');
 
 /** A time with digits below the millisecond that are not all zero (the in-order check works in whole milliseconds). */
 const SUB_MILLISECOND = /\.\d{3}\d*[1-9]/;
@@ -111,7 +116,10 @@ function pageValue(raw: unknown): unknown {
  */
 export function preparePage(after: number, raw: unknown, from: VerifyState): PreparedPage {
   const parsed = AuditPage.safeParse(pageValue(raw));
-  if (!parsed.success) throw new BadPageError(`The shop sent an invalid audit page: ${parsed.error.issues[0]?.message ?? 'schema mismatch'}.`);
+  if (!parsed.success)
+    throw new BadPageError(
+      `The shop sent an invalid audit page: ${parsed.error.issues[0]?.message ?? 'schema mismatch'}.`,
+    );
   const page = parsed.data;
   checkPageShape(after, page);
   let { chain, checked, bad, lastAtMs, atInOrder } = from;
@@ -134,7 +142,8 @@ export function preparePage(after: number, raw: unknown, from: VerifyState): Pre
   }
   const text = copyRows(page.events);
   const search = copySearchRows(page.events);
-  if (!storable(text) || !storable(search)) throw new BadPageError('The shop sent an audit event with text that cannot be stored (a NUL or a lone surrogate).');
+  if (!storable(text) || !storable(search))
+    throw new BadPageError('The shop sent an audit event with text that cannot be stored (a NUL or a lone surrogate).');
   return {
     after,
     nextAfter: page.nextAfter,
@@ -151,7 +160,13 @@ export function preparePage(after: number, raw: unknown, from: VerifyState): Pre
 
 /** Whether two verification states are the same (the store checks a page was verified from its own). */
 export function sameVerifyState(a: VerifyState, b: VerifyState): boolean {
-  return a.chain.lastSeq === b.chain.lastSeq && a.chain.lastHash === b.chain.lastHash && a.checked === b.checked
-    && (a.bad?.seq ?? null) === (b.bad?.seq ?? null) && (a.bad?.problem ?? null) === (b.bad?.problem ?? null)
-    && a.lastAtMs === b.lastAtMs && a.atInOrder === b.atInOrder;
+  return (
+    a.chain.lastSeq === b.chain.lastSeq &&
+    a.chain.lastHash === b.chain.lastHash &&
+    a.checked === b.checked &&
+    (a.bad?.seq ?? null) === (b.bad?.seq ?? null) &&
+    (a.bad?.problem ?? null) === (b.bad?.problem ?? null) &&
+    a.lastAtMs === b.lastAtMs &&
+    a.atInOrder === b.atInOrder
+  );
 }

@@ -12,7 +12,10 @@ export interface MirrorOps {
   ingestPrepared: { args: { page: PreparedPage }; result: { state: MirrorState; nextAfter: number; received: number } };
   markSynced: { args: { at: string }; result: MirrorState };
   settle: { args: Record<string, never>; result: null };
-  query: { args: { filter: AuditFilter; offset: number; limit: number }; result: { total: number; events: AuditEvent[] } };
+  query: {
+    args: { filter: AuditFilter; offset: number; limit: number };
+    result: { total: number; events: AuditEvent[] };
+  };
   /** The caller of query `id` no longer wants it: it stops at its next step (see AuditStore.query). */
   cancel: { args: { id: number }; result: null };
   export: { args: { filter: AuditFilter; format: ExportFormat; filePath: string }; result: { count: number } };
@@ -55,7 +58,9 @@ export interface VerifierOps {
   close: { args: Record<string, never>; result: null };
 }
 
-export type VerifierRequest = { [K in keyof VerifierOps]: { id: number; op: K; args: VerifierOps[K]['args'] } }[keyof VerifierOps];
+export type VerifierRequest = {
+  [K in keyof VerifierOps]: { id: number; op: K; args: VerifierOps[K]['args'] };
+}[keyof VerifierOps];
 
 export type MirrorWorkerData =
   | { role: 'store'; dataDir: string | null; bulkBacklog: number | null; searchChunk: number | null }

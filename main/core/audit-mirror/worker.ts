@@ -15,7 +15,14 @@ import { writeExport } from './export-file';
 import { preparePage } from './prepare';
 import { createApiClient } from '../api-client';
 import { ShopRefusedError } from '../errors';
-import type { MirrorOps, MirrorRequest, MirrorResponse, MirrorWorkerData, PageRequest, VerifierRequest } from './protocol';
+import type {
+  MirrorOps,
+  MirrorRequest,
+  MirrorResponse,
+  MirrorWorkerData,
+  PageRequest,
+  VerifierRequest,
+} from './protocol';
 import { openAuditStore, type AuditStore } from './store';
 
 const EXPORT_PAGE = 1000;
@@ -31,7 +38,10 @@ const data = workerData as MirrorWorkerData;
 const failure = (id: number, error: unknown): MirrorResponse => ({
   id,
   ok: false,
-  error: { message: error instanceof Error ? error.message : String(error), ...(error instanceof ShopRefusedError ? { code: error.code } : {}) },
+  error: {
+    message: error instanceof Error ? error.message : String(error),
+    ...(error instanceof ShopRefusedError ? { code: error.code } : {}),
+  },
 });
 
 /**
@@ -74,7 +84,9 @@ function runVerifier(options: Extract<MirrorWorkerData, { role: 'verifier' }>): 
     for (const { abort } of dropped) abort.abort();
     await Promise.allSettled(dropped.map(({ page }) => page));
   };
-  const done = (id: number) => { port.postMessage({ id, ok: true, result: null } satisfies MirrorResponse); };
+  const done = (id: number) => {
+    port.postMessage({ id, ok: true, result: null } satisfies MirrorResponse);
+  };
 
   port.on('message', (request: VerifierRequest) => {
     switch (request.op) {
@@ -88,7 +100,9 @@ function runVerifier(options: Extract<MirrorWorkerData, { role: 'verifier' }>): 
         return;
       case 'forget':
         // A sync that ended leaves no request behind to reach the shop after it has reported.
-        void drop([...inflight.keys()]).then(() => { done(request.id); });
+        void drop([...inflight.keys()]).then(() => {
+          done(request.id);
+        });
         return;
       case 'prepare': {
         const { after, from } = request.args;
@@ -96,11 +110,18 @@ function runVerifier(options: Extract<MirrorWorkerData, { role: 'verifier' }>): 
         // Guesses before this cursor are wrong; this page's own request is the one awaited here.
         inflight.delete(after);
         void drop([...inflight.keys()].filter((key) => key < after));
-        page.then((bytes) => {
-          const prepared = preparePage(after, bytes, from);
-          // The rows move to the main thread (and on to the store) without a copy.
-          port.postMessage({ id: request.id, ok: true, result: prepared } satisfies MirrorResponse, [prepared.rows.buffer, prepared.searchRows.buffer]);
-        }).catch((error: unknown) => { port.postMessage(failure(request.id, error)); });
+        page
+          .then((bytes) => {
+            const prepared = preparePage(after, bytes, from);
+            // The rows move to the main thread (and on to the store) without a copy.
+            port.postMessage({ id: request.id, ok: true, result: prepared } satisfies MirrorResponse, [
+              prepared.rows.buffer,
+              prepared.searchRows.buffer,
+            ]);
+          })
+          .catch((error: unknown) => {
+            port.postMessage(failure(request.id, error));
+          });
       }
     }
   });
@@ -121,7 +142,12 @@ function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
   let lastQueryAt = 0;
   async function quiet(): Promise<void> {
     await yieldToEvents();
-    for (let wait = lastQueryAt + QUIET_MS - Date.now(); wait > 0 && !closing; wait = lastQueryAt + QUIET_MS - Date.now()) await sleep(wait);
+    for (
+      let wait = lastQueryAt + QUIET_MS - Date.now();
+      wait > 0 && !closing;
+      wait = lastQueryAt + QUIET_MS - Date.now()
+    )
+      await sleep(wait);
   }
 
   /**
@@ -140,7 +166,7 @@ function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
       start: (store: AuditStore): Promise<void> => {
         running ??= (async () => {
           try {
-            while (!closing && await step(store)) await quiet();
+            while (!closing && (await step(store))) await quiet();
           } finally {
             running = null;
           }
@@ -163,7 +189,11 @@ function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
    * large mirror would otherwise read thousands of pages one at a time).
    */
   function upkeep(store: AuditStore): void {
-    void maintenance.start(store).then(() => searchIndex.start(store)).then(() => cacheWarmup.start(store)).catch(() => undefined);
+    void maintenance
+      .start(store)
+      .then(() => searchIndex.start(store))
+      .then(() => cacheWarmup.start(store))
+      .catch(() => undefined);
   }
 
   /** Queries under way by request id, and whether their caller has since cancelled them. */
@@ -240,7 +270,11 @@ function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
   });
 
   // Whatever an earlier run left undone: missing filter indexes, statistics, unindexed text.
-  void storeReady.then((store) => { upkeep(store); }).catch(() => undefined);
+  void storeReady
+    .then((store) => {
+      upkeep(store);
+    })
+    .catch(() => undefined);
 }
 
 /**

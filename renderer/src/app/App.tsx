@@ -9,7 +9,15 @@ import { ErrorNote } from '../ui/ErrorNote';
 import { ConsoleLinkNotice } from './ConsoleLinkNotice';
 import { Shell } from './Shell';
 
-export function ConsoleRoot({ host, queryClient, store }: { host: ConsoleHost; queryClient: QueryClient; store: UiStore }) {
+export function ConsoleRoot({
+  host,
+  queryClient,
+  store,
+}: {
+  host: ConsoleHost;
+  queryClient: QueryClient;
+  store: UiStore;
+}) {
   return (
     <HostProvider host={host}>
       <ConsoleLinkNotice link={host.link} />

@@ -16,33 +16,59 @@ describe('ConsoleLinkNotice', () => {
     const link = createLinkState();
     let reloads = 0;
     const user = userEvent.setup();
-    render(<ConsoleLinkNotice link={link} reload={() => { reloads += 1; }} />);
+    render(
+      <ConsoleLinkNotice
+        link={link}
+        reload={() => {
+          reloads += 1;
+        }}
+      />,
+    );
     expect(screen.queryByRole('alert')).toBeNull();
-    act(() => { link.hello(A); });
+    act(() => {
+      link.hello(A);
+    });
     expect(screen.queryByRole('alert')).toBeNull();
 
-    act(() => { link.unreachable(); });
+    act(() => {
+      link.unreachable();
+    });
     expect(screen.getByRole('alert').textContent).toBe('The console is not running — start it again with npm start.');
     expect(screen.queryByRole('button', { name: 'Reload' })).toBeNull();
 
-    act(() => { link.hello(B); });
+    act(() => {
+      link.hello(B);
+    });
     expect(screen.getByRole('alert').textContent).toContain('The console restarted. Reload to continue.');
     await user.tab();
     expect(document.activeElement).toBe(screen.getByRole('button', { name: 'Reload' }));
     await user.keyboard('{Enter}');
     expect(reloads).toBe(1);
 
-    act(() => { link.refused(); });
-    expect(screen.getByRole('alert').textContent).toBe('The console restarted with a new address. Open the address printed in the terminal where it runs (npm start).');
+    act(() => {
+      link.refused();
+    });
+    expect(screen.getByRole('alert').textContent).toBe(
+      'The console restarted with a new address. Open the address printed in the terminal where it runs (npm start).',
+    );
     expect(screen.queryByRole('button', { name: 'Reload' })).toBeNull();
   });
 
   it('shows over the console in the browser tier, and never in Electron (no link)', async () => {
     const link = createLinkState();
-    const signedOut = { 'auth.state': () => ({ status: 'signed_out' as const, shopUrl: 'http://127.0.0.1:4310', keychain, lastEmail: null }) };
+    const signedOut = {
+      'auth.state': () => ({
+        status: 'signed_out' as const,
+        shopUrl: 'http://127.0.0.1:4310',
+        keychain,
+        lastEmail: null,
+      }),
+    };
     renderConsole(signedOut, { kind: 'browser', link });
     await screen.findByLabelText('Email');
-    act(() => { link.unreachable(); });
+    act(() => {
+      link.unreachable();
+    });
     expect(screen.getByRole('alert').textContent).toContain('The console is not running');
     cleanup();
 

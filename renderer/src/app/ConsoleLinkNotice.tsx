@@ -20,7 +20,15 @@ const never = () => () => undefined;
  * Browser tier only: a persistent notice when the console behind the page stopped or restarted,
  * so the agent does not keep working in a page whose calls fail or whose state is stale.
  */
-export function ConsoleLinkNotice({ link, reload = () => { window.location.reload(); } }: { link: ConsoleLinkWatch | null; reload?: () => void }) {
+export function ConsoleLinkNotice({
+  link,
+  reload = () => {
+    window.location.reload();
+  },
+}: {
+  link: ConsoleLinkWatch | null;
+  reload?: () => void;
+}) {
   const subscribe = useCallback((listener: () => void) => (link ? link.subscribe(listener) : never()), [link]);
   const state = useSyncExternalStore(subscribe, () => link?.current() ?? 'connected');
   const notice = NOTICES[state];

@@ -16,7 +16,10 @@ import { SettingsScreen } from '../settings/SettingsScreen';
 import { ErrorNote } from '../ui/ErrorNote';
 
 function isTyping(target: EventTarget | null): boolean {
-  return target instanceof HTMLElement && (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName));
+  return (
+    target instanceof HTMLElement &&
+    (target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName))
+  );
 }
 
 /** '/' (outside text fields) or Ctrl/⌘+K jumps to customer search from anywhere. */
@@ -32,13 +35,32 @@ function useSearchShortcut(show: (screen: Screen) => void): void {
       else show({ name: 'search' });
     }
     window.addEventListener('keydown', onKey);
-    return () => { window.removeEventListener('keydown', onKey); };
+    return () => {
+      window.removeEventListener('keydown', onKey);
+    };
   }, [show]);
 }
 
-function NavButton({ label, target, active, onShow }: { label: string; target: Screen; active: boolean; onShow: (s: Screen) => void }) {
+function NavButton({
+  label,
+  target,
+  active,
+  onShow,
+}: {
+  label: string;
+  target: Screen;
+  active: boolean;
+  onShow: (s: Screen) => void;
+}) {
   return (
-    <button type="button" className={`nav-tab${active ? ' active' : ''}`} aria-current={active ? 'page' : undefined} onClick={() => { onShow(target); }}>
+    <button
+      type="button"
+      className={`nav-tab${active ? ' active' : ''}`}
+      aria-current={active ? 'page' : undefined}
+      onClick={() => {
+        onShow(target);
+      }}
+    >
       {label}
     </button>
   );
@@ -68,12 +90,28 @@ export function Shell({ shopUrl }: { shopUrl: string }) {
           Concierge
         </span>
         <nav aria-label="Screens and sessions" className="tabs">
-          <NavButton label="Customers" target={{ name: 'search' }} active={screen.name === 'search' || screen.name === 'customer'} onShow={show} />
+          <NavButton
+            label="Customers"
+            target={{ name: 'search' }}
+            active={screen.name === 'search' || screen.name === 'customer'}
+            onShow={show}
+          />
           <SessionTabs open={open} />
           <span className="spacer" />
-          {canAudit && <NavButton label="Audit" target={{ name: 'audit' }} active={screen.name === 'audit'} onShow={show} />}
-          {canLive && <NavButton label="Live sessions" target={{ name: 'live' }} active={screen.name === 'live'} onShow={show} />}
-          {canSettings && <NavButton label="Settings" target={{ name: 'settings' }} active={screen.name === 'settings'} onShow={show} />}
+          {canAudit && (
+            <NavButton label="Audit" target={{ name: 'audit' }} active={screen.name === 'audit'} onShow={show} />
+          )}
+          {canLive && (
+            <NavButton label="Live sessions" target={{ name: 'live' }} active={screen.name === 'live'} onShow={show} />
+          )}
+          {canSettings && (
+            <NavButton
+              label="Settings"
+              target={{ name: 'settings' }}
+              active={screen.name === 'settings'}
+              onShow={show}
+            />
+          )}
         </nav>
         <div className="who">
           <span>
@@ -84,7 +122,9 @@ export function Shell({ shopUrl }: { shopUrl: string }) {
             className="quiet"
             disabled={signOut.isPending}
             title={activeOpen > 0 ? 'Signing out ends your open sessions' : undefined}
-            onClick={() => { signOut.mutate({}); }}
+            onClick={() => {
+              signOut.mutate({});
+            }}
           >
             Sign out
           </button>

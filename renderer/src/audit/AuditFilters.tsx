@@ -29,7 +29,8 @@ function chooseAction(filter: AuditFilter, value: string): AuditFilter {
   return set(set(filter, 'action', group ? '' : value), 'actionGroup', group ?? '');
 }
 
-const actionChoice = (filter: AuditFilter) => (filter.actionGroup ? ACTION_GROUPS.find((g) => g.group === filter.actionGroup)?.value ?? '' : filter.action ?? '');
+const actionChoice = (filter: AuditFilter) =>
+  filter.actionGroup ? (ACTION_GROUPS.find((g) => g.group === filter.actionGroup)?.value ?? '') : (filter.action ?? '');
 
 /**
  * Where a change came from: `choice` (the action list, clearing) applies at once, `typing` (an
@@ -38,7 +39,15 @@ const actionChoice = (filter: AuditFilter) => (filter.actionGroup ? ACTION_GROUP
 export type AuditFilterInput = 'choice' | 'typing' | 'text';
 export type AuditFilterChange = (filter: AuditFilter, input: AuditFilterInput) => void;
 
-export function AuditFilters({ filter, onChange, canSeeAll }: { filter: AuditFilter; onChange: AuditFilterChange; canSeeAll: boolean }) {
+export function AuditFilters({
+  filter,
+  onChange,
+  canSeeAll,
+}: {
+  filter: AuditFilter;
+  onChange: AuditFilterChange;
+  canSeeAll: boolean;
+}) {
   const id = useId();
   const idField = (key: 'staffId' | 'customerId' | 'sessionId', label: string) => (
     <div className="filter">
@@ -48,19 +57,41 @@ export function AuditFilters({ filter, onChange, canSeeAll }: { filter: AuditFil
         value={filter[key] ?? ''}
         spellCheck={false}
         placeholder="any"
-        onChange={(e) => { onChange(set(filter, key, e.target.value.trim()), 'typing'); }}
+        onChange={(e) => {
+          onChange(set(filter, key, e.target.value.trim()), 'typing');
+        }}
       />
     </div>
   );
   return (
-    <form className="filters" aria-label="Audit filters" onSubmit={(e) => { e.preventDefault(); }}>
+    <form
+      className="filters"
+      aria-label="Audit filters"
+      onSubmit={(e) => {
+        e.preventDefault();
+      }}
+    >
       <div className="filter grow">
         <label htmlFor={`${id}-text`}>Text</label>
-        <input id={`${id}-text`} type="search" value={filter.text ?? ''} placeholder="name, page, reason…" onChange={(e) => { onChange(set(filter, 'text', e.target.value), 'text'); }} />
+        <input
+          id={`${id}-text`}
+          type="search"
+          value={filter.text ?? ''}
+          placeholder="name, page, reason…"
+          onChange={(e) => {
+            onChange(set(filter, 'text', e.target.value), 'text');
+          }}
+        />
       </div>
       <div className="filter">
         <label htmlFor={`${id}-action`}>Action</label>
-        <select id={`${id}-action`} value={actionChoice(filter)} onChange={(e) => { onChange(chooseAction(filter, e.target.value), 'choice'); }}>
+        <select
+          id={`${id}-action`}
+          value={actionChoice(filter)}
+          onChange={(e) => {
+            onChange(chooseAction(filter, e.target.value), 'choice');
+          }}
+        >
           {ACTION_GROUPS.map((g) => (
             <option key={g.value} value={g.value}>
               {g.label}
@@ -73,13 +104,34 @@ export function AuditFilters({ filter, onChange, canSeeAll }: { filter: AuditFil
       {idField('sessionId', 'Session ID')}
       <div className="filter">
         <label htmlFor={`${id}-from`}>From</label>
-        <input id={`${id}-from`} type="datetime-local" value={toLocal(filter.from)} onChange={(e) => { onChange(set(filter, 'from', toIso(e.target.value)), 'typing'); }} />
+        <input
+          id={`${id}-from`}
+          type="datetime-local"
+          value={toLocal(filter.from)}
+          onChange={(e) => {
+            onChange(set(filter, 'from', toIso(e.target.value)), 'typing');
+          }}
+        />
       </div>
       <div className="filter">
         <label htmlFor={`${id}-to`}>To</label>
-        <input id={`${id}-to`} type="datetime-local" value={toLocal(filter.to)} onChange={(e) => { onChange(set(filter, 'to', toIso(e.target.value)), 'typing'); }} />
+        <input
+          id={`${id}-to`}
+          type="datetime-local"
+          value={toLocal(filter.to)}
+          onChange={(e) => {
+            onChange(set(filter, 'to', toIso(e.target.value)), 'typing');
+          }}
+        />
       </div>
-      <button type="button" className="link" onClick={() => { onChange({}, 'choice'); }} disabled={Object.keys(filter).length === 0}>
+      <button
+        type="button"
+        className="link"
+        onClick={() => {
+          onChange({}, 'choice');
+        }}
+        disabled={Object.keys(filter).length === 0}
+      >
         Clear filters
       </button>
     </form>

@@ -9,16 +9,25 @@ const number = new Intl.NumberFormat();
 /** main's audit mirror status, kept current by its `audit.status` event. */
 export function useAuditStatus() {
   const queryClient = useQueryClient();
-  useIpcEvent('audit.status', (status) => { queryClient.setQueryData(ipcKey('audit.status', {}), status); });
+  useIpcEvent('audit.status', (status) => {
+    queryClient.setQueryData(ipcKey('audit.status', {}), status);
+  });
   return useIpcQuery('audit.status', {}, { staleTime: Infinity });
 }
 
 export function AuditStatusBar({ status }: { status: AuditSyncStatus | undefined }) {
   const queryClient = useQueryClient();
   const sync = useIpcMutation('audit.sync', {
-    onSuccess: (value) => { queryClient.setQueryData(ipcKey('audit.status', {}), value); },
+    onSuccess: (value) => {
+      queryClient.setQueryData(ipcKey('audit.status', {}), value);
+    },
   });
-  if (!status) return <div className="status-bar" aria-busy="true">Loading audit status…</div>;
+  if (!status)
+    return (
+      <div className="status-bar" aria-busy="true">
+        Loading audit status…
+      </div>
+    );
   const percent = status.headSeq > 0 ? Math.min(100, Math.floor((status.lastSeq / status.headSeq) * 100)) : 100;
   return (
     <div className="status-bar">
@@ -36,7 +45,8 @@ export function AuditStatusBar({ status }: { status: AuditSyncStatus | undefined
           <span className="bad">Sync failed: {status.message ?? 'unknown problem'}</span>
         ) : (
           <span>
-            Synced {number.format(status.lastSeq)} events{status.lastSyncAt ? ` · ${formatTime(status.lastSyncAt)}` : ''}
+            Synced {number.format(status.lastSeq)} events
+            {status.lastSyncAt ? ` · ${formatTime(status.lastSyncAt)}` : ''}
           </span>
         )}
       </div>
@@ -49,7 +59,14 @@ export function AuditStatusBar({ status }: { status: AuditSyncStatus | undefined
           </span>
         )}
       </div>
-      <button type="button" className="small-button" onClick={() => { sync.mutate({}); }} disabled={sync.isPending || status.state === 'syncing'}>
+      <button
+        type="button"
+        className="small-button"
+        onClick={() => {
+          sync.mutate({});
+        }}
+        disabled={sync.isPending || status.state === 'syncing'}
+      >
         {sync.isPending ? 'Syncing…' : 'Sync now'}
       </button>
       <ErrorNote error={sync.error} />

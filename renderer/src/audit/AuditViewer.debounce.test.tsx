@@ -13,16 +13,23 @@ afterEach(cleanup);
 describe('audit viewer filter changes', () => {
   it('applies a choice and text of three characters at once, and waits for a pause in other typing', async () => {
     const seen: AuditFilter[] = [];
-    const { user } = renderConsole({
-      'auth.state': () => signedIn('supervisor'),
-      'sessions.open': () => [],
-      'shop.stores': () => stores,
-      'audit.status': () => auditStatus({ lastSeq: 3, headSeq: 3, synced: 3, verification: { ok: true, checked: 3 } }),
-      'audit.query': ({ filter }) => {
-        seen.push(filter);
-        return { total: 1, events: [auditEvent(filter.action ? 2 : 3, filter.action ? { action: 'session.action_refused' } : {})] };
+    const { user } = renderConsole(
+      {
+        'auth.state': () => signedIn('supervisor'),
+        'sessions.open': () => [],
+        'shop.stores': () => stores,
+        'audit.status': () =>
+          auditStatus({ lastSeq: 3, headSeq: 3, synced: 3, verification: { ok: true, checked: 3 } }),
+        'audit.query': ({ filter }) => {
+          seen.push(filter);
+          return {
+            total: 1,
+            events: [auditEvent(filter.action ? 2 : 3, filter.action ? { action: 'session.action_refused' } : {})],
+          };
+        },
       },
-    }, { initial: { screen: { name: 'audit' } } });
+      { initial: { screen: { name: 'audit' } } },
+    );
     const table = await screen.findByRole('table', { name: 'Audit events' });
     expect(await within(table).findByText('3')).toBeTruthy();
 
@@ -37,11 +44,15 @@ describe('audit viewer filter changes', () => {
     expect(seen.some((f) => f.text !== undefined || f.customerId !== undefined)).toBe(false);
     // From three characters on, text is queried at once (with the id typed before it).
     await user.type(screen.getByLabelText('Text'), 'r');
-    await waitFor(() => { expect(seen.at(-1)).toEqual({ action: 'session.action_refused', customerId: 'cus_1', text: 'car' }); });
+    await waitFor(() => {
+      expect(seen.at(-1)).toEqual({ action: 'session.action_refused', customerId: 'cus_1', text: 'car' });
+    });
 
     // Clearing is a choice again: it applies at once, typed text included.
     await user.click(screen.getByRole('button', { name: 'Clear filters' }));
-    await waitFor(() => { expect(within(table).queryByText('2')).toBeNull(); });
+    await waitFor(() => {
+      expect(within(table).queryByText('2')).toBeNull();
+    });
     expect(within(table).getByText('3')).toBeTruthy();
   });
 });

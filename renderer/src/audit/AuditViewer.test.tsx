@@ -24,7 +24,13 @@ function mirror(total: number, seen: { filter: AuditFilter; offset: number; limi
       const seq = count - i;
       events.push(
         filter.sessionId
-          ? auditEvent(seq, { sessionId: filter.sessionId, action: ['session.start', 'session.page_view', 'session.action_refused', 'session.end'][seq - 1] ?? 'session.page_view', details: seq === 3 ? { path: '/cart/add', reason: 'view_only' } : { path: '/' } })
+          ? auditEvent(seq, {
+              sessionId: filter.sessionId,
+              action:
+                ['session.start', 'session.page_view', 'session.action_refused', 'session.end'][seq - 1] ??
+                'session.page_view',
+              details: seq === 3 ? { path: '/cart/add', reason: 'view_only' } : { path: '/' },
+            })
           : auditEvent(seq),
       );
     }
@@ -32,12 +38,18 @@ function mirror(total: number, seen: { filter: AuditFilter; offset: number; limi
   };
 }
 
-function handlers(role: Role, total: number, seen: { filter: AuditFilter; offset: number; limit: number }[], extra: Handlers = {}): Handlers {
+function handlers(
+  role: Role,
+  total: number,
+  seen: { filter: AuditFilter; offset: number; limit: number }[],
+  extra: Handlers = {},
+): Handlers {
   return {
     'auth.state': () => signedIn(role),
     'sessions.open': () => [],
     'shop.stores': () => stores,
-    'audit.status': () => auditStatus({ lastSeq: total, headSeq: total, synced: total, verification: { ok: true, checked: total } }),
+    'audit.status': () =>
+      auditStatus({ lastSeq: total, headSeq: total, synced: total, verification: { ok: true, checked: total } }),
     'audit.query': mirror(total, seen),
     ...extra,
   };
@@ -63,7 +75,9 @@ describe('audit viewer', () => {
     const offsets = seen.map((q) => q.offset);
     expect(offsets).toContain(Math.floor(row / AUDIT_PAGE) * AUDIT_PAGE);
     // The page after the rendered rows (20 in view, 12 more below) is fetched ahead of the scroll.
-    await waitFor(() => { expect(seen.map((q) => q.offset)).toContain((Math.floor((row + 32) / AUDIT_PAGE) + 1) * AUDIT_PAGE); });
+    await waitFor(() => {
+      expect(seen.map((q) => q.offset)).toContain((Math.floor((row + 32) / AUDIT_PAGE) + 1) * AUDIT_PAGE);
+    });
     // Nothing between the top and the place jumped to.
     expect(seen.every((q) => q.offset <= AUDIT_PAGE || Math.abs(q.offset - row) <= 2 * AUDIT_PAGE)).toBe(true);
   });
@@ -80,23 +94,34 @@ describe('audit viewer', () => {
 
     await user.selectOptions(screen.getByLabelText('Action'), 'Actions refused');
     // The list jumps to the top; a browser then fires a scroll event, happy-dom does not.
-    await waitFor(() => { expect(table.scrollTop).toBe(0); });
+    await waitFor(() => {
+      expect(table.scrollTop).toBe(0);
+    });
     fireEvent.scroll(table);
     expect(await within(table).findByText(String(MILLION))).toBeTruthy();
     // Long enough for a page to settle and be requested.
     await new Promise((resolve) => setTimeout(resolve, 300));
     // The first page and the one after it, nothing near where the old filter stood.
-    expect(seen.filter((q) => q.filter.action === 'session.action_refused').map((q) => q.offset)).toEqual([0, AUDIT_PAGE]);
+    expect(seen.filter((q) => q.filter.action === 'session.action_refused').map((q) => q.offset)).toEqual([
+      0,
+      AUDIT_PAGE,
+    ]);
   });
 
-  it('asks for no page beyond a new filter\'s first until its count is known', async () => {
+  it("asks for no page beyond a new filter's first until its count is known", async () => {
     const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
     const answer = mirror(MILLION, seen);
     // The session's first page takes a while, as a slow query in the mirror does; meanwhile the
     // list still shows the previous filter's count.
     const slow = (args: { filter: AuditFilter; offset: number; limit: number }) => {
       const result = answer(args);
-      return args.filter.sessionId ? new Promise<typeof result>((resolve) => setTimeout(() => { resolve(result); }, 500)) : result;
+      return args.filter.sessionId
+        ? new Promise<typeof result>((resolve) =>
+            setTimeout(() => {
+              resolve(result);
+            }, 500),
+          )
+        : result;
     };
     const { user } = renderConsole(handlers('supervisor', MILLION, seen, { 'audit.query': slow }), audit);
     await screen.findByText('1,000,000 events');
@@ -112,7 +137,15 @@ describe('audit viewer', () => {
     const { fake } = renderConsole(handlers('agent', 10, seen), audit);
     expect(await screen.findByText('✓ Chain verified (10 events)')).toBeTruthy();
     expect(screen.getByText('Your own events', { exact: false })).toBeTruthy();
-    fake.emit('audit.status', auditStatus({ state: 'syncing', lastSeq: 250_000, headSeq: 1_000_000, verification: { ok: false, badSeq: 4711, problem: 'hash does not match' } }));
+    fake.emit(
+      'audit.status',
+      auditStatus({
+        state: 'syncing',
+        lastSeq: 250_000,
+        headSeq: 1_000_000,
+        verification: { ok: false, badSeq: 4711, problem: 'hash does not match' },
+      }),
+    );
     expect(await screen.findByText('✗ Chain broken at seq 4711: hash does not match', { exact: false })).toBeTruthy();
     expect(screen.getByText('Syncing 250,000 of 1,000,000')).toBeTruthy();
     expect(screen.getByRole<HTMLProgressElement>('progressbar', { name: 'Sync progress' }).value).toBe(25);
@@ -126,25 +159,40 @@ describe('audit viewer', () => {
     await user.selectOptions(screen.getByLabelText('Action'), 'Actions refused');
     await user.type(screen.getByLabelText('Text'), 'cart');
     await user.type(screen.getByLabelText('Customer ID'), 'cus_jane');
-    await waitFor(() => { expect(seen.at(-1)?.filter).toEqual({ action: 'session.action_refused', text: 'cart', customerId: 'cus_jane' }); });
+    await waitFor(() => {
+      expect(seen.at(-1)?.filter).toEqual({ action: 'session.action_refused', text: 'cart', customerId: 'cus_jane' });
+    });
   });
 
   it('shows every refusal at once with the "Refused" group, and one action again after it', async () => {
     const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
     const refusals = (args: { filter: AuditFilter; offset: number; limit: number }) => {
       seen.push(args);
-      return { total: 1, events: [auditEvent(1, { action: args.filter.actionGroup ? 'access.denied' : 'session.page_view', sessionId: null, details: { route: 'GET /api/v1/settings', count: 3 } })] };
+      return {
+        total: 1,
+        events: [
+          auditEvent(1, {
+            action: args.filter.actionGroup ? 'access.denied' : 'session.page_view',
+            sessionId: null,
+            details: { route: 'GET /api/v1/settings', count: 3 },
+          }),
+        ],
+      };
     };
     const { user } = renderConsole(handlers('supervisor', 1, seen, { 'audit.query': refusals }), audit);
     const table = await screen.findByRole('table', { name: 'Audit events' });
     expect(await within(table).findByText('Page viewed')).toBeTruthy();
     await user.selectOptions(screen.getByLabelText('Action'), 'Refused');
-    await waitFor(() => { expect(seen.at(-1)?.filter).toEqual({ actionGroup: 'refused' }); });
+    await waitFor(() => {
+      expect(seen.at(-1)?.filter).toEqual({ actionGroup: 'refused' });
+    });
     expect(await within(table).findByText('Access denied')).toBeTruthy();
     expect(screen.getByRole<HTMLOptionElement>('option', { name: 'Refused' }).selected).toBe(true);
     // One action replaces the group rather than narrowing it.
     await user.selectOptions(screen.getByLabelText('Action'), 'Actions refused');
-    await waitFor(() => { expect(seen.at(-1)?.filter).toEqual({ action: 'session.action_refused' }); });
+    await waitFor(() => {
+      expect(seen.at(-1)?.filter).toEqual({ action: 'session.action_refused' });
+    });
     expect(await within(table).findByText('Page viewed')).toBeTruthy();
     expect(screen.getByRole<HTMLOptionElement>('option', { name: 'Actions refused' }).selected).toBe(true);
     // And back: the group's answer (cached by now) without the action.
@@ -155,24 +203,43 @@ describe('audit viewer', () => {
 
   it('shows a session’s timeline from start to end', async () => {
     const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
-    renderConsole(handlers('supervisor', 100, seen), { initial: { screen: { name: 'audit' }, auditFilter: { sessionId: 'ses_1' } } });
+    renderConsole(handlers('supervisor', 100, seen), {
+      initial: { screen: { name: 'audit' }, auditFilter: { sessionId: 'ses_1' } },
+    });
     const timeline = await screen.findByRole('complementary', { name: 'Session timeline' });
     const steps = await within(timeline).findAllByRole('listitem');
-    expect(steps.map((s) => s.querySelector('.tl-what')?.textContent)).toEqual(['Session started', 'Page viewed', 'Action refused', 'Session ended']);
+    expect(steps.map((s) => s.querySelector('.tl-what')?.textContent)).toEqual([
+      'Session started',
+      'Page viewed',
+      'Action refused',
+      'Session ended',
+    ]);
     expect(timeline.textContent).toContain('1 pages viewed · 0 actions · 1 refused');
     expect(steps[2]?.textContent).toContain('reason: view_only');
   });
 
-  it('counts every refusal an aggregated event stands for in a session\'s timeline', async () => {
+  it("counts every refusal an aggregated event stands for in a session's timeline", async () => {
     const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
     const session = (args: { filter: AuditFilter; offset: number; limit: number }) => {
       seen.push(args);
-      const refused = (seq: number, count: number) => auditEvent(seq, { sessionId: 'ses_1', action: 'session.action_refused', details: { path: '/cart/add', reason: 'view_mode', count } });
-      return { total: 3, events: [refused(3, 19), refused(2, 1), auditEvent(1, { sessionId: 'ses_1', action: 'session.start' })] };
+      const refused = (seq: number, count: number) =>
+        auditEvent(seq, {
+          sessionId: 'ses_1',
+          action: 'session.action_refused',
+          details: { path: '/cart/add', reason: 'view_mode', count },
+        });
+      return {
+        total: 3,
+        events: [refused(3, 19), refused(2, 1), auditEvent(1, { sessionId: 'ses_1', action: 'session.start' })],
+      };
     };
-    renderConsole(handlers('supervisor', 3, seen, { 'audit.query': session }), { initial: { screen: { name: 'audit' }, auditFilter: { sessionId: 'ses_1' } } });
+    renderConsole(handlers('supervisor', 3, seen, { 'audit.query': session }), {
+      initial: { screen: { name: 'audit' }, auditFilter: { sessionId: 'ses_1' } },
+    });
     const timeline = await screen.findByRole('complementary', { name: 'Session timeline' });
-    await waitFor(() => { expect(timeline.textContent).toContain('0 pages viewed · 0 actions · 20 refused'); });
+    await waitFor(() => {
+      expect(timeline.textContent).toContain('0 pages viewed · 0 actions · 20 refused');
+    });
   });
 
   it('exports the current filter to CSV and JSON Lines, saved (Electron), downloaded (browser tier) or cancelled', async () => {
@@ -206,15 +273,20 @@ describe('audit viewer', () => {
     const capped = (args: { filter: AuditFilter; offset: number; limit: number }) => {
       seen.push(args);
       const events = [];
-      for (let i = args.offset; i < Math.min(actual, args.offset + args.limit); i++) events.push(auditEvent(actual - i, { action: 'session.action' }));
+      for (let i = args.offset; i < Math.min(actual, args.offset + args.limit); i++)
+        events.push(auditEvent(actual - i, { action: 'session.action' }));
       return { total: 10_000, events };
     };
-    renderConsole(handlers('supervisor', actual, seen, { 'audit.query': capped }), { initial: { screen: { name: 'audit' }, auditFilter: { action: 'session.action' } } });
+    renderConsole(handlers('supervisor', actual, seen, { 'audit.query': capped }), {
+      initial: { screen: { name: 'audit' }, auditFilter: { action: 'session.action' } },
+    });
     expect(await screen.findByText('More than 10,000 events')).toBeTruthy();
     const table = screen.getByRole('table', { name: 'Audit events' });
     table.scrollTop = 10_000 * AUDIT_ROW_HEIGHT;
     fireEvent.scroll(table);
-    await waitFor(() => { expect(Number(table.getAttribute('aria-rowcount'))).toBeGreaterThan(10_000); });
+    await waitFor(() => {
+      expect(Number(table.getAttribute('aria-rowcount'))).toBeGreaterThan(10_000);
+    });
     table.scrollTop = 10_100 * AUDIT_ROW_HEIGHT;
     fireEvent.scroll(table);
     expect(await within(table).findByText(String(actual - 10_100))).toBeTruthy();

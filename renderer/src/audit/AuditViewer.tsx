@@ -48,7 +48,9 @@ export function AuditViewer() {
     setWaitForPause(input === 'typing' || (input === 'text' && text > 0 && text < FILTER_TEXT_IMMEDIATE_MIN_CHARS));
     setFilter(next);
   };
-  const pickFilter = (next: AuditFilter) => { changeFilter(next, 'choice'); };
+  const pickFilter = (next: AuditFilter) => {
+    changeFilter(next, 'choice');
+  };
   const status = useAuditStatus();
   useRefreshOnNewEvents();
 
@@ -56,7 +58,9 @@ export function AuditViewer() {
     <section className="audit-screen" aria-labelledby="audit-title">
       <div className="page-head">
         <h1 id="audit-title">Audit</h1>
-        <span className="muted small">{canSeeAll ? 'Everyone’s events' : 'Your own events'} · from this console’s verified local copy</span>
+        <span className="muted small">
+          {canSeeAll ? 'Everyone’s events' : 'Your own events'} · from this console’s verified local copy
+        </span>
         <span className="spacer" />
         <ExportButtons filter={applied} />
       </div>
@@ -75,17 +79,33 @@ export function AuditViewer() {
 function exportMessage({ count, delivery }: IpcValue<'audit.export'>): string {
   const events = `${number.format(count)} ${count === 1 ? 'event' : 'events'}`;
   if (!delivery) return 'Export cancelled.';
-  return delivery.kind === 'saved' ? `Saved ${events} to ${delivery.path}` : `Downloaded ${events} as ${delivery.fileName}`;
+  return delivery.kind === 'saved'
+    ? `Saved ${events} to ${delivery.path}`
+    : `Downloaded ${events} as ${delivery.fileName}`;
 }
 
 function ExportButtons({ filter }: { filter: AuditFilter }) {
   const exporter = useIpcMutation('audit.export');
   return (
     <div className="row export">
-      <button type="button" className="small-button" disabled={exporter.isPending} onClick={() => { exporter.mutate({ filter, format: 'csv' }); }}>
+      <button
+        type="button"
+        className="small-button"
+        disabled={exporter.isPending}
+        onClick={() => {
+          exporter.mutate({ filter, format: 'csv' });
+        }}
+      >
         Export CSV
       </button>
-      <button type="button" className="small-button" disabled={exporter.isPending} onClick={() => { exporter.mutate({ filter, format: 'jsonl' }); }}>
+      <button
+        type="button"
+        className="small-button"
+        disabled={exporter.isPending}
+        onClick={() => {
+          exporter.mutate({ filter, format: 'jsonl' });
+        }}
+      >
         Export JSON Lines
       </button>
       <span role="status" className="small">
@@ -100,7 +120,9 @@ function ExportButtons({ filter }: { filter: AuditFilter }) {
 function furthestLoaded(queryClient: QueryClient, filter: AuditFilter): number {
   const key = JSON.stringify(filter);
   let end = 0;
-  for (const [queryKey, data] of queryClient.getQueriesData<IpcValue<'audit.query'>>({ queryKey: ipcKey('audit.query') })) {
+  for (const [queryKey, data] of queryClient.getQueriesData<IpcValue<'audit.query'>>({
+    queryKey: ipcKey('audit.query'),
+  })) {
     const args = queryKey[1] as IpcArgs<'audit.query'> | undefined;
     if (!args || !data || JSON.stringify(args.filter) !== key) continue;
     const reach = args.offset + data.events.length + (data.events.length === args.limit ? args.limit : 0);
@@ -109,10 +131,22 @@ function furthestLoaded(queryClient: QueryClient, filter: AuditFilter): number {
   return end;
 }
 
-function EventList({ filter, onFilter, canSeeAll }: { filter: AuditFilter; onFilter: (f: AuditFilter) => void; canSeeAll: boolean }) {
+function EventList({
+  filter,
+  onFilter,
+  canSeeAll,
+}: {
+  filter: AuditFilter;
+  onFilter: (f: AuditFilter) => void;
+  canSeeAll: boolean;
+}) {
   const bridge = useBridge();
   const queryClient = useQueryClient();
-  const head = useIpcQuery('audit.query', { filter, offset: 0, limit: AUDIT_PAGE }, { placeholderData: keepPreviousData, staleTime: 30_000 });
+  const head = useIpcQuery(
+    'audit.query',
+    { filter, offset: 0, limit: AUDIT_PAGE },
+    { placeholderData: keepPreviousData, staleTime: 30_000 },
+  );
   const counted = head.data?.total ?? 0;
   // With filters the mirror stops counting at a cap; the list then grows a page at a time for as
   // long as the furthest page loaded so far comes back full.
@@ -155,7 +189,11 @@ function EventList({ filter, onFilter, canSeeAll }: { filter: AuditFilter; onFil
   const [settledFirst = 0, settledLast = -1] = settled.endsWith(`:${filterKey}`) ? settled.split(':').map(Number) : [];
   const pages = useQueries({
     queries: pageNumbers.map((p) => {
-      return { ...ipcQuery(bridge, 'audit.query', { filter, offset: p * AUDIT_PAGE, limit: AUDIT_PAGE }), staleTime: 30_000, enabled: settledFirst <= settledLast && p >= settledFirst - 1 && p <= settledLast + 1 };
+      return {
+        ...ipcQuery(bridge, 'audit.query', { filter, offset: p * AUDIT_PAGE, limit: AUDIT_PAGE }),
+        staleTime: 30_000,
+        enabled: settledFirst <= settledLast && p >= settledFirst - 1 && p <= settledLast + 1,
+      };
     }),
   });
   const rowAt = (index: number): AuditEvent | undefined => {
@@ -172,7 +210,11 @@ function EventList({ filter, onFilter, canSeeAll }: { filter: AuditFilter; onFil
   return (
     <div className="event-list">
       <p className="muted small" role="status">
-        {head.isPending ? 'Loading events…' : capped ? `More than ${number.format(counted)} events` : `${number.format(total)} ${total === 1 ? 'event' : 'events'}`}
+        {head.isPending
+          ? 'Loading events…'
+          : capped
+            ? `More than ${number.format(counted)} events`
+            : `${number.format(total)} ${total === 1 ? 'event' : 'events'}`}
       </p>
       <ErrorNote error={head.error ?? pageError} />
       <div className="grid-head" role="presentation">
@@ -183,7 +225,14 @@ function EventList({ filter, onFilter, canSeeAll }: { filter: AuditFilter; onFil
         <span>Session</span>
         <span>Details</span>
       </div>
-      <div ref={scroller} className="event-scroller" role="table" aria-label="Audit events" aria-rowcount={total} tabIndex={0}>
+      <div
+        ref={scroller}
+        className="event-scroller"
+        role="table"
+        aria-label="Audit events"
+        aria-rowcount={total}
+        tabIndex={0}
+      >
         {!head.isPending && total === 0 && <p className="empty">No events match these filters.</p>}
         <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((item) => {
@@ -196,7 +245,13 @@ function EventList({ filter, onFilter, canSeeAll }: { filter: AuditFilter; onFil
                 className={`event-row${item.index % 2 ? ' odd' : ''}`}
                 style={{ height: item.size, transform: `translateY(${item.start}px)` }}
               >
-                {event ? <EventCells event={event} onFilter={onFilter} canSeeAll={canSeeAll} /> : <span role="cell" className="muted">Loading…</span>}
+                {event ? (
+                  <EventCells event={event} onFilter={onFilter} canSeeAll={canSeeAll} />
+                ) : (
+                  <span role="cell" className="muted">
+                    Loading…
+                  </span>
+                )}
               </div>
             );
           })}
@@ -206,16 +261,35 @@ function EventList({ filter, onFilter, canSeeAll }: { filter: AuditFilter; onFil
   );
 }
 
-function EventCells({ event, onFilter, canSeeAll }: { event: AuditEvent; onFilter: (f: AuditFilter) => void; canSeeAll: boolean }) {
+function EventCells({
+  event,
+  onFilter,
+  canSeeAll,
+}: {
+  event: AuditEvent;
+  onFilter: (f: AuditFilter) => void;
+  canSeeAll: boolean;
+}) {
   const actor = event.actor.name ?? event.actor.type;
   return (
     <>
-      <span role="cell" className="num">{event.seq}</span>
+      <span role="cell" className="num">
+        {event.seq}
+      </span>
       <span role="cell">{formatDateTime(event.at)}</span>
-      <span role="cell" title={event.action}>{actionLabel(event.action)}</span>
+      <span role="cell" title={event.action}>
+        {actionLabel(event.action)}
+      </span>
       <span role="cell">
         {event.actor.type === 'staff' && event.actor.id && canSeeAll ? (
-          <button type="button" className="cell-link" title="Show only this staff member" onClick={() => { onFilter({ staffId: event.actor.id ?? undefined }); }}>
+          <button
+            type="button"
+            className="cell-link"
+            title="Show only this staff member"
+            onClick={() => {
+              onFilter({ staffId: event.actor.id ?? undefined });
+            }}
+          >
             {actor}
           </button>
         ) : (
@@ -224,7 +298,14 @@ function EventCells({ event, onFilter, canSeeAll }: { event: AuditEvent; onFilte
       </span>
       <span role="cell">
         {event.sessionId ? (
-          <button type="button" className="cell-link" title="Show this session’s timeline" onClick={() => { onFilter({ sessionId: event.sessionId ?? undefined }); }}>
+          <button
+            type="button"
+            className="cell-link"
+            title="Show this session’s timeline"
+            onClick={() => {
+              onFilter({ sessionId: event.sessionId ?? undefined });
+            }}
+          >
             {event.sessionId.slice(0, 12)}
           </button>
         ) : (

@@ -14,7 +14,8 @@ export function SessionTimeline({ sessionId }: { sessionId: string }) {
   for (const e of ordered) {
     const kind = timelineKind(e.action);
     // A refusal event may stand for several (details.count: the shop aggregates floods).
-    if (kind === 'page' || kind === 'action' || kind === 'refused') counts[kind] += kind === 'refused' && typeof e.details.count === 'number' ? e.details.count : 1;
+    if (kind === 'page' || kind === 'action' || kind === 'refused')
+      counts[kind] += kind === 'refused' && typeof e.details.count === 'number' ? e.details.count : 1;
   }
   return (
     <aside className="timeline" aria-labelledby="timeline-title">

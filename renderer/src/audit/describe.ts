@@ -44,7 +44,19 @@ export const ACTION_GROUPS: readonly { value: string; label: string; group?: Aud
   { value: 'settings.', label: 'Settings' },
 ];
 
-const SUMMARY_KEYS = ['reason', 'note', 'path', 'url', 'method', 'what', 'code', 'mode', 'store', 'endReason', 'message'];
+const SUMMARY_KEYS = [
+  'reason',
+  'note',
+  'path',
+  'url',
+  'method',
+  'what',
+  'code',
+  'mode',
+  'store',
+  'endReason',
+  'message',
+];
 
 function short(value: unknown): string {
   if (typeof value === 'string') return value;
@@ -57,9 +69,7 @@ export function detailsSummary(event: AuditEvent): string {
   const entries = Object.entries(event.details);
   const known = SUMMARY_KEYS.flatMap((k) => (k in event.details ? [[k, event.details[k]] as const] : []));
   const rest = entries.filter(([k]) => !SUMMARY_KEYS.includes(k));
-  return [...known, ...rest]
-    .map(([k, v]) => `${k}: ${short(v)}`)
-    .join(' · ');
+  return [...known, ...rest].map(([k, v]) => `${k}: ${short(v)}`).join(' · ');
 }
 
 export type TimelineKind = 'start' | 'page' | 'action' | 'refused' | 'end' | 'other';
@@ -68,7 +78,8 @@ export function timelineKind(action: string): TimelineKind {
   if (action === 'session.start' || action === 'session.handoff_redeemed') return 'start';
   if (action === 'session.page_view') return 'page';
   if (action === 'session.action') return 'action';
-  if (action === 'session.action_refused' || action === 'session.refused' || action === 'session.handoff_refused') return 'refused';
+  if (action === 'session.action_refused' || action === 'session.refused' || action === 'session.handoff_refused')
+    return 'refused';
   if (action === 'session.end') return 'end';
   return 'other';
 }

@@ -18,7 +18,11 @@ async function fillPassword(user: ReturnType<typeof renderConsole>['user'], pass
 
 describe('sign-in', () => {
   it('restores the previous sign-in without asking', async () => {
-    const { fake } = renderConsole({ 'auth.state': () => signedIn('agent', true), 'sessions.open': () => [], 'shop.stores': () => [] });
+    const { fake } = renderConsole({
+      'auth.state': () => signedIn('agent', true),
+      'sessions.open': () => [],
+      'shop.stores': () => [],
+    });
     expect(await screen.findByText('Agent Demo')).toBeTruthy();
     expect(screen.queryByLabelText('Password')).toBeNull();
     expect(fake.callsTo('auth.signIn')).toHaveLength(0);
@@ -34,7 +38,9 @@ describe('sign-in', () => {
     });
     expect((await screen.findByLabelText<HTMLInputElement>('Shop address')).value).toBe('http://127.0.0.1:4310');
     await fillPassword(user);
-    expect(fake.callsTo('auth.signIn')).toEqual([{ shopUrl: 'http://127.0.0.1:4310', email: 'agent@demo.test', password: 'concierge-demo' }]);
+    expect(fake.callsTo('auth.signIn')).toEqual([
+      { shopUrl: 'http://127.0.0.1:4310', email: 'agent@demo.test', password: 'concierge-demo' },
+    ]);
     await user.type(await screen.findByLabelText('Authenticator code'), '123456');
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
     expect(fake.callsTo('auth.verifyMfa')).toEqual([{ code: '123456' }]);
@@ -43,20 +49,35 @@ describe('sign-in', () => {
   });
 
   it('explains a wrong password', async () => {
-    const { user } = renderConsole({ 'auth.state': () => signedOut, 'auth.signIn': () => { throw refusal('invalid_credentials', 'invalid email or password', 'auth'); } });
+    const { user } = renderConsole({
+      'auth.state': () => signedOut,
+      'auth.signIn': () => {
+        throw refusal('invalid_credentials', 'invalid email or password', 'auth');
+      },
+    });
     await fillPassword(user, 'wrong');
     expect((await screen.findByRole('alert')).textContent).toContain('The email or password is not right.');
   });
 
   it('explains a wrong code', async () => {
-    const { user } = renderConsole({ 'auth.state': () => mfa, 'auth.verifyMfa': () => { throw refusal('invalid_mfa_code', 'bad code', 'auth'); } });
+    const { user } = renderConsole({
+      'auth.state': () => mfa,
+      'auth.verifyMfa': () => {
+        throw refusal('invalid_mfa_code', 'bad code', 'auth');
+      },
+    });
     await user.type(await screen.findByLabelText('Authenticator code'), '000000');
     await user.click(screen.getByRole('button', { name: 'Sign in' }));
     expect((await screen.findByRole('alert')).textContent).toContain('That code is not right or has expired.');
   });
 
   it('explains a throttled sign-in', async () => {
-    const { user } = renderConsole({ 'auth.state': () => signedOut, 'auth.signIn': () => { throw refusal('too_many_attempts', 'throttled', 'auth'); } });
+    const { user } = renderConsole({
+      'auth.state': () => signedOut,
+      'auth.signIn': () => {
+        throw refusal('too_many_attempts', 'throttled', 'auth');
+      },
+    });
     await fillPassword(user);
     expect((await screen.findByRole('alert')).textContent).toContain('wait a moment before trying again');
   });
@@ -64,7 +85,9 @@ describe('sign-in', () => {
   it('explains an unreachable shop', async () => {
     const { user } = renderConsole({
       'auth.state': () => signedOut,
-      'auth.signIn': () => { throw refusal('shop_unreachable', 'connect ECONNREFUSED 127.0.0.1:4310', 'network'); },
+      'auth.signIn': () => {
+        throw refusal('shop_unreachable', 'connect ECONNREFUSED 127.0.0.1:4310', 'network');
+      },
     });
     await fillPassword(user);
     const alert = await screen.findByRole('alert');
@@ -73,12 +96,21 @@ describe('sign-in', () => {
   });
 
   it('says when the keychain is unavailable', async () => {
-    renderConsole({ 'auth.state': () => ({ ...signedOut, keychain: { available: false, message: 'No keychain: sign-in lasts for this run only.' } }) });
+    renderConsole({
+      'auth.state': () => ({
+        ...signedOut,
+        keychain: { available: false, message: 'No keychain: sign-in lasts for this run only.' },
+      }),
+    });
     expect(await screen.findByText('No keychain: sign-in lasts for this run only.')).toBeTruthy();
   });
 
   it('follows main when it reports a sign-out', async () => {
-    const { fake } = renderConsole({ 'auth.state': () => signedIn('agent'), 'sessions.open': () => [], 'shop.stores': () => [] });
+    const { fake } = renderConsole({
+      'auth.state': () => signedIn('agent'),
+      'sessions.open': () => [],
+      'shop.stores': () => [],
+    });
     await screen.findByText('Agent Demo');
     fake.emit('auth.changed', { ...signedOut, lastEmail: 'agent@demo.test' });
     expect(await screen.findByLabelText('Password')).toBeTruthy();

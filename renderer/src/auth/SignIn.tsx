@@ -16,7 +16,10 @@ export function SignIn({ state }: { state: NotSignedIn }) {
         <p className="muted">Assisted shopping console</p>
         {state.status === 'signed_out' ? <PasswordStep state={state} /> : <CodeStep state={state} />}
         {!state.keychain.available && (
-          <p className="info-note">{state.keychain.message ?? 'The system keychain is not available: you will need to sign in again next time.'}</p>
+          <p className="info-note">
+            {state.keychain.message ??
+              'The system keychain is not available: you will need to sign in again next time.'}
+          </p>
         )}
       </div>
     </main>
@@ -39,16 +42,37 @@ function PasswordStep({ state }: { state: Extract<AuthState, { status: 'signed_o
   return (
     <form onSubmit={submit} aria-label="Sign in">
       <label htmlFor={`${id}-shop`}>Shop address</label>
-      <input id={`${id}-shop`} type="url" required value={shopUrl} onChange={(e) => { setShopUrl(e.target.value); }} autoComplete="url" />
+      <input
+        id={`${id}-shop`}
+        type="url"
+        required
+        value={shopUrl}
+        onChange={(e) => {
+          setShopUrl(e.target.value);
+        }}
+        autoComplete="url"
+      />
       <label htmlFor={`${id}-email`}>Email</label>
-      <input id={`${id}-email`} type="email" required value={email} onChange={(e) => { setEmail(e.target.value); }} autoComplete="username" autoFocus={!email} />
+      <input
+        id={`${id}-email`}
+        type="email"
+        required
+        value={email}
+        onChange={(e) => {
+          setEmail(e.target.value);
+        }}
+        autoComplete="username"
+        autoFocus={!email}
+      />
       <label htmlFor={`${id}-password`}>Password</label>
       <input
         id={`${id}-password`}
         type="password"
         required
         value={password}
-        onChange={(e) => { setPassword(e.target.value); }}
+        onChange={(e) => {
+          setPassword(e.target.value);
+        }}
         autoComplete="current-password"
         autoFocus={Boolean(email)}
       />
@@ -88,16 +112,26 @@ function CodeStep({ state }: { state: Extract<AuthState, { status: 'mfa_required
         required
         autoFocus
         value={code}
-        onChange={(e) => { setCode(e.target.value.replace(/\D/g, '')); }}
+        onChange={(e) => {
+          setCode(e.target.value.replace(/\D/g, ''));
+        }}
         aria-describedby={`${id}-code-help`}
       />
-      <p id={`${id}-code-help`} className="muted small">The 6-digit code from your authenticator app.</p>
+      <p id={`${id}-code-help`} className="muted small">
+        The 6-digit code from your authenticator app.
+      </p>
       <ErrorNote error={verify.error ?? restart.error} />
       <div className="row">
         <button type="submit" className="primary" disabled={!valid || verify.isPending}>
           {verify.isPending ? 'Checking…' : 'Sign in'}
         </button>
-        <button type="button" className="link" onClick={() => { restart.mutate({}); }}>
+        <button
+          type="button"
+          className="link"
+          onClick={() => {
+            restart.mutate({});
+          }}
+        >
           Use another account
         </button>
       </div>

@@ -7,13 +7,17 @@ import { ipcKey, useIpcEvent, useIpcQuery } from '../bridge/context';
 /** main's sign-in state; kept current by its `auth.changed` event (sign-out, expiry, restore). */
 export function useAuthState() {
   const queryClient = useQueryClient();
-  useIpcEvent('auth.changed', (state) => { queryClient.setQueryData(ipcKey('auth.state', {}), state); });
+  useIpcEvent('auth.changed', (state) => {
+    queryClient.setQueryData(ipcKey('auth.state', {}), state);
+  });
   return useIpcQuery('auth.state', {}, { staleTime: Infinity, retry: false });
 }
 
 export function useSetAuthState(): (state: AuthState) => void {
   const queryClient = useQueryClient();
-  return (state) => { queryClient.setQueryData(ipcKey('auth.state', {}), state); };
+  return (state) => {
+    queryClient.setQueryData(ipcKey('auth.state', {}), state);
+  };
 }
 
 export const StaffContext = createContext<Staff | null>(null);

@@ -1,4 +1,11 @@
-import type { ConsoleBridge, IpcArgs, IpcCallOptions, IpcChannel, IpcResponse, IpcValue } from '../../../shared/ipc/contract';
+import type {
+  ConsoleBridge,
+  IpcArgs,
+  IpcCallOptions,
+  IpcChannel,
+  IpcResponse,
+  IpcValue,
+} from '../../../shared/ipc/contract';
 import { BridgeError } from './errors';
 
 /**
@@ -7,7 +14,12 @@ import { BridgeError } from './errors';
  * signal's reason: a superseded query stops waiting (and, over HTTP, its request is aborted), so
  * its answer never reaches the cache.
  */
-export async function call<C extends IpcChannel>(bridge: ConsoleBridge, channel: C, args: IpcArgs<C>, options: IpcCallOptions = {}): Promise<IpcValue<C>> {
+export async function call<C extends IpcChannel>(
+  bridge: ConsoleBridge,
+  channel: C,
+  args: IpcArgs<C>,
+  options: IpcCallOptions = {},
+): Promise<IpcValue<C>> {
   // The mapped bridge type cannot be indexed generically without widening; the cast keeps C tied.
   const fn = bridge[channel] as unknown as (a: IpcArgs<C>, o?: IpcCallOptions) => Promise<IpcResponse<C>>;
   const { signal } = options;
@@ -20,11 +32,19 @@ export async function call<C extends IpcChannel>(bridge: ConsoleBridge, channel:
 /** `pending`, unless `signal` aborts first: then the signal's reason. */
 function untilAborted<T>(pending: Promise<T>, signal: AbortSignal): Promise<T> {
   return new Promise<T>((resolve, reject) => {
-    const onAbort = () => { reject(signal.reason as Error); };
+    const onAbort = () => {
+      reject(signal.reason as Error);
+    };
     signal.addEventListener('abort', onAbort, { once: true });
     pending.then(
-      (value) => { signal.removeEventListener('abort', onAbort); resolve(value); },
-      (error: unknown) => { signal.removeEventListener('abort', onAbort); reject(error instanceof Error ? error : new Error(String(error))); },
+      (value) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(value);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error instanceof Error ? error : new Error(String(error)));
+      },
     );
   });
 }

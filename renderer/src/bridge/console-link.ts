@@ -29,7 +29,15 @@ export function createLinkState(): LinkState {
   const listeners = new Set<() => void>();
 
   function update(): void {
-    const next: ConsoleLink = refused ? 'token_changed' : down ? 'stopped' : latest === null ? 'connecting' : latest === first ? 'connected' : 'restarted';
+    const next: ConsoleLink = refused
+      ? 'token_changed'
+      : down
+        ? 'stopped'
+        : latest === null
+          ? 'connecting'
+          : latest === first
+            ? 'connected'
+            : 'restarted';
     if (next === state) return;
     state = next;
     for (const listener of [...listeners]) listener();
@@ -39,7 +47,9 @@ export function createLinkState(): LinkState {
     current: () => state,
     subscribe(listener) {
       listeners.add(listener);
-      return () => { listeners.delete(listener); };
+      return () => {
+        listeners.delete(listener);
+      };
     },
     hello(instanceId) {
       first ??= instanceId;

@@ -1,6 +1,13 @@
 import { createContext, useContext, useEffect, useRef, type ReactNode } from 'react';
 import { useMutation, useQuery, type UseMutationOptions, type UseQueryOptions } from '@tanstack/react-query';
-import type { ConsoleBridge, IpcArgs, IpcChannel, IpcEventName, IpcEventPayload, IpcValue } from '../../../shared/ipc/contract';
+import type {
+  ConsoleBridge,
+  IpcArgs,
+  IpcChannel,
+  IpcEventName,
+  IpcEventPayload,
+  IpcValue,
+} from '../../../shared/ipc/contract';
 import type { ConsoleHost } from './index';
 import { call } from './call';
 
@@ -20,7 +27,10 @@ export function useBridge(): ConsoleBridge {
   return useHost().bridge;
 }
 
-type QueryOptions<C extends IpcChannel> = Omit<UseQueryOptions<IpcValue<C>, Error, IpcValue<C>>, 'queryKey' | 'queryFn'>;
+type QueryOptions<C extends IpcChannel> = Omit<
+  UseQueryOptions<IpcValue<C>, Error, IpcValue<C>>,
+  'queryKey' | 'queryFn'
+>;
 
 /** The query key every screen uses for a channel, so events and mutations can update the same cache entry. */
 export function ipcKey<C extends IpcChannel>(channel: C, args?: IpcArgs<C>): readonly unknown[] {
@@ -34,7 +44,10 @@ export function ipcKey<C extends IpcChannel>(channel: C, args?: IpcArgs<C>): rea
  * browser tier the request is aborted.
  */
 export function ipcQuery<C extends IpcChannel>(bridge: ConsoleBridge, channel: C, args: IpcArgs<C>) {
-  return { queryKey: ipcKey(channel, args), queryFn: ({ signal }: { signal: AbortSignal }) => call(bridge, channel, args, { signal }) };
+  return {
+    queryKey: ipcKey(channel, args),
+    queryFn: ({ signal }: { signal: AbortSignal }) => call(bridge, channel, args, { signal }),
+  };
 }
 
 /** A query over one channel (see ipcQuery). */
@@ -43,7 +56,10 @@ export function useIpcQuery<C extends IpcChannel>(channel: C, args: IpcArgs<C>, 
   return useQuery({ ...ipcQuery(bridge, channel, args), ...options });
 }
 
-export function useIpcMutation<C extends IpcChannel>(channel: C, options?: Omit<UseMutationOptions<IpcValue<C>, Error, IpcArgs<C>>, 'mutationFn'>) {
+export function useIpcMutation<C extends IpcChannel>(
+  channel: C,
+  options?: Omit<UseMutationOptions<IpcValue<C>, Error, IpcArgs<C>>, 'mutationFn'>,
+) {
   const bridge = useBridge();
   return useMutation({ mutationFn: (args: IpcArgs<C>) => call(bridge, channel, args), ...options });
 }
@@ -55,5 +71,11 @@ export function useIpcEvent<E extends IpcEventName>(event: E, listener: (payload
   useEffect(() => {
     latest.current = listener;
   });
-  useEffect(() => bridge.on(event, (payload) => { latest.current(payload); }), [bridge, event]);
+  useEffect(
+    () =>
+      bridge.on(event, (payload) => {
+        latest.current(payload);
+      }),
+    [bridge, event],
+  );
 }

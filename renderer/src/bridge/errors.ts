@@ -19,7 +19,8 @@ export class BridgeError extends Error {
 const PLAIN: Readonly<Record<string, string>> = {
   invalid_credentials: 'The email or password is not right.',
   invalid_mfa_code: 'That code is not right or has expired. Codes change every 30 seconds: enter the current one.',
-  too_many_attempts: 'Too many failed attempts from here: wait a moment before trying again. Each further failure makes the wait longer.',
+  too_many_attempts:
+    'Too many failed attempts from here: wait a moment before trying again. Each further failure makes the wait longer.',
   rate_limited: 'Too many requests in a short time. Wait a moment and try again.',
   unauthorized: 'Your sign-in has ended. Sign in again.',
   token_expired: 'Your sign-in has ended. Sign in again.',
@@ -39,7 +40,8 @@ const PLAIN: Readonly<Record<string, string>> = {
 
 export function plainMessage(error: unknown): string {
   if (error instanceof BridgeError) {
-    if (error.kind === 'network') return `The shop cannot be reached. Check the shop address and that the shop is running. (${error.message})`;
+    if (error.kind === 'network')
+      return `The shop cannot be reached. Check the shop address and that the shop is running. (${error.message})`;
     if (error.kind === 'keychain') return `The system keychain could not be used: ${error.message}`;
     return PLAIN[error.code] ?? error.message;
   }

@@ -80,7 +80,9 @@ export function createEventStream(options: EventStreamOptions) {
     let status = 0;
     let body: unknown = null;
     try {
-      const response = await options.fetch(`${options.base}/ipc/hello`, { headers: { 'x-concierge-token': options.token } });
+      const response = await options.fetch(`${options.base}/ipc/hello`, {
+        headers: { 'x-concierge-token': options.token },
+      });
       status = response.status;
       body = await response.json().catch(() => null);
     } catch {
@@ -110,7 +112,9 @@ export function createEventStream(options: EventStreamOptions) {
   function on<E extends IpcEventName>(event: E, listener: (payload: IpcEventPayload<E>) => void): () => void {
     const set = listeners.get(event) ?? new Set<Listener>();
     listeners.set(event, set);
-    const wrapped: Listener = (payload) => { listener(payload as IpcEventPayload<E>); };
+    const wrapped: Listener = (payload) => {
+      listener(payload as IpcEventPayload<E>);
+    };
     set.add(wrapped);
     open();
     return () => {

@@ -43,7 +43,9 @@ function saveWithAnchor(file: Blob, fileName: string): void {
   anchor.click();
   anchor.remove();
   // The download has its own copy once started; the page's copy can go after a while.
-  setTimeout(() => { URL.revokeObjectURL(url); }, 60_000);
+  setTimeout(() => {
+    URL.revokeObjectURL(url);
+  }, 60_000);
 }
 
 function failure(kind: IpcError['kind'], code: string, message: string) {
@@ -62,7 +64,8 @@ function envelope(status: number, body: unknown): { ok: true; value: unknown } |
     }
   }
   const transport = TransportError.safeParse(body);
-  if (status !== 200 && transport.success) return failure(status === 401 ? 'auth' : 'internal', transport.data.error.code, transport.data.error.message);
+  if (status !== 200 && transport.success)
+    return failure(status === 401 ? 'auth' : 'internal', transport.data.error.code, transport.data.error.message);
   return failure('internal', 'bad_response', `The console service sent an answer it could not read (HTTP ${status}).`);
 }
 
@@ -99,7 +102,11 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
       body = await response.json();
     } catch {
       if (signal?.aborted) return cancelled();
-      return failure('internal', 'bad_response', `The console service answered ${response.status} without a readable body.`);
+      return failure(
+        'internal',
+        'bad_response',
+        `The console service answered ${response.status} without a readable body.`,
+      );
     }
     return refused(envelope(response.status, body));
   }
@@ -109,7 +116,9 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
     if (delivery.kind !== 'download') return null;
     let response: Response;
     try {
-      response = await doFetch(`${base}/exports/${encodeURIComponent(delivery.downloadId)}`, { headers: { 'x-concierge-token': options.token } });
+      response = await doFetch(`${base}/exports/${encodeURIComponent(delivery.downloadId)}`, {
+        headers: { 'x-concierge-token': options.token },
+      });
     } catch (error) {
       return failure('network', 'console_unreachable', error instanceof Error ? error.message : 'request failed');
     }
@@ -125,7 +134,8 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
     const answer = await invoke('audit.export', args, callOptions);
     if (!answer.ok) return answer;
     const result = AuditExportResult.safeParse(answer.value);
-    if (!result.success) return failure('internal', 'bad_response', 'The console service sent an export answer it could not read.');
+    if (!result.success)
+      return failure('internal', 'bad_response', 'The console service sent an export answer it could not read.');
     const problem = result.data.delivery ? await downloadExport(result.data.delivery) : null;
     return problem ?? answer;
   }
@@ -139,7 +149,17 @@ export function createHttpBridge(options: HttpBridgeOptions): HttpBridge {
     retryMs: options.retryMs ?? 2000,
   });
 
-  const calls = Object.fromEntries(IPC_CHANNELS.map((channel) => [channel, (args: unknown, callOptions?: IpcCallOptions) => invoke(channel, args, callOptions)]));
+  const calls = Object.fromEntries(
+    IPC_CHANNELS.map((channel) => [
+      channel,
+      (args: unknown, callOptions?: IpcCallOptions) => invoke(channel, args, callOptions),
+    ]),
+  );
   // Every channel maps to the same generic carrier; the contract's types are restored here once.
-  return Object.freeze({ ...calls, 'audit.export': exportAudit, on: events.on, link: events.link }) as unknown as HttpBridge;
+  return Object.freeze({
+    ...calls,
+    'audit.export': exportAudit,
+    on: events.on,
+    link: events.link,
+  }) as unknown as HttpBridge;
 }

@@ -45,22 +45,33 @@ function takeToken(location: Location, storage: Storage, history: History): stri
  * bridge, so call options stay on this side (`call` stops waiting on abort; main finishes the call).
  */
 export function argsOnly(bridge: ConsoleBridge): ConsoleBridge {
-  const calls = Object.fromEntries(IPC_CHANNELS.map((channel) => [channel, (args: unknown) => (bridge[channel] as (a: unknown) => Promise<unknown>)(args)]));
+  const calls = Object.fromEntries(
+    IPC_CHANNELS.map((channel) => [
+      channel,
+      (args: unknown) => (bridge[channel] as (a: unknown) => Promise<unknown>)(args),
+    ]),
+  );
   // Every channel maps to the same generic carrier; the contract's types are restored here once.
-  return Object.freeze({ ...calls, on: (...a: Parameters<ConsoleBridge['on']>) => bridge.on(...a) }) as unknown as ConsoleBridge;
+  return Object.freeze({
+    ...calls,
+    on: (...a: Parameters<ConsoleBridge['on']>) => bridge.on(...a),
+  }) as unknown as ConsoleBridge;
 }
 
 export function detectHost(win: Window = window): ConsoleHost {
-  if (win.concierge) return { bridge: argsOnly(win.concierge), kind: 'electron', previewUrl: null, previewClick: null, link: null };
+  if (win.concierge)
+    return { bridge: argsOnly(win.concierge), kind: 'electron', previewUrl: null, previewClick: null, link: null };
   const token = takeToken(win.location, win.sessionStorage, win.history);
-  if (!token) throw new Error('This page must be opened by the Concierge console (no bridge and no browser-tier token).');
+  if (!token)
+    throw new Error('This page must be opened by the Concierge console (no bridge and no browser-tier token).');
   const baseUrl = win.location.origin;
   const bridge = createHttpBridge({ baseUrl, token });
   return {
     bridge,
     link: bridge.link,
     kind: 'browser',
-    previewUrl: (sessionId) => `${baseUrl}/views/${encodeURIComponent(sessionId)}/preview.jpg?token=${encodeURIComponent(token)}`,
+    previewUrl: (sessionId) =>
+      `${baseUrl}/views/${encodeURIComponent(sessionId)}/preview.jpg?token=${encodeURIComponent(token)}`,
     previewClick: async (sessionId, x, y) => {
       const response = await fetch(`${baseUrl}/views/${encodeURIComponent(sessionId)}/click`, {
         method: 'POST',

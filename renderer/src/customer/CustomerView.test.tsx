@@ -20,11 +20,28 @@ function handlers(role: Role, extra: Handlers = {}): Handlers {
     },
     'shop.documents': ({ type }) =>
       type === 'order'
-        ? { items: [order(1), order(2, { placedBy: { staffId: 'stf_agent', staffName: 'Agent Demo', sessionId: 'ses_0' } })] }
+        ? {
+            items: [
+              order(1),
+              order(2, { placedBy: { staffId: 'stf_agent', staffName: 'Agent Demo', sessionId: 'ses_0' } }),
+            ],
+          }
         : type === 'invoice'
-          ? { items: [order(3, { id: 'inv_1', type: 'invoice', number: 'INV-1', orderId: 'doc_1', orderNumber: 'US-10000001' })] }
+          ? {
+              items: [
+                order(3, {
+                  id: 'inv_1',
+                  type: 'invoice',
+                  number: 'INV-1',
+                  orderId: 'doc_1',
+                  orderNumber: 'US-10000001',
+                }),
+              ],
+            }
           : { items: [] },
-    'shop.sessions': () => ({ items: [session({ status: 'ended', endReason: 'terminated_by_supervisor', ticket: 'T-42' })] }),
+    'shop.sessions': () => ({
+      items: [session({ status: 'ended', endReason: 'terminated_by_supervisor', ticket: 'T-42' })],
+    }),
     'shop.assistPolicy': () => AssistPolicy.parse(DEFAULT_SETTINGS),
     ...extra,
   };
@@ -59,13 +76,20 @@ describe('customer', () => {
   });
 
   it('says when consent has expired', async () => {
-    const expired = { ...jane, consent: { status: 'expired' as const, grantedAt: '2026-01-01T00:00:00.000Z', expiresAt: '2026-01-08T00:00:00.000Z' } };
+    const expired = {
+      ...jane,
+      consent: {
+        status: 'expired' as const,
+        grantedAt: '2026-01-01T00:00:00.000Z',
+        expiresAt: '2026-01-08T00:00:00.000Z',
+      },
+    };
     renderConsole(handlers('agent', { 'shop.customer': () => expired }), at(jane.id));
     expect(await screen.findByText(/Consent expired/)).toBeTruthy();
     expect(screen.getByText(/consent has expired/)).toBeTruthy();
   });
 
-  it('starts a session from a store row as the agent\'s own choice of that store', async () => {
+  it("starts a session from a store row as the agent's own choice of that store", async () => {
     const { store, user } = renderConsole(handlers('agent'), at(jane.id));
     await user.click(await screen.findByRole('button', { name: 'Start session in EU store' }));
     expect(store.getState().startTarget).toEqual({ customerId: jane.id, accountId: 'acc_jane_eu', storeChosen: true });
@@ -74,7 +98,11 @@ describe('customer', () => {
   it('starts a session from a document with its store', async () => {
     const { store, user } = renderConsole(handlers('agent'), at(jane.id));
     await user.click(await screen.findByRole('button', { name: 'Start session from order US-10000002' }));
-    expect(store.getState().startTarget).toEqual({ customerId: jane.id, accountId: 'acc_jane_us', from: 'order US-10000002' });
+    expect(store.getState().startTarget).toEqual({
+      customerId: jane.id,
+      accountId: 'acc_jane_us',
+      from: 'order US-10000002',
+    });
     const dialog = await screen.findByRole('dialog', { name: 'Start assisted session' });
     expect(within(dialog).getByText(/from order US-10000002/)).toBeTruthy();
   });

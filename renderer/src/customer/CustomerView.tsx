@@ -16,12 +16,30 @@ export function CustomerView({ customerId }: { customerId: string }) {
   const stores = useIpcQuery('shop.stores', {}, { staleTime: 5 * 60_000 });
   const show = useUi((s) => s.show);
   const back = (
-    <button type="button" className="link back" onClick={() => { show({ name: 'search' }); }}>
+    <button
+      type="button"
+      className="link back"
+      onClick={() => {
+        show({ name: 'search' });
+      }}
+    >
       ← Back to search
     </button>
   );
-  if (customer.isPending) return <section className="page" aria-busy="true">{back}<p className="empty">Loading customer…</p></section>;
-  if (customer.isError) return <section className="page">{back}<ErrorNote error={customer.error} /></section>;
+  if (customer.isPending)
+    return (
+      <section className="page" aria-busy="true">
+        {back}
+        <p className="empty">Loading customer…</p>
+      </section>
+    );
+  if (customer.isError)
+    return (
+      <section className="page">
+        {back}
+        <ErrorNote error={customer.error} />
+      </section>
+    );
   const storeById = new Map((stores.data ?? []).map((s) => [s.id, s]));
   return (
     <section className="page customer" aria-labelledby="customer-name">
@@ -39,12 +57,16 @@ function ConsentPanel({ customer }: { customer: Customer }) {
     <div className={`panel consent-panel consent-${consent.status}`}>
       <h2>Consent to assistance</h2>
       <ConsentBadge consent={consent} />
-      {consent.status === 'granted' && consent.grantedAt && <p className="small muted">Given {formatDateTime(consent.grantedAt)}.</p>}
+      {consent.status === 'granted' && consent.grantedAt && (
+        <p className="small muted">Given {formatDateTime(consent.grantedAt)}.</p>
+      )}
       {consent.status !== 'granted' && (
         <p className="small">
-          {consent.status === 'expired' ? 'The customer’s consent has expired. ' : 'The customer has not allowed assistance. '}
-          Ask them to open <strong>My account → Allow remote shopping assistance</strong> and read you the one-time code; enter it when
-          you start the session.
+          {consent.status === 'expired'
+            ? 'The customer’s consent has expired. '
+            : 'The customer has not allowed assistance. '}
+          Ask them to open <strong>My account → Allow remote shopping assistance</strong> and read you the one-time
+          code; enter it when you start the session.
         </p>
       )}
     </div>
@@ -69,7 +91,13 @@ function Profile({ customer, storeById }: { customer: Customer; storeById: Map<s
           <dd>{formatDate(customer.createdAt)}</dd>
         </dl>
         {canAssist ? (
-          <button type="button" className="primary" onClick={() => { openStart({ customerId: customer.id }); }}>
+          <button
+            type="button"
+            className="primary"
+            onClick={() => {
+              openStart({ customerId: customer.id });
+            }}
+          >
             Start session
           </button>
         ) : (
@@ -87,7 +115,11 @@ function Profile({ customer, storeById }: { customer: Customer; storeById: Map<s
               <tr>
                 <th scope="col">Store</th>
                 <th scope="col">Since</th>
-                {canAssist && <th scope="col"><span className="visually-hidden">Actions</span></th>}
+                {canAssist && (
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                )}
               </tr>
             </thead>
             <tbody>
@@ -98,7 +130,9 @@ function Profile({ customer, storeById }: { customer: Customer; storeById: Map<s
                   {canAssist && (
                     <StartSessionCell
                       label={`Start session in ${storeById.get(account.storeId)?.name ?? account.storeCode}`}
-                      onStart={() => { openStart({ customerId: customer.id, accountId: account.id, storeChosen: true }); }}
+                      onStart={() => {
+                        openStart({ customerId: customer.id, accountId: account.id, storeChosen: true });
+                      }}
                     />
                   )}
                 </tr>
@@ -129,7 +163,11 @@ function Documents({ customer, storeById }: { customer: Customer; storeById: Map
   const canAssist = useCan('assist.view');
   const openStart = useUi((s) => s.openStart);
   const start = (doc: ShopDocument) => {
-    openStart({ customerId: customer.id, accountId: doc.accountId, from: `${documentLabel(doc.type).one} ${doc.number}` });
+    openStart({
+      customerId: customer.id,
+      accountId: doc.accountId,
+      from: `${documentLabel(doc.type).one} ${doc.number}`,
+    });
   };
   return (
     <div className="panel documents">
@@ -143,7 +181,9 @@ function Documents({ customer, storeById }: { customer: Customer; storeById: Map
             aria-selected={t === type}
             aria-controls={`${id}-panel`}
             className={t === type ? 'active' : undefined}
-            onClick={() => { setType(t); }}
+            onClick={() => {
+              setType(t);
+            }}
           >
             {documentLabel(t).many}
           </button>
@@ -165,9 +205,15 @@ function Documents({ customer, storeById }: { customer: Customer; storeById: Map
                 <th scope="col">Store</th>
                 {type !== 'order' && <th scope="col">Order</th>}
                 <th scope="col">Status</th>
-                <th scope="col" className="num">Total</th>
+                <th scope="col" className="num">
+                  Total
+                </th>
                 <th scope="col">Placed by</th>
-                {canAssist && <th scope="col"><span className="visually-hidden">Actions</span></th>}
+                {canAssist && (
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                )}
               </tr>
             </thead>
             <tbody>
@@ -180,7 +226,14 @@ function Documents({ customer, storeById }: { customer: Customer; storeById: Map
                   <td>{doc.status}</td>
                   <td className="num">{formatMoney(doc.totalCents, doc.currency)}</td>
                   <td>{doc.placedBy ? `${doc.placedBy.staffName} (assisted)` : 'Customer'}</td>
-                  {canAssist && <StartSessionCell label={`Start session from ${documentLabel(doc.type).one} ${doc.number}`} onStart={() => { start(doc); }} />}
+                  {canAssist && (
+                    <StartSessionCell
+                      label={`Start session from ${documentLabel(doc.type).one} ${doc.number}`}
+                      onStart={() => {
+                        start(doc);
+                      }}
+                    />
+                  )}
                 </tr>
               ))}
             </tbody>
@@ -220,7 +273,11 @@ function PastSessions({ customerId }: { customerId: string }) {
               <th scope="col">Reason</th>
               <th scope="col">Ticket</th>
               <th scope="col">Outcome</th>
-              {(canAuditOwn || canAuditAll) && <th scope="col"><span className="visually-hidden">Actions</span></th>}
+              {(canAuditOwn || canAuditAll) && (
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              )}
             </tr>
           </thead>
           <tbody>
@@ -231,10 +288,22 @@ function PastSessions({ customerId }: { customerId: string }) {
                 <td>{modeLabel(s.mode)}</td>
                 <td className="wrap">{s.reason}</td>
                 <td>{s.ticket ?? '—'}</td>
-                <td>{s.status === 'ended' ? endReasonText(s.endReason) : s.status === 'active' ? 'In progress' : 'Opening'}</td>
+                <td>
+                  {s.status === 'ended'
+                    ? endReasonText(s.endReason)
+                    : s.status === 'active'
+                      ? 'In progress'
+                      : 'Opening'}
+                </td>
                 {(canAuditOwn || canAuditAll) && (
                   <td className="actions">
-                    <button type="button" className="small-button" onClick={() => { timeline(s); }}>
+                    <button
+                      type="button"
+                      className="small-button"
+                      onClick={() => {
+                        timeline(s);
+                      }}
+                    >
                       Timeline
                     </button>
                   </td>

@@ -20,7 +20,12 @@ export function LiveSessions() {
   const now = useNow(1000);
   const [terminating, setTerminating] = useState<string | null>(null);
 
-  if (!canRead) return <section className="page"><p className="info-note">Live sessions are for supervisors.</p></section>;
+  if (!canRead)
+    return (
+      <section className="page">
+        <p className="info-note">Live sessions are for supervisors.</p>
+      </section>
+    );
   const storeName = (id: string) => stores.data?.find((s) => s.id === id)?.name ?? id;
 
   return (
@@ -45,7 +50,11 @@ export function LiveSessions() {
               <th scope="col">Since</th>
               <th scope="col">Mode</th>
               <th scope="col">Reason</th>
-              {canTerminate && <th scope="col"><span className="visually-hidden">Actions</span></th>}
+              {canTerminate && (
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
+              )}
             </tr>
           </thead>
           <tbody>
@@ -57,7 +66,9 @@ export function LiveSessions() {
                 now={now}
                 canTerminate={canTerminate}
                 open={terminating === session.id}
-                onOpen={(o) => { setTerminating(o ? session.id : null); }}
+                onOpen={(o) => {
+                  setTerminating(o ? session.id : null);
+                }}
               />
             ))}
           </tbody>
@@ -67,7 +78,21 @@ export function LiveSessions() {
   );
 }
 
-function LiveRow({ session, storeName, now, canTerminate, open, onOpen }: { session: AssistSession; storeName: string; now: number; canTerminate: boolean; open: boolean; onOpen: (open: boolean) => void }) {
+function LiveRow({
+  session,
+  storeName,
+  now,
+  canTerminate,
+  open,
+  onOpen,
+}: {
+  session: AssistSession;
+  storeName: string;
+  now: number;
+  canTerminate: boolean;
+  open: boolean;
+  onOpen: (open: boolean) => void;
+}) {
   const since = Math.max(0, Math.floor((now - Date.parse(session.startedAt)) / 1000));
   return (
     <>
@@ -88,7 +113,14 @@ function LiveRow({ session, storeName, now, canTerminate, open, onOpen }: { sess
         {canTerminate && (
           <td className="actions">
             {!open && (
-              <button type="button" className="danger small-button" onClick={() => { onOpen(true); }} aria-label={`Terminate ${session.staffName}’s session with ${session.customerName}`}>
+              <button
+                type="button"
+                className="danger small-button"
+                onClick={() => {
+                  onOpen(true);
+                }}
+                aria-label={`Terminate ${session.staffName}’s session with ${session.customerName}`}
+              >
                 Terminate
               </button>
             )}
@@ -98,7 +130,12 @@ function LiveRow({ session, storeName, now, canTerminate, open, onOpen }: { sess
       {open && (
         <tr className="inline-form-row">
           <td colSpan={7}>
-            <TerminateForm session={session} onDone={() => { onOpen(false); }} />
+            <TerminateForm
+              session={session}
+              onDone={() => {
+                onOpen(false);
+              }}
+            />
           </td>
         </tr>
       )}
@@ -128,17 +165,39 @@ function TerminateForm({ session, onDone }: { session: AssistSession; onDone: ()
   }
 
   return (
-    <form className="terminate-form" onSubmit={submit} noValidate aria-label={`Terminate session with ${session.customerName}`}>
+    <form
+      className="terminate-form"
+      onSubmit={submit}
+      noValidate
+      aria-label={`Terminate session with ${session.customerName}`}
+    >
       <label htmlFor={`${id}-note`}>Reason for terminating</label>
-      <input id={`${id}-note`} autoFocus value={note} maxLength={500} onChange={(e) => { setNote(e.target.value); }} aria-invalid={touched && Boolean(problem)} />
+      <input
+        id={`${id}-note`}
+        autoFocus
+        value={note}
+        maxLength={500}
+        onChange={(e) => {
+          setNote(e.target.value);
+        }}
+        aria-invalid={touched && Boolean(problem)}
+      />
       {touched && (problem ?? server.note) && <p className="field-error">{problem ?? server.note}</p>}
       <ErrorNote error={terminate.error} />
       <div className="row">
         <button type="submit" className="danger" disabled={terminate.isPending}>
           {terminate.isPending ? 'Terminating…' : 'Terminate session'}
         </button>
-        <button type="button" onClick={onDone}>Cancel</button>
-        <button type="button" className="link" onClick={() => { show({ name: 'customer', customerId: session.customerId }); }}>
+        <button type="button" onClick={onDone}>
+          Cancel
+        </button>
+        <button
+          type="button"
+          className="link"
+          onClick={() => {
+            show({ name: 'customer', customerId: session.customerId });
+          }}
+        >
           Open customer
         </button>
       </div>

@@ -30,11 +30,16 @@ describe('customer search', () => {
     expect(within(list).getByText('Consent until turned off')).toBeTruthy();
     expect(within(list).getByText('No consent')).toBeTruthy();
     // One and two characters are not sent while the agent is still typing.
-    expect(fake.callsTo('shop.searchCustomers')).toEqual([{ q: 'jan', limit: 25 }, { q: 'jane', limit: 25 }]);
+    expect(fake.callsTo('shop.searchCustomers')).toEqual([
+      { q: 'jan', limit: 25 },
+      { q: 'jane', limit: 25 },
+    ]);
   });
 
   it('sends a one- or two-character query once the typing pauses', async () => {
-    const { fake, user } = renderConsole(base({ 'shop.searchCustomers': () => ({ items: [summary(john)], nextCursor: null }) }));
+    const { fake, user } = renderConsole(
+      base({ 'shop.searchCustomers': () => ({ items: [summary(john)], nextCursor: null }) }),
+    );
     await user.type(await screen.findByRole('combobox', { name: 'Search customers' }), 'jo');
     expect(await screen.findByText('John Doe')).toBeTruthy();
     expect(fake.callsTo('shop.searchCustomers')).toEqual([{ q: 'jo', limit: 25 }]);
@@ -45,7 +50,8 @@ describe('customer search', () => {
     const smith = deferred<CustomerSearchResponse>();
     const { fake, user } = renderConsole(
       base({
-        'shop.searchCustomers': ({ q }) => (q === 'smi' ? { items: [summary(jane)], nextCursor: null } : q === 'smit' ? smit.promise : smith.promise),
+        'shop.searchCustomers': ({ q }) =>
+          q === 'smi' ? { items: [summary(jane)], nextCursor: null } : q === 'smit' ? smit.promise : smith.promise,
       }),
     );
     const input = await screen.findByRole('combobox', { name: 'Search customers' });
@@ -54,8 +60,11 @@ describe('customer search', () => {
     expect(list.getAttribute('data-query')).toBe('smi');
     await user.type(input, 't');
     await user.type(input, 'h');
-    const signalOf = (q: string) => fake.calls.find((c) => c.channel === 'shop.searchCustomers' && (c.args as { q: string }).q === q)?.signal;
-    await waitFor(() => { expect(signalOf('smith')).toBeDefined(); });
+    const signalOf = (q: string) =>
+      fake.calls.find((c) => c.channel === 'shop.searchCustomers' && (c.args as { q: string }).q === q)?.signal;
+    await waitFor(() => {
+      expect(signalOf('smith')).toBeDefined();
+    });
     // The superseded request is aborted; the one on screen's query is not.
     expect(signalOf('smit')?.aborted).toBe(true);
     expect(signalOf('smith')?.aborted).toBe(false);
@@ -68,14 +77,22 @@ describe('customer search', () => {
     // A late answer to the cancelled query never shows; the current one does.
     smit.resolve({ items: [summary(john)], nextCursor: null });
     smith.resolve({ items: [summary(jane), summary(john)], nextCursor: null });
-    await waitFor(() => { expect(screen.getByRole('listbox', { name: 'Customers' }).getAttribute('data-query')).toBe('smith'); });
-    expect(within(screen.getByRole('listbox', { name: 'Customers' })).getAllByRole('option').map((o) => o.querySelector('.result-name')?.textContent)).toEqual(['Jane Smith', 'John Doe']);
+    await waitFor(() => {
+      expect(screen.getByRole('listbox', { name: 'Customers' }).getAttribute('data-query')).toBe('smith');
+    });
+    expect(
+      within(screen.getByRole('listbox', { name: 'Customers' }))
+        .getAllByRole('option')
+        .map((o) => o.querySelector('.result-name')?.textContent),
+    ).toEqual(['Jane Smith', 'John Doe']);
     expect(screen.getByRole('listbox', { name: 'Customers' }).classList.contains('stale')).toBe(false);
   });
 
   it('says which query found nothing, not the one still loading', async () => {
     const later = deferred<CustomerSearchResponse>();
-    const { user } = renderConsole(base({ 'shop.searchCustomers': ({ q }) => (q === 'nobody' ? { items: [], nextCursor: null } : later.promise) }));
+    const { user } = renderConsole(
+      base({ 'shop.searchCustomers': ({ q }) => (q === 'nobody' ? { items: [], nextCursor: null } : later.promise) }),
+    );
     const input = await screen.findByRole('combobox', { name: 'Search customers' });
     await user.type(input, 'nobody');
     expect(await screen.findByText('No customers match “nobody”.')).toBeTruthy();
@@ -89,21 +106,34 @@ describe('customer search', () => {
   it('never shows the answer to a query the agent has typed past', async () => {
     const slow = deferred<CustomerSearchResponse>();
     const { fake, user } = renderConsole(
-      base({ 'shop.searchCustomers': ({ q }) => (q === 'jo' ? slow.promise : { items: [summary(jane)], nextCursor: null }) }),
+      base({
+        'shop.searchCustomers': ({ q }) => (q === 'jo' ? slow.promise : { items: [summary(jane)], nextCursor: null }),
+      }),
     );
     const input = await screen.findByRole('combobox', { name: 'Search customers' });
     await user.type(input, 'jo');
-    await waitFor(() => { expect(fake.callsTo('shop.searchCustomers').map((c) => c.q)).toContain('jo'); });
+    await waitFor(() => {
+      expect(fake.callsTo('shop.searchCustomers').map((c) => c.q)).toContain('jo');
+    });
     await user.type(input, 'hn doe jane');
     expect(await screen.findByText('Jane Smith')).toBeTruthy();
     slow.resolve({ items: [summary(john)], nextCursor: null });
-    await waitFor(() => { expect(fake.callsTo('shop.searchCustomers').at(-1)?.q).toBe('john doe jane'); });
+    await waitFor(() => {
+      expect(fake.callsTo('shop.searchCustomers').at(-1)?.q).toBe('john doe jane');
+    });
     expect(screen.queryByText('John Doe')).toBeNull();
     expect(screen.getByText('Jane Smith')).toBeTruthy();
   });
 
   it('shows what matched when it was a document number', async () => {
-    const { user } = renderConsole(base({ 'shop.searchCustomers': () => ({ items: [summary(jane, { field: 'order', value: 'US-100000123' })], nextCursor: null }) }));
+    const { user } = renderConsole(
+      base({
+        'shop.searchCustomers': () => ({
+          items: [summary(jane, { field: 'order', value: 'US-100000123' })],
+          nextCursor: null,
+        }),
+      }),
+    );
     await user.type(await screen.findByRole('combobox', { name: 'Search customers' }), 'US-100000123');
     const option = within(await screen.findByRole('listbox', { name: 'Customers' })).getByRole('option');
     expect(option.textContent).toContain('Matched order US-100000123');
@@ -125,7 +155,9 @@ describe('customer search', () => {
   });
 
   it('comes back to search with / or Ctrl+K from anywhere', async () => {
-    const { user } = renderConsole(base({ 'shop.searchCustomers': () => both }), { initial: { screen: { name: 'customer', customerId: jane.id } } });
+    const { user } = renderConsole(base({ 'shop.searchCustomers': () => both }), {
+      initial: { screen: { name: 'customer', customerId: jane.id } },
+    });
     await screen.findByRole('heading', { name: 'Jane Smith' });
     await user.keyboard('/');
     const input = await screen.findByRole('combobox', { name: 'Search customers' });
@@ -141,7 +173,14 @@ describe('customer search', () => {
     await screen.findByRole('listbox', { name: 'Customers' });
     await user.selectOptions(screen.getByLabelText('Store'), 'EU store');
     await user.selectOptions(screen.getByLabelText('Consent'), 'Granted');
-    await waitFor(() => { expect(fake.callsTo('shop.searchCustomers').at(-1)).toEqual({ q: 'smith', limit: 25, storeId: 'sto_eu', consent: 'granted' }); });
+    await waitFor(() => {
+      expect(fake.callsTo('shop.searchCustomers').at(-1)).toEqual({
+        q: 'smith',
+        limit: 25,
+        storeId: 'sto_eu',
+        consent: 'granted',
+      });
+    });
   });
 
   it('has empty, loading and error states', async () => {

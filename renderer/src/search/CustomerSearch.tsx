@@ -40,7 +40,11 @@ export function CustomerSearch() {
     ...(search.storeId ? { storeId: search.storeId } : {}),
     ...(search.consent ? { consent: search.consent } : {}),
   };
-  const results = useIpcQuery('shop.searchCustomers', args, { enabled: text.length > 0, placeholderData: keepPreviousData, staleTime: 30_000 });
+  const results = useIpcQuery('shop.searchCustomers', args, {
+    enabled: text.length > 0,
+    placeholderData: keepPreviousData,
+    staleTime: 30_000,
+  });
   const items = text.length > 0 ? (results.data?.items ?? []) : [];
   // The query whose answer is on screen (the previous one while the next is loading).
   const [answered, setAnswered] = useState(text);
@@ -51,8 +55,18 @@ export function CustomerSearch() {
   const listId = `${id}-results`;
   const optionId = (i: number) => `${id}-option-${i}`;
 
-  const open = useCallback((customer: CustomerSummary) => { show({ name: 'customer', customerId: customer.id }); }, [show]);
-  const hover = useCallback((index: number) => { setNav({ key: resultsKey, index }); }, [resultsKey]);
+  const open = useCallback(
+    (customer: CustomerSummary) => {
+      show({ name: 'customer', customerId: customer.id });
+    },
+    [show],
+  );
+  const hover = useCallback(
+    (index: number) => {
+      setNav({ key: resultsKey, index });
+    },
+    [resultsKey],
+  );
 
   function onKeyDown(event: KeyboardEvent<HTMLInputElement>) {
     if (event.key === 'ArrowDown' || event.key === 'ArrowUp') {
@@ -97,11 +111,19 @@ export function CustomerSearch() {
           spellCheck={false}
           placeholder="Name, email, phone, customer no., order / invoice / shipment / credit memo no."
           value={search.text}
-          onChange={(e) => { setSearch({ text: e.target.value }); }}
+          onChange={(e) => {
+            setSearch({ text: e.target.value });
+          }}
           onKeyDown={onKeyDown}
         />
         <label htmlFor={`${id}-store`}>Store</label>
-        <select id={`${id}-store`} value={search.storeId} onChange={(e) => { setSearch({ storeId: e.target.value }); }}>
+        <select
+          id={`${id}-store`}
+          value={search.storeId}
+          onChange={(e) => {
+            setSearch({ storeId: e.target.value });
+          }}
+        >
           <option value="">All stores</option>
           {(stores.data ?? []).map((store) => (
             <option key={store.id} value={store.id}>
@@ -140,11 +162,28 @@ export function CustomerSearch() {
         ) : (
           <>
             <p className="muted small" role="status">
-              {results.data.nextCursor ? `First ${items.length} matches — add more to narrow it down.` : `${items.length} ${items.length === 1 ? 'match' : 'matches'}`}
+              {results.data.nextCursor
+                ? `First ${items.length} matches — add more to narrow it down.`
+                : `${items.length} ${items.length === 1 ? 'match' : 'matches'}`}
             </p>
-            <ul id={listId} role="listbox" aria-label="Customers" className={`result-list${stale ? ' stale' : ''}`} data-query={stale ? undefined : text}>
+            <ul
+              id={listId}
+              role="listbox"
+              aria-label="Customers"
+              className={`result-list${stale ? ' stale' : ''}`}
+              data-query={stale ? undefined : text}
+            >
               {items.map((customer, i) => (
-                <ResultRow key={customer.id} customer={customer} index={i} id={optionId(i)} active={i === activeIndex} storeCodes={storeCodes} onOpen={open} onHover={hover} />
+                <ResultRow
+                  key={customer.id}
+                  customer={customer}
+                  index={i}
+                  id={optionId(i)}
+                  active={i === activeIndex}
+                  storeCodes={storeCodes}
+                  onOpen={open}
+                  onHover={hover}
+                />
               ))}
             </ul>
           </>
@@ -165,15 +204,27 @@ interface ResultRowProps {
 }
 
 /** One result, memoized: moving the selection re-renders two rows, a new answer the rows that changed. */
-const ResultRow = memo(function ResultRow({ customer, index, id, active, storeCodes, onOpen, onHover }: ResultRowProps) {
+const ResultRow = memo(function ResultRow({
+  customer,
+  index,
+  id,
+  active,
+  storeCodes,
+  onOpen,
+  onHover,
+}: ResultRowProps) {
   return (
     <li
       id={id}
       role="option"
       aria-selected={active}
       className={active ? 'active' : undefined}
-      onMouseMove={() => { if (!active) onHover(index); }}
-      onClick={() => { onOpen(customer); }}
+      onMouseMove={() => {
+        if (!active) onHover(index);
+      }}
+      onClick={() => {
+        onOpen(customer);
+      }}
     >
       <div className="result-main">
         <span className="result-name">{customer.name}</span>

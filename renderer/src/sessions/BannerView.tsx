@@ -15,7 +15,15 @@ export interface BannerViewProps {
  * The line above an assisted storefront: whom, where, how, how long. In Electron it is its own view
  * (banner.html), out of the storefront's reach; the browser tier draws the same line in the tab.
  */
-export function BannerView({ customerName, customerEmail, storeName, mode, secondsLeft, state, onEnd }: BannerViewProps) {
+export function BannerView({
+  customerName,
+  customerEmail,
+  storeName,
+  mode,
+  secondsLeft,
+  state,
+  onEnd,
+}: BannerViewProps) {
   const low = secondsLeft <= 120;
   return (
     <div className={`assist-banner mode-${mode}`} role="region" aria-label="Assisted session">

@@ -9,10 +9,16 @@ import { ErrorNote } from '../ui/ErrorNote';
 export function RecoveryNotice() {
   const queryClient = useQueryClient();
   const key = ipcKey('sessions.recovery', {});
-  useIpcEvent('sessions.recovery', (state) => { queryClient.setQueryData(key, state); });
+  useIpcEvent('sessions.recovery', (state) => {
+    queryClient.setQueryData(key, state);
+  });
   // Asked again on each mount: events sent while signed out (no shell) are not seen here.
   const query = useIpcQuery('sessions.recovery', {});
-  const dismiss = useIpcMutation('sessions.dismissRecovery', { onSuccess: () => { queryClient.setQueryData(key, { notice: null }); } });
+  const dismiss = useIpcMutation('sessions.dismissRecovery', {
+    onSuccess: () => {
+      queryClient.setQueryData(key, { notice: null });
+    },
+  });
   const notice = query.data?.notice;
   if (!notice) return null;
   return (
@@ -28,7 +34,14 @@ export function RecoveryNotice() {
         </ul>
         <ErrorNote error={dismiss.error} />
       </div>
-      <button type="button" className="quiet" disabled={dismiss.isPending} onClick={() => { dismiss.mutate({}); }}>
+      <button
+        type="button"
+        className="quiet"
+        disabled={dismiss.isPending}
+        onClick={() => {
+          dismiss.mutate({});
+        }}
+      >
         Dismiss
       </button>
     </section>

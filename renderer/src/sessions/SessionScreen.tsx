@@ -17,7 +17,14 @@ export function SessionScreen({ sessionId }: { sessionId: string }) {
     return (
       <section className="page">
         <p className="empty">This session is no longer open in the console.</p>
-        <button type="button" onClick={() => { show({ name: 'search' }); }}>Back to search</button>
+        <button
+          type="button"
+          onClick={() => {
+            show({ name: 'search' });
+          }}
+        >
+          Back to search
+        </button>
       </section>
     );
   }
@@ -36,7 +43,9 @@ function SessionPane({ open, receivedAt }: { open: OpenSession; receivedAt: numb
   const ended = open.state === 'ended';
   const now = useNow(1000, open.state === 'open');
   const left = secondsLeftAt(open.secondsLeft, receivedAt, now);
-  const endIt = () => { end.mutate({ sessionId: session.id }); };
+  const endIt = () => {
+    end.mutate({ sessionId: session.id });
+  };
 
   return (
     <section className="session-screen" aria-label={`Session with ${session.customerName}`}>
@@ -44,17 +53,33 @@ function SessionPane({ open, receivedAt }: { open: OpenSession; receivedAt: numb
         <div>
           <h1>{session.customerName}</h1>
           <p className="muted small">
-            {open.storeName} · {modeLabel(session.mode)} · started {formatTime(session.startedAt)} · reason: {session.reason}
+            {open.storeName} · {modeLabel(session.mode)} · started {formatTime(session.startedAt)} · reason:{' '}
+            {session.reason}
             {session.ticket ? ` · ticket ${session.ticket}` : ''}
           </p>
         </div>
         <div className="row">
-          {!ended && <span className="countdown-big" aria-label="Time left">{open.state === 'open' ? formatCountdown(left) : open.state}</span>}
-          <button type="button" className="link" onClick={() => { show({ name: 'customer', customerId: session.customerId }); }}>
+          {!ended && (
+            <span className="countdown-big" aria-label="Time left">
+              {open.state === 'open' ? formatCountdown(left) : open.state}
+            </span>
+          )}
+          <button
+            type="button"
+            className="link"
+            onClick={() => {
+              show({ name: 'customer', customerId: session.customerId });
+            }}
+          >
             Customer
           </button>
           {!ended && (
-            <button type="button" className="danger" onClick={endIt} disabled={end.isPending || open.state === 'ending'}>
+            <button
+              type="button"
+              className="danger"
+              onClick={endIt}
+              disabled={end.isPending || open.state === 'ending'}
+            >
               End session
             </button>
           )}
@@ -67,11 +92,24 @@ function SessionPane({ open, receivedAt }: { open: OpenSession; receivedAt: numb
           <p>{open.endedMessage ?? 'This session has ended.'}</p>
           {session.endNote && <p className="muted">Note: {session.endNote}</p>}
           <div className="row">
-            <button type="button" className="primary" onClick={() => { dismiss(session.id); show({ name: 'search' }); }}>
+            <button
+              type="button"
+              className="primary"
+              onClick={() => {
+                dismiss(session.id);
+                show({ name: 'search' });
+              }}
+            >
               Close tab
             </button>
             {(canAuditOwn || canAuditAll) && (
-              <button type="button" onClick={() => { setAuditFilter({ sessionId: session.id }); show({ name: 'audit' }); }}>
+              <button
+                type="button"
+                onClick={() => {
+                  setAuditFilter({ sessionId: session.id });
+                  show({ name: 'audit' });
+                }}
+              >
                 View timeline
               </button>
             )}
@@ -136,7 +174,11 @@ function StorefrontArea({ open, secondsLeft, onEnd }: { open: OpenSession; secon
             state={open.state}
             onEnd={onEnd}
           />
-          <Preview url={host.previewUrl(sessionId)} name={open.session.customerName} onClickAt={host.previewClick ? (x, y) => host.previewClick?.(sessionId, x, y) : null} />
+          <Preview
+            url={host.previewUrl(sessionId)}
+            name={open.session.customerName}
+            onClickAt={host.previewClick ? (x, y) => host.previewClick?.(sessionId, x, y) : null}
+          />
         </>
       )}
     </div>
@@ -144,7 +186,15 @@ function StorefrontArea({ open, secondsLeft, onEnd }: { open: OpenSession; secon
 }
 
 /** Clicks on the image are relayed to the storefront at the same spot of its page. */
-function Preview({ url, name, onClickAt }: { url: string; name: string; onClickAt: ((x: number, y: number) => Promise<boolean> | undefined) | null }) {
+function Preview({
+  url,
+  name,
+  onClickAt,
+}: {
+  url: string;
+  name: string;
+  onClickAt: ((x: number, y: number) => Promise<boolean> | undefined) | null;
+}) {
   const now = useNow(1000);
   const src = `${url}${url.includes('?') ? '&' : '?'}t=${Math.floor(now / 1000)}`;
   function click(event: MouseEvent<HTMLImageElement>) {
@@ -160,7 +210,9 @@ function Preview({ url, name, onClickAt }: { url: string; name: string; onClickA
       <div className="preview-frame">
         <img src={src} alt={`Live preview of the storefront as ${name} sees it`} onClick={click} />
       </div>
-      <p className="muted small">Browser preview (click to click in the storefront): in the desktop app, the live storefront appears here.</p>
+      <p className="muted small">
+        Browser preview (click to click in the storefront): in the desktop app, the live storefront appears here.
+      </p>
     </div>
   );
 }

@@ -8,7 +8,10 @@ import { renderConsole } from '../test/render';
 afterEach(cleanup);
 
 const janeSession = openSession();
-const johnSession = openSession({ secondsLeft: 125 }, { id: 'ses_2', customerId: 'cus_john', customerName: 'John Doe', customerEmail: 'john@example.com', mode: 'act' });
+const johnSession = openSession(
+  { secondsLeft: 125 },
+  { id: 'ses_2', customerId: 'cus_john', customerName: 'John Doe', customerEmail: 'john@example.com', mode: 'act' },
+);
 
 function handlers(list: OpenSession[], extra: Handlers = {}): Handlers {
   return {
@@ -39,14 +42,20 @@ describe('session tabs', () => {
     await screen.findByRole('navigation', { name: 'Screens and sessions' });
     await user.click(await tabs().findByRole('button', { name: /^Jane Smith/ }));
     expect(await screen.findByRole('region', { name: 'Session with Jane Smith' })).toBeTruthy();
-    await waitFor(() => { expect(fake.callsTo('sessions.show').at(-1)).toMatchObject({ sessionId: 'ses_1', bounds: { x: 0, y: 0 } }); });
+    await waitFor(() => {
+      expect(fake.callsTo('sessions.show').at(-1)).toMatchObject({ sessionId: 'ses_1', bounds: { x: 0, y: 0 } });
+    });
     await user.click(tabs().getByRole('button', { name: 'Customers' }));
-    await waitFor(() => { expect(fake.callsTo('sessions.show').at(-1)).toEqual({ sessionId: null }); });
+    await waitFor(() => {
+      expect(fake.callsTo('sessions.show').at(-1)).toEqual({ sessionId: null });
+    });
   });
 
   it('ends a session from its tab', async () => {
     const { fake, user } = renderConsole(
-      handlers([janeSession], { 'sessions.end': () => ({ ...janeSession, state: 'ended', endedMessage: 'You ended this session.' }) }),
+      handlers([janeSession], {
+        'sessions.end': () => ({ ...janeSession, state: 'ended', endedMessage: 'You ended this session.' }),
+      }),
     );
     await screen.findByRole('navigation', { name: 'Screens and sessions' });
     await user.click(await tabs().findByRole('button', { name: 'End session with Jane Smith' }));
@@ -58,7 +67,9 @@ describe('session tabs', () => {
 
   it('ends a session from the session screen', async () => {
     const { fake, user } = renderConsole(
-      handlers([janeSession], { 'sessions.end': () => ({ ...janeSession, state: 'ended', endedMessage: 'You ended this session.' }) }),
+      handlers([janeSession], {
+        'sessions.end': () => ({ ...janeSession, state: 'ended', endedMessage: 'You ended this session.' }),
+      }),
       { initial: { screen: { name: 'session', sessionId: 'ses_1' } } },
     );
     const pane = within(await screen.findByRole('region', { name: 'Session with Jane Smith' }));
@@ -68,23 +79,42 @@ describe('session tabs', () => {
   });
 
   it('closes with a visible reason when a supervisor or a timeout ends the session', async () => {
-    const { fake, user, store } = renderConsole(handlers([janeSession]), { initial: { screen: { name: 'session', sessionId: 'ses_1' } } });
+    const { fake, user, store } = renderConsole(handlers([janeSession]), {
+      initial: { screen: { name: 'session', sessionId: 'ses_1' } },
+    });
     await screen.findByRole('region', { name: 'Session with Jane Smith' });
     fake.emit('sessions.changed', [
-      { ...janeSession, state: 'ended', endedMessage: 'Ended by a supervisor (Supervisor Demo): wrong customer', session: { ...janeSession.session, status: 'ended', endReason: 'terminated_by_supervisor', endNote: 'wrong customer' } },
+      {
+        ...janeSession,
+        state: 'ended',
+        endedMessage: 'Ended by a supervisor (Supervisor Demo): wrong customer',
+        session: {
+          ...janeSession.session,
+          status: 'ended',
+          endReason: 'terminated_by_supervisor',
+          endNote: 'wrong customer',
+        },
+      },
     ]);
     const alert = await screen.findByRole('alert');
     expect(alert.textContent).toContain('Ended by a supervisor (Supervisor Demo): wrong customer');
-    await waitFor(() => { expect(fake.callsTo('sessions.show').at(-1)).toEqual({ sessionId: null }); });
+    await waitFor(() => {
+      expect(fake.callsTo('sessions.show').at(-1)).toEqual({ sessionId: null });
+    });
     await user.click(within(alert).getByRole('button', { name: 'Close tab' }));
     expect(store.getState().screen).toEqual({ name: 'search' });
     expect(tabs().queryByRole('button', { name: /^Jane Smith/ })).toBeNull();
   });
 
   it('in the browser tier shows the banner and the live preview in the content area', async () => {
-    renderConsole(handlers([janeSession]), { kind: 'browser', initial: { screen: { name: 'session', sessionId: 'ses_1' } } });
+    renderConsole(handlers([janeSession]), {
+      kind: 'browser',
+      initial: { screen: { name: 'session', sessionId: 'ses_1' } },
+    });
     const banner = await screen.findByRole('region', { name: 'Assisted session' });
-    expect(banner.textContent.replace(/\s+/g, ' ')).toBe('Assisting Jane Smith (jane@example.com)·US store·View only·12:41 left·End session');
+    expect(banner.textContent.replace(/\s+/g, ' ')).toBe(
+      'Assisting Jane Smith (jane@example.com)·US store·View only·12:41 left·End session',
+    );
     const img = screen.getByRole<HTMLImageElement>('img', { name: /Live preview of the storefront as Jane Smith/ });
     expect(img.src).toMatch(/^http:\/\/console\.test\/views\/ses_1\/preview\.jpg\?token=t&t=\d+$/);
     expect(screen.getByText(/in the desktop app, the live storefront appears here/)).toBeTruthy();

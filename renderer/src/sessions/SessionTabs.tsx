@@ -13,7 +13,10 @@ export function SessionTabs({ open }: { open: OpenSessions }) {
   const setOpen = useSetOpenSession();
   const end = useIpcMutation('sessions.end', { onSuccess: setOpen });
   const visible = open.sessions.filter((s) => !dismissed.includes(s.session.id));
-  const now = useNow(1000, visible.some((s) => s.state === 'open'));
+  const now = useNow(
+    1000,
+    visible.some((s) => s.state === 'open'),
+  );
 
   return (
     <>
@@ -28,12 +31,26 @@ export function SessionTabs({ open }: { open: OpenSessions }) {
         };
         return (
           <span key={session.id} className={`session-tab${active ? ' active' : ''}${ended ? ' ended' : ''}`}>
-            <button type="button" className="session-tab-open" aria-current={active ? 'page' : undefined} onClick={() => { show({ name: 'session', sessionId: session.id }); }}>
+            <button
+              type="button"
+              className="session-tab-open"
+              aria-current={active ? 'page' : undefined}
+              onClick={() => {
+                show({ name: 'session', sessionId: session.id });
+              }}
+            >
               <span className="tab-name">{session.customerName}</span>
-              <span className="tab-time">{ended ? 'ended' : open_.state === 'open' ? formatCountdown(left) : open_.state}</span>
+              <span className="tab-time">
+                {ended ? 'ended' : open_.state === 'open' ? formatCountdown(left) : open_.state}
+              </span>
             </button>
             {ended ? (
-              <button type="button" className="tab-close" aria-label={`Close tab for ${session.customerName}`} onClick={close}>
+              <button
+                type="button"
+                className="tab-close"
+                aria-label={`Close tab for ${session.customerName}`}
+                onClick={close}
+              >
                 ×
               </button>
             ) : (
@@ -43,7 +60,9 @@ export function SessionTabs({ open }: { open: OpenSessions }) {
                 aria-label={`End session with ${session.customerName}`}
                 title="End session"
                 disabled={open_.state === 'ending'}
-                onClick={() => { end.mutate({ sessionId: session.id }); }}
+                onClick={() => {
+                  end.mutate({ sessionId: session.id });
+                }}
               >
                 ×
               </button>

@@ -10,7 +10,10 @@ import { renderConsole } from '../test/render';
 afterEach(cleanup);
 
 /** The shop's assist policy: the demo's defaults (automatic store, TOTP, view) with the given changes. */
-const policy = (changes: Partial<AssistPolicy> = {}): AssistPolicy => ({ ...AssistPolicy.parse(DEFAULT_SETTINGS), ...changes });
+const policy = (changes: Partial<AssistPolicy> = {}): AssistPolicy => ({
+  ...AssistPolicy.parse(DEFAULT_SETTINGS),
+  ...changes,
+});
 
 function handlers(role: Role, extra: Handlers = {}): Handlers {
   return {
@@ -45,7 +48,14 @@ describe('start-session dialog', () => {
     await user.type(dialog.getByLabelText('Authenticator code'), '123456');
     await user.click(dialog.getByRole('button', { name: 'Start session' }));
     expect(fake.callsTo('sessions.start')).toEqual([
-      { customerId: jane.id, accountId: 'acc_jane_us', mode: 'view', reason: 'Customer cannot find her order', ticket: 'T-7', stepUp: { code: '123456' } },
+      {
+        customerId: jane.id,
+        accountId: 'acc_jane_us',
+        mode: 'view',
+        reason: 'Customer cannot find her order',
+        ticket: 'T-7',
+        stepUp: { code: '123456' },
+      },
     ]);
     expect(await screen.findByRole('region', { name: 'Session with Jane Smith' })).toBeTruthy();
     expect(store.getState().screen).toEqual({ name: 'session', sessionId: started.session.id });
@@ -62,7 +72,11 @@ describe('start-session dialog', () => {
 
   it('asks for the customer’s one-time code when there is no standing consent, and explains a refusal', async () => {
     const { fake, dialog, user } = await openDialog(
-      handlers('agent', { 'sessions.start': () => { throw refusal('consent_required', 'consent required'); } }),
+      handlers('agent', {
+        'sessions.start': () => {
+          throw refusal('consent_required', 'consent required');
+        },
+      }),
       john.id,
     );
     await user.type(dialog.getByLabelText('Reason (required)'), 'Wants help with checkout');
@@ -75,7 +89,13 @@ describe('start-session dialog', () => {
 
   it('explains a missing permission and assistance being turned off', async () => {
     let code = 'permission_denied';
-    const { dialog, user } = await openDialog(handlers('agent', { 'sessions.start': () => { throw refusal(code, code); } }));
+    const { dialog, user } = await openDialog(
+      handlers('agent', {
+        'sessions.start': () => {
+          throw refusal(code, code);
+        },
+      }),
+    );
     await user.type(dialog.getByLabelText('Reason (required)'), 'Help');
     await user.type(dialog.getByLabelText('Authenticator code'), '123456');
     await user.click(dialog.getByRole('button', { name: 'Start session' }));
@@ -108,7 +128,10 @@ describe('start-session dialog', () => {
 
   it('makes the agent choose the store when the shop says manual, and asks only for the password', async () => {
     const { fake, dialog, user } = await openDialog(
-      handlers('agent', { 'shop.assistPolicy': () => policy({ storeSelection: 'manual', stepUpPolicy: 'password' }), 'sessions.start': () => openSession() }),
+      handlers('agent', {
+        'shop.assistPolicy': () => policy({ storeSelection: 'manual', stepUpPolicy: 'password' }),
+        'sessions.start': () => openSession(),
+      }),
     );
     expect(dialog.getByLabelText<HTMLSelectElement>('Store').value).toBe('');
     expect(dialog.getByText('The shop asks you to choose the store.')).toBeTruthy();
@@ -121,13 +144,19 @@ describe('start-session dialog', () => {
     expect(fake.callsTo('sessions.start')).toHaveLength(0);
     await user.selectOptions(dialog.getByLabelText('Store'), 'EU store');
     await user.click(dialog.getByRole('button', { name: 'Start session' }));
-    expect(fake.callsTo('sessions.start')[0]).toMatchObject({ accountId: 'acc_jane_eu', stepUp: { password: 'concierge-demo' } });
+    expect(fake.callsTo('sessions.start')[0]).toMatchObject({
+      accountId: 'acc_jane_eu',
+      stepUp: { password: 'concierge-demo' },
+    });
   });
 
   it('pre-selects the store whose own button the agent clicked, also when the shop says manual', async () => {
     for (const storeSelection of ['manual', 'automatic'] as const) {
       const { fake, user } = renderConsole(
-        handlers('agent', { 'shop.assistPolicy': () => policy({ storeSelection }), 'sessions.start': () => openSession() }),
+        handlers('agent', {
+          'shop.assistPolicy': () => policy({ storeSelection }),
+          'sessions.start': () => openSession(),
+        }),
         { initial: { screen: { name: 'customer', customerId: jane.id } } },
       );
       await user.click(await screen.findByRole('button', { name: 'Start session in EU store' }));
@@ -161,14 +190,20 @@ describe('start-session dialog', () => {
     expect(dialog.getByText('The shop asks you to choose the store.')).toBeTruthy();
   });
 
-  it('makes the agent choose even a customer\'s only store when the shop says manual', async () => {
-    const { dialog } = await openDialog(handlers('agent', { 'shop.assistPolicy': () => policy({ storeSelection: 'manual' }) }), john.id);
+  it("makes the agent choose even a customer's only store when the shop says manual", async () => {
+    const { dialog } = await openDialog(
+      handlers('agent', { 'shop.assistPolicy': () => policy({ storeSelection: 'manual' }) }),
+      john.id,
+    );
     expect(dialog.getByLabelText<HTMLSelectElement>('Store').value).toBe('');
   });
 
   it('offers the choice of proof when the shop accepts a code or a password', async () => {
     const { fake, dialog, user } = await openDialog(
-      handlers('agent', { 'shop.assistPolicy': () => policy({ stepUpPolicy: 'totp_or_password' }), 'sessions.start': () => openSession() }),
+      handlers('agent', {
+        'shop.assistPolicy': () => policy({ stepUpPolicy: 'totp_or_password' }),
+        'sessions.start': () => openSession(),
+      }),
     );
     expect(dialog.getByRole<HTMLInputElement>('radio', { name: /Use authenticator code/ }).checked).toBe(true);
     expect(dialog.getByLabelText('Authenticator code')).toBeTruthy();
@@ -177,30 +212,44 @@ describe('start-session dialog', () => {
     await user.type(dialog.getByLabelText('Reason (required)'), 'Checkout help');
     await user.type(dialog.getByLabelText('Your password'), 'concierge-demo');
     await user.click(dialog.getByRole('button', { name: 'Start session' }));
-    expect(fake.callsTo('sessions.start')[0]).toMatchObject({ accountId: 'acc_jane_us', mode: 'view', stepUp: { password: 'concierge-demo' } });
+    expect(fake.callsTo('sessions.start')[0]).toMatchObject({
+      accountId: 'acc_jane_us',
+      mode: 'view',
+      stepUp: { password: 'concierge-demo' },
+    });
   });
 
-  it('starts in the shop\'s default mode when the role may act, else view only', async () => {
+  it("starts in the shop's default mode when the role may act, else view only", async () => {
     const actFirst = { 'shop.assistPolicy': () => policy({ defaultMode: 'act' }) } satisfies Handlers;
     const { dialog } = await openDialog(handlers('agent', actFirst));
     expect(dialog.getByLabelText<HTMLInputElement>(/Act for the customer/).checked).toBe(true);
     cleanup();
 
     const viewOnly = signedIn('agent');
-    if (viewOnly.status === 'signed_in') viewOnly.staff.permissions = permissionsOf('agent').filter((p) => p !== 'assist.act');
+    if (viewOnly.status === 'signed_in')
+      viewOnly.staff.permissions = permissionsOf('agent').filter((p) => p !== 'assist.act');
     const second = await openDialog(handlers('agent', { ...actFirst, 'auth.state': () => viewOnly }));
     expect(second.dialog.getByLabelText<HTMLInputElement>('View only').checked).toBe(true);
   });
 
   it('follows the policy for every role: a refusal to read it shows instead of a guessed form', async () => {
-    const { dialog } = await openDialog(handlers('agent', { 'shop.assistPolicy': () => { throw refusal('unauthorized', 'unauthorized'); } }));
+    const { dialog } = await openDialog(
+      handlers('agent', {
+        'shop.assistPolicy': () => {
+          throw refusal('unauthorized', 'unauthorized');
+        },
+      }),
+    );
     expect((await dialog.findByRole('alert')).textContent).toBe('Your sign-in has ended. Sign in again.');
     expect(dialog.queryByLabelText('Reason (required)')).toBeNull();
     expect(dialog.getByRole('button', { name: 'Close' })).toBeTruthy();
   });
 
   it('asks no consent code and explains the shop turned assistance off, as its policy says', async () => {
-    const { dialog } = await openDialog(handlers('agent', { 'shop.assistPolicy': () => policy({ consentRequired: false, assistanceEnabled: false }) }), john.id);
+    const { dialog } = await openDialog(
+      handlers('agent', { 'shop.assistPolicy': () => policy({ consentRequired: false, assistanceEnabled: false }) }),
+      john.id,
+    );
     expect(dialog.queryByLabelText(/consent code/)).toBeNull();
     expect(dialog.getByText(/Assisted sessions are turned off/)).toBeTruthy();
     expect(dialog.getByRole<HTMLButtonElement>('button', { name: 'Start session' }).disabled).toBe(true);
@@ -221,7 +270,8 @@ describe('start-session dialog', () => {
 
   it('offers acting for the customer only with the permission', async () => {
     const viewOnly = signedIn('agent');
-    if (viewOnly.status === 'signed_in') viewOnly.staff.permissions = permissionsOf('agent').filter((p) => p !== 'assist.act');
+    if (viewOnly.status === 'signed_in')
+      viewOnly.staff.permissions = permissionsOf('agent').filter((p) => p !== 'assist.act');
     const { dialog } = await openDialog(handlers('agent', { 'auth.state': () => viewOnly }));
     expect(dialog.getByLabelText<HTMLInputElement>(/Act for the customer/).disabled).toBe(true);
     expect(dialog.getByText('Your role allows view-only sessions.')).toBeTruthy();

@@ -32,10 +32,18 @@ export function StartSessionDialog({ target }: { target: StartTarget }) {
         ) : customer.isError || policy.isError ? (
           <>
             <ErrorNote error={customer.error ?? policy.error} />
-            <button type="button" onClick={close}>Close</button>
+            <button type="button" onClick={close}>
+              Close
+            </button>
           </>
         ) : (
-          <StartForm target={target} customer={customer.data} stores={stores.data ?? []} policy={policy.data} onClose={close} />
+          <StartForm
+            target={target}
+            customer={customer.data}
+            stores={stores.data ?? []}
+            policy={policy.data}
+            onClose={close}
+          />
         )}
       </div>
     </div>
@@ -53,7 +61,19 @@ function preselectedAccount(policy: AssistPolicy, target: StartTarget, customer:
   return fromTarget?.id ?? customer.accounts[0]?.id ?? '';
 }
 
-function StartForm({ target, customer, stores, policy, onClose }: { target: StartTarget; customer: Customer; stores: Store[]; policy: AssistPolicy; onClose: () => void }) {
+function StartForm({
+  target,
+  customer,
+  stores,
+  policy,
+  onClose,
+}: {
+  target: StartTarget;
+  customer: Customer;
+  stores: Store[];
+  policy: AssistPolicy;
+  onClose: () => void;
+}) {
   const id = useId();
   const canView = useCan('assist.view');
   const canAct = useCan('assist.act');
@@ -85,11 +105,18 @@ function StartForm({ target, customer, stores, policy, onClose }: { target: Star
   const problems = {
     account: accountId ? undefined : 'Choose the store to assist in.',
     reason: reason.trim().length >= 3 ? undefined : 'Give a reason (at least 3 characters).',
-    consentCode: !needsConsentCode || /^\d{6}$/.test(consentCode) ? undefined : 'Enter the 6-digit code the customer reads to you.',
+    consentCode:
+      !needsConsentCode || /^\d{6}$/.test(consentCode)
+        ? undefined
+        : 'Enter the 6-digit code the customer reads to you.',
     secret:
       method === 'totp'
-        ? /^\d{6}$/.test(secret) ? undefined : 'Enter the 6-digit code from your authenticator app.'
-        : secret.length > 0 ? undefined : 'Enter your password.',
+        ? /^\d{6}$/.test(secret)
+          ? undefined
+          : 'Enter the 6-digit code from your authenticator app.'
+        : secret.length > 0
+          ? undefined
+          : 'Enter your password.',
   };
   const shown = (key: keyof typeof problems) => (touched ? problems[key] : undefined);
   const disabledByShop = !policy.assistanceEnabled;
@@ -112,8 +139,12 @@ function StartForm({ target, customer, stores, policy, onClose }: { target: Star
   if (!canView) {
     return (
       <>
-        <p className="error-note" role="alert">Your role cannot start assisted sessions. Ask a supervisor if a customer needs help in their account.</p>
-        <button type="button" onClick={onClose}>Close</button>
+        <p className="error-note" role="alert">
+          Your role cannot start assisted sessions. Ask a supervisor if a customer needs help in their account.
+        </p>
+        <button type="button" onClick={onClose}>
+          Close
+        </button>
       </>
     );
   }
@@ -128,10 +159,15 @@ function StartForm({ target, customer, stores, policy, onClose }: { target: Star
   return (
     <form onSubmit={submit} noValidate aria-describedby={`${id}-who`}>
       <p id={`${id}-who`}>
-        <strong>{customer.name}</strong> <span className="muted">{customer.email}</span> <ConsentBadge consent={customer.consent} />
+        <strong>{customer.name}</strong> <span className="muted">{customer.email}</span>{' '}
+        <ConsentBadge consent={customer.consent} />
         {target.from && <span className="muted"> · from {target.from}</span>}
       </p>
-      {disabledByShop && <p className="error-note" role="alert">Assisted sessions are turned off in the shop’s settings.</p>}
+      {disabledByShop && (
+        <p className="error-note" role="alert">
+          Assisted sessions are turned off in the shop’s settings.
+        </p>
+      )}
 
       <label htmlFor={`${id}-account`}>Store</label>
       {customer.accounts.length === 0 ? (
@@ -140,7 +176,9 @@ function StartForm({ target, customer, stores, policy, onClose }: { target: Star
         <select
           id={`${id}-account`}
           value={accountId}
-          onChange={(e) => { setAccountId(e.target.value); }}
+          onChange={(e) => {
+            setAccountId(e.target.value);
+          }}
           aria-invalid={Boolean(shown('account'))}
           aria-describedby={shown('account') ? `${id}-account-error` : undefined}
           autoFocus={chooseStoreFirst}
@@ -167,11 +205,29 @@ function StartForm({ target, customer, stores, policy, onClose }: { target: Star
       <fieldset>
         <legend>Mode</legend>
         <label className="inline">
-          <input type="radio" name="mode" value="view" checked={mode === 'view'} onChange={() => { setMode('view'); }} /> View only
+          <input
+            type="radio"
+            name="mode"
+            value="view"
+            checked={mode === 'view'}
+            onChange={() => {
+              setMode('view');
+            }}
+          />{' '}
+          View only
         </label>
         <label className="inline">
-          <input type="radio" name="mode" value="act" checked={mode === 'act'} disabled={!canAct} onChange={() => { setMode('act'); }} /> Act for the customer
-          (cart, checkout, addresses)
+          <input
+            type="radio"
+            name="mode"
+            value="act"
+            checked={mode === 'act'}
+            disabled={!canAct}
+            onChange={() => {
+              setMode('act');
+            }}
+          />{' '}
+          Act for the customer (cart, checkout, addresses)
         </label>
         {!canAct && <p className="muted small">Your role allows view-only sessions.</p>}
       </fieldset>
@@ -182,15 +238,24 @@ function StartForm({ target, customer, stores, policy, onClose }: { target: Star
         rows={2}
         value={reason}
         maxLength={500}
-        onChange={(e) => { setReason(e.target.value); }}
+        onChange={(e) => {
+          setReason(e.target.value);
+        }}
         aria-invalid={Boolean(shown('reason') ?? server.reason)}
-        aria-describedby={shown('reason') ?? server.reason ? `${id}-reason-error` : undefined}
+        aria-describedby={(shown('reason') ?? server.reason) ? `${id}-reason-error` : undefined}
         autoFocus={!chooseStoreFirst}
       />
       {err('reason', shown('reason') ?? server.reason)}
 
       <label htmlFor={`${id}-ticket`}>Ticket (optional)</label>
-      <input id={`${id}-ticket`} value={ticket} maxLength={100} onChange={(e) => { setTicket(e.target.value); }} />
+      <input
+        id={`${id}-ticket`}
+        value={ticket}
+        maxLength={100}
+        onChange={(e) => {
+          setTicket(e.target.value);
+        }}
+      />
 
       {needsConsentCode && (
         <>
@@ -200,12 +265,15 @@ function StartForm({ target, customer, stores, policy, onClose }: { target: Star
             inputMode="numeric"
             maxLength={6}
             value={consentCode}
-            onChange={(e) => { setConsentCode(e.target.value.replace(/\D/g, '')); }}
+            onChange={(e) => {
+              setConsentCode(e.target.value.replace(/\D/g, ''));
+            }}
             aria-invalid={Boolean(shown('consentCode'))}
             aria-describedby={`${id}-consent-help`}
           />
           <p id={`${id}-consent-help`} className="muted small">
-            The customer has no standing consent. They find the code under My account → Allow remote shopping assistance.
+            The customer has no standing consent. They find the code under My account → Allow remote shopping
+            assistance.
           </p>
           {err('consentCode', shown('consentCode') ?? server.consentCode)}
         </>
@@ -216,10 +284,28 @@ function StartForm({ target, customer, stores, policy, onClose }: { target: Star
         {policy.stepUpPolicy === 'totp_or_password' && (
           <div className="row">
             <label className="inline">
-              <input type="radio" name="stepup" checked={method === 'totp'} onChange={() => { setMethod('totp'); setSecret(''); }} /> Use authenticator code
+              <input
+                type="radio"
+                name="stepup"
+                checked={method === 'totp'}
+                onChange={() => {
+                  setMethod('totp');
+                  setSecret('');
+                }}
+              />{' '}
+              Use authenticator code
             </label>
             <label className="inline">
-              <input type="radio" name="stepup" checked={method === 'password'} onChange={() => { setMethod('password'); setSecret(''); }} /> Use password
+              <input
+                type="radio"
+                name="stepup"
+                checked={method === 'password'}
+                onChange={() => {
+                  setMethod('password');
+                  setSecret('');
+                }}
+              />{' '}
+              Use password
             </label>
           </div>
         )}
@@ -231,7 +317,9 @@ function StartForm({ target, customer, stores, policy, onClose }: { target: Star
           autoComplete={method === 'totp' ? 'one-time-code' : 'current-password'}
           maxLength={method === 'totp' ? 6 : 1024}
           value={secret}
-          onChange={(e) => { setSecret(method === 'totp' ? e.target.value.replace(/\D/g, '') : e.target.value); }}
+          onChange={(e) => {
+            setSecret(method === 'totp' ? e.target.value.replace(/\D/g, '') : e.target.value);
+          }}
           aria-invalid={Boolean(shown('secret'))}
           aria-describedby={shown('secret') ? `${id}-secret-error` : undefined}
         />
@@ -243,7 +331,11 @@ function StartForm({ target, customer, stores, policy, onClose }: { target: Star
         <button type="button" onClick={onClose}>
           Cancel
         </button>
-        <button type="submit" className="primary" disabled={start.isPending || disabledByShop || customer.accounts.length === 0}>
+        <button
+          type="submit"
+          className="primary"
+          disabled={start.isPending || disabledByShop || customer.accounts.length === 0}
+        >
           {start.isPending ? 'Starting…' : 'Start session'}
         </button>
       </div>

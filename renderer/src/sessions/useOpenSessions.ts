@@ -12,7 +12,9 @@ export interface OpenSessions {
 /** The sessions open in this console, kept current by main's `sessions.changed` event. */
 export function useOpenSessions(): OpenSessions {
   const queryClient = useQueryClient();
-  useIpcEvent('sessions.changed', (sessions) => { queryClient.setQueryData(ipcKey('sessions.open', {}), sessions); });
+  useIpcEvent('sessions.changed', (sessions) => {
+    queryClient.setQueryData(ipcKey('sessions.open', {}), sessions);
+  });
   const query = useIpcQuery('sessions.open', {}, { staleTime: Infinity });
   return { sessions: query.data ?? [], receivedAt: query.dataUpdatedAt, error: query.error };
 }

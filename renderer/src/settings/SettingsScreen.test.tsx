@@ -21,7 +21,10 @@ function handlers(save: (s: Settings) => Settings) {
 
 describe('settings', () => {
   it('shows the shop’s settings and saves changes in the shop’s units', async () => {
-    const { fake, user } = renderConsole(handlers((s) => s), at);
+    const { fake, user } = renderConsole(
+      handlers((s) => s),
+      at,
+    );
     const idle = await screen.findByLabelText<HTMLInputElement>('Idle timeout (minutes)');
     expect(idle.value).toBe('10');
     expect(screen.getByLabelText<HTMLInputElement>('Maximum session length (minutes)').value).toBe('30');
@@ -30,12 +33,17 @@ describe('settings', () => {
     await user.clear(idle);
     await user.type(idle, '15');
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
-    expect(fake.callsTo('shop.saveSettings')).toEqual([{ ...DEFAULT_SETTINGS, storeSelection: 'manual', stepUpPolicy: 'totp_or_password', idleTimeoutSeconds: 900 }]);
+    expect(fake.callsTo('shop.saveSettings')).toEqual([
+      { ...DEFAULT_SETTINGS, storeSelection: 'manual', stepUpPolicy: 'totp_or_password', idleTimeoutSeconds: 900 },
+    ]);
     expect(await screen.findByText('Saved.')).toBeTruthy();
   });
 
   it('validates before saving', async () => {
-    const { fake, user } = renderConsole(handlers((s) => s), at);
+    const { fake, user } = renderConsole(
+      handlers((s) => s),
+      at,
+    );
     const idle = await screen.findByLabelText('Idle timeout (minutes)');
     const max = screen.getByLabelText('Maximum session length (minutes)');
     await user.clear(idle);
@@ -51,7 +59,11 @@ describe('settings', () => {
 
   it('shows the shop’s own field errors', async () => {
     const { user } = renderConsole(
-      handlers(() => { throw refusal('validation_failed', 'invalid settings', 'validation', [{ path: 'maxSessionSeconds', message: 'too long for this shop' }]); }),
+      handlers(() => {
+        throw refusal('validation_failed', 'invalid settings', 'validation', [
+          { path: 'maxSessionSeconds', message: 'too long for this shop' },
+        ]);
+      }),
       at,
     );
     await user.click(await screen.findByRole('button', { name: 'Save settings' }));

@@ -10,7 +10,12 @@ import { toDraft, validateDraft, type DraftProblems, type SettingsDraft } from '
 export function SettingsScreen() {
   const canManage = useCan('settings.manage');
   const settings = useIpcQuery('shop.settings', {}, { enabled: canManage });
-  if (!canManage) return <section className="page"><p className="info-note">Settings are for administrators.</p></section>;
+  if (!canManage)
+    return (
+      <section className="page">
+        <p className="info-note">Settings are for administrators.</p>
+      </section>
+    );
   return (
     <section className="page narrow" aria-labelledby="settings-title">
       <h1 id="settings-title">Shop settings</h1>
@@ -60,34 +65,86 @@ function SettingsForm({ initial }: { initial: Settings }) {
       <fieldset>
         <legend>Assistance</legend>
         <label className="inline">
-          <input type="checkbox" checked={draft.assistanceEnabled} onChange={(e) => { patch({ assistanceEnabled: e.target.checked }); }} /> Assisted sessions are enabled
+          <input
+            type="checkbox"
+            checked={draft.assistanceEnabled}
+            onChange={(e) => {
+              patch({ assistanceEnabled: e.target.checked });
+            }}
+          />{' '}
+          Assisted sessions are enabled
         </label>
         <label className="inline">
-          <input type="checkbox" checked={draft.consentRequired} onChange={(e) => { patch({ consentRequired: e.target.checked }); }} /> Customer consent is required
+          <input
+            type="checkbox"
+            checked={draft.consentRequired}
+            onChange={(e) => {
+              patch({ consentRequired: e.target.checked });
+            }}
+          />{' '}
+          Customer consent is required
         </label>
         <label className="inline">
-          <input type="checkbox" checked={draft.notifyCustomer} onChange={(e) => { patch({ notifyCustomer: e.target.checked }); }} /> Tell the customer when their account was
-          assisted
+          <input
+            type="checkbox"
+            checked={draft.notifyCustomer}
+            onChange={(e) => {
+              patch({ notifyCustomer: e.target.checked });
+            }}
+          />{' '}
+          Tell the customer when their account was assisted
         </label>
       </fieldset>
 
       <fieldset>
         <legend>Store selection</legend>
         <label className="inline">
-          <input type="radio" name="store" checked={draft.storeSelection === 'automatic'} onChange={() => { patch({ storeSelection: 'automatic' }); }} /> Automatic (pre-selected)
+          <input
+            type="radio"
+            name="store"
+            checked={draft.storeSelection === 'automatic'}
+            onChange={() => {
+              patch({ storeSelection: 'automatic' });
+            }}
+          />{' '}
+          Automatic (pre-selected)
         </label>
         <label className="inline">
-          <input type="radio" name="store" checked={draft.storeSelection === 'manual'} onChange={() => { patch({ storeSelection: 'manual' }); }} /> Manual (the agent chooses)
+          <input
+            type="radio"
+            name="store"
+            checked={draft.storeSelection === 'manual'}
+            onChange={() => {
+              patch({ storeSelection: 'manual' });
+            }}
+          />{' '}
+          Manual (the agent chooses)
         </label>
       </fieldset>
 
       <fieldset>
         <legend>Default mode</legend>
         <label className="inline">
-          <input type="radio" name="mode" checked={draft.defaultMode === 'view'} onChange={() => { patch({ defaultMode: 'view' }); }} /> View only
+          <input
+            type="radio"
+            name="mode"
+            checked={draft.defaultMode === 'view'}
+            onChange={() => {
+              patch({ defaultMode: 'view' });
+            }}
+          />{' '}
+          View only
         </label>
         <label className="inline">
-          <input type="radio" name="mode" checked={draft.defaultMode === 'act'} onChange={() => { patch({ defaultMode: 'act' }); }} /> Act for the customer
+          <input
+            type="radio"
+            name="mode"
+            checked={draft.defaultMode === 'act'}
+            onChange={() => {
+              patch({ defaultMode: 'act' });
+            }}
+          />{' '}
+          Act for the customer
         </label>
       </fieldset>
 
@@ -112,11 +169,17 @@ function SettingsForm({ initial }: { initial: Settings }) {
             id={`${id}-idle`}
             inputMode="numeric"
             value={draft.idleMinutes}
-            onChange={(e) => { patch({ idleMinutes: e.target.value }); }}
+            onChange={(e) => {
+              patch({ idleMinutes: e.target.value });
+            }}
             aria-invalid={Boolean(idleError)}
             aria-describedby={idleError ? `${id}-idle-error` : undefined}
           />
-          {idleError && <p id={`${id}-idle-error`} className="field-error">{idleError}</p>}
+          {idleError && (
+            <p id={`${id}-idle-error`} className="field-error">
+              {idleError}
+            </p>
+          )}
         </div>
         <div>
           <label htmlFor={`${id}-max`}>Maximum session length (minutes)</label>
@@ -124,21 +187,35 @@ function SettingsForm({ initial }: { initial: Settings }) {
             id={`${id}-max`}
             inputMode="numeric"
             value={draft.maxMinutes}
-            onChange={(e) => { patch({ maxMinutes: e.target.value }); }}
+            onChange={(e) => {
+              patch({ maxMinutes: e.target.value });
+            }}
             aria-invalid={Boolean(maxError)}
             aria-describedby={maxError ? `${id}-max-error` : undefined}
           />
-          {maxError && <p id={`${id}-max-error`} className="field-error">{maxError}</p>}
+          {maxError && (
+            <p id={`${id}-max-error`} className="field-error">
+              {maxError}
+            </p>
+          )}
         </div>
       </div>
 
-      {problems.form && <p className="error-note" role="alert">{problems.form}</p>}
+      {problems.form && (
+        <p className="error-note" role="alert">
+          {problems.form}
+        </p>
+      )}
       <ErrorNote error={save.error} prefix="Not saved." />
       <div className="row">
         <button type="submit" className="primary" disabled={save.isPending}>
           {save.isPending ? 'Saving…' : 'Save settings'}
         </button>
-        {saved && <span role="status" className="ok-note">Saved.</span>}
+        {saved && (
+          <span role="status" className="ok-note">
+            Saved.
+          </span>
+        )}
       </div>
     </form>
   );

@@ -33,12 +33,16 @@ function minutes(text: string): number | null {
 }
 
 /** Plain-word checks for the form, then the shared schema as the last word. */
-export function validateDraft(draft: SettingsDraft): { settings: Settings; problems: null } | { settings: null; problems: DraftProblems } {
+export function validateDraft(
+  draft: SettingsDraft,
+): { settings: Settings; problems: null } | { settings: null; problems: DraftProblems } {
   const problems: DraftProblems = {};
   const idle = minutes(draft.idleMinutes);
   const max = minutes(draft.maxMinutes);
-  if (idle === null || idle < 1 || idle > 60 || !Number.isInteger(idle * 60)) problems.idleMinutes = 'Enter between 1 and 60 minutes.';
-  if (max === null || max < 5 || max > 480 || !Number.isInteger(max * 60)) problems.maxMinutes = 'Enter between 5 and 480 minutes (8 hours).';
+  if (idle === null || idle < 1 || idle > 60 || !Number.isInteger(idle * 60))
+    problems.idleMinutes = 'Enter between 1 and 60 minutes.';
+  if (max === null || max < 5 || max > 480 || !Number.isInteger(max * 60))
+    problems.maxMinutes = 'Enter between 5 and 480 minutes (8 hours).';
   if (idle !== null && max !== null && !problems.idleMinutes && !problems.maxMinutes && idle > max) {
     problems.idleMinutes = 'The idle timeout cannot be longer than the maximum session length.';
   }
@@ -53,6 +57,7 @@ export function validateDraft(draft: SettingsDraft): { settings: Settings; probl
     defaultMode: draft.defaultMode,
     notifyCustomer: draft.notifyCustomer,
   });
-  if (!parsed.success) return { settings: null, problems: { form: parsed.error.issues.map((i) => i.message).join('; ') } };
+  if (!parsed.success)
+    return { settings: null, problems: { form: parsed.error.issues.map((i) => i.message).join('; ') } };
   return { settings: parsed.data, problems: null };
 }

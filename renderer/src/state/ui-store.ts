@@ -54,11 +54,23 @@ export function createUiStore(initial?: Partial<Pick<UiState, 'screen' | 'search
     startTarget: null,
     auditFilter: initial?.auditFilter ?? {},
     dismissed: [],
-    show: (screen) => { set({ screen }); },
-    setSearch: (patch) => { set((s) => ({ search: { ...s.search, ...patch } })); },
-    openStart: (target) => { set({ startTarget: target }); },
-    closeStart: () => { set({ startTarget: null }); },
-    setAuditFilter: (auditFilter) => { set({ auditFilter }); },
-    dismiss: (sessionId) => { set((s) => ({ dismissed: [...s.dismissed, sessionId] })); },
+    show: (screen) => {
+      set({ screen });
+    },
+    setSearch: (patch) => {
+      set((s) => ({ search: { ...s.search, ...patch } }));
+    },
+    openStart: (target) => {
+      set({ startTarget: target });
+    },
+    closeStart: () => {
+      set({ startTarget: null });
+    },
+    setAuditFilter: (auditFilter) => {
+      set({ auditFilter });
+    },
+    dismiss: (sessionId) => {
+      set((s) => ({ dismissed: [...s.dismissed, sessionId] }));
+    },
   }));
 }

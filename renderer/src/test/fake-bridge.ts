@@ -24,7 +24,12 @@ export class Refusal extends Error {
   }
 }
 
-export function refusal(code: string, message = code, kind: IpcError['kind'] = 'shop', fields?: IpcError['fields']): Refusal {
+export function refusal(
+  code: string,
+  message = code,
+  kind: IpcError['kind'] = 'shop',
+  fields?: IpcError['fields'],
+): Refusal {
   return new Refusal({ kind, code, message, ...(fields ? { fields } : {}) });
 }
 
@@ -41,10 +46,18 @@ export function createFakeBridge(handlers: Handlers): FakeBridge {
   const calls: FakeBridge['calls'] = [];
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
 
-  async function answer(channel: IpcChannel, args: unknown, options?: IpcCallOptions): Promise<IpcResponse<IpcChannel>> {
+  async function answer(
+    channel: IpcChannel,
+    args: unknown,
+    options?: IpcCallOptions,
+  ): Promise<IpcResponse<IpcChannel>> {
     calls.push({ channel, args, signal: options?.signal });
     const handler = handlers[channel] as ((a: unknown) => unknown) | undefined;
-    if (!handler) return { ok: false, error: { kind: 'internal', code: 'not_programmed', message: `no test handler for ${channel}` } };
+    if (!handler)
+      return {
+        ok: false,
+        error: { kind: 'internal', code: 'not_programmed', message: `no test handler for ${channel}` },
+      };
     try {
       const value = await handler(args);
       return { ok: true, value } as IpcResponse<IpcChannel>;
@@ -58,15 +71,21 @@ export function createFakeBridge(handlers: Handlers): FakeBridge {
     const set = listeners.get(event) ?? new Set();
     listeners.set(event, set);
     set.add(listener);
-    return () => { set.delete(listener); };
+    return () => {
+      set.delete(listener);
+    };
   };
-  const bridge = Object.fromEntries([...IPC_CHANNELS.map((c) => [c, (args: unknown, options?: IpcCallOptions) => answer(c, args, options)]), ['on', on]]) as unknown as ConsoleBridge;
+  const bridge = Object.fromEntries([
+    ...IPC_CHANNELS.map((c) => [c, (args: unknown, options?: IpcCallOptions) => answer(c, args, options)]),
+    ['on', on],
+  ]) as unknown as ConsoleBridge;
 
   return {
     bridge,
     calls,
     handlers,
-    callsTo: <C extends IpcChannel>(channel: C) => calls.filter((c) => c.channel === channel).map((c) => c.args as IpcArgs<C>),
+    callsTo: <C extends IpcChannel>(channel: C) =>
+      calls.filter((c) => c.channel === channel).map((c) => c.args as IpcArgs<C>),
     emit: (event, payload) => {
       for (const listener of listeners.get(event) ?? []) listener(payload);
     },
@@ -76,6 +95,8 @@ export function createFakeBridge(handlers: Handlers): FakeBridge {
 /** A promise the test resolves when it chooses, to order answers. */
 export function deferred<T>() {
   let resolve: (value: T) => void = () => undefined;
-  const promise = new Promise<T>((r) => { resolve = r; });
+  const promise = new Promise<T>((r) => {
+    resolve = r;
+  });
   return { promise, resolve };
 }

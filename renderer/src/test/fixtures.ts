@@ -6,7 +6,13 @@ import type { Customer, CustomerSummary, ShopDocument, Store } from '../../../sh
 import type { AuthState, AuditSyncStatus, OpenSession } from '../../../shared/ipc/contract';
 
 export function staff(role: Role): Staff {
-  return { id: `stf_${role}`, email: `${role}@demo.test`, name: `${role[0]?.toUpperCase() ?? ''}${role.slice(1)} Demo`, role, permissions: permissionsOf(role) };
+  return {
+    id: `stf_${role}`,
+    email: `${role}@demo.test`,
+    name: `${role[0]?.toUpperCase() ?? ''}${role.slice(1)} Demo`,
+    role,
+    permissions: permissionsOf(role),
+  };
 }
 
 export const keychain = { available: true, message: null };
@@ -46,7 +52,16 @@ export const john: Customer = {
 };
 
 export function summary(c: Customer, match: CustomerSummary['match'] = null): CustomerSummary {
-  return { id: c.id, number: c.number, name: c.name, email: c.email, phone: c.phone, storeIds: c.accounts.map((a) => a.storeId), consent: c.consent, match };
+  return {
+    id: c.id,
+    number: c.number,
+    name: c.name,
+    email: c.email,
+    phone: c.phone,
+    storeIds: c.accounts.map((a) => a.storeId),
+    consent: c.consent,
+    match,
+  };
 }
 
 export function order(n: number, overrides: Partial<ShopDocument> = {}): ShopDocument {
@@ -95,7 +110,14 @@ export function session(overrides: Partial<AssistSession> = {}): AssistSession {
 }
 
 export function openSession(overrides: Partial<OpenSession> = {}, s: Partial<AssistSession> = {}): OpenSession {
-  return { session: session(s), storeName: 'US store', secondsLeft: 761, state: 'open', endedMessage: null, ...overrides };
+  return {
+    session: session(s),
+    storeName: 'US store',
+    secondsLeft: 761,
+    state: 'open',
+    endedMessage: null,
+    ...overrides,
+  };
 }
 
 export const settings: Settings = { ...DEFAULT_SETTINGS };

@@ -9,8 +9,12 @@ export function useDebounced<T>(value: T, delayMs: number, immediate = false): T
   if (immediate && settled !== value) setSettled(value);
   useEffect(() => {
     if (immediate) return undefined;
-    const timer = setTimeout(() => { setSettled(value); }, delayMs);
-    return () => { clearTimeout(timer); };
+    const timer = setTimeout(() => {
+      setSettled(value);
+    }, delayMs);
+    return () => {
+      clearTimeout(timer);
+    };
   }, [value, delayMs, immediate]);
   return immediate ? value : settled;
 }

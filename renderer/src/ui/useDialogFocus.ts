@@ -1,12 +1,16 @@
 import { useEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
 
-const FOCUSABLE = 'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [href], [tabindex]:not([tabindex="-1"])';
+const FOCUSABLE =
+  'button:not([disabled]), input:not([disabled]), select:not([disabled]), textarea:not([disabled]), [href], [tabindex]:not([tabindex="-1"])';
 
 /**
  * Keeps Tab inside a modal dialog, closes it with Escape, and gives focus back to whatever opened
  * it when it goes away.
  */
-export function useDialogFocus(onClose: () => void): { ref: RefObject<HTMLDivElement | null>; onKeyDown: (event: KeyboardEvent) => void } {
+export function useDialogFocus(onClose: () => void): {
+  ref: RefObject<HTMLDivElement | null>;
+  onKeyDown: (event: KeyboardEvent) => void;
+} {
   const ref = useRef<HTMLDivElement>(null);
   // Read before the dialog's own autofocus moves focus, i.e. during the first render.
   const [opener] = useState(() => document.activeElement);

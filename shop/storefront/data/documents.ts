@@ -14,11 +14,30 @@ export interface StoreDocument {
   data: Record<string, unknown>;
 }
 
-interface Row { id: string; type: DocumentType; number: string; order_id: string | null; status: string; total_cents: number | string; currency: string; created_at: Date; placed_by_name: string | null; data: Record<string, unknown> }
+interface Row {
+  id: string;
+  type: DocumentType;
+  number: string;
+  order_id: string | null;
+  status: string;
+  total_cents: number | string;
+  currency: string;
+  created_at: Date;
+  placed_by_name: string | null;
+  data: Record<string, unknown>;
+}
 
 const toDocument = (r: Row): StoreDocument => ({
-  id: r.id, type: r.type, number: r.number, orderId: r.order_id, status: r.status, totalCents: Number(r.total_cents),
-  currency: r.currency.trim(), createdAt: r.created_at, placedByName: r.placed_by_name, data: r.data,
+  id: r.id,
+  type: r.type,
+  number: r.number,
+  orderId: r.order_id,
+  status: r.status,
+  totalCents: Number(r.total_cents),
+  currency: r.currency.trim(),
+  createdAt: r.created_at,
+  placedByName: r.placed_by_name,
+  data: r.data,
 });
 
 const SELECT = `SELECT d.id, d.type, d.number, d.order_id, d.status, d.total_cents, d.currency, d.created_at, s.name AS placed_by_name, d.data
@@ -26,12 +45,19 @@ const SELECT = `SELECT d.id, d.type, d.number, d.order_id, d.status, d.total_cen
 
 /** The account's orders in this store, newest first. */
 export async function listOrders(db: Queryable, accountId: string, limit = 100): Promise<StoreDocument[]> {
-  const result = await db.query<Row>(`${SELECT} WHERE d.account_id = $1 AND d.type = 'order' ORDER BY d.created_at DESC, d.number DESC LIMIT $2`, [accountId, limit]);
+  const result = await db.query<Row>(
+    `${SELECT} WHERE d.account_id = $1 AND d.type = 'order' ORDER BY d.created_at DESC, d.number DESC LIMIT $2`,
+    [accountId, limit],
+  );
   return result.rows.map(toDocument);
 }
 
 /** A document of this account by number (never another customer's, whatever the number). */
-export async function documentByNumber(db: Queryable, accountId: string, number: string): Promise<StoreDocument | null> {
+export async function documentByNumber(
+  db: Queryable,
+  accountId: string,
+  number: string,
+): Promise<StoreDocument | null> {
   const result = await db.query<Row>(`${SELECT} WHERE d.account_id = $1 AND d.number = $2`, [accountId, number]);
   const row = result.rows[0];
   return row ? toDocument(row) : null;
@@ -39,7 +65,10 @@ export async function documentByNumber(db: Queryable, accountId: string, number:
 
 /** Invoices, shipments and credit memos of an order. */
 export async function documentsOfOrder(db: Queryable, accountId: string, orderId: string): Promise<StoreDocument[]> {
-  const result = await db.query<Row>(`${SELECT} WHERE d.account_id = $1 AND d.order_id = $2 ORDER BY d.created_at, d.number`, [accountId, orderId]);
+  const result = await db.query<Row>(
+    `${SELECT} WHERE d.account_id = $1 AND d.order_id = $2 ORDER BY d.created_at, d.number`,
+    [accountId, orderId],
+  );
   return result.rows.map(toDocument);
 }
 
@@ -49,7 +78,12 @@ export async function documentById(db: Queryable, accountId: string, id: string)
   return row ? toDocument(row) : null;
 }
 
-export interface OrderLine { name: string; sku: string; quantity: number; unitCents: number | null }
+export interface OrderLine {
+  name: string;
+  sku: string;
+  quantity: number;
+  unitCents: number | null;
+}
 
 /** Lines of any document: `{sku, name, qty, unitPriceCents?}` (orders and invoices carry prices). */
 export function linesOf(doc: StoreDocument): OrderLine[] {
@@ -58,12 +92,14 @@ export function linesOf(doc: StoreDocument): OrderLine[] {
   return raw.flatMap((item: unknown) => {
     if (typeof item !== 'object' || item === null) return [];
     const l = item as Record<string, unknown>;
-    return [{
-      name: typeof l.name === 'string' ? l.name : '',
-      sku: typeof l.sku === 'string' ? l.sku : '',
-      quantity: typeof l.qty === 'number' ? l.qty : 1,
-      unitCents: typeof l.unitPriceCents === 'number' ? l.unitPriceCents : null,
-    }];
+    return [
+      {
+        name: typeof l.name === 'string' ? l.name : '',
+        sku: typeof l.sku === 'string' ? l.sku : '',
+        quantity: typeof l.qty === 'number' ? l.qty : 1,
+        unitCents: typeof l.unitPriceCents === 'number' ? l.unitPriceCents : null,
+      },
+    ];
   });
 }
 

@@ -1,6 +1,12 @@
 import type { Queryable } from '../../db/database';
 
-export interface Notification { id: string; kind: string; title: string; body: string; createdAt: Date }
+export interface Notification {
+  id: string;
+  kind: string;
+  title: string;
+  body: string;
+  createdAt: Date;
+}
 
 export async function listNotifications(db: Queryable, customerId: string, limit = 100): Promise<Notification[]> {
   const result = await db.query<{ id: string; kind: string; title: string; body: string; created_at: Date }>(

@@ -20,11 +20,29 @@ const SECTIONS: [string, string][] = [
 ];
 
 /** The account area's frame: section links beside the section's content. */
-export function AccountFrame({ chrome, title, notice, children }: { chrome: Chrome; title: string; notice?: string | undefined; children: ReactNode }) {
+export function AccountFrame({
+  chrome,
+  title,
+  notice,
+  children,
+}: {
+  chrome: Chrome;
+  title: string;
+  notice?: string | undefined;
+  children: ReactNode;
+}) {
   return (
     <div className="layout">
       <nav className="side card" aria-label="Account sections">
-        {SECTIONS.map(([path, label]) => <a key={path} href={href(chrome.store, path)} aria-current={chrome.path === href(chrome.store, path) ? 'page' : undefined}>{label}</a>)}
+        {SECTIONS.map(([path, label]) => (
+          <a
+            key={path}
+            href={href(chrome.store, path)}
+            aria-current={chrome.path === href(chrome.store, path) ? 'page' : undefined}
+          >
+            {label}
+          </a>
+        ))}
       </nav>
       <section>
         <Notice notice={notice} />
@@ -38,28 +56,68 @@ export function AccountFrame({ chrome, title, notice, children }: { chrome: Chro
 export function ProfileSection({ chrome, customer }: { chrome: Chrome; customer: CustomerRow }) {
   return (
     <>
-      <p>Customer number {customer.number} · {customer.email}</p>
+      <p>
+        Customer number {customer.number} · {customer.email}
+      </p>
       <PostForm chrome={chrome} action="/account/profile" className="form">
         <div className="row">
-          <div><label htmlFor="firstName">First name</label><input id="firstName" type="text" name="firstName" defaultValue={customer.firstName} required maxLength={100} /></div>
-          <div><label htmlFor="lastName">Last name</label><input id="lastName" type="text" name="lastName" defaultValue={customer.lastName} required maxLength={100} /></div>
+          <div>
+            <label htmlFor="firstName">First name</label>
+            <input
+              id="firstName"
+              type="text"
+              name="firstName"
+              defaultValue={customer.firstName}
+              required
+              maxLength={100}
+            />
+          </div>
+          <div>
+            <label htmlFor="lastName">Last name</label>
+            <input
+              id="lastName"
+              type="text"
+              name="lastName"
+              defaultValue={customer.lastName}
+              required
+              maxLength={100}
+            />
+          </div>
         </div>
-        <label htmlFor="phone">Phone</label><input id="phone" type="tel" name="phone" defaultValue={customer.phone ?? ''} maxLength={40} />
-        <p><button type="submit">Save profile</button></p>
+        <label htmlFor="phone">Phone</label>
+        <input id="phone" type="tel" name="phone" defaultValue={customer.phone ?? ''} maxLength={40} />
+        <p>
+          <button type="submit">Save profile</button>
+        </p>
       </PostForm>
     </>
   );
 }
 
-export function AddressesSection({ chrome, addresses, fromCheckout }: { chrome: Chrome; addresses: Address[]; fromCheckout: boolean }) {
+export function AddressesSection({
+  chrome,
+  addresses,
+  fromCheckout,
+}: {
+  chrome: Chrome;
+  addresses: Address[];
+  fromCheckout: boolean;
+}) {
   return (
     <>
-      {addresses.length === 0 ? <p className="muted">No saved addresses.</p> : (
+      {addresses.length === 0 ? (
+        <p className="muted">No saved addresses.</p>
+      ) : (
         <div className="grid">
           {addresses.map((a) => (
             <div className="card" key={a.id} data-testid="address-card">
               <AddressBlock address={a} />
-              <PostForm chrome={chrome} action="/account/addresses/remove"><input type="hidden" name="addressId" value={a.id} /><button type="submit" className="link">Remove</button></PostForm>
+              <PostForm chrome={chrome} action="/account/addresses/remove">
+                <input type="hidden" name="addressId" value={a.id} />
+                <button type="submit" className="link">
+                  Remove
+                </button>
+              </PostForm>
             </div>
           ))}
         </div>
@@ -67,16 +125,31 @@ export function AddressesSection({ chrome, addresses, fromCheckout }: { chrome: 
       <h2>Add an address</h2>
       <PostForm chrome={chrome} action="/account/addresses" className="form">
         {fromCheckout ? <input type="hidden" name="returnTo" value="checkout" /> : null}
-        <label htmlFor="fullName">Full name</label><input id="fullName" type="text" name="fullName" required maxLength={120} />
-        <label htmlFor="line1">Address line 1</label><input id="line1" type="text" name="line1" required maxLength={200} />
-        <label htmlFor="line2">Address line 2</label><input id="line2" type="text" name="line2" maxLength={200} />
+        <label htmlFor="fullName">Full name</label>
+        <input id="fullName" type="text" name="fullName" required maxLength={120} />
+        <label htmlFor="line1">Address line 1</label>
+        <input id="line1" type="text" name="line1" required maxLength={200} />
+        <label htmlFor="line2">Address line 2</label>
+        <input id="line2" type="text" name="line2" maxLength={200} />
         <div className="row">
-          <div><label htmlFor="postalCode">Postal code</label><input id="postalCode" type="text" name="postalCode" required maxLength={20} /></div>
-          <div><label htmlFor="city">City</label><input id="city" type="text" name="city" required maxLength={100} /></div>
-          <div><label htmlFor="country">Country (2 letters)</label><input id="country" type="text" name="country" required minLength={2} maxLength={2} /></div>
+          <div>
+            <label htmlFor="postalCode">Postal code</label>
+            <input id="postalCode" type="text" name="postalCode" required maxLength={20} />
+          </div>
+          <div>
+            <label htmlFor="city">City</label>
+            <input id="city" type="text" name="city" required maxLength={100} />
+          </div>
+          <div>
+            <label htmlFor="country">Country (2 letters)</label>
+            <input id="country" type="text" name="country" required minLength={2} maxLength={2} />
+          </div>
         </div>
-        <label htmlFor="phone">Phone</label><input id="phone" type="tel" name="phone" maxLength={40} />
-        <p><button type="submit">Save address</button></p>
+        <label htmlFor="phone">Phone</label>
+        <input id="phone" type="tel" name="phone" maxLength={40} />
+        <p>
+          <button type="submit">Save address</button>
+        </p>
       </PostForm>
     </>
   );
@@ -101,15 +174,38 @@ export function SecuritySection({ chrome }: { chrome: Chrome }) {
     <>
       <h2>Change password</h2>
       <PostForm chrome={chrome} action="/account/password" className="form">
-        <label htmlFor="currentPassword">Current password</label><input id="currentPassword" type="password" name="currentPassword" required maxLength={200} autoComplete="current-password" />
-        <label htmlFor="newPassword">New password (at least 10 characters)</label><input id="newPassword" type="password" name="newPassword" required minLength={10} maxLength={200} autoComplete="new-password" />
-        <p><button type="submit">Change password</button></p>
+        <label htmlFor="currentPassword">Current password</label>
+        <input
+          id="currentPassword"
+          type="password"
+          name="currentPassword"
+          required
+          maxLength={200}
+          autoComplete="current-password"
+        />
+        <label htmlFor="newPassword">New password (at least 10 characters)</label>
+        <input
+          id="newPassword"
+          type="password"
+          name="newPassword"
+          required
+          minLength={10}
+          maxLength={200}
+          autoComplete="new-password"
+        />
+        <p>
+          <button type="submit">Change password</button>
+        </p>
       </PostForm>
       <h2>Change email</h2>
       <PostForm chrome={chrome} action="/account/email" className="form">
-        <label htmlFor="email">New email</label><input id="email" type="email" name="email" required maxLength={254} />
-        <label htmlFor="password">Password</label><input id="password" type="password" name="password" required maxLength={200} autoComplete="current-password" />
-        <p><button type="submit">Change email</button></p>
+        <label htmlFor="email">New email</label>
+        <input id="email" type="email" name="email" required maxLength={254} />
+        <label htmlFor="password">Password</label>
+        <input id="password" type="password" name="password" required maxLength={200} autoComplete="current-password" />
+        <p>
+          <button type="submit">Change email</button>
+        </p>
       </PostForm>
     </>
   );
@@ -118,30 +214,72 @@ export function SecuritySection({ chrome }: { chrome: Chrome }) {
 export function PaymentMethodsSection({ chrome, cards }: { chrome: Chrome; cards: PaymentMethod[] }) {
   return (
     <>
-      <p className="muted">This demo store takes test payments only; a saved test card stores a label and four digits, never a card number.</p>
-      {cards.length === 0 ? <p className="muted">No saved test cards.</p> : (
-        <table><tbody>{cards.map((c) => (
-          <tr key={c.id}><td>{c.label} •••• {c.last4}</td><td className="num"><PostForm chrome={chrome} action="/account/payment-methods/remove"><input type="hidden" name="paymentMethodId" value={c.id} /><button type="submit" className="link">Remove</button></PostForm></td></tr>
-        ))}</tbody></table>
+      <p className="muted">
+        This demo store takes test payments only; a saved test card stores a label and four digits, never a card number.
+      </p>
+      {cards.length === 0 ? (
+        <p className="muted">No saved test cards.</p>
+      ) : (
+        <table>
+          <tbody>
+            {cards.map((c) => (
+              <tr key={c.id}>
+                <td>
+                  {c.label} •••• {c.last4}
+                </td>
+                <td className="num">
+                  <PostForm chrome={chrome} action="/account/payment-methods/remove">
+                    <input type="hidden" name="paymentMethodId" value={c.id} />
+                    <button type="submit" className="link">
+                      Remove
+                    </button>
+                  </PostForm>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
       )}
       <h2>Add a test card</h2>
       <PostForm chrome={chrome} action="/account/payment-methods" className="form row">
-        <div><label htmlFor="label">Label</label><input id="label" type="text" name="label" required maxLength={40} placeholder="Test Visa" /></div>
-        <div><label htmlFor="last4">Last 4 digits</label><input id="last4" type="text" name="last4" required pattern="[0-9]{4}" minLength={4} maxLength={4} /></div>
-        <div><button type="submit">Save test card</button></div>
+        <div>
+          <label htmlFor="label">Label</label>
+          <input id="label" type="text" name="label" required maxLength={40} placeholder="Test Visa" />
+        </div>
+        <div>
+          <label htmlFor="last4">Last 4 digits</label>
+          <input id="last4" type="text" name="last4" required pattern="[0-9]{4}" minLength={4} maxLength={4} />
+        </div>
+        <div>
+          <button type="submit">Save test card</button>
+        </div>
       </PostForm>
     </>
   );
 }
 
 export function DeleteSection({ chrome, requestedAt }: { chrome: Chrome; requestedAt: Date | null }) {
-  if (requestedAt) return <p>You asked us to delete your account on {formatDateTime(requestedAt, chrome.store.locale)}. Our team will confirm by email.</p>;
+  if (requestedAt)
+    return (
+      <p>
+        You asked us to delete your account on {formatDateTime(requestedAt, chrome.store.locale)}. Our team will confirm
+        by email.
+      </p>
+    );
   return (
     <>
-      <p>Deleting your account removes your profile, addresses and saved cards. Orders and invoices are kept as the law requires.</p>
+      <p>
+        Deleting your account removes your profile, addresses and saved cards. Orders and invoices are kept as the law
+        requires.
+      </p>
       <PostForm chrome={chrome} action="/account/delete" className="form">
-        <label htmlFor="password">Confirm with your password</label><input id="password" type="password" name="password" required maxLength={200} autoComplete="current-password" />
-        <p><button type="submit" className="danger">Delete my account</button></p>
+        <label htmlFor="password">Confirm with your password</label>
+        <input id="password" type="password" name="password" required maxLength={200} autoComplete="current-password" />
+        <p>
+          <button type="submit" className="danger">
+            Delete my account
+          </button>
+        </p>
       </PostForm>
     </>
   );

@@ -23,7 +23,11 @@ const NOTICES: Readonly<Record<string, string>> = {
 
 export function Notice({ notice }: { notice: string | undefined }) {
   const text = notice ? NOTICES[notice] : undefined;
-  return text ? <div className="notice" role="status">{text}</div> : null;
+  return text ? (
+    <div className="notice" role="status">
+      {text}
+    </div>
+  ) : null;
 }
 
 export function noticeOf(query: unknown): string | undefined {
@@ -35,7 +39,9 @@ export function noticeOf(query: unknown): string | undefined {
 export function ProductCard({ chrome, product }: { chrome: Chrome; product: Product }) {
   return (
     <a className="card product" href={href(chrome.store, `/product/${product.slug}`)} data-testid="product-card">
-      <div className="thumb" aria-hidden="true">{product.name.slice(0, 1).toUpperCase()}</div>
+      <div className="thumb" aria-hidden="true">
+        {product.name.slice(0, 1).toUpperCase()}
+      </div>
       <h3>{product.name}</h3>
       <div className="muted">{product.category}</div>
       {product.priceCents !== null ? <Money cents={product.priceCents} store={chrome.store} /> : null}
@@ -45,5 +51,11 @@ export function ProductCard({ chrome, product }: { chrome: Chrome; product: Prod
 
 export function ProductGrid({ chrome, products, empty }: { chrome: Chrome; products: Product[]; empty: ReactNode }) {
   if (products.length === 0) return <p className="muted">{empty}</p>;
-  return <div className="grid">{products.map((p) => <ProductCard key={p.id} chrome={chrome} product={p} />)}</div>;
+  return (
+    <div className="grid">
+      {products.map((p) => (
+        <ProductCard key={p.id} chrome={chrome} product={p} />
+      ))}
+    </div>
+  );
 }

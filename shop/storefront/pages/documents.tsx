@@ -5,13 +5,40 @@ import { formatDateTime } from '../money';
 
 const TYPE_LABEL = { order: 'Order', invoice: 'Invoice', shipment: 'Shipment', credit_memo: 'Credit memo' } as const;
 
-export function AddressBlock({ address, inline }: { address: Pick<Address, 'fullName' | 'line1' | 'line2' | 'city' | 'postalCode' | 'country' | 'phone'>; inline?: boolean }) {
-  const parts = [address.fullName, address.line1, address.line2, `${address.postalCode} ${address.city}`, address.country, address.phone].filter((p): p is string => Boolean(p));
-  return inline ? <span>{parts.join(', ')}</span> : <address>{parts.map((p, i) => <div key={i}>{p}</div>)}</address>;
+export function AddressBlock({
+  address,
+  inline,
+}: {
+  address: Pick<Address, 'fullName' | 'line1' | 'line2' | 'city' | 'postalCode' | 'country' | 'phone'>;
+  inline?: boolean;
+}) {
+  const parts = [
+    address.fullName,
+    address.line1,
+    address.line2,
+    `${address.postalCode} ${address.city}`,
+    address.country,
+    address.phone,
+  ].filter((p): p is string => Boolean(p));
+  return inline ? (
+    <span>{parts.join(', ')}</span>
+  ) : (
+    <address>
+      {parts.map((p, i) => (
+        <div key={i}>{p}</div>
+      ))}
+    </address>
+  );
 }
 
 export function HelpedBy({ doc }: { doc: StoreDocument }) {
-  return doc.placedByName ? <p><span className="helped" data-testid="placed-with-help">placed with the help of {doc.placedByName}</span></p> : null;
+  return doc.placedByName ? (
+    <p>
+      <span className="helped" data-testid="placed-with-help">
+        placed with the help of {doc.placedByName}
+      </span>
+    </p>
+  ) : null;
 }
 
 export function OrdersPage({ chrome, orders }: { chrome: Chrome; orders: StoreDocument[] }) {
@@ -19,14 +46,30 @@ export function OrdersPage({ chrome, orders }: { chrome: Chrome; orders: StoreDo
   if (orders.length === 0) return <p className="muted">You have no orders in this store yet.</p>;
   return (
     <table data-testid="orders-table">
-      <thead><tr><th>Order</th><th>Date</th><th>Status</th><th className="num">Total</th></tr></thead>
+      <thead>
+        <tr>
+          <th>Order</th>
+          <th>Date</th>
+          <th>Status</th>
+          <th className="num">Total</th>
+        </tr>
+      </thead>
       <tbody>
         {orders.map((o) => (
           <tr key={o.id}>
-            <td><a href={href(store, `/account/orders/${encodeURIComponent(o.number)}`)}>{o.number}</a>{o.placedByName ? <div><span className="helped">placed with the help of {o.placedByName}</span></div> : null}</td>
+            <td>
+              <a href={href(store, `/account/orders/${encodeURIComponent(o.number)}`)}>{o.number}</a>
+              {o.placedByName ? (
+                <div>
+                  <span className="helped">placed with the help of {o.placedByName}</span>
+                </div>
+              ) : null}
+            </td>
             <td>{formatDateTime(o.createdAt, store.locale)}</td>
             <td>{o.status}</td>
-            <td className="num"><Money cents={o.totalCents} store={store} /></td>
+            <td className="num">
+              <Money cents={o.totalCents} store={store} />
+            </td>
           </tr>
         ))}
       </tbody>
@@ -35,13 +78,24 @@ export function OrdersPage({ chrome, orders }: { chrome: Chrome; orders: StoreDo
 }
 
 /** The address a document carries (`shippingAddress` / `billingAddress`, seed shape). */
-function addressOf(doc: StoreDocument, key: string): Pick<Address, 'fullName' | 'line1' | 'line2' | 'city' | 'postalCode' | 'country' | 'phone'> | null {
+function addressOf(
+  doc: StoreDocument,
+  key: string,
+): Pick<Address, 'fullName' | 'line1' | 'line2' | 'city' | 'postalCode' | 'country' | 'phone'> | null {
   const raw = doc.data[key];
   if (typeof raw !== 'object' || raw === null) return null;
   const a = raw as Record<string, unknown>;
   const text = (v: unknown) => (typeof v === 'string' ? v : null);
   const region = text(a.region);
-  return { fullName: text(a.name) ?? '', line1: text(a.line1) ?? '', line2: text(a.line2), city: region ? `${text(a.city) ?? ''}, ${region}` : text(a.city) ?? '', postalCode: text(a.postcode) ?? '', country: text(a.country) ?? '', phone: text(a.phone) };
+  return {
+    fullName: text(a.name) ?? '',
+    line1: text(a.line1) ?? '',
+    line2: text(a.line2),
+    city: region ? `${text(a.city) ?? ''}, ${region}` : (text(a.city) ?? ''),
+    postalCode: text(a.postcode) ?? '',
+    country: text(a.country) ?? '',
+    phone: text(a.phone),
+  };
 }
 
 function DocumentLines({ chrome, doc }: { chrome: Chrome; doc: StoreDocument }) {
@@ -50,31 +104,75 @@ function DocumentLines({ chrome, doc }: { chrome: Chrome; doc: StoreDocument }) 
   const priced = lines.every((l) => l.unitCents !== null);
   return (
     <table>
-      <thead><tr><th>Item</th><th className="num">Qty</th>{priced ? <><th className="num">Price</th><th className="num">Total</th></> : null}</tr></thead>
-      <tbody>{lines.map((l, i) => (
-        <tr key={i}>
-          <td>{l.name}<div className="muted">{l.sku}</div></td>
-          <td className="num">{l.quantity}</td>
-          {priced && l.unitCents !== null ? <><td className="num"><Money cents={l.unitCents} store={chrome.store} /></td><td className="num"><Money cents={l.unitCents * l.quantity} store={chrome.store} /></td></> : null}
+      <thead>
+        <tr>
+          <th>Item</th>
+          <th className="num">Qty</th>
+          {priced ? (
+            <>
+              <th className="num">Price</th>
+              <th className="num">Total</th>
+            </>
+          ) : null}
         </tr>
-      ))}</tbody>
+      </thead>
+      <tbody>
+        {lines.map((l, i) => (
+          <tr key={i}>
+            <td>
+              {l.name}
+              <div className="muted">{l.sku}</div>
+            </td>
+            <td className="num">{l.quantity}</td>
+            {priced && l.unitCents !== null ? (
+              <>
+                <td className="num">
+                  <Money cents={l.unitCents} store={chrome.store} />
+                </td>
+                <td className="num">
+                  <Money cents={l.unitCents * l.quantity} store={chrome.store} />
+                </td>
+              </>
+            ) : null}
+          </tr>
+        ))}
+      </tbody>
     </table>
   );
 }
 
-export function OrderDetailPage({ chrome, order, related }: { chrome: Chrome; order: StoreDocument; related: StoreDocument[] }) {
+export function OrderDetailPage({
+  chrome,
+  order,
+  related,
+}: {
+  chrome: Chrome;
+  order: StoreDocument;
+  related: StoreDocument[];
+}) {
   const { store } = chrome;
   const shipping = addressOf(order, 'shippingAddress');
   const method = dataText(order, 'shippingMethod', 'name');
-  const payment = dataText(order, 'paymentMethod') ?? related.map((d) => dataText(d, 'paymentMethod')).find((p) => p !== null) ?? null;
+  const payment =
+    dataText(order, 'paymentMethod') ??
+    related.map((d) => dataText(d, 'paymentMethod')).find((p) => p !== null) ??
+    null;
   return (
     <>
       <h1>Order {order.number}</h1>
       <HelpedBy doc={order} />
-      <p className="muted">{formatDateTime(order.createdAt, store.locale)} · {order.status} · total <Money cents={order.totalCents} store={store} /></p>
+      <p className="muted">
+        {formatDateTime(order.createdAt, store.locale)} · {order.status} · total{' '}
+        <Money cents={order.totalCents} store={store} />
+      </p>
       <DocumentLines chrome={chrome} doc={order} />
       <div className="row">
-        {shipping ? <div className="card"><h2>Shipping address</h2><AddressBlock address={shipping} /></div> : null}
+        {shipping ? (
+          <div className="card">
+            <h2>Shipping address</h2>
+            <AddressBlock address={shipping} />
+          </div>
+        ) : null}
         <div className="card">
           <h2>Shipping and payment</h2>
           <p>{method ?? '—'}</p>
@@ -82,17 +180,31 @@ export function OrderDetailPage({ chrome, order, related }: { chrome: Chrome; or
         </div>
       </div>
       <h2>Invoices, shipments and credit memos</h2>
-      {related.length === 0 ? <p className="muted">None yet.</p> : (
+      {related.length === 0 ? (
+        <p className="muted">None yet.</p>
+      ) : (
         <table data-testid="related-documents">
-          <thead><tr><th>Document</th><th>Number</th><th>Date</th><th>Status</th><th className="num">Amount</th></tr></thead>
+          <thead>
+            <tr>
+              <th>Document</th>
+              <th>Number</th>
+              <th>Date</th>
+              <th>Status</th>
+              <th className="num">Amount</th>
+            </tr>
+          </thead>
           <tbody>
             {related.map((d) => (
               <tr key={d.id}>
                 <td>{TYPE_LABEL[d.type]}</td>
-                <td><a href={href(store, `/account/documents/${encodeURIComponent(d.number)}`)}>{d.number}</a></td>
+                <td>
+                  <a href={href(store, `/account/documents/${encodeURIComponent(d.number)}`)}>{d.number}</a>
+                </td>
                 <td>{formatDateTime(d.createdAt, store.locale)}</td>
                 <td>{d.status}</td>
-                <td className="num"><Money cents={d.totalCents} store={store} /></td>
+                <td className="num">
+                  <Money cents={d.totalCents} store={store} />
+                </td>
               </tr>
             ))}
           </tbody>
@@ -102,7 +214,15 @@ export function OrderDetailPage({ chrome, order, related }: { chrome: Chrome; or
   );
 }
 
-export function DocumentPage({ chrome, doc, order }: { chrome: Chrome; doc: StoreDocument; order: StoreDocument | null }) {
+export function DocumentPage({
+  chrome,
+  doc,
+  order,
+}: {
+  chrome: Chrome;
+  doc: StoreDocument;
+  order: StoreDocument | null;
+}) {
   const { store } = chrome;
   const billing = addressOf(doc, 'billingAddress') ?? addressOf(doc, 'shippingAddress');
   const carrier = dataText(doc, 'tracking', 'carrier');
@@ -111,14 +231,31 @@ export function DocumentPage({ chrome, doc, order }: { chrome: Chrome; doc: Stor
   const payment = dataText(doc, 'paymentMethod');
   return (
     <>
-      <h1>{TYPE_LABEL[doc.type]} {doc.number}</h1>
-      {order ? <p>For order <a href={href(store, `/account/orders/${encodeURIComponent(order.number)}`)}>{order.number}</a></p> : null}
-      <p className="muted">{formatDateTime(doc.createdAt, store.locale)} · {doc.status} · <Money cents={doc.totalCents} store={store} /></p>
-      {tracking ? <p>Tracking: {carrier ?? ''} {tracking}</p> : null}
+      <h1>
+        {TYPE_LABEL[doc.type]} {doc.number}
+      </h1>
+      {order ? (
+        <p>
+          For order <a href={href(store, `/account/orders/${encodeURIComponent(order.number)}`)}>{order.number}</a>
+        </p>
+      ) : null}
+      <p className="muted">
+        {formatDateTime(doc.createdAt, store.locale)} · {doc.status} · <Money cents={doc.totalCents} store={store} />
+      </p>
+      {tracking ? (
+        <p>
+          Tracking: {carrier ?? ''} {tracking}
+        </p>
+      ) : null}
       {reason ? <p>Reason: {reason}</p> : null}
       {payment ? <p>Paid with {payment}</p> : null}
       <DocumentLines chrome={chrome} doc={doc} />
-      {billing ? <div className="card"><h2>{doc.type === 'shipment' ? 'Shipped to' : 'Billing address'}</h2><AddressBlock address={billing} /></div> : null}
+      {billing ? (
+        <div className="card">
+          <h2>{doc.type === 'shipment' ? 'Shipped to' : 'Billing address'}</h2>
+          <AddressBlock address={billing} />
+        </div>
+      ) : null}
     </>
   );
 }

@@ -7,10 +7,26 @@ import { BarePage, href, renderDocument } from '../layout';
 import type { RouteDeps } from './define';
 
 const REFUSALS = {
-  used: { status: 410, title: 'This link was already used', message: 'An assistance link works once. Ask the agent to start a new assisted session.' },
-  expired: { status: 410, title: 'This link has expired', message: 'Assistance links are valid for a few seconds. Ask the agent to start a new assisted session.' },
-  session_ended: { status: 410, title: 'The assisted session ended', message: 'The session this link belongs to has already ended.' },
-  unknown: { status: 404, title: 'Unknown assistance link', message: 'This assistance link is not valid. No session was started.' },
+  used: {
+    status: 410,
+    title: 'This link was already used',
+    message: 'An assistance link works once. Ask the agent to start a new assisted session.',
+  },
+  expired: {
+    status: 410,
+    title: 'This link has expired',
+    message: 'Assistance links are valid for a few seconds. Ask the agent to start a new assisted session.',
+  },
+  session_ended: {
+    status: 410,
+    title: 'The assisted session ended',
+    message: 'The session this link belongs to has already ended.',
+  },
+  unknown: {
+    status: 404,
+    title: 'Unknown assistance link',
+    message: 'This assistance link is not valid. No session was started.',
+  },
 } as const;
 
 /**
@@ -25,13 +41,25 @@ export function assistEntryRoutes(deps: RouteDeps): void {
     const parsed = HandoffQuery.safeParse(request.query);
     // A malformed code never reaches redeemHandoff, which records the other refusals.
     if (!parsed.success) await recordHandoffRefusal(ctx, null, 'malformed', origin);
-    const result = parsed.success ? await access.redeemHandoff(ctx, parsed.data.code, origin) : ({ ok: false, reason: 'unknown' } as const);
+    const result = parsed.success
+      ? await access.redeemHandoff(ctx, parsed.data.code, origin)
+      : ({ ok: false, reason: 'unknown' } as const);
     if (!result.ok) {
       const refusal = REFUSALS[result.reason];
       void reply.clearCookie(ASSIST_COOKIE, { path: '/' });
-      return reply.status(refusal.status).type('text/html; charset=utf-8').send(renderDocument(
-        <BarePage title={refusal.title}><div className="card" data-testid="handoff-refused"><h1>{refusal.title}</h1><p>{refusal.message}</p></div></BarePage>,
-      ));
+      return reply
+        .status(refusal.status)
+        .type('text/html; charset=utf-8')
+        .send(
+          renderDocument(
+            <BarePage title={refusal.title}>
+              <div className="card" data-testid="handoff-refused">
+                <h1>{refusal.title}</h1>
+                <p>{refusal.message}</p>
+              </div>
+            </BarePage>,
+          ),
+        );
     }
     const store = (await listStores(ctx.db)).find((s) => s.id === result.session.storeId);
     if (!store) throw new Error('assisted session refers to a missing store');

@@ -14,7 +14,12 @@ export function assistanceRoutes(deps: RouteDeps): void {
   const { ctx } = deps;
   const origin = (request: FastifyRequest) => ({ ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
 
-  const show = async (request: FastifyRequest, reply: FastifyReply, state: StorefrontRequestState, code: { code: string; expiresAt: string } | null) => {
+  const show = async (
+    request: FastifyRequest,
+    reply: FastifyReply,
+    state: StorefrontRequestState,
+    code: { code: string; expiresAt: string } | null,
+  ) => {
     const viewer = signedIn(state);
     const now = ctx.clock.now();
     const [consent, active, history] = await Promise.all([
@@ -23,7 +28,13 @@ export function assistanceRoutes(deps: RouteDeps): void {
       assistanceHistory(ctx.db, viewer.customer.id),
     ]);
     return sendAccountPage(ctx, request, reply, 'Assistance', (chrome) => (
-      <AssistanceSection chrome={chrome} consent={consent} code={code} activeCodeExpiresAt={active?.expiresAt ?? null} history={history} />
+      <AssistanceSection
+        chrome={chrome}
+        consent={consent}
+        code={code}
+        activeCodeExpiresAt={active?.expiresAt ?? null}
+        history={history}
+      />
     ));
   };
 

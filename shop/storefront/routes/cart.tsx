@@ -17,7 +17,10 @@ export function cartRoutes(deps: RouteDeps): void {
   page(deps, '/cart', 'account', async (request, reply, state) => {
     const viewer = signedIn(state);
     const cart = await readCart(ctx.db, viewer.accountId, state.store.currency);
-    return sendPage(ctx, request, reply, { title: 'Cart', body: (chrome) => <CartPage chrome={chrome} cart={cart} notice={noticeOf(request.query)} /> });
+    return sendPage(ctx, request, reply, {
+      title: 'Cart',
+      body: (chrome) => <CartPage chrome={chrome} cart={cart} notice={noticeOf(request.query)} />,
+    });
   });
 
   action(deps, '/cart/add', 'cart.add', 'shopping', async (request, reply, state) => {
@@ -25,7 +28,8 @@ export function cartRoutes(deps: RouteDeps): void {
     const form = parseForm(CartAddForm, request.body);
     const product = await productById(ctx.db, state.store.currency, form.productId);
     if (!product) throw pageNotFound('This product does not exist in this store; nothing was added to your cart.');
-    if (product.stock < form.quantity) throw badInput(`Only ${product.stock} of “${product.name}” left in stock; nothing was added.`);
+    if (product.stock < form.quantity)
+      throw badInput(`Only ${product.stock} of “${product.name}” left in stock; nothing was added.`);
     await perform(ctx, request, async (tx) => {
       const inCart = await addToCart(tx, ctx.clock, viewer.accountId, product.id, form.quantity);
       return { result: inCart, details: { productId: product.id, sku: product.sku, quantity: form.quantity, inCart } };
@@ -37,7 +41,8 @@ export function cartRoutes(deps: RouteDeps): void {
     const viewer = signedIn(state);
     const form = parseForm(CartUpdateForm, request.body);
     await perform(ctx, request, async (tx) => {
-      if (!(await setCartQuantity(tx, viewer.accountId, form.productId, form.quantity))) throw pageNotFound('This product is not in your cart.');
+      if (!(await setCartQuantity(tx, viewer.accountId, form.productId, form.quantity)))
+        throw pageNotFound('This product is not in your cart.');
       return { result: null, details: { productId: form.productId, quantity: form.quantity } };
     });
     return redirectTo(reply, state, '/cart', 'cart_updated');
@@ -47,7 +52,8 @@ export function cartRoutes(deps: RouteDeps): void {
     const viewer = signedIn(state);
     const form = parseForm(CartRemoveForm, request.body);
     await perform(ctx, request, async (tx) => {
-      if (!(await setCartQuantity(tx, viewer.accountId, form.productId, 0))) throw pageNotFound('This product is not in your cart.');
+      if (!(await setCartQuantity(tx, viewer.accountId, form.productId, 0)))
+        throw pageNotFound('This product is not in your cart.');
       return { result: null, details: { productId: form.productId } };
     });
     return redirectTo(reply, state, '/cart', 'cart_updated');
@@ -61,7 +67,10 @@ export function cartRoutes(deps: RouteDeps): void {
       // Saved cards are the customer's alone; an assisted checkout uses the test payment.
       viewer.kind === 'customer' ? listPaymentMethods(ctx.db, viewer.customer.id) : Promise.resolve([]),
     ]);
-    return sendPage(ctx, request, reply, { title: 'Checkout', body: (chrome) => <CheckoutPage chrome={chrome} cart={cart} addresses={addresses} cards={cards} /> });
+    return sendPage(ctx, request, reply, {
+      title: 'Checkout',
+      body: (chrome) => <CheckoutPage chrome={chrome} cart={cart} addresses={addresses} cards={cards} />,
+    });
   });
 
   action(deps, '/checkout', 'order.place', 'shopping', async (request, reply, state) => {
@@ -71,14 +80,36 @@ export function cartRoutes(deps: RouteDeps): void {
     if (!address) throw badInput('Choose one of your saved addresses.');
     let payment: PaymentChoice = { kind: 'test' };
     if (form.payment !== 'test') {
-      const card = viewer.kind === 'customer' ? (await listPaymentMethods(ctx.db, viewer.customer.id)).find((c) => c.id === form.payment) : undefined;
+      const card =
+        viewer.kind === 'customer'
+          ? (await listPaymentMethods(ctx.db, viewer.customer.id)).find((c) => c.id === form.payment)
+          : undefined;
       if (!card) throw badInput('Choose the test payment or one of your saved test cards.');
       payment = { kind: 'saved_test_card', id: card.id, label: card.label, last4: card.last4 };
     }
-    const placedBy = viewer.kind === 'assisted' ? { staffId: viewer.session.staffId, staffName: viewer.session.staffName, sessionId: viewer.session.id } : null;
+    const placedBy =
+      viewer.kind === 'assisted'
+        ? { staffId: viewer.session.staffId, staffName: viewer.session.staffName, sessionId: viewer.session.id }
+        : null;
     const order = await perform(ctx, request, async (tx) => {
-      const placed = await placeOrder(tx, ctx.clock, { store: state.store, customerId: viewer.customer.id, accountId: viewer.accountId, address, shipping: form.shipping, payment, placedBy });
-      return { result: placed, details: { orderNumber: placed.number, invoiceNumber: placed.invoiceNumber, totalCents: placed.totalCents, currency: state.store.currency } };
+      const placed = await placeOrder(tx, ctx.clock, {
+        store: state.store,
+        customerId: viewer.customer.id,
+        accountId: viewer.accountId,
+        address,
+        shipping: form.shipping,
+        payment,
+        placedBy,
+      });
+      return {
+        result: placed,
+        details: {
+          orderNumber: placed.number,
+          invoiceNumber: placed.invoiceNumber,
+          totalCents: placed.totalCents,
+          currency: state.store.currency,
+        },
+      };
     });
     return redirectTo(reply, state, `/checkout/done/${encodeURIComponent(order.number)}`);
   });
@@ -87,6 +118,9 @@ export function cartRoutes(deps: RouteDeps): void {
     const viewer = signedIn(state);
     const order = await documentByNumber(ctx.db, viewer.accountId, param(request, 'number').slice(0, 64));
     if (order?.type !== 'order') throw pageNotFound('There is no such order on your account.');
-    return sendPage(ctx, request, reply, { title: 'Order confirmed', body: (chrome) => <ConfirmationPage chrome={chrome} order={order} /> });
+    return sendPage(ctx, request, reply, {
+      title: 'Order confirmed',
+      body: (chrome) => <ConfirmationPage chrome={chrome} order={order} />,
+    });
   });
 }

@@ -15,16 +15,29 @@ type Handler = (request: FastifyRequest, reply: FastifyReply, state: StorefrontR
 
 /** A GET page of the store at `/store/:store<path>`; `who` says who may open it. */
 export function page(deps: RouteDeps, path: string, who: PageScope, handler: Handler): void {
-  deps.scope.get(`/:store${path}`, { config: { storefrontPage: who } }, (request, reply) => handler(request, reply, stateOf(request)));
+  deps.scope.get(`/:store${path}`, { config: { storefrontPage: who } }, (request, reply) =>
+    handler(request, reply, stateOf(request)),
+  );
 }
 
 /**
  * A POST action of the store; `name` is what the audit log and the history call it. `checksPassword`
  * puts it under the per-IP attempt limit.
  */
-export function action(deps: RouteDeps, path: string, name: string, scope: ActionScope, handler: Handler, options: { checksPassword?: boolean } = {}): void {
-  const rateLimit = options.checksPassword ? { rateLimit: { max: deps.ctx.config.authRateLimitPerMinute, timeWindow: 60_000 } } : {};
-  deps.scope.post(`/:store${path}`, { config: { storefrontAction: { name, scope }, ...rateLimit } }, (request, reply) => handler(request, reply, stateOf(request)));
+export function action(
+  deps: RouteDeps,
+  path: string,
+  name: string,
+  scope: ActionScope,
+  handler: Handler,
+  options: { checksPassword?: boolean } = {},
+): void {
+  const rateLimit = options.checksPassword
+    ? { rateLimit: { max: deps.ctx.config.authRateLimitPerMinute, timeWindow: 60_000 } }
+    : {};
+  deps.scope.post(`/:store${path}`, { config: { storefrontAction: { name, scope }, ...rateLimit } }, (request, reply) =>
+    handler(request, reply, stateOf(request)),
+  );
 }
 
 /** The signed-in viewer of a page whose scope the preHandler already enforced. */
