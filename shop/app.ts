@@ -52,11 +52,9 @@ export async function buildShop(ctx: ShopContext, options: BuildOptions = {}): P
     void reply.status(body.status).send({ error: body.error });
   });
   app.setNotFoundHandler((request, reply) => {
-    void reply
-      .status(404)
-      .send({
-        error: { code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0] ?? ''}.` },
-      });
+    void reply.status(404).send({
+      error: { code: 'not_found', message: `No route for ${request.method} ${request.url.split('?')[0] ?? ''}.` },
+    });
   });
 
   await app.register(fastifySwagger, {
