@@ -66,9 +66,10 @@ export class ConsoleRefusedError extends Error {
   }
 }
 
+/** The OS keychain failed after it had worked (locked, removed); the vault throws it. */
 export class KeychainError extends Error {
-  constructor(message: string) {
-    super(message);
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
     this.name = 'KeychainError';
   }
 }

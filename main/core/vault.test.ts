@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { brokenKeychain, keychainProblem, testService } from '../test/keychain';
 import { createVault, osKeychain, type Keychain } from './vault';
+import { KeychainError, toIpcError } from './errors';
 
 /** Runs against the real OS keychain (see main/test/keychain.ts for when it skips or fails). */
 const problem = await keychainProblem('vault');
@@ -58,5 +59,31 @@ describe('credential vault without a keychain', () => {
     await vault.save('http://127.0.0.1:4310', 'agent@demo.test', 'secret');
     expect(await vault.restore('http://127.0.0.1:4310')).toBeNull();
     expect(await vault.lastEmail('http://127.0.0.1:4310')).toBeNull();
+  });
+});
+
+describe('credential vault whose keychain fails after it worked', () => {
+  it('throws a KeychainError that the console shows as a keychain problem, with the cause kept', async () => {
+    // The probe's write and delete work; the keychain is locked by the time a sign-in is stored.
+    let locked = false;
+    const locking: Keychain = {
+      get: () => (locked ? brokenKeychain.get('', '') : Promise.resolve(null)),
+      set: () => (locked ? brokenKeychain.set('', '', '') : Promise.resolve()),
+      delete: () => (locked ? brokenKeychain.delete('', '') : Promise.resolve()),
+    };
+    const vault = createVault({ keychain: locking });
+    expect(await vault.state()).toMatchObject({ available: true });
+    locked = true;
+    const failure = await vault
+      .save('http://127.0.0.1:4310', 'agent@demo.test', 'secret')
+      .catch((error: unknown) => error);
+    expect(failure).toBeInstanceOf(KeychainError);
+    expect(toIpcError(failure)).toEqual({
+      kind: 'keychain',
+      code: 'keychain_failed',
+      message: 'The system keychain could not store your sign-in: Platform secure storage failure: no Secret Service',
+    });
+    await expect(vault.restore('http://127.0.0.1:4310')).rejects.toBeInstanceOf(KeychainError);
+    await expect(vault.forget('http://127.0.0.1:4310', 'agent@demo.test')).rejects.toBeInstanceOf(KeychainError);
   });
 });

@@ -1,5 +1,6 @@
 import { AsyncEntry } from '@napi-rs/keyring';
 import type { KeychainState } from './types';
+import { KeychainError } from './errors';
 
 /**
  * The staff credential (the refresh token) in the OS keychain, and nowhere else: without a
@@ -63,6 +64,20 @@ function lastAccountAccount(shopOrigin: string): string {
   return `${shopOrigin}|last-account`;
 }
 
+/** A keychain that worked at the probe can still fail later (locked, removed): callers get a KeychainError. */
+async function keychainCall<T>(what: string, call: () => Promise<T>): Promise<T> {
+  try {
+    return await call();
+  } catch (error) {
+    throw new KeychainError(
+      `The system keychain could not ${what}: ${error instanceof Error ? error.message : String(error)}`,
+      {
+        cause: error,
+      },
+    );
+  }
+}
+
 export function createVault(options: { keychain?: Keychain; service?: string } = {}): CredentialVault {
   const keychain = options.keychain ?? osKeychain();
   const service = options.service ?? KEYCHAIN_SERVICE;
@@ -89,23 +104,27 @@ export function createVault(options: { keychain?: Keychain; service?: string } =
     state,
     async save(shopOrigin, email, refreshToken) {
       if (!(await usable())) return;
-      await keychain.set(service, tokenAccount(shopOrigin, email), refreshToken);
-      await keychain.set(service, lastAccountAccount(shopOrigin), email.toLowerCase());
+      await keychainCall('store your sign-in', async () => {
+        await keychain.set(service, tokenAccount(shopOrigin, email), refreshToken);
+        await keychain.set(service, lastAccountAccount(shopOrigin), email.toLowerCase());
+      });
     },
     async restore(shopOrigin) {
       if (!(await usable())) return null;
-      const email = await keychain.get(service, lastAccountAccount(shopOrigin));
-      if (!email) return null;
-      const refreshToken = await keychain.get(service, tokenAccount(shopOrigin, email));
-      return refreshToken ? { email, refreshToken } : null;
+      return keychainCall('read your sign-in', async () => {
+        const email = await keychain.get(service, lastAccountAccount(shopOrigin));
+        if (!email) return null;
+        const refreshToken = await keychain.get(service, tokenAccount(shopOrigin, email));
+        return refreshToken ? { email, refreshToken } : null;
+      });
     },
     async lastEmail(shopOrigin) {
       if (!(await usable())) return null;
-      return keychain.get(service, lastAccountAccount(shopOrigin));
+      return keychainCall('read the last email', () => keychain.get(service, lastAccountAccount(shopOrigin)));
     },
     async forget(shopOrigin, email) {
       if (!(await usable())) return;
-      await keychain.delete(service, tokenAccount(shopOrigin, email));
+      await keychainCall('forget your sign-in', () => keychain.delete(service, tokenAccount(shopOrigin, email)));
     },
   };
 }

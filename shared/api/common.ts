@@ -50,4 +50,3 @@ export const ApiErrorBody = z.object({
 export type ApiErrorBody = z.infer<typeof ApiErrorBody>;
 
 export const Cursor = z.string().min(1).max(512);
-export const Limit = z.coerce.number().int().min(1).max(100).default(25);

@@ -32,12 +32,6 @@ export const IpcError = z.object({
 });
 export type IpcError = z.infer<typeof IpcError>;
 
-export const IpcResult = <T extends z.ZodType>(value: T) =>
-  z.discriminatedUnion('ok', [
-    z.object({ ok: z.literal(true), value }),
-    z.object({ ok: z.literal(false), error: IpcError }),
-  ]);
-
 export const KeychainState = z.object({
   available: z.boolean(),
   /** Shown when unavailable: sign-in then lasts for this run only. */

@@ -1,4 +1,4 @@
-import { permissionsOf, type Permission, type Role, type Staff } from '../../shared/api/auth';
+import { permissionsOf, type Role, type Staff } from '../../shared/api/auth';
 import type { Queryable } from '../db/database';
 import type { ShopContext } from '../context';
 import { addSeconds, type Clock } from '../lib/clock';
@@ -116,8 +116,4 @@ export async function authenticateTokenHash(
     throw new ApiError(401, 'token_expired', 'The access token has expired; refresh it.');
   if (row.disabled) throw unauthorized('This staff account is disabled.');
   return { staff: staffFromRow(row), familyId: row.family_id };
-}
-
-export function hasPermission(staff: Staff, permission: Permission): boolean {
-  return staff.permissions.includes(permission);
 }

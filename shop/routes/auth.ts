@@ -24,7 +24,7 @@ import type { ApiApp } from './index';
 const bearer = [{ bearer: [] }];
 
 /** Staff authentication: password + TOTP sign-in, refresh rotation, sign-out, step-up, /me. */
-export function authRoutes(api: ApiApp, ctx: ShopContext): void {
+export function registerStaffAuthRoutes(api: ApiApp, ctx: ShopContext): void {
   // Failed attempts are remembered in this process for now (a later issue moves them to PostgreSQL).
   const defences = memorySignInDefences({ clock: ctx.clock, policy: ctx.config.signInThrottle });
   // The limiter lives in its own scope so it covers the /auth routes and nothing else.

@@ -26,7 +26,7 @@ function customerId(raw: string): string {
 }
 
 /** GET /customers (search), /customers/:id, /customers/:id/documents. */
-export function customerRoutes(api: ApiApp, ctx: ShopContext): void {
+export function registerCustomerRoutes(api: ApiApp, ctx: ShopContext): void {
   const guard = requireStaff(ctx, ['customers.read']);
 
   api.get(

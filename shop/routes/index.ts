@@ -8,12 +8,12 @@ import type {
 import type { ZodTypeProvider } from 'fastify-type-provider-zod';
 import { recordAccessDenials } from '../audit/access-denied';
 import type { ShopContext } from '../context';
-import { authRoutes } from './auth';
+import { registerStaffAuthRoutes } from './auth';
 import { registerAuditRoutes } from './audit';
-import { customerRoutes } from './customers';
+import { registerCustomerRoutes } from './customers';
 import { registerSessionRoutes } from './sessions';
 import { registerSettingsRoutes } from './settings';
-import { storeRoutes } from './stores';
+import { registerStoreRoutes } from './stores';
 
 export type ApiApp = FastifyInstance<
   RawServerDefault,
@@ -25,12 +25,12 @@ export type ApiApp = FastifyInstance<
 
 /** Route modules of the Assistance API, each `(api, ctx) => void`, mounted at /api/v1. */
 const modules: ((api: ApiApp, ctx: ShopContext) => void)[] = [
-  authRoutes,
+  registerStaffAuthRoutes,
   registerSessionRoutes,
   registerSettingsRoutes,
   registerAuditRoutes,
-  storeRoutes,
-  customerRoutes,
+  registerStoreRoutes,
+  registerCustomerRoutes,
 ];
 
 export function registerApiRoutes(api: ApiApp, ctx: ShopContext): void {

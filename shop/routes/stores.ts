@@ -13,7 +13,7 @@ interface StoreRow {
 }
 
 /** GET /stores: the shop's stores with the URL the storefront serves each at. */
-export function storeRoutes(api: ApiApp, ctx: ShopContext): void {
+export function registerStoreRoutes(api: ApiApp, ctx: ShopContext): void {
   api.get(
     '/stores',
     {

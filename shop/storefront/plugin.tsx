@@ -12,12 +12,12 @@ import { redirectTo, sendErrorPage } from './http';
 import { resolveViewer, storeOfRequest } from './identity';
 import { BarePage, renderDocument } from './layout';
 import { assistedMayView, decideAssistedAction, needsSignIn, refusalMessage } from './policy';
-import { accountRoutes } from './routes/account';
-import { assistEntryRoutes } from './routes/assist-entry';
-import { assistanceRoutes } from './routes/assistance';
-import { authRoutes } from './routes/auth';
-import { cartRoutes } from './routes/cart';
-import { catalogRoutes } from './routes/catalog';
+import { registerAccountRoutes } from './routes/account';
+import { registerAssistEntryRoutes } from './routes/assist-entry';
+import { registerAssistanceRoutes } from './routes/assistance';
+import { registerCustomerAuthRoutes } from './routes/auth';
+import { registerCartRoutes } from './routes/cart';
+import { registerCatalogRoutes } from './routes/catalog';
 import type { RouteDeps } from './routes/define';
 import { refuseUnstorablePageInput } from './storable-input';
 import { STYLESHEET_HASH } from './styles';
@@ -116,12 +116,12 @@ export async function storefrontPlugin(
           }
         });
         const deps: RouteDeps = { scope, ctx, access };
-        catalogRoutes(deps);
-        cartRoutes(deps);
-        authRoutes(deps);
-        accountRoutes(deps);
-        assistanceRoutes(deps);
-        assistEntryRoutes(deps);
+        registerCatalogRoutes(deps);
+        registerCartRoutes(deps);
+        registerCustomerAuthRoutes(deps);
+        registerAccountRoutes(deps);
+        registerAssistanceRoutes(deps);
+        registerAssistEntryRoutes(deps);
       },
       { prefix: '/store' },
     );

@@ -82,14 +82,6 @@ export async function ensureAccount(tx: Queryable, clock: Clock, customerId: str
   return row.id;
 }
 
-export async function accountInStore(db: Queryable, customerId: string, storeId: string): Promise<string | null> {
-  const result = await db.query<{ id: string }>('SELECT id FROM accounts WHERE customer_id = $1 AND store_id = $2', [
-    customerId,
-    storeId,
-  ]);
-  return result.rows[0]?.id ?? null;
-}
-
 /** Starts a web session; the returned secret goes into the cookie and is never stored. */
 export async function startWebSession(
   tx: Queryable,

@@ -66,7 +66,7 @@ const wrongPassword = () =>
     refusal: 'invalid_input',
   });
 
-export function accountRoutes(deps: RouteDeps): void {
+export function registerAccountRoutes(deps: RouteDeps): void {
   const { ctx } = deps;
 
   page(deps, '/account', 'account', async (request, reply, state) => {

@@ -34,7 +34,7 @@ const REFUSALS = {
  * assisted-session cookie and lands on the store's home as the customer; any other code gets a
  * page saying why, and no session (an earlier assisted cookie is dropped too).
  */
-export function assistEntryRoutes(deps: RouteDeps): void {
+export function registerAssistEntryRoutes(deps: RouteDeps): void {
   const { ctx, access, scope } = deps;
   scope.get('/:store/assist/enter', { config: { storefrontEntry: true } }, async (request, reply) => {
     const origin = { ip: request.ip, userAgent: request.headers['user-agent'] ?? null };

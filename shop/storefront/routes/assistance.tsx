@@ -10,7 +10,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { StorefrontRequestState } from '../viewer';
 
 /** The customer's side of assistance: consent with a duration, one-time codes, and the full history. */
-export function assistanceRoutes(deps: RouteDeps): void {
+export function registerAssistanceRoutes(deps: RouteDeps): void {
   const { ctx } = deps;
   const origin = (request: FastifyRequest) => ({ ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
 

@@ -36,7 +36,7 @@ function setCustomerCookie(ctx: ShopContext, reply: FastifyReply, store: StoreRo
   });
 }
 
-export function authRoutes(deps: RouteDeps): void {
+export function registerCustomerAuthRoutes(deps: RouteDeps): void {
   const { ctx } = deps;
 
   page(deps, '/signin', 'guest', async (request, reply, state) => {

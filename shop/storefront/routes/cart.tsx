@@ -11,7 +11,7 @@ import { CartPage, CheckoutPage, ConfirmationPage } from '../pages/cart';
 import { noticeOf } from '../pages/common';
 import { action, page, param, signedIn, type RouteDeps } from './define';
 
-export function cartRoutes(deps: RouteDeps): void {
+export function registerCartRoutes(deps: RouteDeps): void {
   const { ctx } = deps;
 
   page(deps, '/cart', 'account', async (request, reply, state) => {

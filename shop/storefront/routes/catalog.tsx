@@ -7,7 +7,7 @@ import { page, param, queryString, type RouteDeps } from './define';
 
 const SLUG = /^[a-z0-9-]{1,120}$/;
 
-export function catalogRoutes(deps: RouteDeps): void {
+export function registerCatalogRoutes(deps: RouteDeps): void {
   const { ctx } = deps;
   const home = async (...[request, reply, state]: Parameters<Parameters<typeof page>[3]>) => {
     const [categories, featured] = await Promise.all([
