@@ -191,7 +191,7 @@ async function startConsole(
     io.say(`Building the console (${stale})…`);
     const build = spawn(
       process.execPath,
-      [join(io.projectRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build'],
+      [join(io.projectRoot, 'node_modules', 'electron-vite', 'bin', 'electron-vite.js'), 'build', '--logLevel', 'warn'],
       { cwd: io.projectRoot, stdio: 'inherit' },
     );
     await exited(build);
