@@ -28,6 +28,7 @@ export const AuditAction = z.enum([
 export type AuditAction = z.infer<typeof AuditAction>;
 
 export const ActorType = z.enum(['staff', 'customer', 'system']);
+export type ActorType = z.infer<typeof ActorType>;
 
 export const AuditActor = z.object({
   type: ActorType,
@@ -42,7 +43,7 @@ export const AuditEvent = z.object({
   seq: z.number().int().positive(),
   id: Id,
   at: Timestamp,
-  action: z.string(),
+  action: AuditAction,
   actor: AuditActor,
   customerId: Id.nullable(),
   sessionId: Id.nullable(),

@@ -1,5 +1,12 @@
-import type { AuditAction } from '../../shared/api/audit';
+import type { AuditAction, AuditEvent } from '../../shared/api/audit';
 import { computeEventHash, GENESIS_HASH } from '../../shared/audit/chain';
+import {
+  AUDIT_COLUMN_LIST,
+  AUDIT_COLUMNS,
+  eventFromRow,
+  eventToRow,
+  type StoredAuditRow,
+} from '../../shared/audit/codec';
 import type { Queryable } from '../db/database';
 import type { Clock } from '../lib/clock';
 import { newId, sha256Hex as nodeSha256Hex } from '../lib/ids';
@@ -7,6 +14,8 @@ import { newId, sha256Hex as nodeSha256Hex } from '../lib/ids';
 // Appends are serialized by this lock so seq has no gaps and every prevHash is the previous hash,
 // also when several shop processes share one PostgreSQL.
 export const AUDIT_LOCK = 74_310_002;
+
+const INSERT_PLACEHOLDERS = AUDIT_COLUMNS.map((_, i) => `$${String(i + 1)}`).join(', ');
 
 export interface AuditInput {
   action: AuditAction;
@@ -18,20 +27,8 @@ export interface AuditInput {
   details?: Record<string, unknown>;
 }
 
-export interface StoredAuditEvent {
-  seq: number;
-  id: string;
-  at: string;
-  action: string;
-  actor: { type: 'staff' | 'customer' | 'system'; id: string | null; name: string | null };
-  customerId: string | null;
-  sessionId: string | null;
-  ip: string | null;
-  userAgent: string | null;
-  details: Record<string, unknown>;
-  prevHash: string;
-  hash: string;
-}
+/** An appended event: the API's AuditEvent. */
+export type StoredAuditEvent = AuditEvent;
 
 /**
  * Appends one event to the chain. Call it inside the transaction that makes the change it
@@ -59,59 +56,17 @@ export async function appendAudit(tx: Queryable, clock: Clock, input: AuditInput
     prevHash: head?.hash ?? GENESIS_HASH,
   };
   const event: StoredAuditEvent = { ...body, hash: computeEventHash(body, nodeSha256Hex) };
-  await tx.query(
-    `INSERT INTO audit_events (seq, id, at, action, actor_type, actor_id, actor_name, customer_id, session_id, ip, user_agent, details, prev_hash, hash)
-     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
-    [
-      event.seq,
-      event.id,
-      event.at,
-      event.action,
-      event.actor.type,
-      event.actor.id,
-      event.actor.name,
-      event.customerId,
-      event.sessionId,
-      event.ip,
-      event.userAgent,
-      JSON.stringify(event.details),
-      event.prevHash,
-      event.hash,
-    ],
-  );
+  const row = eventToRow(event);
+  // details goes in as JSON text, so both backends store the same jsonb.
+  const values = AUDIT_COLUMNS.map((column) => (column === 'details' ? JSON.stringify(row.details) : row[column]));
+  await tx.query(`INSERT INTO audit_events (${AUDIT_COLUMN_LIST}) VALUES (${INSERT_PLACEHOLDERS})`, values);
   return event;
 }
 
-export interface AuditRow {
-  seq: number;
-  id: string;
-  at: Date;
-  action: string;
-  actor_type: 'staff' | 'customer' | 'system';
-  actor_id: string | null;
-  actor_name: string | null;
-  customer_id: string | null;
-  session_id: string | null;
-  ip: string | null;
-  user_agent: string | null;
-  details: Record<string, unknown>;
-  prev_hash: string;
-  hash: string;
-}
+/** An audit_events row as the shop's driver reads it: `at` (timestamptz) as a Date. */
+export type AuditRow = Omit<StoredAuditRow, 'at'> & { at: Date };
 
+/** The event a `SELECT *` row holds (see shared/audit/codec.ts, eventFromRow). */
 export function auditEventFromRow(row: AuditRow): StoredAuditEvent {
-  return {
-    seq: row.seq,
-    id: row.id,
-    at: row.at.toISOString(),
-    action: row.action,
-    actor: { type: row.actor_type, id: row.actor_id, name: row.actor_name },
-    customerId: row.customer_id,
-    sessionId: row.session_id,
-    ip: row.ip,
-    userAgent: row.user_agent,
-    details: row.details,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
+  return eventFromRow({ ...row, at: row.at.toISOString() });
 }

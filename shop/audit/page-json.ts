@@ -7,25 +7,30 @@
  * (audit-api.test.ts checks it against the AuditPage schema and the row mapping).
  */
 
+import { AUDIT_COLUMNS, auditActionFrom, type AuditColumn, type StoredAuditRow } from '../../shared/audit/codec';
 import { isoTimeSql } from '../db/text-sql';
-import type { AuditRow } from './append';
+
+/** How a column reads as text, where that differs from the column itself. */
+const AS_TEXT: Partial<Record<AuditColumn, string>> = {
+  at: `${isoTimeSql('at')} AS at`,
+  details: 'details::text AS details',
+};
 
 /** The event columns as text, ready to write: `at` already in ISO form, `details` JSON text. */
-export const AUDIT_TEXT_COLUMNS = `seq, id, ${isoTimeSql('at')} AS at, action, actor_type, actor_id, actor_name,
-  customer_id, session_id, ip, user_agent, details::text AS details, prev_hash, hash`;
+export const AUDIT_TEXT_COLUMNS = AUDIT_COLUMNS.map((column) => AS_TEXT[column] ?? column).join(', ');
 
 /** A stored event as AUDIT_TEXT_COLUMNS reads it. */
-export type AuditTextRow = Omit<AuditRow, 'at' | 'details'> & {
-  at: string;
+export type AuditTextRow = Omit<StoredAuditRow, 'details'> & {
   /** jsonb as text: valid JSON by construction. */
   details: string;
 };
 
 const text = (value: string | null): string => (value === null ? 'null' : JSON.stringify(value));
 
+// The fields as eventFromRow maps them (shared/audit/codec.ts), written out by hand for speed.
 function eventJson(row: AuditTextRow): string {
   return (
-    `{"seq":${String(row.seq)},"id":${text(row.id)},"at":${text(row.at)},"action":${text(row.action)},` +
+    `{"seq":${String(row.seq)},"id":${text(row.id)},"at":${text(row.at)},"action":${text(auditActionFrom(row.seq, row.action))},` +
     `"actor":{"type":${text(row.actor_type)},"id":${text(row.actor_id)},"name":${text(row.actor_name)}},` +
     `"customerId":${text(row.customer_id)},"sessionId":${text(row.session_id)},"ip":${text(row.ip)},"userAgent":${text(row.user_agent)},` +
     `"details":${row.details},"prevHash":${text(row.prev_hash)},"hash":${text(row.hash)}}`

@@ -8,6 +8,7 @@ import type { AuditEvent } from '../../../shared/api/audit';
 import { ensurePrivateDir } from '../private-dir';
 import { AUDIT_ACTION_GROUPS } from '../../../shared/audit/action-groups';
 import type { ChainState } from '../../../shared/audit/chain';
+import { AUDIT_COLUMN_LIST, eventFromRow, type StoredAuditRow } from '../../../shared/audit/codec';
 import { AUDIT_COUNT_CAP, type AuditFilter } from '../../../shared/ipc/contract';
 import {
   DROP_FILTER_INDEXES_SQL,
@@ -109,26 +110,6 @@ interface StateRow {
   at_in_order: boolean;
 }
 
-interface EventRow {
-  seq: number;
-  id: string;
-  at: string;
-  action: string;
-  actor_type: 'staff' | 'customer' | 'system';
-  actor_id: string | null;
-  actor_name: string | null;
-  customer_id: string | null;
-  session_id: string | null;
-  ip: string | null;
-  user_agent: string | null;
-  details: Record<string, unknown>;
-  prev_hash: string;
-  hash: string;
-}
-
-const EVENT_COLUMNS =
-  'seq, id, at, action, actor_type, actor_id, actor_name, customer_id, session_id, ip, user_agent, details, prev_hash, hash';
-
 function stateFromRow(row: StateRow): MirrorState {
   return {
     cursor: row.cursor,
@@ -141,23 +122,6 @@ function stateFromRow(row: StateRow): MirrorState {
     searchUpto: row.search_upto,
     lastAtMs: row.last_at_ms,
     atInOrder: row.at_in_order,
-  };
-}
-
-export function eventFromRow(row: EventRow): AuditEvent {
-  return {
-    seq: row.seq,
-    id: row.id,
-    at: row.at,
-    action: row.action,
-    actor: { type: row.actor_type, id: row.actor_id, name: row.actor_name },
-    customerId: row.customer_id,
-    sessionId: row.session_id,
-    ip: row.ip,
-    userAgent: row.user_agent,
-    details: row.details,
-    prevHash: row.prev_hash,
-    hash: row.hash,
   };
 }
 
@@ -637,8 +601,8 @@ export async function openAuditStore(
           seqs.length === 0
             ? []
             : (
-                await tx.query<EventRow>(
-                  `SELECT ${EVENT_COLUMNS} FROM audit_events WHERE seq = ANY($1::bigint[]) ORDER BY seq DESC`,
+                await tx.query<StoredAuditRow>(
+                  `SELECT ${AUDIT_COLUMN_LIST} FROM audit_events WHERE seq = ANY($1::bigint[]) ORDER BY seq DESC`,
                   [seqs],
                 )
               ).rows.map(eventFromRow);
@@ -748,12 +712,12 @@ export async function openAuditStore(
         // so a jump deep into a million events costs the same as the first page.
         const events =
           dense === null
-            ? await tx.query<EventRow>(
-                `SELECT ${EVENT_COLUMNS} FROM audit_events ${where.sql} ORDER BY seq DESC OFFSET $${where.params.length + 1} LIMIT $${where.params.length + 2}`,
+            ? await tx.query<StoredAuditRow>(
+                `SELECT ${AUDIT_COLUMN_LIST} FROM audit_events ${where.sql} ORDER BY seq DESC OFFSET $${where.params.length + 1} LIMIT $${where.params.length + 2}`,
                 [...where.params, offset, limit],
               )
-            : await tx.query<EventRow>(
-                `SELECT ${EVENT_COLUMNS} FROM audit_events WHERE seq <= $1 ORDER BY seq DESC LIMIT $2`,
+            : await tx.query<StoredAuditRow>(
+                `SELECT ${AUDIT_COLUMN_LIST} FROM audit_events WHERE seq <= $1 ORDER BY seq DESC LIMIT $2`,
                 [dense - offset, limit],
               );
         let total: number;
@@ -777,8 +741,8 @@ export async function openAuditStore(
       let after = 0;
       for (;;) {
         const joiner = where.sql ? `${where.sql} AND` : 'WHERE';
-        const page = await db.query<EventRow>(
-          `SELECT ${EVENT_COLUMNS} FROM audit_events ${joiner} seq > $${where.params.length + 1} ORDER BY seq LIMIT $${where.params.length + 2}`,
+        const page = await db.query<StoredAuditRow>(
+          `SELECT ${AUDIT_COLUMN_LIST} FROM audit_events ${joiner} seq > $${where.params.length + 1} ORDER BY seq LIMIT $${where.params.length + 2}`,
           [...where.params, after, pageSize],
         );
         const last = page.rows[page.rows.length - 1];

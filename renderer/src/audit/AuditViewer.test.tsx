@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, fireEvent, screen, waitFor, within } from '@testing-library/react';
+import type { AuditAction } from '../../../shared/api/audit';
 import type { Role } from '../../../shared/api/auth';
 import type { AuditFilter, IpcValue } from '../../../shared/ipc/contract';
 import type { Handlers } from '../test/fake-bridge';
@@ -14,6 +15,14 @@ afterEach(cleanup);
 
 const MILLION = 1_000_000;
 
+/** One session's events, oldest first. */
+const SESSION_ACTIONS: readonly AuditAction[] = [
+  'session.start',
+  'session.page_view',
+  'session.action_refused',
+  'session.end',
+];
+
 /** A mirror of `total` events, newest first, answered page by page like main's local store. */
 function mirror(total: number, seen: { filter: AuditFilter; offset: number; limit: number }[]) {
   return ({ filter, offset, limit }: { filter: AuditFilter; offset: number; limit: number }) => {
@@ -26,9 +35,7 @@ function mirror(total: number, seen: { filter: AuditFilter; offset: number; limi
         filter.sessionId
           ? auditEvent(seq, {
               sessionId: filter.sessionId,
-              action:
-                ['session.start', 'session.page_view', 'session.action_refused', 'session.end'][seq - 1] ??
-                'session.page_view',
+              action: SESSION_ACTIONS[seq - 1] ?? 'session.page_view',
               details: seq === 3 ? { path: '/cart/add', reason: 'view_only' } : { path: '/' },
             })
           : auditEvent(seq),
