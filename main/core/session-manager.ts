@@ -153,6 +153,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       console.warn(`[sessions] ${message}`);
     });
   const entries = new Map<string, Entry>();
+  let disposed = false;
   let polling: Promise<void> | null = null;
 
   function view(entry: Entry): OpenSession {
@@ -206,6 +207,9 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
 
   /** The shop has confirmed the end: nothing is left for a later run to end. */
   async function forget(id: string): Promise<void> {
+    // A disposed manager (a console going away) leaves the journal to the next run, even if a
+    // request it sent before answers now.
+    if (disposed) return;
     try {
       await options.journal?.remove([id]);
     } catch (error) {
@@ -491,6 +495,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     },
     pollNow,
     dispose() {
+      disposed = true;
       intervals.clearInterval(tickHandle);
       intervals.clearInterval(pollHandle);
       intervals.clearInterval(renewHandle);
