@@ -4,24 +4,11 @@ import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { stringify } from 'csv-stringify/sync';
 import type { AuditEvent } from '../../../shared/api/audit';
+import { AUDIT_COLUMNS } from '../../../shared/audit/codec';
 import type { ExportFormat } from './protocol';
 
-export const CSV_COLUMNS = [
-  'seq',
-  'id',
-  'at',
-  'action',
-  'actor_type',
-  'actor_id',
-  'actor_name',
-  'customer_id',
-  'session_id',
-  'ip',
-  'user_agent',
-  'details',
-  'prev_hash',
-  'hash',
-] as const;
+/** The CSV header is the storage shape's column list (shared/audit/codec.ts). */
+export const CSV_COLUMNS = AUDIT_COLUMNS;
 
 /**
  * Cells that start like a formula run as one in spreadsheet apps (CSV injection); actor names,
