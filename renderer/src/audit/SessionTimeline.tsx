@@ -5,10 +5,17 @@ import { formatTime } from '../ui/format';
 import { actionLabel, detailsSummary, timelineKind } from './describe';
 
 const LIMIT = 500;
+/** How often an empty timeline asks the mirror again. */
+const EMPTY_RETRY_MS = 2000;
 
 /** One session from start to end: every page viewed and every action, in order. */
 export function SessionTimeline({ sessionId }: { sessionId: string }) {
-  const events = useIpcQuery('audit.query', { filter: { sessionId }, offset: 0, limit: LIMIT });
+  // An empty timeline asks again while it stays empty: the mirror may still be taking in the session.
+  const events = useIpcQuery(
+    'audit.query',
+    { filter: { sessionId }, offset: 0, limit: LIMIT },
+    { refetchInterval: (query) => (query.state.data?.events.length === 0 ? EMPTY_RETRY_MS : false) },
+  );
   const ordered: AuditEvent[] = [...(events.data?.events ?? [])].sort((a, b) => a.seq - b.seq);
   const counts = { page: 0, action: 0, refused: 0 };
   for (const e of ordered) {
