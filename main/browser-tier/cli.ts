@@ -10,6 +10,7 @@ import { guardProcess } from '../core/process-guard';
 import type { BrowserTier } from './server';
 import { runBrowserConsole } from './run';
 import { asLogFn, createLogging } from '../core/logging';
+import { scrubText } from '../../shared/log-redaction';
 
 export interface ConsoleReady {
   type: 'ready';
@@ -79,10 +80,12 @@ async function main(): Promise<void> {
   };
   log.info({ origin: tier.origin }, 'console ready');
   if (process.send) process.send(ready);
-  else console.log(`Console ready: ${tier.url}`);
+  else process.stdout.write(`Console ready: ${tier.url}\n`);
 }
 
 main().catch((error: unknown) => {
-  console.error(`The console failed to start: ${error instanceof Error ? error.message : String(error)}`);
+  process.stderr.write(
+    `The console failed to start: ${scrubText(error instanceof Error ? error.message : String(error))}\n`,
+  );
   process.exit(1);
 });

@@ -20,7 +20,7 @@ import {
   type IpcEventPayload,
 } from '../../shared/ipc/contract';
 import { createConsoleCore, type ConsoleCore, type ConsoleCoreOptions, type EventSink } from '../core/console-core';
-import { asLogFn } from '../core/logging';
+import { asLogFn, defaultLogger } from '../core/logging';
 import { dispatch, isIpcChannel } from '../core/ipc-handlers';
 import { createVault, type CredentialVault } from '../core/vault';
 import { createExportDownloads, type ExportDownloads } from './export-downloads';
@@ -146,16 +146,10 @@ async function sendDownload(res: ServerResponse, downloads: ExportDownloads, dow
 
 export async function startBrowserTier(options: BrowserTierOptions): Promise<BrowserTier> {
   const token = options.token ?? randomBytes(32).toString('hex');
-  const log =
-    options.log ??
-    (options.loggers
-      ? asLogFn(options.loggers('browser-tier'))
-      : (message: string, error?: unknown) => {
-          console.warn(`[browser-tier] ${message}`, ...(error === undefined ? [] : [error]));
-        });
+  const loggers = options.loggers ?? defaultLogger;
+  const log = options.log ?? asLogFn(loggers('browser-tier'));
   const rendererDir = resolve(options.rendererDir);
-  const viewHost =
-    options.viewHost ?? createPlaywrightViewHost({ log: options.loggers ? asLogFn(options.loggers('views')) : log });
+  const viewHost = options.viewHost ?? createPlaywrightViewHost({ log: asLogFn(loggers('views')) });
   const streams = new Set<ServerResponse>();
   const instanceId = randomBytes(16).toString('hex');
   const hello: BrowserTierHello = { instanceId };
@@ -177,8 +171,9 @@ export async function startBrowserTier(options: BrowserTierOptions): Promise<Bro
     ...(options.poolSize !== undefined ? { poolSize: options.poolSize } : {}),
     ...(options.pollIntervalMs !== undefined ? { pollIntervalMs: options.pollIntervalMs } : {}),
     ...(options.heartbeatIntervalMs !== undefined ? { heartbeatIntervalMs: options.heartbeatIntervalMs } : {}),
-    log,
-    ...(options.loggers ? { loggers: options.loggers } : {}),
+    // A caller's own log (tests) hears the sessions too; otherwise they have their named logger.
+    ...(options.log ? { log: options.log } : {}),
+    loggers,
     ...(options.logFile !== undefined ? { logFile: options.logFile } : {}),
   });
 

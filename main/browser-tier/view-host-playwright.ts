@@ -4,6 +4,7 @@ import { withoutQueryValues } from '../../shared/log-redaction';
 import { isNavigationAllowed, isSubresourceAllowed, type NavigationPolicy } from '../core/navigation-policy';
 import type { PartitionSlot } from '../core/partition-pool';
 import type { ViewEvents, ViewHost } from '../core/view-host';
+import { asLogFn, defaultLogger } from '../core/logging';
 
 /**
  * The browser tier's view host: each assisted session gets its own Playwright BrowserContext in
@@ -71,11 +72,7 @@ function firstLine(error: unknown): string {
 }
 
 export function createPlaywrightViewHost(options: PlaywrightViewHostOptions = {}): PlaywrightViewHost {
-  const log =
-    options.log ??
-    ((message: string) => {
-      console.warn(`[view-host] ${message}`);
-    });
+  const log = options.log ?? asLogFn(defaultLogger('views'));
   const viewport = options.viewport ?? { width: 1280, height: 800 };
   const views = new Map<string, View>();
   const byPartition = new Map<string, View>();

@@ -2,7 +2,7 @@ import type { Staff, TokenResponse } from '../../shared/api/auth';
 import type { AuthState } from '../../shared/ipc/contract';
 import { createApiClient, type ApiClient, type ApiClientOptions, type TokenSource } from './api-client';
 import { ConsoleRefusedError, NotSignedInError, ShopRefusedError } from './errors';
-import { silentLogger, type Logger } from './logging';
+import { defaultLogger, type Logger } from './logging';
 import type { KeychainState } from './types';
 import { shopOriginOf, type CredentialVault } from './vault';
 
@@ -90,7 +90,7 @@ export function createAuthService(options: AuthServiceOptions): AuthService {
   const refreshLeadMs = options.refreshLeadMs ?? 60_000;
   const retryMs = options.retryMs ?? 30_000;
   const makeClient = options.createClient ?? createApiClient;
-  const log = options.logger ?? silentLogger();
+  const log = options.logger ?? defaultLogger('auth');
   let shopUrl = shopOriginOf(options.shopUrl);
   let phase: Phase = { kind: 'signed_out' };
   let refreshTimer: unknown = null;

@@ -11,7 +11,7 @@ import { createOpenSessionsJournal } from './open-sessions-journal';
 import { createPartitionPool, type PartitionPool } from './partition-pool';
 import { createSessionManager, type SessionManager } from './session-manager';
 import { createSessionRecovery, type SessionRecovery } from './session-recovery';
-import { asLogFn, silentLogger, type Logger, type LogModule } from './logging';
+import { asLogFn, defaultLogger, type Logger, type LogModule } from './logging';
 import type { CredentialVault } from './vault';
 import type { ViewHost } from './view-host';
 
@@ -63,13 +63,8 @@ export interface ConsoleCore {
 export const DEFAULT_POOL_SIZE = 4;
 
 export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
-  const loggers = options.loggers ?? (() => silentLogger());
-  const log = options.loggers
-    ? asLogFn(loggers('sessions'))
-    : (options.log ??
-      ((message: string) => {
-        console.warn(`[sessions] ${message}`);
-      }));
+  const loggers = options.loggers ?? defaultLogger;
+  const log = options.log ?? asLogFn(loggers('sessions'));
   const journal = createOpenSessionsJournal({ file: options.openSessionsFile, log });
   const auth = createAuthService({
     shopUrl: options.shopUrl,

@@ -115,9 +115,15 @@ export function asLogFn(logger: Logger, level: LogLevel = 'warn'): (message: str
   };
 }
 
-/** A logger that writes nothing (tests, and callers that were not given one). */
-export function silentLogger(): Logger {
-  return pino({ level: 'silent' });
+let fallback: Logging | null = null;
+
+/**
+ * The logger of a module whose caller passed none: warnings and failures to stderr, scrubbed
+ * like every other line. Every module's default is decided here and nowhere else.
+ */
+export function defaultLogger(name: LogModule): Logger {
+  fallback ??= createLogging({ terminal: true, terminalLevel: 'warn' });
+  return fallback.logger(name);
 }
 
 interface LogFile {

@@ -8,6 +8,7 @@ import { policyFor } from './navigation-policy';
 import type { OpenSessionsJournal } from './open-sessions-journal';
 import type { PartitionPool, PartitionSlot } from './partition-pool';
 import type { ViewHost } from './view-host';
+import { asLogFn, defaultLogger } from './logging';
 
 /**
  * The assisted sessions open in this console: start (step-up, then create), heartbeat while
@@ -147,11 +148,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   const now = options.now ?? Date.now;
   const intervals = options.intervals ?? realIntervals;
   const heartbeatIntervalMs = options.heartbeatIntervalMs ?? 30_000;
-  const log =
-    options.log ??
-    ((message: string) => {
-      console.warn(`[sessions] ${message}`);
-    });
+  const log = options.log ?? asLogFn(defaultLogger('sessions'));
   const entries = new Map<string, Entry>();
   let disposed = false;
   let polling: Promise<void> | null = null;

@@ -16,6 +16,7 @@ import {
 } from '../core/navigation-policy';
 import type { PartitionSlot } from '../core/partition-pool';
 import type { ViewEvents, ViewHost } from '../core/view-host';
+import { asLogFn, defaultLogger } from '../core/logging';
 import { BANNER_STATE } from '../../preload/ipc-names';
 import { withoutQueryValues } from '../../shared/log-redaction';
 
@@ -111,11 +112,7 @@ function watch(contents: WebContents, policy: NavigationPolicy, events: ViewEven
 }
 
 export function createElectronViewHost(options: ElectronViewHostOptions): ElectronViewHost {
-  const log =
-    options.log ??
-    ((message: string) => {
-      console.warn(`[views] ${message}`);
-    });
+  const log = options.log ?? asLogFn(defaultLogger('views'));
   const views = new Map<string, Views>();
   const downloadsWired = new Set<string>();
   let shown: { sessionId: string; bounds: Bounds } | null = null;
