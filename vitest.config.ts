@@ -1,7 +1,7 @@
 import { defineConfig } from 'vitest/config';
 import react from '@vitejs/plugin-react';
 
-// Three kinds of test: the shop and the console core run under Node against real components;
+// Three kinds of test: the shop, the console core and the benchmark reports run under Node against real components;
 // renderer components run in happy-dom.
 export default defineConfig({
   plugins: [react()],
@@ -23,7 +23,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'main',
-          include: ['main/**/*.test.ts', 'scripts/**/*.test.ts'],
+          include: ['main/**/*.test.ts', 'scripts/**/*.test.ts', 'bench/**/*.test.ts'],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 120_000,

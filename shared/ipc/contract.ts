@@ -68,7 +68,10 @@ export type Bounds = z.infer<typeof Bounds>;
 export const OpenSession = z.object({
   session: AssistSession,
   storeName: z.string(),
-  /** Seconds left until the server's expiry, computed by main at `updatedAt`. */
+  /**
+   * Seconds until the shop ends it (the earlier of its maximum length and its idle deadline), as main
+   * computed them when it sent this value (0 once ended); the renderer counts down from its arrival.
+   */
   secondsLeft: z.number().int(),
   state: z.enum(['opening', 'open', 'ending', 'ended']),
   /** Set once ended: what ended it, in words for the agent. */
@@ -186,7 +189,7 @@ export const ipcContract = {
   'sessions.open': call(z.object({}), z.array(OpenSession)),
   'sessions.end': call(z.object({ sessionId: Id }), OpenSession),
   'sessions.terminate': call(z.object({ sessionId: Id, note: z.string().trim().min(3).max(500) }), AssistSession),
-  /** Sessions of this console's last run that the sign-in found and ended; null when none. */
+  /** The sign-in's notice about sessions this console's last run left open; `notice` is null when there is none. */
   'sessions.recovery': call(z.object({}), RecoveryState),
   'sessions.dismissRecovery': call(z.object({}), z.object({})),
   /** Shows this session's storefront in the given area of the console window (null hides all). */

@@ -1,0 +1,98 @@
+import { INCREMENT, INCREMENTAL_RUNS, QUERY_RUNS, TARGET, DATABASE } from './audit-sync-settings';
+import { ms } from './load';
+import { measuredAtText, renderTemplate } from './report';
+
+/** What one audit-sync run measured. */
+export interface AuditSyncResults {
+  total: number;
+  fullSyncMs: number;
+  workerStartMs: number;
+  searchIndexMs: number;
+  firstQueryMs: number;
+  catchUpText: number[];
+  maintainedMs: number;
+  loopDelayMaxMs: number;
+  loopDelayP99Ms: number;
+  cpu: { console: number; shop: number } | null;
+  loadDuringSync: string;
+  incrementalMs: number[];
+  queries: { label: string; p50: number; p95: number; max: number; totals: number[] }[];
+  verification: string;
+  warmMs: number;
+}
+
+export interface AuditSyncReport {
+  results: AuditSyncResults;
+  /** machine() at the start. */
+  host: string;
+  measuredAt: Date;
+  /** The whole part's wall-clock time. */
+  seconds: number;
+}
+
+export function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil(p * sorted.length) - 1))] ?? Number.NaN;
+}
+
+const verdict = (ok: boolean) => (ok ? 'met' : '**missed**');
+const count = (n: number) => n.toLocaleString('en-US');
+
+/** The four targets: the full sync's rate, an incremental sync, the worst filter query, the main thread's delay. */
+function targetsTable(r: AuditSyncResults): string {
+  const rate = r.total / (r.fullSyncMs / 1000);
+  const incremental = percentile(r.incrementalMs, 0.5);
+  const worstP95 = Math.max(...r.queries.map((q) => q.p95));
+  return [
+    '| measure | result | target | |',
+    '|---|---:|---:|---|',
+    `| full sync of ${count(r.total)} events | ${(r.fullSyncMs / 1000).toFixed(1)} s = **${count(Math.round(rate))} events/s** | ≥ ${count(TARGET.eventsPerSecond)}/s | ${verdict(rate >= TARGET.eventsPerSecond)} |`,
+    `| incremental sync of ${count(INCREMENT)} new events (median of ${INCREMENTAL_RUNS}; all: ${r.incrementalMs.map((v) => ms(v)).join(', ')}) | **${ms(incremental)} ms** | < ${TARGET.incrementalMs} ms | ${verdict(incremental < TARGET.incrementalMs)} |`,
+    `| filter queries, worst p95 of the kinds below | **${ms(worstP95)} ms** | p95 < ${TARGET.queryP95Ms} ms | ${verdict(worstP95 < TARGET.queryP95Ms)} |`,
+    `| main-thread event-loop delay during the full sync (monitorEventLoopDelay) | max **${ms(r.loopDelayMaxMs)} ms**, p99 ${ms(r.loopDelayP99Ms)} ms | max < ${TARGET.loopDelayMaxMs} ms | ${verdict(r.loopDelayMaxMs < TARGET.loopDelayMaxMs)} |`,
+  ].join('\n');
+}
+
+/** The background upkeep after the full sync, and queries during it. */
+function afterSyncTable(r: AuditSyncResults): string {
+  return [
+    '| after the full sync | result |',
+    '|---|---:|',
+    `| first filtered query (staff + action group), issued the moment the sync returned | ${ms(r.firstQueryMs)} ms |`,
+    `| free text (a SKU) while the indexes catch up, ${r.catchUpText.length} queries | ${r.catchUpText.map((v) => ms(v)).join(', ')} ms |`,
+    `| filter indexes rebuilt and statistics fresh (ANALYZE, VACUUM) | ${(r.maintainedMs / 1000).toFixed(1)} s |`,
+    `| free-text trigram index built for every chunk | ${(r.searchIndexMs / 1000).toFixed(1)} s |`,
+  ].join('\n');
+}
+
+function queriesTable(r: AuditSyncResults): string {
+  return [
+    '| filter | p50 ms | p95 ms | max ms | matches (capped at 10,000) |',
+    '|---|---:|---:|---:|---:|',
+    ...r.queries.map(
+      (q) =>
+        `| ${q.label} | ${ms(q.p50)} | ${ms(q.p95)} | ${ms(q.max)} | ${count(Math.min(...q.totals))}–${count(Math.max(...q.totals))} |`,
+    ),
+  ].join('\n');
+}
+
+/** The "Audit mirror" section of docs/PERFORMANCE.md: bench/templates/audit-sync.md filled with the results. */
+export function renderAuditSyncSection({ results: r, host, measuredAt, seconds }: AuditSyncReport): string {
+  return renderTemplate('audit-sync', {
+    measuredAt: measuredAtText(measuredAt),
+    seconds: seconds.toFixed(0),
+    machine: host,
+    database: DATABASE,
+    events: count(r.total),
+    targets: targetsTable(r),
+    consoleCpu: r.cpu ? `${r.cpu.console.toFixed(0)} s` : '–',
+    shopCpu: r.cpu ? `${r.cpu.shop.toFixed(0)} s` : '–',
+    loadAverage: r.loadDuringSync,
+    afterSync: afterSyncTable(r),
+    workerStart: ms(r.workerStartMs),
+    verification: r.verification,
+    queryRuns: String(QUERY_RUNS),
+    warmSeconds: (r.warmMs / 1000).toFixed(1),
+    queries: queriesTable(r),
+  });
+}

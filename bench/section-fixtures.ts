@@ -1,0 +1,272 @@
+import type { AuditSyncReport } from './audit-sync-report';
+import type { AuditResults, ConsoleUiReport } from './console-ui-report';
+import type { SearchReport } from './search-report';
+
+/**
+ * Fixed benchmark results for bench/sections.test.ts: each case renders a section whose expected
+ * text (bench/expected/<case>.txt) was captured from the report code before it moved into templates.
+ */
+
+export const MEASURED_AT = new Date('2025-03-14T09:26:53.000Z');
+export const HOST =
+  'AMD EPYC 7B13, 2 cores, 7.8 GiB RAM, Node v22.13.1; load average at start 0.4 / 0.7 / 1.2 (1/5/15 min)';
+
+const load = (p50: number, p95: number, p99: number, perSecond: number, requests: number, errors = 0) => ({
+  requests,
+  errors,
+  seconds: 10,
+  p50,
+  p95,
+  p99,
+  perSecond,
+});
+
+const API = 'API (GET /customers)';
+const SQL = 'search SQL only, 1 client';
+const NAIVE = "naive SQL `ILIKE '%q%'`";
+
+/** wrk, the local server over its socket, both scheduling policies, CPU from /proc. */
+export const searchWithWrk: SearchReport = {
+  host: HOST,
+  measuredAt: MEASURED_AT,
+  seconds: 1234.4,
+  withWrk: true,
+  databaseUrl: 'postgres://concierge@/concierge_bench?host=%2Ftmp',
+  rows: [
+    {
+      label: 'name fragment',
+      q: 'ilso',
+      way: API,
+      policy: 'normal',
+      result: load(6.391, 12.25, 14.9, 2384.4, 23849),
+      cpu: { processMs: 0.412, postgresMs: 0.318, busy: 0.934, idle: 0.061, steal: 0.005 },
+      runP95: [11.2, 12.25, 9.75],
+    },
+    {
+      label: 'name fragment',
+      q: 'ilso',
+      way: API,
+      policy: 'batch',
+      result: load(5.9, 8.14, 10.1, 2717.2, 27181),
+      cpu: { processMs: 0.399, postgresMs: 0.301, busy: 0.981, idle: 0.019, steal: 0 },
+      runP95: [8.23, 8.14, 7.61],
+    },
+    {
+      label: 'email prefix',
+      q: 'mary.smi',
+      way: API,
+      policy: 'normal',
+      result: load(5.57, 7.87, 9.37, 2859, 28606, 2),
+      cpu: null,
+      runP95: [7.87, 8.97, 7.44],
+    },
+    {
+      label: 'email prefix',
+      q: 'mary.smi',
+      way: API,
+      policy: 'batch',
+      result: load(4.29, 7.17, 8.74, 3344.6, 33484),
+      cpu: { processMs: 0.35, postgresMs: 0.27, busy: 0.97, idle: 0.025, steal: 0.005 },
+      runP95: [6.33, 7.17, 7.78],
+    },
+    { label: 'name fragment', q: 'ilso', way: SQL, result: load(0.65, 0.93, 2.48, 1428.1, 4286) },
+    { label: 'email prefix', q: 'mary.smi', way: SQL, result: load(0.52, 0.73, 1.05, 1834.9, 5505) },
+    { label: 'name fragment', q: 'ilso', way: NAIVE, result: load(1490.3, 2210.7, 2250, 10.2, 102) },
+    {
+      label: 'email prefix',
+      q: 'mary.smi',
+      way: NAIVE,
+      result: load(Number.NaN, Number.NaN, Number.NaN, 0, 0, 16),
+    },
+  ],
+};
+
+/** fetch loops, a server named by BENCH_DATABASE_URL, the policy left as found, no CPU figures. */
+export const searchWithoutWrk: SearchReport = {
+  host: HOST,
+  measuredAt: MEASURED_AT,
+  seconds: 98.6,
+  withWrk: false,
+  databaseUrl: 'postgres://bench:secret@db.example:5432/concierge_bench',
+  rows: [
+    {
+      label: 'order number',
+      q: 'O-10012346',
+      way: API,
+      policy: 'as found',
+      result: load(2.62, 4.04, 5.65, 5765.3, 57797),
+      cpu: null,
+      runP95: [4.03, 4.04, 4.48],
+    },
+    {
+      label: 'name fragment',
+      q: 'ilso',
+      way: API,
+      policy: 'as found',
+      result: load(16.2, 31.5, 40.25, 710.8, 7112),
+      cpu: null,
+      runP95: [31.5, 29.9, 33.1],
+    },
+    { label: 'order number', q: 'O-10012346', way: SQL, result: load(0.21, 0.3, 0.44, 4100, 12300) },
+    { label: 'order number', q: 'O-10012346', way: NAIVE, result: load(95.5, 130.25, 140, 160.7, 1607) },
+  ],
+};
+
+const query = (label: string, p50: number, p95: number, max: number, totals: number[]) => ({
+  label,
+  p50,
+  p95,
+  max,
+  totals,
+});
+
+/** Every target met, CPU read from /proc, the chain verified. */
+export const auditSyncMet: AuditSyncReport = {
+  host: HOST,
+  measuredAt: MEASURED_AT,
+  seconds: 512.7,
+  results: {
+    total: 1_000_000,
+    fullSyncMs: 31_250.4,
+    workerStartMs: 412.6,
+    searchIndexMs: 18_420,
+    firstQueryMs: 84.21,
+    catchUpText: [120.5, 95.25, 8.4, 7.9, 6.1],
+    maintainedMs: 9_870,
+    loopDelayMaxMs: 21.4,
+    loopDelayP99Ms: 11.02,
+    cpu: { console: 41.6, shop: 29.2 },
+    loadDuringSync: '1.9 / 1.4 / 1.1',
+    incrementalMs: [180.2, 152.7, 140.33, 201.5, 160],
+    queries: [
+      query('staff', 1.21, 3.4, 5.02, [10_000, 10_000, 10_000]),
+      query('customer', 0.82, 1.4, 2.2, [8, 12, 10]),
+      query('text, rare (order number)', 3.3, 12.6, 14.9, [0, 1, 2]),
+      query('staff + action group + time', 2.4, 4.8, 6.7, [120, 1_540, 300]),
+    ],
+    verification: 'ok, 1,005,000 events checked',
+    warmMs: 7_350,
+  },
+};
+
+/** Targets missed, no CPU figures, the chain broken. */
+export const auditSyncMissed: AuditSyncReport = {
+  host: HOST,
+  measuredAt: MEASURED_AT,
+  seconds: 1801.2,
+  results: {
+    total: 250_000,
+    fullSyncMs: 20_000,
+    workerStartMs: 1_530.5,
+    searchIndexMs: 61_000,
+    firstQueryMs: 1_250.75,
+    catchUpText: [2_400, 1_900.5],
+    maintainedMs: 40_210,
+    loopDelayMaxMs: 75.5,
+    loopDelayP99Ms: 52.1,
+    cpu: null,
+    loadDuringSync: '3.2 / 2.8 / 2.0',
+    incrementalMs: [450, 380.5, 520.25],
+    queries: [
+      query('action group', 12.5, 66.2, 90.1, [10_000, 10_000]),
+      query('text, common (staff name)', Number.NaN, Number.NaN, 140.2, [5_000, 10_000]),
+    ],
+    verification: 'FAILED at seq 4711',
+    warmMs: 12_400,
+  },
+};
+
+const sample = (
+  total: number,
+  toRequest: number,
+  afterRequest: number,
+  roundTrip: number,
+  shop: number,
+  toPaint: number,
+) => ({ total, toRequest, afterRequest, roundTrip, shop, toPaint });
+
+const fast = {
+  queries: 36,
+  samples: [
+    sample(48.2, 6.1, 42.1, 30.5, 12.2, 11.6),
+    sample(52.7, 5.8, 46.9, 33.4, 14.8, 13.5),
+    sample(61.3, 7.2, 54.1, 40.2, 19.9, 13.9),
+    sample(44.9, 4.9, 40, 29.1, Number.NaN, 10.9),
+    sample(97.4, 8.8, 88.6, 71.3, 45.1, 17.3),
+    sample(130.2, 9.5, 120.7, 101.9, 60.4, 18.8),
+  ],
+};
+
+const slow = {
+  queries: 12,
+  samples: [
+    sample(180.5, 9.1, 171.4, 150.2, 90.5, 21.2),
+    sample(240.8, 12.2, 228.6, 200.1, 130.4, 28.5),
+    sample(Number.NaN, Number.NaN, Number.NaN, Number.NaN, Number.NaN, Number.NaN),
+  ],
+};
+
+const stats = (p50: number, p95: number, max: number, n: number) => ({ p50, p95, max, n });
+const none = stats(Number.NaN, Number.NaN, Number.NaN, 0);
+
+const filters = [
+  {
+    label: 'action group',
+    total: stats(85.2, 140.6, 180.3, 5),
+    after: stats(80.1, 133.9, 171, 5),
+    roundTrip: stats(60.2, 110.7, 150.4, 5),
+    mirror: stats(41.9, 90.3, 120.8, 5),
+    toShown: stats(18.4, 24.2, 30.1, 5),
+  },
+  {
+    label: 'clear filters (first page cached)',
+    total: stats(21.5, 30.2, 33.3, 5),
+    after: none,
+    roundTrip: none,
+    mirror: none,
+    toShown: none,
+  },
+];
+
+/** The audit viewer after a full sync in this run. */
+const freshAudit: AuditResults = {
+  events: 1_005_000,
+  syncSeconds: 412.6,
+  settleSeconds: 95.4,
+  openSeconds: 3.2,
+  warmSeconds: 14.7,
+  jumps: stats(120.4, 260.2, 410.9, 40),
+  frames: stats(16.7, 18.2, 50.1, 239),
+  blankFrames: 3,
+  filters,
+};
+
+/** Search met its target; the audit mirror was filled by a full sync in this run. */
+export const consoleUiFreshSync: ConsoleUiReport = {
+  host: HOST,
+  measuredAt: MEASURED_AT,
+  seconds: 2710.4,
+  search: fast,
+  audit: freshAudit,
+  auditFailure: '',
+};
+
+/** Search missed its target; the mirror of an earlier run was reused. */
+export const consoleUiReused: ConsoleUiReport = {
+  host: HOST,
+  measuredAt: MEASURED_AT,
+  seconds: 640.2,
+  search: slow,
+  audit: { ...freshAudit, syncSeconds: null, settleSeconds: null, openSeconds: 41.5, blankFrames: 0 },
+  auditFailure: '',
+};
+
+/** The audit viewer part failed: the section says so, the search numbers stay. */
+export const consoleUiAuditFailed: ConsoleUiReport = {
+  host: HOST,
+  measuredAt: MEASURED_AT,
+  seconds: 300.9,
+  search: fast,
+  audit: null,
+  auditFailure: 'filter "action group" showed no new result in 60 s (now: "Loading…")',
+};
