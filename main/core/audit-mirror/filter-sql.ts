@@ -13,7 +13,7 @@ export function prefixUpperBound(prefix: string): string {
 }
 
 /**
- * Seq bounds known to equal the filter's time range (see store.ts, seqRange): the log's times
+ * Seq bounds known to equal the filter's time range (see query-plan.ts, seqRange): the log's times
  * are in seq order, so the time conditions themselves are left out and every (…, seq) index
  * serves the range directly, index-only where the index covers the rest.
  */

@@ -3,7 +3,7 @@
  * schema, the page's shape, chain verification, time-order tracking, and the rows in PostgreSQL's
  * COPY text format. Pure, so it runs on the mirror's verifier thread while the store thread
  * inserts the page before it; the store then checks that the page was verified from exactly the
- * state it holds (see store.ts, ingestPrepared).
+ * state it holds (see ingest.ts, ingestPrepared).
  */
 import { createHash } from 'node:crypto';
 import { AuditPage, type AuditEvent } from '../../../shared/api/audit';

@@ -1,0 +1,67 @@
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { PGlite } from '@electric-sql/pglite';
+import { pageinspect } from '@electric-sql/pglite/contrib/pageinspect';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import { ensurePrivateDir } from '../private-dir';
+import { MIRROR_SCHEMA, MIRROR_SCHEMA_VERSION } from './schema';
+import { loadTextChunks, type TextChunks } from './text-chunks';
+
+/** What every part of the store works on: the database, its text chunks, and its page cache's size. */
+export interface StoreContext {
+  readonly db: PGlite;
+  readonly chunks: TextChunks;
+  /** shared_buffers in MB, chosen when the store opened (see cacheSizeFor). */
+  readonly cacheMb: number;
+}
+
+const INT8_OID = 20;
+export const MB = 1024 * 1024;
+
+/** Bytes under a directory (0 when it does not exist yet). */
+async function directorySize(dir: string): Promise<number> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true }).catch(() => []);
+  let total = 0;
+  for (const entry of entries)
+    if (entry.isFile()) total += (await stat(join(entry.parentPath, entry.name)).catch(() => ({ size: 0 }))).size;
+  return total;
+}
+
+/**
+ * The mirror's page cache (shared_buffers) in MB, from the size of its data directory: a
+ * quarter of it, from PostgreSQL's default 128 MB up to 512 MB, so that what queries read stays
+ * in memory (see docs/PERFORMANCE.md, "Audit mirror: the measurements behind its design").
+ */
+export function cacheSizeFor(dataDirBytes: number): number {
+  return Math.min(512, Math.max(128, Math.round(dataDirBytes / 4 / MB)));
+}
+
+/** A mirror written by another schema version is dropped whole; the next sync fills it again. */
+async function dropIfOtherVersion(db: PGlite): Promise<void> {
+  const exists = await db.query<{ found: boolean }>("SELECT to_regclass('public.mirror_state') IS NOT NULL AS found");
+  if (!exists.rows[0]?.found) return;
+  const version = await db.query<{ v: number }>('SELECT schema_version AS v FROM mirror_state');
+  if (version.rows[0]?.v === MIRROR_SCHEMA_VERSION) return;
+  await db.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+}
+
+/** Opens PGlite on `dataDir` (in memory when undefined) with the mirror's schema and settings. */
+export async function openStoreContext(dataDir: string | undefined, searchChunk: number): Promise<StoreContext> {
+  // PGlite creates only the last folder of its path; on a first run none of them exists yet.
+  if (dataDir) await ensurePrivateDir(dataDir);
+  const cacheMb = cacheSizeFor(dataDir ? await directorySize(dataDir) : 0);
+  const db = await PGlite.create({
+    ...(dataDir ? { dataDir } : {}),
+    // A command-line setting, so the data directory's postgresql.conf stays as initdb wrote it.
+    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${cacheMb}MB`],
+    extensions: { pg_trgm, pageinspect },
+    // seq and counts are bigint; they fit in a JS number for any log this mirror will hold.
+    parsers: { [INT8_OID]: (value: string) => Number(value) },
+  });
+  await dropIfOtherVersion(db);
+  await db.exec(MIRROR_SCHEMA);
+  await db.exec('CREATE EXTENSION IF NOT EXISTS pageinspect');
+  // Index builds after a bulk sync sort the whole log: in memory, not in temporary files.
+  await db.exec("SET maintenance_work_mem = '256MB'");
+  return { db, chunks: await loadTextChunks(db, searchChunk), cacheMb };
+}

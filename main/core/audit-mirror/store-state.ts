@@ -1,0 +1,66 @@
+import type { PGlite } from '@electric-sql/pglite';
+import type { ChainState } from '../../../shared/audit/chain';
+
+/** What the store reads through: the PGlite instance or a transaction of it. */
+export type Queryable = Pick<PGlite, 'query'>;
+
+export interface MirrorState {
+  /** Pass as `after` for the next page. */
+  cursor: number;
+  /** The shop's last seq, as of the last page fetched. */
+  headSeq: number;
+  /** Events held locally. */
+  stored: number;
+  chain: ChainState;
+  checked: number;
+  bad: { seq: number; problem: string } | null;
+  lastSyncAt: string | null;
+  /** Events up to this seq are in the text index. */
+  searchUpto: number;
+  lastAtMs: number;
+  /** No event so far is older than the one before it. */
+  atInOrder: boolean;
+}
+
+/** mirror_state's row as PostgreSQL returns it. */
+export interface StateRow {
+  cursor: number;
+  head_seq: number;
+  stored: number;
+  chain_last_seq: number;
+  chain_last_hash: string;
+  checked: number;
+  bad_seq: number | null;
+  bad_problem: string | null;
+  last_sync_at: Date | null;
+  search_upto: number;
+  last_at_ms: number;
+  at_in_order: boolean;
+}
+
+/** The columns of StateRow, for a SELECT or a RETURNING. */
+export const STATE_COLUMNS =
+  'cursor, head_seq, stored, chain_last_seq, chain_last_hash, checked, bad_seq, bad_problem, last_sync_at, search_upto, last_at_ms, at_in_order';
+
+export function stateFromRow(row: StateRow): MirrorState {
+  return {
+    cursor: row.cursor,
+    headSeq: row.head_seq,
+    stored: row.stored,
+    chain: { lastSeq: row.chain_last_seq, lastHash: row.chain_last_hash },
+    checked: row.checked,
+    bad: row.bad_seq === null ? null : { seq: row.bad_seq, problem: row.bad_problem ?? 'unknown' },
+    lastSyncAt: row.last_sync_at ? row.last_sync_at.toISOString() : null,
+    searchUpto: row.search_upto,
+    lastAtMs: row.last_at_ms,
+    atInOrder: row.at_in_order,
+  };
+}
+
+/** The single mirror_state row, read through `q` (a transaction sees its own snapshot). */
+export async function readState(q: Queryable): Promise<MirrorState> {
+  const result = await q.query<StateRow>(`SELECT ${STATE_COLUMNS} FROM mirror_state`);
+  const row = result.rows[0];
+  if (!row) throw new Error('mirror_state is missing its row');
+  return stateFromRow(row);
+}
