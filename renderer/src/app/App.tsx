@@ -6,6 +6,7 @@ import type { UiStore } from '../state/ui-store';
 import { SignIn } from '../auth/SignIn';
 import { StaffContext, useAuthState } from '../auth/useAuth';
 import { ErrorNote } from '../ui/ErrorNote';
+import { QueryState } from '../ui/QueryState';
 import { ConsoleLinkNotice } from './ConsoleLinkNotice';
 import { Shell } from './Shell';
 
@@ -32,27 +33,32 @@ export function ConsoleRoot({
 
 export function App() {
   const auth = useAuthState();
-  if (auth.isPending) {
-    return (
-      <main className="splash" aria-busy="true">
-        <p>Restoring your sign-in…</p>
-      </main>
-    );
-  }
-  if (auth.isError) {
-    return (
-      <main className="splash">
-        <ErrorNote error={auth.error} prefix="The console could not start:" />
-        <button type="button" onClick={() => void auth.refetch()}>
-          Try again
-        </button>
-      </main>
-    );
-  }
-  if (auth.data.status !== 'signed_in') return <SignIn state={auth.data} />;
   return (
-    <StaffContext.Provider value={auth.data.staff}>
-      <Shell shopUrl={auth.data.shopUrl} />
-    </StaffContext.Provider>
+    <QueryState
+      query={auth}
+      pending={
+        <main className="splash" aria-busy="true">
+          <p>Restoring your sign-in…</p>
+        </main>
+      }
+      error={(error) => (
+        <main className="splash">
+          <ErrorNote error={error} prefix="The console could not start:" />
+          <button type="button" onClick={() => void auth.refetch()}>
+            Try again
+          </button>
+        </main>
+      )}
+    >
+      {(state) =>
+        state.status === 'signed_in' ? (
+          <StaffContext.Provider value={state.staff}>
+            <Shell shopUrl={state.shopUrl} />
+          </StaffContext.Provider>
+        ) : (
+          <SignIn state={state} />
+        )
+      }
+    </QueryState>
   );
 }

@@ -1,6 +1,7 @@
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { AuditSyncStatus } from '../../../shared/ipc/contract';
-import { ipcKey, useIpcEvent, useIpcMutation, useIpcQuery } from '../bridge/context';
+import { useBridge, useIpcEvent, useIpcMutation } from '../bridge/context';
+import { auditQueries } from '../state/queries';
 import { ErrorNote } from '../ui/ErrorNote';
 import { formatTime } from '../ui/format';
 
@@ -8,18 +9,22 @@ const number = new Intl.NumberFormat();
 
 /** main's audit mirror status, kept current by its `audit.status` event. */
 export function useAuditStatus() {
+  const bridge = useBridge();
+  const query = auditQueries.status(bridge);
   const queryClient = useQueryClient();
   useIpcEvent('audit.status', (status) => {
-    queryClient.setQueryData(ipcKey('audit.status', {}), status);
+    queryClient.setQueryData(query.queryKey, status);
   });
-  return useIpcQuery('audit.status', {}, { staleTime: Infinity });
+  return useQuery(query);
 }
 
 export function AuditStatusBar({ status }: { status: AuditSyncStatus | undefined }) {
+  const bridge = useBridge();
+  const { queryKey } = auditQueries.status(bridge);
   const queryClient = useQueryClient();
   const sync = useIpcMutation('audit.sync', {
     onSuccess: (value) => {
-      queryClient.setQueryData(ipcKey('audit.status', {}), value);
+      queryClient.setQueryData(queryKey, value);
     },
   });
   if (!status)

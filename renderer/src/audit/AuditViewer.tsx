@@ -1,11 +1,13 @@
 import { useEffect, useRef, useState } from 'react';
-import { keepPreviousData, useQueries, useQueryClient, type QueryClient } from '@tanstack/react-query';
+import { keepPreviousData, useQueries, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
+import { z } from 'zod';
 import type { AuditEvent } from '../../../shared/api/audit';
-import { AUDIT_COUNT_CAP, type AuditFilter, type IpcArgs, type IpcValue } from '../../../shared/ipc/contract';
-import { ipcKey, ipcQuery, useBridge, useIpcEvent, useIpcMutation, useIpcQuery } from '../bridge/context';
+import { AUDIT_COUNT_CAP, ipcContract, type AuditFilter, type IpcValue } from '../../../shared/ipc/contract';
+import { useBridge, useIpcEvent, useIpcMutation } from '../bridge/context';
 import { useCan } from '../auth/useAuth';
 import { useUi } from '../state/context';
+import { auditQueries } from '../state/queries';
 import { ErrorNote } from '../ui/ErrorNote';
 import { formatDateTime } from '../ui/format';
 import { useDebounced } from '../ui/useDebounced';
@@ -31,7 +33,7 @@ function useRefreshOnNewEvents(): void {
     if (!changed) return;
     if (status.state === 'syncing' && now - last.current.at < REFRESH_THROTTLE_MS) return;
     last.current = { seq: status.lastSeq, at: now };
-    void queryClient.invalidateQueries({ queryKey: ipcKey('audit.query') });
+    void queryClient.invalidateQueries({ queryKey: auditQueries.all });
   });
 }
 
@@ -116,15 +118,17 @@ function ExportButtons({ filter }: { filter: AuditFilter }) {
   );
 }
 
+/** A cached page's arguments, parsed back from its key (keys come back untyped); its filter as the key holds it. */
+const PageArgs = ipcContract['audit.query'].args.extend({ filter: z.unknown() });
+
 /** How far the cached pages of this filter reach, plus one more page when the last one was full. */
 function furthestLoaded(queryClient: QueryClient, filter: AuditFilter): number {
   const key = JSON.stringify(filter);
   let end = 0;
-  for (const [queryKey, data] of queryClient.getQueriesData<IpcValue<'audit.query'>>({
-    queryKey: ipcKey('audit.query'),
-  })) {
-    const args = queryKey[1] as IpcArgs<'audit.query'> | undefined;
-    if (!args || !data || JSON.stringify(args.filter) !== key) continue;
+  for (const [queryKey, data] of queryClient.getQueriesData<IpcValue<'audit.query'>>({ queryKey: auditQueries.all })) {
+    const parsed = PageArgs.safeParse(queryKey[1]);
+    if (!parsed.success || !data || JSON.stringify(parsed.data.filter) !== key) continue;
+    const args = parsed.data;
     const reach = args.offset + data.events.length + (data.events.length === args.limit ? args.limit : 0);
     end = Math.max(end, reach);
   }
@@ -142,11 +146,7 @@ function EventList({
 }) {
   const bridge = useBridge();
   const queryClient = useQueryClient();
-  const head = useIpcQuery(
-    'audit.query',
-    { filter, offset: 0, limit: AUDIT_PAGE },
-    { placeholderData: keepPreviousData, staleTime: 30_000 },
-  );
+  const head = useQuery({ ...auditQueries.page(bridge, filter, 0), placeholderData: keepPreviousData });
   const counted = head.data?.total ?? 0;
   // With filters the mirror stops counting at a cap; the list then grows a page at a time for as
   // long as the furthest page loaded so far comes back full.
@@ -188,13 +188,10 @@ function EventList({
   const settled = useDebounced(`${firstPage}:${lastPage}:${filterKey}`, PAGE_SETTLE_MS);
   const [settledFirst = 0, settledLast = -1] = settled.endsWith(`:${filterKey}`) ? settled.split(':').map(Number) : [];
   const pages = useQueries({
-    queries: pageNumbers.map((p) => {
-      return {
-        ...ipcQuery(bridge, 'audit.query', { filter, offset: p * AUDIT_PAGE, limit: AUDIT_PAGE }),
-        staleTime: 30_000,
-        enabled: settledFirst <= settledLast && p >= settledFirst - 1 && p <= settledLast + 1,
-      };
-    }),
+    queries: pageNumbers.map((p) => ({
+      ...auditQueries.page(bridge, filter, p),
+      enabled: settledFirst <= settledLast && p >= settledFirst - 1 && p <= settledLast + 1,
+    })),
   });
   const rowAt = (index: number): AuditEvent | undefined => {
     const page = Math.floor(index / AUDIT_PAGE);

@@ -1,5 +1,5 @@
 import { useId, useState, type SyntheticEvent } from 'react';
-import type { AuthState } from '../../../shared/ipc/contract';
+import { ipcContract, type AuthState } from '../../../shared/ipc/contract';
 import { useIpcMutation } from '../bridge/context';
 import { ErrorNote } from '../ui/ErrorNote';
 import { useSetAuthState } from './useAuth';
@@ -90,7 +90,7 @@ function CodeStep({ state }: { state: Extract<AuthState, { status: 'mfa_required
   const [code, setCode] = useState('');
   const verify = useIpcMutation('auth.verifyMfa', { onSuccess: setAuth });
   const restart = useIpcMutation('auth.signOut', { onSuccess: setAuth });
-  const valid = /^\d{6}$/.test(code);
+  const valid = ipcContract['auth.verifyMfa'].args.safeParse({ code }).success;
 
   function submit(event: SyntheticEvent) {
     event.preventDefault();

@@ -1,22 +1,27 @@
 import { createContext, useContext } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { Permission, Staff } from '../../../shared/api/auth';
 import type { AuthState } from '../../../shared/ipc/contract';
-import { ipcKey, useIpcEvent, useIpcQuery } from '../bridge/context';
+import { useBridge, useIpcEvent } from '../bridge/context';
+import { authQueries } from '../state/queries';
 
 /** main's sign-in state; kept current by its `auth.changed` event (sign-out, expiry, restore). */
 export function useAuthState() {
+  const bridge = useBridge();
+  const query = authQueries.state(bridge);
   const queryClient = useQueryClient();
   useIpcEvent('auth.changed', (state) => {
-    queryClient.setQueryData(ipcKey('auth.state', {}), state);
+    queryClient.setQueryData(query.queryKey, state);
   });
-  return useIpcQuery('auth.state', {}, { staleTime: Infinity, retry: false });
+  return useQuery(query);
 }
 
 export function useSetAuthState(): (state: AuthState) => void {
+  const bridge = useBridge();
+  const { queryKey } = authQueries.state(bridge);
   const queryClient = useQueryClient();
   return (state) => {
-    queryClient.setQueryData(ipcKey('auth.state', {}), state);
+    queryClient.setQueryData(queryKey, state);
   };
 }
 

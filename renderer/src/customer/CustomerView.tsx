@@ -1,19 +1,23 @@
 import { useId, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import type { AssistSession } from '../../../shared/api/sessions';
 import type { Customer, DocumentType, ShopDocument, Store } from '../../../shared/api/shop';
-import { useIpcQuery } from '../bridge/context';
+import { useBridge } from '../bridge/context';
 import { useCan } from '../auth/useAuth';
 import { useUi } from '../state/context';
+import { shopQueries } from '../state/queries';
 import { ConsentBadge } from '../ui/ConsentBadge';
 import { ErrorNote } from '../ui/ErrorNote';
+import { QueryState } from '../ui/QueryState';
 import { formatDate, formatDateTime, formatMoney, modeLabel } from '../ui/format';
 import { documentLabel, endReasonText } from '../ui/labels';
 
 const DOC_TYPES: readonly DocumentType[] = ['order', 'invoice', 'shipment', 'credit_memo'];
 
 export function CustomerView({ customerId }: { customerId: string }) {
-  const customer = useIpcQuery('shop.customer', { id: customerId });
-  const stores = useIpcQuery('shop.stores', {}, { staleTime: 5 * 60_000 });
+  const bridge = useBridge();
+  const customer = useQuery(shopQueries.customer(bridge, customerId));
+  const stores = useQuery(shopQueries.stores(bridge));
   const show = useUi((s) => s.show);
   const back = (
     <button
@@ -26,28 +30,32 @@ export function CustomerView({ customerId }: { customerId: string }) {
       ← Back to search
     </button>
   );
-  if (customer.isPending)
-    return (
-      <section className="page" aria-busy="true">
-        {back}
-        <p className="empty">Loading customer…</p>
-      </section>
-    );
-  if (customer.isError)
-    return (
-      <section className="page">
-        {back}
-        <ErrorNote error={customer.error} />
-      </section>
-    );
   const storeById = new Map((stores.data ?? []).map((s) => [s.id, s]));
   return (
-    <section className="page customer" aria-labelledby="customer-name">
-      {back}
-      <Profile customer={customer.data} storeById={storeById} />
-      <Documents customer={customer.data} storeById={storeById} />
-      <PastSessions customerId={customer.data.id} />
-    </section>
+    <QueryState
+      query={customer}
+      pending={
+        <section className="page" aria-busy="true">
+          {back}
+          <p className="empty">Loading customer…</p>
+        </section>
+      }
+      error={(error) => (
+        <section className="page">
+          {back}
+          <ErrorNote error={error} />
+        </section>
+      )}
+    >
+      {(found) => (
+        <section className="page customer" aria-labelledby="customer-name">
+          {back}
+          <Profile customer={found} storeById={storeById} />
+          <Documents customer={found} storeById={storeById} />
+          <PastSessions customerId={found.id} />
+        </section>
+      )}
+    </QueryState>
   );
 }
 
@@ -159,7 +167,8 @@ function StartSessionCell({ label, onStart }: { label: string; onStart: () => vo
 function Documents({ customer, storeById }: { customer: Customer; storeById: Map<string, Store> }) {
   const id = useId();
   const [type, setType] = useState<DocumentType>('order');
-  const docs = useIpcQuery('shop.documents', { customerId: customer.id, type });
+  const bridge = useBridge();
+  const docs = useQuery(shopQueries.documents(bridge, customer.id, type));
   const canAssist = useCan('assist.view');
   const openStart = useUi((s) => s.openStart);
   const start = (doc: ShopDocument) => {
@@ -190,62 +199,63 @@ function Documents({ customer, storeById }: { customer: Customer; storeById: Map
         ))}
       </div>
       <div role="tabpanel" id={`${id}-panel`} aria-labelledby={`${id}-${type}`} aria-busy={docs.isFetching}>
-        {docs.isPending ? (
-          <p className="empty">Loading…</p>
-        ) : docs.isError ? (
-          <ErrorNote error={docs.error} />
-        ) : docs.data.items.length === 0 ? (
-          <p className="empty">No {documentLabel(type).many.toLowerCase()}.</p>
-        ) : (
-          <table className="table">
-            <thead>
-              <tr>
-                <th scope="col">Number</th>
-                <th scope="col">Date</th>
-                <th scope="col">Store</th>
-                {type !== 'order' && <th scope="col">Order</th>}
-                <th scope="col">Status</th>
-                <th scope="col" className="num">
-                  Total
-                </th>
-                <th scope="col">Placed by</th>
-                {canAssist && (
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
+        <QueryState
+          query={docs}
+          isEmpty={(data) => data.items.length === 0}
+          empty={<p className="empty">No {documentLabel(type).many.toLowerCase()}.</p>}
+        >
+          {(data) => (
+            <table className="table">
+              <thead>
+                <tr>
+                  <th scope="col">Number</th>
+                  <th scope="col">Date</th>
+                  <th scope="col">Store</th>
+                  {type !== 'order' && <th scope="col">Order</th>}
+                  <th scope="col">Status</th>
+                  <th scope="col" className="num">
+                    Total
                   </th>
-                )}
-              </tr>
-            </thead>
-            <tbody>
-              {docs.data.items.map((doc) => (
-                <tr key={doc.id}>
-                  <td>{doc.number}</td>
-                  <td>{formatDate(doc.createdAt)}</td>
-                  <td>{storeById.get(doc.storeId)?.code ?? doc.storeId}</td>
-                  {type !== 'order' && <td>{doc.orderNumber ?? '—'}</td>}
-                  <td>{doc.status}</td>
-                  <td className="num">{formatMoney(doc.totalCents, doc.currency)}</td>
-                  <td>{doc.placedBy ? `${doc.placedBy.staffName} (assisted)` : 'Customer'}</td>
+                  <th scope="col">Placed by</th>
                   {canAssist && (
-                    <StartSessionCell
-                      label={`Start session from ${documentLabel(doc.type).one} ${doc.number}`}
-                      onStart={() => {
-                        start(doc);
-                      }}
-                    />
+                    <th scope="col">
+                      <span className="visually-hidden">Actions</span>
+                    </th>
                   )}
                 </tr>
-              ))}
-            </tbody>
-          </table>
-        )}
+              </thead>
+              <tbody>
+                {data.items.map((doc) => (
+                  <tr key={doc.id}>
+                    <td>{doc.number}</td>
+                    <td>{formatDate(doc.createdAt)}</td>
+                    <td>{storeById.get(doc.storeId)?.code ?? doc.storeId}</td>
+                    {type !== 'order' && <td>{doc.orderNumber ?? '—'}</td>}
+                    <td>{doc.status}</td>
+                    <td className="num">{formatMoney(doc.totalCents, doc.currency)}</td>
+                    <td>{doc.placedBy ? `${doc.placedBy.staffName} (assisted)` : 'Customer'}</td>
+                    {canAssist && (
+                      <StartSessionCell
+                        label={`Start session from ${documentLabel(doc.type).one} ${doc.number}`}
+                        onStart={() => {
+                          start(doc);
+                        }}
+                      />
+                    )}
+                  </tr>
+                ))}
+              </tbody>
+            </table>
+          )}
+        </QueryState>
       </div>
     </div>
   );
 }
 
 function PastSessions({ customerId }: { customerId: string }) {
-  const sessions = useIpcQuery('shop.sessions', { customerId });
+  const bridge = useBridge();
+  const sessions = useQuery(shopQueries.sessions(bridge, { customerId }));
   const canAuditOwn = useCan('audit.read.own');
   const canAuditAll = useCan('audit.read.all');
   const show = useUi((s) => s.show);
@@ -257,62 +267,64 @@ function PastSessions({ customerId }: { customerId: string }) {
   return (
     <div className="panel">
       <h2>Assisted sessions</h2>
-      {sessions.isPending ? (
-        <p className="empty">Loading…</p>
-      ) : sessions.isError ? (
-        <ErrorNote error={sessions.error} />
-      ) : sessions.data.items.length === 0 ? (
-        <p className="empty">No assisted sessions with this customer{canAuditAll ? '' : ' that you can see'}.</p>
-      ) : (
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Started</th>
-              <th scope="col">Staff</th>
-              <th scope="col">Mode</th>
-              <th scope="col">Reason</th>
-              <th scope="col">Ticket</th>
-              <th scope="col">Outcome</th>
-              {(canAuditOwn || canAuditAll) && (
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              )}
-            </tr>
-          </thead>
-          <tbody>
-            {sessions.data.items.map((s) => (
-              <tr key={s.id}>
-                <td>{formatDateTime(s.startedAt)}</td>
-                <td>{s.staffName}</td>
-                <td>{modeLabel(s.mode)}</td>
-                <td className="wrap">{s.reason}</td>
-                <td>{s.ticket ?? '—'}</td>
-                <td>
-                  {s.status === 'ended'
-                    ? endReasonText(s.endReason)
-                    : s.status === 'active'
-                      ? 'In progress'
-                      : 'Opening'}
-                </td>
+      <QueryState
+        query={sessions}
+        isEmpty={(data) => data.items.length === 0}
+        empty={
+          <p className="empty">No assisted sessions with this customer{canAuditAll ? '' : ' that you can see'}.</p>
+        }
+      >
+        {(data) => (
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Started</th>
+                <th scope="col">Staff</th>
+                <th scope="col">Mode</th>
+                <th scope="col">Reason</th>
+                <th scope="col">Ticket</th>
+                <th scope="col">Outcome</th>
                 {(canAuditOwn || canAuditAll) && (
-                  <td className="actions">
-                    <button
-                      type="button"
-                      className="small-button"
-                      onClick={() => {
-                        timeline(s);
-                      }}
-                    >
-                      Timeline
-                    </button>
-                  </td>
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
                 )}
               </tr>
-            ))}
-          </tbody>
-        </table>
-      )}
+            </thead>
+            <tbody>
+              {data.items.map((s) => (
+                <tr key={s.id}>
+                  <td>{formatDateTime(s.startedAt)}</td>
+                  <td>{s.staffName}</td>
+                  <td>{modeLabel(s.mode)}</td>
+                  <td className="wrap">{s.reason}</td>
+                  <td>{s.ticket ?? '—'}</td>
+                  <td>
+                    {s.status === 'ended'
+                      ? endReasonText(s.endReason)
+                      : s.status === 'active'
+                        ? 'In progress'
+                        : 'Opening'}
+                  </td>
+                  {(canAuditOwn || canAuditAll) && (
+                    <td className="actions">
+                      <button
+                        type="button"
+                        className="small-button"
+                        onClick={() => {
+                          timeline(s);
+                        }}
+                      >
+                        Timeline
+                      </button>
+                    </td>
+                  )}
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        )}
+      </QueryState>
     </div>
   );
 }

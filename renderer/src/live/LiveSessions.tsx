@@ -1,22 +1,33 @@
 import { useId, useState, type SyntheticEvent } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { AssistSession } from '../../../shared/api/sessions';
-import { ipcKey, useIpcMutation, useIpcQuery } from '../bridge/context';
+import { ipcContract } from '../../../shared/ipc/contract';
+import { useBridge, useIpcMutation } from '../bridge/context';
 import { fieldMessages } from '../bridge/errors';
 import { useCan } from '../auth/useAuth';
 import { useUi } from '../state/context';
+import { shopQueries } from '../state/queries';
 import { ErrorNote } from '../ui/ErrorNote';
+import { QueryState } from '../ui/QueryState';
+import { textLimits } from '../ui/schema-limits';
 import { formatDuration, formatTime, modeLabel } from '../ui/format';
 import { useNow } from '../ui/useNow';
 
 const REFRESH_MS = 5000;
+const TerminateNote = ipcContract['sessions.terminate'].args.shape.note;
+const noteLimits = textLimits(TerminateNote);
 
 /** Supervisors: who is assisting whom right now, and a way to stop it with a reason. */
 export function LiveSessions() {
   const canRead = useCan('sessions.read.all');
   const canTerminate = useCan('sessions.terminate');
-  const live = useIpcQuery('shop.sessions', { status: 'active' }, { enabled: canRead, refetchInterval: REFRESH_MS });
-  const stores = useIpcQuery('shop.stores', {}, { staleTime: 5 * 60_000 });
+  const bridge = useBridge();
+  const live = useQuery({
+    ...shopQueries.sessions(bridge, { status: 'active' }),
+    enabled: canRead,
+    refetchInterval: REFRESH_MS,
+  });
+  const stores = useQuery(shopQueries.stores(bridge));
   const now = useNow(1000);
   const [terminating, setTerminating] = useState<string | null>(null);
 
@@ -34,46 +45,46 @@ export function LiveSessions() {
         <h1 id="live-title">Live sessions</h1>
         <span className="muted small">Refreshes every {REFRESH_MS / 1000} seconds.</span>
       </div>
-      {live.isPending ? (
-        <p className="empty">Loading…</p>
-      ) : live.isError ? (
-        <ErrorNote error={live.error} />
-      ) : live.data.items.length === 0 ? (
-        <p className="empty">Nobody is assisting a customer right now.</p>
-      ) : (
-        <table className="table">
-          <thead>
-            <tr>
-              <th scope="col">Staff</th>
-              <th scope="col">Customer</th>
-              <th scope="col">Store</th>
-              <th scope="col">Since</th>
-              <th scope="col">Mode</th>
-              <th scope="col">Reason</th>
-              {canTerminate && (
-                <th scope="col">
-                  <span className="visually-hidden">Actions</span>
-                </th>
-              )}
-            </tr>
-          </thead>
-          <tbody>
-            {live.data.items.map((session) => (
-              <LiveRow
-                key={session.id}
-                session={session}
-                storeName={storeName(session.storeId)}
-                now={now}
-                canTerminate={canTerminate}
-                open={terminating === session.id}
-                onOpen={(o) => {
-                  setTerminating(o ? session.id : null);
-                }}
-              />
-            ))}
-          </tbody>
-        </table>
-      )}
+      <QueryState
+        query={live}
+        isEmpty={(data) => data.items.length === 0}
+        empty={<p className="empty">Nobody is assisting a customer right now.</p>}
+      >
+        {(data) => (
+          <table className="table">
+            <thead>
+              <tr>
+                <th scope="col">Staff</th>
+                <th scope="col">Customer</th>
+                <th scope="col">Store</th>
+                <th scope="col">Since</th>
+                <th scope="col">Mode</th>
+                <th scope="col">Reason</th>
+                {canTerminate && (
+                  <th scope="col">
+                    <span className="visually-hidden">Actions</span>
+                  </th>
+                )}
+              </tr>
+            </thead>
+            <tbody>
+              {data.items.map((session) => (
+                <LiveRow
+                  key={session.id}
+                  session={session}
+                  storeName={storeName(session.storeId)}
+                  now={now}
+                  canTerminate={canTerminate}
+                  open={terminating === session.id}
+                  onOpen={(o) => {
+                    setTerminating(o ? session.id : null);
+                  }}
+                />
+              ))}
+            </tbody>
+          </table>
+        )}
+      </QueryState>
     </section>
   );
 }
@@ -151,11 +162,13 @@ function TerminateForm({ session, onDone }: { session: AssistSession; onDone: ()
   const [touched, setTouched] = useState(false);
   const terminate = useIpcMutation('sessions.terminate', {
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: ipcKey('shop.sessions') });
+      void queryClient.invalidateQueries({ queryKey: shopQueries.allSessions });
       onDone();
     },
   });
-  const problem = note.trim().length >= 3 ? undefined : 'Give a reason (at least 3 characters); the agent sees it.';
+  const problem = TerminateNote.safeParse(note).success
+    ? undefined
+    : `Give a reason (at least ${noteLimits.min} characters); the agent sees it.`;
   const server = fieldMessages(terminate.error);
 
   function submit(event: SyntheticEvent) {
@@ -176,7 +189,7 @@ function TerminateForm({ session, onDone }: { session: AssistSession; onDone: ()
         id={`${id}-note`}
         autoFocus
         value={note}
-        maxLength={500}
+        maxLength={noteLimits.max}
         onChange={(e) => {
           setNote(e.target.value);
         }}

@@ -1,4 +1,4 @@
-/** When search as you type sends a query (also read by bench/console-ui.ts). */
+/** When search as you type sends a query (also read by bench/console-ui-report.ts). */
 
 /**
  * Queries this long go out on every keystroke, with no debounce: the search box's previous request

@@ -1,5 +1,6 @@
-import { useQueryClient } from '@tanstack/react-query';
-import { ipcKey, useIpcEvent, useIpcMutation, useIpcQuery } from '../bridge/context';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useBridge, useIpcEvent, useIpcMutation } from '../bridge/context';
+import { sessionQueries } from '../state/queries';
 import { ErrorNote } from '../ui/ErrorNote';
 
 /**
@@ -7,16 +8,17 @@ import { ErrorNote } from '../ui/ErrorNote';
  * until the agent dismisses it (main keeps it until then, so a reload shows it again).
  */
 export function RecoveryNotice() {
+  const bridge = useBridge();
+  const recovery = sessionQueries.recovery(bridge);
   const queryClient = useQueryClient();
-  const key = ipcKey('sessions.recovery', {});
   useIpcEvent('sessions.recovery', (state) => {
-    queryClient.setQueryData(key, state);
+    queryClient.setQueryData(recovery.queryKey, state);
   });
   // Asked again on each mount: events sent while signed out (no shell) are not seen here.
-  const query = useIpcQuery('sessions.recovery', {});
+  const query = useQuery(recovery);
   const dismiss = useIpcMutation('sessions.dismissRecovery', {
     onSuccess: () => {
-      queryClient.setQueryData(key, { notice: null });
+      queryClient.setQueryData(recovery.queryKey, { notice: null });
     },
   });
   const notice = query.data?.notice;

@@ -1,0 +1,85 @@
+import { useState, type SyntheticEvent } from 'react';
+import type { AssistPolicy } from '../../../shared/api/settings';
+import type { Customer } from '../../../shared/api/shop';
+import { useIpcMutation } from '../bridge/context';
+import { fieldMessages } from '../bridge/errors';
+import { useCan } from '../auth/useAuth';
+import { useUi } from '../state/context';
+import type { StartTarget } from '../state/ui-store';
+import { startProblems, startRequest, type StartDraft, type StartProblems } from './start-rules';
+import { useSetOpenSession } from './useOpenSessions';
+
+/**
+ * The account to start in before the agent touches the choice. When the shop wants the agent to
+ * choose, nothing is guessed for them, but a store they picked themselves (its own row button)
+ * is their choice and stays selected.
+ */
+function preselectedAccount(policy: AssistPolicy, target: StartTarget, customer: Customer): string {
+  const fromTarget = customer.accounts.find((a) => a.id === target.accountId);
+  if (policy.storeSelection === 'manual') return target.storeChosen ? (fromTarget?.id ?? '') : '';
+  return fromTarget?.id ?? customer.accounts[0]?.id ?? '';
+}
+
+interface StartFormInput {
+  target: StartTarget;
+  customer: Customer;
+  policy: AssistPolicy;
+  onClose: () => void;
+}
+
+/**
+ * The start-session form's draft (first values from the shop's policy), its problems (shown once
+ * the agent has tried to submit) and starting the session, which then opens in its tab.
+ */
+export function useStartForm({ target, customer, policy, onClose }: StartFormInput) {
+  const canAct = useCan('assist.act');
+  const show = useUi((s) => s.show);
+  const setOpen = useSetOpenSession();
+  const [draft, setDraft] = useState<StartDraft>(() => ({
+    accountId: preselectedAccount(policy, target, customer),
+    mode: policy.defaultMode === 'act' && canAct ? 'act' : 'view',
+    reason: '',
+    ticket: '',
+    consentCode: '',
+    method: policy.stepUpPolicy === 'password' ? 'password' : 'totp',
+    secret: '',
+  }));
+  const [touched, setTouched] = useState(false);
+  const start = useIpcMutation('sessions.start', {
+    onSuccess: (open) => {
+      setOpen(open);
+      onClose();
+      show({ name: 'session', sessionId: open.session.id });
+    },
+  });
+
+  const needsConsentCode = customer.consent.status !== 'granted' && policy.consentRequired;
+  const disabledByShop = !policy.assistanceEnabled;
+  const request = startRequest(draft, customer.id, needsConsentCode);
+  const problems = startProblems(request, draft.method);
+
+  function submit(event: SyntheticEvent) {
+    event.preventDefault();
+    setTouched(true);
+    if (Object.values(problems).some(Boolean) || disabledByShop) return;
+    start.mutate(request);
+  }
+
+  return {
+    draft,
+    patch: (p: Partial<StartDraft>) => {
+      setDraft((d) => ({ ...d, ...p }));
+    },
+    canAct,
+    needsConsentCode,
+    disabledByShop,
+    /** This form's problem with a field, once the agent has tried to submit. */
+    shown: (key: keyof StartProblems) => (touched ? problems[key] : undefined),
+    /** The shop's or main's words for a field, keyed by its path in the request. */
+    server: fieldMessages(start.error),
+    start,
+    submit,
+  };
+}
+
+export type StartFormState = ReturnType<typeof useStartForm>;

@@ -1,0 +1,62 @@
+import { queryOptions } from '@tanstack/react-query';
+import type { DocumentType } from '../../../shared/api/shop';
+import type { AuditFilter, ConsoleBridge, IpcArgs } from '../../../shared/ipc/contract';
+import { channelKey, ipcQuery } from '../bridge/ipc-query';
+import { AUDIT_PAGE, TIMELINE_LIMIT } from '../audit/paging';
+
+/**
+ * Every query the console makes, by area: its key, its fetch and how long an answer stays fresh.
+ * Screens add only what is theirs (`enabled`, `placeholderData`, `refetchInterval`); events and
+ * mutations write to the same cache entries through these keys (`.queryKey`), typed by the channel.
+ */
+
+const MINUTE = 60_000;
+
+/** Answers main keeps current with its own events: never stale, never refetched on their own. */
+const KEPT_BY_EVENTS = Infinity;
+
+export const authQueries = {
+  /** main's sign-in state, kept current by its `auth.changed` event. */
+  state: (bridge: ConsoleBridge) =>
+    queryOptions({ ...ipcQuery(bridge, 'auth.state', {}), staleTime: KEPT_BY_EVENTS, retry: false }),
+};
+
+export const shopQueries = {
+  stores: (bridge: ConsoleBridge) => queryOptions({ ...ipcQuery(bridge, 'shop.stores', {}), staleTime: 5 * MINUTE }),
+  searchCustomers: (bridge: ConsoleBridge, args: IpcArgs<'shop.searchCustomers'>) =>
+    queryOptions({ ...ipcQuery(bridge, 'shop.searchCustomers', args), staleTime: 30_000 }),
+  customer: (bridge: ConsoleBridge, id: string) => ipcQuery(bridge, 'shop.customer', { id }),
+  documents: (bridge: ConsoleBridge, customerId: string, type: DocumentType) =>
+    ipcQuery(bridge, 'shop.documents', { customerId, type }),
+  sessions: (bridge: ConsoleBridge, args: IpcArgs<'shop.sessions'>) => ipcQuery(bridge, 'shop.sessions', args),
+  /** Every `shop.sessions` list, whatever it was filtered by. */
+  allSessions: channelKey('shop.sessions'),
+  /** The settings subset the start-session dialog follows. */
+  assistPolicy: (bridge: ConsoleBridge) =>
+    queryOptions({ ...ipcQuery(bridge, 'shop.assistPolicy', {}), staleTime: MINUTE }),
+  settings: (bridge: ConsoleBridge) => ipcQuery(bridge, 'shop.settings', {}),
+};
+
+export const sessionQueries = {
+  /** The sessions open in this console, kept current by main's `sessions.changed` event. */
+  open: (bridge: ConsoleBridge) =>
+    queryOptions({ ...ipcQuery(bridge, 'sessions.open', {}), staleTime: KEPT_BY_EVENTS }),
+  recovery: (bridge: ConsoleBridge) => ipcQuery(bridge, 'sessions.recovery', {}),
+};
+
+export const auditQueries = {
+  /** main's audit mirror status, kept current by its `audit.status` event. */
+  status: (bridge: ConsoleBridge) =>
+    queryOptions({ ...ipcQuery(bridge, 'audit.status', {}), staleTime: KEPT_BY_EVENTS }),
+  /** Every page and timeline of the mirror, whatever the filter. */
+  all: channelKey('audit.query'),
+  /** Page `page` (from 0) of the events that pass `filter`, AUDIT_PAGE events each. */
+  page: (bridge: ConsoleBridge, filter: AuditFilter, page: number) =>
+    queryOptions({
+      ...ipcQuery(bridge, 'audit.query', { filter, offset: page * AUDIT_PAGE, limit: AUDIT_PAGE }),
+      staleTime: 30_000,
+    }),
+  /** One session's events, up to TIMELINE_LIMIT. */
+  timeline: (bridge: ConsoleBridge, sessionId: string) =>
+    ipcQuery(bridge, 'audit.query', { filter: { sessionId }, offset: 0, limit: TIMELINE_LIMIT }),
+};
