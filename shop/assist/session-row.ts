@@ -59,7 +59,8 @@ export async function loadSession(
   return result.rows[0] ?? null;
 }
 
-export function toAssistSession(row: SessionRow): AssistSession {
+/** Who assists whom, in which account and store, how and why: what the API and the storefront both show. */
+export function sessionParties(row: SessionRow) {
   return {
     id: row.id,
     staffId: row.staff_id,
@@ -72,6 +73,12 @@ export function toAssistSession(row: SessionRow): AssistSession {
     mode: row.mode,
     reason: row.reason,
     ticket: row.ticket,
+  };
+}
+
+export function toAssistSession(row: SessionRow): AssistSession {
+  return {
+    ...sessionParties(row),
     status: row.status,
     startedAt: row.started_at.toISOString(),
     expiresAt: row.expires_at.toISOString(),

@@ -2,7 +2,7 @@ import type { SessionMode } from '../../shared/api/settings';
 import { appendAudit } from '../audit/append';
 import type { ShopContext } from '../context';
 import { hashSecret, newSecret } from '../lib/ids';
-import { loadSession, type SessionRow } from './session-row';
+import { loadSession, sessionParties, type SessionRow } from './session-row';
 import { settleSession } from './settle';
 
 /** What the storefront needs to serve an assisted request and draw its banner. */
@@ -38,18 +38,8 @@ export type CookieResult =
 
 export function toLiveSession(row: SessionRow): LiveSession {
   return {
-    id: row.id,
-    staffId: row.staff_id,
-    staffName: row.staff_name,
-    customerId: row.customer_id,
-    customerName: row.customer_name,
-    customerEmail: row.customer_email,
-    accountId: row.account_id,
-    storeId: row.store_id,
+    ...sessionParties(row),
     storeCode: row.store_code,
-    mode: row.mode,
-    reason: row.reason,
-    ticket: row.ticket,
     startedAt: row.started_at.toISOString(),
     expiresAt: row.expires_at.toISOString(),
   };

@@ -1,10 +1,8 @@
 /**
- * GET /audit/events answers pages of up to 1,000 events, and a console's first sync reads the
- * whole log that way. Parsing each row into objects and running the response through zod and
- * JSON.stringify cost the shop about 30 ms of CPU per page; reading the row as text (time
- * formatted and details left as JSON by the database) and writing the JSON directly costs a
- * fraction of that. The output is exactly `JSON.stringify(auditEventFromRow(row))`'s content
- * (audit-api.test.ts checks it against the AuditPage schema and the row mapping).
+ * A console's first sync reads the whole log in pages of up to 1,000 events, so a page is written
+ * as text from rows the database formatted (ISO time, JSON details) rather than from objects run
+ * through zod and JSON.stringify: docs/PERFORMANCE.md, "Shop: the measurements behind its design".
+ * page-json.test.ts proves it is JSON.stringify of what `eventFromRow` maps, byte for byte.
  */
 
 import { AUDIT_COLUMNS, auditActionFrom, type AuditColumn, type StoredAuditRow } from '../../shared/audit/codec';

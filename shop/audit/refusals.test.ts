@@ -44,6 +44,14 @@ function getFrom(localAddress: string, url: string): Promise<number> {
 
 const counts = (events: StoredAuditEvent[]) => events.map((e) => e.details.count);
 
+/** Sends `times` requests one after another; their statuses. */
+async function flood(times: number, send: () => Promise<{ status: number }>): Promise<number[]> {
+  const statuses: number[] = [];
+  for (let i = 0; i < times; i++) statuses.push((await send()).status);
+  return statuses;
+}
+const statusTimes = (times: number, status: number) => Array.from({ length: times }, () => status);
+
 describeBackends('refusals on record', (backend) => {
   let shop: TestShop;
   let agent: Agent;
@@ -64,6 +72,36 @@ describeBackends('refusals on record', (backend) => {
   });
 
   const since = async (seq: number, action: string) => (await auditSince(shop, seq)).filter((e) => e.action === action);
+
+  /** Ends the minute, then waits for the counts on record of `action` (those `where` keeps) since `before`. */
+  const countsOnceTheMinuteEnds = async (
+    before: number,
+    action: string,
+    expected: number[],
+    where: (event: StoredAuditEvent) => boolean = () => true,
+  ) => {
+    shop.clock.advance(NEXT_MINUTE);
+    await expect
+      .poll(async () => counts((await since(before, action)).filter(where)), { timeout: 5000 })
+      .toEqual(expected);
+  };
+
+  /** A view-only session of the agent's for Jane: its id, its handoff path, and how to end it. */
+  const startViewSession = async () => {
+    const started = await startAssistedSession(shop.url, shop.ctx.db, {
+      customerId: JANE.id,
+      storeId: 'sto_us',
+      mode: 'view',
+      clock: shop.clock,
+      accessToken: agent.token,
+    });
+    const handoff = new URL(started.handoffUrl);
+    return {
+      id: started.session.id,
+      handoffPath: `${handoff.pathname}${handoff.search}`,
+      end: () => endAssistedSession(shop.url, agent.token, started.session.id),
+    };
+  };
 
   describe('API permission denials (access.denied)', () => {
     it('turns a flood of 403s by one agent in a minute into one event at once and one with the rest of the count', async () => {
@@ -111,36 +149,25 @@ describeBackends('refusals on record', (backend) => {
 
     it("writes the rest of a minute's count when the minute is over, with no further request", async () => {
       const before = await auditHead(shop);
-      for (let i = 0; i < 5; i++) expect((await api(shop, trainee, 'GET', '/settings')).status).toBe(403);
+      expect(await flood(5, () => api(shop, trainee, 'GET', '/settings'))).toEqual(statusTimes(5, 403));
       // Only this key's events: the previous test's counts may be written meanwhile.
-      const trainees = async () =>
-        (await since(before, 'access.denied')).filter(
-          (e) => e.actor.id === trainee.id && e.details.route === 'GET /api/v1/settings',
-        );
-      expect(counts(await trainees())).toEqual([1]);
-      shop.clock.advance(NEXT_MINUTE);
-      await expect.poll(async () => counts(await trainees()), { timeout: 5000 }).toEqual([1, 4]);
+      const trainees = (e: StoredAuditEvent) => e.actor.id === trainee.id && e.details.route === 'GET /api/v1/settings';
+      expect(counts((await since(before, 'access.denied')).filter(trainees))).toEqual([1]);
+      await countsOnceTheMinuteEnds(before, 'access.denied', [1, 4], trainees);
       expect(await chainVerifies(shop)).toBe(true);
     });
 
     it("records a session check's 403 too (only a session's agent sends its heartbeat)", async () => {
-      const started = await startAssistedSession(shop.url, shop.ctx.db, {
-        customerId: JANE.id,
-        storeId: 'sto_us',
-        mode: 'view',
-        clock: shop.clock,
-        accessToken: agent.token,
-      });
+      const session = await startViewSession();
       const before = await auditHead(shop);
-      for (let i = 0; i < 2; i++)
-        expect((await api(shop, supervisor, 'POST', `/assist-sessions/${started.session.id}/heartbeat`)).status).toBe(
-          403,
-        );
+      expect(await flood(2, () => api(shop, supervisor, 'POST', `/assist-sessions/${session.id}/heartbeat`))).toEqual(
+        statusTimes(2, 403),
+      );
       const events = (await since(before, 'access.denied')).filter((e) => e.actor.id === supervisor.id);
       expect(events.map((e) => [e.details.route, e.details.reason, e.details.count])).toEqual([
         ['POST /api/v1/assist-sessions/:id/heartbeat', 'not_session_agent', 1],
       ]);
-      await endAssistedSession(shop.url, agent.token, started.session.id);
+      await session.end();
     });
   });
 
@@ -216,61 +243,41 @@ describeBackends('refusals on record', (backend) => {
     });
 
     it('records replays of a used code against its session and agent, aggregated', async () => {
-      const started = await startAssistedSession(shop.url, shop.ctx.db, {
-        customerId: JANE.id,
-        storeId: 'sto_us',
-        mode: 'view',
-        clock: shop.clock,
-        accessToken: agent.token,
-      });
-      const handoff = new URL(started.handoffUrl);
-      expect((await new TestBrowser(shop.url).get(`${handoff.pathname}${handoff.search}`)).status).toBe(303);
+      const session = await startViewSession();
+      expect((await new TestBrowser(shop.url).get(session.handoffPath)).status).toBe(303);
       const before = await auditHead(shop);
-      for (let i = 0; i < 6; i++)
-        expect((await new TestBrowser(shop.url).get(`${handoff.pathname}${handoff.search}`)).status).toBe(410);
-      shop.clock.advance(NEXT_MINUTE);
-      await expect
-        .poll(async () => counts(await since(before, 'session.handoff_refused')), { timeout: 5000 })
-        .toEqual([1, 5]);
+      expect(await flood(6, () => new TestBrowser(shop.url).get(session.handoffPath))).toEqual(statusTimes(6, 410));
+      await countsOnceTheMinuteEnds(before, 'session.handoff_refused', [1, 5]);
       const events = await since(before, 'session.handoff_refused');
       expect(
         events.every(
           (e) =>
             e.actor.id === agent.id &&
-            e.sessionId === started.session.id &&
+            e.sessionId === session.id &&
             e.customerId === JANE.id &&
             e.details.reason === 'used',
         ),
       ).toBe(true);
-      await endAssistedSession(shop.url, agent.token, started.session.id);
+      await session.end();
     });
   });
 
   describe('refused storefront actions (session.action_refused)', () => {
     it("aggregates an assisted session's refused actions, and the customer reads how many there were", async () => {
-      const started = await startAssistedSession(shop.url, shop.ctx.db, {
-        customerId: JANE.id,
-        storeId: 'sto_us',
-        mode: 'view',
-        clock: shop.clock,
-        accessToken: agent.token,
-      });
-      const handoff = new URL(started.handoffUrl);
+      const session = await startViewSession();
       const browser = new TestBrowser(shop.url);
-      expect((await browser.get(`${handoff.pathname}${handoff.search}`)).status).toBe(303);
+      expect((await browser.get(session.handoffPath)).status).toBe(303);
       const product = await browser.get('/store/us/product/earl-grey');
       const productId = /name="productId" value="([^"]+)"/.exec(product.html)?.[1] ?? '';
       const before = await auditHead(shop);
-      for (let i = 0; i < 20; i++) {
-        expect(
-          (await browser.post('/store/us/cart/add', { _csrf: csrfOf(product.html), productId, quantity: '1' })).status,
-        ).toBe(403);
-      }
+      const addToCart = () =>
+        browser.post('/store/us/cart/add', { _csrf: csrfOf(product.html), productId, quantity: '1' });
+      expect(await flood(20, addToCart)).toEqual(statusTimes(20, 403));
       const first = await since(before, 'session.action_refused');
       expect(first).toHaveLength(1);
       expect(first[0]).toMatchObject({
         actor: { type: 'staff', id: agent.id },
-        sessionId: started.session.id,
+        sessionId: session.id,
         customerId: JANE.id,
         details: {
           route: 'POST /store/:store/cart/add',
@@ -281,11 +288,8 @@ describeBackends('refusals on record', (backend) => {
           status: 403,
         },
       });
-      shop.clock.advance(NEXT_MINUTE);
-      await expect
-        .poll(async () => counts(await since(before, 'session.action_refused')), { timeout: 5000 })
-        .toEqual([1, 19]);
-      await endAssistedSession(shop.url, agent.token, started.session.id);
+      await countsOnceTheMinuteEnds(before, 'session.action_refused', [1, 19]);
+      await session.end();
 
       const jane = new TestBrowser(shop.url);
       expect(
@@ -305,7 +309,7 @@ describeBackends('refusals held back when the shop closes', (backend) => {
     try {
       const agent = await signInAs(shop, 'agent@demo.test');
       const before = await auditHead(shop);
-      for (let i = 0; i < 10; i++) expect((await api(shop, agent, 'GET', '/settings')).status).toBe(403);
+      expect(await flood(10, () => api(shop, agent, 'GET', '/settings'))).toEqual(statusTimes(10, 403));
       await shop.app.close();
       const events = (await auditSince(shop, before)).filter((e) => e.action === 'access.denied');
       expect(counts(events)).toEqual([1, 9]);

@@ -61,17 +61,11 @@ export async function failAttempt(
   await appendAudit(tx, ctx.clock, { action: event.action, actor: event.actor, ...event.origin, details });
   for (const wait of waits) {
     if (wait.failures !== ctx.config.signInThrottle.freeFailures[wait.scope] + 1) continue;
-    await appendAudit(tx, ctx.clock, {
-      action: 'staff.locked',
-      actor: event.actor,
-      ...event.origin,
-      details: {
-        ...accountOf(event),
-        scope: wait.scope,
-        address: event.origin.ip,
-        failures: wait.failures,
-        delaySeconds: wait.delaySeconds,
-      },
+    await recordLocked(tx, ctx, event, {
+      scope: wait.scope,
+      address: event.origin.ip,
+      failures: wait.failures,
+      delaySeconds: wait.delaySeconds,
     });
   }
   return refuse(refusal);
@@ -86,18 +80,27 @@ export async function countPasswordFailure(
   event: AttemptEvent,
 ): Promise<void> {
   if (!(await throttle.countPasswordFailure(account))) return;
-  await appendAudit(tx, ctx.clock, {
-    action: 'staff.locked',
-    actor: event.actor,
-    ...event.origin,
-    details: {
-      ...accountOf(event),
-      scope: 'account',
-      failures: ctx.config.signInThrottle.guardAfterFailures,
-      guarded: true,
-    },
+  await recordLocked(tx, ctx, event, {
+    scope: 'account',
+    failures: ctx.config.signInThrottle.guardAfterFailures,
+    guarded: true,
   });
 }
 
 // Events of unknown emails have no staff actor, so they name the email.
 const accountOf = (event: AttemptEvent) => ('email' in event.details ? { email: event.details.email } : {});
+
+/** `staff.locked`: throttling began for the attempt's account or address (`details.scope`). */
+async function recordLocked(
+  tx: Queryable,
+  ctx: ShopContext,
+  event: AttemptEvent,
+  details: Record<string, unknown>,
+): Promise<void> {
+  await appendAudit(tx, ctx.clock, {
+    action: 'staff.locked',
+    actor: event.actor,
+    ...event.origin,
+    details: { ...accountOf(event), ...details },
+  });
+}

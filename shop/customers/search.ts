@@ -116,9 +116,8 @@ const consentColumns = (c: string): ConsentColumnsSql => ({
 
 /**
  * What a hit returns, from SUMMARY_COLUMNS of the row aliased `h`, consent as of `at`. Stores and
- * consent come as the API writes them: node-postgres decodes a text[] and each timestamp in
- * JavaScript, which for a page of 25 cost the shop about 27 µs of CPU per search (7 % of its
- * share), where array_to_json and to_char cost PostgreSQL a few.
+ * consent come as the API writes them: PostgreSQL formats them for less than node-postgres takes to
+ * decode a text[] and each timestamp (docs/PERFORMANCE.md, "Shop: the measurements behind its design").
  */
 const hitColumns = (
   h: string,

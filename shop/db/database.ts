@@ -72,10 +72,9 @@ export async function openPostgres(connectionString: string, options: { max?: nu
   // workers either: the search relies on a UNION ALL reading its inputs in order, which a
   // parallel append does not, and its short index walks would gain nothing from workers.
   // And they get about one connection per core: these statements never wait on disk or locks,
-  // so more backends only take turns on the cores, each with colder caches. At 16 searches in
-  // flight on 2 cores, 3 connections served about 2,000 searches/s where 10 served 1,700, and
-  // PostgreSQL spent 0.32 ms of CPU per search instead of 0.46 (median of interleaved runs). The
-  // cores counted are this host's, which are the database's when it runs beside the shop.
+  // so more backends only take turns on the cores, each with colder caches (docs/PERFORMANCE.md,
+  // "Shop: the measurements behind its design"). The cores counted are this host's, which are the
+  // database's when it runs beside the shop.
   const preparedMax = Math.min(max, availableParallelism() + 1);
   const preparedPool = new pg.Pool({
     connectionString,

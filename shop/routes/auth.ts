@@ -23,6 +23,27 @@ import type { ApiApp } from './index';
 
 const bearer = [{ bearer: [] }];
 
+interface AuthRoute<Body, Response> {
+  schema: { tags: string[]; summary: string; security?: typeof bearer; body: Body; response: { 200: Response } };
+  onRequest?: ReturnType<typeof requireStaff>;
+}
+
+/**
+ * The options of an /auth route that takes `body` and answers 200 with `response` (sign-in, MFA,
+ * refresh, step-up); `signedIn` guards one that needs the caller's bearer token.
+ */
+function authRoute<Body extends z.ZodType, Response extends z.ZodType>(
+  summary: string,
+  body: Body,
+  response: Response,
+  signedIn?: ReturnType<typeof requireStaff>,
+): AuthRoute<Body, Response> {
+  const answer = { 200: response };
+  return signedIn
+    ? { schema: { tags: ['auth'], summary, security: bearer, body, response: answer }, onRequest: signedIn }
+    : { schema: { tags: ['auth'], summary, body, response: answer } };
+}
+
 /** Staff authentication: password + TOTP sign-in, refresh rotation, sign-out, step-up, /me. */
 export function registerStaffAuthRoutes(api: ApiApp, ctx: ShopContext): void {
   // Failed attempts are remembered in this process for now (a later issue moves them to PostgreSQL).
@@ -43,40 +64,19 @@ export function registerStaffAuthRoutes(api: ApiApp, ctx: ShopContext): void {
 
     auth.post(
       '/auth/login',
-      {
-        schema: {
-          tags: ['auth'],
-          summary: 'Check email and password; returns an MFA challenge',
-          body: LoginRequest,
-          response: { 200: LoginResponse },
-        },
-      },
+      authRoute('Check email and password; returns an MFA challenge', LoginRequest, LoginResponse),
       (request) => login(ctx, defences, request.body, requestOrigin(request)),
     );
 
     auth.post(
       '/auth/mfa',
-      {
-        schema: {
-          tags: ['auth'],
-          summary: 'Answer the MFA challenge with a TOTP code; signs in',
-          body: MfaRequest,
-          response: { 200: TokenResponse },
-        },
-      },
+      authRoute('Answer the MFA challenge with a TOTP code; signs in', MfaRequest, TokenResponse),
       (request) => completeMfa(ctx, defences, request.body, requestOrigin(request)),
     );
 
     auth.post(
       '/auth/refresh',
-      {
-        schema: {
-          tags: ['auth'],
-          summary: 'Rotate the refresh token for a new token pair',
-          body: RefreshRequest,
-          response: { 200: TokenResponse },
-        },
-      },
+      authRoute('Rotate the refresh token for a new token pair', RefreshRequest, TokenResponse),
       (request) => refreshTokens(ctx, request.body.refreshToken, requestOrigin(request)),
     );
 
@@ -103,16 +103,7 @@ export function registerStaffAuthRoutes(api: ApiApp, ctx: ShopContext): void {
 
     auth.post(
       '/auth/step-up',
-      {
-        schema: {
-          tags: ['auth'],
-          summary: 'Re-prove identity for a single-use step-up token',
-          security: bearer,
-          body: StepUpRequest,
-          response: { 200: StepUpResponse },
-        },
-        onRequest: requireStaff(ctx),
-      },
+      authRoute('Re-prove identity for a single-use step-up token', StepUpRequest, StepUpResponse, requireStaff(ctx)),
       (request) => stepUp(ctx, defences, principalOf(request), request.body, requestOrigin(request)),
     );
   });

@@ -260,140 +260,171 @@ interface OrderSpec {
   now: number;
 }
 
-function addOrder(
-  data: DemoData,
-  rnd: SeededRandom,
-  counters: Record<DemoDocument['type'], number>,
-  spec: OrderSpec,
-): void {
-  const store = storeById(spec.storeId);
-  const currency = store.currency;
+type Currency = keyof typeof SHIPPING;
+type DocumentType = DemoDocument['type'];
+
+interface OrderLine {
+  productId: string;
+  sku: string;
+  name: string;
+  qty: number;
+  unitPriceCents: number;
+}
+
+/** What an order holds, drawn once and repeated on its invoice, shipment and credit memo. */
+interface OrderContents {
+  lines: OrderLine[];
+  subtotal: number;
+  method: (typeof SHIPPING)[Currency][number];
+  total: number;
+  address: Record<string, string | null>;
+}
+
+/** Id and number prefixes per document type: `ord_000001`, `O-00000001`. */
+const DOCUMENT_PREFIXES: Record<DocumentType, { id: string; number: string }> = {
+  order: { id: 'ord', number: 'O' },
+  invoice: { id: 'inv', number: 'I' },
+  shipment: { id: 'shp', number: 'S' },
+  credit_memo: { id: 'crm', number: 'CM' },
+};
+
+// The draws below run in a fixed order: the seeded PRNG makes the same day give the same data.
+function orderLines(rnd: SeededRandom, currency: Currency): OrderLine[] {
   const lineCount = rnd.int(1, 3);
   const products: CatalogProduct[] = [];
   while (products.length < lineCount) {
     const p = rnd.pick(CATALOG);
     if (!products.includes(p)) products.push(p);
   }
-  const lines = products.map((p) => ({
+  return products.map((p) => ({
     productId: p.id,
     sku: p.sku,
     name: p.name,
     qty: rnd.int(1, 3),
     unitPriceCents: p.prices[currency],
   }));
+}
+
+function shippingAddress(rnd: SeededRandom, currency: Currency, name: string): Record<string, string | null> {
+  if (currency === 'USD') {
+    const [city, region, postcode] = rnd.pick(US_CITIES);
+    return { name, line1: `${rnd.int(1, 999)} ${rnd.pick(STREETS)}`, city, region, postcode, country: 'US' };
+  }
+  const [city, postcode, country] = rnd.pick(EU_CITIES);
+  return { name, line1: `${rnd.int(1, 99)} ${rnd.pick(STREETS)}`, city, region: null, postcode, country };
+}
+
+function orderContents(rnd: SeededRandom, currency: Currency, name: string): OrderContents {
+  const lines = orderLines(rnd, currency);
   const subtotal = lines.reduce((sum, l) => sum + l.qty * l.unitPriceCents, 0);
   const method = rnd.pick(SHIPPING[currency]);
-  const total = subtotal + method.priceCents;
-  const address =
-    currency === 'USD'
-      ? (() => {
-          const [city, region, postcode] = rnd.pick(US_CITIES);
-          return {
-            name: spec.name,
-            line1: `${rnd.int(1, 999)} ${rnd.pick(STREETS)}`,
-            city,
-            region,
-            postcode,
-            country: 'US',
-          };
-        })()
-      : (() => {
-          const [city, postcode, country] = rnd.pick(EU_CITIES);
-          return {
-            name: spec.name,
-            line1: `${rnd.int(1, 99)} ${rnd.pick(STREETS)}`,
-            city,
-            region: null,
-            postcode,
-            country,
-          };
-        })();
+  const address = shippingAddress(rnd, currency, name);
+  return { lines, subtotal, method, total: subtotal + method.priceCents, address };
+}
 
-  const next = (type: DemoDocument['type']) => {
-    counters[type] += 1;
-    return counters[type];
-  };
-  const orderSeq = next('order');
-  const orderId = `ord_${pad(orderSeq, 6)}`;
+type DocumentFields = Omit<
+  DemoDocument,
+  'customer_id' | 'account_id' | 'store_id' | 'currency' | 'id' | 'type' | 'number'
+>;
+
+/**
+ * Adds an order and, as far as its status goes, its invoice (unless pending or canceled), its
+ * shipment (unless processing too) and sometimes a credit memo.
+ */
+function addOrder(data: DemoData, rnd: SeededRandom, counters: Record<DocumentType, number>, spec: OrderSpec): void {
+  const currency = storeById(spec.storeId).currency;
+  const contents = orderContents(rnd, currency, spec.name);
   const common = { customer_id: spec.customerId, account_id: spec.accountId, store_id: spec.storeId, currency };
-  data.documents.push({
-    ...common,
-    id: orderId,
-    type: 'order',
-    number: `O-${pad(orderSeq, 8)}`,
+  /** Numbers the next document of `type` and adds it; `fields` may use its sequence number. */
+  const add = (type: DocumentType, fields: (seq: number) => DocumentFields): string => {
+    counters[type] += 1;
+    const seq = counters[type];
+    const prefix = DOCUMENT_PREFIXES[type];
+    const id = `${prefix.id}_${pad(seq, 6)}`;
+    data.documents.push({ ...common, id, type, number: `${prefix.number}-${pad(seq, 8)}`, ...fields(seq) });
+    return id;
+  };
+
+  const orderId = add('order', () => orderFields(spec, contents));
+  if (spec.status === 'pending' || spec.status === 'canceled') return;
+  const invoiceAt = spec.placedAt + HOUR;
+  add('invoice', () => invoiceFields(orderId, invoiceAt, currency, contents));
+  if (spec.status === 'processing') return;
+  const shippedAt = Math.min(spec.now, invoiceAt + rnd.int(1, 3) * DAY);
+  add('shipment', (seq) => shipmentFields(rnd, orderId, shippedAt, currency, seq, contents));
+  if (spec.forceCreditMemo || spec.status === 'closed' || rnd.chance(0.08)) {
+    const refundedAt = Math.min(spec.now, shippedAt + rnd.int(3, 14) * DAY);
+    add('credit_memo', () => creditMemoFields(rnd, orderId, refundedAt, contents));
+  }
+}
+
+function orderFields(spec: OrderSpec, c: OrderContents): DocumentFields {
+  return {
     order_id: null,
     status: spec.status,
-    total_cents: total,
+    total_cents: c.total,
     created_at: iso(spec.placedAt),
     data: {
-      lines,
-      subtotalCents: subtotal,
-      shippingCents: method.priceCents,
-      shippingAddress: address,
-      shippingMethod: method,
+      lines: c.lines,
+      subtotalCents: c.subtotal,
+      shippingCents: c.method.priceCents,
+      shippingAddress: c.address,
+      shippingMethod: c.method,
     },
-  });
-  if (spec.status === 'pending' || spec.status === 'canceled') return;
+  };
+}
 
-  const invoiceSeq = next('invoice');
-  const invoiceAt = spec.placedAt + HOUR;
-  data.documents.push({
-    ...common,
-    id: `inv_${pad(invoiceSeq, 6)}`,
-    type: 'invoice',
-    number: `I-${pad(invoiceSeq, 8)}`,
+function invoiceFields(orderId: string, at: number, currency: Currency, c: OrderContents): DocumentFields {
+  return {
     order_id: orderId,
     status: 'paid',
-    total_cents: total,
-    created_at: iso(invoiceAt),
+    total_cents: c.total,
+    created_at: iso(at),
     data: {
-      lines,
-      subtotalCents: subtotal,
-      shippingCents: method.priceCents,
+      lines: c.lines,
+      subtotalCents: c.subtotal,
+      shippingCents: c.method.priceCents,
       paymentMethod: currency === 'USD' ? 'Visa •••• 4242' : 'Mastercard •••• 5454',
     },
-  });
-  if (spec.status === 'processing') return;
+  };
+}
 
-  const shipmentSeq = next('shipment');
-  const shippedAt = Math.min(spec.now, invoiceAt + rnd.int(1, 3) * DAY);
-  data.documents.push({
-    ...common,
-    id: `shp_${pad(shipmentSeq, 6)}`,
-    type: 'shipment',
-    number: `S-${pad(shipmentSeq, 8)}`,
+function shipmentFields(
+  rnd: SeededRandom,
+  orderId: string,
+  at: number,
+  currency: Currency,
+  shipmentSeq: number,
+  c: OrderContents,
+): DocumentFields {
+  const carrier = CARRIERS[currency];
+  return {
     order_id: orderId,
     status: 'shipped',
     total_cents: 0,
-    created_at: iso(shippedAt),
+    created_at: iso(at),
     data: {
       tracking: {
-        carrier: CARRIERS[currency],
-        number: `${CARRIERS[currency] === 'UPS' ? '1Z' : 'JD'}${pad(rnd.int(0, 999_999_999), 9)}${pad(shipmentSeq, 6)}`,
+        carrier,
+        number: `${carrier === 'UPS' ? '1Z' : 'JD'}${pad(rnd.int(0, 999_999_999), 9)}${pad(shipmentSeq, 6)}`,
       },
-      shippingAddress: address,
-      lines: lines.map(({ sku, name, qty }) => ({ sku, name, qty })),
+      shippingAddress: c.address,
+      lines: c.lines.map(({ sku, name, qty }) => ({ sku, name, qty })),
     },
-  });
+  };
+}
 
-  if (spec.forceCreditMemo || spec.status === 'closed' || rnd.chance(0.08)) {
-    const memoSeq = next('credit_memo');
-    const refunded = lines[0] ? lines[0].unitPriceCents : subtotal;
-    data.documents.push({
-      ...common,
-      id: `crm_${pad(memoSeq, 6)}`,
-      type: 'credit_memo',
-      number: `CM-${pad(memoSeq, 8)}`,
-      order_id: orderId,
-      status: 'refunded',
-      total_cents: refunded,
-      created_at: iso(Math.min(spec.now, shippedAt + rnd.int(3, 14) * DAY)),
-      data: {
-        reason: rnd.pick(['Damaged in transit', 'Wrong item', 'Changed mind']),
-        lines: lines.slice(0, 1).map(({ sku, name }) => ({ sku, name, qty: 1 })),
-      },
-    });
-  }
+function creditMemoFields(rnd: SeededRandom, orderId: string, at: number, c: OrderContents): DocumentFields {
+  return {
+    order_id: orderId,
+    status: 'refunded',
+    total_cents: c.lines[0] ? c.lines[0].unitPriceCents : c.subtotal,
+    created_at: iso(at),
+    data: {
+      reason: rnd.pick(['Damaged in transit', 'Wrong item', 'Changed mind']),
+      lines: c.lines.slice(0, 1).map(({ sku, name }) => ({ sku, name, qty: 1 })),
+    },
+  };
 }
 
 /**

@@ -1,19 +1,10 @@
-import type { SessionMode } from '../../shared/api/settings';
 import { redeemHandoff, resolveAssistCookie } from '../assist/storefront-access';
 import type { ShopContext } from '../context';
+import type { AssistedSession } from './viewer';
 
-/** The assisted session as shop/assist/storefront-access reports it. */
-export interface LiveSessionView {
-  id: string;
-  staffId: string;
-  staffName: string;
-  customerId: string;
-  accountId: string;
-  storeId: string;
+/** The assisted session as shop/assist/storefront-access reports it: the viewer's, with its store's code. */
+export interface LiveSessionView extends AssistedSession {
   storeCode: string;
-  mode: SessionMode;
-  reason: string;
-  expiresAt: string;
 }
 
 /** How the storefront redeems handoff codes and checks assisted cookies (shop/assist/storefront-access). */

@@ -3,6 +3,7 @@ import type { ReactNode } from 'react';
 import type { z } from 'zod';
 import type { ShopContext } from '../context';
 import type { Queryable } from '../db/database';
+import type { StorefrontAction } from './actions';
 import { auditAssistedRequest, isAssisted, recordRefusedAction } from './audit';
 import { csrfTokenFor } from './csrf';
 import { cartCount } from './data/cart';
@@ -18,7 +19,7 @@ declare module 'fastify' {
   interface FastifyContextConfig {
     /** GET pages name who may see them; POST actions name what they change. */
     storefrontPage?: PageScope;
-    storefrontAction?: { name: string; scope: ActionScope };
+    storefrontAction?: { name: StorefrontAction; scope: ActionScope };
     /** The handoff route resolves no viewer: it is how an assisted session begins. */
     storefrontEntry?: boolean;
   }

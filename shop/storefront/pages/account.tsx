@@ -5,7 +5,7 @@ import type { Notification } from '../data/notifications';
 import type { PaymentMethod } from '../data/payment-methods';
 import { formatDateTime } from '../money';
 import type { CustomerRow } from '../viewer';
-import { Notice } from './common';
+import { Notice, RemoveButton } from './common';
 import { AddressBlock } from './documents';
 
 const SECTIONS: [string, string][] = [
@@ -112,12 +112,7 @@ export function AddressesSection({
           {addresses.map((a) => (
             <div className="card" key={a.id} data-testid="address-card">
               <AddressBlock address={a} />
-              <PostForm chrome={chrome} action="/account/addresses/remove">
-                <input type="hidden" name="addressId" value={a.id} />
-                <button type="submit" className="link">
-                  Remove
-                </button>
-              </PostForm>
+              <RemoveButton chrome={chrome} action="/account/addresses/remove" name="addressId" value={a.id} />
             </div>
           ))}
         </div>
@@ -228,12 +223,12 @@ export function PaymentMethodsSection({ chrome, cards }: { chrome: Chrome; cards
                   {c.label} •••• {c.last4}
                 </td>
                 <td className="num">
-                  <PostForm chrome={chrome} action="/account/payment-methods/remove">
-                    <input type="hidden" name="paymentMethodId" value={c.id} />
-                    <button type="submit" className="link">
-                      Remove
-                    </button>
-                  </PostForm>
+                  <RemoveButton
+                    chrome={chrome}
+                    action="/account/payment-methods/remove"
+                    name="paymentMethodId"
+                    value={c.id}
+                  />
                 </td>
               </tr>
             ))}

@@ -1,5 +1,6 @@
-import type { EndReason } from '../../../shared/api/sessions';
+import { EndReason } from '../../../shared/api/sessions';
 import type { Consent } from '../../../shared/api/shop';
+import { StorefrontAction } from '../actions';
 import { PostForm, type Chrome } from '../layout';
 import type { HistoryEvent, HistorySession } from '../data/assistance';
 import { formatDateTime } from '../money';
@@ -24,7 +25,8 @@ const END_REASONS: Readonly<Record<EndReason, string>> = {
 };
 
 function endReasonLabel(reason: string): string {
-  return (END_REASONS as Readonly<Record<string, string>>)[reason] ?? reason.replace(/_/g, ' ');
+  const known = EndReason.safeParse(reason);
+  return known.success ? END_REASONS[known.data] : reason.replace(/_/g, ' ');
 }
 
 function ConsentStatusLine({ chrome, consent }: { chrome: Chrome; consent: Consent }) {
@@ -52,7 +54,7 @@ function ConsentStatusLine({ chrome, consent }: { chrome: Chrome; consent: Conse
 }
 
 /** What the storefront's actions are called in the customer's history. */
-const ACTION_LABELS: Readonly<Record<string, string>> = {
+const ACTION_LABELS: Readonly<Record<StorefrontAction, string>> = {
   'cart.add': 'added a product to your cart',
   'cart.update': 'changed a quantity in your cart',
   'cart.remove': 'removed a product from your cart',
@@ -67,12 +69,20 @@ const ACTION_LABELS: Readonly<Record<string, string>> = {
   'customer.consent_change': 'tried to change your assistance setting',
   'customer.consent_code': 'tried to create a one-time code',
   'customer.delete_request': 'tried to delete your account',
+  'customer.sign_in': 'tried to sign in',
+  'customer.register': 'tried to create an account',
   'customer.sign_out': 'tried to sign you out',
 };
 
+/** The label of a recorded action; a name this build does not know (an older log's) is shown as it is. */
+export function actionLabel(what: string): string {
+  const known = StorefrontAction.safeParse(what);
+  return known.success ? ACTION_LABELS[known.data] : what;
+}
+
 function describeEvent(e: HistoryEvent): string {
   const where = e.path ?? '';
-  const what = e.what ? (ACTION_LABELS[e.what] ?? e.what) : 'an action';
+  const what = e.what ? actionLabel(e.what) : 'an action';
   switch (e.action) {
     case 'session.page_view':
       return `viewed ${e.title ? `“${e.title}” ` : ''}(${where})${e.status && e.status >= 400 ? `, refused (${e.status})` : ''}`;

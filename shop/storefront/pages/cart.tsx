@@ -5,7 +5,7 @@ import { MAX_QUANTITY } from '../data/cart';
 import { linesOf, type StoreDocument } from '../data/documents';
 import { SHIPPING_METHODS, shippingCents, type ShippingMethod } from '../data/orders';
 import type { PaymentMethod } from '../data/payment-methods';
-import { Notice } from './common';
+import { Notice, RemoveButton } from './common';
 import { AddressBlock, HelpedBy } from './documents';
 
 export function CartPage({ chrome, cart, notice }: { chrome: Chrome; cart: Cart; notice: string | undefined }) {
@@ -54,12 +54,7 @@ export function CartPage({ chrome, cart, notice }: { chrome: Chrome; cart: Cart;
                         Update
                       </button>
                     </PostForm>
-                    <PostForm chrome={chrome} action="/cart/remove">
-                      <input type="hidden" name="productId" value={line.productId} />
-                      <button type="submit" className="link">
-                        Remove
-                      </button>
-                    </PostForm>
+                    <RemoveButton chrome={chrome} action="/cart/remove" name="productId" value={line.productId} />
                   </td>
                   <td className="num">
                     <Money cents={line.lineCents} store={store} />

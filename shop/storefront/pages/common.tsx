@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { href, Money, type Chrome } from '../layout';
+import { href, Money, PostForm, type Chrome } from '../layout';
 import type { Product } from '../data/catalog';
 
 /** Notices shown after a redirect; the query only picks one of these fixed texts. */
@@ -28,6 +28,28 @@ export function Notice({ notice }: { notice: string | undefined }) {
       {text}
     </div>
   ) : null;
+}
+
+/** A "Remove" link that posts one item's id (`name`=`value`) to `action`. */
+export function RemoveButton({
+  chrome,
+  action,
+  name,
+  value,
+}: {
+  chrome: Chrome;
+  action: string;
+  name: string;
+  value: string;
+}) {
+  return (
+    <PostForm chrome={chrome} action={action}>
+      <input type="hidden" name={name} value={value} />
+      <button type="submit" className="link">
+        Remove
+      </button>
+    </PostForm>
+  );
 }
 
 export function noticeOf(query: unknown): string | undefined {

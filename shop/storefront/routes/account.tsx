@@ -6,7 +6,6 @@ import {
   emailTaken,
   endOtherWebSessions,
   requestDeletion,
-  passwordMatches,
   setEmail,
   setPassword,
   updateProfile,
@@ -25,7 +24,7 @@ import {
   PaymentMethodRemoveForm,
   ProfileForm,
 } from '../forms';
-import { parseForm, perform, redirectTo, sendPage } from '../http';
+import { perform, sendPage } from '../http';
 import type { Chrome } from '../layout';
 import {
   AccountFrame,
@@ -39,7 +38,8 @@ import {
 import { noticeOf } from '../pages/common';
 import { DocumentPage, OrderDetailPage, OrdersPage } from '../pages/documents';
 import type { ShopContext } from '../../context';
-import { action, page, param, queryString, signedIn, type RouteDeps } from './define';
+import { page, param, queryString, signedIn, type RouteDeps } from './define';
+import { formAction } from './form-action';
 
 /** Sends one section of the account area inside its frame. */
 export function sendAccountPage(
@@ -61,12 +61,15 @@ export function sendAccountPage(
   });
 }
 
-const wrongPassword = () =>
-  new PageError(403, 'Password not confirmed', 'The password is not right. Nothing was changed.', {
-    refusal: 'invalid_input',
-  });
-
+/** The account area: profile and addresses, orders and notifications, and what only the customer may change. */
 export function registerAccountRoutes(deps: RouteDeps): void {
+  registerProfileRoutes(deps);
+  registerHistoryRoutes(deps);
+  registerCustomerOnlyRoutes(deps);
+}
+
+/** Profile and address book; an assisted session in act mode may add and remove addresses. */
+function registerProfileRoutes(deps: RouteDeps): void {
   const { ctx } = deps;
 
   page(deps, '/account', 'account', async (request, reply, state) => {
@@ -76,15 +79,17 @@ export function registerAccountRoutes(deps: RouteDeps): void {
     ));
   });
 
-  action(deps, '/account/profile', 'profile.update', 'customer_only', async (request, reply, state) => {
-    const viewer = signedIn(state);
-    const form = parseForm(ProfileForm, request.body);
-    await perform(ctx, request, async (tx) => {
-      await updateProfile(tx, viewer.customer.id, form);
-      return { result: null };
-    });
-    return redirectTo(reply, state, '/account', 'profile_saved');
-  });
+  formAction(
+    deps,
+    { path: '/account/profile', name: 'profile.update', scope: 'customer_only', form: ProfileForm },
+    async ({ form, viewer, request }) => {
+      await perform(ctx, request, async (tx) => {
+        await updateProfile(tx, viewer.customer.id, form);
+        return { result: null };
+      });
+      return { to: '/account', notice: 'profile_saved' };
+    },
+  );
 
   page(deps, '/account/addresses', 'account', async (request, reply, state) => {
     const viewer = signedIn(state);
@@ -95,28 +100,35 @@ export function registerAccountRoutes(deps: RouteDeps): void {
     ));
   });
 
-  action(deps, '/account/addresses', 'address.add', 'shopping', async (request, reply, state) => {
-    const viewer = signedIn(state);
-    const { returnTo, ...address } = parseForm(AddressForm, request.body);
-    await perform(ctx, request, async (tx) => {
-      const id = await addAddress(tx, ctx.clock, viewer.customer.id, address);
-      return { result: id, details: { addressId: id, city: address.city, country: address.country } };
-    });
-    return returnTo === 'checkout'
-      ? redirectTo(reply, state, '/checkout')
-      : redirectTo(reply, state, '/account/addresses', 'address_added');
-  });
+  formAction(
+    deps,
+    { path: '/account/addresses', name: 'address.add', scope: 'shopping', form: AddressForm },
+    async ({ form: { returnTo, ...address }, viewer, request }) => {
+      await perform(ctx, request, async (tx) => {
+        const id = await addAddress(tx, ctx.clock, viewer.customer.id, address);
+        return { result: id, details: { addressId: id, city: address.city, country: address.country } };
+      });
+      return returnTo === 'checkout' ? { to: '/checkout' } : { to: '/account/addresses', notice: 'address_added' };
+    },
+  );
 
-  action(deps, '/account/addresses/remove', 'address.remove', 'shopping', async (request, reply, state) => {
-    const viewer = signedIn(state);
-    const form = parseForm(AddressRemoveForm, request.body);
-    await perform(ctx, request, async (tx) => {
-      if (!(await removeAddress(tx, ctx.clock, viewer.customer.id, form.addressId)))
-        throw pageNotFound('There is no such address in your address book.');
-      return { result: null, details: { addressId: form.addressId } };
-    });
-    return redirectTo(reply, state, '/account/addresses', 'address_removed');
-  });
+  formAction(
+    deps,
+    { path: '/account/addresses/remove', name: 'address.remove', scope: 'shopping', form: AddressRemoveForm },
+    async ({ form, viewer, request }) => {
+      await perform(ctx, request, async (tx) => {
+        if (!(await removeAddress(tx, ctx.clock, viewer.customer.id, form.addressId)))
+          throw pageNotFound('There is no such address in your address book.');
+        return { result: null, details: { addressId: form.addressId } };
+      });
+      return { to: '/account/addresses', notice: 'address_removed' };
+    },
+  );
+}
+
+/** Orders with their documents, and notifications: read-only, open to an assisted session. */
+function registerHistoryRoutes(deps: RouteDeps): void {
+  const { ctx } = deps;
 
   page(deps, '/account/orders', 'account', async (request, reply, state) => {
     const viewer = signedIn(state);
@@ -152,47 +164,52 @@ export function registerAccountRoutes(deps: RouteDeps): void {
       <NotificationsSection chrome={chrome} items={items} />
     ));
   });
+}
+
+/** Password, email, payment methods and deletion: the customer's alone, never while assisted. */
+function registerCustomerOnlyRoutes(deps: RouteDeps): void {
+  const { ctx } = deps;
 
   page(deps, '/account/security', 'customer_only', async (request, reply) => {
     return sendAccountPage(ctx, request, reply, 'Password and email', (chrome) => <SecuritySection chrome={chrome} />);
   });
 
-  action(
+  formAction(
     deps,
-    '/account/password',
-    'customer.password_change',
-    'customer_only',
-    async (request, reply, state) => {
-      const viewer = signedIn(state);
+    {
+      path: '/account/password',
+      name: 'customer.password_change',
+      scope: 'customer_only',
+      form: PasswordForm,
+      password: (form) => form.currentPassword,
+    },
+    async ({ form, viewer }) => {
       if (viewer.kind !== 'customer') throw new Error('customer_only action reached while assisted');
-      const form = parseForm(PasswordForm, request.body);
-      if (!(await passwordMatches(ctx.db, viewer.customer.id, form.currentPassword))) throw wrongPassword();
       await ctx.db.transaction(async (tx) => {
         await setPassword(tx, viewer.customer.id, form.newPassword);
         await endOtherWebSessions(tx, ctx.clock.now(), viewer.customer.id, viewer.webSessionId);
       });
-      return redirectTo(reply, state, '/account/security', 'password_changed');
+      return { to: '/account/security', notice: 'password_changed' };
     },
-    { checksPassword: true },
   );
 
-  action(
+  formAction(
     deps,
-    '/account/email',
-    'customer.email_change',
-    'customer_only',
-    async (request, reply, state) => {
-      const viewer = signedIn(state);
-      const form = parseForm(EmailForm, request.body);
-      if (!(await passwordMatches(ctx.db, viewer.customer.id, form.password))) throw wrongPassword();
+    {
+      path: '/account/email',
+      name: 'customer.email_change',
+      scope: 'customer_only',
+      form: EmailForm,
+      password: (form) => form.password,
+    },
+    async ({ form, viewer }) => {
       if (form.email !== viewer.customer.email && (await emailTaken(ctx.db, form.email)))
         throw new PageError(409, 'Email in use', 'Another account uses this email address. Nothing was changed.', {
           refusal: 'invalid_input',
         });
       await ctx.db.transaction((tx) => setEmail(tx, viewer.customer.id, form.email));
-      return redirectTo(reply, state, '/account/security', 'email_changed');
+      return { to: '/account/security', notice: 'email_changed' };
     },
-    { checksPassword: true },
   );
 
   page(deps, '/account/payment-methods', 'customer_only', async (request, reply, state) => {
@@ -203,26 +220,29 @@ export function registerAccountRoutes(deps: RouteDeps): void {
     ));
   });
 
-  action(deps, '/account/payment-methods', 'payment_method.add', 'customer_only', async (request, reply, state) => {
-    const viewer = signedIn(state);
-    const form = parseForm(PaymentMethodForm, request.body);
-    await ctx.db.transaction((tx) => addTestCard(tx, ctx.clock, viewer.customer.id, form.label, form.last4));
-    return redirectTo(reply, state, '/account/payment-methods', 'card_added');
-  });
-
-  action(
+  formAction(
     deps,
-    '/account/payment-methods/remove',
-    'payment_method.remove',
-    'customer_only',
-    async (request, reply, state) => {
-      const viewer = signedIn(state);
-      const form = parseForm(PaymentMethodRemoveForm, request.body);
+    { path: '/account/payment-methods', name: 'payment_method.add', scope: 'customer_only', form: PaymentMethodForm },
+    async ({ form, viewer }) => {
+      await ctx.db.transaction((tx) => addTestCard(tx, ctx.clock, viewer.customer.id, form.label, form.last4));
+      return { to: '/account/payment-methods', notice: 'card_added' };
+    },
+  );
+
+  formAction(
+    deps,
+    {
+      path: '/account/payment-methods/remove',
+      name: 'payment_method.remove',
+      scope: 'customer_only',
+      form: PaymentMethodRemoveForm,
+    },
+    async ({ form, viewer }) => {
       const removed = await ctx.db.transaction((tx) =>
         removePaymentMethod(tx, ctx.clock, viewer.customer.id, form.paymentMethodId),
       );
       if (!removed) throw pageNotFound('There is no such saved card.');
-      return redirectTo(reply, state, '/account/payment-methods', 'card_removed');
+      return { to: '/account/payment-methods', notice: 'card_removed' };
     },
   );
 
@@ -234,18 +254,18 @@ export function registerAccountRoutes(deps: RouteDeps): void {
     ));
   });
 
-  action(
+  formAction(
     deps,
-    '/account/delete',
-    'customer.delete_request',
-    'customer_only',
-    async (request, reply, state) => {
-      const viewer = signedIn(state);
-      const form = parseForm(DeleteForm, request.body);
-      if (!(await passwordMatches(ctx.db, viewer.customer.id, form.password))) throw wrongPassword();
-      await requestDeletion(ctx.db, ctx.clock, viewer.customer.id);
-      return redirectTo(reply, state, '/account/delete', 'deletion_requested');
+    {
+      path: '/account/delete',
+      name: 'customer.delete_request',
+      scope: 'customer_only',
+      form: DeleteForm,
+      password: (form) => form.password,
     },
-    { checksPassword: true },
+    async ({ viewer }) => {
+      await requestDeletion(ctx.db, ctx.clock, viewer.customer.id);
+      return { to: '/account/delete', notice: 'deletion_requested' };
+    },
   );
 }

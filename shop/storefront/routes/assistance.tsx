@@ -1,13 +1,12 @@
-import { activeConsentCode, grantConsent, issueConsentCode, readConsent } from '../../consent/consent';
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { activeConsentCode, grantConsent, issueConsentCode, readConsent, revokeConsent } from '../../consent/consent';
 import { assistanceHistory } from '../data/assistance';
 import { ConsentForm } from '../forms';
-import { parseForm, redirectTo } from '../http';
 import { AssistanceSection } from '../pages/assistance';
-import { revokeConsent } from '../../consent/consent';
-import { action, page, signedIn, type RouteDeps } from './define';
-import { sendAccountPage } from './account';
-import type { FastifyReply, FastifyRequest } from 'fastify';
 import type { StorefrontRequestState } from '../viewer';
+import { sendAccountPage } from './account';
+import { action, page, signedIn, type RouteDeps } from './define';
+import { formAction } from './form-action';
 
 /** The customer's side of assistance: consent with a duration, one-time codes, and the full history. */
 export function registerAssistanceRoutes(deps: RouteDeps): void {
@@ -40,16 +39,18 @@ export function registerAssistanceRoutes(deps: RouteDeps): void {
 
   page(deps, '/account/assistance', 'customer_only', (request, reply, state) => show(request, reply, state, null));
 
-  action(deps, '/account/assistance', 'customer.consent_change', 'customer_only', async (request, reply, state) => {
-    const viewer = signedIn(state);
-    const form = parseForm(ConsentForm, request.body);
-    if (form.allow === 'on') {
-      await grantConsent(ctx, viewer.customer.id, form.duration, origin(request));
-      return redirectTo(reply, state, '/account/assistance', 'consent_granted');
-    }
-    await revokeConsent(ctx, viewer.customer.id, origin(request));
-    return redirectTo(reply, state, '/account/assistance', 'consent_revoked');
-  });
+  formAction(
+    deps,
+    { path: '/account/assistance', name: 'customer.consent_change', scope: 'customer_only', form: ConsentForm },
+    async ({ form, viewer, request }) => {
+      if (form.allow === 'on') {
+        await grantConsent(ctx, viewer.customer.id, form.duration, origin(request));
+        return { to: '/account/assistance', notice: 'consent_granted' };
+      }
+      await revokeConsent(ctx, viewer.customer.id, origin(request));
+      return { to: '/account/assistance', notice: 'consent_revoked' };
+    },
+  );
 
   // The code is shown in this response only (never in a URL); reloading makes a new one.
   action(deps, '/account/assistance/code', 'customer.consent_code', 'customer_only', async (request, reply, state) => {

@@ -1,5 +1,6 @@
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ShopContext } from '../../context';
+import type { StorefrontAction } from '../actions';
 import type { AssistAccess } from '../assist-access';
 import { stateOf } from '../http';
 import type { ActionScope, PageScope } from '../policy';
@@ -21,13 +22,13 @@ export function page(deps: RouteDeps, path: string, who: PageScope, handler: Han
 }
 
 /**
- * A POST action of the store; `name` is what the audit log and the history call it. `checksPassword`
- * puts it under the per-IP attempt limit.
+ * A POST action of the store; `name` is what the audit log and the history call it (`../actions.ts`).
+ * `checksPassword` puts it under the per-IP attempt limit. A signed-in viewer's form: `formAction`.
  */
 export function action(
   deps: RouteDeps,
   path: string,
-  name: string,
+  name: StorefrontAction,
   scope: ActionScope,
   handler: Handler,
   options: { checksPassword?: boolean } = {},
