@@ -1,0 +1,130 @@
+import { z } from 'zod';
+import { LoginResponse, Staff, StepUpResponse, TokenResponse, type StepUpRequest } from '../../shared/api/auth';
+import {
+  AssistSession,
+  CreateSessionResponse,
+  HeartbeatResponse,
+  SessionListResponse,
+  type CreateSessionRequest,
+  type EndSessionRequest,
+  type SessionListQuery,
+} from '../../shared/api/sessions';
+import { AssistPolicy, Settings } from '../../shared/api/settings';
+import {
+  Customer,
+  CustomerSearchResponse,
+  DocumentsResponse,
+  Store,
+  type CustomerSearchQuery,
+  type DocumentType,
+} from '../../shared/api/shop';
+import type { ShopRequests } from './api-requests';
+
+/**
+ * The Assistance API's endpoints as typed calls, one small factory per area over the shared
+ * requests: staff sign-in, shop data (stores and customers), settings, assisted sessions, audit.
+ */
+
+/** For reads: `signal` aborts the request to the shop (the call then rejects with CallCancelledError). */
+export interface ReadOptions {
+  signal?: AbortSignal | undefined;
+}
+
+const id = (value: string) => encodeURIComponent(value);
+
+const EmptyOrSession = z.union([HeartbeatResponse.transform((r) => r.session), AssistSession]);
+
+export function staffAuthCalls({ call, send }: ShopRequests) {
+  return {
+    login: (email: string, password: string) =>
+      call({ method: 'post', path: 'auth/login', json: { email, password }, auth: false }, LoginResponse),
+    verifyMfa: (mfaToken: string, code: string) =>
+      call({ method: 'post', path: 'auth/mfa', json: { mfaToken, code }, auth: false }, TokenResponse),
+    refresh: (refreshToken: string) =>
+      call({ method: 'post', path: 'auth/refresh', json: { refreshToken }, auth: false }, TokenResponse),
+    // No body: ends this console's sign-in and the sessions it started, never the staff member's others.
+    logout: (): Promise<void> => send({ method: 'post', path: 'auth/logout' }),
+    me: () => call({ method: 'get', path: 'me' }, Staff),
+    stepUp: (body: StepUpRequest) => call({ method: 'post', path: 'auth/step-up', json: body }, StepUpResponse),
+  };
+}
+
+export function shopDataCalls({ call }: ShopRequests) {
+  return {
+    stores: (read: ReadOptions = {}) => call({ method: 'get', path: 'stores', signal: read.signal }, z.array(Store)),
+    searchCustomers: (query: Partial<CustomerSearchQuery>, read: ReadOptions = {}) =>
+      call(
+        {
+          method: 'get',
+          path: 'customers',
+          searchParams: {
+            q: query.q,
+            storeId: query.storeId,
+            consent: query.consent,
+            limit: query.limit,
+            cursor: query.cursor,
+          },
+          signal: read.signal,
+        },
+        CustomerSearchResponse,
+      ),
+    customer: (customerId: string, read: ReadOptions = {}) =>
+      call({ method: 'get', path: `customers/${id(customerId)}`, signal: read.signal }, Customer),
+    documents: (customerId: string, type?: DocumentType, read: ReadOptions = {}) =>
+      call(
+        { method: 'get', path: `customers/${id(customerId)}/documents`, searchParams: { type }, signal: read.signal },
+        DocumentsResponse,
+      ),
+  };
+}
+
+export function settingsCalls({ call }: ShopRequests) {
+  return {
+    settings: () => call({ method: 'get', path: 'settings' }, Settings),
+    saveSettings: (settings: Settings) => call({ method: 'put', path: 'settings', json: settings }, Settings),
+    assistPolicy: () => call({ method: 'get', path: 'assist-policy' }, AssistPolicy),
+  };
+}
+
+export function sessionCalls({ call }: ShopRequests) {
+  return {
+    createSession: (body: CreateSessionRequest) =>
+      call({ method: 'post', path: 'assist-sessions', json: body }, CreateSessionResponse),
+    listSessions: (query: Partial<SessionListQuery>) =>
+      call(
+        {
+          method: 'get',
+          path: 'assist-sessions',
+          searchParams: {
+            status: query.status,
+            customerId: query.customerId,
+            staffId: query.staffId,
+            limit: query.limit,
+          },
+        },
+        SessionListResponse,
+      ),
+    session: (sessionId: string) => call({ method: 'get', path: `assist-sessions/${id(sessionId)}` }, EmptyOrSession),
+    /** Agent activity: moves the idle deadline and renews the console lease. */
+    heartbeat: (sessionId: string) =>
+      call({ method: 'post', path: `assist-sessions/${id(sessionId)}/heartbeat`, json: {} }, EmptyOrSession),
+    /** The console is still there: renews the console lease only (`activity: false`). */
+    renewLease: (sessionId: string) =>
+      call(
+        { method: 'post', path: `assist-sessions/${id(sessionId)}/heartbeat`, json: { activity: false } },
+        EmptyOrSession,
+      ),
+    endSession: (sessionId: string, body: EndSessionRequest) =>
+      call({ method: 'post', path: `assist-sessions/${id(sessionId)}/end`, json: body }, EmptyOrSession),
+  };
+}
+
+export function auditCalls({ bytes }: ShopRequests) {
+  return {
+    // The page's JSON bytes, unparsed on purpose: the audit mirror's verifier thread parses and
+    // validates every page against AuditPage, which keeps parsing and copying 1,000 events per
+    // page off the main thread during a long sync.
+    auditEvents: (after: number, limit: number, read: ReadOptions = {}): Promise<ArrayBuffer> =>
+      bytes({ method: 'get', path: 'audit/events', searchParams: { after, limit }, signal: read.signal }),
+  };
+}
