@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import type { Staff } from '../../shared/api/auth';
 import type { AuditFilter, AuditSyncStatus } from '../../shared/ipc/contract';
 import { createAuditMirror, type AuditMirror, type AuditMirrorOptions } from './audit-mirror';
-import type { AuthService } from './auth-service';
+import type { AuthService } from './auth/auth-service';
 import type { EventSink } from './console-core';
 import { NotSignedInError } from './errors';
 import type { Logger } from './logging';

@@ -1,5 +1,5 @@
 import type { IpcEventName, IpcEventPayload } from '../../shared/ipc/contract';
-import { createAuthService, type AuthService } from './auth-service';
+import { createAuthService, type AuthService } from './auth/auth-service';
 import {
   createIpcHandlers,
   reportingUnexpected,
@@ -7,10 +7,10 @@ import {
   type ExportDestinations,
   type IpcHandlers,
 } from './ipc-handlers';
-import { createOpenSessionsJournal } from './open-sessions-journal';
+import { createOpenSessionsJournal } from './sessions/open-sessions-journal';
 import { createPartitionPool, type PartitionPool } from './partition-pool';
-import { createSessionManager, type SessionManager } from './session-manager';
-import { createSessionRecovery, type SessionRecovery } from './session-recovery';
+import { createSessionManager, type SessionManager } from './sessions/session-manager';
+import { createSessionRecovery, type SessionRecovery } from './sessions/session-recovery';
 import { asLogFn, defaultLogger, type Logger, type LogModule } from './logging';
 import type { CredentialVault } from './vault';
 import type { ViewHost } from './view-host';

@@ -4,10 +4,10 @@ import { IPC_CHANNELS, ipcContract, type AuditSyncStatus } from '../../shared/ip
 import { describeBackends, type TestShop } from '../../shop/test/harness';
 import { brokenKeychain } from '../test/keychain';
 import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../test/shop';
-import { createAuthService, type AuthService } from './auth-service';
+import { createAuthService, type AuthService } from './auth/auth-service';
 import { createIpcHandlers, dispatch, savedExports, type AuditPort, type IpcHandlers } from './ipc-handlers';
 import { createPartitionPool } from './partition-pool';
-import { createSessionManager, type SessionManager } from './session-manager';
+import { createSessionManager, type SessionManager } from './sessions/session-manager';
 import { createVault } from './vault';
 import type { ViewHost } from './view-host';
 

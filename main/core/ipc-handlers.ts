@@ -10,10 +10,10 @@ import {
   type IpcValue,
 } from '../../shared/ipc/contract';
 import type { z } from 'zod';
-import type { AuthService } from './auth-service';
+import type { AuthService } from './auth/auth-service';
 import { toIpcError, UnexpectedFailure } from './errors';
-import type { SessionManager } from './session-manager';
-import type { SessionRecovery } from './session-recovery';
+import type { SessionManager } from './sessions/session-manager';
+import type { SessionRecovery } from './sessions/session-recovery';
 import type { ViewHost } from './view-host';
 
 /**

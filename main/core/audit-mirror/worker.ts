@@ -13,7 +13,7 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { setImmediate as yieldToEvents, setTimeout as sleep } from 'node:timers/promises';
 import { writeExport } from './export-file';
 import { preparePage } from './prepare';
-import { createApiClient } from '../api-client';
+import { createApiClient } from '../api/api-client';
 import { ShopRefusedError } from '../errors';
 import type {
   MirrorOps,

@@ -1,10 +1,10 @@
-import type { AssistSession, EndReason } from '../../shared/api/sessions';
-import type { OpenSession } from '../../shared/ipc/contract';
-import type { ApiClient } from './api-client';
-import { ConsoleRefusedError } from './errors';
-import { asLogFn, defaultLogger } from './logging';
+import type { AssistSession, EndReason } from '../../../shared/api/sessions';
+import type { OpenSession } from '../../../shared/ipc/contract';
+import type { ApiClient } from '../api/api-client';
+import { ConsoleRefusedError } from '../errors';
+import { asLogFn, defaultLogger } from '../logging';
 import type { OpenSessionsJournal } from './open-sessions-journal';
-import type { PartitionPool } from './partition-pool';
+import type { PartitionPool } from '../partition-pool';
 import { createCountdown } from './session-countdown';
 import { createSessionEntries, isLive, openSessionOf } from './session-entries';
 import { createSessionEnding } from './session-ending';
@@ -12,7 +12,7 @@ import { createHeartbeats } from './session-heartbeat';
 import { createLeaseRenewal } from './session-lease-renewal';
 import { createSessionPolling } from './session-polling';
 import { createSessionStarter, type StartArgs } from './session-start';
-import type { ViewHost } from './view-host';
+import type { ViewHost } from '../view-host';
 
 /**
  * The assisted sessions open in this console: start (step-up, then create), heartbeat while

@@ -3,23 +3,27 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium, type Browser } from '@playwright/test';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { StepUpRequest } from '../../shared/api/auth';
-import type { AssistSession } from '../../shared/api/sessions';
-import type { IpcEventName, IpcEventPayload, RecoveryNotice } from '../../shared/ipc/contract';
-import { DEFAULT_CONFIG } from '../../shop/context';
-import { describeBackends, type TestShop } from '../../shop/test/harness';
-import { CHROMIUM_ARGS, createPlaywrightViewHost, type PlaywrightViewHost } from '../browser-tier/view-host-playwright';
-import { brokenKeychain } from '../test/keychain';
-import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../test/shop';
-import { createAuditPort } from './audit-port';
-import { createAuthService, type AuthService } from './auth-service';
-import { createConsoleCore, type ConsoleCore } from './console-core';
-import { ShopUnreachableError } from './errors';
+import type { StepUpRequest } from '../../../shared/api/auth';
+import type { AssistSession } from '../../../shared/api/sessions';
+import type { IpcEventName, IpcEventPayload, RecoveryNotice } from '../../../shared/ipc/contract';
+import { DEFAULT_CONFIG } from '../../../shop/context';
+import { describeBackends, type TestShop } from '../../../shop/test/harness';
+import {
+  CHROMIUM_ARGS,
+  createPlaywrightViewHost,
+  type PlaywrightViewHost,
+} from '../../browser-tier/view-host-playwright';
+import { brokenKeychain } from '../../test/keychain';
+import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../../test/shop';
+import { createAuditPort } from '../audit-port';
+import { createAuthService, type AuthService } from '../auth/auth-service';
+import { createConsoleCore, type ConsoleCore } from '../console-core';
+import { ShopUnreachableError } from '../errors';
 import { JournalEntry } from './open-sessions-journal';
-import { createPartitionPool } from './partition-pool';
+import { createPartitionPool } from '../partition-pool';
 import { createSessionManager } from './session-manager';
 import { recoveryMessage } from './session-recovery';
-import { createVault } from './vault';
+import { createVault } from '../vault';
 
 const JANE = { id: 'cus_000001', usAccount: 'acc_000001_us', euAccount: 'acc_000001_eu' };
 const LEASE_MS = DEFAULT_CONFIG.consoleLeaseSeconds * 1000;

@@ -3,7 +3,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { z } from 'zod';
 import { createShopRequests } from './api-requests';
-import { CallCancelledError, ShopRefusedError, ShopResponseInvalidError, ShopUnreachableError } from './errors';
+import { CallCancelledError, ShopRefusedError, ShopResponseInvalidError, ShopUnreachableError } from '../errors';
 
 /**
  * The answers the real shop never gives but a proxy in front of it or a broken deployment can,

@@ -1,9 +1,9 @@
-import type { TokenResponse } from '../../shared/api/auth';
-import type { ApiClient, TokenSource } from './api-client';
+import type { TokenResponse } from '../../../shared/api/auth';
+import type { ApiClient, TokenSource } from '../api/api-client';
 import type { StoredCredentials } from './auth-credentials';
 import type { AuthCurrent } from './auth-phase';
-import { ShopRefusedError } from './errors';
-import type { Logger } from './logging';
+import { ShopRefusedError } from '../errors';
+import type { Logger } from '../logging';
 
 /**
  * The signed-in tokens: the access token only in memory, the refresh token in the keychain,

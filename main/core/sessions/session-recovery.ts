@@ -1,7 +1,7 @@
-import type { AuthState, RecoveredSession, RecoveryNotice } from '../../shared/ipc/contract';
-import type { ApiClient } from './api-client';
-import type { EventSink } from './console-core';
-import { NotSignedInError, ShopRefusedError, ShopUnreachableError } from './errors';
+import type { AuthState, RecoveredSession, RecoveryNotice } from '../../../shared/ipc/contract';
+import type { ApiClient } from '../api/api-client';
+import type { EventSink } from '../console-core';
+import { NotSignedInError, ShopRefusedError, ShopUnreachableError } from '../errors';
 import type { JournalEntry, OpenSessionsJournal } from './open-sessions-journal';
 import { endedMessageFor } from './session-manager';
 

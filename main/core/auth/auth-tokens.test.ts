@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import type { AuthState } from '../../shared/ipc/contract';
-import { describeBackends, type TestShop } from '../../shop/test/harness';
-import { brokenKeychain } from '../test/keychain';
-import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../test/shop';
-import { createApiClient } from './api-client';
+import type { AuthState } from '../../../shared/ipc/contract';
+import { describeBackends, type TestShop } from '../../../shop/test/harness';
+import { brokenKeychain } from '../../test/keychain';
+import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../../test/shop';
+import { createApiClient } from '../api/api-client';
 import { createAuthService, type AuthService } from './auth-service';
-import { NotSignedInError } from './errors';
-import { createLogging } from './logging';
-import { createVault } from './vault';
+import { NotSignedInError } from '../errors';
+import { createLogging } from '../logging';
+import { createVault } from '../vault';
 
 const RETRY_MS = 5_000;
 

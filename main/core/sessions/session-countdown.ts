@@ -1,6 +1,6 @@
 import { bannerOf, type SessionEntries } from './session-entries';
 import { secondsLeftOf } from './session-presentation';
-import type { ViewHost } from './view-host';
+import type { ViewHost } from '../view-host';
 
 /**
  * The local countdown of each open session, from the shop's deadlines: the banners follow every

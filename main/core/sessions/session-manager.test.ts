@@ -1,14 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import type { OpenSession } from '../../shared/ipc/contract';
-import { describeBackends, type TestShop } from '../../shop/test/harness';
-import { createPlaywrightViewHost, type PlaywrightViewHost } from '../browser-tier/view-host-playwright';
-import { brokenKeychain } from '../test/keychain';
-import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../test/shop';
-import { createAuthService, type AuthService } from './auth-service';
-import { ConsoleRefusedError, toIpcError } from './errors';
-import { createPartitionPool, type PartitionPool } from './partition-pool';
+import type { OpenSession } from '../../../shared/ipc/contract';
+import { describeBackends, type TestShop } from '../../../shop/test/harness';
+import { createPlaywrightViewHost, type PlaywrightViewHost } from '../../browser-tier/view-host-playwright';
+import { brokenKeychain } from '../../test/keychain';
+import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../../test/shop';
+import { createAuthService, type AuthService } from '../auth/auth-service';
+import { ConsoleRefusedError, toIpcError } from '../errors';
+import { createPartitionPool, type PartitionPool } from '../partition-pool';
 import { createSessionManager, endedMessageFor, secondsLeftOf, type SessionManager } from './session-manager';
-import { createVault } from './vault';
+import { createVault } from '../vault';
 
 const JANE = { id: 'cus_000001', usAccount: 'acc_000001_us', euAccount: 'acc_000001_eu' };
 const JOHN = { id: 'cus_000002', usAccount: 'acc_000002_us' };

@@ -1,4 +1,4 @@
-import type { AssistSession } from '../../shared/api/sessions';
+import type { AssistSession } from '../../../shared/api/sessions';
 
 /** How a session is put to the agent: the words for why it ended, and the seconds its countdown shows. */
 

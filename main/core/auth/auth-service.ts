@@ -1,14 +1,14 @@
-import type { Staff } from '../../shared/api/auth';
-import type { AuthState } from '../../shared/ipc/contract';
-import { createApiClient, type ApiClient, type ApiClientOptions, type TokenSource } from './api-client';
+import type { Staff } from '../../../shared/api/auth';
+import type { AuthState } from '../../../shared/ipc/contract';
+import { createApiClient, type ApiClient, type ApiClientOptions, type TokenSource } from '../api/api-client';
 import { createStoredCredentials } from './auth-credentials';
 import type { AuthCurrent } from './auth-phase';
 import { createSignInSteps } from './auth-sign-in';
 import { createAuthStateReporter } from './auth-state';
 import { createTokenKeeper, realTimers, type Timers } from './auth-tokens';
-import { NotSignedInError } from './errors';
-import { defaultLogger, type Logger } from './logging';
-import { shopOriginOf, type CredentialVault } from './vault';
+import { NotSignedInError } from '../errors';
+import { defaultLogger, type Logger } from '../logging';
+import { shopOriginOf, type CredentialVault } from '../vault';
 
 /**
  * The agent's sign-in: password, then TOTP (the MFA challenge token stays here in main), the

@@ -1,7 +1,7 @@
-import type { AssistSession } from '../../shared/api/sessions';
-import type { BannerState, OpenSession } from '../../shared/ipc/contract';
+import type { AssistSession } from '../../../shared/api/sessions';
+import type { BannerState, OpenSession } from '../../../shared/ipc/contract';
 import type { OpenSessionsJournal } from './open-sessions-journal';
-import type { PartitionSlot } from './partition-pool';
+import type { PartitionSlot } from '../partition-pool';
 import { secondsLeftOf } from './session-presentation';
 
 /**

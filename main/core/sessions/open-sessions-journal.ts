@@ -2,7 +2,7 @@ import { mkdir, readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
-import { Id, Timestamp } from '../../shared/api/common';
+import { Id, Timestamp } from '../../../shared/api/common';
 
 /**
  * The sessions this console has open at the shop, kept in a small file in the console's data

@@ -1,7 +1,7 @@
 import type { AuthCurrent } from './auth-phase';
-import type { Logger } from './logging';
-import type { KeychainState } from './types';
-import type { CredentialVault, StoredCredential } from './vault';
+import type { Logger } from '../logging';
+import type { KeychainState } from '../types';
+import type { CredentialVault, StoredCredential } from '../vault';
 
 /**
  * The refresh token in the keychain, for the current shop. A keychain that refuses to store it

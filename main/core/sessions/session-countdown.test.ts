@@ -1,13 +1,13 @@
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
-import type { OpenSession } from '../../shared/ipc/contract';
-import { describeBackends, type TestShop } from '../../shop/test/harness';
-import { createPlaywrightViewHost, type PlaywrightViewHost } from '../browser-tier/view-host-playwright';
-import { brokenKeychain } from '../test/keychain';
-import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../test/shop';
-import { createAuthService, type AuthService } from './auth-service';
-import { createPartitionPool } from './partition-pool';
+import type { OpenSession } from '../../../shared/ipc/contract';
+import { describeBackends, type TestShop } from '../../../shop/test/harness';
+import { createPlaywrightViewHost, type PlaywrightViewHost } from '../../browser-tier/view-host-playwright';
+import { brokenKeychain } from '../../test/keychain';
+import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../../test/shop';
+import { createAuthService, type AuthService } from '../auth/auth-service';
+import { createPartitionPool } from '../partition-pool';
 import { createSessionManager, type SessionManager } from './session-manager';
-import { createVault } from './vault';
+import { createVault } from '../vault';
 
 const JANE = { id: 'cus_000001', usAccount: 'acc_000001_us' };
 

@@ -2,17 +2,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBackends, type TestShop } from '../../shop/test/harness';
-import { createPlaywrightViewHost, type PlaywrightViewHost } from '../browser-tier/view-host-playwright';
-import { brokenKeychain } from '../test/keychain';
-import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../test/shop';
-import { createApiClient } from './api-client';
-import { createAuthService, type AuthService } from './auth-service';
-import { ShopRefusedError } from './errors';
+import { describeBackends, type TestShop } from '../../../shop/test/harness';
+import { createPlaywrightViewHost, type PlaywrightViewHost } from '../../browser-tier/view-host-playwright';
+import { brokenKeychain } from '../../test/keychain';
+import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../../test/shop';
+import { createApiClient } from '../api/api-client';
+import { createAuthService, type AuthService } from '../auth/auth-service';
+import { ShopRefusedError } from '../errors';
 import { createOpenSessionsJournal, type OpenSessionsJournal } from './open-sessions-journal';
-import { createPartitionPool, type PartitionPool } from './partition-pool';
+import { createPartitionPool, type PartitionPool } from '../partition-pool';
 import { createSessionManager, type SessionManager } from './session-manager';
-import { createVault } from './vault';
+import { createVault } from '../vault';
 
 const JANE = { id: 'cus_000001', usAccount: 'acc_000001_us' };
 

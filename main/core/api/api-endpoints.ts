@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { LoginResponse, Staff, StepUpResponse, TokenResponse, type StepUpRequest } from '../../shared/api/auth';
+import { LoginResponse, Staff, StepUpResponse, TokenResponse, type StepUpRequest } from '../../../shared/api/auth';
 import {
   AssistSession,
   CreateSessionResponse,
@@ -8,8 +8,8 @@ import {
   type CreateSessionRequest,
   type EndSessionRequest,
   type SessionListQuery,
-} from '../../shared/api/sessions';
-import { AssistPolicy, Settings } from '../../shared/api/settings';
+} from '../../../shared/api/sessions';
+import { AssistPolicy, Settings } from '../../../shared/api/settings';
 import {
   Customer,
   CustomerSearchResponse,
@@ -17,7 +17,7 @@ import {
   Store,
   type CustomerSearchQuery,
   type DocumentType,
-} from '../../shared/api/shop';
+} from '../../../shared/api/shop';
 import type { ShopRequests } from './api-requests';
 
 /**

@@ -1,12 +1,12 @@
-import type { AuthState } from '../../shared/ipc/contract';
-import type { ApiClient, ApiClientOptions } from './api-client';
+import type { AuthState } from '../../../shared/ipc/contract';
+import type { ApiClient, ApiClientOptions } from '../api/api-client';
 import type { StoredCredentials } from './auth-credentials';
 import type { AuthCurrent } from './auth-phase';
 import type { AuthStateReporter } from './auth-state';
 import type { TokenKeeper } from './auth-tokens';
-import { ConsoleRefusedError, NotSignedInError, ShopRefusedError } from './errors';
-import type { Logger } from './logging';
-import { shopOriginOf } from './vault';
+import { ConsoleRefusedError, NotSignedInError, ShopRefusedError } from '../errors';
+import type { Logger } from '../logging';
+import { shopOriginOf } from '../vault';
 
 /**
  * The steps of signing in and out: password, then TOTP; restoring with the keychain's refresh

@@ -2,16 +2,16 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
-import { AuditPage } from '../../shared/api/audit';
-import { describeBackends, type TestShop } from '../../shop/test/harness';
-import { brokenKeychain, keychainProblem, testService } from '../test/keychain';
-import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../test/shop';
-import { createApiClient } from './api-client';
+import { AuditPage } from '../../../shared/api/audit';
+import { describeBackends, type TestShop } from '../../../shop/test/harness';
+import { brokenKeychain, keychainProblem, testService } from '../../test/keychain';
+import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../../test/shop';
+import { createApiClient } from '../api/api-client';
 import { createAuthService, type AuthService } from './auth-service';
-import { ShopRefusedError, ShopUnreachableError, toIpcError } from './errors';
-import { createLogging } from './logging';
-import { createVault, osKeychain } from './vault';
-import { describeHits, findSecrets, readLogFiles } from '../test/secret-scan';
+import { ShopRefusedError, ShopUnreachableError, toIpcError } from '../errors';
+import { createLogging } from '../logging';
+import { createVault, osKeychain } from '../vault';
+import { describeHits, findSecrets, readLogFiles } from '../../test/secret-scan';
 
 const problem = await keychainProblem('auth-service');
 

@@ -1,10 +1,10 @@
-import type { AssistSession, EndReason } from '../../shared/api/sessions';
-import type { ApiClient } from './api-client';
-import { ShopRefusedError } from './errors';
-import type { PartitionPool } from './partition-pool';
+import type { AssistSession, EndReason } from '../../../shared/api/sessions';
+import type { ApiClient } from '../api/api-client';
+import { ShopRefusedError } from '../errors';
+import type { PartitionPool } from '../partition-pool';
 import { isLive, type SessionEntries, type SessionEntry } from './session-entries';
 import { endedMessageFor } from './session-presentation';
-import type { ViewHost } from './view-host';
+import type { ViewHost } from '../view-host';
 
 /**
  * Ending a session: at the shop first, then here (view closed, partition wiped, journal line

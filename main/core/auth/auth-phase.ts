@@ -1,5 +1,5 @@
-import type { Staff } from '../../shared/api/auth';
-import type { ApiClient } from './api-client';
+import type { Staff } from '../../../shared/api/auth';
+import type { ApiClient } from '../api/api-client';
 
 /**
  * Where the agent's sign-in stands, shared by the auth service's pieces: signed out, waiting

@@ -1,7 +1,7 @@
 import ky, { isNetworkError, isTimeoutError, type KyInstance } from 'ky';
 import type { z } from 'zod';
-import { ApiErrorBody } from '../../shared/api/common';
-import { CallCancelledError, ShopRefusedError, ShopResponseInvalidError, ShopUnreachableError } from './errors';
+import { ApiErrorBody } from '../../../shared/api/common';
+import { CallCancelledError, ShopRefusedError, ShopResponseInvalidError, ShopUnreachableError } from '../errors';
 
 /**
  * One request to the Assistance API and what its answer means: transport failures become

@@ -1,14 +1,14 @@
-import type { StepUpRequest } from '../../shared/api/auth';
-import type { SessionMode } from '../../shared/api/settings';
-import type { OpenSession } from '../../shared/ipc/contract';
-import type { ApiClient } from './api-client';
-import { ConsoleRefusedError } from './errors';
-import { policyFor } from './navigation-policy';
-import type { PartitionPool } from './partition-pool';
+import type { StepUpRequest } from '../../../shared/api/auth';
+import type { SessionMode } from '../../../shared/api/settings';
+import type { OpenSession } from '../../../shared/ipc/contract';
+import type { ApiClient } from '../api/api-client';
+import { ConsoleRefusedError } from '../errors';
+import { policyFor } from '../navigation-policy';
+import type { PartitionPool } from '../partition-pool';
 import { bannerOf, openSessionOf, type SessionEntries, type SessionEntry } from './session-entries';
 import type { SessionEnding } from './session-ending';
 import { secondsLeftOf } from './session-presentation';
-import type { ViewHost } from './view-host';
+import type { ViewHost } from '../view-host';
 
 /**
  * Starting a session: a free storefront slot first, then step-up and creation at the shop, the

@@ -1,5 +1,5 @@
-import type { ApiClient } from './api-client';
-import { ShopRefusedError } from './errors';
+import type { ApiClient } from '../api/api-client';
+import { ShopRefusedError } from '../errors';
 import { isLive, type SessionEntries, type SessionEntry } from './session-entries';
 import type { SessionEnding } from './session-ending';
 

@@ -1,8 +1,8 @@
 import { PassThrough } from 'node:stream';
 import { expect, it } from 'vitest';
 import { createStoredCredentials } from './auth-credentials';
-import { createLogging } from './logging';
-import { createVault, type Keychain } from './vault';
+import { createLogging } from '../logging';
+import { createVault, type Keychain } from '../vault';
 
 /** A keychain that passes the vault's probe, then refuses everything else (locked after start-up). */
 function lockedAfterProbe(): Keychain {

@@ -1,4 +1,4 @@
-import type { AuthState } from '../../shared/ipc/contract';
+import type { AuthState } from '../../../shared/ipc/contract';
 import type { StoredCredentials } from './auth-credentials';
 import type { AuthCurrent } from './auth-phase';
 
