@@ -3,7 +3,7 @@ import { z } from 'zod';
 /**
  * Every storefront POST action, by the name `routes/define.ts` `action()` gives it: the audit log
  * records it as `details.action` and the customer's assistance history labels it
- * (`pages/assistance.tsx`), so a new action needs its name here and a label there.
+ * (`pages/assistance-history.tsx`), so a new action needs its name here and a label there.
  */
 export const StorefrontAction = z.enum([
   'cart.add',
@@ -19,6 +19,7 @@ export const StorefrontAction = z.enum([
   'payment_method.remove',
   'customer.consent_change',
   'customer.consent_code',
+  'customer.assist_end',
   'customer.delete_request',
   'customer.sign_in',
   'customer.register',

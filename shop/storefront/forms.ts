@@ -75,6 +75,8 @@ export const ConsentForm = z.discriminatedUnion('allow', [
   z.object({ allow: z.literal('off') }),
 ]);
 
+export const AssistEndForm = z.object({ sessionId: ref });
+
 export const HandoffQuery = z.object({
   code: z
     .string()

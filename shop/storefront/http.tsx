@@ -7,6 +7,7 @@ import type { StorefrontAction } from './actions';
 import { auditAssistedRequest, isAssisted, recordRefusedAction } from './audit';
 import { csrfTokenFor } from './csrf';
 import { cartCount } from './data/cart';
+import { liveAssistsOf } from './data/live-assistance';
 import { badInput, PageError } from './errors';
 import { BarePage, href, Layout, renderDocument, type Chrome } from './layout';
 import type { ActionScope, PageScope } from './policy';
@@ -46,6 +47,7 @@ export async function chromeFor(
     csrfToken: state.cookieSecret ? csrfTokenFor(state.cookieSecret) : null,
     cartCount: viewer.kind === 'anonymous' ? 0 : await cartCount(ctx.db, viewer.accountId),
     path: request.url.split('?')[0] ?? '/',
+    liveAssists: viewer.kind === 'customer' ? await liveAssistsOf(ctx.db, viewer.customer.id, ctx.clock.now()) : [],
   };
 }
 

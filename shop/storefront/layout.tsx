@@ -1,5 +1,7 @@
 import type { ReactNode } from 'react';
 import { renderToStaticMarkup } from 'react-dom/server';
+import type { LiveAssist } from './data/live-assistance';
+import { LocalTimeScript } from './local-time';
 import { formatMoney } from './money';
 import { STYLESHEET } from './styles';
 import type { StoreRow, Viewer } from './viewer';
@@ -12,6 +14,8 @@ export interface Chrome {
   cartCount: number;
   /** The current path (without query), so the sign-in link can come back here. */
   path: string;
+  /** Agents in the signed-in customer's account now (empty on assisted and anonymous pages). */
+  liveAssists: LiveAssist[];
 }
 
 export function href(store: StoreRow, path = '/'): string {
@@ -51,6 +55,39 @@ function AssistMarker({ viewer }: { viewer: Viewer }) {
         ? `Assisted by ${staffName} — view only`
         : `Assisted by ${staffName} — can shop for ${viewer.customer.name}`}
     </div>
+  );
+}
+
+/**
+ * On the customer's own pages while an agent is in their account: who, how, and a button that
+ * ends the session at once. Never on the assisted pages the agent sees.
+ */
+function LiveAssistNotice({ chrome }: { chrome: Chrome }) {
+  if (chrome.viewer.kind !== 'customer' || chrome.liveAssists.length === 0) return null;
+  return (
+    <>
+      {chrome.liveAssists.map((live) => (
+        <LiveAssistLine key={live.sessionId} chrome={chrome} live={live} />
+      ))}
+    </>
+  );
+}
+
+function LiveAssistLine({ chrome, live }: { chrome: Chrome; live: LiveAssist }) {
+  const elsewhere = live.storeName === chrome.store.name ? '' : ` at ${live.storeName}`;
+  return (
+    <section className="live-assist" aria-label="Assisted session" data-testid="live-assist-notice">
+      <PostForm chrome={chrome} action="/account/assistance/end">
+        <input type="hidden" name="sessionId" value={live.sessionId} />
+        <span>
+          {live.staffName} from support is in your account{elsewhere} now —{' '}
+          {live.mode === 'view' ? 'view only' : 'can make changes'} —{' '}
+        </span>
+        <button type="submit" className="link" data-testid="live-assist-end">
+          End now
+        </button>
+      </PostForm>
+    </section>
   );
 }
 
@@ -94,6 +131,7 @@ export function Layout({ chrome, title, children }: { chrome: Chrome; title: str
       </head>
       <body>
         <AssistMarker viewer={chrome.viewer} />
+        <LiveAssistNotice chrome={chrome} />
         <header className="site">
           <div className="bar">
             <a className="brand" href={href(store)}>
@@ -122,6 +160,7 @@ export function Layout({ chrome, title, children }: { chrome: Chrome; title: str
             <a href="/">All stores</a>
           </div>
         </footer>
+        <LocalTimeScript />
       </body>
     </html>
   );

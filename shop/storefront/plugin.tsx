@@ -11,6 +11,7 @@ import { PageError, pageNotFound } from './errors';
 import { redirectTo, sendErrorPage } from './http';
 import { resolveViewer, storeOfRequest } from './identity';
 import { BarePage, renderDocument } from './layout';
+import { LOCAL_TIME_SCRIPT_HASH } from './local-time';
 import { assistedMayView, decideAssistedAction, needsSignIn, refusalMessage } from './policy';
 import { registerAccountRoutes } from './routes/account';
 import { registerAssistEntryRoutes } from './routes/assist-entry';
@@ -25,7 +26,7 @@ import { STYLESHEET_HASH } from './styles';
 /** Largest form the storefront accepts; anything bigger is a 413 page before any handler runs. */
 export const FORM_LIMIT = 16 * 1024;
 
-const CSP = `default-src 'none'; style-src '${STYLESHEET_HASH}'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
+const CSP = `default-src 'none'; style-src '${STYLESHEET_HASH}'; script-src '${LOCAL_TIME_SCRIPT_HASH}'; img-src 'self' data:; form-action 'self'; frame-ancestors 'none'; base-uri 'none'`;
 
 /**
  * The demo storefront: `GET /` lists the stores, `/store/<code>/…` serves each store. Its own

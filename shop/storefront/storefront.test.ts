@@ -200,8 +200,9 @@ describeBackends('storefront', (backend) => {
       const page = await browser.get('/store/us/account/assistance');
       expect(page.html).toMatch(/data-testid="consent-status"><strong>Allowed<\/strong> until/);
       const code = await browser.post('/store/us/account/assistance/code', { _csrf: csrfOf(page.html) });
-      expect(code.status).toBe(200);
-      expect(code.html).toMatch(/data-testid="consent-code">\d{6}</);
+      expect(code.status).toBe(303);
+      expect(code.location).toBe('/store/us/account/assistance');
+      expect((await browser.get('/store/us/account/assistance')).html).toMatch(/data-testid="consent-code">\d{6}</);
       const events = await shop.ctx.db.query<{ action: string; actor_type: string }>(
         "SELECT action, actor_type FROM audit_events WHERE customer_id = 'cus_000002' ORDER BY seq",
       );

@@ -7,6 +7,7 @@ html{-webkit-text-size-adjust:100%}
 body{margin:0;font:16px/1.5 system-ui,-apple-system,"Segoe UI",Roboto,sans-serif;color:#1d2430;background:#f6f7f9}
 a{color:#1f5fbf;text-decoration:none}a:hover{text-decoration:underline}
 .assist-marker{background:#7a2e00;color:#fff;font-size:14px;padding:6px 16px;text-align:center;font-weight:600}
+.live-assist{background:#fff4e5;border-bottom:1px solid #f5c98b;font-size:14px;padding:6px 16px;text-align:center}.live-assist form{display:inline}.live-assist button.link{font-weight:700}
 header.site{background:#fff;border-bottom:1px solid #e2e5ea}
 .bar{max-width:1100px;margin:0 auto;padding:12px 16px;display:flex;flex-wrap:wrap;gap:12px;align-items:center}
 .brand{font-weight:700;font-size:20px;color:#1d2430;margin-right:auto}

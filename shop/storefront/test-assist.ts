@@ -5,8 +5,8 @@ import { signIn, stepUp } from '../test/auth-helpers';
 
 /**
  * Starts an assisted session over the real API, as the console does: staff sign-in with TOTP,
- * step-up, POST /assist-sessions (an `accessToken` skips the sign-in). Returns the handoff URL,
- * the session and the access token.
+ * step-up, POST /assist-sessions (an `accessToken` skips the sign-in; a `consentCode` is the one
+ * the customer read out). Returns the handoff URL, the session and the access token.
  */
 export async function startAssistedSession(
   shopUrl: string,
@@ -19,6 +19,7 @@ export async function startAssistedSession(
     staffEmail?: string;
     clock?: HelperClock;
     accessToken?: string;
+    consentCode?: string;
   },
 ): Promise<CreateSessionResponse & { accessToken: string }> {
   const email = options.staffEmail ?? 'agent@demo.test';
@@ -40,6 +41,7 @@ export async function startAssistedSession(
       mode: options.mode,
       reason: options.reason ?? 'Customer asked for help on the phone',
       stepUpToken: up.stepUpToken,
+      ...(options.consentCode ? { consentCode: options.consentCode } : {}),
     }),
   });
   const body = (await response.json()) as unknown;

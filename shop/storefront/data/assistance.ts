@@ -25,7 +25,8 @@ export interface HistorySession {
   startedAt: Date;
   endedAt: Date | null;
   endReason: string | null;
-  storeCode: string;
+  /** The store's name (`Concierge Demo US`), as the customer knows it. */
+  storeName: string;
   events: HistoryEvent[];
 }
 
@@ -43,9 +44,9 @@ export async function assistanceHistory(db: Queryable, customerId: string, limit
     started_at: Date;
     ended_at: Date | null;
     end_reason: string | null;
-    store_code: string;
+    store_name: string;
   }>(
-    `SELECT s.id, st.name AS staff_name, s.mode, s.reason, s.ticket, s.status, s.started_at, s.ended_at, s.end_reason, so.code AS store_code
+    `SELECT s.id, st.name AS staff_name, s.mode, s.reason, s.ticket, s.status, s.started_at, s.ended_at, s.end_reason, so.name AS store_name
        FROM assist_sessions s JOIN staff st ON st.id = s.staff_id JOIN stores so ON so.id = s.store_id
       WHERE s.customer_id = $1 ORDER BY s.started_at DESC LIMIT $2`,
     [customerId, limit],
@@ -94,7 +95,7 @@ export async function assistanceHistory(db: Queryable, customerId: string, limit
     startedAt: s.started_at,
     endedAt: s.ended_at,
     endReason: s.end_reason,
-    storeCode: s.store_code,
+    storeName: s.store_name,
     events: bySession.get(s.id) ?? [],
   }));
 }

@@ -6,7 +6,7 @@ import type { PaymentMethod } from '../data/payment-methods';
 import { formatDateTime } from '../money';
 import type { CustomerRow } from '../viewer';
 import { Notice, RemoveButton } from './common';
-import { AddressBlock } from './documents';
+import { AddressBlock } from './address';
 
 const SECTIONS: [string, string][] = [
   ['/account', 'Profile'],

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { StorefrontAction } from '../actions';
-import { actionLabel } from './assistance';
+import { actionLabel } from './assistance-history';
 
 describe("the customer's assistance history", () => {
   it('labels every storefront action in words, never by its name', () => {

@@ -6,7 +6,8 @@ import { linesOf, type StoreDocument } from '../data/documents';
 import { SHIPPING_METHODS, shippingCents, type ShippingMethod } from '../data/orders';
 import type { PaymentMethod } from '../data/payment-methods';
 import { Notice, RemoveButton } from './common';
-import { AddressBlock, HelpedBy } from './documents';
+import { AddressBlock } from './address';
+import { HelpedBy } from './documents';
 
 export function CartPage({ chrome, cart, notice }: { chrome: Chrome; cart: Cart; notice: string | undefined }) {
   const { store } = chrome;

@@ -15,6 +15,8 @@ const NOTICES: Readonly<Record<string, string>> = {
   card_removed: 'Test card removed.',
   consent_granted: 'Remote shopping assistance is allowed.',
   consent_revoked: 'Remote shopping assistance is turned off. Any assisted session on your account has ended.',
+  assist_ended: 'The assisted session has ended: the agent can no longer see or change your account.',
+  assist_not_live: 'That assisted session had already ended.',
   deletion_requested: 'We received your request to delete your account. Our team will confirm by email within 30 days.',
   signed_out: 'You are signed out.',
   welcome: 'Welcome! Your account is ready.',

@@ -1,34 +1,22 @@
 import { href, Money, type Chrome } from '../layout';
-import type { Address } from '../data/addresses';
 import { dataText, linesOf, type StoreDocument } from '../data/documents';
 import { formatDateTime } from '../money';
+import { AddressBlock, addressInData } from './address';
 
 const TYPE_LABEL = { order: 'Order', invoice: 'Invoice', shipment: 'Shipment', credit_memo: 'Credit memo' } as const;
 
-export function AddressBlock({
-  address,
-  inline,
-}: {
-  address: Pick<Address, 'fullName' | 'line1' | 'line2' | 'city' | 'postalCode' | 'country' | 'phone'>;
-  inline?: boolean;
-}) {
-  const parts = [
-    address.fullName,
-    address.line1,
-    address.line2,
-    `${address.postalCode} ${address.city}`,
-    address.country,
-    address.phone,
-  ].filter((p): p is string => Boolean(p));
-  return inline ? (
-    <span>{parts.join(', ')}</span>
-  ) : (
-    <address>
-      {parts.map((p, i) => (
-        <div key={i}>{p}</div>
-      ))}
-    </address>
-  );
+/** The page title of a document (`Invoice I-00000012`); the account frame shows it as the heading. */
+export function documentTitle(doc: StoreDocument): string {
+  return `${TYPE_LABEL[doc.type]} ${doc.number}`;
+}
+
+/** A shipment moves goods and bills nothing, so it has no amount to show (its stored total is 0). */
+function DocumentAmount({ chrome, doc }: { chrome: Chrome; doc: StoreDocument }) {
+  if (doc.type === 'shipment') {
+    const items = linesOf(doc).reduce((sum, l) => sum + l.quantity, 0);
+    return <span data-testid="shipment-items">{items === 1 ? '1 item' : `${items} items`}</span>;
+  }
+  return <Money cents={doc.totalCents} store={chrome.store} />;
 }
 
 export function HelpedBy({ doc }: { doc: StoreDocument }) {
@@ -75,27 +63,6 @@ export function OrdersPage({ chrome, orders }: { chrome: Chrome; orders: StoreDo
       </tbody>
     </table>
   );
-}
-
-/** The address a document carries (`shippingAddress` / `billingAddress`, seed shape). */
-function addressOf(
-  doc: StoreDocument,
-  key: string,
-): Pick<Address, 'fullName' | 'line1' | 'line2' | 'city' | 'postalCode' | 'country' | 'phone'> | null {
-  const raw = doc.data[key];
-  if (typeof raw !== 'object' || raw === null) return null;
-  const a = raw as Record<string, unknown>;
-  const text = (v: unknown) => (typeof v === 'string' ? v : null);
-  const region = text(a.region);
-  return {
-    fullName: text(a.name) ?? '',
-    line1: text(a.line1) ?? '',
-    line2: text(a.line2),
-    city: region ? `${text(a.city) ?? ''}, ${region}` : (text(a.city) ?? ''),
-    postalCode: text(a.postcode) ?? '',
-    country: text(a.country) ?? '',
-    phone: text(a.phone),
-  };
 }
 
 function DocumentLines({ chrome, doc }: { chrome: Chrome; doc: StoreDocument }) {
@@ -151,7 +118,7 @@ export function OrderDetailPage({
   related: StoreDocument[];
 }) {
   const { store } = chrome;
-  const shipping = addressOf(order, 'shippingAddress');
+  const shipping = addressInData(order.data, 'shippingAddress');
   const method = dataText(order, 'shippingMethod', 'name');
   const payment =
     dataText(order, 'paymentMethod') ??
@@ -159,7 +126,6 @@ export function OrderDetailPage({
     null;
   return (
     <>
-      <h1>Order {order.number}</h1>
       <HelpedBy doc={order} />
       <p className="muted">
         {formatDateTime(order.createdAt, store.locale)} · {order.status} · total{' '}
@@ -203,7 +169,7 @@ export function OrderDetailPage({
                 <td>{formatDateTime(d.createdAt, store.locale)}</td>
                 <td>{d.status}</td>
                 <td className="num">
-                  <Money cents={d.totalCents} store={store} />
+                  <DocumentAmount chrome={chrome} doc={d} />
                 </td>
               </tr>
             ))}
@@ -224,23 +190,20 @@ export function DocumentPage({
   order: StoreDocument | null;
 }) {
   const { store } = chrome;
-  const billing = addressOf(doc, 'billingAddress') ?? addressOf(doc, 'shippingAddress');
+  const billing = addressInData(doc.data, 'billingAddress') ?? addressInData(doc.data, 'shippingAddress');
   const carrier = dataText(doc, 'tracking', 'carrier');
   const tracking = dataText(doc, 'tracking', 'number');
   const reason = dataText(doc, 'reason');
   const payment = dataText(doc, 'paymentMethod');
   return (
     <>
-      <h1>
-        {TYPE_LABEL[doc.type]} {doc.number}
-      </h1>
       {order ? (
         <p>
           For order <a href={href(store, `/account/orders/${encodeURIComponent(order.number)}`)}>{order.number}</a>
         </p>
       ) : null}
       <p className="muted">
-        {formatDateTime(doc.createdAt, store.locale)} · {doc.status} · <Money cents={doc.totalCents} store={store} />
+        {formatDateTime(doc.createdAt, store.locale)} · {doc.status} · <DocumentAmount chrome={chrome} doc={doc} />
       </p>
       {tracking ? (
         <p>

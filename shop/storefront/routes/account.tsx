@@ -36,7 +36,7 @@ import {
   SecuritySection,
 } from '../pages/account';
 import { noticeOf } from '../pages/common';
-import { DocumentPage, OrderDetailPage, OrdersPage } from '../pages/documents';
+import { DocumentPage, documentTitle, OrderDetailPage, OrdersPage } from '../pages/documents';
 import type { ShopContext } from '../../context';
 import { page, param, queryString, signedIn, type RouteDeps } from './define';
 import { formAction } from './form-action';
@@ -152,7 +152,7 @@ function registerHistoryRoutes(deps: RouteDeps): void {
     if (!doc || doc.type === 'order')
       throw pageNotFound('There is no such invoice, shipment or credit memo on your account.');
     const order = doc.orderId ? await documentById(ctx.db, viewer.accountId, doc.orderId) : null;
-    return sendAccountPage(ctx, request, reply, doc.number, (chrome) => (
+    return sendAccountPage(ctx, request, reply, documentTitle(doc), (chrome) => (
       <DocumentPage chrome={chrome} doc={doc} order={order} />
     ));
   });

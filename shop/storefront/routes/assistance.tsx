@@ -1,26 +1,40 @@
-import type { FastifyReply, FastifyRequest } from 'fastify';
-import { activeConsentCode, grantConsent, issueConsentCode, readConsent, revokeConsent } from '../../consent/consent';
+import type { FastifyRequest } from 'fastify';
+import {
+  activeConsentCode,
+  grantConsent,
+  issueConsentCode,
+  readConsent,
+  revokeConsent,
+  type ConsentCode,
+} from '../../consent/consent';
 import { assistanceHistory } from '../data/assistance';
-import { ConsentForm } from '../forms';
+import { endAssistByCustomer } from '../data/live-assistance';
+import { AssistEndForm, ConsentForm } from '../forms';
+import { redirectTo } from '../http';
 import { AssistanceSection } from '../pages/assistance';
-import type { StorefrontRequestState } from '../viewer';
+import { shownOnce } from '../shown-once';
+import type { SignedInViewer } from '../viewer';
 import { sendAccountPage } from './account';
 import { action, page, signedIn, type RouteDeps } from './define';
 import { formAction } from './form-action';
 
-/** The customer's side of assistance: consent with a duration, one-time codes, and the full history. */
+/** The web session a customer-only page or action runs in (the policy keeps assisted viewers out). */
+function webSessionOf(viewer: SignedInViewer): string {
+  if (viewer.kind !== 'customer') throw new Error('customer_only route reached while assisted');
+  return viewer.webSessionId;
+}
+
+/** The customer's side of assistance: consent with a duration, one-time codes, ending a session, and the full history. */
 export function registerAssistanceRoutes(deps: RouteDeps): void {
   const { ctx } = deps;
   const origin = (request: FastifyRequest) => ({ ip: request.ip, userAgent: request.headers['user-agent'] ?? null });
+  // A new code goes from its POST to the page the redirect shows, once: reloading neither shows nor makes one again.
+  const newCodes = shownOnce<ConsentCode>();
 
-  const show = async (
-    request: FastifyRequest,
-    reply: FastifyReply,
-    state: StorefrontRequestState,
-    code: { code: string; expiresAt: string } | null,
-  ) => {
+  page(deps, '/account/assistance', 'customer_only', async (request, reply, state) => {
     const viewer = signedIn(state);
     const now = ctx.clock.now();
+    const code = newCodes.take(webSessionOf(viewer), now);
     const [consent, active, history] = await Promise.all([
       readConsent(ctx.db, viewer.customer.id, now),
       activeConsentCode(ctx.db, viewer.customer.id, now),
@@ -35,9 +49,7 @@ export function registerAssistanceRoutes(deps: RouteDeps): void {
         history={history}
       />
     ));
-  };
-
-  page(deps, '/account/assistance', 'customer_only', (request, reply, state) => show(request, reply, state, null));
+  });
 
   formAction(
     deps,
@@ -52,10 +64,20 @@ export function registerAssistanceRoutes(deps: RouteDeps): void {
     },
   );
 
-  // The code is shown in this response only (never in a URL); reloading makes a new one.
+  // The code never goes into the redirect's URL: the page after it takes it from newCodes.
   action(deps, '/account/assistance/code', 'customer.consent_code', 'customer_only', async (request, reply, state) => {
     const viewer = signedIn(state);
     const code = await issueConsentCode(ctx, viewer.customer.id, origin(request));
-    return show(request, reply, state, code);
+    newCodes.put(webSessionOf(viewer), code, new Date(code.expiresAt), ctx.clock.now());
+    return redirectTo(reply, state, '/account/assistance');
   });
+
+  formAction(
+    deps,
+    { path: '/account/assistance/end', name: 'customer.assist_end', scope: 'customer_only', form: AssistEndForm },
+    async ({ form, viewer, request }) => {
+      const ended = await endAssistByCustomer(ctx, viewer.customer, form.sessionId, origin(request));
+      return { to: '/account/assistance', notice: ended ? 'assist_ended' : 'assist_not_live' };
+    },
+  );
 }
