@@ -1,4 +1,4 @@
-import { useEffect } from 'react';
+import { useEffect, useRef } from 'react';
 import { useIpcMutation } from '../bridge/context';
 import { useCan, useSetAuthState, useStaff } from '../auth/useAuth';
 import { useUi } from '../state/context';
@@ -14,6 +14,7 @@ import { AuditViewer } from '../audit/AuditViewer';
 import { LiveSessions } from '../live/LiveSessions';
 import { SettingsScreen } from '../settings/SettingsScreen';
 import { ErrorNote } from '../ui/ErrorNote';
+import { ShopUnreachableBanner } from './ShopUnreachableBanner';
 
 function isTyping(target: EventTarget | null): boolean {
   return (
@@ -22,23 +23,40 @@ function isTyping(target: EventTarget | null): boolean {
   );
 }
 
-/** '/' (outside text fields) or Ctrl/⌘+K jumps to customer search from anywhere. */
+/** Focuses the search box with its text selected, so what is typed next replaces the last search. */
+function focusSearch(): boolean {
+  const input = document.getElementById(SEARCH_INPUT_ID);
+  if (!(input instanceof HTMLInputElement)) return false;
+  input.focus();
+  input.select();
+  return true;
+}
+
+/**
+ * '/' (outside text fields) or Ctrl/⌘+K jumps to customer search from anywhere. From another
+ * screen the search box exists only after the switch renders, so the focus waits for it.
+ */
 function useSearchShortcut(show: (screen: Screen) => void): void {
+  const wanted = useRef(false);
   useEffect(() => {
     function onKey(event: KeyboardEvent) {
-      const ctrlK = (event.ctrlKey || event.metaKey) && event.key.toLowerCase() === 'k';
+      const ctrlK = (event.ctrlKey || event.metaKey) && !event.altKey && event.key.toLowerCase() === 'k';
       const slash = event.key === '/' && !event.ctrlKey && !event.metaKey && !event.altKey && !isTyping(event.target);
       if (!ctrlK && !slash) return;
       event.preventDefault();
-      const input = document.getElementById(SEARCH_INPUT_ID);
-      if (input) input.focus();
-      else show({ name: 'search' });
+      if (focusSearch()) return;
+      wanted.current = true;
+      show({ name: 'search' });
     }
     window.addEventListener('keydown', onKey);
     return () => {
       window.removeEventListener('keydown', onKey);
     };
   }, [show]);
+  // After every render of the shell, which re-renders on the switch: the search box is there now.
+  useEffect(() => {
+    if (wanted.current && focusSearch()) wanted.current = false;
+  });
 }
 
 function NavButton({
@@ -85,6 +103,7 @@ export function Shell({ shopUrl }: { shopUrl: string }) {
 
   return (
     <div className="shell">
+      <ShopUnreachableBanner />
       <header className="topbar">
         <span className="brand" title={shopUrl}>
           Concierge
@@ -96,7 +115,10 @@ export function Shell({ shopUrl }: { shopUrl: string }) {
             active={screen.name === 'search' || screen.name === 'customer'}
             onShow={show}
           />
-          <SessionTabs open={open} />
+          {/* Only the session tabs scroll when many are open; the screens' tabs stay in view. */}
+          <span className="session-strip">
+            <SessionTabs open={open} />
+          </span>
           <span className="spacer" />
           {canAudit && (
             <NavButton label="Audit" target={{ name: 'audit' }} active={screen.name === 'audit'} onShow={show} />

@@ -29,7 +29,7 @@ const PLAIN: Readonly<Record<string, string>> = {
   invalid_step_up: 'The confirmation was not accepted: the code or password is not right.',
   permission_denied: 'Your role does not allow this. Ask a supervisor if you need it.',
   consent_required:
-    'This customer has not allowed assistance. Ask them to open "Allow remote shopping assistance" in their account and read you the one-time code.',
+    'This customer has not allowed assistance. Ask them to sign in to the store, open their account, then "Assistance", press "Get a one-time code" and read you the code.',
   assistance_disabled: 'Assisted sessions are turned off in the shop’s settings.',
   customer_not_found: 'This customer no longer exists in the shop.',
   account_not_found: 'This customer has no account in that store.',

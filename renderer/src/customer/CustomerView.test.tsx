@@ -38,7 +38,20 @@ function handlers(role: Role, extra: Handlers = {}): Handlers {
                 }),
               ],
             }
-          : { items: [] },
+          : type === 'shipment'
+            ? {
+                items: [
+                  order(4, {
+                    id: 'shp_1',
+                    type: 'shipment',
+                    number: 'SHP-1',
+                    totalCents: 0,
+                    orderId: 'doc_1',
+                    orderNumber: 'US-10000001',
+                  }),
+                ],
+              }
+            : { items: [] },
     'shop.sessions': () => ({
       items: [session({ status: 'ended', endReason: 'terminated_by_supervisor', ticket: 'T-42' })],
     }),
@@ -62,6 +75,12 @@ describe('customer', () => {
     expect(screen.getByText('Agent Demo (assisted)')).toBeTruthy();
     await user.click(screen.getByRole('tab', { name: 'Invoices' }));
     expect(await screen.findByText('INV-1')).toBeTruthy();
+    // Who placed it is an order's question; an invoice was not placed by anyone.
+    expect(screen.queryByRole('columnheader', { name: 'Placed by' })).toBeNull();
+    await user.click(screen.getByRole('tab', { name: 'Shipments' }));
+    const shipment = (await screen.findByText('SHP-1')).closest('tr');
+    expect(shipment?.textContent).toContain('—');
+    expect(shipment?.textContent).not.toContain('0.00');
     await user.click(screen.getByRole('tab', { name: 'Credit memos' }));
     expect(await screen.findByText('No credit memos.')).toBeTruthy();
     const sessions = screen.getByRole('heading', { name: 'Assisted sessions' }).parentElement;
@@ -111,6 +130,46 @@ describe('customer', () => {
     renderConsole(handlers('trainee'), at(jane.id));
     expect(await screen.findByText(/cannot start assisted sessions/)).toBeTruthy();
     expect(screen.queryByRole('button', { name: /Start session/ })).toBeNull();
+  });
+
+  it('shows a trainee what their role does not show as a quiet line, not an error, without asking the shop', async () => {
+    const { fake } = renderConsole(handlers('trainee'), at(jane.id));
+    expect(await screen.findByText('Your role does not show past sessions.')).toBeTruthy();
+    expect(fake.callsTo('shop.sessions')).toHaveLength(0);
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('turns a permission refusal for documents into a quiet line', async () => {
+    renderConsole(
+      handlers('trainee', {
+        'shop.documents': () => {
+          throw refusal('permission_denied', 'Your role cannot read documents.');
+        },
+      }),
+      at(jane.id),
+    );
+    expect(await screen.findByText('Your role does not show orders.')).toBeTruthy();
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('still shows other failures of a panel as errors', async () => {
+    renderConsole(
+      handlers('agent', {
+        'shop.sessions': () => {
+          throw refusal('rate_limited', 'slow down');
+        },
+      }),
+      at(jane.id),
+    );
+    expect((await screen.findByRole('alert')).textContent).toContain('Too many requests');
+  });
+
+  it('quotes the storefront for how a customer gets a one-time code', async () => {
+    renderConsole(handlers('agent'), at(john.id));
+    const guidance = (await screen.findByText(/has not allowed assistance/)).textContent;
+    expect(guidance).toContain(
+      'Ask them to sign in to the store, open John’s account at the top of the page, then Assistance, press Get a one-time code',
+    );
   });
 
   it('explains a customer that no longer exists', async () => {

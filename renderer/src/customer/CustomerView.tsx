@@ -1,4 +1,4 @@
-import { useId, useState } from 'react';
+import { useId, useState, type ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import type { AssistSession } from '../../../shared/api/sessions';
 import type { Customer, DocumentType, ShopDocument, Store } from '../../../shared/api/shop';
@@ -7,6 +7,7 @@ import { useCan } from '../auth/useAuth';
 import { useUi } from '../state/context';
 import { shopQueries } from '../state/queries';
 import { ConsentBadge } from '../ui/ConsentBadge';
+import { ConsentCodeSteps } from '../ui/ConsentCodeSteps';
 import { ErrorNote } from '../ui/ErrorNote';
 import { QueryState } from '../ui/QueryState';
 import { formatDate, formatDateTime, formatMoney, modeLabel } from '../ui/format';
@@ -73,8 +74,7 @@ function ConsentPanel({ customer }: { customer: Customer }) {
           {consent.status === 'expired'
             ? 'The customer’s consent has expired. '
             : 'The customer has not allowed assistance. '}
-          Ask them to open <strong>My account → Allow remote shopping assistance</strong> and read you the one-time
-          code; enter it when you start the session.
+          <ConsentCodeSteps customerName={customer.name} /> Enter it when you start the session.
         </p>
       )}
     </div>
@@ -203,6 +203,7 @@ function Documents({ customer, storeById }: { customer: Customer; storeById: Map
           query={docs}
           isEmpty={(data) => data.items.length === 0}
           empty={<p className="empty">No {documentLabel(type).many.toLowerCase()}.</p>}
+          forbidden={<RoleLimit>Your role does not show {documentLabel(type).many.toLowerCase()}.</RoleLimit>}
         >
           {(data) => (
             <table className="table">
@@ -216,7 +217,7 @@ function Documents({ customer, storeById }: { customer: Customer; storeById: Map
                   <th scope="col" className="num">
                     Total
                   </th>
-                  <th scope="col">Placed by</th>
+                  {type === 'order' && <th scope="col">Placed by</th>}
                   {canAssist && (
                     <th scope="col">
                       <span className="visually-hidden">Actions</span>
@@ -232,8 +233,9 @@ function Documents({ customer, storeById }: { customer: Customer; storeById: Map
                     <td>{storeById.get(doc.storeId)?.code ?? doc.storeId}</td>
                     {type !== 'order' && <td>{doc.orderNumber ?? '—'}</td>}
                     <td>{doc.status}</td>
-                    <td className="num">{formatMoney(doc.totalCents, doc.currency)}</td>
-                    <td>{doc.placedBy ? `${doc.placedBy.staffName} (assisted)` : 'Customer'}</td>
+                    {/* A shipment bills nothing: its stored total is 0, not an amount to show. */}
+                    <td className="num">{doc.type === 'shipment' ? '—' : formatMoney(doc.totalCents, doc.currency)}</td>
+                    {type === 'order' && <td>{doc.placedBy ? `${doc.placedBy.staffName} (assisted)` : 'Customer'}</td>}
                     {canAssist && (
                       <StartSessionCell
                         label={`Start session from ${documentLabel(doc.type).one} ${doc.number}`}
@@ -253,7 +255,26 @@ function Documents({ customer, storeById }: { customer: Customer; storeById: Map
   );
 }
 
+/** What the staff member's role does not show: a plain fact, not an error. */
+function RoleLimit({ children }: { children: ReactNode }) {
+  return <p className="empty">{children}</p>;
+}
+
 function PastSessions({ customerId }: { customerId: string }) {
+  const canAssist = useCan('assist.view');
+  const canReadAll = useCan('sessions.read.all');
+  // The shop lists sessions to those who assist or supervise; asking without the role only records a denial.
+  if (!canAssist && !canReadAll)
+    return (
+      <div className="panel">
+        <h2>Assisted sessions</h2>
+        <RoleLimit>Your role does not show past sessions.</RoleLimit>
+      </div>
+    );
+  return <SessionList customerId={customerId} />;
+}
+
+function SessionList({ customerId }: { customerId: string }) {
   const bridge = useBridge();
   const sessions = useQuery(shopQueries.sessions(bridge, { customerId }));
   const canAuditOwn = useCan('audit.read.own');
@@ -269,6 +290,7 @@ function PastSessions({ customerId }: { customerId: string }) {
       <h2>Assisted sessions</h2>
       <QueryState
         query={sessions}
+        forbidden={<RoleLimit>Your role does not show past sessions.</RoleLimit>}
         isEmpty={(data) => data.items.length === 0}
         empty={
           <p className="empty">No assisted sessions with this customer{canAuditAll ? '' : ' that you can see'}.</p>

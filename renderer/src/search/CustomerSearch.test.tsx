@@ -167,6 +167,33 @@ describe('customer search', () => {
     expect(document.activeElement).toBe(input);
   });
 
+  it('selects the search text with Ctrl+K or ⌘+K, also from a text field and from another screen', async () => {
+    const { user } = renderConsole(base({ 'shop.searchCustomers': () => both }), {
+      initial: {
+        screen: { name: 'customer', customerId: jane.id },
+        search: { text: 'jane smith', storeId: '', consent: '' },
+      },
+    });
+    await screen.findByRole('heading', { name: 'Jane Smith' });
+    await user.keyboard('{Control>}k{/Control}');
+    const input = await screen.findByRole<HTMLInputElement>('combobox', { name: 'Search customers' });
+    const selected = () => [document.activeElement === input, input.selectionStart, input.selectionEnd];
+    await waitFor(() => {
+      expect(selected()).toEqual([true, 0, 'jane smith'.length]);
+    });
+    // From inside the search box itself (⌘ on a Mac), with the caret at the end.
+    input.setSelectionRange(input.value.length, input.value.length);
+    await user.keyboard('{Meta>}k{/Meta}');
+    expect(selected()).toEqual([true, 0, 'jane smith'.length]);
+    input.setSelectionRange(3, 3);
+    input.blur();
+    await user.keyboard('/');
+    expect(selected()).toEqual([true, 0, 'jane smith'.length]);
+    // Typing then replaces the last search.
+    await user.keyboard('john');
+    expect(input.value).toBe('john');
+  });
+
   it('filters by store and consent', async () => {
     const { fake, user } = renderConsole(base({ 'shop.searchCustomers': () => both }));
     await user.type(await screen.findByRole('combobox', { name: 'Search customers' }), 'smith');

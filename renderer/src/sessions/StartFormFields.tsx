@@ -1,5 +1,6 @@
 import type { AssistPolicy } from '../../../shared/api/settings';
 import type { Customer, Store } from '../../../shared/api/shop';
+import { ConsentCodeSteps } from '../ui/ConsentCodeSteps';
 import { START_LIMITS } from './start-rules';
 import type { StartFormState } from './useStartForm';
 
@@ -12,9 +13,10 @@ interface FieldsProps {
   form: StartFormState;
 }
 
-function FieldError({ id, message }: { id: string; message: string | undefined }) {
+/** `alert`: the shop's answer to a submit, announced as it arrives (the form's own problems are not). */
+function FieldError({ id, message, alert = false }: { id: string; message: string | undefined; alert?: boolean }) {
   return message ? (
-    <p id={id} className="field-error">
+    <p id={id} className="field-error" role={alert ? 'alert' : undefined}>
       {message}
     </p>
   ) : null;
@@ -137,7 +139,11 @@ export function ReasonFields({ id, form, autoFocus }: FieldsProps & { autoFocus:
   );
 }
 
-export function ConsentCodeField({ id, form }: FieldsProps) {
+/** The customer's one-time code; a refusal for consent is shown here in the shop's own words. */
+export function ConsentCodeField({ id, form, customerName }: FieldsProps & { customerName: string }) {
+  // The shop's refusal says more than the form's own check, until the agent types another code.
+  const refused = form.server.consentCode;
+  const message = refused ?? form.shown('consentCode');
   return (
     <>
       <label htmlFor={`${id}-consent`}>Customer’s one-time consent code</label>
@@ -148,14 +154,15 @@ export function ConsentCodeField({ id, form }: FieldsProps) {
         value={form.draft.consentCode}
         onChange={(e) => {
           form.patch({ consentCode: e.target.value.replace(/\D/g, '') });
+          if (refused !== undefined) form.start.reset();
         }}
-        aria-invalid={Boolean(form.shown('consentCode'))}
-        aria-describedby={`${id}-consent-help`}
+        aria-invalid={Boolean(message)}
+        aria-describedby={message ? `${id}-consentCode-error ${id}-consent-help` : `${id}-consent-help`}
       />
+      <FieldError id={`${id}-consentCode-error`} message={message} alert={refused !== undefined} />
       <p id={`${id}-consent-help`} className="muted small">
-        The customer has no standing consent. They find the code under My account → Allow remote shopping assistance.
+        The customer has no standing consent. <ConsentCodeSteps customerName={customerName} />
       </p>
-      <FieldError id={`${id}-consentCode-error`} message={form.shown('consentCode') ?? form.server.consentCode} />
     </>
   );
 }

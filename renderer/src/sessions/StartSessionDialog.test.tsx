@@ -4,7 +4,7 @@ import type { Role } from '../../../shared/api/auth';
 import { AssistPolicy, DEFAULT_SETTINGS } from '../../../shared/api/settings';
 import { permissionsOf } from '../../../shared/api/auth';
 import { refusal, type Handlers } from '../test/fake-bridge';
-import { jane, john, openSession, order, signedIn, stores } from '../test/fixtures';
+import { jane, john, openSession, order, session, signedIn, stores } from '../test/fixtures';
 import { renderConsole } from '../test/render';
 
 afterEach(cleanup);
@@ -70,21 +70,90 @@ describe('start-session dialog', () => {
     expect(fake.callsTo('sessions.start')).toHaveLength(0);
   });
 
-  it('asks for the customer’s one-time code when there is no standing consent, and explains a refusal', async () => {
+  it('asks for the customer’s one-time code when there is no standing consent, and shows the shop’s refusal at it', async () => {
+    const wrongCode = 'The consent code is not valid for John Doe. Check the digits or ask for a new code.';
     const { fake, dialog, user } = await openDialog(
       handlers('agent', {
         'sessions.start': () => {
-          throw refusal('consent_required', 'consent required');
+          throw refusal('consent_required', wrongCode);
         },
       }),
       john.id,
     );
     await user.type(dialog.getByLabelText('Reason (required)'), 'Wants help with checkout');
-    await user.type(dialog.getByLabelText('Customer’s one-time consent code'), '654321');
+    const code = dialog.getByLabelText('Customer’s one-time consent code');
+    await user.type(code, '654321');
     await user.type(dialog.getByLabelText('Authenticator code'), '123456');
     await user.click(dialog.getByRole('button', { name: 'Start session' }));
     expect(fake.callsTo('sessions.start')[0]?.consentCode).toBe('654321');
-    expect((await dialog.findByRole('alert')).textContent).toContain('This customer has not allowed assistance.');
+    const alert = await dialog.findByRole('alert');
+    expect(alert.textContent).toBe(wrongCode);
+    expect(code.getAttribute('aria-invalid')).toBe('true');
+    expect(code.getAttribute('aria-describedby')?.split(' ')).toContain(alert.id);
+    expect(dialog.getAllByRole('alert')).toHaveLength(1);
+  });
+
+  it('tells how the customer gets a code in the storefront’s own words', async () => {
+    const { dialog } = await openDialog(handlers('agent'), john.id);
+    const help = dialog.getByText(/no standing consent/);
+    expect(help.textContent).toContain(
+      'open John’s account at the top of the page, then Assistance, press Get a one-time code',
+    );
+    expect(dialog.getByLabelText('Customer’s one-time consent code').getAttribute('aria-describedby')).toBe(help.id);
+  });
+
+  it('asks for a code once the shop refuses for consent, even when the customer looked consenting', async () => {
+    const expired =
+      'Jane Smith’s consent to assistance has expired. Ask them to allow it again or for a one-time consent code.';
+    const { fake, dialog, user } = await openDialog(
+      handlers('agent', {
+        'sessions.start': ({ consentCode }) => {
+          if (consentCode === undefined) throw refusal('consent_required', expired);
+          return openSession();
+        },
+      }),
+    );
+    expect(dialog.queryByLabelText('Customer’s one-time consent code')).toBeNull();
+    await user.type(dialog.getByLabelText('Reason (required)'), 'Order question');
+    await user.type(dialog.getByLabelText('Authenticator code'), '123456');
+    await user.click(dialog.getByRole('button', { name: 'Start session' }));
+    expect((await dialog.findByRole('alert')).textContent).toBe(expired);
+    await user.type(dialog.getByLabelText('Customer’s one-time consent code'), '1');
+    // Typing another code replaces the shop's answer with the form's own check.
+    expect(dialog.queryByRole('alert')).toBeNull();
+    expect(dialog.getByText('Enter the 6-digit code the customer reads to you.')).toBeTruthy();
+    await user.type(dialog.getByLabelText('Customer’s one-time consent code'), '11222');
+    await user.click(dialog.getByRole('button', { name: 'Start session' }));
+    expect(fake.callsTo('sessions.start')[1]?.consentCode).toBe('111222');
+  });
+
+  it('warns about the agent’s own live session with the customer', async () => {
+    const { fake, dialog } = await openDialog(
+      handlers('agent', { 'shop.sessions': () => ({ items: [session({ ticket: 'T-9' })] }) }),
+    );
+    const warning = await dialog.findByRole('status');
+    expect(warning.textContent).toContain('Jane Smith already has an assisted session open:');
+    expect(warning.textContent).toMatch(/You, since .+ \(View only, ticket T-9\)/);
+    expect(warning.textContent).toContain('Only your own sessions are listed here.');
+    expect(fake.callsTo('shop.sessions')).toContainEqual({ customerId: jane.id, status: 'active' });
+  });
+
+  it('tells a supervisor who else has the customer open, and says nothing when no session is live', async () => {
+    const other = session({ staffId: 'stf_other', staffName: 'Sam Agent', mode: 'act' });
+    const { dialog } = await openDialog(
+      handlers('supervisor', {
+        'shop.sessions': () => ({ items: [other, session({ id: 'ses_2', status: 'ended' })] }),
+      }),
+    );
+    const warning = await dialog.findByRole('status');
+    expect(warning.textContent).toMatch(/Sam Agent, since .+ \(Can act\)/);
+    expect(warning.textContent).toContain('Check with them before you start another');
+    expect(warning.querySelectorAll('li')).toHaveLength(1);
+    cleanup();
+
+    const none = await openDialog(handlers('supervisor'));
+    await none.dialog.findByLabelText('Reason (required)');
+    expect(none.dialog.queryByRole('status')).toBeNull();
   });
 
   it('explains a missing permission and assistance being turned off', async () => {

@@ -11,6 +11,7 @@ import { ConsentBadge } from '../ui/ConsentBadge';
 import { ErrorNote } from '../ui/ErrorNote';
 import { bothQueries, QueryState } from '../ui/QueryState';
 import { useDialogFocus } from '../ui/useDialogFocus';
+import { LiveSessionWarning } from './LiveSessionWarning';
 import { ConsentCodeField, ModeField, ReasonFields, StepUpFields, StoreField } from './StartFormFields';
 import { useStartForm } from './useStartForm';
 
@@ -79,6 +80,7 @@ function StartForm({ target, customer, stores, policy, onClose }: StartFormProps
         <ConsentBadge consent={customer.consent} />
         {target.from && <span className="muted"> · from {target.from}</span>}
       </p>
+      <LiveSessionWarning customerId={customer.id} customerName={customer.name} />
       {form.disabledByShop && (
         <p className="error-note" role="alert">
           Assisted sessions are turned off in the shop’s settings.
@@ -88,10 +90,10 @@ function StartForm({ target, customer, stores, policy, onClose }: StartFormProps
       <StoreField id={id} form={form} customer={customer} stores={stores} policy={policy} />
       <ModeField form={form} />
       <ReasonFields id={id} form={form} autoFocus={!chooseStoreFirst} />
-      {form.needsConsentCode && <ConsentCodeField id={id} form={form} />}
+      {form.needsConsentCode && <ConsentCodeField id={id} form={form} customerName={customer.name} />}
       <StepUpFields id={id} form={form} policy={policy} />
 
-      <ErrorNote error={form.start.error} prefix="The session was not started." />
+      <ErrorNote error={form.refusal} prefix="The session was not started." />
       <div className="row end">
         <button type="button" onClick={onClose}>
           Cancel

@@ -1,5 +1,6 @@
 import type { SessionMode } from '../../../shared/api/settings';
 import { ipcContract, type IpcArgs } from '../../../shared/ipc/contract';
+import { BridgeError } from '../bridge/errors';
 import { textLimits } from '../ui/schema-limits';
 
 const StartArgs = ipcContract['sessions.start'].args;
@@ -58,4 +59,12 @@ export function startProblems(request: IpcArgs<'sessions.start'>, method: StepUp
     problems.secret =
       method === 'totp' ? 'Enter the 6-digit code from your authenticator app.' : 'Enter your password.';
   return problems;
+}
+
+/**
+ * The shop's own words when it refused for consent (no consent, a wrong, used or expired code, a
+ * withdrawn code): they say which of these it was, so they are shown at the code field as given.
+ */
+export function consentRefusal(error: unknown): string | undefined {
+  return error instanceof BridgeError && error.code === 'consent_required' ? error.message : undefined;
 }

@@ -6,7 +6,7 @@ import { fieldMessages } from '../bridge/errors';
 import { useCan } from '../auth/useAuth';
 import { useUi } from '../state/context';
 import type { StartTarget } from '../state/ui-store';
-import { startProblems, startRequest, type StartDraft, type StartProblems } from './start-rules';
+import { consentRefusal, startProblems, startRequest, type StartDraft, type StartProblems } from './start-rules';
 import { useSetOpenSession } from './useOpenSessions';
 
 /**
@@ -45,7 +45,12 @@ export function useStartForm({ target, customer, policy, onClose }: StartFormInp
     secret: '',
   }));
   const [touched, setTouched] = useState(false);
+  // Once the shop has refused for consent the code field stays, even if the customer looked consenting.
+  const [consentAsked, setConsentAsked] = useState(false);
   const start = useIpcMutation('sessions.start', {
+    onError: (error) => {
+      if (consentRefusal(error) !== undefined) setConsentAsked(true);
+    },
     onSuccess: (open) => {
       setOpen(open);
       onClose();
@@ -53,7 +58,10 @@ export function useStartForm({ target, customer, policy, onClose }: StartFormInp
     },
   });
 
-  const needsConsentCode = customer.consent.status !== 'granted' && policy.consentRequired;
+  const needsConsentCode = consentAsked || (customer.consent.status !== 'granted' && policy.consentRequired);
+  const refusedConsent = consentRefusal(start.error);
+  const server: Record<string, string> = fieldMessages(start.error);
+  if (refusedConsent !== undefined) server.consentCode = refusedConsent;
   const disabledByShop = !policy.assistanceEnabled;
   const request = startRequest(draft, customer.id, needsConsentCode);
   const problems = startProblems(request, draft.method);
@@ -76,7 +84,9 @@ export function useStartForm({ target, customer, policy, onClose }: StartFormInp
     /** This form's problem with a field, once the agent has tried to submit. */
     shown: (key: keyof StartProblems) => (touched ? problems[key] : undefined),
     /** The shop's or main's words for a field, keyed by its path in the request. */
-    server: fieldMessages(start.error),
+    server,
+    /** A refusal not shown at a field. */
+    refusal: refusedConsent === undefined ? start.error : null,
     start,
     submit,
   };

@@ -29,6 +29,9 @@ export const shopQueries = {
   documents: (bridge: ConsoleBridge, customerId: string, type: DocumentType) =>
     ipcQuery(bridge, 'shop.documents', { customerId, type }),
   sessions: (bridge: ConsoleBridge, args: IpcArgs<'shop.sessions'>) => ipcQuery(bridge, 'shop.sessions', args),
+  /** A customer's live sessions: everyone's with `sessions.read.all`, otherwise only the staff member's own. */
+  liveWithCustomer: (bridge: ConsoleBridge, customerId: string) =>
+    ipcQuery(bridge, 'shop.sessions', { customerId, status: 'active' }),
   /** Every `shop.sessions` list, whatever it was filtered by. */
   allSessions: channelKey('shop.sessions'),
   /** The settings subset the start-session dialog follows. */

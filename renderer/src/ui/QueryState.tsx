@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { BridgeError } from '../bridge/errors';
 import { ErrorNote } from './ErrorNote';
 
 /** What QueryState reads of a query; react-query's result is one, and so is `bothQueries(a, b)`. */
@@ -10,6 +11,11 @@ interface QueryStateProps<T> {
   pending?: ReactNode;
   /** Shown when the query failed; the error in plain words unless given. */
   error?: (error: Error) => ReactNode;
+  /**
+   * Shown instead of `error` when the shop refused because of the staff member's role: what a
+   * role simply cannot see is a fact about the role, not a failure.
+   */
+  forbidden?: ReactNode;
   /** Shown instead of `children` when the answer has nothing to show (`isEmpty`). */
   empty?: ReactNode;
   isEmpty?: (data: T) => boolean;
@@ -21,6 +27,7 @@ export function QueryState<T>({
   query,
   pending = <p className="empty">Loading…</p>,
   error = (e) => <ErrorNote error={e} />,
+  forbidden,
   empty,
   isEmpty,
   children,
@@ -29,10 +36,15 @@ export function QueryState<T>({
     case 'pending':
       return pending;
     case 'error':
-      return error(query.error);
+      return forbidden !== undefined && isForbidden(query.error) ? forbidden : error(query.error);
     case 'success':
       return isEmpty?.(query.data) ? empty : children(query.data);
   }
+}
+
+/** The shop refused the call because the staff member's role lacks a permission. */
+export function isForbidden(error: unknown): boolean {
+  return error instanceof BridgeError && error.code === 'permission_denied';
 }
 
 /** Two queries as one: pending while either is, failed when either failed (the first one's error), else both answers. */
