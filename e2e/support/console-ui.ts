@@ -128,6 +128,8 @@ export async function storefrontLikeTheView(
 
 export async function addAssistBand(page: Page): Promise<void> {
   await page.evaluate(() => {
+    // The customer's own page tells them an agent is in (the "in your account now" notice); the agent's view does not.
+    for (const notice of document.querySelectorAll('.live-assist')) notice.remove();
     const band = document.createElement('div');
     band.className = 'assist-marker';
     band.textContent = 'Assisted by Alex Agent — view only';
