@@ -70,7 +70,8 @@ export async function startViewSession(page: Page, start: StartSession): Promise
     .getByRole('navigation', { name: 'Screens and sessions' })
     .getByRole('button', { name: new RegExp(`^${start.customerName} \\d`) });
   await expect(tab).toHaveAttribute('aria-current', 'page');
-  await expect.poll(() => previewImage(page).evaluate((el: HTMLImageElement) => el.naturalWidth)).toBeGreaterThan(0);
+  // The storefront takes the tab's size as it is first shown: wait for the picture to settle.
+  await waitForFreshPreview(page);
   return ((await previewImage(page).getAttribute('src')) ?? '').replace(/^.*\/views\/([^/]+)\/.*$/, '$1');
 }
 
@@ -93,12 +94,33 @@ export async function clickThroughPreview(page: Page, target: Locator): Promise<
   );
 }
 
-/** Waits until the preview image has loaded a capture newer than now. */
+/**
+ * Waits until the live storefront has caught up with what the agent did: it is live, and its
+ * picture has not changed for a second (a page that navigates or answers changes it before that).
+ */
 export async function waitForFreshPreview(page: Page): Promise<void> {
-  const img = previewImage(page);
-  const before = await img.getAttribute('src');
-  await expect(img).not.toHaveAttribute('src', before ?? '');
-  await expect.poll(() => img.evaluate((el: HTMLImageElement) => el.complete && el.naturalWidth > 0)).toBe(true);
+  await expect(page.getByRole('status').filter({ hasText: 'Live storefront' })).toBeVisible();
+  const look = () =>
+    previewImage(page).evaluate((img: HTMLImageElement) => {
+      const canvas = document.createElement('canvas');
+      canvas.width = img.naturalWidth;
+      canvas.height = img.naturalHeight;
+      canvas.getContext('2d')?.drawImage(img, 0, 0);
+      return canvas.toDataURL();
+    });
+  let last = '';
+  let stillSince = Date.now();
+  await expect
+    .poll(
+      async () => {
+        const now = await look();
+        if (now !== last) stillSince = Date.now();
+        last = now;
+        return Date.now() - stillSince >= 1000;
+      },
+      { intervals: [250] },
+    )
+    .toBe(true);
 }
 
 /**

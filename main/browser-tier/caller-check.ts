@@ -18,7 +18,7 @@ export type CallerCheck =
   | { allowed: true; url: URL }
   | { allowed: false; status: 401 | 403; code: 'wrong_host' | 'foreign_origin' | 'bad_token'; message: string };
 
-/** The calls, the event stream, the previews and clicks, and the exports; the renderer's files are public code. */
+/** The calls, the event stream, the storefront views and their input, and the exports; the renderer's files are public code. */
 const PRIVATE_PREFIXES = ['/ipc/', '/views/', '/exports/'];
 
 function sameToken(given: string | null | undefined, token: string): boolean {

@@ -8,7 +8,7 @@ import { answerExport } from './export-endpoint';
 import { refuse, sendJson } from './http-answers';
 import { answerIpcCall } from './ipc-endpoint';
 import { serveRenderer } from './static-files';
-import { answerView } from './view-endpoints';
+import { answerView, VIEW_ACTIONS } from './view-endpoints';
 import type { PlaywrightViewHost } from './view-host-playwright';
 
 /** Which endpoint answers a request, once the caller is allowed (caller-check.ts). */
@@ -52,9 +52,10 @@ export function createRouter(deps: RouterDeps): Route {
       await answerIpcCall(req, res, ipc[1] ?? '', deps.handlers);
       return;
     }
-    const view = /^\/views\/([A-Za-z0-9_-]{1,64})\/(preview\.jpg|click)$/.exec(path);
-    if (view) {
-      await answerView(req, res, view[1] ?? '', view[2] ?? '', deps.viewHost);
+    const view = /^\/views\/([A-Za-z0-9_-]{1,64})\/([a-z.]+)$/.exec(path);
+    const action = VIEW_ACTIONS.find((known) => known === view?.[2]);
+    if (view && action) {
+      await answerView(req, res, view[1] ?? '', action, deps.viewHost);
       return;
     }
     if (req.method === 'GET' || req.method === 'HEAD') {

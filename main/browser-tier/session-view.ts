@@ -4,6 +4,7 @@ import type { NavigationPolicy } from '../core/navigation-policy';
 import type { ViewEvents } from '../core/view-host';
 import { keepPopupsInView, routeThroughPolicy } from './navigation-guard';
 import { capturePreview } from './view-previews';
+import { createScreencast, type Screencast } from './view-screencast';
 
 /** One assisted session's storefront in the browser tier: a page in a browser context of its own. */
 
@@ -13,7 +14,14 @@ export interface View {
   context: BrowserContext;
   page: Page;
   events: ViewEvents;
+  /** The latest picture of the page: a screencast frame or a preview screenshot. */
   preview: Buffer | null;
+  screencast: Screencast;
+  /** The agent's input, played one after the other in the order it came. */
+  inputs: Promise<unknown>;
+  /** A preview screenshot is running, and the viewport size waiting for it to end (view-previews.ts). */
+  capturing: boolean;
+  sizeAfterCapture: { width: number; height: number } | null;
   /** The banner's latest state; the console page shows it, there is no banner view here. */
   banner: BannerState | null;
   blocked: string[];
@@ -41,6 +49,16 @@ export async function prepareView(
     page,
     events: session.events,
     preview: null,
+    screencast: createScreencast(page, {
+      latest: () => view.preview,
+      onFrame: (jpeg) => {
+        view.preview = jpeg;
+      },
+      log,
+    }),
+    inputs: Promise.resolve(),
+    capturing: false,
+    sizeAfterCapture: null,
     banner: null,
     blocked: [],
   };

@@ -1,18 +1,22 @@
 import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
 import type { BannerState, Bounds, OpenSession } from '../../shared/ipc/contract';
+import type { ViewInput } from '../../shared/ipc/view-input';
 import type { NavigationPolicy } from '../core/navigation-policy';
 import type { PartitionSlot } from '../core/partition-pool';
 import type { ViewEvents, ViewHost } from '../core/view-host';
 import { asLogFn, defaultLogger } from '../core/logging';
+import { playInOrder } from './input-relay';
 import { newIsolatedContext, prepareView, type View } from './session-view';
 import { capturePreview, capturePreviewsOfShown, fitViewportToBounds } from './view-previews';
+import type { FrameSink } from './view-screencast';
 
 /**
  * The browser tier's view host: each assisted session gets its own Playwright BrowserContext in
  * system Chromium (no shared cookies, storage or cache with any other session), the navigation
  * policy enforced on every request with `context.route`, no permission ever granted, and the
  * context closed when the session's partition is released. This file keeps the views and their
- * lifecycle; session-view.ts builds one, navigation-guard.ts polices it, view-previews.ts shows it.
+ * lifecycle; session-view.ts builds one, navigation-guard.ts polices it, view-screencast.ts and
+ * view-previews.ts show it, input-relay.ts plays the agent's input into it.
  */
 
 export interface PlaywrightViewHostOptions {
@@ -28,13 +32,21 @@ export interface PlaywrightViewHostOptions {
 }
 
 export interface PlaywrightViewHost extends ViewHost {
-  /** The session's storefront page, for e2e specs and the click relay. */
+  /** The session's storefront page, for e2e specs. */
   page(sessionId: string): Page | null;
   context(sessionId: string): BrowserContext | null;
   /** The latest JPEG preview of the session's storefront. */
   preview(sessionId: string): Buffer | null;
-  /** Clicks into the storefront at preview-image coordinates; counts as agent activity. */
-  click(sessionId: string, x: number, y: number): Promise<boolean>;
+  /**
+   * Adds a viewer of the session's screencast (frames flow while it is shown); returns its
+   * removal, or null when the session has no open view.
+   */
+  watch(sessionId: string, sink: FrameSink): (() => void) | null;
+  /**
+   * Plays the agent's input into the shown session's storefront at page pixels, in the order it
+   * came; counts as agent activity. False when the session is not the one shown.
+   */
+  input(sessionId: string, input: ViewInput): Promise<boolean>;
   /** The session the console shows (sessions.show), if any. */
   shown(): string | null;
   banner(sessionId: string): BannerState | null;
@@ -94,10 +106,13 @@ export function createPlaywrightViewHost(options: PlaywrightViewHostOptions = {}
       }
     },
     show(sessionId: string | null, bounds?: Bounds) {
-      shownId = sessionId !== null && views.has(sessionId) ? sessionId : null;
+      const next = sessionId !== null && views.has(sessionId) ? sessionId : null;
+      if (shownId !== next && shownId) views.get(shownId)?.screencast.setShown(false);
+      shownId = next;
       const view = shownId ? views.get(shownId) : undefined;
       if (!view) return;
-      void fitViewportToBounds(view.page, bounds)
+      view.screencast.setShown(true);
+      void fitViewportToBounds(view, bounds)
         .catch(() => undefined)
         .then(() => capturePreview(view));
     },
@@ -110,6 +125,7 @@ export function createPlaywrightViewHost(options: PlaywrightViewHostOptions = {}
       if (!view) return;
       views.delete(sessionId);
       if (shownId === sessionId) shownId = null;
+      await view.screencast.close();
       await view.context.close();
     },
     async wipe(partition: string) {
@@ -118,15 +134,25 @@ export function createPlaywrightViewHost(options: PlaywrightViewHostOptions = {}
       byPartition.delete(partition);
       if (!view) return;
       views.delete(view.sessionId);
+      await view.screencast.close();
       await view.context.close();
     },
     page: (sessionId) => views.get(sessionId)?.page ?? null,
     context: (sessionId) => views.get(sessionId)?.context ?? null,
     preview: (sessionId) => views.get(sessionId)?.preview ?? null,
-    async click(sessionId, x, y) {
-      const view = views.get(sessionId);
+    watch(sessionId, sink) {
+      return views.get(sessionId)?.screencast.watch(sink) ?? null;
+    },
+    async input(sessionId, input) {
+      const view = shownId === sessionId ? views.get(sessionId) : undefined;
       if (!view) return false;
-      await view.page.mouse.click(x, y);
+      try {
+        await playInOrder(view, input);
+      } catch (error) {
+        // Input cut short by the view closing is no failure of the console's.
+        if (views.get(sessionId) === view) throw error;
+        return false;
+      }
       view.events.onActivity();
       return true;
     },
@@ -135,7 +161,10 @@ export function createPlaywrightViewHost(options: PlaywrightViewHostOptions = {}
     blocked: (sessionId) => views.get(sessionId)?.blocked ?? [],
     async dispose() {
       stopPreviews();
-      for (const view of views.values()) await view.context.close().catch(() => undefined);
+      for (const view of views.values()) {
+        await view.screencast.close();
+        await view.context.close().catch(() => undefined);
+      }
       views.clear();
       byPartition.clear();
       if (browser && !options.browser) await (await browser).close();

@@ -1,19 +1,21 @@
 import { IPC_CHANNELS, type ConsoleBridge } from '../../../shared/ipc/contract';
+import type { ViewInput } from '../../../shared/ipc/view-input';
 import type { ConsoleLinkWatch } from './console-link';
 import { createHttpBridge } from './http-bridge';
 
 /**
  * Where the console runs: in Electron the preload has put `window.concierge` in place; in the
  * browser tier the page reaches the same core over HTTP and shows the session's storefront as a
- * preview image, because the storefront lives in its own isolated browser context.
+ * live screencast it sends the agent's input to, because the storefront lives in its own isolated
+ * browser context.
  */
 export interface ConsoleHost {
   bridge: ConsoleBridge;
   kind: 'electron' | 'browser';
-  /** Browser tier only: a live preview image of a session's storefront. */
-  previewUrl: ((sessionId: string) => string) | null;
-  /** Browser tier only: clicks into the storefront at preview-image pixel coordinates. */
-  previewClick: ((sessionId: string, x: number, y: number) => Promise<boolean>) | null;
+  /** Browser tier only: a session's storefront, live, as an MJPEG stream an <img> shows. */
+  streamUrl: ((sessionId: string) => string) | null;
+  /** Browser tier only: the agent's input into the shown session's storefront; false when it was not taken. */
+  sendInput: ((sessionId: string, input: ViewInput) => Promise<boolean>) | null;
   /** Browser tier only: whether the console still runs, and is the same run the page started with. */
   link: ConsoleLinkWatch | null;
 }
@@ -60,7 +62,7 @@ export function argsOnly(bridge: ConsoleBridge): ConsoleBridge {
 
 export function detectHost(win: Window = window): ConsoleHost {
   if (win.concierge)
-    return { bridge: argsOnly(win.concierge), kind: 'electron', previewUrl: null, previewClick: null, link: null };
+    return { bridge: argsOnly(win.concierge), kind: 'electron', streamUrl: null, sendInput: null, link: null };
   const token = takeToken(win.location, win.sessionStorage, win.history);
   if (!token)
     throw new Error('This page must be opened by the Concierge console (no bridge and no browser-tier token).');
@@ -70,15 +72,15 @@ export function detectHost(win: Window = window): ConsoleHost {
     bridge,
     link: bridge.link,
     kind: 'browser',
-    previewUrl: (sessionId) =>
-      `${baseUrl}/views/${encodeURIComponent(sessionId)}/preview.jpg?token=${encodeURIComponent(token)}`,
-    previewClick: async (sessionId, x, y) => {
-      const response = await fetch(`${baseUrl}/views/${encodeURIComponent(sessionId)}/click`, {
+    streamUrl: (sessionId) =>
+      `${baseUrl}/views/${encodeURIComponent(sessionId)}/screencast?token=${encodeURIComponent(token)}`,
+    sendInput: async (sessionId, input) => {
+      const response = await fetch(`${baseUrl}/views/${encodeURIComponent(sessionId)}/input`, {
         method: 'POST',
         headers: { 'content-type': 'application/json', 'x-concierge-token': token },
-        body: JSON.stringify({ x: Math.round(x), y: Math.round(y) }),
-      });
-      return response.status === 204;
+        body: JSON.stringify(input),
+      }).catch(() => null);
+      return response?.status === 204;
     },
   };
 }

@@ -1,4 +1,5 @@
-import { useEffect, useRef, type MouseEvent } from 'react';
+import { useEffect, useMemo, useRef } from 'react';
+import type { ViewInput } from '../../../shared/ipc/view-input';
 import type { OpenSession } from '../../../shared/ipc/contract';
 import { useBridge, useHost, useIpcMutation } from '../bridge/context';
 import { useCan } from '../auth/useAuth';
@@ -7,6 +8,7 @@ import { ErrorNote } from '../ui/ErrorNote';
 import { formatCountdown, formatTime, modeLabel } from '../ui/format';
 import { secondsLeftAt, useNow } from '../ui/useNow';
 import { BannerView } from './BannerView';
+import { LiveStorefront } from './LiveStorefront';
 import { useOpenSessions, useSetOpenSession } from './useOpenSessions';
 
 export function SessionScreen({ sessionId }: { sessionId: string }) {
@@ -125,13 +127,19 @@ function SessionPane({ open, receivedAt }: { open: OpenSession; receivedAt: numb
 /**
  * The area the session's storefront fills. In Electron, main lays its banner and storefront views
  * over this rectangle (reported on every resize); in the browser tier the storefront lives in its
- * own browser context, so a live preview image stands in for it.
+ * own browser context, so its live screencast stands in for it, and the box the screencast fills is
+ * reported instead, so the storefront's page takes that size.
  */
 function StorefrontArea({ open, secondsLeft, onEnd }: { open: OpenSession; secondsLeft: number; onEnd: () => void }) {
   const host = useHost();
   const bridge = useBridge();
   const area = useRef<HTMLDivElement>(null);
   const sessionId = open.session.id;
+  const sendInput = useMemo(() => {
+    const send = host.sendInput;
+    return send ? (input: ViewInput) => send(sessionId, input) : null;
+  }, [host, sessionId]);
+  const live = host.streamUrl && sendInput ? { streamUrl: host.streamUrl(sessionId), sendInput } : null;
 
   useEffect(() => {
     const element = area.current;
@@ -162,8 +170,8 @@ function StorefrontArea({ open, secondsLeft, onEnd }: { open: OpenSession; secon
   }, [bridge, sessionId]);
 
   return (
-    <div className="storefront-area" ref={area}>
-      {host.previewUrl && (
+    <div className="storefront-area" ref={live ? undefined : area}>
+      {live && (
         <>
           <BannerView
             customerName={open.session.customerName}
@@ -174,45 +182,14 @@ function StorefrontArea({ open, secondsLeft, onEnd }: { open: OpenSession; secon
             state={open.state}
             onEnd={onEnd}
           />
-          <Preview
-            url={host.previewUrl(sessionId)}
-            name={open.session.customerName}
-            onClickAt={host.previewClick ? (x, y) => host.previewClick?.(sessionId, x, y) : null}
+          <LiveStorefront
+            streamUrl={live.streamUrl}
+            customerName={open.session.customerName}
+            sendInput={live.sendInput}
+            screenRef={area}
           />
         </>
       )}
-    </div>
-  );
-}
-
-/** Clicks on the image are relayed to the storefront at the same spot of its page. */
-function Preview({
-  url,
-  name,
-  onClickAt,
-}: {
-  url: string;
-  name: string;
-  onClickAt: ((x: number, y: number) => Promise<boolean> | undefined) | null;
-}) {
-  const now = useNow(1000);
-  const src = `${url}${url.includes('?') ? '&' : '?'}t=${Math.floor(now / 1000)}`;
-  function click(event: MouseEvent<HTMLImageElement>) {
-    const img = event.currentTarget;
-    const rect = img.getBoundingClientRect();
-    if (!onClickAt || rect.width === 0 || rect.height === 0) return;
-    const x = ((event.clientX - rect.left) * img.naturalWidth) / rect.width;
-    const y = ((event.clientY - rect.top) * img.naturalHeight) / rect.height;
-    void onClickAt(x, y);
-  }
-  return (
-    <div className="preview">
-      <div className="preview-frame">
-        <img src={src} alt={`Live preview of the storefront as ${name} sees it`} onClick={click} />
-      </div>
-      <p className="muted small">
-        Browser preview (click to click in the storefront): in the desktop app, the live storefront appears here.
-      </p>
     </div>
   );
 }

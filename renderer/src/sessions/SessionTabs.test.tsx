@@ -106,7 +106,7 @@ describe('session tabs', () => {
     expect(tabs().queryByRole('button', { name: /^Jane Smith/ })).toBeNull();
   });
 
-  it('in the browser tier shows the banner and the live preview in the content area', async () => {
+  it('in the browser tier shows the banner and the live storefront in the content area', async () => {
     renderConsole(handlers([janeSession]), {
       kind: 'browser',
       initial: { screen: { name: 'session', sessionId: 'ses_1' } },
@@ -116,7 +116,8 @@ describe('session tabs', () => {
       'Assisting Jane Smith (jane@example.com)·US store·View only·12:41 left·End session',
     );
     const img = screen.getByRole<HTMLImageElement>('img', { name: /Live preview of the storefront as Jane Smith/ });
-    expect(img.src).toMatch(/^http:\/\/console\.test\/views\/ses_1\/preview\.jpg\?token=t&t=\d+$/);
-    expect(screen.getByText(/in the desktop app, the live storefront appears here/)).toBeTruthy();
+    expect(img.src).toBe('http://console.test/views/ses_1/screencast?token=t');
+    expect(screen.getByRole('application', { name: /^Storefront of Jane Smith: / })).toBeTruthy();
+    expect(screen.getByText(/^Connecting to the storefront…/)).toBeTruthy();
   });
 });

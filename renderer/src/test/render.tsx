@@ -4,6 +4,7 @@ import { QueryClient } from '@tanstack/react-query';
 import { ConsoleRoot } from '../app/App';
 import type { ConsoleLinkWatch } from '../bridge/console-link';
 import type { ConsoleHost } from '../bridge/index';
+import type { ViewInput } from '../../../shared/ipc/view-input';
 import { createUiStore, type UiState } from '../state/ui-store';
 import { createFakeBridge, type Handlers } from './fake-bridge';
 
@@ -18,23 +19,23 @@ export interface RenderOptions {
 /** The whole console over a test double of the bridge, as main.tsx mounts it. */
 export function renderConsole(handlers: Handlers, options: RenderOptions = {}) {
   const fake = createFakeBridge(handlers);
-  const previewClicks: { id: string; x: number; y: number }[] = [];
+  const inputs: { id: string; input: ViewInput }[] = [];
   const host: ConsoleHost =
     options.kind === 'browser'
       ? {
           bridge: fake.bridge,
           kind: 'browser',
           link: options.link ?? null,
-          previewUrl: (id) => `http://console.test/views/${id}/preview.jpg?token=t`,
-          previewClick: (id, x, y) => {
-            previewClicks.push({ id, x, y });
+          streamUrl: (id) => `http://console.test/views/${id}/screencast?token=t`,
+          sendInput: (id, input) => {
+            inputs.push({ id, input });
             return Promise.resolve(true);
           },
         }
-      : { bridge: fake.bridge, kind: 'electron', previewUrl: null, previewClick: null, link: null };
+      : { bridge: fake.bridge, kind: 'electron', streamUrl: null, sendInput: null, link: null };
   const queryClient = new QueryClient({ defaultOptions: { queries: { retry: false }, mutations: { retry: false } } });
   const store = createUiStore(options.initial);
   const user = userEvent.setup(options.userOptions);
   const view = render(<ConsoleRoot host={host} queryClient={queryClient} store={store} />);
-  return { ...view, fake, store, user, queryClient, previewClicks };
+  return { ...view, fake, store, user, queryClient, inputs };
 }
