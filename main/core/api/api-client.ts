@@ -10,9 +10,6 @@ import { createShopRequests, type ApiClientOptions } from './api-requests';
  * What a request and its answer mean lives in api-requests.ts; the endpoints, by area, in api-endpoints.ts.
  */
 
-export type { ApiClientOptions, TokenSource } from './api-requests';
-export type { ReadOptions } from './api-endpoints';
-
 export type ApiClient = ReturnType<typeof createApiClient>;
 
 export function createApiClient(options: ApiClientOptions) {

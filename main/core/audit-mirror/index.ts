@@ -6,7 +6,7 @@
  */
 import type { AuditEvent } from '../../../shared/api/audit';
 import type { AuditFilter, AuditSyncStatus } from '../../../shared/ipc/contract';
-import type { TokenSource } from '../api/api-client';
+import type { TokenSource } from '../api/api-requests';
 import type { ExportFormat, MirrorOp, MirrorOps } from './protocol';
 import { queryQueue } from './query-queue';
 import { runSync } from './sync-pipeline';

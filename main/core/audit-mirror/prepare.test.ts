@@ -11,7 +11,8 @@ import { filterSql, textProbes } from './filter-sql';
 import { BadPageError, preparePage, type VerifyState } from './prepare';
 import { COPY_COLUMNS } from './prepare';
 import { FILTER_INDEXES, MIRROR_SCHEMA, searchText } from './schema';
-import { cacheSizeFor, openAuditStore, type AuditStore } from './store';
+import { openAuditStore, type AuditStore } from './store';
+import { cacheSizeFor } from './store-context';
 
 const START: VerifyState = {
   chain: { lastSeq: 0, lastHash: GENESIS_HASH },

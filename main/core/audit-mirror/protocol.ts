@@ -1,7 +1,7 @@
 import type { AuditEvent } from '../../../shared/api/audit';
 import type { AuditFilter } from '../../../shared/ipc/contract';
 import type { PreparedPage, VerifyState } from './prepare';
-import type { MirrorState } from './store';
+import type { MirrorState } from './store-state';
 
 export type ExportFormat = 'csv' | 'jsonl';
 

@@ -17,8 +17,6 @@ import { openStoreContext } from './store-context';
 import { readState, type MirrorState } from './store-state';
 
 export { AUDIT_COUNT_CAP, BadPageError, QueryCancelledError };
-export { cacheSizeFor } from './store-context';
-export type { MirrorState } from './store-state';
 
 /** A sync this far behind the shop's head stores without filter indexes and builds them at the end. */
 export const BULK_BACKLOG = 100_000;

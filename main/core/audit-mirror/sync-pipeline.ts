@@ -1,5 +1,5 @@
 import type { AuditSyncStatus } from '../../../shared/ipc/contract';
-import type { TokenSource } from '../api/api-client';
+import type { TokenSource } from '../api/api-requests';
 import type { PreparedPage, VerifyState } from './prepare';
 import type { MirrorOps, PageRequest, VerifierOps } from './protocol';
 import type { MirrorState } from './store-state';

@@ -1,6 +1,7 @@
 import type { Staff } from '../../../shared/api/auth';
 import type { AuthState } from '../../../shared/ipc/contract';
-import { createApiClient, type ApiClient, type ApiClientOptions, type TokenSource } from '../api/api-client';
+import { createApiClient, type ApiClient } from '../api/api-client';
+import type { ApiClientOptions, TokenSource } from '../api/api-requests';
 import { createStoredCredentials } from './auth-credentials';
 import type { AuthCurrent } from './auth-phase';
 import { createSignInSteps } from './auth-sign-in';
@@ -17,8 +18,6 @@ import { shopOriginOf, type CredentialVault } from '../vault';
  * Its pieces: auth-sign-in.ts (the steps), auth-tokens.ts (tokens and refresh),
  * auth-credentials.ts (the keychain), auth-state.ts (what the UI is told).
  */
-
-export { realTimers, type Timers } from './auth-tokens';
 
 export interface AuthServiceOptions {
   /** The shop the console starts with (command line / settings). */

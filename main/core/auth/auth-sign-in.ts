@@ -1,5 +1,6 @@
 import type { AuthState } from '../../../shared/ipc/contract';
-import type { ApiClient, ApiClientOptions } from '../api/api-client';
+import type { ApiClient } from '../api/api-client';
+import type { ApiClientOptions } from '../api/api-requests';
 import type { StoredCredentials } from './auth-credentials';
 import type { AuthCurrent } from './auth-phase';
 import type { AuthStateReporter } from './auth-state';

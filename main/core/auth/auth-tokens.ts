@@ -1,5 +1,6 @@
 import type { TokenResponse } from '../../../shared/api/auth';
-import type { ApiClient, TokenSource } from '../api/api-client';
+import type { ApiClient } from '../api/api-client';
+import type { TokenSource } from '../api/api-requests';
 import type { StoredCredentials } from './auth-credentials';
 import type { AuthCurrent } from './auth-phase';
 import { ShopRefusedError } from '../errors';

@@ -7,7 +7,8 @@ import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../../test/shop';
 import { createAuthService, type AuthService } from '../auth/auth-service';
 import { ConsoleRefusedError, toIpcError } from '../errors';
 import { createPartitionPool, type PartitionPool } from '../partition-pool';
-import { createSessionManager, endedMessageFor, secondsLeftOf, type SessionManager } from './session-manager';
+import { createSessionManager, type SessionManager } from './session-manager';
+import { endedMessageFor, secondsLeftOf } from './session-presentation';
 import { createVault } from '../vault';
 
 const JANE = { id: 'cus_000001', usAccount: 'acc_000001_us', euAccount: 'acc_000001_eu' };

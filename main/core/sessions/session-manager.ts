@@ -23,9 +23,6 @@ import type { ViewHost } from '../view-host';
  * This wires the session-*.ts pieces together and runs their timers.
  */
 
-export { endedMessageFor, secondsLeftOf } from './session-presentation';
-export type { StartArgs } from './session-start';
-
 export interface Intervals {
   setInterval(fn: () => void, ms: number): unknown;
   clearInterval(handle: unknown): void;

@@ -3,7 +3,7 @@ import type { ApiClient } from '../api/api-client';
 import type { EventSink } from '../console-core';
 import { NotSignedInError, ShopRefusedError, ShopUnreachableError } from '../errors';
 import type { JournalEntry, OpenSessionsJournal } from './open-sessions-journal';
-import { endedMessageFor } from './session-manager';
+import { endedMessageFor } from './session-presentation';
 
 /**
  * At sign-in (or a restored sign-in), ends the sessions this console's journal names for that
