@@ -25,7 +25,10 @@ import { hasWrk, runWrk } from './wrk';
 import { cpuSnapshot, cpuUse, type CpuUse } from './cpu-time';
 import { postgresScheduling, setPostgresScheduling, type SchedulingPolicy } from './pg-scheduling';
 
-/** What an agent types: part of a surname, the start of an email, an order number read out. */
+/**
+ * What an agent types: part of a surname, the start of an email, an order number read out, a
+ * name as "last, first", an order number's digits without its letter.
+ */
 const SCENARIOS = [
   {
     label: 'name fragment',
@@ -40,6 +43,16 @@ const SCENARIOS = [
   {
     label: 'order number',
     q: 'O-10012346',
+    naive: `SELECT DISTINCT c.id, c.name, c.email FROM documents d JOIN customers c ON c.id = d.customer_id WHERE d.number ILIKE $1 LIMIT 25`,
+  },
+  {
+    label: 'last, first',
+    q: 'smith, mary',
+    naive: `SELECT id, name, email FROM customers WHERE last_name || ', ' || first_name ILIKE $1 ORDER BY name, id LIMIT 25`,
+  },
+  {
+    label: 'order digits',
+    q: '10012346',
     naive: `SELECT DISTINCT c.id, c.name, c.email FROM documents d JOIN customers c ON c.id = d.customer_id WHERE d.number ILIKE $1 LIMIT 25`,
   },
 ] as const;

@@ -138,7 +138,7 @@ describeBackends('customers API', (backend) => {
     });
 
     it('finds by phone in any format, with or without the country code', async () => {
-      for (const q of ['+1 (555) 010-2233', '15550102233', '555 010 2233', '1555010']) {
+      for (const q of ['+1 (555) 010-2233', '15550102233', '555 010 2233', '5550102233', '1555010']) {
         const result = await search({ q });
         expect(
           result.items.map((i) => i.id),
@@ -195,6 +195,84 @@ describeBackends('customers API', (backend) => {
       const result = await search({ q: '100%_r' });
       expect(result.items.map((i) => i.id)).toEqual(['cus_t4']);
       expect((await search({ q: '%' })).items).toEqual([]);
+    });
+  });
+
+  describe('forgiving search', () => {
+    it('finds "last, first" and "last first" as the full name', async () => {
+      for (const q of ['Smith, Jane', 'smith jane', 'SMITH,JANE', '  smith ,  jane ']) {
+        const result = await search({ q });
+        expect(result.items[0], q).toMatchObject({ id: JANE.id, match: { field: 'name', value: JANE.name } });
+      }
+      expect((await search({ q: 'smith, j' })).items.map((i) => i.id)).toContain(JANE.id);
+    });
+
+    it('ignores accents on either side', async () => {
+      await addCustomer('cus_a1', 'C-9300001', 'José', 'Núñez', 'cus_a1@fixture.test');
+      try {
+        for (const q of ['Jané', 'JANÉ SMÏTH', 'Smíth, Jâne'])
+          expect(
+            (await search({ q })).items.find((i) => i.id === JANE.id),
+            q,
+          ).toMatchObject({ match: { field: 'name', value: JANE.name } });
+        for (const q of ['jose', 'JOSE NUNEZ', 'José Núñez', 'nunez, jose', 'nuñez', 'ose', 'unez']) {
+          const found = (await search({ q })).items.find((i) => i.id === 'cus_a1');
+          expect(found, q).toMatchObject({ name: 'José Núñez', match: { field: 'name', value: 'José Núñez' } });
+        }
+      } finally {
+        await shop.ctx.db.query(`DELETE FROM customers WHERE id = 'cus_a1'`);
+      }
+    });
+
+    it('finds a customer by the digits of a document number, saying which document matched', async () => {
+      for (const type of ['order', 'invoice', 'shipment', 'credit_memo'] as const) {
+        const digits = (await docNumber(JANE.id, type)).replace(/\D/g, '');
+        const found = (await search({ q: digits })).items.find((i) => i.id === JANE.id);
+        expect(found?.match?.value.replace(/\D/g, ''), `${type} ${digits}`).toBe(digits);
+        expect(['order', 'invoice', 'shipment', 'credit_memo']).toContain(found?.match?.field);
+      }
+      // "00000002": every customer with a document numbered …-00000002, each at that document.
+      const items = await searchAll({ q: '00000002', limit: 2 });
+      const owners = await shop.ctx.db.query<{ customer_id: string; number: string }>(
+        `SELECT customer_id, number FROM documents WHERE number LIKE '%-00000002' ORDER BY number`,
+      );
+      expect(owners.rows.length).toBeGreaterThan(0);
+      expect(new Set(items.map((i) => i.id))).toEqual(new Set(owners.rows.map((r) => r.customer_id)));
+      expect(items).toHaveLength(new Set(owners.rows.map((r) => r.customer_id)).size);
+      for (const item of items) {
+        const own = owners.rows.filter((r) => r.customer_id === item.id).map((r) => r.number);
+        expect(own).toContain(item.match?.value);
+        const type = (
+          await shop.ctx.db.query<{ type: string }>('SELECT type FROM documents WHERE number = $1', [item.match?.value])
+        ).rows[0]?.type;
+        expect(item.match?.field).toBe(type);
+      }
+    });
+
+    it('finds a customer by part of the customer number without its letter', async () => {
+      for (const q of ['0000140', '000014', '140']) {
+        const found = (await search({ q })).items.find((i) => i.number === 'C-0000140');
+        expect(found, q).toMatchObject({ id: 'cus_000140', match: { field: 'number', value: 'C-0000140' } });
+      }
+      // A whole number comes first, before documents or phones ending in the same digits.
+      expect((await search({ q: '0000140' })).items[0]?.number).toBe('C-0000140');
+    });
+
+    it('lists every customer a digit run matches once, across pages', async () => {
+      const q = '0012';
+      const items = await searchAll({ q, limit: 3 });
+      const ids = items.map((i) => i.id);
+      expect(new Set(ids).size).toBe(ids.length);
+      const expected = await shop.ctx.db.query<{ id: string }>(
+        `SELECT id FROM customers c WHERE number LIKE 'C-${q}%' OR number LIKE '%${q}' OR phone_digits LIKE '${q}%'
+           OR EXISTS (SELECT 1 FROM documents d WHERE d.customer_id = c.id AND d.number LIKE '%${q}')`,
+      );
+      expect(new Set(ids)).toEqual(new Set(expected.rows.map((r) => r.id)));
+      // Customer numbers, then documents, then phones.
+      const rank = (i: CustomerSummary) => (i.match?.field === 'number' ? 0 : i.match?.field === 'phone' ? 2 : 1);
+      const ranks = items.map(rank);
+      expect(ranks).toEqual([...ranks].sort());
+      expect(new Set(ranks).size).toBeGreaterThan(1);
     });
   });
 

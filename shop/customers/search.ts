@@ -38,6 +38,8 @@ interface Segment {
   key: string;
   /** Trigram segments cost a bitmap scan; they run only when the cheaper ones leave room. */
   contains: boolean;
+  /** A match here is what was meant ("10012346" is that order), so the trigram segments do not run. */
+  decisive?: boolean;
   /** Builds the segment's sub-query: at most `limit` rows at/after `after`, in key order. */
   sql(p: Params, filters: (customerId: string) => string, limit: number, after: SearchPosition | null): string;
 }
@@ -85,17 +87,25 @@ function customerSegment(spec: CustomerSegmentSpec): Segment {
   };
 }
 
-/** Orders, invoices, shipments, credit memos: a customer is listed at its first matching number. */
-function documentSegment(key: string, where: (p: Params) => string, firstOnly: (p: Params) => string): Segment {
+/**
+ * Orders, invoices, shipments, credit memos: a customer is listed at its first matching number.
+ * `value` is the sort key, unique per document (the number, or the number reversed).
+ */
+function documentSegment(
+  key: string,
+  value: string,
+  where: (p: Params) => string,
+  firstOnly: (p: Params) => string,
+): Segment {
   return {
     key,
     contains: false,
     sql: (p, filters, limit, after) => {
       const conditions = [where(p), firstOnly(p), filters('c')];
-      if (after) conditions.push(`d.number ~>~ ${p.add(after.value)}`);
-      return `SELECT d.customer_id AS id, d.number AS v, d.type AS mf, d.number AS mv, ${SUMMARY_COLUMNS}
+      if (after) conditions.push(`${value} ~>~ ${p.add(after.value)}`);
+      return `SELECT d.customer_id AS id, ${value} AS v, d.type AS mf, d.number AS mv, ${SUMMARY_COLUMNS}
         FROM documents d JOIN customers c ON c.id = d.customer_id
-        WHERE ${whereClause(conditions)} ORDER BY d.number USING ~<~ LIMIT ${limit}`;
+        WHERE ${whereClause(conditions)} ORDER BY ${value} USING ~<~ LIMIT ${limit}`;
     },
   };
 }
@@ -131,8 +141,12 @@ const hitColumns = (
  */
 const once = (expr: string) => `(SELECT ${expr})`;
 
-const NAME = 'lower(c.name)';
-const LAST_NAME = 'lower(c.last_name)';
+/** Names as the search compares them: folded (migration 009), so accents and case do not matter. */
+const NAME = 'c.search_name';
+/** "last first", folded: serves "Smith, Jane" and last-name prefixes alike. */
+const REVERSED = 'c.search_reversed';
+/** The query folded in SQL exactly as the stored columns are. */
+const folded = (p: Params, text: string) => `search_fold(${p.add(text)})`;
 
 /** The segments a query runs through, in rank order. */
 export function segmentsFor(kind: QueryKind): Segment[] {
@@ -153,21 +167,13 @@ export function segmentsFor(kind: QueryKind): Segment[] {
       ];
     }
     case 'customer_number':
-      return [
-        customerSegment({
-          key: 'number_prefix',
-          field: 'number',
-          value: 'c.number',
-          shown: 'c.number',
-          unique: true,
-          where: (p) => startsWith('c.number', p.add(kind.number)),
-        }),
-      ];
+      return [customerNumberSegment(kind.number)];
     case 'document_number': {
       const prefix = `${likeEscape(kind.number)}%`;
       return [
         documentSegment(
           'document_prefix',
+          'd.number',
           (p) => startsWith('d.number', p.add(kind.number)),
           // The customer's smallest matching number represents it (an exact match is the smallest).
           (p) =>
@@ -175,46 +181,103 @@ export function segmentsFor(kind: QueryKind): Segment[] {
         ),
       ];
     }
-    case 'phone': {
-      const { digits } = kind;
-      const prefix = `${digits}%`;
-      const segments = [
-        customerSegment({
-          key: 'phone_prefix',
-          field: 'phone',
-          value: 'c.phone_digits',
-          shown: 'c.phone',
-          where: (p) => startsWith('c.phone_digits', p.add(digits)),
-        }),
-      ];
-      // Digits typed without the country code sit inside the stored number; short runs match too much.
-      if (digits.length >= 5) {
-        segments.push(
-          customerSegment({
-            key: 'phone_contains',
-            contains: true,
-            field: 'phone',
-            value: 'c.phone_digits',
-            shown: 'c.phone',
-            where: (p) => `c.phone_digits LIKE ${p.add(`%${digits}%`)} AND c.phone_digits NOT LIKE ${p.add(prefix)}`,
-          }),
-        );
-      }
-      return segments;
-    }
+    case 'digits':
+      return digitSegments(kind.digits);
+    case 'phone':
+      return phoneSegments(kind.digits, null);
     case 'name':
       return nameSegments(kind.text);
   }
 }
 
+const customerNumberSegment = (number: string) =>
+  customerSegment({
+    key: 'number_prefix',
+    field: 'number',
+    value: 'c.number',
+    shown: 'c.number',
+    unique: true,
+    where: (p) => startsWith('c.number', p.add(number)),
+  });
+
+/**
+ * Bare digits, in rank order: a customer number starting with them ("0000140" for C-0000140),
+ * then customer, then document numbers ending in them ("00000002" for O-00000002; the reversed
+ * number's prefix, on its own index), then phone numbers. A customer is listed once. Phone
+ * numbers merely containing the digits are searched only when no number matched.
+ */
+function digitSegments(digits: string): Segment[] {
+  const numberPrefix = `C-${digits}`;
+  const reversed = Array.from(digits).reverse().join(''); // ASCII digits only
+  const customerNumber = (p: Params) =>
+    `(c.number LIKE ${p.add(`${numberPrefix}%`)} OR reverse(c.number) LIKE ${p.add(`${reversed}%`)})`;
+  const documentEnding = (p: Params, customer: string) =>
+    `EXISTS (SELECT 1 FROM documents x WHERE x.customer_id = ${customer} AND reverse(x.number) LIKE ${p.add(`${reversed}%`)})`;
+  const decisive = (segment: Segment): Segment => ({ ...segment, decisive: true });
+  return [
+    decisive(customerNumberSegment(numberPrefix)),
+    decisive(
+      customerSegment({
+        key: 'number_suffix',
+        field: 'number',
+        value: 'reverse(c.number)',
+        shown: 'c.number',
+        unique: true,
+        where: (p) =>
+          `${startsWith('reverse(c.number)', p.add(reversed))} AND c.number NOT LIKE ${p.add(`${numberPrefix}%`)}`,
+      }),
+    ),
+    decisive(
+      documentSegment(
+        'document_suffix',
+        'reverse(d.number)',
+        (p) => `${startsWith('reverse(d.number)', p.add(reversed))} AND NOT ${customerNumber(p)}`,
+        (p) =>
+          `NOT EXISTS (SELECT 1 FROM documents d2 WHERE d2.customer_id = d.customer_id AND reverse(d2.number) LIKE ${p.add(`${reversed}%`)} AND reverse(d2.number) ~<~ reverse(d.number))`,
+      ),
+    ),
+    ...phoneSegments(digits, (p) => `NOT ${customerNumber(p)} AND NOT ${documentEnding(p, 'c.id')}`),
+  ];
+}
+
+/** Phone numbers starting with, then containing, `digits`; `exclude` leaves out earlier segments' customers. */
+function phoneSegments(digits: string, exclude: ((p: Params) => string) | null): Segment[] {
+  const prefix = `${digits}%`;
+  const and = (p: Params) => (exclude ? ` AND ${exclude(p)}` : '');
+  const segments = [
+    customerSegment({
+      key: 'phone_prefix',
+      field: 'phone',
+      value: 'c.phone_digits',
+      shown: 'c.phone',
+      where: (p) => `${startsWith('c.phone_digits', p.add(digits))}${and(p)}`,
+    }),
+  ];
+  // Digits typed without the country code sit inside the stored number; short runs match too much.
+  if (digits.length >= 5) {
+    segments.push(
+      customerSegment({
+        key: 'phone_contains',
+        contains: true,
+        field: 'phone',
+        value: 'c.phone_digits',
+        shown: 'c.phone',
+        where: (p) =>
+          `c.phone_digits LIKE ${p.add(`%${digits}%`)} AND c.phone_digits NOT LIKE ${p.add(prefix)}${and(p)}`,
+      }),
+    );
+  }
+  return segments;
+}
+
 function nameSegments(text: string): Segment[] {
-  // lower() runs in SQL on both sides, so the query folds case exactly as the index does.
-  const lowered = (p: Params) => `lower(${p.add(text)})`;
-  const prefix = (p: Params) => once(`lower(${p.add(likeEscape(text))}) || '%'`);
+  // search_fold() runs in SQL on both sides, so the query folds exactly as the index does.
+  const query = (p: Params) => folded(p, text);
+  const prefix = (p: Params) => once(`${folded(p, likeEscape(text))} || '%'`);
   const withEmail = !/\s/.test(text);
   const earlier = (p: Params, email: boolean) => {
     const pattern = prefix(p);
-    return `NOT (${NAME} LIKE ${pattern} OR ${LAST_NAME} LIKE ${pattern}${email ? ` OR c.email LIKE ${pattern}` : ''})`;
+    return `NOT (${NAME} LIKE ${pattern} OR ${REVERSED} LIKE ${pattern}${email ? ` OR c.email LIKE ${pattern}` : ''})`;
   };
   const segments: Segment[] = [
     customerSegment({
@@ -222,14 +285,15 @@ function nameSegments(text: string): Segment[] {
       field: 'name',
       value: NAME,
       shown: 'c.name',
-      where: (p) => startsWith(NAME, lowered(p)),
+      where: (p) => startsWith(NAME, query(p)),
     }),
+    // "smith jane" and "smith": the last name, then the first (a last-name prefix is one of these).
     customerSegment({
-      key: 'last_name_prefix',
+      key: 'reversed_name_prefix',
       field: 'name',
-      value: LAST_NAME,
+      value: REVERSED,
       shown: 'c.name',
-      where: (p) => `${startsWith(LAST_NAME, lowered(p))} AND ${NAME} NOT LIKE ${prefix(p)}`,
+      where: (p) => `${startsWith(REVERSED, query(p))} AND ${NAME} NOT LIKE ${prefix(p)}`,
     }),
   ];
   if (withEmail) {
@@ -241,7 +305,7 @@ function nameSegments(text: string): Segment[] {
         shown: 'c.email',
         unique: true,
         where: (p) =>
-          `${startsWith('c.email', lowered(p))} AND NOT (${NAME} LIKE ${prefix(p)} OR ${LAST_NAME} LIKE ${prefix(p)})`,
+          `${startsWith('c.email', query(p))} AND NOT (${NAME} LIKE ${prefix(p)} OR ${REVERSED} LIKE ${prefix(p)})`,
       }),
     );
   }
@@ -260,7 +324,7 @@ function nameSegments(text: string): Segment[] {
           field: 'name',
           value: NAME,
           shown: 'c.name',
-          where: (p) => `${NAME} LIKE '%' || lower(${p.add(likeEscape(text))}) || '%' AND ${earlier(p, false)}`,
+          where: (p) => `${NAME} LIKE '%' || ${folded(p, likeEscape(text))} || '%' AND ${earlier(p, false)}`,
         }),
       );
     }
@@ -272,7 +336,7 @@ function nameSegments(text: string): Segment[] {
  * Customers whose first name, then those whose last name, contains `text` but does not start
  * with it (those are prefix matches), ordered by that name, then id; a customer listed by its
  * first name is not listed again by its last. Bounded: at most `limit` customers per name.
- * The sort value is the kind and the name (`first ivy`, `last quill`): kinds have the same
+ * The sort value is the kind and the folded name (`first ivy`, `last quill`): kinds have the same
  * length, so it orders by kind first.
  */
 function termSegment(key: string, text: string, exclude: (p: Params) => string): Segment {
@@ -281,7 +345,7 @@ function termSegment(key: string, text: string, exclude: (p: Params) => string):
     // As cheap as a prefix walk, so it runs in the same statement as the prefix segments.
     contains: false,
     sql: (p, filters, limit, after) => {
-      const fragment = `lower(${p.add(likeEscape(text))})`;
+      const fragment = folded(p, likeEscape(text));
       const containing = once(`'%' || ${fragment} || '%'`);
       const value = `(t.kind || ' ' || t.term)`;
       const terms = [`t.term LIKE ${containing}`, `t.term NOT LIKE ${once(`${fragment} || '%'`)}`];
@@ -297,9 +361,9 @@ function termSegment(key: string, text: string, exclude: (p: Params) => string):
         kind: 'first' | 'last',
         extra: string | null,
       ) => `(SELECT c.id, ${value} AS v, 'name'::text AS mf, c.name AS mv, ${SUMMARY_COLUMNS} FROM customers c
-          WHERE t.kind = '${kind}' AND lower(c.${kind}_name) = t.term AND ${whereClause([extra, ...rows])} ORDER BY c.id LIMIT ${limit})`;
+          WHERE t.kind = '${kind}' AND c.search_${kind} = t.term AND ${whereClause([extra, ...rows])} ORDER BY c.id LIMIT ${limit})`;
       return `SELECT m.* FROM name_terms t
-        CROSS JOIN LATERAL (${branch('first', null)} UNION ALL ${branch('last', `lower(c.first_name) NOT LIKE ${containing}`)}) m
+        CROSS JOIN LATERAL (${branch('first', null)} UNION ALL ${branch('last', `c.search_first NOT LIKE ${containing}`)}) m
         WHERE ${whereClause(terms)}
         ORDER BY m.v USING ~<~, m.id LIMIT ${limit}`;
     },
@@ -424,7 +488,7 @@ export async function searchCustomers(
     gate,
   );
   if (rows.length === 0) await confirm();
-  if (rows.length < want)
+  if (rows.length < want && !rows.some((row) => segments[row.s]?.decisive))
     rows.push(
       ...(await runSegments(
         db,
