@@ -1,11 +1,14 @@
 import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
 import type { BannerBridge, BannerState } from '../shared/ipc/contract';
-import { BANNER_END, BANNER_STATE } from './ipc-names';
+import { BANNER_END, BANNER_KEEP_ALIVE, BANNER_STATE } from './ipc-names';
 
-/** The banner page gets two things only: "end this session" and its own state. */
+/** The banner page gets three things only: "end this session", "I'm still here" and its own state. */
 const bridge: BannerBridge = {
   endSession: async () => {
     await ipcRenderer.invoke(BANNER_END);
+  },
+  keepAlive: async () => {
+    await ipcRenderer.invoke(BANNER_KEEP_ALIVE);
   },
   onState: (listener) => {
     const wrapped = (_event: IpcRendererEvent, state: BannerState) => {

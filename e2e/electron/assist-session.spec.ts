@@ -119,7 +119,8 @@ test("sign in, open Jane Smith's session, see the banner, end it from the banner
   await expect(banner.getByText('Assisting')).toBeVisible();
   await expect(banner.getByText('Jane Smith')).toBeVisible();
   await expect(banner.getByText(/jane@example\.com/)).toBeVisible();
-  await expect(banner.getByRole('timer')).toHaveText(/\d+:\d\d left/);
+  await expect(banner.getByRole('timer', { name: 'Idle time left' })).toHaveText(/\d+:\d\d left/);
+  await expect(banner.getByRole('timer', { name: 'Maximum length left' })).toHaveText(/\d+:\d\d left/);
   const storefront = app.windows().find((w) => w.url().startsWith(`${shop.url}/store/us`));
   expect(storefront).toBeTruthy();
   // The storefront has no bridge at all.

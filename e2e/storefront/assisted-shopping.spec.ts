@@ -79,9 +79,22 @@ test('view mode shows the store as the customer and refuses adding to the cart; 
   await expect(agent.getByTestId('assist-marker')).toHaveText('Assisted by Alex Agent — view only');
   const before = await cartQuantity();
   await agent.getByRole('link', { name: /Earl Grey/ }).click();
-  await agent.getByTestId('add-to-cart').click();
-  await expect(agent.getByRole('heading', { name: 'View-only session' })).toBeVisible();
-  await expect(agent.getByTestId('error-page')).toContainText('Nothing was changed.');
+  // What would change something is disabled and says why: no click into a refusal page.
+  await expect(agent.getByTestId('add-to-cart')).toBeDisabled();
+  await expect(agent.getByTestId('add-to-cart')).toHaveAttribute('title', /^View only: Alex Agent can look/);
+  await expect(agent.getByTestId('view-only-hint')).toHaveText('view only');
+  await expect(agent.getByLabel('Quantity')).toBeDisabled();
+  // The shop still refuses the POST itself (a forged form from this browser's own session).
+  const refused = await agent.context().request.post(`${shop.url}/store/us/cart/add`, {
+    form: {
+      _csrf: await agent.locator('input[name="_csrf"]').first().inputValue(),
+      productId: await agent.locator('input[name="productId"]').inputValue(),
+      quantity: '1',
+    },
+    headers: { origin: shop.url },
+  });
+  expect(refused.status()).toBe(403);
+  expect(await refused.text()).toContain('Nothing was changed.');
   expect(await cartQuantity()).toBe(before);
 
   const replay = await openAssisted(browser, started.handoffUrl);

@@ -55,6 +55,8 @@ it('logs a storefront request that fails while the shop is down without the cook
     session: started.session,
     storeName: 'Concierge Demo US',
     secondsLeft: 600,
+    idleSecondsLeft: 600,
+    maxSecondsLeft: 1800,
     state: 'open' as const,
     endedMessage: null,
   };

@@ -120,6 +120,9 @@ export function createPlaywrightViewHost(options: PlaywrightViewHostOptions = {}
       const view = views.get(state.sessionId);
       if (view) view.banner = state;
     },
+    async reload(sessionId: string) {
+      await views.get(sessionId)?.page.reload();
+    },
     async close(sessionId: string) {
       const view = views.get(sessionId);
       if (!view) return;

@@ -18,6 +18,7 @@ const noViews: ViewHost = {
   update: () => undefined,
   close: () => Promise.resolve(),
   wipe: () => Promise.resolve(),
+  reload: () => Promise.resolve(),
 };
 
 describeBackends('audit mirror per signed-in staff member', (backend) => {

@@ -23,6 +23,7 @@ function recordingViewHost(): ViewHost & { shown: (string | null)[] } {
     update: () => undefined,
     close: () => Promise.resolve(),
     wipe: () => Promise.resolve(),
+    reload: () => Promise.resolve(),
   };
 }
 
@@ -177,6 +178,13 @@ describeBackends('IPC dispatch over the real core', (backend) => {
       ok: false,
       error: { kind: 'shop' },
     });
+    // One document, read without a session; another customer's is the shop's 404.
+    expect(
+      await dispatch(handlers, 'shop.document', { customerId: 'cus_000001', documentId: 'ord_000001' }),
+    ).toMatchObject({ ok: true, value: { number: 'O-00000001', type: 'order', customerId: 'cus_000001' } });
+    expect(
+      await dispatch(handlers, 'shop.document', { customerId: 'cus_000002', documentId: 'ord_000001' }),
+    ).toMatchObject({ ok: false, error: { kind: 'shop', code: 'document_not_found' } });
     // A caller that gave up (the browser tier: the page aborted its request) cancels the read,
     // before it is sent or while the shop request is in flight.
     const gaveUp = new AbortController();
@@ -189,6 +197,7 @@ describeBackends('IPC dispatch over the real core', (backend) => {
       ['shop.searchCustomers', { q: 'smith' }],
       ['shop.customer', { id: 'cus_000001' }],
       ['shop.documents', { customerId: 'cus_000001' }],
+      ['shop.document', { customerId: 'cus_000001', documentId: 'ord_000001' }],
       ['shop.stores', {}],
     ] as const) {
       const inFlight = new AbortController();

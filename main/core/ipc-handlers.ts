@@ -94,7 +94,10 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
     'shop.searchCustomers': (a, c) => api().searchCustomers(a, c),
     'shop.customer': (a, c) => api().customer(a.id, c),
     'shop.documents': (a, c) => api().documents(a.customerId, a.type, c),
+    'shop.document': (a, c) => api().document(a.customerId, a.documentId, c),
     'shop.sessions': (a) => api().listSessions({ status: a.status, customerId: a.customerId }),
+    'shop.sessionTimeline': (a, c) => api().sessionTimeline(a.sessionId, c),
+    'shop.customerActiveSessions': (a, c) => api().customerActiveSessions(a.customerId, c),
     'shop.settings': () => api().settings(),
     'shop.saveSettings': (a) => api().saveSettings(a),
     'shop.assistPolicy': () => api().assistPolicy(),
@@ -102,6 +105,8 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
     'sessions.start': (a) => deps.sessions.start(a),
     'sessions.open': () => Promise.resolve(deps.sessions.list()),
     'sessions.end': (a) => deps.sessions.end(a.sessionId),
+    'sessions.keepAlive': (a) => deps.sessions.keepAlive(a.sessionId),
+    'sessions.switchMode': (a) => deps.sessions.switchMode(a),
     'sessions.terminate': (a) => deps.sessions.terminate(a.sessionId, a.note),
     'sessions.recovery': () => Promise.resolve({ notice: deps.recovery?.notice() ?? null }),
     'sessions.dismissRecovery': () => {
@@ -117,6 +122,7 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
     'audit.status': async () => deps.audit.status(),
     'audit.sync': () => deps.audit.sync(),
     'audit.query': async (a, c) => deps.audit.query(a.filter, a.offset, a.limit, c.signal),
+    'audit.staff': (_a, c) => api().auditStaff(c),
     'audit.export': async (a) => {
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       const destination = await deps.exportDestination(`concierge-audit-${stamp}.${a.format}`);

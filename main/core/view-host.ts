@@ -13,6 +13,8 @@ export interface ViewEvents {
   onActivity(): void;
   /** The agent pressed "End session" in the banner. */
   onEndRequested(): void;
+  /** The agent pressed "I'm still here" in the banner (Electron's banner view). */
+  onKeepAliveRequested?(): void;
 }
 
 export interface ViewHost {
@@ -28,6 +30,8 @@ export interface ViewHost {
   show(sessionId: string | null, bounds?: Bounds): void;
   /** Pushes the banner's state (countdown, state) to the session's banner. */
   update(state: BannerState): void;
+  /** Loads the session's current page again (after a mode switch, so its controls match the new mode). */
+  reload(sessionId: string): Promise<void>;
   /** Tears the session's view down; the partition is wiped separately via `wipe`. */
   close(sessionId: string): Promise<void>;
   /** Removes everything the partition holds (the partition pool's wiper). */

@@ -1,14 +1,14 @@
 import { ipcMain, type IpcMainInvokeEvent, type WebContents } from 'electron';
 import { IPC_CHANNELS, type IpcEventName, type IpcEventPayload } from '../../shared/ipc/contract';
 import { dispatch, type IpcHandlers } from '../core/ipc-handlers';
-import { BANNER_END, eventChannel, invokeChannel } from '../../preload/ipc-names';
+import { BANNER_END, BANNER_KEEP_ALIVE, eventChannel, invokeChannel } from '../../preload/ipc-names';
 import { originOf } from './app-protocol';
 import type { ElectronViewHost } from './view-host-electron';
 
 /**
  * ipcMain registration. A call is served only when it comes from the console window's own
  * webContents, from its main frame, showing the app's own origin; anything else is refused
- * before the arguments are even looked at. The banner's one call is checked the same way
+ * before the arguments are even looked at. The banner's two calls are checked the same way
  * against the banner views.
  */
 
@@ -32,6 +32,17 @@ function fromConsole(event: IpcMainInvokeEvent, reg: IpcRegistration): boolean {
   );
 }
 
+/** The session of the banner view that sent this (its main frame, the app's origin), else null. */
+function bannerSession(event: IpcMainInvokeEvent, reg: IpcRegistration, channel: string): string | null {
+  const sessionId = reg.viewHost.sessionOfBanner(event.sender);
+  const frame = event.senderFrame;
+  if (!sessionId || frame === null || frame !== event.sender.mainFrame || originOf(frame.url) !== reg.appOrigin) {
+    reg.log(`refused ${channel} from an unexpected sender`);
+    return null;
+  }
+  return sessionId;
+}
+
 export function registerIpc(reg: IpcRegistration): () => void {
   for (const channel of IPC_CHANNELS) {
     ipcMain.handle(invokeChannel(channel), async (event, args: unknown) => {
@@ -46,17 +57,17 @@ export function registerIpc(reg: IpcRegistration): () => void {
     });
   }
   ipcMain.handle(BANNER_END, (event) => {
-    const sessionId = reg.viewHost.sessionOfBanner(event.sender);
-    const frame = event.senderFrame;
-    if (!sessionId || frame === null || frame !== event.sender.mainFrame || originOf(frame.url) !== reg.appOrigin) {
-      reg.log('refused banner:end from an unexpected sender');
-      return;
-    }
-    reg.viewHost.requestEnd(sessionId);
+    const sessionId = bannerSession(event, reg, BANNER_END);
+    if (sessionId) reg.viewHost.requestEnd(sessionId);
+  });
+  ipcMain.handle(BANNER_KEEP_ALIVE, (event) => {
+    const sessionId = bannerSession(event, reg, BANNER_KEEP_ALIVE);
+    if (sessionId) reg.viewHost.requestKeepAlive(sessionId);
   });
   return () => {
     for (const channel of IPC_CHANNELS) ipcMain.removeHandler(invokeChannel(channel));
     ipcMain.removeHandler(BANNER_END);
+    ipcMain.removeHandler(BANNER_KEEP_ALIVE);
   };
 }
 

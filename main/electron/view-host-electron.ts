@@ -5,7 +5,7 @@ import {
   type Session,
   type WebContents,
 } from 'electron';
-import type { BannerState, Bounds, OpenSession } from '../../shared/ipc/contract';
+import { END_SESSION_SHORTCUT, type BannerState, type Bounds, type OpenSession } from '../../shared/ipc/contract';
 import {
   downloadDecision,
   isNavigationAllowed,
@@ -42,8 +42,10 @@ export interface ElectronViewHost extends ViewHost {
   sessionOfBanner(contents: WebContents): string | null;
   /** The latest banner state of a session. */
   bannerState(sessionId: string): BannerState | null;
-  /** The banner's "End session" button was pressed. */
+  /** The banner's "End session" button (or the end shortcut in the session's views) was pressed. */
   requestEnd(sessionId: string): void;
+  /** The banner's "I'm still here" button was pressed. */
+  requestKeepAlive(sessionId: string): void;
 }
 
 interface Views {
@@ -111,6 +113,39 @@ function watch(contents: WebContents, policy: NavigationPolicy, events: ViewEven
   });
 }
 
+/** The end-session shortcut works while the storefront or the banner has the keyboard, as in the console. */
+function endOnShortcut(contents: WebContents, events: ViewEvents): void {
+  contents.on('before-input-event', (event, input) => {
+    const s = END_SESSION_SHORTCUT;
+    if (input.type !== 'keyDown' || input.key.toLowerCase() !== s.key) return;
+    if (input.control !== s.ctrl || input.shift !== s.shift || input.alt !== s.alt) return;
+    event.preventDefault();
+    events.onEndRequested();
+  });
+}
+
+/** The customer's storefront: sandboxed, isolated, on the session's own partition. */
+function newStorefrontView(partition: string): WebContentsView {
+  return new WebContentsView({
+    webPreferences: {
+      partition,
+      sandbox: true,
+      contextIsolation: true,
+      nodeIntegration: false,
+      webSecurity: true,
+      safeDialogs: true,
+      spellcheck: false,
+    },
+  });
+}
+
+/** The banner above it: our own page with its narrow preload, out of the storefront's reach. */
+function newBannerView(preload: string): WebContentsView {
+  return new WebContentsView({
+    webPreferences: { preload, sandbox: true, contextIsolation: true, nodeIntegration: false },
+  });
+}
+
 export function createElectronViewHost(options: ElectronViewHostOptions): ElectronViewHost {
   const log = options.log ?? asLogFn(defaultLogger('views'));
   const views = new Map<string, Views>();
@@ -146,26 +181,11 @@ export function createElectronViewHost(options: ElectronViewHostOptions): Electr
       const ses = electronSession.fromPartition(slot.partition, { cache: true });
       lockDown(ses, policy, log);
       wireDownloads(ses, slot.partition);
-      const storefront = new WebContentsView({
-        webPreferences: {
-          partition: slot.partition,
-          sandbox: true,
-          contextIsolation: true,
-          nodeIntegration: false,
-          webSecurity: true,
-          safeDialogs: true,
-          spellcheck: false,
-        },
-      });
-      const banner = new WebContentsView({
-        webPreferences: {
-          preload: options.bannerPreload,
-          sandbox: true,
-          contextIsolation: true,
-          nodeIntegration: false,
-        },
-      });
+      const storefront = newStorefrontView(slot.partition);
+      const banner = newBannerView(options.bannerPreload);
       watch(storefront.webContents, policy, events, log);
+      endOnShortcut(storefront.webContents, events);
+      endOnShortcut(banner.webContents, events);
       const bannerUrl = new URL(options.bannerUrl);
       bannerUrl.searchParams.set('session', id);
       banner.webContents.on('will-navigate', (event) => {
@@ -197,6 +217,11 @@ export function createElectronViewHost(options: ElectronViewHostOptions): Electr
       v.state = state;
       if (!v.banner.webContents.isDestroyed()) v.banner.webContents.send(BANNER_STATE, state);
     },
+    reload(sessionId) {
+      const v = views.get(sessionId);
+      if (v && !v.storefront.webContents.isDestroyed()) v.storefront.webContents.reload();
+      return Promise.resolve();
+    },
     close(sessionId) {
       const v = views.get(sessionId);
       if (!v) return Promise.resolve();
@@ -224,6 +249,9 @@ export function createElectronViewHost(options: ElectronViewHostOptions): Electr
     bannerState: (sessionId) => views.get(sessionId)?.state ?? null,
     requestEnd(sessionId) {
       views.get(sessionId)?.events.onEndRequested();
+    },
+    requestKeepAlive(sessionId) {
+      views.get(sessionId)?.events.onKeepAliveRequested?.();
     },
   };
   return host;

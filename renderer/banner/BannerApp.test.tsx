@@ -10,9 +10,14 @@ afterEach(cleanup);
 function fakeBannerBridge() {
   const listeners = new Set<(s: BannerState) => void>();
   let ends = 0;
+  let keepAlives = 0;
   const bridge: BannerBridge = {
     endSession: () => {
       ends += 1;
+      return Promise.resolve();
+    },
+    keepAlive: () => {
+      keepAlives += 1;
       return Promise.resolve();
     },
     onState: (listener) => {
@@ -28,6 +33,7 @@ function fakeBannerBridge() {
       for (const l of listeners) l(s);
     },
     ends: () => ends,
+    keepAlives: () => keepAlives,
   };
 }
 
@@ -37,7 +43,12 @@ const state: BannerState = {
   customerEmail: 'jane@example.com',
   storeName: 'US store',
   mode: 'view',
+  reason: 'Customer cannot find her order',
+  ticket: 'T-1001',
   secondsLeft: 761,
+  idleSecondsLeft: 761,
+  maxSecondsLeft: 1500,
+  idleTimeoutSeconds: 900,
   state: 'open',
 };
 
@@ -50,7 +61,12 @@ describe('banner page', () => {
     });
     const banner = screen.getByRole('region', { name: 'Assisted session' });
     expect(banner.textContent).toBe(
-      'Assisting Jane Smith (jane@example.com)·US store·View only·12:41 left·End session',
+      'Assisting Jane Smith (jane@example.com) US store View only T-1001: Customer cannot find her order ' +
+        'Idle 12:41 left Max 25:00 left End session',
+    );
+    expect(screen.getByRole('timer', { name: 'Idle time left' }).textContent).toBe('Idle 12:41 left');
+    expect(screen.getByRole('button', { name: 'End session' }).getAttribute('aria-keyshortcuts')).toBe(
+      'Control+Shift+E',
     );
     await userEvent.click(screen.getByRole('button', { name: 'End session' }));
     expect(fake.ends()).toBe(1);
@@ -65,7 +81,33 @@ describe('banner page', () => {
     });
     const banner = screen.getByRole('region', { name: 'Assisted session' });
     expect(banner.textContent).toContain('Can act');
-    expect(banner.textContent).toContain('ended');
-    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'End session' }).disabled).toBe(true);
+    expect(banner.textContent).toContain('Ended');
+    expect(screen.queryByRole('button', { name: 'End session' })).toBeNull();
+    expect(screen.queryByRole('timer')).toBeNull();
+  });
+
+  it('warns before the idle timeout and says "I\'m still here" to main', async () => {
+    const fake = fakeBannerBridge();
+    render(<BannerApp bridge={fake.bridge} />);
+    act(() => {
+      fake.push({ ...state, idleSecondsLeft: 42, secondsLeft: 42 });
+    });
+    expect(screen.getByRole('alert').textContent).toBe('About to end: no activity (idle timeout).');
+    await userEvent.click(screen.getByRole('button', { name: 'I’m still here' }));
+    expect(fake.keepAlives()).toBe(1);
+    act(() => {
+      fake.push({ ...state, idleSecondsLeft: 900, secondsLeft: 900 });
+    });
+    expect(screen.queryByRole('alert')).toBeNull();
+  });
+
+  it('says when the maximum length is about to end it, with nothing to extend', () => {
+    const fake = fakeBannerBridge();
+    render(<BannerApp bridge={fake.bridge} />);
+    act(() => {
+      fake.push({ ...state, idleSecondsLeft: 700, maxSecondsLeft: 50, secondsLeft: 50 });
+    });
+    expect(screen.getByRole('alert').textContent).toBe('About to end: the maximum session length is reached.');
+    expect(screen.queryByRole('button', { name: 'I’m still here' })).toBeNull();
   });
 });

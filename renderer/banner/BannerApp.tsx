@@ -1,12 +1,15 @@
 import { useEffect, useState } from 'react';
 import type { BannerBridge, BannerState } from '../../shared/ipc/contract';
 import { BannerView } from '../src/sessions/BannerView';
-import { secondsLeftAt, useNow } from '../src/ui/useNow';
 
-/** The banner view's page: main pushes its session's state; the only thing it can do is end it. */
+/**
+ * The banner view's page: main pushes its session's state; all it can do is end the session or
+ * say "I'm still here".
+ */
 export function BannerApp({ bridge }: { bridge: BannerBridge }) {
   const [received, setReceived] = useState<{ state: BannerState; at: number } | null>(null);
   const [ending, setEnding] = useState(false);
+  const [keepingAlive, setKeepingAlive] = useState(false);
   useEffect(
     () =>
       bridge.onState((state) => {
@@ -14,22 +17,28 @@ export function BannerApp({ bridge }: { bridge: BannerBridge }) {
       }),
     [bridge],
   );
-  const now = useNow(1000, received?.state.state === 'open');
-  if (!received) return <div className="assist-banner">Assisted session…</div>;
-  const { state } = received;
+  if (!received) return <div className="session-header">Assisted session…</div>;
   return (
     <BannerView
-      customerName={state.customerName}
-      customerEmail={state.customerEmail}
-      storeName={state.storeName}
-      mode={state.mode}
-      secondsLeft={secondsLeftAt(state.secondsLeft, received.at, now)}
-      state={ending && state.state === 'open' ? 'ending' : state.state}
+      state={received.state}
+      receivedAt={received.at}
+      ending={ending}
+      keepingAlive={keepingAlive}
       onEnd={() => {
         setEnding(true);
         bridge.endSession().catch(() => {
           setEnding(false);
         });
+      }}
+      onKeepAlive={() => {
+        setKeepingAlive(true);
+        // main pushes the moved deadline as the banner's next state.
+        bridge
+          .keepAlive()
+          .catch(() => undefined)
+          .finally(() => {
+            setKeepingAlive(false);
+          });
       }}
     />
   );

@@ -15,6 +15,8 @@ export const AuditAction = z.enum([
   'session.handoff_redeemed',
   'session.handoff_refused',
   'session.end',
+  /** The session's agent switched it between view and act (act needs a step-up). */
+  'session.mode_changed',
   'session.page_view',
   'session.action',
   'session.action_refused',
@@ -68,3 +70,14 @@ export const AuditPage = z.object({
   head: z.object({ seq: z.number().int().min(0), hash: z.string() }),
 });
 export type AuditPage = z.infer<typeof AuditPage>;
+
+/** GET /audit/staff: every staff member the log may name, for finding their events by name or email. */
+export const AuditStaffMember = z.object({
+  id: Id,
+  name: z.string(),
+  email: z.string(),
+  disabled: z.boolean(),
+});
+export type AuditStaffMember = z.infer<typeof AuditStaffMember>;
+export const AuditStaffDirectory = z.object({ staff: z.array(AuditStaffMember) });
+export type AuditStaffDirectory = z.infer<typeof AuditStaffDirectory>;

@@ -26,6 +26,7 @@ export const ErrorCode = z.enum([
   'assistance_disabled',
   'customer_not_found',
   'account_not_found',
+  'document_not_found',
   'session_not_found',
   'session_ended',
   'not_found',

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { AuditEvent } from './audit';
+import { Role } from './auth';
 import { Id, Timestamp } from './common';
 import { SessionMode } from './settings';
 
@@ -43,8 +45,22 @@ export const AssistSession = z.object({
   endReason: EndReason.nullable(),
   /** Free text given by whoever ended it (a supervisor's reason). */
   endNote: z.string().nullable(),
+  /** The staff member who ended it (agent or supervisor); null while live or when the shop or the customer ended it. */
+  endedBy: z.object({ name: z.string(), role: Role }).nullable(),
+  /** The storefront page the agent last opened, in words (its title), its path, and when. */
+  currentPage: z.string().nullable(),
+  currentPagePath: z.string().nullable(),
+  currentPageAt: Timestamp.nullable(),
 });
 export type AssistSession = z.infer<typeof AssistSession>;
+
+/** `GET /assist-sessions/:id/timeline`: the session's latest audit events (pages, actions), oldest first. */
+export const SessionTimelineResponse = z.object({
+  events: z.array(AuditEvent),
+  /** How many events the session has in all; more than `events.length` when only the latest are sent. */
+  total: z.number().int().min(0),
+});
+export type SessionTimelineResponse = z.infer<typeof SessionTimelineResponse>;
 
 export const CreateSessionRequest = z.object({
   customerId: Id,
@@ -58,6 +74,8 @@ export const CreateSessionRequest = z.object({
     .trim()
     .regex(/^\d{6}$/, 'must be 6 digits')
     .optional(),
+  /** A document of the account (e.g. the order the customer calls about): the storefront opens on its page. */
+  landingDocumentId: Id.optional(),
 });
 export type CreateSessionRequest = z.infer<typeof CreateSessionRequest>;
 
@@ -99,3 +117,24 @@ export type HeartbeatRequest = z.infer<typeof HeartbeatRequest>;
 
 export const HeartbeatResponse = z.object({ session: AssistSession });
 export type HeartbeatResponse = z.infer<typeof HeartbeatResponse>;
+
+/**
+ * `POST /assist-sessions/:id/mode`: the session's own agent switches it between view and act
+ * without ending it. To act needs the same as starting an act session: assist.act, a step-up
+ * token of this sign-in, and consent where the settings require it; back to view needs nothing.
+ */
+export const ChangeModeRequest = z.object({
+  mode: SessionMode,
+  stepUpToken: z.string().min(1).max(256).optional(),
+});
+export type ChangeModeRequest = z.infer<typeof ChangeModeRequest>;
+
+/**
+ * `GET /customers/:id/active-sessions`: who is in this customer's account right now, for any staff
+ * who may start sessions (so a second session is warned about, colleagues' included); names, mode
+ * and start only.
+ */
+export const CustomerActiveSession = z.object({ staffName: z.string(), mode: SessionMode, startedAt: Timestamp });
+export type CustomerActiveSession = z.infer<typeof CustomerActiveSession>;
+export const CustomerActiveSessionsResponse = z.object({ items: z.array(CustomerActiveSession) });
+export type CustomerActiveSessionsResponse = z.infer<typeof CustomerActiveSessionsResponse>;

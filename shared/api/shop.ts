@@ -102,3 +102,43 @@ export type DocumentsQuery = z.infer<typeof DocumentsQuery>;
 
 export const DocumentsResponse = z.object({ items: z.array(ShopDocument) });
 export type DocumentsResponse = z.infer<typeof DocumentsResponse>;
+
+/** A postal address as a document carries it (shipping or billing). */
+export const DocumentAddress = z.object({
+  name: z.string(),
+  line1: z.string(),
+  line2: z.string().nullable(),
+  city: z.string(),
+  region: z.string().nullable(),
+  postalCode: z.string(),
+  country: z.string(),
+  phone: z.string().nullable(),
+});
+export type DocumentAddress = z.infer<typeof DocumentAddress>;
+
+export const DocumentLine = z.object({
+  sku: z.string(),
+  name: z.string(),
+  quantity: z.number().int(),
+  /** Orders, invoices carry prices; shipments and credit memos list items only. */
+  unitCents: z.number().int().nullable(),
+});
+export type DocumentLine = z.infer<typeof DocumentLine>;
+
+/** `GET /customers/:id/documents/:documentId`: one document as the storefront shows it, read without a session. */
+export const ShopDocumentDetail = ShopDocument.extend({
+  storeCode: z.string(),
+  lines: z.array(DocumentLine),
+  subtotalCents: z.number().int().nullable(),
+  shippingCents: z.number().int().nullable(),
+  shippingAddress: DocumentAddress.nullable(),
+  billingAddress: DocumentAddress.nullable(),
+  shippingMethod: z.string().nullable(),
+  paymentMethod: z.string().nullable(),
+  tracking: z.object({ carrier: z.string().nullable(), number: z.string() }).nullable(),
+  /** A credit memo's reason. */
+  reason: z.string().nullable(),
+  /** The order and its other documents (for an order: its invoices, shipments and credit memos), oldest first. */
+  related: z.array(ShopDocument),
+});
+export type ShopDocumentDetail = z.infer<typeof ShopDocumentDetail>;

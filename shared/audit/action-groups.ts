@@ -20,6 +20,7 @@ const IS_REFUSAL: Readonly<Record<AuditAction, boolean>> = {
   'session.handoff_redeemed': false,
   'session.handoff_refused': true,
   'session.end': false,
+  'session.mode_changed': false,
   'session.page_view': false,
   'session.action': false,
   'session.action_refused': true,

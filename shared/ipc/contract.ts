@@ -8,11 +8,13 @@ import {
   CustomerSearchResponse,
   DocumentsResponse,
   DocumentType,
+  ShopDocumentDetail,
   Store,
 } from '../api/shop';
-import { AssistSession, EndReason, SessionListResponse, SessionStatus } from '../api/sessions';
-import { AuditEvent } from '../api/audit';
+import { AssistSession, EndReason, SessionListResponse, SessionStatus, SessionTimelineResponse } from '../api/sessions';
+import { AuditEvent, AuditStaffDirectory } from '../api/audit';
 import { AuditActionGroup } from '../audit/action-groups';
+import { CustomerActiveSessionsResponse } from '../api/sessions';
 
 /**
  * The console's IPC contract: every call the renderer may make to main, with zod schemas for
@@ -73,6 +75,10 @@ export const OpenSession = z.object({
    * computed them when it sent this value (0 once ended); the renderer counts down from its arrival.
    */
   secondsLeft: z.number().int(),
+  /** Seconds until the idle deadline (moved by activity and by `sessions.keepAlive`), 0 once ended. */
+  idleSecondsLeft: z.number().int(),
+  /** Seconds until the maximum length is reached (nothing moves it), 0 once ended. */
+  maxSecondsLeft: z.number().int(),
   state: z.enum(['opening', 'open', 'ending', 'ended']),
   /** Set once ended: what ended it, in words for the agent. */
   endedMessage: z.string().nullable(),
@@ -165,7 +171,13 @@ export const ipcContract = {
   ),
   'shop.customer': call(z.object({ id: Id }), Customer),
   'shop.documents': call(z.object({ customerId: Id, type: DocumentType.optional() }), DocumentsResponse),
+  /** One document with lines, totals, addresses and related documents, read without a session. */
+  'shop.document': call(z.object({ customerId: Id, documentId: Id }), ShopDocumentDetail),
   'shop.sessions': call(z.object({ status: SessionStatus.optional(), customerId: Id.optional() }), SessionListResponse),
+  /** One session's latest pages and actions, read from the shop as they happen (live sessions). */
+  'shop.sessionTimeline': call(z.object({ sessionId: Id }), SessionTimelineResponse),
+  /** Who has a session open with this customer now, colleagues included (name, mode, start), to warn before a second one. */
+  'shop.customerActiveSessions': call(z.object({ customerId: Id }), CustomerActiveSessionsResponse),
   'shop.settings': call(z.object({}), Settings),
   'shop.saveSettings': call(Settings, Settings),
   /** The settings subset any signed-in staff may read, for starting sessions. */
@@ -182,12 +194,24 @@ export const ipcContract = {
         .string()
         .regex(/^\d{6}$/)
         .optional(),
+      /** The storefront opens on this document's page (one of the account's) instead of the store's home. */
+      landingDocumentId: Id.optional(),
       stepUp: StepUpRequest,
     }),
     OpenSession,
   ),
   'sessions.open': call(z.object({}), z.array(OpenSession)),
   'sessions.end': call(z.object({ sessionId: Id }), OpenSession),
+  /** "I'm still here": an activity heartbeat now, which moves the idle deadline (not the maximum length). */
+  'sessions.keepAlive': call(z.object({ sessionId: Id }), OpenSession),
+  /** Switches an open session between view and act without ending it; act needs a step-up, as a start does. */
+  'sessions.switchMode': call(
+    z.discriminatedUnion('mode', [
+      z.object({ sessionId: Id, mode: z.literal('act'), stepUp: StepUpRequest }),
+      z.object({ sessionId: Id, mode: z.literal('view') }),
+    ]),
+    OpenSession,
+  ),
   'sessions.terminate': call(z.object({ sessionId: Id, note: z.string().trim().min(3).max(500) }), AssistSession),
   /** The sign-in's notice about sessions this console's last run left open; `notice` is null when there is none. */
   'sessions.recovery': call(z.object({}), RecoveryState),
@@ -202,6 +226,8 @@ export const ipcContract = {
     z.object({ total: z.number().int(), events: z.array(AuditEvent) }),
   ),
   'audit.export': call(z.object({ filter: AuditFilter, format: z.enum(['csv', 'jsonl']) }), AuditExportResult),
+  /** The staff filter's directory (name, email), from the shop; `audit.read.all` only. */
+  'audit.staff': call(z.object({}), AuditStaffDirectory),
 } as const;
 
 export type IpcContract = typeof ipcContract;
@@ -260,6 +286,16 @@ export const BROWSER_TIER_HELLO_EVENT = 'hello';
 export const ConsoleLink = z.enum(['connecting', 'connected', 'stopped', 'restarted', 'token_changed']);
 export type ConsoleLink = z.infer<typeof ConsoleLink>;
 
+/** Ends the open session shown (console, banner, storefront view): Ctrl+Shift+E (`KeyboardEvent.key` is "E"). */
+export const END_SESSION_SHORTCUT = {
+  key: 'e',
+  ctrl: true,
+  shift: true,
+  alt: false,
+  aria: 'Control+Shift+E',
+  label: 'Ctrl+Shift+E',
+} as const;
+
 /** The banner's state, pushed by main to the banner view of one session. */
 export const BannerState = z.object({
   sessionId: Id,
@@ -267,13 +303,20 @@ export const BannerState = z.object({
   customerEmail: z.string(),
   storeName: z.string(),
   mode: SessionMode,
+  reason: z.string(),
+  ticket: z.string().nullable(),
   secondsLeft: z.number().int(),
+  idleSecondsLeft: z.number().int(),
+  maxSecondsLeft: z.number().int(),
+  idleTimeoutSeconds: z.number().int(),
   state: OpenSession.shape.state,
 });
 export type BannerState = z.infer<typeof BannerState>;
 
-/** What the banner preload exposes as `window.concierge`: its own state and "end this session". */
+/** What the banner preload exposes as `window.concierge`: its own state, "end this session" and "I'm still here". */
 export interface BannerBridge {
   endSession(): Promise<void>;
+  /** "I'm still here": moves this session's idle deadline. */
+  keepAlive(): Promise<void>;
   onState(listener: (state: BannerState) => void): () => void;
 }

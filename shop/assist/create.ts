@@ -134,6 +134,8 @@ async function startSession(
       customerId: customer.id,
     });
 
+  const landing = await landingDocument(tx, request, customer.id);
+
   const sessionId = newId('ses');
   const consent = await checkConsent(tx, ctx, settings, customer, request.consentCode);
   if (!consent.ok) {
@@ -206,13 +208,37 @@ async function startSession(
       accountId: request.accountId,
       storeId: store.id,
       consentBasis: consent.basis,
+      ...(landing ? { landingDocument: landing.number } : {}),
     },
   });
 
   const row = await loadSession(tx, sessionId);
   if (!row) throw new Error(`session ${sessionId} vanished inside its own transaction`);
-  const handoffUrl = `${ctx.config.publicOrigin}${store.path_prefix}/assist/enter?code=${encodeURIComponent(handoffCode)}`;
+  // The storefront checks the document against the session's account again before it lands there.
+  const to = landing ? `&document=${encodeURIComponent(landing.id)}` : '';
+  const handoffUrl = `${ctx.config.publicOrigin}${store.path_prefix}/assist/enter?code=${encodeURIComponent(handoffCode)}${to}`;
   return { session: toAssistSession(row), handoffUrl };
+}
+
+/** The document the storefront should open on: one of this account's, or a 404 refusal. */
+async function landingDocument(
+  tx: Queryable,
+  request: CreateSessionRequest,
+  customerId: string,
+): Promise<{ id: string; number: string } | null> {
+  if (request.landingDocumentId === undefined) return null;
+  const found = (
+    await tx.query<{ id: string; number: string }>(
+      'SELECT id, number FROM documents WHERE id = $1 AND account_id = $2 AND customer_id = $3',
+      [request.landingDocumentId, request.accountId, customerId],
+    )
+  ).rows[0];
+  if (!found)
+    throw new Refusal(404, 'document_not_found', 'This customer has no such document in the chosen store.', {
+      customerId,
+      landingDocumentId: request.landingDocumentId,
+    });
+  return found;
 }
 
 type ConsentCheck =

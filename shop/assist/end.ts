@@ -50,7 +50,17 @@ export async function endSession(
       endedAt: endedAt.toISOString(),
     },
   });
-  return { ...row, status: 'ended', ended_at: endedAt, end_reason: options.reason, end_note: note, ended_by: endedBy };
+  // Read back so the row names who ended it (ended_by_name/role), as every later read does.
+  return (
+    (await loadSession(tx, row.id)) ?? {
+      ...row,
+      status: 'ended',
+      ended_at: endedAt,
+      end_reason: options.reason,
+      end_note: note,
+      ended_by: endedBy,
+    }
+  );
 }
 
 /**

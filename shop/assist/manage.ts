@@ -1,6 +1,8 @@
 import type { Staff } from '../../shared/api/auth';
+import type { SessionMode } from '../../shared/api/settings';
 import type {
   AssistSession,
+  CustomerActiveSession,
   EndReason,
   EndSessionRequest,
   HeartbeatRequest,
@@ -68,6 +70,24 @@ export function listSessions(ctx: ShopContext, staff: Staff, query: SessionListQ
     const sql = `${SESSION_SELECT}${where.length ? ` WHERE ${where.join(' AND ')}` : ''} ORDER BY s.started_at DESC, s.id LIMIT $${params.length}`;
     const result = await tx.query<SessionRow>(sql, params);
     return result.rows.map(toAssistSession);
+  });
+}
+
+/**
+ * Who is in this customer's account right now (pending or active sessions, overdue ones settled
+ * first), for any staff who may start a session: names, mode and start only, oldest first.
+ */
+export function activeSessionsOfCustomer(ctx: ShopContext, customerId: string): Promise<CustomerActiveSession[]> {
+  return ctx.db.transaction(async (tx) => {
+    const known = await tx.query('SELECT 1 FROM customers WHERE id = $1', [customerId]);
+    if (known.rows.length === 0) throw notFound('customer_not_found', 'No customer has this id.');
+    await settleOverdueSessions(tx, ctx, { customerId });
+    const result = await tx.query<{ staff_name: string; mode: SessionMode; started_at: Date }>(
+      `SELECT st.name AS staff_name, s.mode, s.started_at FROM assist_sessions s JOIN staff st ON st.id = s.staff_id
+        WHERE s.customer_id = $1 AND s.status <> 'ended' ORDER BY s.started_at, s.id LIMIT 50`,
+      [customerId],
+    );
+    return result.rows.map((r) => ({ staffName: r.staff_name, mode: r.mode, startedAt: r.started_at.toISOString() }));
   });
 }
 

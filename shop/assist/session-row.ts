@@ -29,6 +29,12 @@ export interface SessionRow {
   end_reason: EndReason | null;
   end_note: string | null;
   ended_by: string | null;
+  /** Name and role of the staff member `ended_by` names, if a staff member ended it. */
+  ended_by_name: string | null;
+  ended_by_role: Role | null;
+  current_page: string | null;
+  current_page_path: string | null;
+  current_page_at: Date | null;
   consent_basis: 'standing' | 'code' | 'not_required';
 }
 
@@ -36,9 +42,11 @@ export interface SessionRow {
 export const SESSION_SELECT = `
   SELECT s.id, s.staff_id, st.name AS staff_name, st.role AS staff_role, st.disabled AS staff_disabled, s.customer_id, c.name AS customer_name, c.email AS customer_email,
          s.account_id, s.store_id, so.code AS store_code, s.mode, s.reason, s.ticket, s.status, s.started_at, s.expires_at,
-         s.last_activity_at, s.idle_timeout_seconds, s.console_lease_until, s.ended_at, s.end_reason, s.end_note, s.ended_by, s.consent_basis
+         s.last_activity_at, s.idle_timeout_seconds, s.console_lease_until, s.ended_at, s.end_reason, s.end_note, s.ended_by, s.consent_basis,
+         eb.name AS ended_by_name, eb.role AS ended_by_role, s.current_page, s.current_page_path, s.current_page_at
     FROM assist_sessions s
     JOIN staff st ON st.id = s.staff_id
+    LEFT JOIN staff eb ON eb.id = s.ended_by
     JOIN customers c ON c.id = s.customer_id
     JOIN stores so ON so.id = s.store_id`;
 
@@ -88,5 +96,12 @@ export function toAssistSession(row: SessionRow): AssistSession {
     endedAt: row.ended_at ? row.ended_at.toISOString() : null,
     endReason: row.end_reason,
     endNote: row.end_note,
+    endedBy:
+      row.ended_by_name !== null && row.ended_by_role !== null
+        ? { name: row.ended_by_name, role: row.ended_by_role }
+        : null,
+    currentPage: row.current_page,
+    currentPagePath: row.current_page_path,
+    currentPageAt: row.current_page_at ? row.current_page_at.toISOString() : null,
   };
 }

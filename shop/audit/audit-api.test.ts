@@ -1,5 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { AuditStaffDirectory } from '../../shared/api/audit';
 import { verifyChain } from '../../shared/audit/chain';
+import { sweepExpiredSessions } from '../assist/settle';
 import { redeemHandoff } from '../assist/storefront-access';
 import { systemClock } from '../lib/clock';
 import { appendAudit } from './append';
@@ -22,6 +24,7 @@ import {
 import { describeBackends, type TestShop } from '../test/harness';
 
 const ORIGIN = { ip: '127.0.0.1', userAgent: 'vitest' };
+const DAY_MS = 24 * 60 * 60 * 1000;
 
 describeBackends('audit API', (backend) => {
   let shop: TestShop;
@@ -146,19 +149,76 @@ describeBackends('audit API', (backend) => {
     expect(verifyChain(events).ok).toBe(true);
   });
 
-  it('shows audit.read.own readers only the events they are the actor of, with their own head', async () => {
-    const mine = await readAuditPages(shop, agent, 5);
-    expect(mine.events.length).toBeGreaterThan(3);
-    expect(mine.events.every((e) => e.actor.type === 'staff' && e.actor.id === agent.id)).toBe(true);
+  it('shows audit.read.own readers their own events and how each of their sessions ended, with their own head', async () => {
+    // A session of agent2's that the shop's sweeper ends once it is overdue (actor: system).
+    const left = await startSession(shop, agent2, { reason: 'Left open over lunch' });
+    shop.clock.advance(DAY_MS);
+    try {
+      expect(await sweepExpiredSessions(shop.ctx)).toBeGreaterThanOrEqual(1);
+    } finally {
+      shop.clock.reset();
+    }
     const all = await auditSince(shop, 0);
-    const expected = all.filter((e) => e.actor.type === 'staff' && e.actor.id === agent.id);
-    expect(mine.events.map((e) => e.seq)).toEqual(expected.map((e) => e.seq));
-    expect(mine.head).toEqual({ seq: expected.at(-1)?.seq, hash: expected.at(-1)?.hash });
-    expect(verifyChain(mine.events).ok).toBe(true);
+    // Sessions an agent ran, from the shop's records (not from the events under test).
+    const sessionsOf = async (staffId: string) =>
+      new Set(
+        (
+          await shop.ctx.db.query<{ id: string }>('SELECT id FROM assist_sessions WHERE staff_id = $1', [staffId])
+        ).rows.map((r) => r.id),
+      );
+    const visibleTo = (staffId: string, sessions: Set<string>) =>
+      all.filter(
+        (e) =>
+          (e.actor.type === 'staff' && e.actor.id === staffId) ||
+          (e.action === 'session.end' && e.sessionId !== null && sessions.has(e.sessionId)),
+      );
+    for (const [reader, name] of [
+      [agent, 'agent'],
+      [agent2, 'agent2'],
+    ] as const) {
+      const mine = await readAuditPages(shop, reader, 5);
+      const expected = visibleTo(reader.id, await sessionsOf(reader.id));
+      expect(
+        mine.events.map((e) => e.seq),
+        name,
+      ).toEqual(expected.map((e) => e.seq));
+      expect(mine.head, name).toEqual({ seq: expected.at(-1)?.seq, hash: expected.at(-1)?.hash });
+      expect(verifyChain(mine.events).ok, name).toBe(true);
+    }
+    // agent2's session the supervisor terminated: agent2 sees that end, with who ended it and why.
+    const agent2View = await readAuditPages(shop, agent2, 1000);
+    const endedBySupervisor = agent2View.events.filter(
+      (e) => e.action === 'session.end' && e.actor.id === supervisor.id,
+    );
+    expect(endedBySupervisor).toHaveLength(1);
+    expect(endedBySupervisor[0]?.details).toMatchObject({
+      reason: 'terminated_by_supervisor',
+      note: 'Checking policy',
+    });
+    const sweptEnd = agent2View.events.find((e) => e.action === 'session.end' && e.sessionId === left.id);
+    expect(sweptEnd?.actor.type).toBe('system');
+    // No one else's events: not the supervisor's other events, not other agents' sessions' ends.
+    expect(
+      agent2View.events.every(
+        (e) => (e.actor.type === 'staff' && e.actor.id === agent2.id) || e.action === 'session.end',
+      ),
+    ).toBe(true);
+    const agentView = await readAuditPages(shop, agent, 1000);
+    expect(agentView.events.some((e) => e.actor.id === supervisor.id)).toBe(false);
 
     const traineeView = await readAuditPages(shop, trainee, 50);
     expect(traineeView.events.map((e) => e.action)).toEqual(['staff.sign_in']);
     expect(traineeView.head.seq).toBe(traineeView.events[0]?.seq);
+  });
+
+  it("lists staff by name and email for readers of everyone's events only", async () => {
+    const directory = await api(shop, supervisor, 'GET', '/audit/staff');
+    expect(directory.status).toBe(200);
+    const staff = AuditStaffDirectory.parse(directory.json).staff;
+    expect(staff).toContainEqual({ id: agent.id, name: agent.name, email: agent.email, disabled: false });
+    expect(staff.map((s) => s.name.toLowerCase())).toEqual(staff.map((s) => s.name.toLowerCase()).sort());
+    const refused = await api(shop, agent, 'GET', '/audit/staff');
+    expect([refused.status, errorCode(refused)]).toEqual([403, 'permission_denied']);
   });
 
   it('pages by after and limit, and validates both', async () => {

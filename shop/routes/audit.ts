@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { GENESIS_HASH } from '../../shared/audit/chain';
-import { AuditEvent, AuditPage, AuditQuery } from '../../shared/api/audit';
+import { AuditEvent, AuditPage, AuditQuery, AuditStaffDirectory } from '../../shared/api/audit';
 import { ApiErrorBody } from '../../shared/api/common';
-import { AUDIT_TEXT_COLUMNS, auditPageJson, type AuditTextRow } from '../audit/page-json';
+import { auditPageJson } from '../audit/page-json';
+import { readScopedPage, scopedHead, type AuditReadScope } from '../audit/read-scope';
 import { principalOf, requireStaff } from '../auth/guard';
 import type { ShopContext } from '../context';
 import { sendJsonText } from '../lib/json-text-reply';
@@ -19,7 +20,8 @@ const AuditPageResponse = AuditPage.extend({
 
 /**
  * The audit log, read-only: there is deliberately no route that changes or deletes an event.
- * audit.read.all sees every event; audit.read.own sees the events the caller is the actor of.
+ * audit.read.all sees every event; audit.read.own sees the events the caller is the actor of and
+ * how their sessions ended (audit/read-scope.ts).
  */
 export function registerAuditRoutes(api: ApiApp, ctx: ShopContext): void {
   api.get(
@@ -28,7 +30,7 @@ export function registerAuditRoutes(api: ApiApp, ctx: ShopContext): void {
       onRequest: requireStaff(ctx, ['audit.read.own', 'audit.read.all']),
       schema: {
         tags: ['audit'],
-        summary: 'Read the hash-chained audit log in seq order (all, or your own events)',
+        summary: 'Read the hash-chained audit log in seq order (all, or your own events and how your sessions ended)',
         security: [{ bearer: [] }],
         querystring: AuditQuery,
         response: { 200: AuditPageResponse, '4xx': ApiErrorBody },
@@ -37,21 +39,34 @@ export function registerAuditRoutes(api: ApiApp, ctx: ShopContext): void {
     async (request, reply) => {
       const { staff } = principalOf(request);
       const { after, limit } = request.query;
-      const all = staff.permissions.includes('audit.read.all');
-      // Own events: the actor_id index with the actor type checked, so a customer or system id equal
-      // to a staff id could never widen what an agent sees.
-      const scope = all ? '' : "actor_id = $3 AND actor_type = 'staff' AND";
-      const scopeParams = all ? [] : [staff.id];
-      const page = await ctx.db.query<AuditTextRow>(
-        `SELECT ${AUDIT_TEXT_COLUMNS} FROM audit_events WHERE ${scope} seq > $1 ORDER BY seq LIMIT $2`,
-        [after, limit, ...scopeParams],
-      );
-      const head = await ctx.db.query<{ seq: number; hash: string }>(
-        `SELECT seq, hash FROM audit_events ${all ? '' : "WHERE actor_id = $1 AND actor_type = 'staff'"} ORDER BY seq DESC LIMIT 1`,
-        scopeParams,
-      );
+      const scope: AuditReadScope = staff.permissions.includes('audit.read.all')
+        ? { all: true }
+        : { all: false, staffId: staff.id };
+      const page = await readScopedPage(ctx.db, scope, after, limit);
+      const head = await scopedHead(ctx.db, scope);
       // Written as JSON text here rather than serialized from objects (see audit/page-json.ts).
-      return sendJsonText(reply, auditPageJson(page.rows, after, head.rows[0] ?? { seq: 0, hash: GENESIS_HASH }));
+      return sendJsonText(reply, auditPageJson(page, after, head ?? { seq: 0, hash: GENESIS_HASH }));
+    },
+  );
+
+  // The staff filter's directory: who the log can name, found by name or email. Only for readers
+  // of everyone's events; the rest see only their own actions and the ends of their sessions.
+  api.get(
+    '/audit/staff',
+    {
+      onRequest: requireStaff(ctx, ['audit.read.all']),
+      schema: {
+        tags: ['audit'],
+        summary: 'Every staff member (name, email), for filtering the audit log by person',
+        security: [{ bearer: [] }],
+        response: { 200: AuditStaffDirectory, '4xx': ApiErrorBody },
+      },
+    },
+    async () => {
+      const rows = await ctx.db.query<{ id: string; name: string; email: string; disabled: boolean }>(
+        'SELECT id, name, email, disabled FROM staff ORDER BY lower(name), id',
+      );
+      return { staff: rows.rows };
     },
   );
 }

@@ -117,15 +117,28 @@ const MATRIX: readonly Row[] = [
   row('GET /customers', [401, 401, 200, 200, 200, 200, 200], { query: 'q=smith&limit=5' }),
   row('GET /customers/:id', [401, 401, 200, 200, 200, 200, 200], { params: jane }),
   row('GET /customers/:id/documents', [401, 401, 200, 200, 200, 200, 200], { params: jane, query: 'type=order' }),
+  row('GET /customers/:id/documents/:documentId', [401, 401, 200, 200, 200, 200, 200], {
+    params: () => Promise.resolve({ id: JANE.id, documentId: 'ord_000001' }),
+  }),
   row('POST /assist-sessions', [401, 401, 403, 201, 201, 201, 201], { body: sessionRequest }),
   row('GET /assist-sessions', [401, 401, 403, 200, 200, 200, 200], { query: 'status=active' }),
   row('GET /assist-sessions/:id', [401, 401, 404, 200, 404, 200, 200], { params: agentSession }),
+  row('GET /assist-sessions/:id/timeline', [401, 401, 403, 200, 404, 200, 200], { params: agentSession }),
   row('POST /assist-sessions/:id/heartbeat', [401, 401, 404, 200, 404, 403, 403], { params: agentSession }),
+  row('POST /assist-sessions/:id/mode', [401, 401, 404, 200, 404, 403, 403], {
+    params: agentSession,
+    body: async (fx, caller) => {
+      const stepUpToken = await stepUpFor(fx, caller);
+      return { mode: 'act', ...(stepUpToken ? { stepUpToken } : {}) };
+    },
+  }),
+  row('GET /customers/:id/active-sessions', [401, 401, 403, 200, 200, 200, 200], { params: jane }),
   row('POST /assist-sessions/:id/end', [401, 401, 404, 200, 404, 200, 200], {
     params: agentSession,
     body: () => Promise.resolve({}),
   }),
   row('GET /audit/events', [401, 401, 200, 200, 200, 200, 200], { query: 'limit=10' }),
+  row('GET /audit/staff', [401, 401, 403, 403, 403, 200, 200]),
   row('GET /assist-policy', [401, 401, 200, 200, 200, 200, 200]),
   row('GET /settings', [401, 401, 403, 403, 403, 403, 200]),
   row('PUT /settings', [401, 401, 403, 403, 403, 403, 200], {

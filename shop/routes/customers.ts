@@ -6,16 +6,21 @@ import {
   CustomerSearchResponse,
   DocumentsQuery,
   DocumentsResponse,
+  ShopDocumentDetail,
 } from '../../shared/api/shop';
+import { CustomerActiveSessionsResponse } from '../../shared/api/sessions';
+import { activeSessionsOfCustomer } from '../assist/manage';
 import { accessGateOf, requireStaff, requireStaffInStatement } from '../auth/guard';
 import type { ShopContext } from '../context';
 import { getCustomer, listDocuments } from '../customers/detail';
+import { getDocument } from '../customers/document-detail';
 import { searchCustomers } from '../customers/search';
 import { notFound } from '../lib/errors';
 import { sendJsonText } from '../lib/json-text-reply';
 import type { ApiApp } from './index';
 
 const CustomerParams = z.object({ id: z.string() });
+const DocumentParams = z.object({ id: z.string(), documentId: z.string() });
 const security = [{ bearer: [] }];
 
 /** A malformed id names no customer: same 404 as an unknown one, never a validation error. */
@@ -25,7 +30,14 @@ function customerId(raw: string): string {
   return parsed.data;
 }
 
-/** GET /customers (search), /customers/:id, /customers/:id/documents. */
+/** A malformed document id names no document: the same 404 as another customer's. */
+function documentId(raw: string): string {
+  const parsed = Id.safeParse(raw);
+  if (!parsed.success) throw notFound('document_not_found', 'This customer has no document with this id.');
+  return parsed.data;
+}
+
+/** GET /customers (search), /customers/:id, /customers/:id/documents, /customers/:id/documents/:documentId. */
 export function registerCustomerRoutes(api: ApiApp, ctx: ShopContext): void {
   const guard = requireStaff(ctx, ['customers.read']);
 
@@ -88,5 +100,36 @@ export function registerCustomerRoutes(api: ApiApp, ctx: ShopContext): void {
       },
     },
     async (request) => ({ items: await listDocuments(ctx.db, customerId(request.params.id), request.query) }),
+  );
+
+  api.get(
+    '/customers/:id/active-sessions',
+    {
+      // Anyone who may start a session is warned of a colleague's: names, mode and start only.
+      onRequest: requireStaff(ctx, ['assist.view', 'assist.act']),
+      schema: {
+        tags: ['shop'],
+        summary: "Who has an assisted session open with this customer now (any staff's): name, mode, start",
+        security,
+        params: CustomerParams,
+        response: { 200: CustomerActiveSessionsResponse },
+      },
+    },
+    async (request) => ({ items: await activeSessionsOfCustomer(ctx, customerId(request.params.id)) }),
+  );
+
+  api.get(
+    '/customers/:id/documents/:documentId',
+    {
+      onRequest: guard,
+      schema: {
+        tags: ['shop'],
+        summary: 'One document of a customer: lines, totals, addresses, status and related documents',
+        security,
+        params: DocumentParams,
+        response: { 200: ShopDocumentDetail },
+      },
+    },
+    (request) => getDocument(ctx.db, customerId(request.params.id), documentId(request.params.documentId)),
   );
 }

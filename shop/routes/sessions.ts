@@ -1,8 +1,10 @@
 import type { FastifyReply } from 'fastify';
 import { z } from 'zod';
+import { AuditEvent } from '../../shared/api/audit';
 import { ApiErrorBody, Id } from '../../shared/api/common';
 import {
   AssistSession,
+  ChangeModeRequest,
   CreateSessionRequest,
   CreateSessionResponse,
   EndSessionRequest,
@@ -10,15 +12,22 @@ import {
   HeartbeatResponse,
   SessionListQuery,
   SessionListResponse,
+  SessionTimelineResponse,
 } from '../../shared/api/sessions';
 import { createSession } from '../assist/create';
 import { endSessionByStaff, getSession, heartbeat, listSessions, SessionEndedError } from '../assist/manage';
+import { changeSessionMode } from '../assist/mode';
 import { sweepExpiredSessions } from '../assist/settle';
+import { sessionTimeline } from '../assist/timeline';
 import { principalOf, requestOrigin, requireStaff } from '../auth/guard';
 import type { ShopContext } from '../context';
 import type { ApiApp } from './index';
 
 const SessionParams = z.object({ id: Id });
+// Details as a plain object for the OpenAPI document, as in routes/audit.ts (JsonValue is recursive).
+const TimelineBody = SessionTimelineResponse.extend({
+  events: z.array(AuditEvent.extend({ details: z.record(z.string(), z.unknown()) })),
+});
 const SessionEndedBody = z.object({
   error: z.object({ code: z.literal('session_ended'), message: z.string(), endReason: z.string().nullable() }),
   session: AssistSession,
@@ -30,7 +39,7 @@ const SessionEndedBody = z.object({
  */
 export const SWEEP_INTERVAL_MS = 10_000;
 
-/** Assisted sessions: start, list, read, heartbeat, end. */
+/** Assisted sessions: start, list, read, timeline, heartbeat, end. */
 export function registerSessionRoutes(api: ApiApp, ctx: ShopContext): void {
   const tags = ['sessions'];
   // Authentication runs before body validation, so an anonymous caller learns nothing from 400s.
@@ -83,6 +92,8 @@ export function registerSessionRoutes(api: ApiApp, ctx: ShopContext): void {
     },
     (request) => getSession(ctx, principalOf(request).staff, request.params.id),
   );
+
+  registerTimelineRoute(api, ctx, tags);
 
   api.post(
     '/assist-sessions/:id/heartbeat',
@@ -137,7 +148,55 @@ export function registerSessionRoutes(api: ApiApp, ctx: ShopContext): void {
     },
   );
 
+  registerModeRoute(api, ctx);
   startSweeper(api, ctx);
+}
+
+/** A session's pages and actions from the shop's own log, for the live-sessions view (fresher than a console's audit mirror). */
+function registerTimelineRoute(api: ApiApp, ctx: ShopContext, tags: string[]): void {
+  api.get(
+    '/assist-sessions/:id/timeline',
+    {
+      onRequest: requireStaff(ctx, ['assist.view', 'sessions.read.all']),
+      schema: {
+        tags,
+        security: [{ bearer: [] }],
+        summary: "A session's latest audit events, oldest first: pages viewed and actions as they happen",
+        params: SessionParams,
+        response: { 200: TimelineBody, '4xx': ApiErrorBody },
+      },
+    },
+    (request) => sessionTimeline(ctx, principalOf(request).staff, request.params.id),
+  );
+}
+
+/** Switching a live session between view and act without ending it (assist/mode.ts). */
+function registerModeRoute(api: ApiApp, ctx: ShopContext): void {
+  api.post(
+    '/assist-sessions/:id/mode',
+    {
+      onRequest: requireStaff(ctx),
+      schema: {
+        tags: ['sessions'],
+        security: [{ bearer: [] }],
+        summary:
+          'Switch a live session between view and act without ending it (its agent only; act needs assist.act, a step-up token and consent as at the start)',
+        params: SessionParams,
+        body: ChangeModeRequest,
+        response: { 200: HeartbeatResponse, 409: SessionEndedBody, '4xx': ApiErrorBody },
+      },
+    },
+    async (request, reply) => {
+      try {
+        const { params, body } = request;
+        return {
+          session: await changeSessionMode(ctx, principalOf(request), params.id, body, requestOrigin(request)),
+        };
+      } catch (error) {
+        return sendIfEnded(reply, error);
+      }
+    },
+  );
 }
 
 function sendIfEnded(reply: FastifyReply, error: unknown): FastifyReply {

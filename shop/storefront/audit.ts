@@ -31,6 +31,7 @@ export async function auditAssistedRequest(
   event: { action: 'session.page_view' | 'session.action'; details: Record<string, unknown> },
 ): Promise<void> {
   const { session, customer } = state.viewer;
+  if (event.action === 'session.page_view') await recordCurrentPage(tx, clock, request, session.id, event.details);
   await appendAudit(tx, clock, {
     action: event.action,
     actor: { type: 'staff', id: session.staffId, name: session.staffName },
@@ -41,6 +42,25 @@ export async function auditAssistedRequest(
     details: { path: requestedPath(request), method: request.method, store: state.store.code, ...event.details },
   });
   state.audited = true;
+}
+
+/**
+ * Keeps the session's current page (title, path, when) for the live-sessions view. Written before
+ * the audit event so this transaction takes the session row before the audit lock, as ending does.
+ */
+async function recordCurrentPage(
+  tx: Queryable,
+  clock: Clock,
+  request: FastifyRequest,
+  sessionId: string,
+  details: Record<string, unknown>,
+): Promise<void> {
+  const title = typeof details.title === 'string' ? details.title.slice(0, 200) : null;
+  await tx.query(
+    `UPDATE assist_sessions SET current_page = $2, current_page_path = $3, current_page_at = $4
+      WHERE id = $1 AND status = 'active'`,
+    [sessionId, title, requestedPath(request).split('?')[0] ?? '/', clock.now()],
+  );
 }
 
 /**

@@ -56,7 +56,7 @@ describeBackends('the customer’s side of the storefront', (backend) => {
       const order = await jane.get(`/store/us/account/orders/${shipment.order_number}`);
       expect(headings(order.html)).toEqual([`Order ${shipment.order_number}`]);
       const shipmentRow = new RegExp(
-        `${shipment.number}</a></td><td>[^<]*</td><td>[^<]*</td><td class="num">([^<]*<[^>]*>[^<]*)`,
+        `${shipment.number}</a></td><td><time [^>]*>[^<]*</time></td><td>[^<]*</td><td class="num">([^<]*<[^>]*>[^<]*)`,
       );
       const amount = shipmentRow.exec(order.html)?.[1] ?? '';
       expect(amount).toMatch(/\d+ items?/);

@@ -83,4 +83,6 @@ export const HandoffQuery = z.object({
     .min(1)
     .max(200)
     .regex(/^[A-Za-z0-9_-]+$/),
+  /** The document the session was started from: its page is where the agent lands. */
+  document: ref.optional(),
 });

@@ -44,6 +44,9 @@ th{font-size:13px;color:#6b7280;font-weight:600}
 .layout{display:grid;grid-template-columns:220px 1fr;gap:24px}
 .side{align-self:start}.side a{display:block;padding:6px 0}.side a[aria-current=page]{font-weight:700;color:#1d2430}
 .form{max-width:440px}
+fieldset.locked{display:contents}fieldset.locked input{background:#f1f3f6;color:#6b7280}button:disabled{background:#c9cfd8;color:#4b5563;cursor:not-allowed}button.link:disabled{background:none;color:#6b7280}
+.view-only-hint{display:inline-block;margin-left:8px;font-size:12px;font-weight:600;color:#7a2e00;background:#fff4e5;border:1px solid #f5c98b;border-radius:999px;padding:0 8px;vertical-align:middle}
+.side .locked-link{display:block;padding:6px 0;color:#6b7280;cursor:not-allowed}
 .row{display:flex;gap:12px;flex-wrap:wrap;align-items:flex-end}
 .row>*{flex:1 1 160px}
 .code{font:700 34px/1.2 ui-monospace,monospace;letter-spacing:6px;background:#fff;border:2px dashed #1f5fbf;border-radius:10px;padding:10px 18px;display:inline-block}

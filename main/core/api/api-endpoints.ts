@@ -1,10 +1,12 @@
 import { z } from 'zod';
+import { AuditStaffDirectory } from '../../../shared/api/audit';
 import { LoginResponse, Staff, StepUpResponse, TokenResponse, type StepUpRequest } from '../../../shared/api/auth';
 import {
   AssistSession,
   CreateSessionResponse,
   HeartbeatResponse,
   SessionListResponse,
+  SessionTimelineResponse,
   type CreateSessionRequest,
   type EndSessionRequest,
   type SessionListQuery,
@@ -14,10 +16,12 @@ import {
   Customer,
   CustomerSearchResponse,
   DocumentsResponse,
+  ShopDocumentDetail,
   Store,
   type CustomerSearchQuery,
   type DocumentType,
 } from '../../../shared/api/shop';
+import { CustomerActiveSessionsResponse, type ChangeModeRequest } from '../../../shared/api/sessions';
 import type { ShopRequests } from './api-requests';
 
 /**
@@ -75,6 +79,11 @@ export function shopDataCalls({ call }: ShopRequests) {
         { method: 'get', path: `customers/${id(customerId)}/documents`, searchParams: { type }, signal: read.signal },
         DocumentsResponse,
       ),
+    document: (customerId: string, documentId: string, read: ReadOptions = {}) =>
+      call(
+        { method: 'get', path: `customers/${id(customerId)}/documents/${id(documentId)}`, signal: read.signal },
+        ShopDocumentDetail,
+      ),
   };
 }
 
@@ -105,6 +114,12 @@ export function sessionCalls({ call }: ShopRequests) {
         SessionListResponse,
       ),
     session: (sessionId: string) => call({ method: 'get', path: `assist-sessions/${id(sessionId)}` }, EmptyOrSession),
+    /** The session's latest audit events from the shop itself, fresher than the audit mirror. */
+    sessionTimeline: (sessionId: string, read: ReadOptions = {}) =>
+      call(
+        { method: 'get', path: `assist-sessions/${id(sessionId)}/timeline`, signal: read.signal },
+        SessionTimelineResponse,
+      ),
     /** Agent activity: moves the idle deadline and renews the console lease. */
     heartbeat: (sessionId: string) =>
       call({ method: 'post', path: `assist-sessions/${id(sessionId)}/heartbeat`, json: {} }, EmptyOrSession),
@@ -116,11 +131,23 @@ export function sessionCalls({ call }: ShopRequests) {
       ),
     endSession: (sessionId: string, body: EndSessionRequest) =>
       call({ method: 'post', path: `assist-sessions/${id(sessionId)}/end`, json: body }, EmptyOrSession),
+    /** Switches a live session between view and act (act: a step-up token of this sign-in). */
+    changeMode: (sessionId: string, body: ChangeModeRequest) =>
+      call({ method: 'post', path: `assist-sessions/${id(sessionId)}/mode`, json: body }, EmptyOrSession),
+    /** Who has a session open with this customer now, colleagues included: name, mode, start. */
+    customerActiveSessions: (customerId: string, read: ReadOptions = {}) =>
+      call(
+        { method: 'get', path: `customers/${id(customerId)}/active-sessions`, signal: read.signal },
+        CustomerActiveSessionsResponse,
+      ),
   };
 }
 
-export function auditCalls({ bytes }: ShopRequests) {
+export function auditCalls({ bytes, call }: ShopRequests) {
   return {
+    /** Every staff member's name and email, for the viewer's staff filter (`audit.read.all`). */
+    auditStaff: (read: ReadOptions = {}) =>
+      call({ method: 'get', path: 'audit/staff', signal: read.signal }, AuditStaffDirectory),
     // The page's JSON bytes, unparsed on purpose: the audit mirror's verifier thread parses and
     // validates every page against AuditPage, which keeps parsing and copying 1,000 events per
     // page off the main thread during a long sync.

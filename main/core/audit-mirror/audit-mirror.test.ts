@@ -530,12 +530,17 @@ describeBackends('audit mirror', (backend) => {
     }
   });
 
-  it('an agent mirrors only their own events, verified across the gaps', async () => {
+  it('an agent mirrors only their own events and how their sessions ended, verified across the gaps', async () => {
     const agentToken = (await signIn(shopUrl, 'agent@demo.test', { clock: shop.clock })).accessToken;
     const mirror = createAuditMirror({ pageSize: 300, source: shopSource(() => agentToken) });
     try {
       const status = await mirror.sync();
-      const own = (await shopEvents(shop)).filter((e) => e.actor.type === 'staff' && e.actor.id === 'stf_agent');
+      // session.end names the session's agent in its details, whoever ended it.
+      const own = (await shopEvents(shop)).filter(
+        (e) =>
+          (e.actor.type === 'staff' && e.actor.id === 'stf_agent') ||
+          (e.action === 'session.end' && e.details.staffId === 'stf_agent'),
+      );
       expect(status).toMatchObject({
         state: 'idle',
         synced: own.length,

@@ -1,5 +1,5 @@
 import { bannerOf, type SessionEntries } from './session-entries';
-import { secondsLeftOf } from './session-presentation';
+import { countdownOf } from './session-presentation';
 import type { ViewHost } from '../view-host';
 
 /**
@@ -26,10 +26,11 @@ export function createCountdown(deps: {
       let expired = false;
       for (const entry of entries.all()) {
         if (entry.state !== 'open') continue;
-        const left = secondsLeftOf(entry.session, now());
-        if (left !== entry.secondsLeft) changed = true;
-        entry.secondsLeft = left;
-        if (left === 0) expired = true;
+        const left = countdownOf(entry.session, now());
+        if (left.idleSecondsLeft !== entry.idleSecondsLeft || left.maxSecondsLeft !== entry.maxSecondsLeft)
+          changed = true;
+        Object.assign(entry, left);
+        if (left.secondsLeft === 0) expired = true;
         viewHost.update(bannerOf(entry));
       }
       if (changed) entries.emit();

@@ -102,7 +102,7 @@ describeBackends('ending a session, against the real shop and Chromium', (backen
     expect(agent.sessions.list().find((s) => s.session.id === id)?.state).toBe('open');
     expect(await agent.sessions.end(id)).toMatchObject({
       state: 'ended',
-      endedMessage: 'Ended by a supervisor: Wrong customer',
+      endedMessage: 'Ended by Sam Supervisor (supervisor): Wrong customer',
     });
     expect(viewHost.page(id)).toBeNull();
     expect(agent.pool.inUse()).toBe(0);

@@ -3,7 +3,7 @@ import type { ApiClient } from '../api/api-client';
 import { ShopRefusedError } from '../errors';
 import type { PartitionPool } from '../partition-pool';
 import { isLive, type SessionEntries, type SessionEntry } from './session-entries';
-import { endedMessageFor } from './session-presentation';
+import { ENDED_COUNTDOWN, endedMessageFor } from './session-presentation';
 import type { ViewHost } from '../view-host';
 
 /**
@@ -51,7 +51,7 @@ export function createSessionEnding(deps: {
     if (atShop) await entries.forget(id);
     entry.state = 'ended';
     entry.endedMessage = message;
-    entry.secondsLeft = 0;
+    Object.assign(entry, ENDED_COUNTDOWN);
     entries.emit();
   }
 

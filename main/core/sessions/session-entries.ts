@@ -2,7 +2,7 @@ import type { AssistSession } from '../../../shared/api/sessions';
 import type { BannerState, OpenSession } from '../../../shared/ipc/contract';
 import type { OpenSessionsJournal } from './open-sessions-journal';
 import type { PartitionSlot } from '../partition-pool';
-import { secondsLeftOf } from './session-presentation';
+import { countdownOf, ENDED_COUNTDOWN, type SessionCountdown } from './session-presentation';
 
 /**
  * The sessions open in this console, each one record from its start until the agent dismisses
@@ -10,7 +10,7 @@ import { secondsLeftOf } from './session-presentation';
  * has confirmed the end, so a crashed run's sessions can be ended later.
  */
 
-export interface SessionEntry {
+export interface SessionEntry extends SessionCountdown {
   session: AssistSession;
   storeName: string;
   state: OpenSession['state'];
@@ -19,7 +19,6 @@ export interface SessionEntry {
   lastHeartbeatAt: number;
   heartbeatInFlight: boolean;
   renewing: boolean;
-  secondsLeft: number;
 }
 
 /** Still showing a storefront (the state can change while a call is awaited, so this is a function). */
@@ -33,6 +32,8 @@ export function openSessionOf(entry: SessionEntry): OpenSession {
     session: entry.session,
     storeName: entry.storeName,
     secondsLeft: entry.secondsLeft,
+    idleSecondsLeft: entry.idleSecondsLeft,
+    maxSecondsLeft: entry.maxSecondsLeft,
     state: entry.state,
     endedMessage: entry.endedMessage,
   };
@@ -46,7 +47,12 @@ export function bannerOf(entry: SessionEntry): BannerState {
     customerEmail: entry.session.customerEmail,
     storeName: entry.storeName,
     mode: entry.session.mode,
+    reason: entry.session.reason,
+    ticket: entry.session.ticket,
     secondsLeft: entry.secondsLeft,
+    idleSecondsLeft: entry.idleSecondsLeft,
+    maxSecondsLeft: entry.maxSecondsLeft,
+    idleTimeoutSeconds: entry.session.idleTimeoutSeconds,
     state: entry.state,
   };
 }
@@ -103,7 +109,7 @@ export function createSessionEntries(deps: {
     },
     adopt(entry, session) {
       entry.session = session;
-      entry.secondsLeft = session.status === 'ended' ? 0 : secondsLeftOf(session, now());
+      Object.assign(entry, session.status === 'ended' ? ENDED_COUNTDOWN : countdownOf(session, now()));
     },
     async remember(shopUrl, session) {
       try {

@@ -1,13 +1,20 @@
 import type { ApiClient } from '../api/api-client';
-import { ShopRefusedError } from '../errors';
+import type { OpenSession } from '../../../shared/ipc/contract';
+import { ConsoleRefusedError, ShopRefusedError } from '../errors';
+import { openSessionOf } from './session-entries';
 import type { SessionEntries, SessionEntry } from './session-entries';
 import type { SessionEnding } from './session-ending';
 
-/** The agent's activity in a view, told to the shop as at most one heartbeat per interval. */
+/**
+ * The agent's activity in a view, told to the shop as at most one heartbeat per interval, and
+ * "I'm still here", told at once.
+ */
 
 export interface Heartbeats {
   /** The agent did something in this session's view. */
   activity: (sessionId: string) => void;
+  /** The agent said "I'm still here": an activity heartbeat now, whatever the interval; answers the session as it stands. */
+  keepAlive: (sessionId: string) => Promise<OpenSession>;
 }
 
 export function createHeartbeats(deps: {
@@ -48,6 +55,14 @@ export function createHeartbeats(deps: {
       heartbeat(entry).catch((error: unknown) => {
         log(`the heartbeat of ${sessionId} failed: ${String(error)}`);
       });
+    },
+    async keepAlive(sessionId) {
+      const entry = entries.get(sessionId);
+      if (!entry || (entry.state !== 'open' && entry.state !== 'opening'))
+        throw new ConsoleRefusedError('session_not_open', 'This session is not open in this console.');
+      // Not skipped for a heartbeat in flight: that one may be a lease-only renewal's answer racing this.
+      await heartbeat(entry);
+      return openSessionOf(entry);
     },
   };
 }

@@ -148,7 +148,7 @@ describeBackends('session manager against the real shop and Chromium', (backend)
       () => {
         expect(agent.sessions.list().find((s) => s.session.id === id)).toMatchObject({
           state: 'ended',
-          endedMessage: 'Ended by a supervisor: Customer withdrew consent on the phone',
+          endedMessage: 'Ended by Sam Supervisor (supervisor): Customer withdrew consent on the phone',
         });
       },
       { timeout: 20_000, interval: 100 },
@@ -305,6 +305,16 @@ describe('session manager words and numbers', () => {
       'Ended by a supervisor: Policy breach',
     );
     expect(endedMessageFor({ ...base, endReason: 'terminated_by_supervisor' })).toBe('Ended by a supervisor.');
+    const sam = { name: 'Sam Supervisor', role: 'supervisor' as const };
+    expect(
+      endedMessageFor({ ...base, endReason: 'terminated_by_supervisor', endNote: 'Wrong customer', endedBy: sam }),
+    ).toBe('Ended by Sam Supervisor (supervisor): Wrong customer');
+    expect(endedMessageFor({ ...base, endReason: 'terminated_by_supervisor', endedBy: sam })).toBe(
+      'Ended by Sam Supervisor (supervisor).',
+    );
+    expect(endedMessageFor({ ...base, endReason: 'access_revoked', endNote: 'staff account disabled' })).toBe(
+      'Ended: your access to assisted sessions was withdrawn (staff account disabled).',
+    );
     expect(endedMessageFor({ ...base, endReason: 'max_length' })).toMatch(/maximum session length/);
     expect(endedMessageFor({ ...base, endReason: 'idle_timeout', idleTimeoutSeconds: 90 })).toBe(
       'Ended after 90 seconds without activity.',

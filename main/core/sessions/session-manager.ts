@@ -8,6 +8,7 @@ import type { PartitionPool } from '../partition-pool';
 import { createCountdown } from './session-countdown';
 import { createSessionEntries, isLive, openSessionOf } from './session-entries';
 import { createSessionEnding } from './session-ending';
+import { createModeSwitch, type ModeChange } from './session-mode';
 import { createHeartbeats } from './session-heartbeat';
 import { createLeaseRenewal } from './session-lease-renewal';
 import { createSessionPolling } from './session-polling';
@@ -72,6 +73,10 @@ export interface SessionManager {
   terminate(sessionId: string, note: string): Promise<AssistSession>;
   /** The agent did something in this session's view. */
   activity(sessionId: string): void;
+  /** "I'm still here": an activity heartbeat now, moving the idle deadline. */
+  keepAlive(sessionId: string): Promise<OpenSession>;
+  /** Switches an open session between view and act without ending it (act: with a step-up). */
+  switchMode(change: ModeChange): Promise<OpenSession>;
   /** Checks every open session with the shop now (also runs on the poll interval). */
   pollNow(): Promise<void>;
   dispose(): void;
@@ -108,6 +113,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       manager.activity(sessionId);
     },
     end: (sessionId) => manager.end(sessionId),
+    keepAlive: (sessionId) => manager.keepAlive(sessionId),
     log,
   });
 
@@ -154,6 +160,8 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
       return session;
     },
     activity: heartbeats.activity,
+    switchMode: createModeSwitch({ api, entries, viewHost, check }),
+    keepAlive: heartbeats.keepAlive,
     pollNow,
     dispose() {
       entries.leaveJournal();

@@ -7,7 +7,7 @@ import { policyFor } from '../navigation-policy';
 import type { PartitionPool } from '../partition-pool';
 import { bannerOf, openSessionOf, type SessionEntries, type SessionEntry } from './session-entries';
 import type { SessionEnding } from './session-ending';
-import { secondsLeftOf } from './session-presentation';
+import { countdownOf } from './session-presentation';
 import type { ViewHost } from '../view-host';
 
 /**
@@ -22,6 +22,8 @@ export interface StartArgs {
   reason: string;
   ticket?: string | undefined;
   consentCode?: string | undefined;
+  /** The storefront opens on this document's page; the shop checks it is the account's. */
+  landingDocumentId?: string | undefined;
   stepUp: StepUpRequest;
 }
 
@@ -35,9 +37,10 @@ export interface SessionStartDeps {
   ending: SessionEnding;
   /** Reads the session back from the shop once its view is open. */
   check: (entry: SessionEntry) => Promise<void>;
-  /** What the view reports: the agent's activity, and the banner's end button. */
+  /** What the view reports: the agent's activity, and the banner's end and "I'm still here" buttons. */
   activity: (sessionId: string) => void;
   end: (sessionId: string) => Promise<unknown>;
+  keepAlive: (sessionId: string) => Promise<unknown>;
   log: (message: string) => void;
 }
 
@@ -60,6 +63,7 @@ export function createSessionStarter(deps: SessionStartDeps): (args: StartArgs) 
       stepUpToken,
       ...(args.ticket ? { ticket: args.ticket } : {}),
       ...(args.consentCode ? { consentCode: args.consentCode } : {}),
+      ...(args.landingDocumentId ? { landingDocumentId: args.landingDocumentId } : {}),
     });
     const { session, handoffUrl } = created;
     const store = stores.find((s) => s.id === session.storeId);
@@ -72,7 +76,7 @@ export function createSessionStarter(deps: SessionStartDeps): (args: StartArgs) 
       lastHeartbeatAt: now(),
       heartbeatInFlight: false,
       renewing: false,
-      secondsLeft: secondsLeftOf(session, now()),
+      ...countdownOf(session, now()),
     };
     const slot = pool.acquire(session.id);
     if (!slot || !store) {
@@ -95,6 +99,11 @@ export function createSessionStarter(deps: SessionStartDeps): (args: StartArgs) 
         onEndRequested: () => {
           void deps.end(session.id).catch((error: unknown) => {
             log(`ending ${session.id} from the banner failed: ${String(error)}`);
+          });
+        },
+        onKeepAliveRequested: () => {
+          void deps.keepAlive(session.id).catch((error: unknown) => {
+            log(`keeping ${session.id} alive from the banner failed: ${String(error)}`);
           });
         },
       });

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import { useIpcMutation } from '../bridge/context';
 import { useCan, useSetAuthState, useStaff } from '../auth/useAuth';
 import { useUi } from '../state/context';
@@ -7,6 +7,8 @@ import { CustomerSearch, SEARCH_INPUT_ID } from '../search/CustomerSearch';
 import { CustomerView } from '../customer/CustomerView';
 import { StartSessionDialog } from '../sessions/StartSessionDialog';
 import { SessionTabs } from '../sessions/SessionTabs';
+import { RecentlyEnded } from '../sessions/RecentlyEnded';
+import { ConfirmDialog } from '../sessions/ConfirmDialog';
 import { SessionScreen } from '../sessions/SessionScreen';
 import { useOpenSessions } from '../sessions/useOpenSessions';
 import { RecoveryNotice } from '../sessions/RecoveryNotice';
@@ -99,7 +101,8 @@ export function Shell({ shopUrl }: { shopUrl: string }) {
   const canSettings = useCan('settings.manage');
   useSearchShortcut(show);
 
-  const activeOpen = open.sessions.filter((s) => s.state !== 'ended').length;
+  const live = open.sessions.filter((s) => s.state !== 'ended');
+  const [askSignOut, setAskSignOut] = useState(false);
 
   return (
     <div className="shell">
@@ -119,6 +122,7 @@ export function Shell({ shopUrl }: { shopUrl: string }) {
           <span className="session-strip">
             <SessionTabs open={open} />
           </span>
+          <RecentlyEnded open={open} />
           <span className="spacer" />
           {canAudit && (
             <NavButton label="Audit" target={{ name: 'audit' }} active={screen.name === 'audit'} onShow={show} />
@@ -143,15 +147,42 @@ export function Shell({ shopUrl }: { shopUrl: string }) {
             type="button"
             className="quiet"
             disabled={signOut.isPending}
-            title={activeOpen > 0 ? 'Signing out ends your open sessions' : undefined}
+            title={live.length > 0 ? 'Signing out ends your open sessions' : undefined}
             onClick={() => {
-              signOut.mutate({});
+              if (live.length > 0) setAskSignOut(true);
+              else signOut.mutate({});
             }}
           >
             Sign out
           </button>
         </div>
       </header>
+      {askSignOut && (
+        <ConfirmDialog
+          title={
+            live.length === 1 ? 'Sign out and end your open session?' : `Sign out and end ${live.length} open sessions?`
+          }
+          confirmLabel="Sign out and end them"
+          cancelLabel="Stay signed in"
+          busy={signOut.isPending}
+          onCancel={() => {
+            setAskSignOut(false);
+          }}
+          onConfirm={() => {
+            setAskSignOut(false);
+            signOut.mutate({});
+          }}
+        >
+          <p>Signing out ends these sessions at the shop and closes their storefronts:</p>
+          <ul>
+            {live.map((s) => (
+              <li key={s.session.id}>
+                {s.session.customerName} <span className="muted">({s.storeName})</span>
+              </li>
+            ))}
+          </ul>
+        </ConfirmDialog>
+      )}
       <ErrorNote error={signOut.error} />
       <RecoveryNotice />
       <div className="content">

@@ -1,6 +1,7 @@
 import { useId } from 'react';
 import type { AuditFilter } from '../../../shared/ipc/contract';
 import { ACTION_GROUPS } from './describe';
+import { CustomerFilter, StaffFilter } from './people';
 
 /** `datetime-local` speaks local wall time without a zone; the filter wants ISO instants. */
 function toIso(local: string): string | undefined {
@@ -49,7 +50,7 @@ export function AuditFilters({
   canSeeAll: boolean;
 }) {
   const id = useId();
-  const idField = (key: 'staffId' | 'customerId' | 'sessionId', label: string) => (
+  const idField = (key: 'sessionId', label: string) => (
     <div className="filter">
       <label htmlFor={`${id}-${key}`}>{label}</label>
       <input
@@ -99,8 +100,20 @@ export function AuditFilters({
           ))}
         </select>
       </div>
-      {canSeeAll && idField('staffId', 'Staff ID')}
-      {idField('customerId', 'Customer ID')}
+      {canSeeAll && (
+        <StaffFilter
+          filter={filter}
+          onPick={(staffId) => {
+            onChange(set(filter, 'staffId', staffId ?? ''), 'choice');
+          }}
+        />
+      )}
+      <CustomerFilter
+        filter={filter}
+        onPick={(customerId) => {
+          onChange(set(filter, 'customerId', customerId ?? ''), 'choice');
+        }}
+      />
       {idField('sessionId', 'Session ID')}
       <div className="filter">
         <label htmlFor={`${id}-from`}>From</label>

@@ -18,7 +18,61 @@ export function useAuditStatus() {
   return useQuery(query);
 }
 
-export function AuditStatusBar({ status }: { status: AuditSyncStatus | undefined }) {
+/**
+ * What a sync has done so far, in events. A reader of everyone's events sees every seq, so what is
+ * left is exact (head − cursor); a reader of their own events sees an unknown share of them.
+ */
+function syncProgress(status: AuditSyncStatus, everyone: boolean): string {
+  if (status.headSeq === 0) return 'Syncing… contacting the shop';
+  if (!everyone) return `Syncing… ${number.format(status.synced)} events so far`;
+  const total = status.synced + Math.max(0, status.headSeq - status.lastSeq);
+  return `Syncing ${number.format(status.synced)} of ${number.format(total)} events…`;
+}
+
+function SyncState({ status, everyone }: { status: AuditSyncStatus; everyone: boolean }) {
+  const percent = status.headSeq > 0 ? Math.min(100, Math.floor((status.lastSeq / status.headSeq) * 100)) : 0;
+  if (status.state === 'syncing')
+    return (
+      <>
+        <span>{syncProgress(status, everyone)}</span>
+        <progress max={100} value={percent} aria-label="Sync progress">
+          {percent}%
+        </progress>
+      </>
+    );
+  if (status.state === 'error') return <span className="bad">Sync failed: {status.message ?? 'unknown problem'}</span>;
+  // Never synced: nothing to count yet (not "Synced 0 events").
+  if (!status.lastSyncAt) return <span>Not synced yet</span>;
+  return (
+    <span>
+      Synced {number.format(status.synced)} {status.synced === 1 ? 'event' : 'events'} · {formatTime(status.lastSyncAt)}
+    </span>
+  );
+}
+
+function Verification({ status }: { status: AuditSyncStatus }) {
+  if (!status.verification.ok)
+    return (
+      <span className="bad">
+        ✗ Chain broken at seq {status.verification.badSeq}: {status.verification.problem}
+      </span>
+    );
+  const checked = number.format(status.verification.checked);
+  if (!status.lastSyncAt)
+    return (
+      <span className="muted">{status.state === 'syncing' ? `Verifying as it syncs (${checked} so far)` : ''}</span>
+    );
+  return <span className="good">✓ Chain verified ({checked} events)</span>;
+}
+
+/** `everyone`: the reader sees every event (audit.read.all), so progress can count what is left. */
+export function AuditStatusBar({
+  status,
+  everyone = false,
+}: {
+  status: AuditSyncStatus | undefined;
+  everyone?: boolean;
+}) {
   const bridge = useBridge();
   const { queryKey } = auditQueries.status(bridge);
   const queryClient = useQueryClient();
@@ -33,36 +87,13 @@ export function AuditStatusBar({ status }: { status: AuditSyncStatus | undefined
         Loading audit status…
       </div>
     );
-  const percent = status.headSeq > 0 ? Math.min(100, Math.floor((status.lastSeq / status.headSeq) * 100)) : 100;
   return (
     <div className="status-bar">
       <div className="status-item" role="status" aria-label="Sync status">
-        {status.state === 'syncing' ? (
-          <>
-            <span>
-              Syncing {number.format(status.lastSeq)} of {number.format(status.headSeq)}
-            </span>
-            <progress max={100} value={percent} aria-label="Sync progress">
-              {percent}%
-            </progress>
-          </>
-        ) : status.state === 'error' ? (
-          <span className="bad">Sync failed: {status.message ?? 'unknown problem'}</span>
-        ) : (
-          <span>
-            Synced {number.format(status.lastSeq)} events
-            {status.lastSyncAt ? ` · ${formatTime(status.lastSyncAt)}` : ''}
-          </span>
-        )}
+        <SyncState status={status} everyone={everyone} />
       </div>
       <div className="status-item" role="status" aria-label="Chain verification">
-        {status.verification.ok ? (
-          <span className="good">✓ Chain verified ({number.format(status.verification.checked)} events)</span>
-        ) : (
-          <span className="bad">
-            ✗ Chain broken at seq {status.verification.badSeq}: {status.verification.problem}
-          </span>
-        )}
+        <Verification status={status} />
       </div>
       <button
         type="button"

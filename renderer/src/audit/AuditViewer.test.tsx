@@ -4,7 +4,8 @@ import type { AuditAction } from '../../../shared/api/audit';
 import type { Role } from '../../../shared/api/auth';
 import type { AuditFilter, IpcValue } from '../../../shared/ipc/contract';
 import type { Handlers } from '../test/fake-bridge';
-import { auditEvent, auditStatus, signedIn, stores } from '../test/fixtures';
+import { refusal } from '../test/fake-bridge';
+import { auditEvent, auditStatus, jane, signedIn, stores, summary } from '../test/fixtures';
 import { renderConsole } from '../test/render';
 import { giveElementsASize } from '../test/viewport';
 import { AUDIT_ROW_HEIGHT } from './AuditViewer';
@@ -141,34 +142,177 @@ describe('audit viewer', () => {
 
   it('shows chain verification, the first bad seq, and sync progress', async () => {
     const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
-    const { fake } = renderConsole(handlers('agent', 10, seen), audit);
+    const { fake } = renderConsole(handlers('supervisor', 10, seen), audit);
     expect(await screen.findByText('✓ Chain verified (10 events)')).toBeTruthy();
-    expect(screen.getByText('Your own events', { exact: false })).toBeTruthy();
     fake.emit(
       'audit.status',
       auditStatus({
         state: 'syncing',
         lastSeq: 250_000,
         headSeq: 1_000_000,
+        synced: 250_000,
         verification: { ok: false, badSeq: 4711, problem: 'hash does not match' },
       }),
     );
     expect(await screen.findByText('✗ Chain broken at seq 4711: hash does not match', { exact: false })).toBeTruthy();
-    expect(screen.getByText('Syncing 250,000 of 1,000,000')).toBeTruthy();
+    expect(screen.getByText('Syncing 250,000 of 1,000,000 events…')).toBeTruthy();
     expect(screen.getByRole<HTMLProgressElement>('progressbar', { name: 'Sync progress' }).value).toBe(25);
   });
 
   it('passes the filters to the local mirror and hides the staff filter from agents', async () => {
     const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
-    const { user } = renderConsole(handlers('agent', 10, seen), audit);
+    const { user, fake } = renderConsole(
+      handlers('agent', 10, seen, {
+        'shop.searchCustomers': ({ q }) => ({ items: q?.includes('100001') ? [summary(jane)] : [], nextCursor: null }),
+        'shop.customer': ({ id }) => {
+          if (id !== jane.id) throw refusal('customer_not_found');
+          return jane;
+        },
+      }),
+      audit,
+    );
     await screen.findByText('10 events');
-    expect(screen.queryByLabelText('Staff ID')).toBeNull();
+    expect(screen.queryByLabelText('Staff')).toBeNull();
     await user.selectOptions(screen.getByLabelText('Action'), 'Actions refused');
     await user.type(screen.getByLabelText('Text'), 'cart');
-    await user.type(screen.getByLabelText('Customer ID'), 'cus_jane');
+    // The customer by number, through the shop's search: picked with the keyboard.
+    const customer = screen.getByRole('combobox', { name: 'Customer' });
+    await user.type(customer, '100001');
+    const option = await screen.findByRole('option', { name: /Jane Smith/ });
+    expect(option.textContent).toContain('C-100001');
+    await user.keyboard('{Enter}');
     await waitFor(() => {
       expect(seen.at(-1)?.filter).toEqual({ action: 'session.action_refused', text: 'cart', customerId: 'cus_jane' });
     });
+    await waitFor(() => {
+      expect((customer as HTMLInputElement).value).toBe('Jane Smith · C-100001');
+    });
+    expect(fake.callsTo('shop.searchCustomers').at(-1)).toEqual({ q: '100001', limit: 8 });
+    // Clearing the field removes the filter.
+    await user.clear(customer);
+    await waitFor(() => {
+      expect((customer as HTMLInputElement).value).toBe('');
+    });
+    await user.type(screen.getByLabelText('Text'), 's');
+    await waitFor(() => {
+      expect(seen.at(-1)?.filter).toEqual({ action: 'session.action_refused', text: 'carts' });
+    });
+  });
+
+  it('finds a staff member by email for a supervisor', async () => {
+    const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
+    const { user } = renderConsole(
+      handlers('supervisor', 10, seen, {
+        'audit.staff': () => ({
+          staff: [
+            { id: 'stf_agent', name: 'Agent Demo', email: 'agent@demo.test', disabled: false },
+            { id: 'stf_agent2', name: 'Blake Agent', email: 'agent2@demo.test', disabled: false },
+          ],
+        }),
+      }),
+      audit,
+    );
+    await screen.findByText('10 events');
+    const staff = screen.getByRole('combobox', { name: 'Staff' });
+    await user.type(staff, 'AGENT2@');
+    await user.click(await screen.findByRole('option', { name: /Blake Agent/ }));
+    await waitFor(() => {
+      expect(seen.at(-1)?.filter).toEqual({ staffId: 'stf_agent2' });
+    });
+    expect((staff as HTMLInputElement).value).toBe('Blake Agent');
+  });
+
+  it('names the customer of each event and formats its details per action, with the raw JSON a click away', async () => {
+    const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
+    const ended = auditEvent(7, {
+      action: 'session.end',
+      actor: { type: 'staff', id: 'stf_supervisor', name: 'Sam Supervisor' },
+      details: {
+        reason: 'terminated_by_supervisor',
+        note: 'Checking policy',
+        staffId: 'stf_agent',
+        endedAt: '2026-11-21T11:00:07.000Z',
+        ticket: null,
+      },
+    });
+    const { user } = renderConsole(
+      handlers('agent', 1, seen, {
+        'audit.query': (args) => {
+          seen.push(args);
+          return { total: 1, events: [ended] };
+        },
+        'shop.customer': () => jane,
+      }),
+      audit,
+    );
+    const table = await screen.findByRole('table', { name: 'Audit events' });
+    expect(await within(table).findByText('Jane Smith · C-100001')).toBeTruthy();
+    const row = within(table).getAllByRole('row')[0];
+    const text = row?.textContent ?? '';
+    expect(text).toContain('Terminated by a supervisor');
+    expect(text).toContain('Note: Checking policy');
+    expect(text).toContain('Sam Supervisor');
+    // Local time with seconds, no nulls, no internal ids.
+    expect(text).toContain(new Date('2026-11-21T11:00:07.000Z').toLocaleTimeString(undefined, { timeStyle: 'medium' }));
+    expect(text).not.toMatch(/null|stf_|cus_/);
+
+    await user.click(within(table).getByRole('button', { name: /Details of event 7/ }));
+    const pane = await screen.findByRole('complementary', { name: 'Session ended' });
+    expect(pane.textContent).toContain('Terminated by a supervisor');
+    const raw = within(pane).getByText('Raw JSON');
+    const disclosure = raw.closest('details');
+    expect(disclosure?.open).toBe(false);
+    await user.click(raw);
+    expect(disclosure?.open).toBe(true);
+    expect(within(pane).getByText(/"staffId": "stf_agent"/)).toBeTruthy();
+    await user.click(within(pane).getByRole('button', { name: 'Close event details' }));
+    expect(screen.queryByRole('complementary', { name: 'Session ended' })).toBeNull();
+  });
+
+  it('shows a first sync as progress, not as "Synced 0 events"', async () => {
+    const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
+    const { fake } = renderConsole(
+      handlers('agent', 0, seen, {
+        'audit.status': () =>
+          auditStatus({ lastSeq: 0, headSeq: 0, synced: 0, lastSyncAt: null, verification: { ok: true, checked: 0 } }),
+      }),
+      audit,
+    );
+    const sync = await screen.findByRole('status', { name: 'Sync status' });
+    await waitFor(() => {
+      expect(sync.textContent).toBe('Not synced yet');
+    });
+    const verification = screen.getByRole('status', { name: 'Chain verification' });
+    expect(verification.textContent).not.toContain('Chain verified');
+    fake.emit('audit.status', auditStatus({ state: 'syncing', lastSeq: 0, headSeq: 0, synced: 0, lastSyncAt: null }));
+    await waitFor(() => {
+      expect(sync.textContent).toContain('Syncing… contacting the shop');
+    });
+    fake.emit(
+      'audit.status',
+      auditStatus({
+        state: 'syncing',
+        lastSeq: 1_300,
+        headSeq: 5_400,
+        synced: 1_200,
+        lastSyncAt: null,
+        verification: { ok: true, checked: 1_200 },
+      }),
+    );
+    // An agent sees an unknown share of the log: what came so far, and the share of seqs passed.
+    await waitFor(() => {
+      expect(sync.textContent).toContain('Syncing… 1,200 events so far');
+    });
+    expect(screen.getByRole<HTMLProgressElement>('progressbar', { name: 'Sync progress' }).value).toBe(24);
+    expect(verification.textContent).toBe('Verifying as it syncs (1,200 so far)');
+    fake.emit(
+      'audit.status',
+      auditStatus({ lastSeq: 5_400, headSeq: 5_400, synced: 4_000, verification: { ok: true, checked: 4_000 } }),
+    );
+    await waitFor(() => {
+      expect(verification.textContent).toBe('✓ Chain verified (4,000 events)');
+    });
+    expect(sync.textContent).toContain('Synced 4,000 events');
   });
 
   it('shows every refusal at once with the "Refused" group, and one action again after it', async () => {
@@ -222,7 +366,7 @@ describe('audit viewer', () => {
       'Session ended',
     ]);
     expect(timeline.textContent).toContain('1 pages viewed · 0 actions · 1 refused');
-    expect(steps[2]?.textContent).toContain('reason: view_only');
+    expect(steps[2]?.textContent).toContain('Why: View only');
   });
 
   it("counts every refusal an aggregated event stands for in a session's timeline", async () => {

@@ -9,13 +9,14 @@ import { useCan } from '../auth/useAuth';
 import { useUi } from '../state/context';
 import { auditQueries } from '../state/queries';
 import { ErrorNote } from '../ui/ErrorNote';
-import { formatDateTime } from '../ui/format';
 import { useDebounced } from '../ui/useDebounced';
 import { FILTER_DEBOUNCE_MS, FILTER_TEXT_IMMEDIATE_MIN_CHARS } from './timing';
 import { AUDIT_PAGE } from './paging';
 import { AuditFilters, type AuditFilterChange } from './AuditFilters';
 import { AuditStatusBar, useAuditStatus } from './AuditStatusBar';
-import { actionLabel, detailsSummary } from './describe';
+import { actionLabel, actorLabel, detailsSummary, formatEventTime } from './describe';
+import { EventDetail } from './EventDetail';
+import { useCustomerLabel } from './people';
 import { SessionTimeline } from './SessionTimeline';
 
 export const AUDIT_ROW_HEIGHT = 28;
@@ -55,6 +56,9 @@ export function AuditViewer() {
   };
   const status = useAuditStatus();
   useRefreshOnNewEvents();
+  // The event opened in the side pane (its details in words and raw JSON).
+  const [opened, setOpened] = useState<AuditEvent | null>(null);
+  const side = Boolean(applied.sessionId) || opened !== null;
 
   return (
     <section className="audit-screen" aria-labelledby="audit-title">
@@ -66,12 +70,24 @@ export function AuditViewer() {
         <span className="spacer" />
         <ExportButtons filter={applied} />
       </div>
-      <AuditStatusBar status={status.data} />
+      <AuditStatusBar status={status.data} everyone={canSeeAll} />
       <ErrorNote error={status.error} />
       <AuditFilters filter={filter} onChange={changeFilter} canSeeAll={canSeeAll} />
-      <div className={applied.sessionId ? 'audit-body with-timeline' : 'audit-body'}>
-        <EventList filter={applied} onFilter={pickFilter} canSeeAll={canSeeAll} />
-        {applied.sessionId && <SessionTimeline sessionId={applied.sessionId} />}
+      <div className={side ? 'audit-body with-timeline' : 'audit-body'}>
+        <EventList filter={applied} onFilter={pickFilter} canSeeAll={canSeeAll} onOpen={setOpened} />
+        {side && (
+          <div className="audit-side">
+            {opened && (
+              <EventDetail
+                event={opened}
+                onClose={() => {
+                  setOpened(null);
+                }}
+              />
+            )}
+            {applied.sessionId && <SessionTimeline sessionId={applied.sessionId} />}
+          </div>
+        )}
       </div>
     </section>
   );
@@ -139,10 +155,12 @@ function EventList({
   filter,
   onFilter,
   canSeeAll,
+  onOpen,
 }: {
   filter: AuditFilter;
   onFilter: (f: AuditFilter) => void;
   canSeeAll: boolean;
+  onOpen: (event: AuditEvent) => void;
 }) {
   const bridge = useBridge();
   const queryClient = useQueryClient();
@@ -219,6 +237,7 @@ function EventList({
         <span>Time</span>
         <span>Action</span>
         <span>By</span>
+        <span>Customer</span>
         <span>Session</span>
         <span>Details</span>
       </div>
@@ -243,7 +262,7 @@ function EventList({
                 style={{ height: item.size, transform: `translateY(${item.start}px)` }}
               >
                 {event ? (
-                  <EventCells event={event} onFilter={onFilter} canSeeAll={canSeeAll} />
+                  <EventCells event={event} onFilter={onFilter} canSeeAll={canSeeAll} onOpen={onOpen} />
                 ) : (
                   <span role="cell" className="muted">
                     Loading…
@@ -258,22 +277,45 @@ function EventList({
   );
 }
 
+function CustomerCell({ customerId, onFilter }: { customerId: string | null; onFilter: (f: AuditFilter) => void }) {
+  const customer = useCustomerLabel(customerId);
+  if (!customerId) return <span role="cell">—</span>;
+  const label = customer.failed ? 'Unknown customer' : (customer.label ?? '…');
+  return (
+    <span role="cell">
+      <button
+        type="button"
+        className="cell-link"
+        title={`Show only ${label}`}
+        onClick={() => {
+          onFilter({ customerId });
+        }}
+      >
+        {label}
+      </button>
+    </span>
+  );
+}
+
 function EventCells({
   event,
   onFilter,
   canSeeAll,
+  onOpen,
 }: {
   event: AuditEvent;
   onFilter: (f: AuditFilter) => void;
   canSeeAll: boolean;
+  onOpen: (event: AuditEvent) => void;
 }) {
-  const actor = event.actor.name ?? event.actor.type;
+  const actor = actorLabel(event);
+  const summary = detailsSummary(event);
   return (
     <>
       <span role="cell" className="num">
         {event.seq}
       </span>
-      <span role="cell">{formatDateTime(event.at)}</span>
+      <span role="cell">{formatEventTime(event.at)}</span>
       <span role="cell" title={event.action}>
         {actionLabel(event.action)}
       </span>
@@ -293,6 +335,7 @@ function EventCells({
           actor
         )}
       </span>
+      <CustomerCell customerId={event.customerId} onFilter={onFilter} />
       <span role="cell">
         {event.sessionId ? (
           <button
@@ -309,8 +352,18 @@ function EventCells({
           '—'
         )}
       </span>
-      <span role="cell" className="details" title={detailsSummary(event)}>
-        {detailsSummary(event)}
+      <span role="cell" className="details">
+        <button
+          type="button"
+          className="cell-link details-open"
+          title={summary ? `${summary} (open details and raw JSON)` : 'Open details and raw JSON'}
+          aria-label={`Details of event ${event.seq}: ${summary || 'none'}`}
+          onClick={() => {
+            onOpen(event);
+          }}
+        >
+          {summary || 'Details'}
+        </button>
       </span>
     </>
   );

@@ -121,6 +121,7 @@ describe('customer', () => {
       customerId: jane.id,
       accountId: 'acc_jane_us',
       from: 'order US-10000002',
+      documentId: 'doc_2',
     });
     const dialog = await screen.findByRole('dialog', { name: 'Start assisted session' });
     expect(within(dialog).getByText(/from order US-10000002/)).toBeTruthy();

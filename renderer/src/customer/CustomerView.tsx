@@ -12,6 +12,7 @@ import { ErrorNote } from '../ui/ErrorNote';
 import { QueryState } from '../ui/QueryState';
 import { formatDate, formatDateTime, formatMoney, modeLabel } from '../ui/format';
 import { documentLabel, endReasonText } from '../ui/labels';
+import { DocumentPanel } from './DocumentPanel';
 
 const DOC_TYPES: readonly DocumentType[] = ['order', 'invoice', 'shipment', 'credit_memo'];
 
@@ -171,11 +172,13 @@ function Documents({ customer, storeById }: { customer: Customer; storeById: Map
   const docs = useQuery(shopQueries.documents(bridge, customer.id, type));
   const canAssist = useCan('assist.view');
   const openStart = useUi((s) => s.openStart);
+  const [shown, setShown] = useState<string | null>(null);
   const start = (doc: ShopDocument) => {
     openStart({
       customerId: customer.id,
       accountId: doc.accountId,
       from: `${documentLabel(doc.type).one} ${doc.number}`,
+      documentId: doc.id,
     });
   };
   return (
@@ -227,31 +230,102 @@ function Documents({ customer, storeById }: { customer: Customer; storeById: Map
               </thead>
               <tbody>
                 {data.items.map((doc) => (
-                  <tr key={doc.id}>
-                    <td>{doc.number}</td>
-                    <td>{formatDate(doc.createdAt)}</td>
-                    <td>{storeById.get(doc.storeId)?.code ?? doc.storeId}</td>
-                    {type !== 'order' && <td>{doc.orderNumber ?? '—'}</td>}
-                    <td>{doc.status}</td>
-                    {/* A shipment bills nothing: its stored total is 0, not an amount to show. */}
-                    <td className="num">{doc.type === 'shipment' ? '—' : formatMoney(doc.totalCents, doc.currency)}</td>
-                    {type === 'order' && <td>{doc.placedBy ? `${doc.placedBy.staffName} (assisted)` : 'Customer'}</td>}
-                    {canAssist && (
-                      <StartSessionCell
-                        label={`Start session from ${documentLabel(doc.type).one} ${doc.number}`}
-                        onStart={() => {
-                          start(doc);
-                        }}
-                      />
-                    )}
-                  </tr>
+                  <DocumentRow
+                    key={doc.id}
+                    doc={doc}
+                    storeCode={storeById.get(doc.storeId)?.code ?? doc.storeId}
+                    onShow={setShown}
+                    onStart={canAssist ? start : null}
+                  />
                 ))}
               </tbody>
             </table>
           )}
         </QueryState>
       </div>
+      {shown && (
+        <DocumentPanel
+          customerId={customer.id}
+          documentId={shown}
+          storeById={storeById}
+          onOpen={setShown}
+          onClose={() => {
+            setShown(null);
+          }}
+        />
+      )}
     </div>
+  );
+}
+
+/** One row of the documents table; its numbers open the document's panel (`onShow`). */
+function DocumentRow({
+  doc,
+  storeCode,
+  onShow,
+  onStart,
+}: {
+  doc: ShopDocument;
+  storeCode: string;
+  onShow: (documentId: string) => void;
+  onStart: ((doc: ShopDocument) => void) | null;
+}) {
+  return (
+    <tr>
+      <td>
+        <DocumentLink type={doc.type} number={doc.number} id={doc.id} onShow={onShow} />
+      </td>
+      <td>{formatDate(doc.createdAt)}</td>
+      <td>{storeCode}</td>
+      {doc.type !== 'order' && (
+        <td>
+          {doc.orderId && doc.orderNumber ? (
+            <DocumentLink type="order" number={doc.orderNumber} id={doc.orderId} onShow={onShow} />
+          ) : (
+            '—'
+          )}
+        </td>
+      )}
+      <td>{doc.status}</td>
+      {/* A shipment bills nothing: its stored total is 0, not an amount to show. */}
+      <td className="num">{doc.type === 'shipment' ? '—' : formatMoney(doc.totalCents, doc.currency)}</td>
+      {doc.type === 'order' && <td>{doc.placedBy ? `${doc.placedBy.staffName} (assisted)` : 'Customer'}</td>}
+      {onStart && (
+        <StartSessionCell
+          label={`Start session from ${documentLabel(doc.type).one} ${doc.number}`}
+          onStart={() => {
+            onStart(doc);
+          }}
+        />
+      )}
+    </tr>
+  );
+}
+
+/** A document's number as a button that opens its panel. */
+function DocumentLink({
+  type,
+  number,
+  id,
+  onShow,
+}: {
+  type: DocumentType;
+  number: string;
+  id: string;
+  onShow: (documentId: string) => void;
+}) {
+  return (
+    <button
+      type="button"
+      className="link"
+      aria-haspopup="dialog"
+      aria-label={`Show ${documentLabel(type).one} ${number}`}
+      onClick={() => {
+        onShow(id);
+      }}
+    >
+      {number}
+    </button>
   );
 }
 

@@ -3,7 +3,7 @@ import { cleanup, screen, within } from '@testing-library/react';
 import type { Role } from '../../../shared/api/auth';
 import type { AssistSession } from '../../../shared/api/sessions';
 import type { Handlers } from '../test/fake-bridge';
-import { session, signedIn, stores } from '../test/fixtures';
+import { auditEvent, session, signedIn, stores } from '../test/fixtures';
 import { renderConsole } from '../test/render';
 
 afterEach(cleanup);
@@ -20,15 +20,89 @@ function handlers(role: Role, live: AssistSession[], extra: Handlers = {}): Hand
 
 const live = { initial: { screen: { name: 'live' as const } } };
 
+/** A session live right now: started 5 minutes ago, last active 40 s ago, on an order page. */
+function liveNow(overrides: Partial<AssistSession> = {}): AssistSession {
+  const now = Date.now();
+  const at = (offsetSeconds: number) => new Date(now + offsetSeconds * 1000).toISOString();
+  return session({
+    startedAt: at(-300),
+    lastActivityAt: at(-40),
+    expiresAt: at(1500),
+    idleTimeoutSeconds: 600,
+    currentPage: 'Order O-000123',
+    currentPagePath: '/store/us/account/orders/O-000123',
+    currentPageAt: at(-40),
+    ...overrides,
+  });
+}
+
 describe('live sessions', () => {
-  it('shows who is assisting whom, since when, in which mode and why', async () => {
-    renderConsole(handlers('supervisor', [session({ ticket: 'T-9' })]), live);
+  it('shows who is assisting whom, where they are, how long it has left, in which mode and why', async () => {
+    renderConsole(handlers('supervisor', [liveNow({ ticket: 'T-9' })]), live);
     const row = (await screen.findByText('Agent Demo')).closest('tr');
     expect(row?.textContent).toContain('Jane Smith');
     expect(row?.textContent).toContain('US store');
+    expect(row?.textContent).toContain('Order O-000123');
+    expect(row?.textContent).toContain('/store/us/account/orders/O-000123');
+    expect(row?.textContent).toMatch(/4\d s ago/);
+    // Idle deadline (600 s after the last activity) comes before the maximum length.
+    expect(row?.textContent).toMatch(/9:[0-2]\d\s*until idle timeout/);
     expect(row?.textContent).toContain('View only');
     expect(row?.textContent).toContain('Customer cannot find her order');
     expect(row?.textContent).toContain('T-9');
+  });
+
+  it('says when the storefront has not been opened, and which deadline ends the session first', async () => {
+    const soon = new Date(Date.now() + 90_000).toISOString();
+    renderConsole(
+      handlers('supervisor', [
+        liveNow({ currentPage: null, currentPageAt: null, currentPagePath: null, expiresAt: soon }),
+      ]),
+      live,
+    );
+    const row = (await screen.findByText('Agent Demo')).closest('tr');
+    expect(row?.textContent).toContain('Storefront not opened yet');
+    expect(row?.textContent).toMatch(/1:[23]\d\s*until maximum length/);
+  });
+
+  it('opens a timeline of pages and actions that grows as the shop records them', async () => {
+    let events = [
+      auditEvent(1, { action: 'session.start', details: { mode: 'view', reason: 'Customer cannot find her order' } }),
+      auditEvent(2, { details: { path: '/store/us/', title: 'Home' } }),
+    ];
+    const { fake, user } = renderConsole(
+      handlers('supervisor', [liveNow()], {
+        'shop.sessionTimeline': () => ({ events, total: events.length }),
+      }),
+      live,
+    );
+    const toggle = await screen.findByRole('button', { name: 'Show timeline of Agent Demo’s session with Jane Smith' });
+    expect(toggle.getAttribute('aria-expanded')).toBe('false');
+    await user.click(toggle);
+    const timeline = await screen.findByRole('region', { name: 'Timeline of Agent Demo’s session with Jane Smith' });
+    expect(await within(timeline).findByText('Viewed Home')).toBeTruthy();
+    expect(within(timeline).getByText('Session started')).toBeTruthy();
+    expect(fake.callsTo('shop.sessionTimeline')[0]).toEqual({ sessionId: 'ses_1' });
+
+    events = [
+      ...events,
+      auditEvent(3, { details: { path: '/store/us/account/orders/O-000123', title: 'Order O-000123' } }),
+      auditEvent(4, {
+        action: 'session.action_refused',
+        details: { path: '/store/us/cart/add', action: 'cart.add', reason: 'view_only' },
+      }),
+    ];
+    expect(await within(timeline).findByText('Viewed Order O-000123', {}, { timeout: 5000 })).toBeTruthy();
+    expect(within(timeline).getByText('Refused: added a product to the cart')).toBeTruthy();
+    const items = within(timeline)
+      .getAllByRole('listitem')
+      .map((li) => li.textContent);
+    expect(items[0]).toContain('Refused');
+    expect(items.at(-1)).toContain('Session started');
+    expect(within(timeline).getByText(/2 pages · 0 actions/)).toBeTruthy();
+
+    await user.click(screen.getByRole('button', { name: 'Hide timeline of Agent Demo’s session with Jane Smith' }));
+    expect(screen.queryByRole('region', { name: /^Timeline of/ })).toBeNull();
   });
 
   it('terminates a session only with a reason', async () => {

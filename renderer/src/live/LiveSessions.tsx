@@ -1,23 +1,21 @@
-import { useId, useState, type SyntheticEvent } from 'react';
-import { useQuery, useQueryClient } from '@tanstack/react-query';
+import { useId, useState } from 'react';
+import { useQuery } from '@tanstack/react-query';
 import type { AssistSession } from '../../../shared/api/sessions';
-import { ipcContract } from '../../../shared/ipc/contract';
-import { useBridge, useIpcMutation } from '../bridge/context';
-import { fieldMessages } from '../bridge/errors';
+import { useBridge } from '../bridge/context';
 import { useCan } from '../auth/useAuth';
-import { useUi } from '../state/context';
 import { shopQueries } from '../state/queries';
-import { ErrorNote } from '../ui/ErrorNote';
 import { QueryState } from '../ui/QueryState';
-import { textLimits } from '../ui/schema-limits';
-import { formatDuration, formatTime, modeLabel } from '../ui/format';
+import { formatCountdown, formatDuration, formatTime, modeLabel } from '../ui/format';
 import { useNow } from '../ui/useNow';
+import { LiveTimeline } from './LiveTimeline';
+import { ENDS_BY_LABEL, secondsSince, timeLeft } from './live-words';
+import { TerminateForm } from './TerminateForm';
 
-const REFRESH_MS = 5000;
-const TerminateNote = ipcContract['sessions.terminate'].args.shape.note;
-const noteLimits = textLimits(TerminateNote);
+/** How often the list asks the shop again: current pages and activity are this fresh. */
+export const LIVE_REFRESH_MS = 3000;
+const COLUMNS = 8;
 
-/** Supervisors: who is assisting whom right now, and a way to stop it with a reason. */
+/** Supervisors: who is assisting whom right now, where they are and what they did, and a way to stop it with a reason. */
 export function LiveSessions() {
   const canRead = useCan('sessions.read.all');
   const canTerminate = useCan('sessions.terminate');
@@ -25,11 +23,12 @@ export function LiveSessions() {
   const live = useQuery({
     ...shopQueries.sessions(bridge, { status: 'active' }),
     enabled: canRead,
-    refetchInterval: REFRESH_MS,
+    refetchInterval: LIVE_REFRESH_MS,
   });
   const stores = useQuery(shopQueries.stores(bridge));
   const now = useNow(1000);
   const [terminating, setTerminating] = useState<string | null>(null);
+  const [expanded, setExpanded] = useState<ReadonlySet<string>>(new Set());
 
   if (!canRead)
     return (
@@ -38,12 +37,19 @@ export function LiveSessions() {
       </section>
     );
   const storeName = (id: string) => stores.data?.find((s) => s.id === id)?.name ?? id;
+  const toggle = (id: string) => {
+    setExpanded((open) => {
+      const next = new Set(open);
+      if (!next.delete(id)) next.add(id);
+      return next;
+    });
+  };
 
   return (
     <section className="page" aria-labelledby="live-title" aria-busy={live.isFetching}>
       <div className="page-head">
         <h1 id="live-title">Live sessions</h1>
-        <span className="muted small">Refreshes every {REFRESH_MS / 1000} seconds.</span>
+        <span className="muted small">Updates every {LIVE_REFRESH_MS / 1000} seconds.</span>
       </div>
       <QueryState
         query={live}
@@ -51,20 +57,19 @@ export function LiveSessions() {
         empty={<p className="empty">Nobody is assisting a customer right now.</p>}
       >
         {(data) => (
-          <table className="table">
+          <table className="table live-table">
             <thead>
               <tr>
                 <th scope="col">Staff</th>
                 <th scope="col">Customer</th>
-                <th scope="col">Store</th>
-                <th scope="col">Since</th>
+                <th scope="col">Current page</th>
+                <th scope="col">Last activity</th>
+                <th scope="col">Time left</th>
                 <th scope="col">Mode</th>
                 <th scope="col">Reason</th>
-                {canTerminate && (
-                  <th scope="col">
-                    <span className="visually-hidden">Actions</span>
-                  </th>
-                )}
+                <th scope="col">
+                  <span className="visually-hidden">Actions</span>
+                </th>
               </tr>
             </thead>
             <tbody>
@@ -75,9 +80,13 @@ export function LiveSessions() {
                   storeName={storeName(session.storeId)}
                   now={now}
                   canTerminate={canTerminate}
-                  open={terminating === session.id}
-                  onOpen={(o) => {
+                  terminating={terminating === session.id}
+                  onTerminating={(o) => {
                     setTerminating(o ? session.id : null);
+                  }}
+                  expanded={expanded.has(session.id)}
+                  onToggle={() => {
+                    toggle(session.id);
                   }}
                 />
               ))}
@@ -89,64 +98,93 @@ export function LiveSessions() {
   );
 }
 
+interface LiveRowProps {
+  session: AssistSession;
+  storeName: string;
+  now: number;
+  canTerminate: boolean;
+  terminating: boolean;
+  onTerminating: (open: boolean) => void;
+  expanded: boolean;
+  onToggle: () => void;
+}
+
 function LiveRow({
   session,
   storeName,
   now,
   canTerminate,
-  open,
-  onOpen,
-}: {
-  session: AssistSession;
-  storeName: string;
-  now: number;
-  canTerminate: boolean;
-  open: boolean;
-  onOpen: (open: boolean) => void;
-}) {
-  const since = Math.max(0, Math.floor((now - Date.parse(session.startedAt)) / 1000));
+  terminating,
+  onTerminating,
+  expanded,
+  onToggle,
+}: LiveRowProps) {
+  const timelineId = useId();
+  const left = timeLeft(session, now);
+  const idle = secondsSince(session.lastActivityAt, now);
+  const who = `${session.staffName}’s session with ${session.customerName}`;
   return (
     <>
       <tr>
         <td>{session.staffName}</td>
         <td>
           {session.customerName} <span className="muted small">{session.customerEmail}</span>
+          <div className="muted small">{storeName}</div>
         </td>
-        <td>{storeName}</td>
+        <td className="wrap">
+          <CurrentPage session={session} />
+        </td>
+        <td title={formatTime(session.lastActivityAt)}>{idle < 5 ? 'just now' : `${formatDuration(idle)} ago`}</td>
         <td>
-          {formatTime(session.startedAt)} <span className="muted small">({formatDuration(since)})</span>
+          <span className="num">{formatCountdown(left.seconds)}</span>
+          <div className="muted small">until {ENDS_BY_LABEL[left.by]}</div>
         </td>
         <td>{modeLabel(session.mode)}</td>
         <td className="wrap">
           {session.reason}
           {session.ticket && <span className="muted small"> · ticket {session.ticket}</span>}
         </td>
-        {canTerminate && (
-          <td className="actions">
-            {!open && (
-              <button
-                type="button"
-                className="danger small-button"
-                onClick={() => {
-                  onOpen(true);
-                }}
-                aria-label={`Terminate ${session.staffName}’s session with ${session.customerName}`}
-              >
-                Terminate
-              </button>
-            )}
-          </td>
-        )}
+        <td className="actions">
+          <button
+            type="button"
+            className="small-button"
+            aria-expanded={expanded}
+            aria-controls={expanded ? timelineId : undefined}
+            aria-label={`${expanded ? 'Hide' : 'Show'} timeline of ${who}`}
+            onClick={onToggle}
+          >
+            {expanded ? 'Hide timeline' : 'Timeline'}
+          </button>{' '}
+          {canTerminate && !terminating && (
+            <button
+              type="button"
+              className="danger small-button"
+              onClick={() => {
+                onTerminating(true);
+              }}
+              aria-label={`Terminate ${who}`}
+            >
+              Terminate
+            </button>
+          )}
+        </td>
       </tr>
-      {open && (
+      {terminating && (
         <tr className="inline-form-row">
-          <td colSpan={7}>
+          <td colSpan={COLUMNS}>
             <TerminateForm
               session={session}
               onDone={() => {
-                onOpen(false);
+                onTerminating(false);
               }}
             />
+          </td>
+        </tr>
+      )}
+      {expanded && (
+        <tr className="live-detail-row">
+          <td colSpan={COLUMNS}>
+            <LiveTimeline session={session} id={timelineId} />
           </td>
         </tr>
       )}
@@ -154,66 +192,14 @@ function LiveRow({
   );
 }
 
-function TerminateForm({ session, onDone }: { session: AssistSession; onDone: () => void }) {
-  const id = useId();
-  const queryClient = useQueryClient();
-  const show = useUi((s) => s.show);
-  const [note, setNote] = useState('');
-  const [touched, setTouched] = useState(false);
-  const terminate = useIpcMutation('sessions.terminate', {
-    onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: shopQueries.allSessions });
-      onDone();
-    },
-  });
-  const problem = TerminateNote.safeParse(note).success
-    ? undefined
-    : `Give a reason (at least ${noteLimits.min} characters); the agent sees it.`;
-  const server = fieldMessages(terminate.error);
-
-  function submit(event: SyntheticEvent) {
-    event.preventDefault();
-    setTouched(true);
-    if (!problem) terminate.mutate({ sessionId: session.id, note: note.trim() });
-  }
-
+function CurrentPage({ session }: { session: AssistSession }) {
+  if (session.currentPage === null || session.currentPageAt === null)
+    return <span className="muted">Storefront not opened yet</span>;
   return (
-    <form
-      className="terminate-form"
-      onSubmit={submit}
-      noValidate
-      aria-label={`Terminate session with ${session.customerName}`}
-    >
-      <label htmlFor={`${id}-note`}>Reason for terminating</label>
-      <input
-        id={`${id}-note`}
-        autoFocus
-        value={note}
-        maxLength={noteLimits.max}
-        onChange={(e) => {
-          setNote(e.target.value);
-        }}
-        aria-invalid={touched && Boolean(problem)}
-      />
-      {touched && (problem ?? server.note) && <p className="field-error">{problem ?? server.note}</p>}
-      <ErrorNote error={terminate.error} />
-      <div className="row">
-        <button type="submit" className="danger" disabled={terminate.isPending}>
-          {terminate.isPending ? 'Terminating…' : 'Terminate session'}
-        </button>
-        <button type="button" onClick={onDone}>
-          Cancel
-        </button>
-        <button
-          type="button"
-          className="link"
-          onClick={() => {
-            show({ name: 'customer', customerId: session.customerId });
-          }}
-        >
-          Open customer
-        </button>
-      </div>
-    </form>
+    <>
+      {session.currentPage}
+      <div className="muted small">{session.currentPagePath}</div>
+      <div className="muted small">since {formatTime(session.currentPageAt)}</div>
+    </>
   );
 }

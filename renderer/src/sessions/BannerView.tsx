@@ -1,47 +1,39 @@
-import type { SessionMode } from '../../../shared/api/settings';
-import { formatCountdown, modeLabel } from '../ui/format';
+import type { BannerState } from '../../../shared/ipc/contract';
+import { secondsLeftAt, useNow } from '../ui/useNow';
+import { SessionHeader } from './SessionHeader';
 
 export interface BannerViewProps {
-  customerName: string;
-  customerEmail: string;
-  storeName: string;
-  mode: SessionMode;
-  secondsLeft: number;
-  state: 'opening' | 'open' | 'ending' | 'ended';
+  state: BannerState;
+  /** When main's state arrived: the countdowns run from here. */
+  receivedAt: number;
+  /** "End session" was pressed and main has not answered yet. */
+  ending: boolean;
+  keepingAlive: boolean;
   onEnd: () => void;
+  onKeepAlive: () => void;
 }
 
 /**
- * The line above an assisted storefront: whom, where, how, how long. In Electron it is its own view
- * (banner.html), out of the storefront's reach; the browser tier draws the same line in the tab.
+ * Electron's banner view (banner.html): the session's one header, in its own view above the
+ * storefront, out of the page's reach. In the browser tier the console draws the same header.
  */
-export function BannerView({
-  customerName,
-  customerEmail,
-  storeName,
-  mode,
-  secondsLeft,
-  state,
-  onEnd,
-}: BannerViewProps) {
-  const low = secondsLeft <= 120;
+export function BannerView({ state, receivedAt, ending, keepingAlive, onEnd, onKeepAlive }: BannerViewProps) {
+  const now = useNow(1000, state.state === 'open');
   return (
-    <div className={`assist-banner mode-${mode}`} role="region" aria-label="Assisted session">
-      <span>
-        Assisting <strong>{customerName}</strong> ({customerEmail})
-      </span>
-      <span aria-hidden="true">·</span>
-      <span>{storeName}</span>
-      <span aria-hidden="true">·</span>
-      <span>{modeLabel(mode)}</span>
-      <span aria-hidden="true">·</span>
-      <span className={low ? 'countdown low' : 'countdown'} role="timer" aria-live="off">
-        {state === 'ended' ? 'ended' : state === 'opening' ? 'opening…' : `${formatCountdown(secondsLeft)} left`}
-      </span>
-      <span aria-hidden="true">·</span>
-      <button type="button" className="banner-end" onClick={onEnd} disabled={state === 'ending' || state === 'ended'}>
-        {state === 'ending' ? 'Ending…' : 'End session'}
-      </button>
-    </div>
+    <SessionHeader
+      customerName={state.customerName}
+      customerEmail={state.customerEmail}
+      storeName={state.storeName}
+      mode={state.mode}
+      reason={state.reason}
+      ticket={state.ticket}
+      idleSecondsLeft={secondsLeftAt(state.idleSecondsLeft, receivedAt, now)}
+      maxSecondsLeft={secondsLeftAt(state.maxSecondsLeft, receivedAt, now)}
+      idleTimeoutSeconds={state.idleTimeoutSeconds}
+      state={ending && state.state === 'open' ? 'ending' : state.state}
+      keepingAlive={keepingAlive}
+      onEnd={onEnd}
+      onKeepAlive={onKeepAlive}
+    />
   );
 }

@@ -5,10 +5,12 @@ import { useBridge, useHost, useIpcMutation } from '../bridge/context';
 import { useCan } from '../auth/useAuth';
 import { useUi } from '../state/context';
 import { ErrorNote } from '../ui/ErrorNote';
-import { formatCountdown, formatTime, modeLabel } from '../ui/format';
 import { secondsLeftAt, useNow } from '../ui/useNow';
-import { BannerView } from './BannerView';
 import { LiveStorefront } from './LiveStorefront';
+import { SessionHeader } from './SessionHeader';
+import { SwitchToAct } from './SwitchToAct';
+import { isEndShortcut } from './session-deadline';
+import { useViewsCovered } from './views-covered';
 import { useOpenSessions, useSetOpenSession } from './useOpenSessions';
 
 export function SessionScreen({ sessionId }: { sessionId: string }) {
@@ -35,37 +37,54 @@ export function SessionScreen({ sessionId }: { sessionId: string }) {
 
 function SessionPane({ open, receivedAt }: { open: OpenSession; receivedAt: number }) {
   const { session } = open;
+  const host = useHost();
   const show = useUi((s) => s.show);
-  const dismiss = useUi((s) => s.dismiss);
-  const setAuditFilter = useUi((s) => s.setAuditFilter);
-  const canAuditOwn = useCan('audit.read.own');
-  const canAuditAll = useCan('audit.read.all');
   const setOpen = useSetOpenSession();
   const end = useIpcMutation('sessions.end', { onSuccess: setOpen });
+  const keepAlive = useIpcMutation('sessions.keepAlive', { onSuccess: setOpen });
   const ended = open.state === 'ended';
   const now = useNow(1000, open.state === 'open');
-  const left = secondsLeftAt(open.secondsLeft, receivedAt, now);
+  const heading = useRef<HTMLHeadingElement>(null);
   const endIt = () => {
     end.mutate({ sessionId: session.id });
   };
+  useEndShortcut(!ended && open.state !== 'ending' && !end.isPending, endIt);
+  // The session has the keyboard as it opens: its heading, so '/' still reaches the search.
+  useEffect(() => {
+    heading.current?.focus();
+  }, []);
+  // In Electron the banner view above the storefront is the live session's header.
+  const bannerIsHeader = host.kind === 'electron' && !ended;
 
   return (
     <section className="session-screen" aria-label={`Session with ${session.customerName}`}>
-      <div className="session-head">
-        <div>
-          <h1>{session.customerName}</h1>
-          <p className="muted small">
-            {open.storeName} · {modeLabel(session.mode)} · started {formatTime(session.startedAt)} · reason:{' '}
-            {session.reason}
-            {session.ticket ? ` · ticket ${session.ticket}` : ''}
-          </p>
-        </div>
-        <div className="row">
-          {!ended && (
-            <span className="countdown-big" aria-label="Time left">
-              {open.state === 'open' ? formatCountdown(left) : open.state}
-            </span>
-          )}
+      {bannerIsHeader ? (
+        <>
+          <h1 className="visually-hidden" tabIndex={-1} ref={heading}>
+            Session with {session.customerName}
+          </h1>
+          <SwitchToAct open={open} />
+        </>
+      ) : (
+        <SessionHeader
+          customerName={session.customerName}
+          customerEmail={session.customerEmail}
+          storeName={open.storeName}
+          mode={session.mode}
+          reason={session.reason}
+          ticket={session.ticket}
+          idleSecondsLeft={secondsLeftAt(open.idleSecondsLeft, receivedAt, now)}
+          maxSecondsLeft={secondsLeftAt(open.maxSecondsLeft, receivedAt, now)}
+          idleTimeoutSeconds={session.idleTimeoutSeconds}
+          state={end.isPending && open.state === 'open' ? 'ending' : open.state}
+          onEnd={endIt}
+          onKeepAlive={() => {
+            keepAlive.mutate({ sessionId: session.id });
+          }}
+          keepingAlive={keepAlive.isPending}
+          headingRef={heading}
+        >
+          <SwitchToAct open={open} />
           <button
             type="button"
             className="link"
@@ -75,62 +94,82 @@ function SessionPane({ open, receivedAt }: { open: OpenSession; receivedAt: numb
           >
             Customer
           </button>
-          {!ended && (
-            <button
-              type="button"
-              className="danger"
-              onClick={endIt}
-              disabled={end.isPending || open.state === 'ending'}
-            >
-              End session
-            </button>
-          )}
-        </div>
-      </div>
-      <ErrorNote error={end.error} prefix="Could not end the session." />
-      {ended ? (
-        <div className="ended-panel" role="alert">
-          <h2>Session ended</h2>
-          <p>{open.endedMessage ?? 'This session has ended.'}</p>
-          {session.endNote && <p className="muted">Note: {session.endNote}</p>}
-          <div className="row">
-            <button
-              type="button"
-              className="primary"
-              onClick={() => {
-                dismiss(session.id);
-                show({ name: 'search' });
-              }}
-            >
-              Close tab
-            </button>
-            {(canAuditOwn || canAuditAll) && (
-              <button
-                type="button"
-                onClick={() => {
-                  setAuditFilter({ sessionId: session.id });
-                  show({ name: 'audit' });
-                }}
-              >
-                View timeline
-              </button>
-            )}
-          </div>
-        </div>
-      ) : (
-        <StorefrontArea open={open} secondsLeft={left} onEnd={endIt} />
+        </SessionHeader>
       )}
+      <ErrorNote error={end.error} prefix="Could not end the session." />
+      <ErrorNote error={keepAlive.error} prefix="Could not keep the session open." />
+      {ended ? <EndedPanel open={open} /> : <StorefrontArea open={open} />}
     </section>
+  );
+}
+
+/** Ends the shown session on Ctrl+Shift+E, also while the live storefront has the keys. */
+function useEndShortcut(enabled: boolean, onEnd: () => void): void {
+  const latest = useRef(onEnd);
+  useEffect(() => {
+    latest.current = onEnd;
+  });
+  useEffect(() => {
+    if (!enabled) return;
+    const onKey = (event: KeyboardEvent) => {
+      if (event.repeat || !isEndShortcut(event)) return;
+      event.preventDefault();
+      event.stopPropagation();
+      latest.current();
+    };
+    // Capture: before the live storefront's own handler would send the keys to the page.
+    window.addEventListener('keydown', onKey, true);
+    return () => {
+      window.removeEventListener('keydown', onKey, true);
+    };
+  }, [enabled]);
+}
+
+function EndedPanel({ open }: { open: OpenSession }) {
+  const { session } = open;
+  const show = useUi((s) => s.show);
+  const dismiss = useUi((s) => s.dismiss);
+  const setAuditFilter = useUi((s) => s.setAuditFilter);
+  const canAuditOwn = useCan('audit.read.own');
+  const canAuditAll = useCan('audit.read.all');
+  return (
+    <div className="ended-panel" role="alert">
+      <h2>Session ended</h2>
+      <p>{open.endedMessage ?? 'This session has ended.'}</p>
+      <div className="row">
+        <button
+          type="button"
+          className="primary"
+          onClick={() => {
+            dismiss(session.id);
+            show({ name: 'search' });
+          }}
+        >
+          Dismiss
+        </button>
+        {(canAuditOwn || canAuditAll) && (
+          <button
+            type="button"
+            onClick={() => {
+              setAuditFilter({ sessionId: session.id });
+              show({ name: 'audit' });
+            }}
+          >
+            View timeline
+          </button>
+        )}
+      </div>
+    </div>
   );
 }
 
 /**
  * The area the session's storefront fills. In Electron, main lays its banner and storefront views
  * over this rectangle (reported on every resize); in the browser tier the storefront lives in its
- * own browser context, so its live screencast stands in for it, and the box the screencast fills is
- * reported instead, so the storefront's page takes that size.
+ * own browser context, so its live screencast stands in for it (under the console's session header),
+ * and the box the screencast fills is reported instead, so the storefront's page takes that size.
  */
-function StorefrontArea({ open, secondsLeft, onEnd }: { open: OpenSession; secondsLeft: number; onEnd: () => void }) {
+function StorefrontArea({ open }: { open: OpenSession }) {
   const host = useHost();
   const bridge = useBridge();
   const area = useRef<HTMLDivElement>(null);
@@ -140,10 +179,16 @@ function StorefrontArea({ open, secondsLeft, onEnd }: { open: OpenSession; secon
     return send ? (input: ViewInput) => send(sessionId, input) : null;
   }, [host, sessionId]);
   const live = host.streamUrl && sendInput ? { streamUrl: host.streamUrl(sessionId), sendInput } : null;
+  // Electron's views sit above the console's HTML: they step aside while a console dialog is open.
+  const covered = useViewsCovered() && host.kind === 'electron';
 
   useEffect(() => {
     const element = area.current;
     if (!element) return;
+    if (covered) {
+      void bridge['sessions.show']({ sessionId: null });
+      return;
+    }
     let last = '';
     const report = () => {
       const rect = element.getBoundingClientRect();
@@ -167,28 +212,17 @@ function StorefrontArea({ open, secondsLeft, onEnd }: { open: OpenSession; secon
       window.removeEventListener('resize', report);
       void bridge['sessions.show']({ sessionId: null });
     };
-  }, [bridge, sessionId]);
+  }, [bridge, sessionId, covered]);
 
   return (
     <div className="storefront-area" ref={live ? undefined : area}>
       {live && (
-        <>
-          <BannerView
-            customerName={open.session.customerName}
-            customerEmail={open.session.customerEmail}
-            storeName={open.storeName}
-            mode={open.session.mode}
-            secondsLeft={secondsLeft}
-            state={open.state}
-            onEnd={onEnd}
-          />
-          <LiveStorefront
-            streamUrl={live.streamUrl}
-            customerName={open.session.customerName}
-            sendInput={live.sendInput}
-            screenRef={area}
-          />
-        </>
+        <LiveStorefront
+          streamUrl={live.streamUrl}
+          customerName={open.session.customerName}
+          sendInput={live.sendInput}
+          screenRef={area}
+        />
       )}
     </div>
   );

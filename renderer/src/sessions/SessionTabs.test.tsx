@@ -51,18 +51,67 @@ describe('session tabs', () => {
     });
   });
 
-  it('ends a session from its tab', async () => {
+  it('ends a session from its tab after asking, and folds the ended tab into "Recently ended"', async () => {
     const { fake, user } = renderConsole(
       handlers([janeSession], {
-        'sessions.end': () => ({ ...janeSession, state: 'ended', endedMessage: 'You ended this session.' }),
+        'sessions.end': () => ({
+          ...janeSession,
+          state: 'ended',
+          endedMessage: 'You ended this session.',
+          session: { ...janeSession.session, status: 'ended', endedAt: '2026-11-21T11:05:00.000Z' },
+        }),
       }),
     );
     await screen.findByRole('navigation', { name: 'Screens and sessions' });
-    await user.click(await tabs().findByRole('button', { name: 'End session with Jane Smith' }));
+    const close = await tabs().findByRole('button', { name: 'End session with Jane Smith' });
+    await user.click(close);
+    const ask = screen.getByRole('alertdialog', { name: 'End the session with Jane Smith?' });
+    // The safe choice has the keyboard; Escape keeps the session and gives focus back.
+    expect(document.activeElement).toBe(within(ask).getByRole('button', { name: 'Keep it open' }));
+    await user.keyboard('{Escape}');
+    expect(screen.queryByRole('alertdialog')).toBeNull();
+    expect(document.activeElement).toBe(close);
+    expect(fake.callsTo('sessions.end')).toEqual([]);
+
+    await user.click(close);
+    await user.click(within(screen.getByRole('alertdialog')).getByRole('button', { name: 'End session' }));
     expect(fake.callsTo('sessions.end')).toEqual([{ sessionId: 'ses_1' }]);
-    expect(await tabs().findByRole('button', { name: 'Jane Smith ended' })).toBeTruthy();
-    await user.click(tabs().getByRole('button', { name: 'Close tab for Jane Smith' }));
+    const recent = await tabs().findByRole('button', { name: 'Recently ended (1)' });
     expect(tabs().queryByRole('button', { name: /^Jane Smith/ })).toBeNull();
+    await user.click(recent);
+    const list = within(tabs().getByRole('list', { name: 'Recently ended sessions' }));
+    expect(list.getByRole('button', { name: /^Jane Smith/ }).textContent).toContain('You ended this session.');
+    await user.click(list.getByRole('button', { name: 'Dismiss the ended session with Jane Smith' }));
+    expect(tabs().queryByRole('button', { name: /^Recently ended/ })).toBeNull();
+  });
+
+  it('keeps the last five ended sessions, the latest first, each reopened to read how it ended', async () => {
+    const ended = [1, 2, 3, 4, 5, 6].map((n) =>
+      openSession(
+        { state: 'ended', secondsLeft: 0, endedMessage: `Ended ${n}.` },
+        {
+          id: `ses_${n}`,
+          customerName: `Customer ${n}`,
+          status: 'ended',
+          endedAt: `2026-11-21T11:0${n}:00.000Z`,
+        },
+      ),
+    );
+    const { user, store } = renderConsole(handlers(ended));
+    await screen.findByRole('navigation', { name: 'Screens and sessions' });
+    await user.click(await tabs().findByRole('button', { name: 'Recently ended (5)' }));
+    const list = within(tabs().getByRole('list', { name: 'Recently ended sessions' }));
+    expect(list.getAllByRole('button', { name: /^Customer \d/ }).map((b) => b.textContent.slice(0, 10))).toEqual([
+      'Customer 6',
+      'Customer 5',
+      'Customer 4',
+      'Customer 3',
+      'Customer 2',
+    ]);
+    await user.click(list.getByRole('button', { name: /^Customer 4/ }));
+    expect(store.getState().screen).toEqual({ name: 'session', sessionId: 'ses_4' });
+    expect((await screen.findByRole('alert')).textContent).toContain('Ended 4.');
+    expect(tabs().getByRole('button', { name: 'Recently ended (5)' }).getAttribute('aria-current')).toBe('page');
   });
 
   it('ends a session from the session screen', async () => {
@@ -70,7 +119,7 @@ describe('session tabs', () => {
       handlers([janeSession], {
         'sessions.end': () => ({ ...janeSession, state: 'ended', endedMessage: 'You ended this session.' }),
       }),
-      { initial: { screen: { name: 'session', sessionId: 'ses_1' } } },
+      { kind: 'browser', initial: { screen: { name: 'session', sessionId: 'ses_1' } } },
     );
     const pane = within(await screen.findByRole('region', { name: 'Session with Jane Smith' }));
     await user.click(pane.getByRole('button', { name: 'End session' }));
@@ -101,20 +150,22 @@ describe('session tabs', () => {
     await waitFor(() => {
       expect(fake.callsTo('sessions.show').at(-1)).toEqual({ sessionId: null });
     });
-    await user.click(within(alert).getByRole('button', { name: 'Close tab' }));
+    await user.click(within(alert).getByRole('button', { name: 'Dismiss' }));
     expect(store.getState().screen).toEqual({ name: 'search' });
     expect(tabs().queryByRole('button', { name: /^Jane Smith/ })).toBeNull();
   });
 
-  it('in the browser tier shows the banner and the live storefront in the content area', async () => {
+  it('in the browser tier shows one session header and the live storefront in the content area', async () => {
     renderConsole(handlers([janeSession]), {
       kind: 'browser',
       initial: { screen: { name: 'session', sessionId: 'ses_1' } },
     });
     const banner = await screen.findByRole('region', { name: 'Assisted session' });
-    expect(banner.textContent.replace(/\s+/g, ' ')).toBe(
-      'Assisting Jane Smith (jane@example.com)·US store·View only·12:41 left·End session',
-    );
+    expect(screen.getAllByRole('region', { name: 'Assisted session' })).toHaveLength(1);
+    expect(within(banner).getByRole('heading', { level: 1 }).textContent).toBe('Jane Smith');
+    expect(within(banner).getByRole('timer', { name: 'Idle time left' }).textContent).toBe('Idle 12:41 left');
+    expect(within(banner).getByRole('timer', { name: 'Maximum length left' }).textContent).toBe('Max 25:00 left');
+    expect(screen.getAllByRole('button', { name: 'End session' })).toHaveLength(1);
     const img = screen.getByRole<HTMLImageElement>('img', { name: /Live preview of the storefront as Jane Smith/ });
     expect(img.src).toBe('http://console.test/views/ses_1/screencast?token=t');
     expect(screen.getByRole('application', { name: /^Storefront of Jane Smith: / })).toBeTruthy();

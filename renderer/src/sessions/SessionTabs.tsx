@@ -1,36 +1,36 @@
+import { useState } from 'react';
+import type { OpenSession } from '../../../shared/ipc/contract';
 import { useIpcMutation } from '../bridge/context';
 import { useUi } from '../state/context';
 import { formatCountdown } from '../ui/format';
 import { secondsLeftAt, useNow } from '../ui/useNow';
+import { ConfirmDialog } from './ConfirmDialog';
 import { useSetOpenSession, type OpenSessions } from './useOpenSessions';
 
-/** One tab per session open in this console, beside the customer search. */
+/**
+ * One tab per live session in this console, beside the customer search. Ended sessions leave the
+ * strip for "Recently ended" (RecentlyEnded.tsx); closing a live tab ends its session, after asking.
+ */
 export function SessionTabs({ open }: { open: OpenSessions }) {
   const screen = useUi((s) => s.screen);
   const show = useUi((s) => s.show);
-  const dismissed = useUi((s) => s.dismissed);
-  const dismiss = useUi((s) => s.dismiss);
   const setOpen = useSetOpenSession();
   const end = useIpcMutation('sessions.end', { onSuccess: setOpen });
-  const visible = open.sessions.filter((s) => !dismissed.includes(s.session.id));
+  const [asking, setAsking] = useState<OpenSession | null>(null);
+  const live = open.sessions.filter((s) => s.state !== 'ended');
   const now = useNow(
     1000,
-    visible.some((s) => s.state === 'open'),
+    live.some((s) => s.state === 'open'),
   );
 
   return (
     <>
-      {visible.map((open_) => {
+      {live.map((open_) => {
         const { session } = open_;
         const active = screen.name === 'session' && screen.sessionId === session.id;
-        const ended = open_.state === 'ended';
         const left = secondsLeftAt(open_.secondsLeft, open.receivedAt, now);
-        const close = () => {
-          dismiss(session.id);
-          if (active) show({ name: 'search' });
-        };
         return (
-          <span key={session.id} className={`session-tab${active ? ' active' : ''}${ended ? ' ended' : ''}`}>
+          <span key={session.id} className={`session-tab${active ? ' active' : ''}`}>
             <button
               type="button"
               className="session-tab-open"
@@ -40,36 +40,43 @@ export function SessionTabs({ open }: { open: OpenSessions }) {
               }}
             >
               <span className="tab-name">{session.customerName}</span>
-              <span className="tab-time">
-                {ended ? 'ended' : open_.state === 'open' ? formatCountdown(left) : open_.state}
-              </span>
+              <span className="tab-time">{open_.state === 'open' ? formatCountdown(left) : open_.state}</span>
             </button>
-            {ended ? (
-              <button
-                type="button"
-                className="tab-close"
-                aria-label={`Close tab for ${session.customerName}`}
-                onClick={close}
-              >
-                ×
-              </button>
-            ) : (
-              <button
-                type="button"
-                className="tab-close"
-                aria-label={`End session with ${session.customerName}`}
-                title="End session"
-                disabled={open_.state === 'ending'}
-                onClick={() => {
-                  end.mutate({ sessionId: session.id });
-                }}
-              >
-                ×
-              </button>
-            )}
+            <button
+              type="button"
+              className="tab-close"
+              aria-label={`End session with ${session.customerName}`}
+              title="End session"
+              disabled={open_.state === 'ending'}
+              onClick={() => {
+                setAsking(open_);
+              }}
+            >
+              ×
+            </button>
           </span>
         );
       })}
+      {asking && (
+        <ConfirmDialog
+          title={`End the session with ${asking.session.customerName}?`}
+          confirmLabel="End session"
+          cancelLabel="Keep it open"
+          busy={end.isPending}
+          onCancel={() => {
+            setAsking(null);
+          }}
+          onConfirm={() => {
+            end.mutate({ sessionId: asking.session.id });
+            setAsking(null);
+          }}
+        >
+          <p>
+            The storefront closes and the session ends at the shop ({asking.storeName}). Starting again needs a new
+            step-up and, without standing consent, a new code from the customer.
+          </p>
+        </ConfirmDialog>
+      )}
     </>
   );
 }

@@ -22,7 +22,9 @@ function FieldError({ id, message, alert = false }: { id: string; message: strin
   ) : null;
 }
 
-function storeHint(manual: boolean, accountId: string): string {
+function storeHint(manual: boolean, accountId: string, autoChoice: string | null): string {
+  // The customer's latest activity says why this store: one line the agent can check with the caller.
+  if (!manual && autoChoice) return autoChoice;
   if (!manual) return 'Chosen automatically; change it if the customer is calling about another store.';
   return accountId === ''
     ? 'The shop asks you to choose the store.'
@@ -64,7 +66,7 @@ export function StoreField({
         </select>
       )}
       {customer.accounts.length > 0 && (
-        <p className="muted small">{storeHint(policy.storeSelection === 'manual', accountId)}</p>
+        <p className="muted small">{storeHint(policy.storeSelection === 'manual', accountId, form.autoChoice)}</p>
       )}
       <FieldError id={`${id}-account-error`} message={problem ?? form.server.accountId} />
     </>

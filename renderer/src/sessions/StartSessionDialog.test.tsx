@@ -134,7 +134,8 @@ describe('start-session dialog', () => {
     const warning = await dialog.findByRole('status');
     expect(warning.textContent).toContain('Jane Smith already has an assisted session open:');
     expect(warning.textContent).toMatch(/You, since .+ \(View only, ticket T-9\)/);
-    expect(warning.textContent).toContain('Only your own sessions are listed here.');
+    // This test programs no list of everyone's sessions (LiveSessionWarning.test.tsx does): the warning says so.
+    expect(warning.textContent).toContain('Colleagues’ sessions could not be checked just now.');
     expect(fake.callsTo('shop.sessions')).toContainEqual({ customerId: jane.id, status: 'active' });
   });
 
@@ -193,6 +194,28 @@ describe('start-session dialog', () => {
     await user.click(await screen.findByRole('button', { name: 'Start session from order EU-20000002' }));
     const dialog = within(await screen.findByRole('dialog', { name: 'Start assisted session' }));
     expect(dialog.getByLabelText<HTMLSelectElement>('Store').value).toBe('acc_jane_eu');
+  });
+
+  it("chooses the store of the customer's latest activity when the shop says automatic, and says why", async () => {
+    const usOrder = order(1, { number: 'O-00000003', createdAt: '2026-12-03T10:00:00.000Z' });
+    const euOrder = order(2, {
+      number: 'O-00000005',
+      accountId: 'acc_jane_eu',
+      storeId: 'sto_eu',
+      createdAt: '2026-12-05T10:00:00.000Z',
+    });
+    const { fake, dialog, user } = await openDialog(
+      handlers('agent', {
+        'shop.documents': ({ type }) => ({ items: type === undefined ? [euOrder, usOrder] : [] }),
+      }),
+    );
+    expect(fake.callsTo('shop.documents')).toContainEqual({ customerId: jane.id });
+    const choice = dialog.getByLabelText<HTMLSelectElement>('Store');
+    expect(choice.value).toBe('acc_jane_eu');
+    expect(dialog.getByText(/^EU store: latest order O-00000005 on /)).toBeTruthy();
+    // Once the agent changes it, the reason no longer applies.
+    await user.selectOptions(choice, 'US store');
+    expect(dialog.queryByText(/latest order/)).toBeNull();
   });
 
   it('makes the agent choose the store when the shop says manual, and asks only for the password', async () => {

@@ -13,6 +13,8 @@ import { bothQueries, QueryState } from '../ui/QueryState';
 import { useDialogFocus } from '../ui/useDialogFocus';
 import { LiveSessionWarning } from './LiveSessionWarning';
 import { ConsentCodeField, ModeField, ReasonFields, StepUpFields, StoreField } from './StartFormFields';
+import type { LatestActivity } from './start-rules';
+import { useLatestActivity } from './useLatestActivity';
 import { useStartForm } from './useStartForm';
 
 /**
@@ -27,6 +29,8 @@ export function StartSessionDialog({ target }: { target: StartTarget }) {
   const policy = useQuery(shopQueries.assistPolicy(bridge));
   const close = useUi((s) => s.closeStart);
   const { ref: dialogRef, onKeyDown } = useDialogFocus(close);
+  const canView = useCan('assist.view');
+  const activity = useLatestActivity(target.customerId, customer.data, stores.data ?? [], canView);
 
   return (
     <div className="overlay" onKeyDown={onKeyDown}>
@@ -43,15 +47,22 @@ export function StartSessionDialog({ target }: { target: StartTarget }) {
             </>
           )}
         >
-          {([found, assistPolicy]) => (
-            <StartForm
-              target={target}
-              customer={found}
-              stores={stores.data ?? []}
-              policy={assistPolicy}
-              onClose={close}
-            />
-          )}
+          {([found, assistPolicy]) =>
+            activity.settled ? (
+              <StartForm
+                target={target}
+                customer={found}
+                stores={stores.data ?? []}
+                policy={assistPolicy}
+                latest={activity.latest}
+                onClose={close}
+              />
+            ) : (
+              <p className="empty" aria-busy="true">
+                Loading…
+              </p>
+            )
+          }
         </QueryState>
       </div>
     </div>
@@ -63,13 +74,14 @@ interface StartFormProps {
   customer: Customer;
   stores: Store[];
   policy: AssistPolicy;
+  latest: LatestActivity | null;
   onClose: () => void;
 }
 
-function StartForm({ target, customer, stores, policy, onClose }: StartFormProps) {
+function StartForm({ target, customer, stores, policy, latest, onClose }: StartFormProps) {
   const id = useId();
   const canView = useCan('assist.view');
-  const form = useStartForm({ target, customer, policy, onClose });
+  const form = useStartForm({ target, customer, policy, latest, onClose });
   if (!canView) return <NotAllowed onClose={onClose} />;
 
   const chooseStoreFirst = customer.accounts.length > 0 && form.draft.accountId === '';
@@ -80,6 +92,9 @@ function StartForm({ target, customer, stores, policy, onClose }: StartFormProps
         <ConsentBadge consent={customer.consent} />
         {target.from && <span className="muted"> · from {target.from}</span>}
       </p>
+      {form.landsOnDocument && target.from && (
+        <p className="small muted">The storefront opens on the page of {target.from}.</p>
+      )}
       <LiveSessionWarning customerId={customer.id} customerName={customer.name} />
       {form.disabledByShop && (
         <p className="error-note" role="alert">

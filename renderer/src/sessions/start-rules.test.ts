@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { START_LIMITS, startProblems, startRequest, type StartDraft } from './start-rules';
+import { jane, order, session, stores } from '../test/fixtures';
+import { formatDate } from '../ui/format';
+import { latestActivity, START_LIMITS, startProblems, startRequest, type StartDraft } from './start-rules';
 
 const ready: StartDraft = {
   accountId: 'acc_jane_us',
@@ -55,5 +57,48 @@ describe('start-session rules', () => {
       ticket: { min: 0, max: 100 },
       password: { min: 1, max: 1024 },
     });
+  });
+
+  it('carries the landing document only while the chosen store is the document’s', () => {
+    const landing = { documentId: 'doc_7', accountId: 'acc_jane_us' };
+    expect(startRequest(ready, 'cus_jane', false, landing).landingDocumentId).toBe('doc_7');
+    expect(startRequest({ ...ready, accountId: 'acc_jane_eu' }, 'cus_jane', false, landing)).not.toHaveProperty(
+      'landingDocumentId',
+    );
+  });
+});
+
+describe('the store of the customer’s latest activity', () => {
+  const usOrder = order(1, { number: 'O-00000003', createdAt: '2026-12-03T10:00:00.000Z' });
+  const euOrder = order(2, {
+    number: 'O-00000005',
+    accountId: 'acc_jane_eu',
+    storeId: 'sto_eu',
+    createdAt: '2026-11-20T10:00:00.000Z',
+  });
+
+  it('follows the newest document, whatever the order of the lists, and says why', () => {
+    expect(latestActivity(jane, stores, [euOrder, usOrder], [])).toEqual({
+      accountId: 'acc_jane_us',
+      why: `US store: latest order O-00000003 on ${formatDate(usOrder.createdAt)}`,
+    });
+  });
+
+  it('follows a newer assisted session in another store', () => {
+    const euSession = session({
+      accountId: 'acc_jane_eu',
+      storeId: 'sto_eu',
+      staffName: 'Alex Agent',
+      startedAt: '2026-12-04T09:00:00.000Z',
+    });
+    expect(latestActivity(jane, stores, [usOrder], [euSession])).toEqual({
+      accountId: 'acc_jane_eu',
+      why: `EU store: latest assisted session on ${formatDate(euSession.startedAt)} (Alex Agent)`,
+    });
+  });
+
+  it('names no store without activity, or for activity in an account the customer no longer has', () => {
+    expect(latestActivity(jane, stores, [], [])).toBeNull();
+    expect(latestActivity(jane, stores, [order(9, { accountId: 'acc_gone' })], [])).toBeNull();
   });
 });

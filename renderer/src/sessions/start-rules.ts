@@ -1,6 +1,10 @@
+import type { AssistSession } from '../../../shared/api/sessions';
 import type { SessionMode } from '../../../shared/api/settings';
+import type { Customer, ShopDocument, Store } from '../../../shared/api/shop';
 import { ipcContract, type IpcArgs } from '../../../shared/ipc/contract';
 import { BridgeError } from '../bridge/errors';
+import { formatDate } from '../ui/format';
+import { documentLabel } from '../ui/labels';
 import { textLimits } from '../ui/schema-limits';
 
 const StartArgs = ipcContract['sessions.start'].args;
@@ -26,11 +30,21 @@ export const START_LIMITS = {
   password: textLimits(StartArgs.shape.stepUp.options[1].shape.password),
 };
 
-/** The request the form sends: trimmed text, a ticket only when given, the consent code only when asked for. */
+/** The document the storefront should open on, and the account it belongs to. */
+export interface Landing {
+  documentId: string;
+  accountId: string;
+}
+
+/**
+ * The request the form sends: trimmed text, a ticket only when given, the consent code only when
+ * asked for, and the landing document only while the chosen store is the document's own.
+ */
 export function startRequest(
   draft: StartDraft,
   customerId: string,
   needsConsentCode: boolean,
+  landing?: Landing,
 ): IpcArgs<'sessions.start'> {
   const ticket = draft.ticket.trim();
   return {
@@ -40,8 +54,52 @@ export function startRequest(
     reason: draft.reason.trim(),
     ...(ticket ? { ticket } : {}),
     ...(needsConsentCode ? { consentCode: draft.consentCode } : {}),
+    ...(landing && landing.accountId === draft.accountId ? { landingDocumentId: landing.documentId } : {}),
     stepUp: draft.method === 'totp' ? { code: draft.secret } : { password: draft.secret },
   };
+}
+
+/** The customer's most recent activity in one of their accounts, and why it names that store. */
+export interface LatestActivity {
+  accountId: string;
+  /** One line for the agent: `Concierge Demo US: latest order O-00000003 on Dec 3, 2026`. */
+  why: string;
+}
+
+/**
+ * The account of the customer's most recent activity: their newest document or their newest
+ * assisted session, whichever is later; null when they have neither in an account they still have.
+ */
+export function latestActivity(
+  customer: Customer,
+  stores: readonly Store[],
+  documents: readonly ShopDocument[],
+  sessions: readonly AssistSession[],
+): LatestActivity | null {
+  const has = (accountId: string) => customer.accounts.some((a) => a.id === accountId);
+  const newest = <T>(items: readonly T[], at: (item: T) => string) =>
+    items.reduce<T | undefined>((best, item) => (best === undefined || at(item) > at(best) ? item : best), undefined);
+  const doc = newest(
+    documents.filter((d) => has(d.accountId)),
+    (d) => d.createdAt,
+  );
+  const session = newest(
+    sessions.filter((s) => has(s.accountId)),
+    (s) => s.startedAt,
+  );
+  const storeName = (storeId: string) =>
+    stores.find((s) => s.id === storeId)?.name ?? customer.accounts.find((a) => a.storeId === storeId)?.storeCode;
+  if (doc && (!session || doc.createdAt >= session.startedAt))
+    return {
+      accountId: doc.accountId,
+      why: `${storeName(doc.storeId)}: latest ${documentLabel(doc.type).one} ${doc.number} on ${formatDate(doc.createdAt)}`,
+    };
+  if (session)
+    return {
+      accountId: session.accountId,
+      why: `${storeName(session.storeId)}: latest assisted session on ${formatDate(session.startedAt)} (${session.staffName})`,
+    };
+  return null;
 }
 
 export type StartProblems = Partial<Record<'account' | 'reason' | 'consentCode' | 'secret', string>>;

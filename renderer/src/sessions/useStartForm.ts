@@ -6,7 +6,14 @@ import { fieldMessages } from '../bridge/errors';
 import { useCan } from '../auth/useAuth';
 import { useUi } from '../state/context';
 import type { StartTarget } from '../state/ui-store';
-import { consentRefusal, startProblems, startRequest, type StartDraft, type StartProblems } from './start-rules';
+import {
+  consentRefusal,
+  startProblems,
+  startRequest,
+  type LatestActivity,
+  type StartDraft,
+  type StartProblems,
+} from './start-rules';
 import { useSetOpenSession } from './useOpenSessions';
 
 /**
@@ -14,16 +21,23 @@ import { useSetOpenSession } from './useOpenSessions';
  * choose, nothing is guessed for them, but a store they picked themselves (its own row button)
  * is their choice and stays selected.
  */
-function preselectedAccount(policy: AssistPolicy, target: StartTarget, customer: Customer): string {
+function preselectedAccount(
+  policy: AssistPolicy,
+  target: StartTarget,
+  customer: Customer,
+  latest: LatestActivity | null,
+): string {
   const fromTarget = customer.accounts.find((a) => a.id === target.accountId);
   if (policy.storeSelection === 'manual') return target.storeChosen ? (fromTarget?.id ?? '') : '';
-  return fromTarget?.id ?? customer.accounts[0]?.id ?? '';
+  return fromTarget?.id ?? latest?.accountId ?? customer.accounts[0]?.id ?? '';
 }
 
 interface StartFormInput {
   target: StartTarget;
   customer: Customer;
   policy: AssistPolicy;
+  /** The customer's most recent activity: the automatic store choice follows it. */
+  latest: LatestActivity | null;
   onClose: () => void;
 }
 
@@ -31,12 +45,12 @@ interface StartFormInput {
  * The start-session form's draft (first values from the shop's policy), its problems (shown once
  * the agent has tried to submit) and starting the session, which then opens in its tab.
  */
-export function useStartForm({ target, customer, policy, onClose }: StartFormInput) {
+export function useStartForm({ target, customer, policy, latest, onClose }: StartFormInput) {
   const canAct = useCan('assist.act');
   const show = useUi((s) => s.show);
   const setOpen = useSetOpenSession();
   const [draft, setDraft] = useState<StartDraft>(() => ({
-    accountId: preselectedAccount(policy, target, customer),
+    accountId: preselectedAccount(policy, target, customer, latest),
     mode: policy.defaultMode === 'act' && canAct ? 'act' : 'view',
     reason: '',
     ticket: '',
@@ -63,7 +77,14 @@ export function useStartForm({ target, customer, policy, onClose }: StartFormInp
   const server: Record<string, string> = fieldMessages(start.error);
   if (refusedConsent !== undefined) server.consentCode = refusedConsent;
   const disabledByShop = !policy.assistanceEnabled;
-  const request = startRequest(draft, customer.id, needsConsentCode);
+  const landing =
+    target.documentId && target.accountId ? { documentId: target.documentId, accountId: target.accountId } : undefined;
+  const request = startRequest(draft, customer.id, needsConsentCode, landing);
+  // Why the store was chosen for the agent, while it is still the one chosen.
+  const autoChoice =
+    policy.storeSelection === 'automatic' && !target.accountId && latest?.accountId === draft.accountId
+      ? latest.why
+      : null;
   const problems = startProblems(request, draft.method);
 
   function submit(event: SyntheticEvent) {
@@ -81,6 +102,9 @@ export function useStartForm({ target, customer, policy, onClose }: StartFormInp
     canAct,
     needsConsentCode,
     disabledByShop,
+    autoChoice,
+    /** The storefront opens on the target document's page (the request carries it). */
+    landsOnDocument: request.landingDocumentId !== undefined,
     /** This form's problem with a field, once the agent has tried to submit. */
     shown: (key: keyof StartProblems) => (touched ? problems[key] : undefined),
     /** The shop's or main's words for a field, keyed by its path in the request. */

@@ -28,12 +28,23 @@ export const shopQueries = {
   customer: (bridge: ConsoleBridge, id: string) => ipcQuery(bridge, 'shop.customer', { id }),
   documents: (bridge: ConsoleBridge, customerId: string, type: DocumentType) =>
     ipcQuery(bridge, 'shop.documents', { customerId, type }),
+  /** A customer's documents of every type, newest first (the start dialog's store choice follows the newest). */
+  recentDocuments: (bridge: ConsoleBridge, customerId: string) => ipcQuery(bridge, 'shop.documents', { customerId }),
+  /** One document with lines, totals, addresses and related documents (the customer page's panel). */
+  document: (bridge: ConsoleBridge, customerId: string, documentId: string) =>
+    queryOptions({ ...ipcQuery(bridge, 'shop.document', { customerId, documentId }), staleTime: 30_000 }),
   sessions: (bridge: ConsoleBridge, args: IpcArgs<'shop.sessions'>) => ipcQuery(bridge, 'shop.sessions', args),
   /** A customer's live sessions: everyone's with `sessions.read.all`, otherwise only the staff member's own. */
   liveWithCustomer: (bridge: ConsoleBridge, customerId: string) =>
     ipcQuery(bridge, 'shop.sessions', { customerId, status: 'active' }),
+  /** Who has a session open with this customer now, colleagues included: name, mode and start only. */
+  activeWithCustomer: (bridge: ConsoleBridge, customerId: string) =>
+    ipcQuery(bridge, 'shop.customerActiveSessions', { customerId }),
   /** Every `shop.sessions` list, whatever it was filtered by. */
   allSessions: channelKey('shop.sessions'),
+  /** One live session's pages and actions, from the shop (not the audit mirror). */
+  sessionTimeline: (bridge: ConsoleBridge, sessionId: string) =>
+    ipcQuery(bridge, 'shop.sessionTimeline', { sessionId }),
   /** The settings subset the start-session dialog follows. */
   assistPolicy: (bridge: ConsoleBridge) =>
     queryOptions({ ...ipcQuery(bridge, 'shop.assistPolicy', {}), staleTime: MINUTE }),
@@ -59,6 +70,8 @@ export const auditQueries = {
       ...ipcQuery(bridge, 'audit.query', { filter, offset: page * AUDIT_PAGE, limit: AUDIT_PAGE }),
       staleTime: 30_000,
     }),
+  /** Every staff member's name and email, for the staff filter (`audit.read.all`). */
+  staff: (bridge: ConsoleBridge) => queryOptions({ ...ipcQuery(bridge, 'audit.staff', {}), staleTime: 5 * MINUTE }),
   /** One session's events, up to TIMELINE_LIMIT. */
   timeline: (bridge: ConsoleBridge, sessionId: string) =>
     ipcQuery(bridge, 'audit.query', { filter: { sessionId }, offset: 0, limit: TIMELINE_LIMIT }),

@@ -21,6 +21,8 @@ export interface StartTarget {
    */
   storeChosen?: boolean;
   from?: string;
+  /** The document the session starts from (of `accountId`): the storefront opens on its page. */
+  documentId?: string;
 }
 
 export interface SearchState {

@@ -105,15 +105,23 @@ export function session(overrides: Partial<AssistSession> = {}): AssistSession {
     endedAt: null,
     endReason: null,
     endNote: null,
+    endedBy: null,
+    currentPage: null,
+    currentPagePath: null,
+    currentPageAt: null,
     ...overrides,
   };
 }
 
 export function openSession(overrides: Partial<OpenSession> = {}, s: Partial<AssistSession> = {}): OpenSession {
+  // The idle deadline comes first unless a test says otherwise.
+  const secondsLeft = overrides.secondsLeft ?? 761;
   return {
     session: session(s),
     storeName: 'US store',
-    secondsLeft: 761,
+    secondsLeft,
+    idleSecondsLeft: secondsLeft,
+    maxSecondsLeft: Math.max(secondsLeft, 1500),
     state: 'open',
     endedMessage: null,
     ...overrides,

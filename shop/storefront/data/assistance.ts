@@ -13,6 +13,8 @@ export interface HistoryEvent {
   status: number | null;
   reason: string | null;
   count: number | null;
+  /** A mode change's new mode (`session.mode_changed`). */
+  toMode: string | null;
 }
 
 export interface HistorySession {
@@ -82,6 +84,7 @@ export async function assistanceHistory(db: Queryable, customerId: string, limit
       status: typeof d.status === 'number' ? d.status : null,
       reason: typeof d.reason === 'string' ? d.reason : null,
       count: typeof d.count === 'number' ? d.count : null,
+      toMode: typeof d.to === 'string' ? d.to : null,
     });
     bySession.set(e.session_id, list);
   }

@@ -1,23 +1,27 @@
 import type { ReactNode } from 'react';
-import { href, PostForm, type Chrome } from '../layout';
+import { href, type Chrome } from '../layout';
 import type { Address } from '../data/addresses';
 import type { Notification } from '../data/notifications';
 import type { PaymentMethod } from '../data/payment-methods';
-import { formatDateTime } from '../money';
+import { LocalTime } from '../local-time';
 import type { CustomerRow } from '../viewer';
+import { ActionForm, Submit } from './action-form';
 import { Notice, RemoveButton } from './common';
 import { AddressBlock } from './address';
 
-const SECTIONS: [string, string][] = [
-  ['/account', 'Profile'],
-  ['/account/addresses', 'Addresses'],
-  ['/account/orders', 'Orders'],
-  ['/account/notifications', 'Notifications'],
-  ['/account/security', 'Password and email'],
-  ['/account/payment-methods', 'Payment methods'],
-  ['/account/assistance', 'Assistance'],
-  ['/account/delete', 'Delete account'],
+/** The account's sections; `customerOnly` ones (routes/account.tsx: scope customer_only) an assisted session cannot open. */
+const SECTIONS: [path: string, label: string, customerOnly: boolean][] = [
+  ['/account', 'Profile', false],
+  ['/account/addresses', 'Addresses', false],
+  ['/account/orders', 'Orders', false],
+  ['/account/notifications', 'Notifications', false],
+  ['/account/security', 'Password and email', true],
+  ['/account/payment-methods', 'Payment methods', true],
+  ['/account/assistance', 'Assistance', true],
+  ['/account/delete', 'Delete account', true],
 ];
+
+const CUSTOMER_ONLY_TITLE = 'Only the customer can open this, never during an assisted session.';
 
 /** The account area's frame: section links beside the section's content. */
 export function AccountFrame({
@@ -34,15 +38,21 @@ export function AccountFrame({
   return (
     <div className="layout">
       <nav className="side card" aria-label="Account sections">
-        {SECTIONS.map(([path, label]) => (
-          <a
-            key={path}
-            href={href(chrome.store, path)}
-            aria-current={chrome.path === href(chrome.store, path) ? 'page' : undefined}
-          >
-            {label}
-          </a>
-        ))}
+        {SECTIONS.map(([path, label, customerOnly]) =>
+          customerOnly && chrome.viewer.kind === 'assisted' ? (
+            <span key={path} className="locked-link" aria-disabled="true" title={CUSTOMER_ONLY_TITLE}>
+              {label} <span className="view-only-hint">customer only</span>
+            </span>
+          ) : (
+            <a
+              key={path}
+              href={href(chrome.store, path)}
+              aria-current={chrome.path === href(chrome.store, path) ? 'page' : undefined}
+            >
+              {label}
+            </a>
+          ),
+        )}
       </nav>
       <section>
         <Notice notice={notice} />
@@ -59,7 +69,7 @@ export function ProfileSection({ chrome, customer }: { chrome: Chrome; customer:
       <p>
         Customer number {customer.number} · {customer.email}
       </p>
-      <PostForm chrome={chrome} action="/account/profile" className="form">
+      <ActionForm chrome={chrome} action="/account/profile" scope="customer_only" className="form">
         <div className="row">
           <div>
             <label htmlFor="firstName">First name</label>
@@ -87,9 +97,9 @@ export function ProfileSection({ chrome, customer }: { chrome: Chrome; customer:
         <label htmlFor="phone">Phone</label>
         <input id="phone" type="tel" name="phone" defaultValue={customer.phone ?? ''} maxLength={40} />
         <p>
-          <button type="submit">Save profile</button>
+          <Submit>Save profile</Submit>
         </p>
-      </PostForm>
+      </ActionForm>
     </>
   );
 }
@@ -112,13 +122,19 @@ export function AddressesSection({
           {addresses.map((a) => (
             <div className="card" key={a.id} data-testid="address-card">
               <AddressBlock address={a} />
-              <RemoveButton chrome={chrome} action="/account/addresses/remove" name="addressId" value={a.id} />
+              <RemoveButton
+                chrome={chrome}
+                action="/account/addresses/remove"
+                scope="shopping"
+                name="addressId"
+                value={a.id}
+              />
             </div>
           ))}
         </div>
       )}
       <h2>Add an address</h2>
-      <PostForm chrome={chrome} action="/account/addresses" className="form">
+      <ActionForm chrome={chrome} action="/account/addresses" scope="shopping" className="form">
         {fromCheckout ? <input type="hidden" name="returnTo" value="checkout" /> : null}
         <label htmlFor="fullName">Full name</label>
         <input id="fullName" type="text" name="fullName" required maxLength={120} />
@@ -143,9 +159,9 @@ export function AddressesSection({
         <label htmlFor="phone">Phone</label>
         <input id="phone" type="tel" name="phone" maxLength={40} />
         <p>
-          <button type="submit">Save address</button>
+          <Submit>Save address</Submit>
         </p>
-      </PostForm>
+      </ActionForm>
     </>
   );
 }
@@ -156,7 +172,10 @@ export function NotificationsSection({ chrome, items }: { chrome: Chrome; items:
     <div data-testid="notifications">
       {items.map((n) => (
         <div className="card" key={n.id}>
-          <strong>{n.title}</strong> <span className="muted">{formatDateTime(n.createdAt, chrome.store.locale)}</span>
+          <strong>{n.title}</strong>{' '}
+          <span className="muted">
+            <LocalTime at={n.createdAt} locale={chrome.store.locale} />
+          </span>
           <p>{n.body}</p>
         </div>
       ))}
@@ -168,7 +187,7 @@ export function SecuritySection({ chrome }: { chrome: Chrome }) {
   return (
     <>
       <h2>Change password</h2>
-      <PostForm chrome={chrome} action="/account/password" className="form">
+      <ActionForm chrome={chrome} action="/account/password" scope="customer_only" className="form">
         <label htmlFor="currentPassword">Current password</label>
         <input
           id="currentPassword"
@@ -189,19 +208,19 @@ export function SecuritySection({ chrome }: { chrome: Chrome }) {
           autoComplete="new-password"
         />
         <p>
-          <button type="submit">Change password</button>
+          <Submit>Change password</Submit>
         </p>
-      </PostForm>
+      </ActionForm>
       <h2>Change email</h2>
-      <PostForm chrome={chrome} action="/account/email" className="form">
+      <ActionForm chrome={chrome} action="/account/email" scope="customer_only" className="form">
         <label htmlFor="email">New email</label>
         <input id="email" type="email" name="email" required maxLength={254} />
         <label htmlFor="password">Password</label>
         <input id="password" type="password" name="password" required maxLength={200} autoComplete="current-password" />
         <p>
-          <button type="submit">Change email</button>
+          <Submit>Change email</Submit>
         </p>
-      </PostForm>
+      </ActionForm>
     </>
   );
 }
@@ -226,6 +245,7 @@ export function PaymentMethodsSection({ chrome, cards }: { chrome: Chrome; cards
                   <RemoveButton
                     chrome={chrome}
                     action="/account/payment-methods/remove"
+                    scope="customer_only"
                     name="paymentMethodId"
                     value={c.id}
                   />
@@ -236,7 +256,7 @@ export function PaymentMethodsSection({ chrome, cards }: { chrome: Chrome; cards
         </table>
       )}
       <h2>Add a test card</h2>
-      <PostForm chrome={chrome} action="/account/payment-methods" className="form row">
+      <ActionForm chrome={chrome} action="/account/payment-methods" scope="customer_only" className="form row">
         <div>
           <label htmlFor="label">Label</label>
           <input id="label" type="text" name="label" required maxLength={40} placeholder="Test Visa" />
@@ -246,9 +266,9 @@ export function PaymentMethodsSection({ chrome, cards }: { chrome: Chrome; cards
           <input id="last4" type="text" name="last4" required pattern="[0-9]{4}" minLength={4} maxLength={4} />
         </div>
         <div>
-          <button type="submit">Save test card</button>
+          <Submit>Save test card</Submit>
         </div>
-      </PostForm>
+      </ActionForm>
     </>
   );
 }
@@ -257,8 +277,8 @@ export function DeleteSection({ chrome, requestedAt }: { chrome: Chrome; request
   if (requestedAt)
     return (
       <p>
-        You asked us to delete your account on {formatDateTime(requestedAt, chrome.store.locale)}. Our team will confirm
-        by email.
+        You asked us to delete your account on <LocalTime at={requestedAt} locale={chrome.store.locale} />. Our team
+        will confirm by email.
       </p>
     );
   return (
@@ -267,15 +287,13 @@ export function DeleteSection({ chrome, requestedAt }: { chrome: Chrome; request
         Deleting your account removes your profile, addresses and saved cards. Orders and invoices are kept as the law
         requires.
       </p>
-      <PostForm chrome={chrome} action="/account/delete" className="form">
+      <ActionForm chrome={chrome} action="/account/delete" scope="customer_only" className="form">
         <label htmlFor="password">Confirm with your password</label>
         <input id="password" type="password" name="password" required maxLength={200} autoComplete="current-password" />
         <p>
-          <button type="submit" className="danger">
-            Delete my account
-          </button>
+          <Submit className="danger">Delete my account</Submit>
         </p>
-      </PostForm>
+      </ActionForm>
     </>
   );
 }

@@ -93,6 +93,7 @@ const AUDIT_LABELS: Readonly<Record<AuditAction, string>> = {
   'session.handoff_redeemed': 'opened your store account',
   'session.handoff_refused': 'a link to open your account was refused',
   'session.end': 'session ended',
+  'session.mode_changed': 'changed what they may do',
   'session.page_view': 'viewed a page',
   'session.action': 'did something',
   'session.action_refused': 'was stopped',
@@ -118,6 +119,12 @@ function describeEvent(e: HistoryEvent): string {
       return `${AUDIT_LABELS['session.handoff_refused']}${times(e.count)}`;
     case 'session.end':
       return `session ${e.reason ? endReasonLabel(e.reason) : 'ended'}`;
+    case 'session.mode_changed':
+      return e.toMode === 'act'
+        ? 'switched the session to shopping for you (cart, checkout, addresses)'
+        : e.toMode === 'view'
+          ? 'switched the session to view only'
+          : AUDIT_LABELS['session.mode_changed'];
     default: {
       const known = AuditAction.safeParse(e.action);
       return known.success ? AUDIT_LABELS[known.data] : 'something else the store recorded';

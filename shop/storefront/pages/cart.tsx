@@ -1,10 +1,11 @@
-import { href, Money, PostForm, type Chrome } from '../layout';
+import { href, Money, type Chrome } from '../layout';
 import type { Address } from '../data/addresses';
 import type { Cart } from '../data/cart';
 import { MAX_QUANTITY } from '../data/cart';
 import { linesOf, type StoreDocument } from '../data/documents';
 import { SHIPPING_METHODS, shippingCents, type ShippingMethod } from '../data/orders';
 import type { PaymentMethod } from '../data/payment-methods';
+import { ActionForm, Submit } from './action-form';
 import { Notice, RemoveButton } from './common';
 import { AddressBlock } from './address';
 import { HelpedBy } from './documents';
@@ -41,7 +42,7 @@ export function CartPage({ chrome, cart, notice }: { chrome: Chrome; cart: Cart;
                     <Money cents={line.unitCents} store={store} />
                   </td>
                   <td>
-                    <PostForm chrome={chrome} action="/cart/update" className="row">
+                    <ActionForm chrome={chrome} action="/cart/update" scope="shopping" className="row">
                       <input type="hidden" name="productId" value={line.productId} />
                       <input
                         type="number"
@@ -51,11 +52,15 @@ export function CartPage({ chrome, cart, notice }: { chrome: Chrome; cart: Cart;
                         max={String(MAX_QUANTITY)}
                         aria-label={`Quantity of ${line.name}`}
                       />
-                      <button type="submit" className="secondary">
-                        Update
-                      </button>
-                    </PostForm>
-                    <RemoveButton chrome={chrome} action="/cart/remove" name="productId" value={line.productId} />
+                      <Submit className="secondary">Update</Submit>
+                    </ActionForm>
+                    <RemoveButton
+                      chrome={chrome}
+                      action="/cart/remove"
+                      scope="shopping"
+                      name="productId"
+                      value={line.productId}
+                    />
                   </td>
                   <td className="num">
                     <Money cents={line.lineCents} store={store} />
@@ -108,7 +113,7 @@ export function CheckoutPage({
   return (
     <>
       <h1>Checkout</h1>
-      <PostForm chrome={chrome} action="/checkout" className="form">
+      <ActionForm chrome={chrome} action="/checkout" scope="shopping" className="form">
         <h2>1. Shipping address</h2>
         {addresses.length === 0 ? (
           <p className="error">
@@ -162,11 +167,11 @@ export function CheckoutPage({
           </tbody>
         </table>
         <p>
-          <button type="submit" data-testid="place-order" disabled={addresses.length === 0}>
+          <Submit testId="place-order" disabled={addresses.length === 0}>
             Place order
-          </button>
+          </Submit>
         </p>
-      </PostForm>
+      </ActionForm>
     </>
   );
 }

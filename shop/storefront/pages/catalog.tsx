@@ -1,6 +1,7 @@
-import { href, Money, PostForm, type Chrome } from '../layout';
+import { href, Money, type Chrome } from '../layout';
 import type { Product } from '../data/catalog';
 import { MAX_QUANTITY } from '../data/cart';
+import { ActionForm, Submit } from './action-form';
 import { Notice, ProductGrid } from './common';
 
 export function HomePage({
@@ -107,7 +108,7 @@ export function ProductPage({
               </a>
             </p>
           ) : product.stock > 0 ? (
-            <PostForm chrome={chrome} action="/cart/add" className="row form">
+            <ActionForm chrome={chrome} action="/cart/add" scope="shopping" className="row form">
               <input type="hidden" name="productId" value={product.id} />
               <div>
                 <label htmlFor="quantity">Quantity</label>
@@ -121,11 +122,9 @@ export function ProductPage({
                 />
               </div>
               <div>
-                <button type="submit" data-testid="add-to-cart">
-                  Add to cart
-                </button>
+                <Submit testId="add-to-cart">Add to cart</Submit>
               </div>
-            </PostForm>
+            </ActionForm>
           ) : null}
         </div>
       </div>

@@ -1,6 +1,8 @@
 import type { ReactNode } from 'react';
-import { href, Money, PostForm, type Chrome } from '../layout';
+import { href, Money, type Chrome } from '../layout';
 import type { Product } from '../data/catalog';
+import type { ActionScope } from '../policy';
+import { ActionForm, Submit } from './action-form';
 
 /** Notices shown after a redirect; the query only picks one of these fixed texts. */
 const NOTICES: Readonly<Record<string, string>> = {
@@ -32,25 +34,25 @@ export function Notice({ notice }: { notice: string | undefined }) {
   ) : null;
 }
 
-/** A "Remove" link that posts one item's id (`name`=`value`) to `action`. */
+/** A "Remove" link that posts one item's id (`name`=`value`) to `action`, an action of `scope`. */
 export function RemoveButton({
   chrome,
   action,
+  scope,
   name,
   value,
 }: {
   chrome: Chrome;
   action: string;
+  scope: ActionScope;
   name: string;
   value: string;
 }) {
   return (
-    <PostForm chrome={chrome} action={action}>
+    <ActionForm chrome={chrome} action={action} scope={scope}>
       <input type="hidden" name={name} value={value} />
-      <button type="submit" className="link">
-        Remove
-      </button>
-    </PostForm>
+      <Submit className="link">Remove</Submit>
+    </ActionForm>
   );
 }
 

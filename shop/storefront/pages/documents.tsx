@@ -1,6 +1,6 @@
 import { href, Money, type Chrome } from '../layout';
 import { dataText, linesOf, type StoreDocument } from '../data/documents';
-import { formatDateTime } from '../money';
+import { LocalTime } from '../local-time';
 import { AddressBlock, addressInData } from './address';
 
 const TYPE_LABEL = { order: 'Order', invoice: 'Invoice', shipment: 'Shipment', credit_memo: 'Credit memo' } as const;
@@ -53,7 +53,9 @@ export function OrdersPage({ chrome, orders }: { chrome: Chrome; orders: StoreDo
                 </div>
               ) : null}
             </td>
-            <td>{formatDateTime(o.createdAt, store.locale)}</td>
+            <td>
+              <LocalTime at={o.createdAt} locale={store.locale} />
+            </td>
             <td>{o.status}</td>
             <td className="num">
               <Money cents={o.totalCents} store={store} />
@@ -128,7 +130,7 @@ export function OrderDetailPage({
     <>
       <HelpedBy doc={order} />
       <p className="muted">
-        {formatDateTime(order.createdAt, store.locale)} · {order.status} · total{' '}
+        <LocalTime at={order.createdAt} locale={store.locale} /> · {order.status} · total{' '}
         <Money cents={order.totalCents} store={store} />
       </p>
       <DocumentLines chrome={chrome} doc={order} />
@@ -166,7 +168,9 @@ export function OrderDetailPage({
                 <td>
                   <a href={href(store, `/account/documents/${encodeURIComponent(d.number)}`)}>{d.number}</a>
                 </td>
-                <td>{formatDateTime(d.createdAt, store.locale)}</td>
+                <td>
+                  <LocalTime at={d.createdAt} locale={store.locale} />
+                </td>
                 <td>{d.status}</td>
                 <td className="num">
                   <DocumentAmount chrome={chrome} doc={d} />
@@ -203,7 +207,8 @@ export function DocumentPage({
         </p>
       ) : null}
       <p className="muted">
-        {formatDateTime(doc.createdAt, store.locale)} · {doc.status} · <DocumentAmount chrome={chrome} doc={doc} />
+        <LocalTime at={doc.createdAt} locale={store.locale} /> · {doc.status} ·{' '}
+        <DocumentAmount chrome={chrome} doc={doc} />
       </p>
       {tracking ? (
         <p>

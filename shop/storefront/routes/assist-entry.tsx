@@ -1,4 +1,5 @@
 import { recordHandoffRefusal } from '../../assist/storefront-access';
+import { documentById, type StoreDocument } from '../data/documents';
 import { listStores } from '../data/stores';
 import { HandoffQuery } from '../forms';
 import { ASSIST_COOKIE } from '../http';
@@ -29,9 +30,16 @@ const REFUSALS = {
   },
 } as const;
 
+/** A document's page in the account area: orders have their own, the rest share one. */
+function documentPath(doc: StoreDocument): string {
+  const number = encodeURIComponent(doc.number);
+  return doc.type === 'order' ? `/account/orders/${number}` : `/account/documents/${number}`;
+}
+
 /**
- * `/store/:store/assist/enter?code=…`: redeems a handoff code once. A valid code sets the
- * assisted-session cookie and lands on the store's home as the customer; any other code gets a
+ * `/store/:store/assist/enter?code=…[&document=…]`: redeems a handoff code once. A valid code sets the
+ * assisted-session cookie and lands on the store's home as the customer (or on the page of the
+ * account's document the session was started from); any other code gets a
  * page saying why, and no session (an earlier assisted cookie is dropped too).
  */
 export function registerAssistEntryRoutes(deps: RouteDeps): void {
@@ -64,6 +72,9 @@ export function registerAssistEntryRoutes(deps: RouteDeps): void {
     const store = (await listStores(ctx.db)).find((s) => s.id === result.session.storeId);
     if (!store) throw new Error('assisted session refers to a missing store');
     void reply.setCookie(ASSIST_COOKIE, result.cookieSecret, cookieOptions(ctx, '/', 'strict'));
-    return reply.redirect(href(store), 303);
+    const landing = parsed.data?.document
+      ? await documentById(ctx.db, result.session.accountId, parsed.data.document)
+      : null;
+    return reply.redirect(href(store, landing ? documentPath(landing) : undefined), 303);
   });
 }

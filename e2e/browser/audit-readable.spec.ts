@@ -1,0 +1,181 @@
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { expect, test, type Browser, type Page } from '@playwright/test';
+import { startBrowserTier, type BrowserTier } from '../../main/browser-tier/server';
+import { createPlaywrightViewHost } from '../../main/browser-tier/view-host-playwright';
+import { createAuditPort } from '../../main/core/audit-port';
+import { createVault } from '../../main/core/vault';
+import { testService } from '../../main/test/keychain';
+import { startDemoShop, totpCodes } from '../../main/test/shop';
+import type { TestShop } from '../../shop/test/harness';
+import { screenshotPath } from '../screenshots';
+import { openCustomer, signIn, startViewSession } from '../support/console-ui';
+
+/**
+ * The audit log as people read it: a supervisor terminates an agent's call, and the agent's own
+ * audit log shows that end with who ended it; events name their customer; the log is filtered
+ * by customer name and by staff email; details read in words, with the raw JSON a click away.
+ * The real shop, two consoles of the browser tier, the built renderer in headless Chromium.
+ */
+
+const root = resolve(import.meta.dirname, '../..');
+const VIEWPORT = { width: 1280, height: 800 };
+const REASON = 'Customer asks about a missing parcel';
+const STOP = 'Handing over to the returns desk';
+
+let shop: TestShop;
+let code: (email: string) => string;
+const tiers: BrowserTier[] = [];
+const dataDirs: string[] = [];
+
+/** `syncIntervalMs` undefined: the mirror syncs only when asked ("Sync now"). */
+async function startTier(browser: Browser, syncIntervalMs?: number): Promise<BrowserTier> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'concierge-e2e-audit-'));
+  dataDirs.push(dataDir);
+  const tier = await startBrowserTier({
+    shopUrl: shop.url,
+    rendererDir: resolve(root, 'out/renderer'),
+    dataDir,
+    viewHost: createPlaywrightViewHost({ browser, previewIntervalMs: 500 }),
+    vault: createVault({ service: testService() }),
+    createAudit: (deps) =>
+      createAuditPort({ ...deps, dataDirFor: () => null, ...(syncIntervalMs ? { syncIntervalMs } : {}) }),
+    pollIntervalMs: 1000,
+    log: () => undefined,
+  });
+  tiers.push(tier);
+  return tier;
+}
+
+async function openConsole(browser: Browser, tier: BrowserTier): Promise<Page> {
+  const page = await browser.newPage({ viewport: VIEWPORT });
+  await page.goto(tier.url);
+  return page;
+}
+
+/** The audit events table's rows that contain `text`. */
+function auditRows(page: Page, text: string | RegExp) {
+  return page.getByRole('table', { name: 'Audit events' }).getByRole('row').filter({ hasText: text });
+}
+
+test.describe.serial('a readable audit log in the browser tier', () => {
+  let agent: Page;
+  let supervisor: Page;
+
+  test.beforeAll(async ({ browser }) => {
+    test.setTimeout(180_000);
+    if (process.env.CONCIERGE_E2E_SKIP_BUILD !== '1' || !existsSync(resolve(root, 'out/renderer/index.html'))) {
+      execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'ignore' });
+    }
+    shop = await startDemoShop(process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite');
+    code = totpCodes(shop);
+    agent = await openConsole(browser, await startTier(browser, 1000));
+    supervisor = await openConsole(browser, await startTier(browser));
+  });
+
+  test.afterAll(async () => {
+    for (const tier of tiers) await tier.close();
+    await shop.close();
+    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+  });
+
+  test("the agent's own log shows the session a supervisor ended, and who ended it", async () => {
+    // The first audit call opens the local mirror (a worker with its own database), slow on a busy machine.
+    test.setTimeout(150_000);
+    await signIn(agent, 'agent@demo.test', code);
+    await openCustomer(agent, 'jane', 'jane@example.com', 'Jane Smith');
+    await startViewSession(agent, { email: 'agent@demo.test', customerName: 'Jane Smith', reason: REASON, code });
+
+    await signIn(supervisor, 'supervisor@demo.test', code);
+    await supervisor.getByRole('button', { name: 'Live sessions' }).click();
+    await supervisor.getByRole('button', { name: 'Terminate Alex Agent’s session with Jane Smith' }).click();
+    await supervisor.getByLabel('Reason for terminating').fill(STOP);
+    await supervisor.getByRole('button', { name: 'Terminate session' }).click();
+    await expect(supervisor.getByText('Nobody is assisting a customer right now.')).toBeVisible();
+
+    await agent.getByRole('button', { name: 'Audit', exact: true }).click();
+    await expect(agent.getByText('Your own events', { exact: false })).toBeVisible();
+    // The mirror syncs every second: the supervisor's end reaches the agent's copy.
+    const ended = auditRows(agent, 'Session ended').filter({ hasText: 'Sam Supervisor' });
+    await expect(ended).toHaveCount(1, { timeout: 45_000 });
+    await expect(ended).toContainText('Terminated by a supervisor');
+    await expect(ended).toContainText(`Note: ${STOP}`);
+    // The customer column: name and customer number.
+    await expect(ended).toContainText(/Jane Smith · C-\d+/);
+    // Local time with seconds; no nulls, no internal ids.
+    await expect(ended).toContainText(/\d{1,2}:\d{2}:\d{2}/);
+    const text = (await ended.textContent()) ?? '';
+    expect(text).not.toMatch(/null|cus_|stf_|acc_|sto_/);
+    await expect(agent.getByRole('status', { name: 'Sync status' })).toContainText(/Synced \d+ events/);
+    await expect(agent.getByRole('status', { name: 'Chain verification' })).toContainText('Chain verified');
+  });
+
+  test('details read in words, and the raw JSON opens with one click', async () => {
+    await auditRows(agent, 'Session ended')
+      .filter({ hasText: 'Sam Supervisor' })
+      .getByRole('button', { name: /^Details of event \d+/ })
+      .click();
+    const pane = agent.getByRole('complementary', { name: 'Session ended' });
+    await expect(pane).toContainText('Terminated by a supervisor');
+    await expect(pane).toContainText('Sam Supervisor');
+    await expect(pane).toContainText(/Jane Smith · C-\d+/);
+    const raw = pane.locator('details.raw-json');
+    await expect(raw.locator('pre')).toBeHidden();
+    await pane.getByText('Raw JSON').click();
+    await expect(raw.locator('pre')).toBeVisible();
+    await expect(raw.locator('pre')).toContainText('"action": "session.end"');
+    await expect(raw.locator('pre')).toContainText('"reason": "terminated_by_supervisor"');
+    await pane.getByRole('button', { name: 'Close event details' }).click();
+    await expect(pane).toBeHidden();
+  });
+
+  test('the supervisor filters by customer name and by staff email', async () => {
+    test.setTimeout(150_000);
+    await supervisor.getByRole('button', { name: 'Audit', exact: true }).click();
+    // This console syncs only when asked: before its first sync it says so, rather than
+    // "Synced 0 events ✓ Chain verified (0 events)".
+    const syncStatus = supervisor.getByRole('status', { name: 'Sync status' });
+    await expect(syncStatus).toHaveText('Not synced yet', { timeout: 45_000 });
+    await expect(supervisor.getByRole('status', { name: 'Chain verification' })).not.toContainText('Chain verified');
+    await supervisor.getByRole('button', { name: 'Sync now' }).click();
+    await expect(syncStatus).toContainText(/Synced [1-9][\d,]* events/, { timeout: 45_000 });
+    await expect(supervisor.getByRole('status', { name: 'Chain verification' })).toContainText(
+      /Chain verified \([1-9]/,
+    );
+    await expect(auditRows(supervisor, 'Session ended').first()).toBeVisible({ timeout: 45_000 });
+
+    const customer = supervisor.getByRole('combobox', { name: 'Customer' });
+    await customer.fill('Jane Smith');
+    // The demo has several people of that name: the one with this email.
+    await supervisor
+      .getByRole('option', { name: /Jane Smith/ })
+      .filter({ hasText: 'jane@example.com' })
+      .click();
+    await expect(customer).toHaveValue(/^Jane Smith · C-\d+$/);
+    const rows = supervisor.getByRole('table', { name: 'Audit events' }).getByRole('row');
+    await expect(rows.first()).toContainText('Jane Smith');
+    const customers = await rows.evaluateAll((all) =>
+      all.map((r) => r.querySelectorAll('[role=cell]')[4]?.textContent),
+    );
+    expect(customers.length).toBeGreaterThan(2);
+    expect(customers.every((c) => c?.startsWith('Jane Smith · C-'))).toBe(true);
+    // The terminated call in words beside the list, as the README shows it.
+    await auditRows(supervisor, 'Session ended')
+      .getByRole('button', { name: /^Details of event \d+/ })
+      .click();
+    await expect(supervisor.getByRole('complementary', { name: 'Session ended' })).toContainText(STOP);
+    await supervisor.screenshot({ path: screenshotPath('audit-readable') });
+
+    const staff = supervisor.getByRole('combobox', { name: 'Staff' });
+    await staff.fill('agent@demo');
+    await expect(supervisor.getByRole('option', { name: /Alex Agent/ })).toContainText('agent@demo.test');
+    await staff.press('Enter');
+    await expect(staff).toHaveValue('Alex Agent');
+    await expect(rows.first()).toContainText('Alex Agent');
+    const actors = await rows.evaluateAll((all) => all.map((r) => r.querySelectorAll('[role=cell]')[3]?.textContent));
+    expect(actors.every((a) => a === 'Alex Agent')).toBe(true);
+    await expect(auditRows(supervisor, 'Session started').first()).toContainText(REASON);
+  });
+});

@@ -1,0 +1,93 @@
+import { useQuery } from '@tanstack/react-query';
+import { useState } from 'react';
+import type { AuditFilter } from '../../../shared/ipc/contract';
+import { useBridge } from '../bridge/context';
+import { auditQueries, shopQueries } from '../state/queries';
+import { useDebounced } from '../ui/useDebounced';
+import { PersonPicker, type PersonOption } from './PersonPicker';
+
+const NAME_KEPT_MS = 5 * 60_000;
+const SEARCH_PAUSE_MS = 200;
+const SUGGESTIONS = 8;
+
+/** A customer as the audit log names them: name and customer number, looked up by id from the shop. */
+export function useCustomerLabel(customerId: string | null | undefined): {
+  label: string | null;
+  failed: boolean;
+} {
+  const bridge = useBridge();
+  const customer = useQuery({
+    ...shopQueries.customer(bridge, customerId ?? ''),
+    enabled: Boolean(customerId),
+    staleTime: NAME_KEPT_MS,
+    retry: false,
+  });
+  return {
+    label: customer.data ? `${customer.data.name} · ${customer.data.number}` : null,
+    failed: customer.isError,
+  };
+}
+
+/** Case and accents do not matter ("jane" finds "Jané"). */
+const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLowerCase();
+
+/** The customer filter: found by name, number, email or document number through the shop's search. */
+export function CustomerFilter({ filter, onPick }: { filter: AuditFilter; onPick: (id: string | undefined) => void }) {
+  const bridge = useBridge();
+  const [text, setText] = useState<string | null>(null);
+  const q = useDebounced(text?.trim() ?? '', SEARCH_PAUSE_MS);
+  const search = useQuery({
+    ...shopQueries.searchCustomers(bridge, { q, limit: SUGGESTIONS }),
+    enabled: q.length >= 2,
+  });
+  const options: PersonOption[] = (q.length >= 2 && text !== null ? (search.data?.items ?? []) : []).map((c) => ({
+    id: c.id,
+    label: c.name,
+    detail: `${c.number} · ${c.email}`,
+  }));
+  const picked = useCustomerLabel(filter.customerId);
+  return (
+    <PersonPicker
+      label="Customer"
+      placeholder="name or number"
+      picked={filter.customerId}
+      pickedLabel={picked.failed ? 'Unknown customer' : picked.label}
+      text={text}
+      onText={setText}
+      options={options}
+      searching={search.isFetching || q !== (text?.trim() ?? '')}
+      problem={search.isError ? 'The shop could not be searched' : null}
+      onPick={onPick}
+    />
+  );
+}
+
+/** The staff filter: found by name or email in the shop's staff list. */
+export function StaffFilter({ filter, onPick }: { filter: AuditFilter; onPick: (id: string | undefined) => void }) {
+  const bridge = useBridge();
+  const [text, setText] = useState<string | null>(null);
+  const directory = useQuery(auditQueries.staff(bridge));
+  const staff = directory.data?.staff ?? [];
+  const wanted = fold(text?.trim() ?? '');
+  const options: PersonOption[] = wanted
+    ? staff
+        .filter((s) => fold(s.name).includes(wanted) || s.email.includes(wanted))
+        .slice(0, SUGGESTIONS)
+        .map((s) => ({ id: s.id, label: s.name, detail: s.disabled ? `${s.email} · disabled` : s.email }))
+    : [];
+  const picked = staff.find((s) => s.id === filter.staffId);
+  return (
+    <PersonPicker
+      label="Staff"
+      placeholder="name or email"
+      picked={filter.staffId}
+      pickedLabel={picked ? picked.name : directory.isPending ? null : 'Unknown staff member'}
+      text={text}
+      onText={setText}
+      options={options}
+      searching={directory.isPending}
+      problem={directory.isError ? 'The staff list could not be loaded' : null}
+      onPick={onPick}
+    />
+  );
+}
