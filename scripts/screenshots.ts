@@ -1,8 +1,8 @@
 // `npm run screenshots`: refreshes the README's pictures on purpose. Runs the specs that take them
-// with SCREENSHOT_DIR=docs/screenshots (tests alone write to the ignored reports/screenshots/), then
-// fails if any picture in docs/screenshots/ was not rewritten, so a stale one cannot hide.
+// with SCREENSHOT_DIR=docs/screenshots (tests alone write to the ignored reports/screenshots/), keeps
+// only the pictures README.md shows, and fails if one of those was not rewritten, so a stale one cannot hide.
 import { spawnSync } from 'node:child_process';
-import { readdirSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 
 const root = resolve(import.meta.dirname, '..');
@@ -20,10 +20,18 @@ const run = spawnSync(
 );
 if (run.status !== 0) process.exit(run.status ?? 1);
 
-const pictures = readdirSync(resolve(root, dir)).filter((name) => name.endsWith('.png'));
-const stale = pictures.filter((name) => statSync(resolve(root, dir, name)).mtimeMs < started);
+const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
+const shown = new Set([...readme.matchAll(/docs\/screenshots\/([\w-]+\.png)/g)].map((m) => m[1] ?? ''));
+// Specs take more pictures than the README shows: those stay in reports/ only.
+for (const name of readdirSync(resolve(root, dir))) {
+  if (name.endsWith('.png') && !shown.has(name)) rmSync(resolve(root, dir, name));
+}
+const stale = [...shown].filter((name) => {
+  const file = resolve(root, dir, name);
+  return !existsSync(file) || statSync(file).mtimeMs < started;
+});
 if (stale.length > 0) {
-  console.error(`Not rewritten by the specs (remove them or take them again): ${stale.join(', ')}`);
+  console.error(`README.md shows pictures the specs did not take: ${stale.join(', ')}`);
   process.exit(1);
 }
-console.log(`Refreshed ${pictures.length} pictures in ${dir}/`);
+console.log(`Refreshed the ${shown.size} pictures README.md shows in ${dir}/`);
