@@ -1,4 +1,4 @@
-import { useEffect, useRef, useState } from 'react';
+import { memo, useCallback, useEffect, useRef, useState } from 'react';
 import { keepPreviousData, useQueries, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { z } from 'zod';
@@ -51,9 +51,14 @@ export function AuditViewer() {
     setWaitForPause(input === 'typing' || (input === 'text' && text > 0 && text < FILTER_TEXT_IMMEDIATE_MIN_CHARS));
     setFilter(next);
   };
-  const pickFilter = (next: AuditFilter) => {
-    changeFilter(next, 'choice');
-  };
+  // A choice applies at once; stable, so the memoized rows do not render again for it.
+  const pickFilter = useCallback(
+    (next: AuditFilter) => {
+      setWaitForPause(false);
+      setFilter(next);
+    },
+    [setFilter],
+  );
   const status = useAuditStatus();
   useRefreshOnNewEvents();
   // The event opened in the side pane (its details in words and raw JSON).
@@ -297,7 +302,8 @@ function CustomerCell({ customerId, onFilter }: { customerId: string | null; onF
   );
 }
 
-function EventCells({
+/** One row's cells: memoized, as a scroll or a new page renders the list again with mostly the same events. */
+const EventCells = memo(function EventCells({
   event,
   onFilter,
   canSeeAll,
@@ -367,4 +373,4 @@ function EventCells({
       </span>
     </>
   );
-}
+});

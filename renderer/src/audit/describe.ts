@@ -55,6 +55,7 @@ type Details = Readonly<Record<string, unknown>>;
 type DescribeDetails = (d: Details) => DetailPart[];
 
 /** Local date and time with seconds, in the agent's time zone. */
+const plainNumber = new Intl.NumberFormat();
 const dateTimeWithSeconds = new Intl.DateTimeFormat(undefined, { dateStyle: 'medium', timeStyle: 'medium' });
 export function formatEventTime(iso: string): string {
   const date = new Date(iso);
@@ -72,7 +73,7 @@ const words = (code: string) => code.replace(/[_.]+/g, ' ').replace(/^./, (c) =>
 function plain(value: unknown): string | undefined {
   if (value === null || value === undefined || value === '') return undefined;
   if (typeof value === 'boolean') return value ? 'yes' : 'no';
-  if (typeof value === 'number') return new Intl.NumberFormat().format(value);
+  if (typeof value === 'number') return plainNumber.format(value);
   if (typeof value === 'string') {
     if (ISO_TIME.test(value)) return formatEventTime(value);
     if (INTERNAL_ID.test(value)) return undefined;

@@ -1,14 +1,29 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import type { AuditFilter } from '../../../shared/ipc/contract';
+import type { ConsoleBridge } from '../../../shared/ipc/contract';
+import { call } from '../bridge/call';
 import { useBridge } from '../bridge/context';
 import { auditQueries, shopQueries } from '../state/queries';
+import { createLookupQueue, type LookupQueue } from './lookup-queue';
 import { useDebounced } from '../ui/useDebounced';
 import { PersonPicker, type PersonOption } from './PersonPicker';
 
 const NAME_KEPT_MS = 5 * 60_000;
 const SEARCH_PAUSE_MS = 200;
 const SUGGESTIONS = 8;
+/** Name lookups in flight at once per console: the rest of the browser's connections stay free for the viewer's pages. */
+const LOOKUPS_AT_ONCE = 2;
+const queues = new WeakMap<ConsoleBridge, LookupQueue>();
+
+function lookupQueue(bridge: ConsoleBridge): LookupQueue {
+  let queue = queues.get(bridge);
+  if (!queue) {
+    queue = createLookupQueue(LOOKUPS_AT_ONCE);
+    queues.set(bridge, queue);
+  }
+  return queue;
+}
 
 /** A customer as the audit log names them: name and customer number, looked up by id from the shop. */
 export function useCustomerLabel(customerId: string | null | undefined): {
@@ -16,8 +31,12 @@ export function useCustomerLabel(customerId: string | null | undefined): {
   failed: boolean;
 } {
   const bridge = useBridge();
+  const base = shopQueries.customer(bridge, customerId ?? '');
   const customer = useQuery({
-    ...shopQueries.customer(bridge, customerId ?? ''),
+    ...base,
+    // Same cache entry as the customer page's; fetched through the queue, never many at once.
+    queryFn: ({ signal }) =>
+      lookupQueue(bridge).run(() => call(bridge, 'shop.customer', { id: customerId ?? '' }, { signal }), signal),
     enabled: Boolean(customerId),
     staleTime: NAME_KEPT_MS,
     retry: false,
