@@ -60,10 +60,10 @@ export async function loadSession(
   id: string,
   options: { lock?: boolean } = {},
 ): Promise<SessionRow | null> {
-  const result = await tx.query<SessionRow>(
-    `${SESSION_SELECT} WHERE s.id = $1${options.lock ? ' FOR NO KEY UPDATE OF s' : ''}`,
-    [id],
-  );
+  // Lock first, then read in a statement of its own: a locking read that waited for a concurrent
+  // end re-checks only the session row, so its joins (who ended it) would still be the old ones.
+  if (options.lock) await tx.query('SELECT id FROM assist_sessions WHERE id = $1 FOR NO KEY UPDATE', [id]);
+  const result = await tx.query<SessionRow>(`${SESSION_SELECT} WHERE s.id = $1`, [id]);
   return result.rows[0] ?? null;
 }
 
