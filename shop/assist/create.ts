@@ -2,17 +2,15 @@ import type { ErrorCode } from '../../shared/api/common';
 import type { CreateSessionRequest, CreateSessionResponse } from '../../shared/api/sessions';
 import type { Settings } from '../../shared/api/settings';
 import { appendAudit } from '../audit/append';
-import { consumeStepUpToken } from '../auth/step-up';
 import type { Principal } from '../auth/tokens';
-import { consentCodeHash } from '../consent/consent';
-import { consentAt, type ConsentRow } from '../consent/status';
+import { consentCodeHash, readConsent } from '../consent/consent';
 import type { ShopContext } from '../context';
 import type { Queryable } from '../db/database';
 import { addSeconds } from '../lib/clock';
 import { ApiError } from '../lib/errors';
 import { hashSecret, newId, newSecret } from '../lib/ids';
 import { findUnstorableText, unstorableTextError } from '../lib/storable-text';
-import { readSettings } from '../settings/settings';
+import { checkMayAssist } from './may-assist';
 import { loadSession, toAssistSession } from './session-row';
 
 /** Handoff codes never outlive this, whatever the configuration says. */
@@ -102,22 +100,11 @@ async function startSession(
   origin: { ip: string; userAgent: string | null },
 ): Promise<CreateSessionResponse> {
   const { staff, familyId } = principal;
-  const settings = await readSettings(tx);
-  if (!settings.assistanceEnabled)
-    throw new Refusal(409, 'assistance_disabled', 'Assisted sessions are turned off in the settings.');
-
-  const needed = request.mode === 'act' ? 'assist.act' : 'assist.view';
-  if (!staff.permissions.includes(needed)) {
-    throw new Refusal(403, 'permission_denied', `A ${request.mode} session needs the ${needed} permission.`);
-  }
-
-  if (!(await consumeStepUpToken(tx, ctx, { staffId: staff.id, familyId }, request.stepUpToken))) {
-    throw new Refusal(
-      401,
-      'step_up_required',
-      'Confirm it is you (step-up) before each session; the step-up token is missing, used, expired or from another sign-in.',
-    );
-  }
+  const settings = await checkMayAssist(tx, ctx, principal, {
+    mode: request.mode,
+    stepUpToken: request.stepUpToken,
+    refuse: (status, code, message) => new Refusal(status, code, message),
+  });
 
   const customer = (
     await tx.query<Customer>('SELECT id, name FROM customers WHERE id = $1 FOR NO KEY UPDATE', [request.customerId])
@@ -259,12 +246,7 @@ async function checkConsent(
 ): Promise<ConsentCheck> {
   if (!settings.consentRequired) return { ok: true, basis: 'not_required' };
   const now = ctx.clock.now();
-  const row = (
-    await tx.query<ConsentRow>('SELECT granted, granted_at, expires_at FROM consents WHERE customer_id = $1', [
-      customer.id,
-    ])
-  ).rows[0];
-  const standing = consentAt(row, now);
+  const standing = await readConsent(tx, customer.id, now);
   if (standing.status === 'granted') return { ok: true, basis: 'standing' };
   if (code === undefined) return { ok: false, problem: standing.status === 'expired' ? 'expired' : 'none' };
   const found = (

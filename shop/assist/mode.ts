@@ -1,15 +1,16 @@
+import type { Staff } from '../../shared/api/auth';
+import type { ErrorCode } from '../../shared/api/common';
 import type { ChangeModeRequest, AssistSession } from '../../shared/api/sessions';
 import type { Settings } from '../../shared/api/settings';
 import { appendAudit } from '../audit/append';
-import { consumeStepUpToken } from '../auth/step-up';
 import type { Principal } from '../auth/tokens';
-import { consentAt, type ConsentRow } from '../consent/status';
+import { readConsent } from '../consent/consent';
 import type { ShopContext } from '../context';
 import type { Queryable } from '../db/database';
 import { findUnstorableText, unstorableTextError } from '../lib/storable-text';
 import { ApiError, forbidden, notFound } from '../lib/errors';
-import { readSettings } from '../settings/settings';
 import { SessionEndedError } from './manage';
+import { checkMayAssist, type Refuse } from './may-assist';
 import { loadSession, toAssistSession, type SessionRow } from './session-row';
 import { settleSession } from './settle';
 
@@ -58,6 +59,7 @@ export async function changeSessionMode(
   return result.session;
 }
 
+/** Act checks what a start checks (may-assist.ts); consent comes before the step-up, so its refusal spends no token. */
 async function checkMayAct(
   tx: Queryable,
   ctx: ShopContext,
@@ -65,24 +67,35 @@ async function checkMayAct(
   row: SessionRow,
   stepUpToken: string | undefined,
 ): Promise<void> {
-  const { staff, familyId } = principal;
-  const settings = await readSettings(tx);
-  if (!settings.assistanceEnabled)
-    throw new ApiError(409, 'assistance_disabled', 'Assisted sessions are turned off in the settings.');
-  if (!staff.permissions.includes('assist.act'))
-    throw forbidden(staff, 'needs:assist.act', 'Acting for the customer needs the assist.act permission.');
-  if (!(await consentAllowsAct(tx, ctx, settings, row)))
-    throw new ApiError(
-      403,
-      'consent_required',
-      `${row.customer_name} no longer allows assistance, so this session cannot switch to act. Ask them to allow it again.`,
-    );
-  if (!(await consumeStepUpToken(tx, ctx, { staffId: staff.id, familyId }, stepUpToken)))
-    throw new ApiError(
-      401,
-      'step_up_required',
-      'Confirm it is you (step-up) before acting for the customer; the step-up token is missing, used, expired or from another sign-in.',
-    );
+  await checkMayAssist(tx, ctx, principal, {
+    mode: 'act',
+    stepUpToken,
+    refuse: refuseSwitch(principal.staff),
+    beforeStepUp: async (settings) => {
+      if (!(await consentAllowsAct(tx, ctx, settings, row)))
+        throw new ApiError(
+          403,
+          'consent_required',
+          `${row.customer_name} no longer allows assistance, so this session cannot switch to act. Ask them to allow it again.`,
+        );
+    },
+  });
+}
+
+// A switch words its refusals for acting mid-session; a missing permission names the staff member (access.denied).
+const SWITCH_MESSAGES: Partial<Record<ErrorCode, string>> = {
+  permission_denied: 'Acting for the customer needs the assist.act permission.',
+  step_up_required:
+    'Confirm it is you (step-up) before acting for the customer; the step-up token is missing, used, expired or from another sign-in.',
+};
+
+function refuseSwitch(staff: Staff): Refuse {
+  return (status, code, message) => {
+    const words = SWITCH_MESSAGES[code] ?? message;
+    return code === 'permission_denied'
+      ? forbidden(staff, 'needs:assist.act', words)
+      : new ApiError(status, code, words);
+  };
 }
 
 /**
@@ -92,10 +105,5 @@ async function checkMayAct(
  */
 async function consentAllowsAct(tx: Queryable, ctx: ShopContext, settings: Settings, row: SessionRow) {
   if (!settings.consentRequired || row.consent_basis === 'code') return true;
-  const consent = (
-    await tx.query<ConsentRow>('SELECT granted, granted_at, expires_at FROM consents WHERE customer_id = $1', [
-      row.customer_id,
-    ])
-  ).rows[0];
-  return consentAt(consent, ctx.clock.now()).status === 'granted';
+  return (await readConsent(tx, row.customer_id, ctx.clock.now())).status === 'granted';
 }

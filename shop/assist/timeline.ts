@@ -18,13 +18,11 @@ export async function sessionTimeline(ctx: ShopContext, staff: Staff, id: string
   const staffId = owner.rows[0]?.staff_id;
   if (staffId === undefined || (staffId !== staff.id && !staff.permissions.includes('sessions.read.all')))
     throw notFound('session_not_found', 'No session with this id.');
-  const latest = await ctx.db.query<AuditRow>(
-    `SELECT ${AUDIT_COLUMN_LIST} FROM audit_events WHERE session_id = $1 ORDER BY seq DESC LIMIT $2`,
+  // The window counts every event of the session before LIMIT: the total comes with the page.
+  const latest = await ctx.db.query<AuditRow & { total: number | string }>(
+    `SELECT ${AUDIT_COLUMN_LIST}, count(*) OVER () AS total FROM audit_events WHERE session_id = $1
+      ORDER BY seq DESC LIMIT $2`,
     [id, TIMELINE_EVENTS],
   );
-  const total = await ctx.db.query<{ n: number | string }>(
-    'SELECT count(*) AS n FROM audit_events WHERE session_id = $1',
-    [id],
-  );
-  return { events: latest.rows.map(auditEventFromRow).reverse(), total: Number(total.rows[0]?.n ?? 0) };
+  return { events: latest.rows.map(auditEventFromRow).reverse(), total: Number(latest.rows[0]?.total ?? 0) };
 }

@@ -59,7 +59,8 @@ export async function getCustomer(db: Queryable, id: string, now: Date): Promise
   };
 }
 
-interface DocumentRow {
+/** A document row as DOCUMENT_COLUMNS reads it from `documents d` (FROM DOCUMENT_JOINS). */
+export interface DocumentRow {
   id: string;
   type: string;
   number: string;
@@ -77,21 +78,15 @@ interface DocumentRow {
   assist_session_id: string | null;
 }
 
-/** A customer's documents, newest first; 404 `customer_not_found` when the customer is unknown. */
-export async function listDocuments(db: Queryable, customerId: string, query: DocumentsQuery): Promise<ShopDocument[]> {
-  const exists = await db.query('SELECT 1 FROM customers WHERE id = $1', [customerId]);
-  if (exists.rows.length === 0) throw customerNotFound();
-  const { rows } = await db.query<DocumentRow>(
-    `SELECT d.id, d.type, d.number, d.customer_id, d.account_id, d.store_id, d.order_id, o.number AS order_number, d.status,
-       d.total_cents, d.currency, d.created_at, d.placed_by_staff_id, st.name AS staff_name, d.assist_session_id
-     FROM documents d
-     LEFT JOIN documents o ON o.id = d.order_id
-     LEFT JOIN staff st ON st.id = d.placed_by_staff_id
-     WHERE d.customer_id = $1 AND ($2::text IS NULL OR d.type = $2)
-     ORDER BY d.created_at DESC, d.id DESC LIMIT $3`,
-    [customerId, query.type ?? null, query.limit],
-  );
-  return rows.map((d) => ({
+export const DOCUMENT_COLUMNS = `d.id, d.type, d.number, d.customer_id, d.account_id, d.store_id, d.order_id,
+       o.number AS order_number, d.status, d.total_cents, d.currency, d.created_at, d.placed_by_staff_id,
+       st.name AS staff_name, d.assist_session_id`;
+/** The order's number and the placing staff member's name, for DOCUMENT_COLUMNS. */
+export const DOCUMENT_JOINS = `LEFT JOIN documents o ON o.id = d.order_id
+     LEFT JOIN staff st ON st.id = d.placed_by_staff_id`;
+
+export function documentOf(d: DocumentRow): ShopDocument {
+  return {
     id: d.id,
     type: DocumentType.parse(d.type),
     number: d.number,
@@ -109,5 +104,18 @@ export async function listDocuments(db: Queryable, customerId: string, query: Do
       d.placed_by_staff_id && d.staff_name && d.assist_session_id
         ? { staffId: d.placed_by_staff_id, staffName: d.staff_name, sessionId: d.assist_session_id }
         : null,
-  }));
+  };
+}
+
+/** A customer's documents, newest first; 404 `customer_not_found` when the customer is unknown. */
+export async function listDocuments(db: Queryable, customerId: string, query: DocumentsQuery): Promise<ShopDocument[]> {
+  const exists = await db.query('SELECT 1 FROM customers WHERE id = $1', [customerId]);
+  if (exists.rows.length === 0) throw customerNotFound();
+  const { rows } = await db.query<DocumentRow>(
+    `SELECT ${DOCUMENT_COLUMNS} FROM documents d ${DOCUMENT_JOINS}
+     WHERE d.customer_id = $1 AND ($2::text IS NULL OR d.type = $2)
+     ORDER BY d.created_at DESC, d.id DESC LIMIT $3`,
+    [customerId, query.type ?? null, query.limit],
+  );
+  return rows.map(documentOf);
 }

@@ -1,76 +1,34 @@
-import type { DocumentAddress, ShopDocument, ShopDocumentDetail } from '../../shared/api/shop';
-import { DocumentType } from '../../shared/api/shop';
+import type { DocumentAddress, ShopDocumentDetail } from '../../shared/api/shop';
 import type { Queryable } from '../db/database';
 import { notFound } from '../lib/errors';
-import { dataText, linesOf, type StoreDocument } from '../storefront/data/documents';
+import { addressInData, dataText, linesOf, type StoreDocument } from '../storefront/data/documents';
+import { DOCUMENT_COLUMNS, DOCUMENT_JOINS, documentOf, type DocumentRow } from './detail';
 
-interface DetailRow {
-  id: string;
-  type: string;
-  number: string;
-  customer_id: string;
-  account_id: string;
-  store_id: string;
+interface DetailRow extends DocumentRow {
   store_code: string;
-  order_id: string | null;
-  order_number: string | null;
-  status: string;
-  total_cents: number | string;
-  currency: string;
-  created_at: Date;
-  placed_by_staff_id: string | null;
-  staff_name: string | null;
-  assist_session_id: string | null;
   data: Record<string, unknown>;
 }
 
-const SELECT = `SELECT d.id, d.type, d.number, d.customer_id, d.account_id, d.store_id, s.code AS store_code, d.order_id,
-       o.number AS order_number, d.status, d.total_cents, d.currency, d.created_at, d.placed_by_staff_id,
-       st.name AS staff_name, d.assist_session_id, d.data
+const SELECT = `SELECT ${DOCUMENT_COLUMNS}, s.code AS store_code, d.data
      FROM documents d
      JOIN stores s ON s.id = d.store_id
-     LEFT JOIN documents o ON o.id = d.order_id
-     LEFT JOIN staff st ON st.id = d.placed_by_staff_id`;
+     ${DOCUMENT_JOINS}`;
 
 const documentNotFound = () => notFound('document_not_found', 'This customer has no document with this id.');
 
-function summaryOf(d: DetailRow): ShopDocument {
-  return {
-    id: d.id,
-    type: DocumentType.parse(d.type),
-    number: d.number,
-    customerId: d.customer_id,
-    accountId: d.account_id,
-    storeId: d.store_id,
-    orderId: d.order_id,
-    orderNumber: d.order_number,
-    status: d.status,
-    totalCents: Number(d.total_cents),
-    currency: d.currency.trim(),
-    createdAt: d.created_at.toISOString(),
-    // Only documents created inside an assisted session name who placed them.
-    placedBy:
-      d.placed_by_staff_id && d.staff_name && d.assist_session_id
-        ? { staffId: d.placed_by_staff_id, staffName: d.staff_name, sessionId: d.assist_session_id }
-        : null,
-  };
-}
-
-/** The address a document's data carries under `key` (the seed's and checkout's shape), or null. */
+/** The address a document's data carries under `key`, read as the storefront's page reads it. */
 function addressIn(data: Record<string, unknown>, key: string): DocumentAddress | null {
-  const raw = data[key];
-  if (typeof raw !== 'object' || raw === null) return null;
-  const a = raw as Record<string, unknown>;
-  const text = (v: unknown) => (typeof v === 'string' ? v : null);
+  const a = addressInData(data, key);
+  if (!a) return null;
   return {
-    name: text(a.name) ?? '',
-    line1: text(a.line1) ?? '',
-    line2: text(a.line2),
-    city: text(a.city) ?? '',
-    region: text(a.region),
-    postalCode: text(a.postcode) ?? '',
-    country: (text(a.country) ?? '').trim(),
-    phone: text(a.phone),
+    name: a.fullName,
+    line1: a.line1,
+    line2: a.line2,
+    city: a.city,
+    region: a.region,
+    postalCode: a.postalCode,
+    country: a.country.trim(),
+    phone: a.phone,
   };
 }
 
@@ -98,7 +56,7 @@ export async function getDocument(db: Queryable, customerId: string, documentId:
      ORDER BY d.created_at, d.number`,
     [customerId, orderId, row.id],
   );
-  const summary = summaryOf(row);
+  const summary = documentOf(row);
   // The storefront's readers of a document's data, so the console shows what the customer's page shows.
   const asStored: StoreDocument = {
     ...summary,
@@ -118,7 +76,7 @@ export async function getDocument(db: Queryable, customerId: string, documentId:
     paymentMethod: dataText(asStored, 'paymentMethod'),
     tracking: trackingOf(asStored),
     reason: dataText(asStored, 'reason'),
-    related: family.rows.map(summaryOf),
+    related: family.rows.map(documentOf),
   };
 }
 

@@ -304,8 +304,7 @@ function nameSegments(text: string): Segment[] {
         value: 'c.email',
         shown: 'c.email',
         unique: true,
-        where: (p) =>
-          `${startsWith('c.email', query(p))} AND NOT (${NAME} LIKE ${prefix(p)} OR ${REVERSED} LIKE ${prefix(p)})`,
+        where: (p) => `${startsWith('c.email', query(p))} AND ${earlier(p, false)}`,
       }),
     );
   }

@@ -111,3 +111,33 @@ export function dataText(doc: StoreDocument, key: string, inner?: string): strin
   const nested = (value as Record<string, unknown>)[inner];
   return typeof nested === 'string' ? nested : null;
 }
+
+/** An address a document's data carries, in the storefront's field names. */
+export interface DocumentPostalAddress {
+  fullName: string;
+  line1: string;
+  line2: string | null;
+  city: string;
+  region: string | null;
+  postalCode: string;
+  country: string;
+  phone: string | null;
+}
+
+/** The address a document carries (`shippingAddress` / `billingAddress`, the seed's shape), or null. */
+export function addressInData(data: Record<string, unknown>, key: string): DocumentPostalAddress | null {
+  const raw = data[key];
+  if (typeof raw !== 'object' || raw === null) return null;
+  const a = raw as Record<string, unknown>;
+  const text = (v: unknown) => (typeof v === 'string' ? v : null);
+  return {
+    fullName: text(a.name) ?? '',
+    line1: text(a.line1) ?? '',
+    line2: text(a.line2),
+    city: text(a.city) ?? '',
+    region: text(a.region),
+    postalCode: text(a.postcode) ?? '',
+    country: text(a.country) ?? '',
+    phone: text(a.phone),
+  };
+}

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { addressInData, townLine } from './address';
+import { addressInData } from '../data/documents';
+import { townLine } from './address';
 
 describe('the town line of an address', () => {
   it('writes each country’s order: US town, state and ZIP; Ireland town then Eircode; Germany code first', () => {

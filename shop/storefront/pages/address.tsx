@@ -39,21 +39,3 @@ export function AddressBlock({ address, inline }: { address: PostalAddress; inli
     </address>
   );
 }
-
-/** The address a document carries (`shippingAddress` / `billingAddress`, the seed's shape), or null. */
-export function addressInData(data: Record<string, unknown>, key: string): PostalAddress | null {
-  const raw = data[key];
-  if (typeof raw !== 'object' || raw === null) return null;
-  const a = raw as Record<string, unknown>;
-  const text = (v: unknown) => (typeof v === 'string' ? v : null);
-  return {
-    fullName: text(a.name) ?? '',
-    line1: text(a.line1) ?? '',
-    line2: text(a.line2),
-    city: text(a.city) ?? '',
-    region: text(a.region),
-    postalCode: text(a.postcode) ?? '',
-    country: text(a.country) ?? '',
-    phone: text(a.phone),
-  };
-}

@@ -1,7 +1,7 @@
 import { href, Money, type Chrome } from '../layout';
-import { dataText, linesOf, type StoreDocument } from '../data/documents';
+import { addressInData, dataText, linesOf, type StoreDocument } from '../data/documents';
 import { LocalTime } from '../local-time';
-import { AddressBlock, addressInData } from './address';
+import { AddressBlock } from './address';
 
 const TYPE_LABEL = { order: 'Order', invoice: 'Invoice', shipment: 'Shipment', credit_memo: 'Credit memo' } as const;
 
