@@ -1,10 +1,11 @@
 import { useEffect, useState } from 'react';
 import type { BannerBridge, BannerState } from '../../shared/ipc/contract';
-import { BannerView } from '../src/sessions/BannerView';
+import { SessionHeader } from '../src/sessions/SessionHeader';
 
 /**
- * The banner view's page: main pushes its session's state; all it can do is end the session or
- * say "I'm still here".
+ * Electron's banner view (banner.html): the session's one header, in its own view above the
+ * storefront, out of the page's reach. main pushes its session's state; all it can do is end the
+ * session or say "I'm still here".
  */
 export function BannerApp({ bridge }: { bridge: BannerBridge }) {
   const [received, setReceived] = useState<{ state: BannerState; at: number } | null>(null);
@@ -19,8 +20,8 @@ export function BannerApp({ bridge }: { bridge: BannerBridge }) {
   );
   if (!received) return <div className="session-header">Assisted session…</div>;
   return (
-    <BannerView
-      state={received.state}
+    <SessionHeader
+      facts={received.state}
       receivedAt={received.at}
       ending={ending}
       keepingAlive={keepingAlive}

@@ -8,9 +8,9 @@ import { auditQueries, shopQueries } from '../state/queries';
 import { createLookupQueue, type LookupQueue } from './lookup-queue';
 import { useDebounced } from '../ui/useDebounced';
 import { PersonPicker, type PersonOption } from './PersonPicker';
+import { FILTER_DEBOUNCE_MS } from './timing';
 
 const NAME_KEPT_MS = 5 * 60_000;
-const SEARCH_PAUSE_MS = 200;
 const SUGGESTIONS = 8;
 /** Name lookups in flight at once per console: the rest of the browser's connections stay free for the viewer's pages. */
 const LOOKUPS_AT_ONCE = 2;
@@ -54,7 +54,7 @@ const fold = (text: string) => text.normalize('NFD').replace(/\p{M}/gu, '').toLo
 export function CustomerFilter({ filter, onPick }: { filter: AuditFilter; onPick: (id: string | undefined) => void }) {
   const bridge = useBridge();
   const [text, setText] = useState<string | null>(null);
-  const q = useDebounced(text?.trim() ?? '', SEARCH_PAUSE_MS);
+  const q = useDebounced(text?.trim() ?? '', FILTER_DEBOUNCE_MS);
   const search = useQuery({
     ...shopQueries.searchCustomers(bridge, { q, limit: SUGGESTIONS }),
     enabled: q.length >= 2,

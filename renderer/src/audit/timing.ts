@@ -1,7 +1,8 @@
 /**
  * How long the audit viewer waits after the last keystroke in a filter field before it queries
  * (also read by bench/console-ui-report.ts): an id, a date, or text shorter than
- * FILTER_TEXT_IMMEDIATE_MIN_CHARS. A choice from a list applies at once.
+ * FILTER_TEXT_IMMEDIATE_MIN_CHARS, and the customer picker's search. A choice from a list
+ * applies at once.
  */
 export const FILTER_DEBOUNCE_MS = 200;
 /**

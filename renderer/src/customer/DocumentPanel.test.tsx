@@ -1,10 +1,9 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, screen, within } from '@testing-library/react';
 import type { Role } from '../../../shared/api/auth';
-import { AssistPolicy, DEFAULT_SETTINGS } from '../../../shared/api/settings';
 import type { ShopDocumentDetail } from '../../../shared/api/shop';
 import { refusal, type Handlers } from '../test/fake-bridge';
-import { jane, openSession, order, signedIn, stores } from '../test/fixtures';
+import { consoleHandlers, jane, openSession, order } from '../test/fixtures';
 import { renderConsole } from '../test/render';
 import { addressLines } from './DocumentPanel';
 
@@ -57,22 +56,18 @@ const invoiceDetail: ShopDocumentDetail = {
 };
 
 function handlers(role: Role, extra: Handlers = {}): Handlers {
-  return {
-    'auth.state': () => signedIn(role),
-    'sessions.open': () => [],
-    'sessions.show': () => ({}),
-    'shop.stores': () => stores,
-    'shop.customer': () => jane,
-    'shop.documents': ({ type }) => ({ items: type === 'order' ? [order(1, { number: 'O-1' })] : [] }),
-    'shop.document': ({ documentId }) => {
-      if (documentId === 'doc_1') return orderDetail;
-      if (documentId === 'inv_1') return invoiceDetail;
-      throw refusal('document_not_found', 'This customer has no document with this id.');
+  return consoleHandlers(
+    { role },
+    {
+      'shop.documents': ({ type }) => ({ items: type === 'order' ? [order(1, { number: 'O-1' })] : [] }),
+      'shop.document': ({ documentId }) => {
+        if (documentId === 'doc_1') return orderDetail;
+        if (documentId === 'inv_1') return invoiceDetail;
+        throw refusal('document_not_found', 'This customer has no document with this id.');
+      },
+      ...extra,
     },
-    'shop.sessions': () => ({ items: [] }),
-    'shop.assistPolicy': () => AssistPolicy.parse(DEFAULT_SETTINGS),
-    ...extra,
-  };
+  );
 }
 
 const atJane = { initial: { screen: { name: 'customer' as const, customerId: jane.id } } };

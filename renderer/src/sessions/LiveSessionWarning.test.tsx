@@ -1,28 +1,15 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, screen, within } from '@testing-library/react';
 import type { Role } from '../../../shared/api/auth';
-import { AssistPolicy, DEFAULT_SETTINGS } from '../../../shared/api/settings';
 import { refusal, type Handlers } from '../test/fake-bridge';
-import { jane, session, signedIn, stores } from '../test/fixtures';
+import { consoleHandlers, jane, session } from '../test/fixtures';
 import { renderConsole } from '../test/render';
 import { liveLines } from './LiveSessionWarning';
 
 afterEach(cleanup);
 
-function handlers(role: Role, extra: Handlers = {}): Handlers {
-  return {
-    'auth.state': () => signedIn(role),
-    'sessions.open': () => [],
-    'sessions.show': () => ({}),
-    'shop.stores': () => stores,
-    'shop.customer': () => jane,
-    'shop.documents': () => ({ items: [] }),
-    'shop.sessions': () => ({ items: [] }),
-    'shop.customerActiveSessions': () => ({ items: [] }),
-    'shop.assistPolicy': () => AssistPolicy.parse(DEFAULT_SETTINGS),
-    ...extra,
-  };
-}
+const handlers = (role: Role, extra: Handlers = {}) =>
+  consoleHandlers({ role }, { 'shop.customerActiveSessions': () => ({ items: [] }), ...extra });
 
 async function startDialog(h: Handlers) {
   const r = renderConsole(h, { initial: { screen: { name: 'customer', customerId: jane.id } } });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import type { OpenSession } from '../../../shared/ipc/contract';
 import type { Handlers } from '../test/fake-bridge';
-import { jane, keychain, openSession, signedIn, stores } from '../test/fixtures';
+import { consoleHandlers, keychain, openSession } from '../test/fixtures';
 import { renderConsole } from '../test/render';
 import { deadlineWarning, isEndShortcut } from './session-deadline';
 import { startedOrEnded } from './useOpenSessions';
@@ -11,18 +11,7 @@ afterEach(cleanup);
 
 const janeSession = openSession();
 
-function handlers(list: OpenSession[], extra: Handlers = {}): Handlers {
-  return {
-    'auth.state': () => signedIn('agent'),
-    'sessions.open': () => list,
-    'sessions.show': () => ({}),
-    'shop.stores': () => stores,
-    'shop.customer': () => jane,
-    'shop.documents': () => ({ items: [] }),
-    'shop.sessions': () => ({ items: [] }),
-    ...extra,
-  };
-}
+const handlers = (list: OpenSession[], extra: Handlers = {}) => consoleHandlers({ open: list }, extra);
 
 const signedOut = () =>
   ({ status: 'signed_out', shopUrl: 'http://127.0.0.1:4310', keychain, lastEmail: null }) as const;

@@ -1,21 +1,36 @@
 import type { ReactNode, Ref } from 'react';
-import type { SessionMode } from '../../../shared/api/settings';
-import { END_SESSION_SHORTCUT, type OpenSession } from '../../../shared/ipc/contract';
+import { END_SESSION_SHORTCUT, type BannerState, type OpenSession } from '../../../shared/ipc/contract';
 import { formatCountdown, modeLabel } from '../ui/format';
-import { deadlineWarning, nextDeadline, type Deadline } from './session-deadline';
+import { secondsLeftAt, useNow } from '../ui/useNow';
+import { deadlineWarning, nextDeadline, type Countdowns, type Deadline } from './session-deadline';
 import './session-header.css';
 
+/** What the header says about a session, as main last sent it: the banner's state has it all. */
+export type HeaderFacts = Omit<BannerState, 'sessionId' | 'secondsLeft'>;
+
+/** The console's open session as the header's facts (the banner view gets them from main as they are). */
+export function headerFacts(open: OpenSession): HeaderFacts {
+  const { session } = open;
+  return {
+    customerName: session.customerName,
+    customerEmail: session.customerEmail,
+    storeName: open.storeName,
+    mode: session.mode,
+    reason: session.reason,
+    ticket: session.ticket,
+    idleSecondsLeft: open.idleSecondsLeft,
+    maxSecondsLeft: open.maxSecondsLeft,
+    idleTimeoutSeconds: session.idleTimeoutSeconds,
+    state: open.state,
+  };
+}
+
 export interface SessionHeaderProps {
-  customerName: string;
-  customerEmail: string;
-  storeName: string;
-  mode: SessionMode;
-  reason: string;
-  ticket: string | null;
-  idleSecondsLeft: number;
-  maxSecondsLeft: number;
-  idleTimeoutSeconds: number;
-  state: OpenSession['state'];
+  facts: HeaderFacts;
+  /** When main sent `facts`: the countdowns run from here. */
+  receivedAt: number;
+  /** "End session" was pressed and main has not answered yet. */
+  ending: boolean;
   onEnd: () => void;
   onKeepAlive: () => void;
   keepingAlive: boolean;
@@ -36,10 +51,17 @@ const WARNING: Record<Deadline, string> = {
  * moves the idle one). The console draws it above the browser tier's storefront; in Electron it
  * is the banner view above the storefront view, out of the page's reach.
  */
-export function SessionHeader(props: SessionHeaderProps) {
-  const { customerName, customerEmail, storeName, mode, reason, ticket, state, headingRef } = props;
+export function SessionHeader({ facts, receivedAt, ending, headingRef, children, ...props }: SessionHeaderProps) {
+  const { customerName, customerEmail, storeName, mode, reason, ticket } = facts;
+  const now = useNow(1000, facts.state === 'open');
+  const state = ending && facts.state === 'open' ? 'ending' : facts.state;
+  const left: Countdowns = {
+    idleSecondsLeft: secondsLeftAt(facts.idleSecondsLeft, receivedAt, now),
+    maxSecondsLeft: secondsLeftAt(facts.maxSecondsLeft, receivedAt, now),
+    idleTimeoutSeconds: facts.idleTimeoutSeconds,
+  };
   const live = state !== 'ended';
-  const warning = state === 'open' ? deadlineWarning(props) : null;
+  const warning = state === 'open' ? deadlineWarning(left) : null;
   return (
     <div
       className={`session-header mode-${mode}${warning ? ' warning' : ''}`}
@@ -62,7 +84,7 @@ export function SessionHeader(props: SessionHeaderProps) {
           {reason}
         </span>
       </div>{' '}
-      {live && <Timers {...props} />}{' '}
+      {live && <Timers left={left} opening={state === 'opening'} />}{' '}
       {warning && (
         <span className="sh-warning" role="alert">
           {WARNING[warning.deadline]}
@@ -73,7 +95,7 @@ export function SessionHeader(props: SessionHeaderProps) {
           I’m still here
         </button>
       )}
-      {props.children}
+      {children}
       {live ? (
         <button
           type="button"
@@ -92,28 +114,32 @@ export function SessionHeader(props: SessionHeaderProps) {
   );
 }
 
+const TIMERS: Record<Deadline, { word: string; name: string; title: string }> = {
+  idle: {
+    word: 'Idle',
+    name: 'Idle time left',
+    title: 'Ends after this long without activity; any activity starts it again',
+  },
+  max: { word: 'Max', name: 'Maximum length left', title: 'The session’s maximum length: nothing extends it' },
+};
+
 /** Idle and maximum time left, the one that ends the session first marked. */
-function Timers({ idleSecondsLeft, maxSecondsLeft, state }: SessionHeaderProps) {
-  if (state === 'opening') return <span className="sh-timers">opening…</span>;
-  const first = nextDeadline({ idleSecondsLeft, maxSecondsLeft });
+function Timers({ left, opening }: { left: Countdowns; opening: boolean }) {
+  if (opening) return <span className="sh-timers">opening…</span>;
+  const first = nextDeadline(left);
+  const timer = (deadline: Deadline) => (
+    <span
+      role="timer"
+      aria-label={TIMERS[deadline].name}
+      title={TIMERS[deadline].title}
+      className={first === deadline ? 'sh-timer first' : 'sh-timer'}
+    >
+      {TIMERS[deadline].word} {formatCountdown(deadline === 'idle' ? left.idleSecondsLeft : left.maxSecondsLeft)} left
+    </span>
+  );
   return (
     <span className="sh-timers">
-      <span
-        role="timer"
-        aria-label="Idle time left"
-        title="Ends after this long without activity; any activity starts it again"
-        className={first === 'idle' ? 'sh-timer first' : 'sh-timer'}
-      >
-        Idle {formatCountdown(idleSecondsLeft)} left
-      </span>{' '}
-      <span
-        role="timer"
-        aria-label="Maximum length left"
-        title="The session’s maximum length: nothing extends it"
-        className={first === 'max' ? 'sh-timer first' : 'sh-timer'}
-      >
-        Max {formatCountdown(maxSecondsLeft)} left
-      </span>
+      {timer('idle')} {timer('max')}
     </span>
   );
 }

@@ -5,9 +5,8 @@ import { useBridge, useHost, useIpcMutation } from '../bridge/context';
 import { useCan } from '../auth/useAuth';
 import { useUi } from '../state/context';
 import { ErrorNote } from '../ui/ErrorNote';
-import { secondsLeftAt, useNow } from '../ui/useNow';
 import { LiveStorefront } from './LiveStorefront';
-import { SessionHeader } from './SessionHeader';
+import { headerFacts, SessionHeader } from './SessionHeader';
 import { SwitchToAct } from './SwitchToAct';
 import { isEndShortcut } from './session-deadline';
 import { useViewsCovered } from './views-covered';
@@ -43,7 +42,6 @@ function SessionPane({ open, receivedAt }: { open: OpenSession; receivedAt: numb
   const end = useIpcMutation('sessions.end', { onSuccess: setOpen });
   const keepAlive = useIpcMutation('sessions.keepAlive', { onSuccess: setOpen });
   const ended = open.state === 'ended';
-  const now = useNow(1000, open.state === 'open');
   const heading = useRef<HTMLHeadingElement>(null);
   const endIt = () => {
     end.mutate({ sessionId: session.id });
@@ -67,16 +65,9 @@ function SessionPane({ open, receivedAt }: { open: OpenSession; receivedAt: numb
         </>
       ) : (
         <SessionHeader
-          customerName={session.customerName}
-          customerEmail={session.customerEmail}
-          storeName={open.storeName}
-          mode={session.mode}
-          reason={session.reason}
-          ticket={session.ticket}
-          idleSecondsLeft={secondsLeftAt(open.idleSecondsLeft, receivedAt, now)}
-          maxSecondsLeft={secondsLeftAt(open.maxSecondsLeft, receivedAt, now)}
-          idleTimeoutSeconds={session.idleTimeoutSeconds}
-          state={end.isPending && open.state === 'open' ? 'ending' : open.state}
+          facts={headerFacts(open)}
+          receivedAt={receivedAt}
+          ending={end.isPending}
           onEnd={endIt}
           onKeepAlive={() => {
             keepAlive.mutate({ sessionId: session.id });

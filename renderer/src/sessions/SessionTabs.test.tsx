@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, screen, waitFor, within } from '@testing-library/react';
 import type { OpenSession } from '../../../shared/ipc/contract';
 import type { Handlers } from '../test/fake-bridge';
-import { jane, openSession, signedIn, stores } from '../test/fixtures';
+import { consoleHandlers, openSession } from '../test/fixtures';
 import { renderConsole } from '../test/render';
 
 afterEach(cleanup);
@@ -13,18 +13,7 @@ const johnSession = openSession(
   { id: 'ses_2', customerId: 'cus_john', customerName: 'John Doe', customerEmail: 'john@example.com', mode: 'act' },
 );
 
-function handlers(list: OpenSession[], extra: Handlers = {}): Handlers {
-  return {
-    'auth.state': () => signedIn('agent'),
-    'sessions.open': () => list,
-    'sessions.show': () => ({}),
-    'shop.stores': () => stores,
-    'shop.customer': () => jane,
-    'shop.documents': () => ({ items: [] }),
-    'shop.sessions': () => ({ items: [] }),
-    ...extra,
-  };
-}
+const handlers = (list: OpenSession[], extra: Handlers = {}) => consoleHandlers({ open: list }, extra);
 
 const tabs = () => within(screen.getByRole('navigation', { name: 'Screens and sessions' }));
 

@@ -1,7 +1,7 @@
 import type { AssistPolicy } from '../../../shared/api/settings';
 import type { Customer, Store } from '../../../shared/api/shop';
 import { ConsentCodeSteps } from '../ui/ConsentCodeSteps';
-import { START_LIMITS } from './start-rules';
+import { START_LIMITS, type StepUpValue } from './start-rules';
 import type { StartFormState } from './useStartForm';
 
 /**
@@ -169,38 +169,50 @@ export function ConsentCodeField({ id, form, customerName }: FieldsProps & { cus
   );
 }
 
-/** Step-up: the authenticator code or the password, or the agent's choice when the shop takes either. */
 export function StepUpFields({ id, form, policy }: FieldsProps & { policy: AssistPolicy }) {
-  const { method, secret } = form.draft;
-  const totp = method === 'totp';
-  const problem = form.shown('secret');
+  return (
+    <StepUpInput id={id} policy={policy} value={form.draft} problem={form.shown('secret')} onChange={form.patch} />
+  );
+}
+
+/**
+ * Step-up: the authenticator code or the password, or the agent's choice when the shop takes
+ * either (the start form and "Switch to act" both ask it).
+ */
+export function StepUpInput({
+  id,
+  policy,
+  value,
+  problem,
+  onChange,
+  autoFocus = false,
+}: {
+  id: string;
+  policy: AssistPolicy;
+  value: StepUpValue;
+  problem: string | undefined;
+  onChange: (change: Partial<StepUpValue>) => void;
+  autoFocus?: boolean;
+}) {
+  const totp = value.method === 'totp';
   return (
     <fieldset>
       <legend>Confirm it is you</legend>
       {policy.stepUpPolicy === 'totp_or_password' && (
         <div className="row">
-          <label className="inline">
-            <input
-              type="radio"
-              name="stepup"
-              checked={totp}
-              onChange={() => {
-                form.patch({ method: 'totp', secret: '' });
-              }}
-            />{' '}
-            Use authenticator code
-          </label>
-          <label className="inline">
-            <input
-              type="radio"
-              name="stepup"
-              checked={!totp}
-              onChange={() => {
-                form.patch({ method: 'password', secret: '' });
-              }}
-            />{' '}
-            Use password
-          </label>
+          {(['totp', 'password'] as const).map((method) => (
+            <label className="inline" key={method}>
+              <input
+                type="radio"
+                name={`${id}-method`}
+                checked={value.method === method}
+                onChange={() => {
+                  onChange({ method, secret: '' });
+                }}
+              />{' '}
+              {method === 'totp' ? 'Use authenticator code' : 'Use password'}
+            </label>
+          ))}
         </div>
       )}
       <label htmlFor={`${id}-secret`}>{totp ? 'Authenticator code' : 'Your password'}</label>
@@ -210,9 +222,10 @@ export function StepUpFields({ id, form, policy }: FieldsProps & { policy: Assis
         inputMode={totp ? 'numeric' : undefined}
         autoComplete={totp ? 'one-time-code' : 'current-password'}
         maxLength={totp ? 6 : START_LIMITS.password.max}
-        value={secret}
+        value={value.secret}
+        autoFocus={autoFocus}
         onChange={(e) => {
-          form.patch({ secret: totp ? e.target.value.replace(/\D/g, '') : e.target.value });
+          onChange({ secret: totp ? e.target.value.replace(/\D/g, '') : e.target.value });
         }}
         aria-invalid={Boolean(problem)}
         aria-describedby={problem ? `${id}-secret-error` : undefined}

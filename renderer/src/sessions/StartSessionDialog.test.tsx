@@ -1,33 +1,24 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, screen, within } from '@testing-library/react';
 import type { Role } from '../../../shared/api/auth';
-import { AssistPolicy, DEFAULT_SETTINGS } from '../../../shared/api/settings';
 import { permissionsOf } from '../../../shared/api/auth';
 import { refusal, type Handlers } from '../test/fake-bridge';
-import { jane, john, openSession, order, session, signedIn, stores } from '../test/fixtures';
+import {
+  assistPolicy as policy,
+  consoleHandlers,
+  jane,
+  john,
+  openSession,
+  order,
+  session,
+  signedIn,
+} from '../test/fixtures';
 import { renderConsole } from '../test/render';
 
 afterEach(cleanup);
 
-/** The shop's assist policy: the demo's defaults (automatic store, TOTP, view) with the given changes. */
-const policy = (changes: Partial<AssistPolicy> = {}): AssistPolicy => ({
-  ...AssistPolicy.parse(DEFAULT_SETTINGS),
-  ...changes,
-});
-
-function handlers(role: Role, extra: Handlers = {}): Handlers {
-  return {
-    'auth.state': () => signedIn(role),
-    'sessions.open': () => [],
-    'sessions.show': () => ({}),
-    'shop.stores': () => stores,
-    'shop.customer': ({ id }) => (id === john.id ? john : jane),
-    'shop.documents': () => ({ items: [] }),
-    'shop.sessions': () => ({ items: [] }),
-    'shop.assistPolicy': () => policy(),
-    ...extra,
-  };
-}
+const handlers = (role: Role, extra: Handlers = {}) =>
+  consoleHandlers({ role }, { 'shop.customer': ({ id }) => (id === john.id ? john : jane), ...extra });
 
 async function openDialog(h: Handlers, customerId = jane.id) {
   const r = renderConsole(h, { initial: { screen: { name: 'customer', customerId } } });

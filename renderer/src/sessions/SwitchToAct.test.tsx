@@ -1,9 +1,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, screen, within } from '@testing-library/react';
-import { AssistPolicy, DEFAULT_SETTINGS } from '../../../shared/api/settings';
 import type { OpenSession } from '../../../shared/ipc/contract';
 import { refusal, type Handlers } from '../test/fake-bridge';
-import { jane, openSession, signedIn, stores } from '../test/fixtures';
+import { assistPolicy, consoleHandlers, openSession } from '../test/fixtures';
 import { renderConsole } from '../test/render';
 
 afterEach(cleanup);
@@ -11,19 +10,7 @@ afterEach(cleanup);
 const viewSession = openSession();
 const actSession = openSession({}, { mode: 'act' });
 
-function handlers(list: OpenSession[], extra: Handlers = {}): Handlers {
-  return {
-    'auth.state': () => signedIn('agent'),
-    'sessions.open': () => list,
-    'sessions.show': () => ({}),
-    'shop.stores': () => stores,
-    'shop.customer': () => jane,
-    'shop.documents': () => ({ items: [] }),
-    'shop.sessions': () => ({ items: [] }),
-    'shop.assistPolicy': () => AssistPolicy.parse(DEFAULT_SETTINGS),
-    ...extra,
-  };
-}
+const handlers = (list: OpenSession[], extra: Handlers = {}) => consoleHandlers({ open: list }, extra);
 
 async function sessionHeader(h: Handlers) {
   const r = renderConsole(h, { kind: 'browser', initial: { screen: { name: 'session', sessionId: 'ses_1' } } });
@@ -78,7 +65,7 @@ describe('switch to act', () => {
   it('asks for the password where the shop’s step-up policy says so', async () => {
     const { fake, user, header } = await sessionHeader(
       handlers([viewSession], {
-        'shop.assistPolicy': () => ({ ...AssistPolicy.parse(DEFAULT_SETTINGS), stepUpPolicy: 'password' }),
+        'shop.assistPolicy': () => assistPolicy({ stepUpPolicy: 'password' }),
         'sessions.switchMode': () => actSession,
       }),
     );

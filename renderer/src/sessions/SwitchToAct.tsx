@@ -8,7 +8,8 @@ import { shopQueries } from '../state/queries';
 import { BridgeError, plainMessage } from '../bridge/errors';
 import { QueryState } from '../ui/QueryState';
 import { useDialogFocus } from '../ui/useDialogFocus';
-import { START_LIMITS, type StepUpMethod } from './start-rules';
+import { firstStepUpMethod, stepUpProblem, stepUpRequest, type StepUpValue } from './start-rules';
+import { StepUpInput } from './StartFormFields';
 import { useSetOpenSession } from './useOpenSessions';
 import { coverViews } from './views-covered';
 
@@ -69,75 +70,35 @@ function SwitchToActDialog({ open, onClose }: { open: OpenSession; onClose: () =
 function StepUpForm({ open, policy, onClose }: { open: OpenSession; policy: AssistPolicy; onClose: () => void }) {
   const id = useId();
   const setOpen = useSetOpenSession();
-  const [method, setMethod] = useState<StepUpMethod>(policy.stepUpPolicy === 'password' ? 'password' : 'totp');
-  const [secret, setSecret] = useState('');
-  const [problem, setProblem] = useState<string | null>(null);
+  const [stepUp, setStepUp] = useState<StepUpValue>({ method: firstStepUpMethod(policy), secret: '' });
+  const [problem, setProblem] = useState<string | undefined>(undefined);
   const switchMode = useIpcMutation('sessions.switchMode', {
     onSuccess: (updated) => {
       setOpen(updated);
       onClose();
     },
   });
-  const totp = method === 'totp';
 
   function submit(event: SyntheticEvent) {
     event.preventDefault();
-    const missing = totp ? !/^\d{6}$/.test(secret) : secret.length === 0;
-    if (missing) {
-      setProblem(totp ? 'Enter the 6-digit code from your authenticator app.' : 'Enter your password.');
-      return;
-    }
-    setProblem(null);
-    switchMode.mutate({
-      sessionId: open.session.id,
-      mode: 'act',
-      stepUp: totp ? { code: secret } : { password: secret },
-    });
+    const missing = stepUpProblem(stepUp);
+    setProblem(missing);
+    if (missing) return;
+    switchMode.mutate({ sessionId: open.session.id, mode: 'act', stepUp: stepUpRequest(stepUp) });
   }
 
   return (
     <form onSubmit={submit} noValidate>
-      <fieldset>
-        <legend>Confirm it is you</legend>
-        {policy.stepUpPolicy === 'totp_or_password' && (
-          <div className="row">
-            {(['totp', 'password'] as const).map((m) => (
-              <label className="inline" key={m}>
-                <input
-                  type="radio"
-                  name={`${id}-method`}
-                  checked={method === m}
-                  onChange={() => {
-                    setMethod(m);
-                    setSecret('');
-                  }}
-                />{' '}
-                {m === 'totp' ? 'Use authenticator code' : 'Use password'}
-              </label>
-            ))}
-          </div>
-        )}
-        <label htmlFor={`${id}-secret`}>{totp ? 'Authenticator code' : 'Your password'}</label>
-        <input
-          id={`${id}-secret`}
-          type={totp ? 'text' : 'password'}
-          inputMode={totp ? 'numeric' : undefined}
-          autoComplete={totp ? 'one-time-code' : 'current-password'}
-          maxLength={totp ? 6 : START_LIMITS.password.max}
-          value={secret}
-          autoFocus
-          onChange={(e) => {
-            setSecret(totp ? e.target.value.replace(/\D/g, '') : e.target.value);
-          }}
-          aria-invalid={problem !== null}
-          aria-describedby={problem ? `${id}-secret-error` : undefined}
-        />
-        {problem && (
-          <p id={`${id}-secret-error`} className="field-error">
-            {problem}
-          </p>
-        )}
-      </fieldset>
+      <StepUpInput
+        id={id}
+        policy={policy}
+        value={stepUp}
+        problem={problem}
+        onChange={(change) => {
+          setStepUp((v) => ({ ...v, ...change }));
+        }}
+        autoFocus
+      />
       {switchMode.error && (
         <p className="error-note" role="alert">
           The session is still view only. {refusalText(switchMode.error)}

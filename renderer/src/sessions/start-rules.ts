@@ -1,5 +1,5 @@
 import type { AssistSession } from '../../../shared/api/sessions';
-import type { SessionMode } from '../../../shared/api/settings';
+import type { AssistPolicy, SessionMode } from '../../../shared/api/settings';
 import type { Customer, ShopDocument, Store } from '../../../shared/api/shop';
 import { ipcContract, type IpcArgs } from '../../../shared/ipc/contract';
 import { BridgeError } from '../bridge/errors';
@@ -10,6 +10,32 @@ import { textLimits } from '../ui/schema-limits';
 const StartArgs = ipcContract['sessions.start'].args;
 
 export type StepUpMethod = 'totp' | 'password';
+
+/** The step-up as the agent typed it: the authenticator code or the password, per `method`. */
+export interface StepUpValue {
+  method: StepUpMethod;
+  secret: string;
+}
+
+/** What the agent is asked for first: the password only when the shop takes nothing else. */
+export function firstStepUpMethod(policy: AssistPolicy): StepUpMethod {
+  return policy.stepUpPolicy === 'password' ? 'password' : 'totp';
+}
+
+/** The step-up a request carries (starting a session, switching it to act). */
+export function stepUpRequest({ method, secret }: StepUpValue): IpcArgs<'sessions.start'>['stepUp'] {
+  return method === 'totp' ? { code: secret } : { password: secret };
+}
+
+const STEP_UP_MISSING: Readonly<Record<StepUpMethod, string>> = {
+  totp: 'Enter the 6-digit code from your authenticator app.',
+  password: 'Enter your password.',
+};
+
+/** The words at the step-up field while the contract refuses it (no 6-digit code, no password). */
+export function stepUpProblem(value: StepUpValue): string | undefined {
+  return StartArgs.shape.stepUp.safeParse(stepUpRequest(value)).success ? undefined : STEP_UP_MISSING[value.method];
+}
 
 /** What the agent has entered in the start-session form, as typed. */
 export interface StartDraft {
@@ -55,7 +81,7 @@ export function startRequest(
     ...(ticket ? { ticket } : {}),
     ...(needsConsentCode ? { consentCode: draft.consentCode } : {}),
     ...(landing && landing.accountId === draft.accountId ? { landingDocumentId: landing.documentId } : {}),
-    stepUp: draft.method === 'totp' ? { code: draft.secret } : { password: draft.secret },
+    stepUp: stepUpRequest(draft),
   };
 }
 
@@ -113,9 +139,7 @@ export function startProblems(request: IpcArgs<'sessions.start'>, method: StepUp
   if (refused.has('accountId')) problems.account = 'Choose the store to assist in.';
   if (refused.has('reason')) problems.reason = `Give a reason (at least ${START_LIMITS.reason.min} characters).`;
   if (refused.has('consentCode')) problems.consentCode = 'Enter the 6-digit code the customer reads to you.';
-  if (refused.has('stepUp'))
-    problems.secret =
-      method === 'totp' ? 'Enter the 6-digit code from your authenticator app.' : 'Enter your password.';
+  if (refused.has('stepUp')) problems.secret = STEP_UP_MISSING[method];
   return problems;
 }
 

@@ -8,6 +8,7 @@ import { useUi } from '../state/context';
 import type { StartTarget } from '../state/ui-store';
 import {
   consentRefusal,
+  firstStepUpMethod,
   startProblems,
   startRequest,
   type LatestActivity,
@@ -55,7 +56,7 @@ export function useStartForm({ target, customer, policy, latest, onClose }: Star
     reason: '',
     ticket: '',
     consentCode: '',
-    method: policy.stepUpPolicy === 'password' ? 'password' : 'totp',
+    method: firstStepUpMethod(policy),
     secret: '',
   }));
   const [touched, setTouched] = useState(false);

@@ -1,9 +1,10 @@
 import { permissionsOf, type Role, type Staff } from '../../../shared/api/auth';
 import type { AuditEvent } from '../../../shared/api/audit';
 import type { AssistSession } from '../../../shared/api/sessions';
-import { DEFAULT_SETTINGS, type Settings } from '../../../shared/api/settings';
+import { AssistPolicy, DEFAULT_SETTINGS, type Settings } from '../../../shared/api/settings';
 import type { Customer, CustomerSummary, ShopDocument, Store } from '../../../shared/api/shop';
 import type { AuthState, AuditSyncStatus, OpenSession } from '../../../shared/ipc/contract';
+import type { Handlers } from './fake-bridge';
 
 export function staff(role: Role): Staff {
   return {
@@ -158,5 +159,31 @@ export function auditStatus(overrides: Partial<AuditSyncStatus> = {}): AuditSync
     verification: { ok: true, checked: 1000 },
     lastSyncAt: '2026-11-21T11:05:00.000Z',
     ...overrides,
+  };
+}
+
+/** The shop's assist policy: the demo's defaults (automatic store, TOTP, view) with the given changes. */
+export function assistPolicy(changes: Partial<AssistPolicy> = {}): AssistPolicy {
+  return { ...AssistPolicy.parse(DEFAULT_SETTINGS), ...changes };
+}
+
+/**
+ * What the customer and session screens ask, plainly answered: `role` signed in, `open` sessions
+ * in this console, Jane, no documents, no past sessions, the default policy. `extra` overrides.
+ */
+export function consoleHandlers(
+  { role = 'agent', open = [] }: { role?: Role; open?: OpenSession[] },
+  extra: Handlers = {},
+): Handlers {
+  return {
+    'auth.state': () => signedIn(role),
+    'sessions.open': () => open,
+    'sessions.show': () => ({}),
+    'shop.stores': () => stores,
+    'shop.customer': () => jane,
+    'shop.documents': () => ({ items: [] }),
+    'shop.sessions': () => ({ items: [] }),
+    'shop.assistPolicy': () => assistPolicy(),
+    ...extra,
   };
 }
