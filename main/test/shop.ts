@@ -1,10 +1,7 @@
-import type { ShopConfig } from '../../shop/context';
 import { totpCodeForStep, totpStep, TOTP_WINDOW } from '../../shop/auth/totp';
-import { systemClock } from '../../shop/lib/clock';
 import { DEMO_STAFF, DEMO_STAFF_PASSWORD } from '../../shop/seed/staff';
-import { seedDemo } from '../../shop/seed/demo';
-import { storefrontPlugin } from '../../shop/storefront/plugin';
-import { startTestShop, type Backend, type TestShop } from '../../shop/test/harness';
+import { startStorefrontShop } from '../../shop/test/fixtures';
+import type { TestShop } from '../../shop/test/harness';
 
 /**
  * Test support for the console core: a real demo shop (API + storefront) on a real port, and
@@ -12,13 +9,7 @@ import { startTestShop, type Backend, type TestShop } from '../../shop/test/harn
  */
 export { DEMO_STAFF_PASSWORD };
 
-export function startDemoShop(backend: Backend, config: Partial<ShopConfig> = {}): Promise<TestShop> {
-  return startTestShop(backend, {
-    seed: (db) => seedDemo(db, systemClock),
-    build: { extraPlugins: [(app, ctx) => storefrontPlugin(app, ctx)] },
-    config,
-  });
-}
+export const startDemoShop = startStorefrontShop;
 
 /**
  * Codes for the demo staff on this shop's clock. The shop accepts each time step once per staff

@@ -10,15 +10,14 @@ import {
   putSettings,
   resetSettings,
   signInAs,
+  startActiveSession,
   startAssistShop,
   startSession,
   type Agent,
 } from '../test/fixtures';
 import { describeBackends, type TestShop } from '../test/harness';
 import { sweepExpiredSessions } from './settle';
-import { redeemHandoff, resolveAssistCookie } from './storefront-access';
-
-const ORIGIN = { ip: '127.0.0.1', userAgent: 'vitest' };
+import { resolveAssistCookie } from './storefront-access';
 const LEASE_MS = DEFAULT_CONFIG.consoleLeaseSeconds * ONE_SECOND;
 
 // The shop's own default lease (60 s): these tests are about it lapsing.
@@ -50,12 +49,7 @@ describeBackends('console lease', (backend) => {
     api(shop, who, 'POST', `/assist-sessions/${id}/heartbeat`, body);
 
   /** A session whose handoff has been redeemed, as the console's view does right after the start. */
-  const activeSession = async (who: Agent = agent) => {
-    const started = await startSession(shop, who);
-    const redeemed = await redeemHandoff(shop.ctx, started.handoffCode, ORIGIN);
-    if (!redeemed.ok) throw new Error(`handoff refused: ${redeemed.reason}`);
-    return { id: started.id, cookie: redeemed.cookieSecret };
-  };
+  const activeSession = (who: Agent = agent) => startActiveSession(shop, who);
 
   it('starts with the session and lapses after the lease: ended as console_lost at the lease end, audited as a system end', async () => {
     const session = await activeSession();

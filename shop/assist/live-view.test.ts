@@ -1,12 +1,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssistSession, SessionTimelineResponse } from '../../shared/api/sessions';
-import { seedDemo } from '../seed/demo';
-import { storefrontPlugin } from '../storefront/plugin';
-import { TestBrowser } from '../storefront/test-browser';
 import { errorCode } from '../test/auth-helpers';
-import { api, CUSTOMERS, LONG_LEASE_SECONDS, ONE_MINUTE, signInAs, startSession, type Agent } from '../test/fixtures';
-import { describeBackends, startTestShop, type TestShop } from '../test/harness';
-import { systemClock } from '../lib/clock';
+import {
+  api,
+  CUSTOMERS,
+  enterHandoff,
+  LONG_LIVED,
+  ONE_MINUTE,
+  signInAs,
+  startSession,
+  startStorefrontShop,
+  type Agent,
+} from '../test/fixtures';
+import { describeBackends, type TestShop } from '../test/harness';
 
 /**
  * What a supervisor's live-sessions view reads from the shop: the page the agent is on (kept by
@@ -21,15 +27,7 @@ describeBackends('live sessions as supervisors see them', (backend) => {
   let trainee: Agent;
 
   beforeAll(async () => {
-    shop = await startTestShop(backend, {
-      seed: (db) => seedDemo(db, systemClock),
-      build: { extraPlugins: [storefrontPlugin] },
-      config: {
-        accessTokenSeconds: 7 * 24 * 3600,
-        stepUpSeconds: 24 * 3600,
-        consoleLeaseSeconds: LONG_LEASE_SECONDS,
-      },
-    });
+    shop = await startStorefrontShop(backend, LONG_LIVED);
     agent = await signInAs(shop, 'agent@demo.test');
     agent2 = await signInAs(shop, 'agent2@demo.test');
     supervisor = await signInAs(shop, 'supervisor@demo.test');
@@ -50,12 +48,7 @@ describeBackends('live sessions as supervisors see them', (backend) => {
     return SessionTimelineResponse.parse(response.json);
   };
   /** The agent's storefront, entered through the session's handoff link. */
-  const enter = async (handoffUrl: string) => {
-    const browser = new TestBrowser(shop.url);
-    const url = new URL(handoffUrl);
-    expect((await browser.get(`${url.pathname}${url.search}`)).status).toBe(303);
-    return browser;
-  };
+  const enter = (handoffUrl: string) => enterHandoff(shop, handoffUrl);
 
   describe('current page and timeline', () => {
     it('follows the agent from page to page, and the timeline lists each page as it is viewed', async () => {

@@ -11,15 +11,14 @@ import {
   readAuditPages,
   resetSettings,
   signInAs,
+  startActiveSession,
   startAssistShop,
   startSession,
   stepUpToken,
   type Agent,
 } from '../test/fixtures';
 import { describeBackends, type TestShop } from '../test/harness';
-import { redeemHandoff, resolveAssistCookie } from './storefront-access';
-
-const ORIGIN = { ip: '127.0.0.1', userAgent: 'vitest' };
+import { resolveAssistCookie } from './storefront-access';
 
 describeBackends('switching a live session between view and act', (backend) => {
   let shop: TestShop;
@@ -40,12 +39,7 @@ describeBackends('switching a live session between view and act', (backend) => {
   });
 
   /** A view session with Jane whose storefront is open, and its storefront cookie. */
-  const viewSession = async (request: Parameters<typeof startSession>[2] = {}) => {
-    const started = await startSession(shop, agent, { mode: 'view', ...request });
-    const redeemed = await redeemHandoff(shop.ctx, started.handoffCode, ORIGIN);
-    if (!redeemed.ok) throw new Error(`handoff refused: ${redeemed.reason}`);
-    return { id: started.id, cookie: redeemed.cookieSecret };
-  };
+  const viewSession = () => startActiveSession(shop, agent, { mode: 'view' });
   const switchMode = (who: Agent, id: string, body: unknown) =>
     api(shop, who, 'POST', `/assist-sessions/${id}/mode`, body);
   const storefrontMode = async (cookie: string) => {

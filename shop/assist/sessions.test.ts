@@ -12,17 +12,17 @@ import {
   requestSession,
   resetSettings,
   signInAs,
+  startActiveSession,
   startAssistShop,
   startSession,
   stepUpToken,
+  TEST_ORIGIN as ORIGIN,
   type Agent,
 } from '../test/fixtures';
 import { describeBackends, type TestShop } from '../test/harness';
 import { hashSecret } from '../lib/ids';
 import { sweepExpiredSessions } from './settle';
 import { redeemHandoff, resolveAssistCookie } from './storefront-access';
-
-const ORIGIN = { ip: '127.0.0.1', userAgent: 'vitest' };
 
 describeBackends('assisted sessions', (backend) => {
   let shop: TestShop;
@@ -51,12 +51,7 @@ describeBackends('assisted sessions', (backend) => {
   };
 
   /** A session whose handoff has been redeemed, with its storefront cookie secret. */
-  const activeSession = async (who: Agent = agent) => {
-    const started = await startSession(shop, who);
-    const redeemed = await redeemHandoff(shop.ctx, started.handoffCode, ORIGIN);
-    if (!redeemed.ok) throw new Error(`handoff refused: ${redeemed.reason}`);
-    return { id: started.id, cookie: redeemed.cookieSecret };
-  };
+  const activeSession = (who: Agent = agent) => startActiveSession(shop, who);
 
   describe('starting a session', () => {
     it('starts a pending session with deadlines from the settings, a hashed handoff code and a session.start event', async () => {

@@ -2,9 +2,8 @@ import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../shared/audit/chain';
 import { systemClock } from '../lib/clock';
-import { JANE, seedDemo } from '../seed/demo';
+import { JANE } from '../seed/demo';
 import { seedStaff } from '../seed/staff';
-import { storefrontPlugin } from '../storefront/plugin';
 import { endAssistedSession, startAssistedSession } from '../storefront/test-assist';
 import { csrfOf, TestBrowser } from '../storefront/test-browser';
 import {
@@ -15,6 +14,8 @@ import {
   ONE_MINUTE,
   ONE_SECOND,
   signInAs,
+  signInCustomer,
+  startStorefrontShop,
   type Agent,
 } from '../test/fixtures';
 import { describeBackends, freshDatabase, startTestShop, type TestShop } from '../test/harness';
@@ -58,10 +59,9 @@ describeBackends('refusals on record', (backend) => {
   let supervisor: Agent;
   let trainee: Agent;
   beforeAll(async () => {
-    shop = await startTestShop(backend, {
-      seed: (db) => seedDemo(db, systemClock),
-      build: { extraPlugins: [storefrontPlugin] },
-      config: { accessTokenSeconds: 7 * 24 * 3600, consoleLeaseSeconds: LONG_LEASE_SECONDS },
+    shop = await startStorefrontShop(backend, {
+      accessTokenSeconds: 7 * 24 * 3600,
+      consoleLeaseSeconds: LONG_LEASE_SECONDS,
     });
     agent = await signInAs(shop, 'agent@demo.test');
     supervisor = await signInAs(shop, 'supervisor@demo.test');
@@ -291,11 +291,7 @@ describeBackends('refusals on record', (backend) => {
       await countsOnceTheMinuteEnds(before, 'session.action_refused', [1, 19]);
       await session.end();
 
-      const jane = new TestBrowser(shop.url);
-      expect(
-        (await jane.submit('/store/us/signin', '/store/us/signin', { email: JANE.email, password: 'customer-demo' }))
-          .status,
-      ).toBe(303);
+      const jane = await signInCustomer(shop, JANE.email);
       const history = await jane.get('/store/us/account/assistance');
       expect(history.html).toContain(
         'tried to add a product to your cart, and was stopped: the session was view only (19 times)',

@@ -11,12 +11,10 @@ import {
   LONG_LEASE_SECONDS,
   signInAs,
   startSession,
+  startStorefrontShop,
   type Agent,
 } from '../test/fixtures';
-import { systemClock } from '../lib/clock';
-import { seedDemo } from '../seed/demo';
-import { storefrontPlugin } from '../storefront/plugin';
-import { describeBackends, startTestShop, type TestShop } from '../test/harness';
+import { describeBackends, type TestShop } from '../test/harness';
 
 describeBackends('a document of a customer, and sessions started from one', (backend) => {
   let shop: TestShop;
@@ -26,10 +24,10 @@ describeBackends('a document of a customer, and sessions started from one', (bac
 
   beforeAll(async () => {
     // The storefront too: the handoff of a session started from a document lands on its page.
-    shop = await startTestShop(backend, {
-      seed: (db) => seedDemo(db, systemClock),
-      build: { extraPlugins: [storefrontPlugin] },
-      config: { accessTokenSeconds: 3600, stepUpSeconds: 3600, consoleLeaseSeconds: LONG_LEASE_SECONDS },
+    shop = await startStorefrontShop(backend, {
+      accessTokenSeconds: 3600,
+      stepUpSeconds: 3600,
+      consoleLeaseSeconds: LONG_LEASE_SECONDS,
     });
     agent = await signInAs(shop, 'agent@demo.test');
     trainee = await signInAs(shop, 'trainee@demo.test');

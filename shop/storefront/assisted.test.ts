@@ -1,10 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { verifyChain } from '../../shared/audit/chain';
 import { auditEventFromRow, type AuditRow } from '../audit/append';
-import { JANE, seedDemo } from '../seed/demo';
-import { LONG_LEASE_SECONDS } from '../test/fixtures';
-import { describeBackends, startTestShop, type TestShop } from '../test/harness';
-import { storefrontPlugin } from './plugin';
+import { JANE } from '../seed/demo';
+import { LONG_LEASE_SECONDS, signInCustomer, startStorefrontShop } from '../test/fixtures';
+import { describeBackends, type TestShop } from '../test/harness';
 import { signIn } from '../test/auth-helpers';
 import { endAssistedSession, startAssistedSession } from './test-assist';
 import { csrfOf, TestBrowser } from './test-browser';
@@ -52,17 +51,8 @@ describeBackends('storefront assisted sessions', (backend) => {
   let jane: TestBrowser;
   beforeAll(async () => {
     // Nothing here renews console leases, and the idle test jumps the clock past the default one.
-    shop = await startTestShop(backend, {
-      seed: (db) => seedDemo(db, { now: () => new Date() }),
-      build: { extraPlugins: [storefrontPlugin] },
-      config: { consoleLeaseSeconds: LONG_LEASE_SECONDS },
-    });
-    jane = new TestBrowser(shop.url);
-    const signedIn = await jane.submit('/store/us/signin', '/store/us/signin', {
-      email: JANE.email,
-      password: 'customer-demo',
-    });
-    expect(signedIn.status).toBe(303);
+    shop = await startStorefrontShop(backend, { consoleLeaseSeconds: LONG_LEASE_SECONDS });
+    jane = await signInCustomer(shop, JANE.email);
   });
   afterAll(async () => {
     await shop.close();

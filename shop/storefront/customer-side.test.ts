@@ -1,26 +1,11 @@
 import { createHash } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssistSession } from '../../shared/api/sessions';
-import { JANE, JOHN, seedDemo } from '../seed/demo';
-import { LONG_LEASE_SECONDS } from '../test/fixtures';
-import { describeBackends, startTestShop, type TestShop } from '../test/harness';
-import { storefrontPlugin } from './plugin';
+import { JANE, JOHN } from '../seed/demo';
+import { enterHandoff, LONG_LEASE_SECONDS, signInCustomer, startStorefrontShop } from '../test/fixtures';
+import { describeBackends, type TestShop } from '../test/harness';
 import { endAssistedSession, startAssistedSession } from './test-assist';
 import { csrfOf, TestBrowser } from './test-browser';
-
-async function signInAs(shop: TestShop, email: string): Promise<TestBrowser> {
-  const browser = new TestBrowser(shop.url);
-  const signedIn = await browser.submit('/store/us/signin', '/store/us/signin', { email, password: 'customer-demo' });
-  expect(signedIn.status).toBe(303);
-  return browser;
-}
-
-async function enter(shop: TestShop, handoffUrl: string): Promise<TestBrowser> {
-  const agent = new TestBrowser(shop.url);
-  const url = new URL(handoffUrl);
-  expect((await agent.get(`${url.pathname}${url.search}`)).status).toBe(303);
-  return agent;
-}
 
 const headings = (html: string) => [...html.matchAll(/<h1>([^<]*)<\/h1>/g)].map((m) => m[1]);
 const withoutStyle = (html: string) => html.replace(/<style>[^]*?<\/style>/g, '');
@@ -28,11 +13,7 @@ const withoutStyle = (html: string) => html.replace(/<style>[^]*?<\/style>/g, ''
 describeBackends('the customer’s side of the storefront', (backend) => {
   let shop: TestShop;
   beforeAll(async () => {
-    shop = await startTestShop(backend, {
-      seed: (db) => seedDemo(db, { now: () => new Date() }),
-      build: { extraPlugins: [storefrontPlugin] },
-      config: { consoleLeaseSeconds: LONG_LEASE_SECONDS },
-    });
+    shop = await startStorefrontShop(backend, { consoleLeaseSeconds: LONG_LEASE_SECONDS });
   });
   afterAll(async () => {
     await shop.close();
@@ -51,7 +32,7 @@ describeBackends('the customer’s side of the storefront', (backend) => {
 
   describe('orders and their documents', () => {
     it('heads each page once, gives a shipment no money amount, and writes US addresses as “Boston, MA 02108”', async () => {
-      const jane = await signInAs(shop, JANE.email);
+      const jane = await signInCustomer(shop, JANE.email);
       const shipment = await documentOf('shipment');
       const order = await jane.get(`/store/us/account/orders/${shipment.order_number}`);
       expect(headings(order.html)).toEqual([`Order ${shipment.order_number}`]);
@@ -78,7 +59,7 @@ describeBackends('the customer’s side of the storefront', (backend) => {
 
   describe('the assistance page', () => {
     it('shows a new one-time code after a redirect, once: a reload neither shows it again nor makes another', async () => {
-      const john = await signInAs(shop, JOHN.email);
+      const john = await signInCustomer(shop, JOHN.email);
       const page = await john.get('/store/us/account/assistance');
       const posted = await john.post('/store/us/account/assistance/code', { _csrf: csrfOf(page.html) });
       expect(posted.status).toBe(303);
@@ -97,7 +78,7 @@ describeBackends('the customer’s side of the storefront', (backend) => {
     });
 
     it('selects the duration the customer chose last', async () => {
-      const jane = await signInAs(shop, JANE.email);
+      const jane = await signInCustomer(shop, JANE.email);
       for (const duration of ['7d', 'until_revoked', '24h']) {
         const saved = await jane.submit('/store/us/account/assistance', '/store/us/account/assistance', {
           allow: 'on',
@@ -112,7 +93,7 @@ describeBackends('the customer’s side of the storefront', (backend) => {
 
   describe('the assistance history', () => {
     it('tells in words and in the customer’s local time what an agent saw, did and was stopped from doing', async () => {
-      const john = await signInAs(shop, JOHN.email);
+      const john = await signInCustomer(shop, JOHN.email);
       const page = await john.get('/store/us/account/assistance');
       await john.post('/store/us/account/assistance/code', { _csrf: csrfOf(page.html) });
       const consentCode = /data-testid="consent-code">(\d{6})</.exec(
@@ -130,7 +111,7 @@ describeBackends('the customer’s side of the storefront', (backend) => {
         clock: shop.clock,
         ...(consentCode ? { consentCode } : {}),
       });
-      const agent = await enter(shop, started.handoffUrl);
+      const agent = await enterHandoff(shop, started.handoffUrl);
       await agent.get(`/store/us/account/orders/${number}`);
       await agent.get('/store/us/cart');
       const product = await agent.get('/store/us/product/earl-grey');
@@ -170,7 +151,7 @@ describeBackends('the customer’s side of the storefront', (backend) => {
     };
 
     it('tells the customer on their own pages, and “End now” ends the session at once as the customer’s end', async () => {
-      const jane = await signInAs(shop, JANE.email);
+      const jane = await signInCustomer(shop, JANE.email);
       const started = await startAssistedSession(shop.url, shop.ctx.db, {
         customerId: JANE.id,
         storeId: 'sto_us',
@@ -178,7 +159,7 @@ describeBackends('the customer’s side of the storefront', (backend) => {
         clock: shop.clock,
       });
       expect((await jane.get('/store/us/account')).html).not.toContain('data-testid="live-assist-notice"');
-      const agent = await enter(shop, started.handoffUrl);
+      const agent = await enterHandoff(shop, started.handoffUrl);
 
       const own = await jane.get('/store/us/account/orders');
       expect(withoutStyle(own.html)).toContain(
@@ -186,7 +167,7 @@ describeBackends('the customer’s side of the storefront', (backend) => {
       );
       expect((await agent.get('/store/us/account/orders')).html).not.toContain('live-assist-notice');
 
-      const john = await signInAs(shop, JOHN.email);
+      const john = await signInCustomer(shop, JOHN.email);
       const johnPage = await john.get('/store/us/account');
       expect(johnPage.html).not.toContain('live-assist-notice');
       const foreign = await john.post('/store/us/account/assistance/end', {
@@ -213,14 +194,14 @@ describeBackends('the customer’s side of the storefront', (backend) => {
     });
 
     it('says “view only” for a view-mode session', async () => {
-      const jane = await signInAs(shop, JANE.email);
+      const jane = await signInCustomer(shop, JANE.email);
       const started = await startAssistedSession(shop.url, shop.ctx.db, {
         customerId: JANE.id,
         storeId: 'sto_us',
         mode: 'view',
         clock: shop.clock,
       });
-      await enter(shop, started.handoffUrl);
+      await enterHandoff(shop, started.handoffUrl);
       expect((await jane.get('/store/us/cart')).html).toContain(
         'Alex Agent from support is in your account now — view only — ',
       );

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { JANE, seedDemo } from '../seed/demo';
-import { describeBackends, startTestShop, type TestShop } from '../test/harness';
-import { storefrontPlugin } from './plugin';
+import { JANE } from '../seed/demo';
+import { enterHandoff, signInCustomer, startStorefrontShop } from '../test/fixtures';
+import { describeBackends, type TestShop } from '../test/harness';
 import { endAssistedSession, startAssistedSession } from './test-assist';
 import { TestBrowser } from './test-browser';
 
@@ -13,12 +13,8 @@ describeBackends("storefront: the customer's own local time", (backend) => {
   let shop: TestShop;
   let jane: TestBrowser;
   beforeAll(async () => {
-    shop = await startTestShop(backend, {
-      seed: (db) => seedDemo(db, { now: () => new Date() }),
-      build: { extraPlugins: [storefrontPlugin] },
-    });
-    jane = new TestBrowser(shop.url);
-    await jane.submit('/store/us/signin', '/store/us/signin', { email: JANE.email, password: 'customer-demo' });
+    shop = await startStorefrontShop(backend);
+    jane = await signInCustomer(shop, JANE.email);
     // Notifications to show: the store writes one when an agent's session starts and one when it ends.
     const started = await startAssistedSession(shop.url, shop.ctx.db, {
       customerId: JANE.id,
@@ -26,8 +22,7 @@ describeBackends("storefront: the customer's own local time", (backend) => {
       mode: 'view',
       clock: shop.clock,
     });
-    const handoff = new URL(started.handoffUrl);
-    await new TestBrowser(shop.url).get(`${handoff.pathname}${handoff.search}`);
+    await enterHandoff(shop, started.handoffUrl);
     await endAssistedSession(shop.url, started.accessToken, started.session.id);
   });
   afterAll(async () => {

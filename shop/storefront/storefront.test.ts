@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { JANE } from '../seed/demo';
-import { seedDemo } from '../seed/demo';
 import { seedStores } from '../seed/stores';
+import { startStorefrontShop } from '../test/fixtures';
 import { describeBackends, startTestShop, type TestShop } from '../test/harness';
 import { storefrontPlugin } from './plugin';
 import { csrfOf, TestBrowser } from './test-browser';
@@ -29,10 +29,7 @@ async function cartQuantity(shop: TestShop, customerId: string): Promise<number>
 describeBackends('storefront', (backend) => {
   let shop: TestShop;
   beforeAll(async () => {
-    shop = await startTestShop(backend, {
-      seed: (db) => seedDemo(db, { now: () => new Date() }),
-      build: { extraPlugins: [storefrontPlugin] },
-    });
+    shop = await startStorefrontShop(backend);
   });
   afterAll(async () => {
     await shop.close();

@@ -1,11 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { JANE, seedDemo } from '../seed/demo';
+import { JANE } from '../seed/demo';
 import { stepUp } from '../test/auth-helpers';
-import { LONG_LEASE_SECONDS } from '../test/fixtures';
-import { describeBackends, startTestShop, type TestShop } from '../test/harness';
-import { storefrontPlugin } from './plugin';
+import { enterHandoff, LONG_LEASE_SECONDS, signInCustomer, startStorefrontShop } from '../test/fixtures';
+import { describeBackends, type TestShop } from '../test/harness';
 import { endAssistedSession, startAssistedSession } from './test-assist';
-import { csrfOf, TestBrowser } from './test-browser';
+import { csrfOf } from './test-browser';
 
 /** The `<button …>` tag carrying `data-testid="…"`, attributes and all. */
 function buttonTag(html: string, testId: string): string {
@@ -15,11 +14,7 @@ function buttonTag(html: string, testId: string): string {
 describeBackends('storefront: view only, visibly', (backend) => {
   let shop: TestShop;
   beforeAll(async () => {
-    shop = await startTestShop(backend, {
-      seed: (db) => seedDemo(db, { now: () => new Date() }),
-      build: { extraPlugins: [storefrontPlugin] },
-      config: { consoleLeaseSeconds: LONG_LEASE_SECONDS },
-    });
+    shop = await startStorefrontShop(backend, { consoleLeaseSeconds: LONG_LEASE_SECONDS });
   });
   afterAll(async () => {
     await shop.close();
@@ -32,10 +27,7 @@ describeBackends('storefront: view only, visibly', (backend) => {
       mode,
       clock: shop.clock,
     });
-    const agent = new TestBrowser(shop.url);
-    const url = new URL(started.handoffUrl);
-    expect((await agent.get(`${url.pathname}${url.search}`)).status).toBe(303);
-    return { agent, started };
+    return { agent: await enterHandoff(shop, started.handoffUrl), started };
   };
 
   it('locks every form a view session may not send, says so, and still refuses the POST', async () => {
@@ -89,15 +81,13 @@ describeBackends('storefront: view only, visibly', (backend) => {
     await endAssistedSession(shop.url, started.accessToken, started.session.id);
 
     // The customer's history says so in words.
-    const jane = new TestBrowser(shop.url);
-    await jane.submit('/store/us/signin', '/store/us/signin', { email: JANE.email, password: 'customer-demo' });
+    const jane = await signInCustomer(shop, JANE.email);
     const history = await jane.get('/store/us/account/assistance');
     expect(history.html).toContain('switched the session to shopping for you (cart, checkout, addresses)');
   });
 
   it('leaves the customer’s own forms as they were', async () => {
-    const jane = new TestBrowser(shop.url);
-    await jane.submit('/store/us/signin', '/store/us/signin', { email: JANE.email, password: 'customer-demo' });
+    const jane = await signInCustomer(shop, JANE.email);
     const product = await jane.get('/store/us/product/earl-grey');
     expect(buttonTag(product.html, 'add-to-cart')).not.toContain('disabled');
     expect(product.html).not.toContain('<fieldset');

@@ -3,11 +3,14 @@ import { z } from 'zod';
 import { AuditEvent, AuditPage } from '../../shared/api/audit';
 import type { CreateSessionRequest } from '../../shared/api/sessions';
 import { DEFAULT_SETTINGS, type Settings } from '../../shared/api/settings';
+import { redeemHandoff } from '../assist/storefront-access';
 import { auditEventFromRow, type AuditRow, type StoredAuditEvent } from '../audit/append';
 import type { ShopConfig } from '../context';
 import type { Database } from '../db/database';
 import { systemClock } from '../lib/clock';
 import { seedDemo, JANE, JOHN } from '../seed/demo';
+import { storefrontPlugin } from '../storefront/plugin';
+import { TestBrowser } from '../storefront/test-browser';
 import { apiRequest, signIn, stepUp, type ApiResult } from './auth-helpers';
 import { startTestShop, type Backend, type TestShop } from './harness';
 
@@ -19,26 +22,36 @@ export const CUSTOMERS = {
   john: { ...JOHN, usAccount: 'acc_000002_us' },
 } as const;
 
+/** A console lease longer than any jump of the test clock (a week). */
+export const LONG_LEASE_SECONDS = 7 * 24 * 3600;
+
 /**
- * A shop with the demo data, and access tokens that outlive the test clock's jumps past idle
- * timeouts and maximum session lengths. Console leases outlive them too, as if the console kept
- * renewing through each jump; `config` overrides (lease tests pass the default lease back).
+ * Tokens, step-ups and console leases that outlive the test clock's jumps past idle timeouts and
+ * maximum session lengths, as if the console kept renewing through each jump.
  */
+export const LONG_LIVED: Partial<ShopConfig> = {
+  accessTokenSeconds: 7 * 24 * 3600,
+  refreshTokenSeconds: 7 * 24 * 3600,
+  stepUpSeconds: 24 * 3600,
+  consoleLeaseSeconds: LONG_LEASE_SECONDS,
+};
+
+/** A shop with the demo data and LONG_LIVED tokens; `config` overrides (lease tests pass the default lease back). */
 export function startAssistShop(backend: Backend, config: Partial<ShopConfig> = {}): Promise<TestShop> {
   return startTestShop(backend, {
     seed: (db: Database) => seedDemo(db, systemClock),
-    config: {
-      accessTokenSeconds: 7 * 24 * 3600,
-      refreshTokenSeconds: 7 * 24 * 3600,
-      stepUpSeconds: 24 * 3600,
-      consoleLeaseSeconds: LONG_LEASE_SECONDS,
-      ...config,
-    },
+    config: { ...LONG_LIVED, ...config },
   });
 }
 
-/** A console lease longer than any jump of the test clock (a week). */
-export const LONG_LEASE_SECONDS = 7 * 24 * 3600;
+/** The demo shop with its storefront on the same port, `config` as given: what an assisted view opens. */
+export function startStorefrontShop(backend: Backend, config: Partial<ShopConfig> = {}): Promise<TestShop> {
+  return startTestShop(backend, {
+    seed: (db: Database) => seedDemo(db, systemClock),
+    build: { extraPlugins: [storefrontPlugin] },
+    config,
+  });
+}
 
 export interface Agent {
   email: string;
@@ -109,6 +122,37 @@ export async function startSession(
     handoffUrl: body.handoffUrl,
     body,
   };
+}
+
+/** Where the tests' own requests come from (a storefront visit, a consent by phone). */
+export const TEST_ORIGIN = { ip: '127.0.0.1', userAgent: 'vitest' };
+
+/** A session whose handoff has been redeemed, as the console's view does right after the start, with its storefront cookie secret. */
+export async function startActiveSession(
+  shop: TestShop,
+  agent: Agent,
+  request: Partial<CreateSessionRequest> = {},
+): Promise<{ id: string; cookie: string }> {
+  const started = await startSession(shop, agent, request);
+  const redeemed = await redeemHandoff(shop.ctx, started.handoffCode, TEST_ORIGIN);
+  if (!redeemed.ok) throw new Error(`handoff refused: ${redeemed.reason}`);
+  return { id: started.id, cookie: redeemed.cookieSecret };
+}
+
+/** The agent's storefront, entered through a session's handoff link (a 303 into the store). */
+export async function enterHandoff(shop: TestShop, handoffUrl: string): Promise<TestBrowser> {
+  const agent = new TestBrowser(shop.url);
+  const url = new URL(handoffUrl);
+  expect((await agent.get(`${url.pathname}${url.search}`)).status).toBe(303);
+  return agent;
+}
+
+/** A demo customer signed in to the US storefront in a browser of their own. */
+export async function signInCustomer(shop: TestShop, email: string): Promise<TestBrowser> {
+  const browser = new TestBrowser(shop.url);
+  const signedIn = await browser.submit('/store/us/signin', '/store/us/signin', { email, password: 'customer-demo' });
+  expect(signedIn.status).toBe(303);
+  return browser;
 }
 
 export async function putSettings(shop: TestShop, admin: Agent, change: Partial<Settings>): Promise<Settings> {

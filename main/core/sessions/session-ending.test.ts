@@ -3,18 +3,15 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { describeBackends, type TestShop } from '../../../shop/test/harness';
-import { createPlaywrightViewHost, type PlaywrightViewHost } from '../../browser-tier/view-host-playwright';
-import { brokenKeychain } from '../../test/keychain';
-import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../../test/shop';
+import type { PlaywrightViewHost } from '../../browser-tier/view-host-playwright';
+import { quietViewHost, signedInAuth, startJaneView, type CodeFor } from '../../test/console';
+import { startDemoShop, totpCodes } from '../../test/shop';
 import { createApiClient } from '../api/api-client';
-import { createAuthService, type AuthService } from '../auth/auth-service';
+import type { AuthService } from '../auth/auth-service';
 import { ShopRefusedError } from '../errors';
 import { createOpenSessionsJournal, type OpenSessionsJournal } from './open-sessions-journal';
 import { createPartitionPool, type PartitionPool } from '../partition-pool';
 import { createSessionManager, type SessionManager } from './session-manager';
-import { createVault } from '../vault';
-
-const JANE = { id: 'cus_000001', usAccount: 'acc_000001_us' };
 
 interface Console {
   auth: AuthService;
@@ -29,15 +26,13 @@ interface Console {
 // the view kept when it refuses, the view closed (and the journal kept) when it cannot be reached.
 describeBackends('ending a session, against the real shop and Chromium', (backend) => {
   let shop: TestShop;
-  let code: (email: string) => string;
+  let code: CodeFor;
   let viewHost: PlaywrightViewHost;
   let dataDir: string;
   const consoles: Console[] = [];
 
   async function openConsole(email: string): Promise<Console> {
-    const auth = createAuthService({ shopUrl: shop.url, vault: createVault({ keychain: brokenKeychain }) });
-    await auth.signIn(shop.url, email, DEMO_STAFF_PASSWORD);
-    await auth.verifyMfa(code(email));
+    const auth = await signedInAuth(shop, code, email);
     const pool = createPartitionPool({ size: 2, wipe: (partition) => viewHost.wipe(partition) });
     const journal = createOpenSessionsJournal({ file: join(dataDir, `${consoles.length}.json`) });
     const nowhere = createApiClient({ shopUrl: 'http://127.0.0.1:9', tokens: auth.tokens() });
@@ -65,19 +60,12 @@ describeBackends('ending a session, against the real shop and Chromium', (backen
     return console_;
   }
 
-  const startJane = (c: Console, email: string) =>
-    c.sessions.start({
-      customerId: JANE.id,
-      accountId: JANE.usAccount,
-      mode: 'view',
-      reason: 'Customer called about an order',
-      stepUp: { code: code(email) },
-    });
+  const startJane = (c: Console, email: string) => startJaneView(c.sessions, code, email);
 
   beforeAll(async () => {
     shop = await startDemoShop(backend, { stepUpSeconds: 24 * 3600 });
     code = totpCodes(shop);
-    viewHost = createPlaywrightViewHost({ previewIntervalMs: 60_000, log: () => undefined });
+    viewHost = quietViewHost();
     dataDir = await mkdtemp(join(tmpdir(), 'session-ending-'));
   });
   afterAll(async () => {

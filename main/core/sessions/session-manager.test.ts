@@ -1,18 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { OpenSession } from '../../../shared/ipc/contract';
+import { LONG_LIVED } from '../../../shop/test/fixtures';
 import { describeBackends, type TestShop } from '../../../shop/test/harness';
-import { createPlaywrightViewHost, type PlaywrightViewHost } from '../../browser-tier/view-host-playwright';
-import { brokenKeychain } from '../../test/keychain';
-import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../../test/shop';
-import { createAuthService, type AuthService } from '../auth/auth-service';
+import type { PlaywrightViewHost } from '../../browser-tier/view-host-playwright';
+import { JANE, JOHN, quietViewHost, signedInAuth, startJaneView, type CodeFor } from '../../test/console';
+import { startDemoShop, totpCodes } from '../../test/shop';
+import type { AuthService } from '../auth/auth-service';
 import { ConsoleRefusedError, toIpcError } from '../errors';
 import { createPartitionPool, type PartitionPool } from '../partition-pool';
 import { createSessionManager, type SessionManager } from './session-manager';
 import { endedMessageFor, secondsLeftOf } from './session-presentation';
-import { createVault } from '../vault';
-
-const JANE = { id: 'cus_000001', usAccount: 'acc_000001_us', euAccount: 'acc_000001_eu' };
-const JOHN = { id: 'cus_000002', usAccount: 'acc_000002_us' };
 
 interface Console {
   auth: AuthService;
@@ -24,14 +21,12 @@ interface Console {
 
 describeBackends('session manager against the real shop and Chromium', (backend) => {
   let shop: TestShop;
-  let code: (email: string) => string;
+  let code: CodeFor;
   let viewHost: PlaywrightViewHost;
   const consoles: Console[] = [];
 
   async function openConsole(email: string, poolSize = 2): Promise<Console> {
-    const auth = createAuthService({ shopUrl: shop.url, vault: createVault({ keychain: brokenKeychain }) });
-    await auth.signIn(shop.url, email, DEMO_STAFF_PASSWORD);
-    await auth.verifyMfa(code(email));
+    const auth = await signedInAuth(shop, code, email);
     const pool = createPartitionPool({ size: poolSize, wipe: (partition) => viewHost.wipe(partition) });
     const changes: OpenSession[][] = [];
     const sessions = createSessionManager({
@@ -60,25 +55,14 @@ describeBackends('session manager against the real shop and Chromium', (backend)
     return console_;
   }
 
-  const startJane = (c: Console, account = JANE.usAccount) =>
-    c.sessions.start({
-      customerId: JANE.id,
-      accountId: account,
-      mode: 'view',
-      reason: 'Customer called about an order',
-      stepUp: { code: code(c.auth.staff()?.email ?? '') },
-    });
+  const startJane = (c: Console, account: string = JANE.usAccount) =>
+    startJaneView(c.sessions, code, c.auth.staff()?.email ?? '', { accountId: account });
 
   beforeAll(async () => {
     // Leases outlive the clock jumps past idle timeouts (session-recovery.test.ts tests the lease).
-    shop = await startDemoShop(backend, {
-      accessTokenSeconds: 7 * 24 * 3600,
-      refreshTokenSeconds: 7 * 24 * 3600,
-      stepUpSeconds: 24 * 3600,
-      consoleLeaseSeconds: 7 * 24 * 3600,
-    });
+    shop = await startDemoShop(backend, LONG_LIVED);
     code = totpCodes(shop);
-    viewHost = createPlaywrightViewHost({ previewIntervalMs: 60_000, log: () => undefined });
+    viewHost = quietViewHost();
   });
   afterAll(async () => {
     for (const c of consoles) await c.close().catch(() => undefined);

@@ -1,57 +1,22 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { wrongTotpCode } from '../../../shop/test/auth-helpers';
-import { describeBackends, type TestShop } from '../../../shop/test/harness';
-import { createPlaywrightViewHost, type PlaywrightViewHost } from '../../browser-tier/view-host-playwright';
-import { brokenKeychain } from '../../test/keychain';
-import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../../test/shop';
-import { createAuthService, type AuthService } from '../auth/auth-service';
+import { LONG_LIVED } from '../../../shop/test/fixtures';
+import { describeBackends } from '../../../shop/test/harness';
+import { startAgentConsole, startJaneView, type AgentConsole } from '../../test/console';
 import { toIpcError } from '../errors';
-import { createPartitionPool } from '../partition-pool';
-import { createVault } from '../vault';
-import { createSessionManager, type SessionManager } from './session-manager';
-
-const JANE = { id: 'cus_000001', usAccount: 'acc_000001_us' };
 
 describeBackends('switching an open session to act, against the real shop and Chromium', (backend) => {
-  let shop: TestShop;
-  let code: (email: string) => string;
-  let viewHost: PlaywrightViewHost;
-  let auth: AuthService;
-  let sessions: SessionManager;
+  let c: AgentConsole;
 
   beforeAll(async () => {
-    shop = await startDemoShop(backend, {
-      accessTokenSeconds: 7 * 24 * 3600,
-      refreshTokenSeconds: 7 * 24 * 3600,
-      stepUpSeconds: 24 * 3600,
-      consoleLeaseSeconds: 7 * 24 * 3600,
-    });
-    code = totpCodes(shop);
-    viewHost = createPlaywrightViewHost({ previewIntervalMs: 60_000, log: () => undefined });
-    auth = createAuthService({ shopUrl: shop.url, vault: createVault({ keychain: brokenKeychain }) });
-    await auth.signIn(shop.url, 'agent@demo.test', DEMO_STAFF_PASSWORD);
-    await auth.verifyMfa(code('agent@demo.test'));
-    const pool = createPartitionPool({ size: 2, wipe: (partition) => viewHost.wipe(partition) });
-    sessions = createSessionManager({ api: () => auth.client(), viewHost, pool, log: () => undefined });
+    c = await startAgentConsole(backend, { config: LONG_LIVED, poolSize: 2 });
   });
-  afterAll(async () => {
-    await sessions.endAll('app_exit');
-    sessions.dispose();
-    await auth.signOut();
-    await viewHost.dispose();
-    await shop.close();
-  });
+  afterAll(() => c.close());
 
-  const startView = () =>
-    sessions.start({
-      customerId: JANE.id,
-      accountId: JANE.usAccount,
-      mode: 'view',
-      reason: 'Customer called about an order',
-      stepUp: { code: code('agent@demo.test') },
-    });
+  const startView = () => startJaneView(c.sessions, c.code, 'agent@demo.test');
 
   it('steps up, switches at the shop without ending the session, and the banner and the storefront act at once', async () => {
+    const { shop, code, viewHost, auth, sessions } = c;
     const open = await startView();
     const id = open.session.id;
     const page = viewHost.page(id);
@@ -75,6 +40,7 @@ describeBackends('switching an open session to act, against the real shop and Ch
   });
 
   it('refuses without a step-up or with a wrong code, and the session stays view only', async () => {
+    const { shop, code, viewHost, sessions } = c;
     const open = await startView();
     const id = open.session.id;
     await expect(sessions.switchMode({ sessionId: id, mode: 'act' })).rejects.toMatchObject({
