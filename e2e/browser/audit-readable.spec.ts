@@ -1,17 +1,7 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { startBrowserTier, type BrowserTier } from '../../main/browser-tier/server';
-import { createPlaywrightViewHost } from '../../main/browser-tier/view-host-playwright';
-import { createAuditPort } from '../../main/core/audit-port';
-import { createVault } from '../../main/core/vault';
-import { testService } from '../../main/test/keychain';
-import { startDemoShop, totpCodes } from '../../main/test/shop';
-import type { TestShop } from '../../shop/test/harness';
+import { expect, test, type Page } from '@playwright/test';
 import { screenshotPath } from '../screenshots';
-import { openCustomer, signIn, startViewSession } from '../support/console-ui';
+import { openConsole, startBrowserTiers, type BrowserTiers } from '../support/browser-tier';
+import { openCustomer, signIn, startViewSession, terminateSession } from '../support/console-ui';
 
 /**
  * The audit log as people read it: a supervisor terminates an agent's call, and the agent's own
@@ -20,40 +10,12 @@ import { openCustomer, signIn, startViewSession } from '../support/console-ui';
  * The real shop, two consoles of the browser tier, the built renderer in headless Chromium.
  */
 
-const root = resolve(import.meta.dirname, '../..');
 const VIEWPORT = { width: 1280, height: 800 };
 const REASON = 'Customer asks about a missing parcel';
 const STOP = 'Handing over to the returns desk';
 
-let shop: TestShop;
+let tiers: BrowserTiers;
 let code: (email: string) => string;
-const tiers: BrowserTier[] = [];
-const dataDirs: string[] = [];
-
-/** `syncIntervalMs` undefined: the mirror syncs only when asked ("Sync now"). */
-async function startTier(browser: Browser, syncIntervalMs?: number): Promise<BrowserTier> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'concierge-e2e-audit-'));
-  dataDirs.push(dataDir);
-  const tier = await startBrowserTier({
-    shopUrl: shop.url,
-    rendererDir: resolve(root, 'out/renderer'),
-    dataDir,
-    viewHost: createPlaywrightViewHost({ browser, previewIntervalMs: 500 }),
-    vault: createVault({ service: testService() }),
-    createAudit: (deps) =>
-      createAuditPort({ ...deps, dataDirFor: () => null, ...(syncIntervalMs ? { syncIntervalMs } : {}) }),
-    pollIntervalMs: 1000,
-    log: () => undefined,
-  });
-  tiers.push(tier);
-  return tier;
-}
-
-async function openConsole(browser: Browser, tier: BrowserTier): Promise<Page> {
-  const page = await browser.newPage({ viewport: VIEWPORT });
-  await page.goto(tier.url);
-  return page;
-}
 
 /** The audit events table's rows that contain `text`. */
 function auditRows(page: Page, text: string | RegExp) {
@@ -66,19 +28,15 @@ test.describe.serial('a readable audit log in the browser tier', () => {
 
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(180_000);
-    if (process.env.CONCIERGE_E2E_SKIP_BUILD !== '1' || !existsSync(resolve(root, 'out/renderer/index.html'))) {
-      execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'ignore' });
-    }
-    shop = await startDemoShop(process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite');
-    code = totpCodes(shop);
-    agent = await openConsole(browser, await startTier(browser, 1000));
-    supervisor = await openConsole(browser, await startTier(browser));
+    tiers = await startBrowserTiers({ previewIntervalMs: 500 });
+    code = tiers.code;
+    agent = await openConsole(browser, await tiers.start(browser, { syncIntervalMs: 1000 }), VIEWPORT);
+    // No background sync: the supervisor's mirror syncs only when asked ("Sync now").
+    supervisor = await openConsole(browser, await tiers.start(browser), VIEWPORT);
   });
 
   test.afterAll(async () => {
-    for (const tier of tiers) await tier.close();
-    await shop.close();
-    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+    await tiers.close();
   });
 
   test("the agent's own log shows the session a supervisor ended, and who ended it", async () => {
@@ -90,10 +48,11 @@ test.describe.serial('a readable audit log in the browser tier', () => {
 
     await signIn(supervisor, 'supervisor@demo.test', code);
     await supervisor.getByRole('button', { name: 'Live sessions' }).click();
-    await supervisor.getByRole('button', { name: 'Terminate Alex Agent’s session with Jane Smith' }).click();
-    await supervisor.getByLabel('Reason for terminating').fill(STOP);
-    await supervisor.getByRole('button', { name: 'Terminate session' }).click();
-    await expect(supervisor.getByText('Nobody is assisting a customer right now.')).toBeVisible();
+    await terminateSession(
+      supervisor,
+      supervisor.getByRole('button', { name: 'Terminate Alex Agent’s session with Jane Smith' }),
+      STOP,
+    );
 
     await agent.getByRole('button', { name: 'Audit', exact: true }).click();
     await expect(agent.getByText('Your own events', { exact: false })).toBeVisible();

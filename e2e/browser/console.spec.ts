@@ -1,23 +1,17 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { readdirSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { startBrowserTier, type BrowserTier } from '../../main/browser-tier/server';
-import { createPlaywrightViewHost } from '../../main/browser-tier/view-host-playwright';
-import { createAuditPort } from '../../main/core/audit-port';
-import { createVault } from '../../main/core/vault';
-import { testService } from '../../main/test/keychain';
-import { startDemoShop, totpCodes } from '../../main/test/shop';
+import type { BrowserTier } from '../../main/browser-tier/server';
+import { openConsole as openConsoleAt, startBrowserTiers, type BrowserTiers } from '../support/browser-tier';
 import {
   clickThroughPreview,
   openCustomer,
   signIn,
   startViewSession,
+  terminateSession,
   waitForFreshPreview,
 } from '../support/console-ui';
-import type { TestShop } from '../../shop/test/harness';
 import { screenshotPath } from '../screenshots';
 
 /**
@@ -26,38 +20,12 @@ import { screenshotPath } from '../screenshots';
  * each assisted storefront in its own browser context. Screenshots: see e2e/screenshots.ts.
  */
 
-const root = resolve(import.meta.dirname, '../..');
 const VIEWPORT = { width: 1280, height: 720 };
 
-let shop: TestShop;
+let tiers: BrowserTiers;
 let code: (email: string) => string;
-const tiers: BrowserTier[] = [];
-/** Each console's data folder (exports waiting to be downloaded). */
-const dataDirs = new Map<BrowserTier, string>();
 
-async function startTier(browser: Browser, fixed: { port?: number; token?: string } = {}): Promise<BrowserTier> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'concierge-e2e-console-'));
-  const tier = await startBrowserTier({
-    shopUrl: shop.url,
-    rendererDir: resolve(root, 'out/renderer'),
-    dataDir,
-    ...fixed,
-    viewHost: createPlaywrightViewHost({ browser, previewIntervalMs: 500 }),
-    vault: createVault({ service: testService() }),
-    createAudit: (deps) => createAuditPort({ ...deps, dataDirFor: () => null, syncIntervalMs: 1000 }),
-    pollIntervalMs: 1000,
-    log: () => undefined,
-  });
-  tiers.push(tier);
-  dataDirs.set(tier, dataDir);
-  return tier;
-}
-
-async function openConsole(browser: Browser, tier: BrowserTier): Promise<Page> {
-  const page = await browser.newPage({ viewport: VIEWPORT });
-  await page.goto(tier.url);
-  return page;
-}
+const openConsole = (browser: Browser, tier: BrowserTier) => openConsoleAt(browser, tier, VIEWPORT);
 
 test.describe.serial('console in the browser tier', () => {
   let agentTier: BrowserTier;
@@ -66,24 +34,18 @@ test.describe.serial('console in the browser tier', () => {
 
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(180_000);
-    if (process.env.CONCIERGE_E2E_SKIP_BUILD !== '1' || !existsSync(resolve(root, 'out/renderer/index.html'))) {
-      execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'ignore' });
-    }
-    // The shop's database: PostgreSQL when TEST_DATABASE_URL is set (CI), else embedded PGlite.
-    shop = await startDemoShop(process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite');
-    code = totpCodes(shop);
-    agentTier = await startTier(browser);
+    tiers = await startBrowserTiers({ previewIntervalMs: 500, syncIntervalMs: 1000 });
+    code = tiers.code;
+    agentTier = await tiers.start(browser);
     agent = await openConsole(browser, agentTier);
   });
 
   test.afterAll(async () => {
-    for (const tier of tiers) await tier.close();
-    await shop.close();
-    for (const dir of dataDirs.values()) rmSync(dir, { recursive: true, force: true });
+    await tiers.close();
   });
 
   test('an agent signs in, finds Jane, and starts a view-only session with a reason and step-up', async () => {
-    await expect(agent.getByLabel('Shop address')).toHaveValue(shop.url);
+    await expect(agent.getByLabel('Shop address')).toHaveValue(tiers.shop.url);
     await signIn(agent, 'agent@demo.test', code, async () => {
       await agent.screenshot({ path: screenshotPath('sign-in') });
     });
@@ -169,7 +131,7 @@ test.describe.serial('console in the browser tier', () => {
     await expect(
       agent.getByRole('status').filter({ hasText: /^Downloaded \d+ events as concierge-audit-/ }),
     ).toHaveText(`Downloaded ${lines.length - 1} events as ${download.suggestedFilename()}`);
-    expect(readdirSync(join(dataDirs.get(agentTier) ?? '', 'exports'))).toEqual([]);
+    expect(readdirSync(join(tiers.dataDir(agentTier), 'exports'))).toEqual([]);
   });
 
   test('a supervisor sees an agent’s live session and terminates it; the agent sees why', async ({ browser }) => {
@@ -182,7 +144,7 @@ test.describe.serial('console in the browser tier', () => {
       code,
     });
 
-    const supervisorTier = await startTier(browser);
+    const supervisorTier = await tiers.start(browser);
     const supervisor = await openConsole(browser, supervisorTier);
     await signIn(supervisor, 'supervisor@demo.test', code);
     await supervisor.getByRole('button', { name: 'Live sessions' }).click();
@@ -190,10 +152,7 @@ test.describe.serial('console in the browser tier', () => {
     await expect(row).toContainText('Jane Smith');
     await expect(row).toContainText('View only');
     await supervisor.screenshot({ path: screenshotPath('live-sessions') });
-    await row.getByRole('button', { name: /^Terminate/ }).click();
-    await supervisor.getByLabel('Reason for terminating').fill('Customer asked to stop');
-    await supervisor.getByRole('button', { name: 'Terminate session' }).click();
-    await expect(supervisor.getByText('Nobody is assisting a customer right now.')).toBeVisible();
+    await terminateSession(supervisor, row.getByRole('button', { name: /^Terminate/ }), 'Customer asked to stop');
 
     await expect(agent.getByRole('heading', { name: 'Session ended' })).toBeVisible({ timeout: 15_000 });
     await expect(agent.getByRole('alert').filter({ hasText: 'Session ended' })).toContainText(/supervisor/i);
@@ -203,7 +162,7 @@ test.describe.serial('console in the browser tier', () => {
   });
 
   test('a trainee cannot start a session, in the UI or through the bridge', async ({ browser }) => {
-    const traineeTier = await startTier(browser);
+    const traineeTier = await tiers.start(browser);
     const trainee = await openConsole(browser, traineeTier);
     await signIn(trainee, 'trainee@demo.test', code);
     await openCustomer(trainee, 'jane', 'jane@example.com', 'Jane Smith');
@@ -243,7 +202,7 @@ test.describe.serial('console in the browser tier', () => {
   });
 
   test('an admin sees the shop’s settings', async ({ browser }) => {
-    const adminTier = await startTier(browser);
+    const adminTier = await tiers.start(browser);
     const admin = await openConsole(browser, adminTier);
     await signIn(admin, 'admin@demo.test', code);
     await admin.getByRole('button', { name: 'Settings' }).click();
@@ -256,7 +215,7 @@ test.describe.serial('console in the browser tier', () => {
     browser,
   }) => {
     const token = 'e2'.repeat(32);
-    const first = await startTier(browser, { token });
+    const first = await tiers.start(browser, { token });
     const port = Number(new URL(first.origin).port);
     const page = await openConsole(browser, first);
     await expect(page.getByLabel('Email')).toBeVisible();
@@ -267,7 +226,7 @@ test.describe.serial('console in the browser tier', () => {
     await expect(notice).toHaveText('The console is not running — start it again with npm start.');
 
     // The launcher keeps the token: the old page's calls authenticate, but its state belongs to the old run.
-    const second = await startTier(browser, { port, token });
+    const second = await tiers.start(browser, { port, token });
     await expect(notice).toContainText('The console restarted. Reload to continue.');
     // Reachable from the keyboard, wherever the focus stands on the page.
     const reload = notice.getByRole('button', { name: 'Reload' });
@@ -280,7 +239,7 @@ test.describe.serial('console in the browser tier', () => {
 
     // A console started with another token: reloading cannot help, the new address must be opened.
     await second.close();
-    await startTier(browser, { port });
+    await tiers.start(browser, { port });
     await expect(notice).toHaveText(
       'The console restarted with a new address. Open the address printed in the terminal where it runs (npm start).',
     );

@@ -1,17 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { expect, test, type Locator, type Page } from '@playwright/test';
-import { startBrowserTier, type BrowserTier } from '../../main/browser-tier/server';
-import { createPlaywrightViewHost } from '../../main/browser-tier/view-host-playwright';
-import { createAuditPort } from '../../main/core/audit-port';
-import { createVault } from '../../main/core/vault';
-import { testService } from '../../main/test/keychain';
-import { startDemoShop, totpCodes } from '../../main/test/shop';
 import { JANE } from '../../shop/seed/demo';
 import type { TestShop } from '../../shop/test/harness';
 import { screenshotPath } from '../screenshots';
+import { openConsole, startBrowserTiers, type BrowserTiers } from '../support/browser-tier';
 import { signIn } from '../support/console-ui';
 
 /**
@@ -19,14 +10,12 @@ import { signIn } from '../support/console-ui';
  * read out without its letter — the real shop, the real console core, the built renderer.
  */
 
-const root = resolve(import.meta.dirname, '../..');
 /** Added by this spec: an accented name to find by typing it without accents. */
 const JOSE = { id: 'cus_e2e_jose', number: 'C-9400001', email: 'jose.nunez@fixture.test' };
 
 test.describe.serial('forgiving customer search in the browser tier', () => {
+  let tiers: BrowserTiers;
   let shop: TestShop;
-  let tier: BrowserTier;
-  let dataDir: string;
   let agent: Page;
   let box: Locator;
 
@@ -52,39 +41,23 @@ test.describe.serial('forgiving customer search in the browser tier', () => {
 
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(180_000);
-    if (process.env.CONCIERGE_E2E_SKIP_BUILD !== '1' || !existsSync(resolve(root, 'out/renderer/index.html'))) {
-      execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'ignore' });
-    }
-    shop = await startDemoShop(process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite');
+    tiers = await startBrowserTiers();
+    shop = tiers.shop;
     // The demo set has no accented names; this customer is the spec's own.
     await shop.ctx.db.query(
       `INSERT INTO customers (id, number, first_name, last_name, name, email, password_hash)
        SELECT $1, $2, 'José', 'Núñez', 'José Núñez', $3, password_hash FROM customers WHERE id = $4`,
       [JOSE.id, JOSE.number, JOSE.email, JANE.id],
     );
-    dataDir = mkdtempSync(join(tmpdir(), 'concierge-e2e-console-'));
-    tier = await startBrowserTier({
-      shopUrl: shop.url,
-      rendererDir: resolve(root, 'out/renderer'),
-      dataDir,
-      viewHost: createPlaywrightViewHost({ browser }),
-      vault: createVault({ service: testService() }),
-      createAudit: (deps) => createAuditPort({ ...deps, dataDirFor: () => null }),
-      pollIntervalMs: 1000,
-      log: () => undefined,
-    });
-    agent = await browser.newPage({ viewport: { width: 1024, height: 768 } });
-    await agent.goto(tier.url);
-    await signIn(agent, 'agent@demo.test', totpCodes(shop));
+    agent = await openConsole(browser, await tiers.start(browser), { width: 1024, height: 768 });
+    await signIn(agent, 'agent@demo.test', tiers.code);
     await agent.keyboard.press('/');
     box = agent.getByRole('combobox', { name: 'Search customers' });
     await expect(box).toBeFocused();
   });
 
   test.afterAll(async () => {
-    await tier.close();
-    await shop.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await tiers.close();
   });
 
   test('"smith, jane" finds Jane Smith', async () => {

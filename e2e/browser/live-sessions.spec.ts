@@ -1,17 +1,8 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { expect, test, type Browser, type Page } from '@playwright/test';
-import { startBrowserTier, type BrowserTier } from '../../main/browser-tier/server';
-import { createPlaywrightViewHost } from '../../main/browser-tier/view-host-playwright';
-import { createAuditPort } from '../../main/core/audit-port';
-import { createVault } from '../../main/core/vault';
-import { testService } from '../../main/test/keychain';
-import { startDemoShop, totpCodes } from '../../main/test/shop';
-import type { TestShop } from '../../shop/test/harness';
+import { expect, test, type Page } from '@playwright/test';
+import type { BrowserTier } from '../../main/browser-tier/server';
 import { screenshotPath } from '../screenshots';
-import { openCustomer, signIn, startViewSession } from '../support/console-ui';
+import { openConsole, startBrowserTiers, type BrowserTiers } from '../support/browser-tier';
+import { openCustomer, signIn, startViewSession, terminateSession } from '../support/console-ui';
 
 /**
  * A supervisor watches an agent's call in Live sessions: the page the agent is on, the time left,
@@ -20,34 +11,14 @@ import { openCustomer, signIn, startViewSession } from '../support/console-ui';
  * the browser tier (agent and supervisor), the built renderer in headless Chromium.
  */
 
-const root = resolve(import.meta.dirname, '../..');
 const VIEWPORT = { width: 1280, height: 800 };
 /** The supervisor's window: the narrowest the console supports. */
 const NARROW = { width: 1024, height: 768 };
 const REASON = 'Customer asks where her parcel is';
 const STOP = 'Customer asked to stop the session';
 
-let shop: TestShop;
+let tiers: BrowserTiers;
 let code: (email: string) => string;
-const tiers: BrowserTier[] = [];
-const dataDirs: string[] = [];
-
-async function startTier(browser: Browser): Promise<BrowserTier> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'concierge-e2e-live-'));
-  dataDirs.push(dataDir);
-  const tier = await startBrowserTier({
-    shopUrl: shop.url,
-    rendererDir: resolve(root, 'out/renderer'),
-    dataDir,
-    viewHost: createPlaywrightViewHost({ browser, previewIntervalMs: 500 }),
-    vault: createVault({ service: testService() }),
-    createAudit: (deps) => createAuditPort({ ...deps, dataDirFor: () => null, syncIntervalMs: 30_000 }),
-    pollIntervalMs: 1000,
-    log: () => undefined,
-  });
-  tiers.push(tier);
-  return tier;
-}
 
 /** The agent's session in the supervisor's Live sessions table (the row with its buttons, not its timeline). */
 function liveRow(page: Page) {
@@ -55,12 +26,6 @@ function liveRow(page: Page) {
     .getByRole('row')
     .filter({ hasText: REASON })
     .filter({ has: page.getByRole('button', { name: /timeline of Alex Agent’s session with Jane Smith$/ }) });
-}
-
-async function openConsole(browser: Browser, tier: BrowserTier, viewport = VIEWPORT): Promise<Page> {
-  const page = await browser.newPage({ viewport });
-  await page.goto(tier.url);
-  return page;
 }
 
 test.describe.serial('live sessions in the browser tier', () => {
@@ -71,20 +36,15 @@ test.describe.serial('live sessions in the browser tier', () => {
 
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(180_000);
-    if (process.env.CONCIERGE_E2E_SKIP_BUILD !== '1' || !existsSync(resolve(root, 'out/renderer/index.html'))) {
-      execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'ignore' });
-    }
-    shop = await startDemoShop(process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite');
-    code = totpCodes(shop);
-    agentTier = await startTier(browser);
-    agent = await openConsole(browser, agentTier);
-    supervisor = await openConsole(browser, await startTier(browser), NARROW);
+    tiers = await startBrowserTiers({ previewIntervalMs: 500, syncIntervalMs: 30_000 });
+    code = tiers.code;
+    agentTier = await tiers.start(browser);
+    agent = await openConsole(browser, agentTier, VIEWPORT);
+    supervisor = await openConsole(browser, await tiers.start(browser), NARROW);
   });
 
   test.afterAll(async () => {
-    for (const tier of tiers) await tier.close();
-    await shop.close();
-    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+    await tiers.close();
   });
 
   test('the supervisor sees where the agent is, the time left, the mode and the reason', async () => {
@@ -136,10 +96,11 @@ test.describe.serial('live sessions in the browser tier', () => {
   });
 
   test('terminating names the supervisor to the agent and gives the reason once', async () => {
-    await liveRow(supervisor).getByRole('button', { name: 'Terminate Alex Agent’s session with Jane Smith' }).click();
-    await supervisor.getByLabel('Reason for terminating').fill(STOP);
-    await supervisor.getByRole('button', { name: 'Terminate session' }).click();
-    await expect(supervisor.getByText('Nobody is assisting a customer right now.')).toBeVisible();
+    await terminateSession(
+      supervisor,
+      liveRow(supervisor).getByRole('button', { name: 'Terminate Alex Agent’s session with Jane Smith' }),
+      STOP,
+    );
 
     const ended = agent.getByRole('alert').filter({ hasText: 'Session ended' });
     await expect(ended).toContainText(`Ended by Sam Supervisor (supervisor): ${STOP}`, { timeout: 15_000 });

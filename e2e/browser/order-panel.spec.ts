@@ -1,17 +1,9 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { startBrowserTier, type BrowserTier } from '../../main/browser-tier/server';
-import { createPlaywrightViewHost } from '../../main/browser-tier/view-host-playwright';
-import { createAuditPort } from '../../main/core/audit-port';
-import { createVault } from '../../main/core/vault';
-import { testService } from '../../main/test/keychain';
-import { startDemoShop, totpCodes } from '../../main/test/shop';
+import type { BrowserTier } from '../../main/browser-tier/server';
 import { JANE } from '../../shop/seed/demo';
 import type { TestShop } from '../../shop/test/harness';
 import { screenshotPath } from '../screenshots';
+import { openConsole, startBrowserTiers, type BrowserTiers } from '../support/browser-tier';
 import { openCustomer, signIn } from '../support/console-ui';
 
 /**
@@ -20,8 +12,6 @@ import { openCustomer, signIn } from '../support/console-ui';
  * start dialog's store chosen by the customer's latest activity. The real shop, the real console
  * core behind the browser-tier server, the built renderer in Chromium.
  */
-
-const root = resolve(import.meta.dirname, '../..');
 
 interface DocRow {
   id: string;
@@ -37,11 +27,10 @@ interface DocRow {
 }
 
 test.describe.serial('order panel in the browser tier', () => {
+  let tiers: BrowserTiers;
   let shop: TestShop;
   let tier: BrowserTier;
-  let dataDir: string;
   let agent: Page;
-  let viewHost: ReturnType<typeof createPlaywrightViewHost>;
   let code: (email: string) => string;
   /** Jane's newest order (the demo's is in the US store). */
   let latest: DocRow;
@@ -50,11 +39,8 @@ test.describe.serial('order panel in the browser tier', () => {
 
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(180_000);
-    if (process.env.CONCIERGE_E2E_SKIP_BUILD !== '1' || !existsSync(resolve(root, 'out/renderer/index.html'))) {
-      execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'ignore' });
-    }
-    shop = await startDemoShop(process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite');
-    code = totpCodes(shop);
+    tiers = await startBrowserTiers();
+    ({ shop, code } = tiers);
     const docs = (type: string | null) =>
       shop.ctx.db.query<DocRow>(
         `SELECT d.id, d.type, d.number, d.currency, d.total_cents, s.code AS store_code, s.name AS store_name,
@@ -67,28 +53,14 @@ test.describe.serial('order panel in the browser tier', () => {
     if (!order || !any) throw new Error('Jane has no documents');
     latest = order;
     newest = any;
-    dataDir = mkdtempSync(join(tmpdir(), 'concierge-e2e-console-'));
-    viewHost = createPlaywrightViewHost({ browser });
-    tier = await startBrowserTier({
-      shopUrl: shop.url,
-      rendererDir: resolve(root, 'out/renderer'),
-      dataDir,
-      viewHost,
-      vault: createVault({ service: testService() }),
-      createAudit: (deps) => createAuditPort({ ...deps, dataDirFor: () => null }),
-      pollIntervalMs: 1000,
-      log: () => undefined,
-    });
-    agent = await browser.newPage({ viewport: { width: 1024, height: 768 } });
-    await agent.goto(tier.url);
+    tier = await tiers.start(browser);
+    agent = await openConsole(browser, tier, { width: 1024, height: 768 });
     await signIn(agent, 'agent@demo.test', code);
     await openCustomer(agent, 'jane', JANE.email, JANE.name);
   });
 
   test.afterAll(async () => {
-    await tier.close();
-    await shop.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await tiers.close();
   });
 
   test("automatic store choice follows Jane's latest activity and says why", async () => {
@@ -143,7 +115,7 @@ test.describe.serial('order panel in the browser tier', () => {
       [JANE.id],
     );
     const sessionId = started.rows[0]?.id ?? '';
-    const storefront = viewHost.context(sessionId)?.pages()[0];
+    const storefront = tier.viewHost.context(sessionId)?.pages()[0];
     if (!storefront) throw new Error('no storefront view for the session');
     await expect(storefront).toHaveURL(
       `${shop.url}/store/${latest.store_code}/account/orders/${encodeURIComponent(latest.number)}`,

@@ -1,16 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { startBrowserTier, type BrowserTier } from '../../main/browser-tier/server';
-import { createPlaywrightViewHost } from '../../main/browser-tier/view-host-playwright';
-import { createAuditPort } from '../../main/core/audit-port';
-import { createVault } from '../../main/core/vault';
-import { testService } from '../../main/test/keychain';
-import { startDemoShop, totpCodes } from '../../main/test/shop';
+import { openConsole, startBrowserTiers, type BrowserTiers } from '../support/browser-tier';
 import { DEMO_STAFF_PASSWORD, openCustomer, signIn, startViewSession } from '../support/console-ui';
-import type { TestShop } from '../../shop/test/harness';
 import { screenshotPath } from '../screenshots';
 
 /**
@@ -21,19 +11,16 @@ import { screenshotPath } from '../screenshots';
  * customer's "Assisted sessions" updated the moment a session ends.
  */
 
-const root = resolve(import.meta.dirname, '../..');
 /** The shortest idle timeout the shop allows: the warning comes 30 s before it. */
 const IDLE_SECONDS = 60;
 
-let shop: TestShop;
+let tiers: BrowserTiers;
 let code: (email: string) => string;
-let tier: BrowserTier;
-let dataDir = '';
 
 /** The admin sets the idle timeout through the shop's API, as the settings screen does. */
 async function setIdleTimeout(seconds: number): Promise<void> {
   const api = async (path: string, method: string, body?: unknown, token?: string): Promise<unknown> => {
-    const response = await fetch(`${shop.url}/api/v1${path}`, {
+    const response = await fetch(`${tiers.shop.url}/api/v1${path}`, {
       method,
       headers: {
         ...(body === undefined ? {} : { 'content-type': 'application/json' }),
@@ -68,33 +55,17 @@ test.describe.serial('the session header, in the browser tier', () => {
 
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(180_000);
-    if (process.env.CONCIERGE_E2E_SKIP_BUILD !== '1' || !existsSync(resolve(root, 'out/renderer/index.html'))) {
-      execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'ignore' });
-    }
-    shop = await startDemoShop(process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite');
-    code = totpCodes(shop);
+    tiers = await startBrowserTiers();
+    code = tiers.code;
     await setIdleTimeout(IDLE_SECONDS);
-    dataDir = mkdtempSync(join(tmpdir(), 'concierge-e2e-header-'));
-    tier = await startBrowserTier({
-      shopUrl: shop.url,
-      rendererDir: resolve(root, 'out/renderer'),
-      dataDir,
-      viewHost: createPlaywrightViewHost({ browser, previewIntervalMs: 500 }),
-      vault: createVault({ service: testService() }),
-      createAudit: (deps) => createAuditPort({ ...deps, dataDirFor: () => null, syncIntervalMs: 1000 }),
-      pollIntervalMs: 1000,
-      log: () => undefined,
-    });
+    const tier = await tiers.start(browser, { previewIntervalMs: 500, syncIntervalMs: 1000 });
     // 1024 px: the header must fit the narrowest console the issue asks for.
-    agent = await browser.newPage({ viewport: { width: 1024, height: 720 } });
-    await agent.goto(tier.url);
+    agent = await openConsole(browser, tier, { width: 1024, height: 720 });
     await signIn(agent, 'agent@demo.test', code);
   });
 
   test.afterAll(async () => {
-    await tier.close();
-    await shop.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await tiers.close();
   });
 
   test('one header with the session’s focus, then an idle warning that "I’m still here" clears at the shop', async () => {

@@ -1,16 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { expect, test, type Page } from '@playwright/test';
-import { startBrowserTier, type BrowserTier } from '../../main/browser-tier/server';
-import { createPlaywrightViewHost } from '../../main/browser-tier/view-host-playwright';
-import { createAuditPort } from '../../main/core/audit-port';
-import { createVault } from '../../main/core/vault';
-import { testService } from '../../main/test/keychain';
-import { startDemoShop, totpCodes } from '../../main/test/shop';
-import type { TestShop } from '../../shop/test/harness';
 import { screenshotPath } from '../screenshots';
+import { openConsole, startBrowserTiers, type BrowserTiers } from '../support/browser-tier';
 import { clickThroughPreview, openCustomer, previewImage, signIn, startViewSession } from '../support/console-ui';
 
 /**
@@ -18,8 +8,6 @@ import { clickThroughPreview, openCustomer, previewImage, signIn, startViewSessi
  * screencast in the console's session tab, and the agent's typing, keys and wheel reaching the
  * customer's storefront through it — the real shop, the real console core, the built renderer.
  */
-
-const root = resolve(import.meta.dirname, '../..');
 
 /**
  * The share of pixels where the picture the console shows differs clearly from `png` (a
@@ -53,9 +41,7 @@ async function differingShare(agent: Page, png: Buffer): Promise<number> {
 }
 
 test.describe.serial('the storefront view in the browser tier', () => {
-  let shop: TestShop;
-  let tier: BrowserTier;
-  let dataDir: string;
+  let tiers: BrowserTiers;
   let agent: Page;
   let storefront: Page;
 
@@ -73,24 +59,10 @@ test.describe.serial('the storefront view in the browser tier', () => {
 
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(180_000);
-    if (process.env.CONCIERGE_E2E_SKIP_BUILD !== '1' || !existsSync(resolve(root, 'out/renderer/index.html'))) {
-      execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'ignore' });
-    }
-    shop = await startDemoShop(process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite');
-    const code = totpCodes(shop);
-    dataDir = mkdtempSync(join(tmpdir(), 'concierge-e2e-console-'));
-    tier = await startBrowserTier({
-      shopUrl: shop.url,
-      rendererDir: resolve(root, 'out/renderer'),
-      dataDir,
-      viewHost: createPlaywrightViewHost({ browser }),
-      vault: createVault({ service: testService() }),
-      createAudit: (deps) => createAuditPort({ ...deps, dataDirFor: () => null }),
-      pollIntervalMs: 1000,
-      log: () => undefined,
-    });
-    agent = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-    await agent.goto(tier.url);
+    tiers = await startBrowserTiers();
+    const { code } = tiers;
+    const tier = await tiers.start(browser);
+    agent = await openConsole(browser, tier, { width: 1280, height: 800 });
     await signIn(agent, 'agent@demo.test', code);
     await openCustomer(agent, 'jane', 'jane@example.com', 'Jane Smith');
     const sessionId = await startViewSession(agent, {
@@ -105,9 +77,7 @@ test.describe.serial('the storefront view in the browser tier', () => {
   });
 
   test.afterAll(async () => {
-    await tier.close();
-    await shop.close();
-    rmSync(dataDir, { recursive: true, force: true });
+    await tiers.close();
   });
 
   test('the session tab shows the storefront live, sized to the tab so its pixels are the page’s', async () => {

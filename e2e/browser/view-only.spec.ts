@@ -1,14 +1,6 @@
-import { execFileSync } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
 import { expect, test, type Browser, type Page } from '@playwright/test';
-import { startBrowserTier, type BrowserTier } from '../../main/browser-tier/server';
-import { createPlaywrightViewHost } from '../../main/browser-tier/view-host-playwright';
-import { createAuditPort } from '../../main/core/audit-port';
-import { createVault } from '../../main/core/vault';
-import { testService } from '../../main/test/keychain';
-import { startDemoShop, totpCodes } from '../../main/test/shop';
+import type { BrowserTier } from '../../main/browser-tier/server';
+import { openConsole, startBrowserTiers, type BrowserTiers } from '../support/browser-tier';
 import {
   clickThroughPreview,
   openCustomer,
@@ -16,7 +8,6 @@ import {
   startViewSession,
   waitForFreshPreview,
 } from '../support/console-ui';
-import type { TestShop } from '../../shop/test/harness';
 import { screenshotPath } from '../screenshots';
 
 /**
@@ -26,29 +17,15 @@ import { screenshotPath } from '../screenshots';
  * agent shop without ending the session; the audit viewer shows the mode change.
  */
 
-const root = resolve(import.meta.dirname, '../..');
-
-let shop: TestShop;
+let tiers: BrowserTiers;
 let code: (email: string) => string;
-const tiers: BrowserTier[] = [];
-const dataDirs: string[] = [];
+/** The agent's console: the first started. */
+let agentTier: BrowserTier | undefined;
 
 async function consoleAs(browser: Browser, email: string): Promise<Page> {
-  const dataDir = mkdtempSync(join(tmpdir(), 'concierge-e2e-view-only-'));
-  dataDirs.push(dataDir);
-  const tier = await startBrowserTier({
-    shopUrl: shop.url,
-    rendererDir: resolve(root, 'out/renderer'),
-    dataDir,
-    viewHost: createPlaywrightViewHost({ browser, previewIntervalMs: 500 }),
-    vault: createVault({ service: testService() }),
-    createAudit: (deps) => createAuditPort({ ...deps, dataDirFor: () => null, syncIntervalMs: 1000 }),
-    pollIntervalMs: 1000,
-    log: () => undefined,
-  });
-  tiers.push(tier);
-  const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
-  await page.goto(tier.url);
+  const tier = await tiers.start(browser);
+  agentTier ??= tier;
+  const page = await openConsole(browser, tier, { width: 1280, height: 800 });
   await signIn(page, email, code);
   return page;
 }
@@ -59,25 +36,20 @@ test.describe.serial('view only, visibly, and switching to act', () => {
   let agent: Page;
   let sessionId = '';
   const storefront = () => {
-    const page = tiers[0]?.viewHost.page(sessionId);
+    const page = agentTier?.viewHost.page(sessionId);
     if (!page) throw new Error('no storefront view for the session');
     return page;
   };
 
   test.beforeAll(async ({ browser }) => {
     test.setTimeout(180_000);
-    if (process.env.CONCIERGE_E2E_SKIP_BUILD !== '1' || !existsSync(resolve(root, 'out/renderer/index.html'))) {
-      execFileSync('npx', ['electron-vite', 'build'], { cwd: root, stdio: 'ignore' });
-    }
-    shop = await startDemoShop(process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite');
-    code = totpCodes(shop);
+    tiers = await startBrowserTiers({ previewIntervalMs: 500, syncIntervalMs: 1000 });
+    code = tiers.code;
     agent = await consoleAs(browser, 'agent@demo.test');
   });
 
   test.afterAll(async () => {
-    for (const tier of tiers) await tier.close();
-    await shop.close();
-    for (const dir of dataDirs) rmSync(dir, { recursive: true, force: true });
+    await tiers.close();
   });
 
   test('in a view session the storefront shows changes disabled, marked "view only", and a click changes nothing', async () => {

@@ -6,6 +6,7 @@ import { startShop, type RunningShop } from '../../shop/main';
 import { JANE } from '../../shop/seed/demo';
 import { endAssistedSession, startAssistedSession } from '../../shop/storefront/test-assist';
 import { screenshotPath } from '../screenshots';
+import { signInCustomer } from '../support/storefront';
 
 // One real shop (PGlite, demo data) for the whole file; the steps build on each other.
 test.describe.configure({ mode: 'serial' });
@@ -56,10 +57,7 @@ test.afterAll(async () => {
 });
 
 test('a customer signs in, allows assistance with an expiry and gets a one-time code', async () => {
-  await customer.goto(`${shop.url}/store/us/signin`);
-  await customer.getByLabel('Email').fill(JANE.email);
-  await customer.getByLabel('Password').fill('customer-demo');
-  await customer.getByRole('button', { name: 'Sign in' }).click();
+  await signInCustomer(customer, shop.url, JANE.email);
   await customer.getByRole('link', { name: 'Jane’s account' }).click();
   await customer.getByRole('link', { name: 'Assistance' }).click();
   await customer.getByLabel('Change how long').selectOption('24h');

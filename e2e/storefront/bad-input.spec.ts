@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { offsetClock } from '../../shop/lib/clock';
 import { startShop, type RunningShop } from '../../shop/main';
 import { JANE } from '../../shop/seed/demo';
+import { signInCustomer } from '../support/storefront';
 
 // Bad input from a real browser: every case gets a clear 4xx page and changes nothing.
 test.describe.configure({ mode: 'serial' });
@@ -20,10 +21,7 @@ const cartQuantity = async () =>
 test.beforeAll(async ({ browser }) => {
   shop = await startShop({ port: 0, seed: 'demo', clock: offsetClock() });
   page = await (await browser.newContext()).newPage();
-  await page.goto(`${shop.url}/store/us/signin`);
-  await page.getByLabel('Email').fill(JANE.email);
-  await page.getByLabel('Password').fill('customer-demo');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInCustomer(page, shop.url, JANE.email);
   await page.goto(`${shop.url}/store/us/product/earl-grey`);
 });
 

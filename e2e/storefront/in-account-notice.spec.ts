@@ -3,6 +3,7 @@ import { startShop, type RunningShop } from '../../shop/main';
 import { JANE } from '../../shop/seed/demo';
 import { startAssistedSession } from '../../shop/storefront/test-assist';
 import { screenshotPath } from '../screenshots';
+import { signInCustomer } from '../support/storefront';
 
 // The customer's side of a live session: their own pages say who is in and how, and End now ends it at once.
 let shop: RunningShop;
@@ -19,10 +20,7 @@ test('while an agent is in the account the customer sees who and how, and End no
   browser,
 }) => {
   const customer = await (await browser.newContext()).newPage();
-  await customer.goto(`${shop.url}/store/us/signin`);
-  await customer.getByLabel('Email').fill(JANE.email);
-  await customer.getByLabel('Password').fill('customer-demo');
-  await customer.getByRole('button', { name: 'Sign in' }).click();
+  await signInCustomer(customer, shop.url, JANE.email);
   await customer.goto(`${shop.url}/store/us/account/assistance`);
   await customer.getByLabel('Change how long').selectOption('24h');
   await customer.getByRole('button', { name: 'Update' }).click();

@@ -2,6 +2,7 @@ import { expect, test, type Page } from '@playwright/test';
 import { offsetClock } from '../../shop/lib/clock';
 import { startShop, type RunningShop } from '../../shop/main';
 import { JANE } from '../../shop/seed/demo';
+import { signInCustomer } from '../support/storefront';
 
 // The customer's orders and notifications in their own time zone, as a real browser shows them.
 let shop: RunningShop;
@@ -20,10 +21,7 @@ const times = (page: Page) =>
 test('orders, an order and notifications show times in the customer’s time zone, never UTC', async ({ browser }) => {
   const context = await browser.newContext({ timezoneId: 'Asia/Tokyo', locale: 'en-US' });
   const page = await context.newPage();
-  await page.goto(`${shop.url}/store/us/signin`);
-  await page.getByLabel('Email').fill(JANE.email);
-  await page.getByLabel('Password').fill('customer-demo');
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInCustomer(page, shop.url, JANE.email);
 
   await page.goto(`${shop.url}/store/us/account/orders`);
   const onOrders = await times(page);

@@ -1,6 +1,7 @@
 import { expect, type Browser, type Locator, type Page } from '@playwright/test';
 import { DEMO_CUSTOMER_PASSWORD } from '../../shop/seed/demo';
 import { DEMO_STAFF_PASSWORD } from '../../shop/seed/staff';
+import { signInCustomer } from './storefront';
 
 /**
  * Steps through the console's UI shared by the browser-tier spec and the journeys: what an agent
@@ -139,10 +140,7 @@ export async function storefrontLikeTheView(
     height: el.naturalHeight,
   }));
   const page = await (await browser.newContext({ viewport: size })).newPage();
-  await page.goto(`${shopUrl}/store/us/signin`);
-  await page.getByLabel('Email').fill(customerEmail);
-  await page.getByLabel('Password').fill(DEMO_CUSTOMER_PASSWORD);
-  await page.getByRole('button', { name: 'Sign in' }).click();
+  await signInCustomer(page, shopUrl, customerEmail);
   await page.goto(`${shopUrl}/store/us/`);
   await addAssistBand(page);
   return page;
@@ -157,4 +155,12 @@ export async function addAssistBand(page: Page): Promise<void> {
     band.textContent = 'Assisted by Alex Agent — view only';
     document.body.prepend(band);
   });
+}
+
+/** A supervisor ends a session from Live sessions with `terminate` (its row's button), giving `reason`. */
+export async function terminateSession(supervisor: Page, terminate: Locator, reason: string): Promise<void> {
+  await terminate.click();
+  await supervisor.getByLabel('Reason for terminating').fill(reason);
+  await supervisor.getByRole('button', { name: 'Terminate session' }).click();
+  await expect(supervisor.getByText('Nobody is assisting a customer right now.')).toBeVisible();
 }
