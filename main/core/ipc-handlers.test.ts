@@ -5,7 +5,14 @@ import { describeBackends, type TestShop } from '../../shop/test/harness';
 import { brokenKeychain } from '../test/keychain';
 import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../test/shop';
 import { createAuthService, type AuthService } from './auth/auth-service';
-import { createIpcHandlers, dispatch, savedExports, type AuditPort, type IpcHandlers } from './ipc-handlers';
+import {
+  createIpcHandlers,
+  dispatch,
+  reportingUnexpected,
+  savedExports,
+  type AuditPort,
+  type IpcHandlers,
+} from './ipc-handlers';
 import { createPartitionPool } from './partition-pool';
 import { createSessionManager, type SessionManager } from './sessions/session-manager';
 import { createVault } from './vault';
@@ -268,5 +275,24 @@ describe('IPC dispatch never throws', () => {
     expect(
       await dispatch(base, 'auth.signIn', { shopUrl: 'http://127.0.0.1:9', email: 'a@demo.test', password: 'x' }),
     ).toMatchObject({ ok: false, error: { kind: 'network' } });
+  });
+
+  it('reports an unexpected failure, but not the failure of a call its caller aborted', async () => {
+    const failing = createIpcHandlers({
+      auth: createAuthService({ shopUrl: 'http://127.0.0.1:9', vault: createVault({ keychain: brokenKeychain }) }),
+      sessions: {} as SessionManager,
+      viewHost: recordingViewHost(),
+      audit: { ...recordingAudit(), query: () => Promise.reject(new DOMException('aborted', 'AbortError')) },
+      exportDestination: () => Promise.resolve(null),
+    });
+    const reported: string[] = [];
+    const handlers = reportingUnexpected(failing, (channel) => reported.push(channel), null);
+    const args = { filter: {}, offset: 0, limit: 50 };
+    const aborted = new AbortController();
+    aborted.abort();
+    expect(await dispatch(handlers, 'audit.query', args, { signal: aborted.signal })).toMatchObject({ ok: false });
+    expect(reported).toEqual([]);
+    expect(await dispatch(handlers, 'audit.query', args)).toMatchObject({ ok: false });
+    expect(reported).toEqual(['audit.query']);
   });
 });

@@ -154,6 +154,8 @@ export function reportingUnexpected(
       try {
         return await handler(args, context);
       } catch (error) {
+        // A call its caller aborted (a superseded query) fails by design: nothing to report.
+        if (context.signal?.aborted) throw error;
         const code = toIpcError(error).code;
         if (code !== 'internal_error' && code !== 'bad_shop_response') throw error;
         report(channel, error);
