@@ -4,7 +4,7 @@ import type { AuditAction } from '../../../shared/api/audit';
 import type { Role } from '../../../shared/api/auth';
 import type { AuditFilter, IpcValue } from '../../../shared/ipc/contract';
 import type { Handlers } from '../test/fake-bridge';
-import { refusal } from '../test/fake-bridge';
+import { deferred, refusal } from '../test/fake-bridge';
 import { auditEvent, auditStatus, jane, signedIn, stores, summary } from '../test/fixtures';
 import { renderConsole } from '../test/render';
 import { giveElementsASize } from '../test/viewport';
@@ -441,6 +441,32 @@ describe('audit viewer', () => {
     table.scrollTop = 10_100 * AUDIT_ROW_HEIGHT;
     fireEvent.scroll(table);
     expect(await within(table).findByText(String(actual - 10_100))).toBeTruthy();
+  });
+
+  it('shows events a sync stored while the first answer, read before them, was still on its way', async () => {
+    // The mirror answers the first query from before the sync stored anything, and that answer
+    // arrives only after the status announcing the new events (the viewer must still ask again).
+    const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
+    const stored = mirror(13, seen);
+    const before = deferred<IpcValue<'audit.query'>>();
+    let calls = 0;
+    const { fake } = renderConsole(
+      handlers('agent', 13, seen, {
+        'audit.query': (args) => {
+          calls += 1;
+          return calls === 1 ? before.promise : stored(args);
+        },
+      }),
+      audit,
+    );
+    await waitFor(() => {
+      expect(calls).toBe(1);
+    });
+    fake.emit('audit.status', auditStatus({ lastSeq: 13, headSeq: 13, synced: 13 }));
+    before.resolve({ total: 0, events: [] });
+    const table = screen.getByRole('table', { name: 'Audit events' });
+    expect(await within(table).findByText('13')).toBeTruthy();
+    expect(screen.getByText('13 events')).toBeTruthy();
   });
 
   it('shows an empty state', async () => {

@@ -8,6 +8,7 @@ import { useBridge, useIpcEvent, useIpcMutation } from '../bridge/context';
 import { useCan } from '../auth/useAuth';
 import { useUi } from '../state/context';
 import { auditQueries } from '../state/queries';
+import { refreshAfterChange } from '../state/refresh';
 import { ErrorNote } from '../ui/ErrorNote';
 import { useDebounced } from '../ui/useDebounced';
 import { FILTER_DEBOUNCE_MS, FILTER_TEXT_IMMEDIATE_MIN_CHARS } from './timing';
@@ -34,7 +35,7 @@ function useRefreshOnNewEvents(): void {
     if (!changed) return;
     if (status.state === 'syncing' && now - last.current.at < REFRESH_THROTTLE_MS) return;
     last.current = { seq: status.lastSeq, at: now };
-    void queryClient.invalidateQueries({ queryKey: auditQueries.all });
+    void refreshAfterChange(queryClient, auditQueries.all);
   });
 }
 

@@ -6,6 +6,7 @@ import { useIpcMutation } from '../bridge/context';
 import { fieldMessages } from '../bridge/errors';
 import { useUi } from '../state/context';
 import { shopQueries } from '../state/queries';
+import { refreshAfterChange } from '../state/refresh';
 import { ErrorNote } from '../ui/ErrorNote';
 import { textLimits } from '../ui/schema-limits';
 
@@ -21,7 +22,7 @@ export function TerminateForm({ session, onDone }: { session: AssistSession; onD
   const [touched, setTouched] = useState(false);
   const terminate = useIpcMutation('sessions.terminate', {
     onSuccess: () => {
-      void queryClient.invalidateQueries({ queryKey: shopQueries.allSessions });
+      void refreshAfterChange(queryClient, shopQueries.allSessions);
       onDone();
     },
   });

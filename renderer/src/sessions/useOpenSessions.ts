@@ -2,6 +2,7 @@ import { useQuery, useQueryClient, type QueryClient } from '@tanstack/react-quer
 import type { OpenSession } from '../../../shared/ipc/contract';
 import { useBridge, useIpcEvent } from '../bridge/context';
 import { sessionQueries, shopQueries } from '../state/queries';
+import { refreshAfterChange } from '../state/refresh';
 
 export interface OpenSessions {
   sessions: readonly OpenSession[];
@@ -17,7 +18,7 @@ export function startedOrEnded(before: readonly OpenSession[], after: readonly O
 }
 
 function refreshShopLists(queryClient: QueryClient, before: readonly OpenSession[], after: readonly OpenSession[]) {
-  if (startedOrEnded(before, after)) void queryClient.invalidateQueries({ queryKey: shopQueries.allSessions });
+  if (startedOrEnded(before, after)) void refreshAfterChange(queryClient, shopQueries.allSessions);
 }
 
 /** The sessions open in this console, kept current by main's `sessions.changed` event. */

@@ -4,6 +4,7 @@ import type { Settings } from '../../../shared/api/settings';
 import { useBridge, useIpcMutation } from '../bridge/context';
 import { fieldMessages } from '../bridge/errors';
 import { shopQueries } from '../state/queries';
+import { refreshAfterChange } from '../state/refresh';
 import { toDraft, validateDraft, type DraftProblems, type SettingsDraft } from './validate';
 
 /** The settings form's draft, its problems (ours, then the shop's per field) and saving it. */
@@ -18,7 +19,7 @@ export function useSettingsForm(initial: Settings) {
       setSaved(true);
       queryClient.setQueryData(shopQueries.settings(bridge).queryKey, value);
       // The start-session dialog follows the policy part of the settings.
-      void queryClient.invalidateQueries({ queryKey: shopQueries.assistPolicy(bridge).queryKey });
+      void refreshAfterChange(queryClient, shopQueries.assistPolicy(bridge).queryKey);
     },
   });
   const server = fieldMessages(save.error);
