@@ -63,11 +63,59 @@ export const AuditQuery = z.object({
 });
 export type AuditQuery = z.infer<typeof AuditQuery>;
 
+const Hash = z.string().regex(/^[0-9a-f]{64}$/);
+/** Base64url without padding (RFC 4648 §5), as JWKs write keys. */
+const Base64Url = (bytes: number) => z.string().regex(new RegExp(`^[A-Za-z0-9_-]{${String(Math.ceil((bytes * 4) / 3))}}$`));
+
+/** The first 16 hex digits of SHA-256 over the raw public key (shared/audit/checkpoint.ts, keyIdOf). */
+export const AuditKeyId = z.string().regex(/^[0-9a-f]{16}$/);
+
+/**
+ * The shop's signed statement "event `seq` has hash `hash`": Ed25519 over the UTF-8 bytes of the
+ * canonical JSON of {seq, hash, at, keyId} (shared/audit/checkpoint.ts). It commits to every
+ * event up to `seq` through the chain, and is written where the database cannot forge it.
+ */
+export const AuditCheckpoint = z.object({
+  seq: z.number().int().positive(),
+  hash: Hash,
+  at: Timestamp,
+  keyId: AuditKeyId,
+  /** 64 bytes, base64url. */
+  signature: Base64Url(64),
+});
+export type AuditCheckpoint = z.infer<typeof AuditCheckpoint>;
+
+export const AuditSigningKey = z.object({
+  keyId: AuditKeyId,
+  algorithm: z.literal('Ed25519'),
+  /** The raw 32-byte public key, base64url. */
+  publicKey: Base64Url(32),
+  createdAt: Timestamp,
+  /** Set once the shop signs with a newer key; its checkpoints stay valid. */
+  retiredAt: Timestamp.nullable(),
+});
+export type AuditSigningKey = z.infer<typeof AuditSigningKey>;
+
+/** GET /audit/keys: every key the shop has signed checkpoints with, retired ones included. */
+export const AuditKeys = z.object({ keys: z.array(AuditSigningKey) });
+export type AuditKeys = z.infer<typeof AuditKeys>;
+
+/** GET /audit/checkpoints: checkpoints in seq order, after `after`. */
+export const AuditCheckpointQuery = AuditQuery;
+export const AuditCheckpointPage = z.object({
+  items: z.array(AuditCheckpoint),
+  /** Pass as `after` to continue; equals the request's `after` when nothing new. */
+  nextAfter: z.number().int().min(0),
+});
+export type AuditCheckpointPage = z.infer<typeof AuditCheckpointPage>;
+
 export const AuditPage = z.object({
   events: z.array(AuditEvent),
   /** Pass as `after` to continue; equals the request's `after` when nothing new. */
   nextAfter: z.number().int().min(0),
   head: z.object({ seq: z.number().int().min(0), hash: z.string() }),
+  /** The newest signed checkpoint; null before the first, absent from a shop that does not sign. */
+  checkpoint: AuditCheckpoint.nullable().optional(),
 });
 export type AuditPage = z.infer<typeof AuditPage>;
 
