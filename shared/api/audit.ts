@@ -65,7 +65,8 @@ export type AuditQuery = z.infer<typeof AuditQuery>;
 
 const Hash = z.string().regex(/^[0-9a-f]{64}$/);
 /** Base64url without padding (RFC 4648 §5), as JWKs write keys. */
-const Base64Url = (bytes: number) => z.string().regex(new RegExp(`^[A-Za-z0-9_-]{${String(Math.ceil((bytes * 4) / 3))}}$`));
+const Base64Url = (bytes: number) =>
+  z.string().regex(new RegExp(`^[A-Za-z0-9_-]{${String(Math.ceil((bytes * 4) / 3))}}$`));
 
 /** The first 16 hex digits of SHA-256 over the raw public key (shared/audit/checkpoint.ts, keyIdOf). */
 export const AuditKeyId = z.string().regex(/^[0-9a-f]{16}$/);

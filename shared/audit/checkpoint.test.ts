@@ -26,7 +26,9 @@ const keys = new Map([[key.keyId, published]]);
 
 describe('signed checkpoints', () => {
   it('signs the canonical JSON of seq, hash, at and keyId, in a shape the API schema accepts', () => {
-    const checkpoint = AuditCheckpoint.parse(signCheckpoint({ seq: 1000, hash: HASH, at: '2026-12-01T10:00:00.000Z' }, key));
+    const checkpoint = AuditCheckpoint.parse(
+      signCheckpoint({ seq: 1000, hash: HASH, at: '2026-12-01T10:00:00.000Z' }, key),
+    );
     expect(new TextDecoder().decode(checkpointPayload(checkpoint))).toBe(
       canonicalJson({ at: checkpoint.at, hash: HASH, keyId: key.keyId, seq: 1000 }),
     );

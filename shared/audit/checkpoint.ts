@@ -57,7 +57,10 @@ export function signCheckpoint(body: Omit<CheckpointBody, 'keyId'>, key: Signing
 }
 
 /** Whether `signature` is the key's over the checkpoint's four fields (false for malformed input). */
-export function checkpointSignatureValid(checkpoint: AuditCheckpoint, key: Pick<AuditSigningKey, 'publicKey'>): boolean {
+export function checkpointSignatureValid(
+  checkpoint: AuditCheckpoint,
+  key: Pick<AuditSigningKey, 'publicKey'>,
+): boolean {
   try {
     return ed25519.verify(
       fromBase64Url(checkpoint.signature),
@@ -92,7 +95,7 @@ export function checkCheckpoint(
 ): CheckpointCheck {
   const key = keys.get(checkpoint.keyId);
   if (!key) return { ok: false, problem: 'unknown_key' };
-  if (checkpointSignatureValid(checkpoint, key) === false) return { ok: false, problem: 'bad_signature' };
+  if (!checkpointSignatureValid(checkpoint, key)) return { ok: false, problem: 'bad_signature' };
   const held = hashAt(checkpoint.seq);
   if (held === undefined) return { ok: true, compared: false };
   return held === checkpoint.hash ? { ok: true, compared: true } : { ok: false, problem: 'hash_mismatch' };
