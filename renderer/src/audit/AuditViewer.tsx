@@ -209,8 +209,14 @@ function EventList({
   // The filter is part of it: right after a filter changes, the list still stands where the
   // old one was scrolled to (say row 330,600) until it jumps to the top, and that deep page of
   // the new filter (a long walk in the mirror) must not be requested.
+  // Which filter the list has stood at the top for since it was chosen: not a matter of time
+  // (a busy machine may take longer than the settle delay to jump), so deep pages of a new
+  // filter wait until the list has been at its top once.
+  const [toppedFor, setToppedFor] = useState(filterKey);
+  if (firstPage <= 1 && toppedFor !== filterKey) setToppedFor(filterKey);
   const settled = useDebounced(`${firstPage}:${lastPage}:${filterKey}`, PAGE_SETTLE_MS);
-  const [settledFirst = 0, settledLast = -1] = settled.endsWith(`:${filterKey}`) ? settled.split(':').map(Number) : [];
+  const [settledFirst = 0, settledLast = -1] =
+    toppedFor === filterKey && settled.endsWith(`:${filterKey}`) ? settled.split(':').map(Number) : [];
   const pages = useQueries({
     queries: pageNumbers.map((p) => ({
       ...auditQueries.page(bridge, filter, p),
