@@ -6,7 +6,7 @@ import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Store } from '../shared/api/shop';
-import { banner, parseCli, UsageError } from './cli';
+import { banner, parseCli, USAGE, UsageError } from './cli';
 import { isLoopbackHost, startShop, StartError, type RunningShop } from './main';
 import { JANE } from './seed/demo';
 import { csrfOf, TestBrowser } from './storefront/test-browser';
@@ -19,6 +19,7 @@ describe('parseCli', () => {
     expect(parseCli([], {})).toEqual({
       help: false,
       quiet: false,
+      rotateAuditKey: false,
       host: '127.0.0.1',
       port: 4310,
       dataDir: '.data/shop',
@@ -59,6 +60,24 @@ describe('parseCli', () => {
       logFile: '/tmp/x/shop.log',
       databaseUrl: 'postgres://db/shop',
     });
+  });
+
+  it('reads the audit key file, the key from the environment, and the rotation command', () => {
+    const seed = 'A'.repeat(43);
+    expect(parseCli(['--audit-key-file', '/keys/shop.json'], { CONCIERGE_AUDIT_SIGNING_KEY: seed })).toMatchObject({
+      auditKeyFile: '/keys/shop.json',
+      auditSigningKey: seed,
+      rotateAuditKey: false,
+    });
+    const rotate = parseCli(['--rotate-audit-key', '--data-dir', '/tmp/x'], {});
+    expect(rotate).toMatchObject({ rotateAuditKey: true, dataDir: '/tmp/x' });
+    expect(rotate).not.toHaveProperty('auditKeyFile');
+    expect(() => parseCli(['--rotate-audit-key'], { CONCIERGE_AUDIT_SIGNING_KEY: seed })).toThrow(
+      /CONCIERGE_AUDIT_SIGNING_KEY is set/,
+    );
+    expect(() => parseCli(['--audit-key-file', ''], {})).toThrow(/needs a path/);
+    expect(USAGE).toContain('--audit-key-file <path>');
+    expect(USAGE).toContain('--rotate-audit-key');
   });
 
   it('takes the public URL as an origin, and refuses one with a path or another scheme', () => {

@@ -2,20 +2,30 @@
  * Runs the shop:
  *   npm run shop -- [--host 127.0.0.1] [--port 4310] [--data-dir .data/shop] [--seed demo|scale|none]
  *                   [--customers 1000000] [--allow-demo-on-public-host] [--log] [--log-file <path>]
- *                   [--public-url https://shop.example]
- * DATABASE_URL set → PostgreSQL instead of PGlite.
+ *                   [--public-url https://shop.example] [--audit-key-file <path>] [--rotate-audit-key]
+ * DATABASE_URL set → PostgreSQL instead of PGlite; CONCIERGE_AUDIT_SIGNING_KEY → that signing key.
  */
 import { mkdir } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
+import { keyFingerprint } from '../shared/audit/checkpoint';
+import {
+  AUDIT_KEY_ENV,
+  auditKeyFileOf,
+  rotateSigningKeyFile,
+  SigningKeyError,
+  type Rotation,
+} from './audit/signing-key';
+import { systemClock } from './lib/clock';
 import { publicOriginOf, startShop, StartError, type SeedMode, type StartOptions } from './main';
 import { DEMO_STAFF, DEMO_STAFF_PASSWORD } from './seed/staff';
 
 export const USAGE = `usage: npm run shop -- [options]
   --host <address>              listen address (default 127.0.0.1)
   --port <n>                    port (default 4310; 0 picks a free one)
-  --data-dir <dir>              PGlite data directory (default .data/shop; unused with DATABASE_URL)
+  --data-dir <dir>              PGlite data directory, and the audit signing key's folder (default .data/shop;
+                                with DATABASE_URL it holds only the key)
   --seed demo|scale|none        demo data on first start (default demo); scale adds --customers generated customers
   --customers <n>               customers for --seed scale (default 1000000)
   --allow-demo-on-public-host   allow demo data on a non-loopback address (its credentials are public)
@@ -23,9 +33,14 @@ export const USAGE = `usage: npm run shop -- [options]
   --log-file <path>             also write every request and failure to this file (JSON lines, no secrets; rotated at 10 MB × 5)
   --public-url <url>            where staff and customers reach the shop, e.g. https://shop.example behind a TLS proxy:
                                 handoff and store URLs use it; https makes cookies Secure (shop/README.md, "Behind TLS")
+  --audit-key-file <path>       the audit checkpoint signing key (default <data-dir>/audit-signing-key.json,
+                                created 0600 on first start; every process sharing one database needs the same file)
+  --rotate-audit-key            write a new signing key to that file (the old one kept as
+                                audit-signing-key.<keyId>.retired.json) and exit; the next start signs with it
   --quiet                       one line when ready instead of the sign-in banner (npm start prints its own)
   -h, --help                    show this help
-environment: DATABASE_URL=postgres://… uses PostgreSQL instead of PGlite`;
+environment: DATABASE_URL=postgres://… uses PostgreSQL instead of PGlite
+             ${AUDIT_KEY_ENV}=<base64url 32-byte seed> signs with this key (no key file)`;
 
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -43,7 +58,7 @@ function wholeNumber(flag: string, value: string, max: number): number {
 export function parseCli(
   args: readonly string[],
   env: NodeJS.ProcessEnv,
-): StartOptions & { help: boolean; quiet: boolean } {
+): StartOptions & { help: boolean; quiet: boolean; rotateAuditKey: boolean } {
   let parsed;
   try {
     parsed = parseArgs({
@@ -58,6 +73,8 @@ export function parseCli(
         log: { type: 'boolean' },
         'log-file': { type: 'string' },
         'public-url': { type: 'string' },
+        'audit-key-file': { type: 'string' },
+        'rotate-audit-key': { type: 'boolean' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -72,9 +89,16 @@ export function parseCli(
   if (!SEEDS.includes(seed as SeedMode))
     throw new UsageError(`--seed must be one of ${SEEDS.join(', ')}, not "${seed}"`);
   if (v.customers !== undefined && seed !== 'scale') throw new UsageError('--customers only applies with --seed scale');
+  if (v['audit-key-file'] === '') throw new UsageError('--audit-key-file needs a path');
+  const rotateAuditKey = v['rotate-audit-key'] ?? false;
+  if (rotateAuditKey && env[AUDIT_KEY_ENV])
+    throw new UsageError(
+      `--rotate-audit-key rotates the key file, but ${AUDIT_KEY_ENV} is set: give that variable a new seed instead`,
+    );
   return {
     help: v.help ?? false,
     quiet: v.quiet ?? false,
+    rotateAuditKey,
     host: v.host ?? '127.0.0.1',
     port: v.port === undefined ? 4310 : wholeNumber('--port', v.port, 65_535),
     dataDir: v['data-dir'] ?? '.data/shop',
@@ -85,7 +109,30 @@ export function parseCli(
     logger: v.log ?? false,
     ...(v['log-file'] !== undefined ? { logFile: v['log-file'] } : {}),
     ...(v['public-url'] !== undefined ? { publicUrl: publicUrlFlag(v['public-url']) } : {}),
+    ...(v['audit-key-file'] !== undefined ? { auditKeyFile: v['audit-key-file'] } : {}),
+    ...(env[AUDIT_KEY_ENV] ? { auditSigningKey: env[AUDIT_KEY_ENV] } : {}),
   };
+}
+
+/** `--rotate-audit-key`: a new key in the key file, the old one kept beside it; what to tell the operator. */
+export async function rotateAuditKey(options: StartOptions): Promise<string> {
+  const file = auditKeyFileOf(options);
+  if (file === null) throw new UsageError('--rotate-audit-key needs --audit-key-file or --data-dir');
+  let rotation: Rotation;
+  try {
+    rotation = await rotateSigningKeyFile(file, systemClock);
+  } catch (error) {
+    if (error instanceof SigningKeyError) throw new StartError(error.message);
+    throw error;
+  }
+  return [
+    `New audit signing key ${keyFingerprint(rotation.newKeyId)} in ${rotation.file}.`,
+    rotation.retired
+      ? `The old key ${keyFingerprint(rotation.retired.keyId)} is kept as ${rotation.retired.file}; its checkpoints stay valid.`
+      : 'There was no key before.',
+    'Restart the shop (every process sharing its database, each with this file) to sign with the new key;',
+    'the first start with it retires the old one (GET /api/v1/audit/keys lists both).',
+  ].join('\n');
 }
 
 function publicUrlFlag(value: string): string {
@@ -124,6 +171,10 @@ async function main(): Promise<void> {
   const options = parseCli(process.argv.slice(2), process.env);
   if (options.help) {
     console.log(USAGE);
+    return;
+  }
+  if (options.rotateAuditKey) {
+    console.log(await rotateAuditKey(options));
     return;
   }
   if (!options.databaseUrl && options.dataDir) await mkdir(options.dataDir, { recursive: true, mode: 0o700 });

@@ -1,6 +1,14 @@
 import { isIP } from 'node:net';
 import { createLogging, type Logging } from '../main/core/logging';
 import { buildShop, type BuildOptions } from './app';
+import { registerSigningKey, RetiredKeyError } from './audit/checkpoint-store';
+import {
+  DEFAULT_CHECKPOINT_POLICY,
+  DEFAULT_CHECKPOINT_POLL_MS,
+  startCheckpointer,
+  type Checkpointer,
+} from './audit/checkpointer';
+import { auditKeyFileOf, loadSigningKey, SigningKeyError, type LoadedSigningKey } from './audit/signing-key';
 import { refusalAggregator } from './audit/refusal-aggregator';
 import { DEFAULT_CONFIG, type ShopConfig, type ShopContext } from './context';
 import { openDatabase, type Database } from './db/database';
@@ -38,6 +46,19 @@ export interface StartOptions {
    * and https makes the storefront's cookies `Secure`.
    */
   publicUrl?: string;
+  /**
+   * The audit signing key's file (default `<dataDir>/audit-signing-key.json`, created 0600). With
+   * neither this nor `dataDir` nor `auditSigningKey`, the key lives in memory only (a throwaway shop).
+   */
+  auditKeyFile?: string;
+  /** The signing key's 32-byte seed, base64url (CONCIERGE_AUDIT_SIGNING_KEY); wins over any file. */
+  auditSigningKey?: string;
+  /** Sign a checkpoint at every seq that is a multiple of this (default 1,000). */
+  checkpointEvery?: number;
+  /** Sign the head when it moved and the newest checkpoint is this old (default 60,000 ms). */
+  checkpointIntervalMs?: number;
+  /** How often the checkpointer looks at the log (default 1,000 ms). */
+  checkpointPollMs?: number;
 }
 
 export interface RunningShop {
@@ -95,6 +116,13 @@ export async function startShop(options: StartOptions = {}): Promise<RunningShop
   // A bad public URL fails before the database is opened.
   if (options.publicUrl !== undefined) publicOriginOf(options.publicUrl);
   const seed = options.seed ?? 'demo';
+  for (const name of ['checkpointEvery', 'checkpointIntervalMs', 'checkpointPollMs'] as const) {
+    const value = options[name];
+    if (value !== undefined && !(Number.isSafeInteger(value) && value >= (name === 'checkpointIntervalMs' ? 0 : 1)))
+      throw new StartError(
+        `${name} must be a whole number${name === 'checkpointIntervalMs' ? '' : ' above 0'}, not ${String(value)}`,
+      );
+  }
   const guardDemo = !isLoopbackHost(host) && !options.allowDemoOnPublicHost;
   if (guardDemo && seed !== 'none') {
     throw new StartError(
@@ -104,12 +132,14 @@ export async function startShop(options: StartOptions = {}): Promise<RunningShop
   const db = await openDatabase({ databaseUrl: options.databaseUrl, dataDir: options.dataDir });
   try {
     await migrate(db);
+    const clock = options.clock ?? systemClock;
+    // After the database opened: PGlite creates its data folder, where the key file lives by default.
+    const signingKey = await signingKeyFor(db, clock, options);
     if (guardDemo && (await hasDemoStaff(db))) {
       throw new StartError(
         `Refusing to serve on ${host}: this database holds the demo staff, whose credentials are public. Bind to 127.0.0.1 or pass --allow-demo-on-public-host.`,
       );
     }
-    const clock = options.clock ?? systemClock;
     if (seed !== 'none' && (await staffIsEmpty(db))) {
       options.onProgress?.('Loading demo data…');
       await seedDemo(db, clock);
@@ -124,14 +154,32 @@ export async function startShop(options: StartOptions = {}): Promise<RunningShop
         },
       });
     }
-    return await listen(db, clock, host, options);
+    return await listen(db, clock, host, options, signingKey);
   } catch (error) {
     await db.close().catch(() => undefined);
     throw error;
   }
 }
 
-async function listen(db: Database, clock: Clock, host: string, options: StartOptions): Promise<RunningShop> {
+/** The signing key, its public part listed in the database (retiring the previous key if it is new). */
+async function signingKeyFor(db: Database, clock: Clock, options: StartOptions): Promise<LoadedSigningKey> {
+  try {
+    const loaded = await loadSigningKey({ seed: options.auditSigningKey, file: auditKeyFileOf(options), clock });
+    await registerSigningKey(db, loaded.key, loaded.createdAt, clock);
+    return loaded;
+  } catch (error) {
+    if (error instanceof SigningKeyError || error instanceof RetiredKeyError) throw new StartError(error.message);
+    throw error;
+  }
+}
+
+async function listen(
+  db: Database,
+  clock: Clock,
+  host: string,
+  options: StartOptions,
+  signingKey: LoadedSigningKey,
+): Promise<RunningShop> {
   // The origin is known only after listen (port 0 picks one); the context reads it from here.
   const publicUrl = options.publicUrl === undefined ? null : publicOriginOf(options.publicUrl);
   const config: { -readonly [K in keyof ShopConfig]: ShopConfig[K] } = {
@@ -163,6 +211,7 @@ async function listen(db: Database, clock: Clock, host: string, options: StartOp
   const address = app.server.address();
   const url = originOf(host, address && typeof address === 'object' ? address.port : (options.port ?? 4310));
   config.publicOrigin = publicUrl ?? url;
+  const checkpointer = checkpointerFor(ctx, signingKey, options, logging);
   return {
     url,
     publicUrl: config.publicOrigin,
@@ -170,6 +219,8 @@ async function listen(db: Database, clock: Clock, host: string, options: StartOp
     close: async () => {
       try {
         await app.close();
+        // After the last request's events, before the database goes: signs the head if it moved.
+        await checkpointer.stop();
         await db.close();
       } finally {
         // Last, and even when closing the database fails: the file gets every line up to here.
@@ -177,6 +228,26 @@ async function listen(db: Database, clock: Clock, host: string, options: StartOp
       }
     },
   };
+}
+
+function checkpointerFor(
+  ctx: ShopContext,
+  signingKey: LoadedSigningKey,
+  options: StartOptions,
+  logging: Logging | null,
+): Checkpointer {
+  const policy = {
+    ...DEFAULT_CHECKPOINT_POLICY,
+    ...(options.checkpointEvery !== undefined ? { every: options.checkpointEvery } : {}),
+    ...(options.checkpointIntervalMs !== undefined ? { intervalMs: options.checkpointIntervalMs } : {}),
+  };
+  const log = logging?.logger('shop');
+  log?.info({ keyId: signingKey.key.keyId, source: signingKey.source }, 'audit checkpoints signed with this key');
+  return startCheckpointer(
+    { db: ctx.db, clock: ctx.clock, key: signingKey.key, log },
+    policy,
+    options.checkpointPollMs ?? DEFAULT_CHECKPOINT_POLL_MS,
+  );
 }
 
 /** The same redacting loggers as the console (main/core/logging.ts): a file when asked for, the terminal at info with `logger`. */

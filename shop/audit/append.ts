@@ -14,6 +14,8 @@ import { newId, sha256Hex as nodeSha256Hex } from '../lib/ids';
 // Appends are serialized by this lock so seq has no gaps and every prevHash is the previous hash,
 // also when several shop processes share one PostgreSQL.
 export const AUDIT_LOCK = 74_310_002;
+/** Held by whoever signs checkpoints or registers a signing key (audit/checkpointer.ts), never by appends. */
+export const CHECKPOINT_LOCK = 74_310_003;
 
 const INSERT_PLACEHOLDERS = AUDIT_COLUMNS.map((_, i) => `$${String(i + 1)}`).join(', ');
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ActorType, AuditAction } from '../../shared/api/audit';
+import { ActorType, AuditAction, AuditCheckpoint, AuditPage } from '../../shared/api/audit';
 import { eventFromRow, UnknownAuditActionError } from '../../shared/audit/codec';
 import { auditPageJson, type AuditTextRow } from './page-json';
 
@@ -37,35 +37,67 @@ const rowOf = (action: fc.Arbitrary<string>, writeDetails: (details: Record<stri
   }) satisfies fc.Arbitrary<AuditTextRow>;
 
 const knownAction = fc.constantFrom(...AuditAction.options);
+const hex64 = fc.stringMatching(/^[0-9a-f]{64}$/);
+const base64Url = (length: number) => fc.stringMatching(new RegExp(`^[A-Za-z0-9_-]{${String(length)}}$`));
+// Valid checkpoints (the route only ever sends stored, signed ones), fields given in a scrambled order.
+const checkpoint = fc.option(
+  fc.record({
+    signature: base64Url(86),
+    keyId: hex64.map((h) => h.slice(0, 16)),
+    at: fc
+      .date({ min: new Date('2000-01-01T00:00:00Z'), max: new Date('2999-12-31T00:00:00Z'), noInvalidDate: true })
+      .map((d) => d.toISOString()),
+    hash: hex64,
+    seq: fc.integer({ min: 1, max: Number.MAX_SAFE_INTEGER }),
+  }) satisfies fc.Arbitrary<AuditCheckpoint>,
+  { nil: null },
+);
+
 const page = (rows: fc.Arbitrary<AuditTextRow>) =>
   fc.record({
     rows: fc.array(rows, { maxLength: 5 }),
     after: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }),
     head: fc.record({ seq: fc.integer({ min: 0, max: Number.MAX_SAFE_INTEGER }), hash: anyText }),
+    checkpoint,
   });
 
 /** The page the route would send had it serialized objects: the mapping of shared/audit/codec.ts. */
-function stringifiedPage(rows: readonly AuditTextRow[], after: number, head: { seq: number; hash: string }): string {
+function stringifiedPage(
+  rows: readonly AuditTextRow[],
+  after: number,
+  head: { seq: number; hash: string },
+  checkpoint: AuditCheckpoint | null,
+): string {
   const events = rows.map((row) =>
     eventFromRow({ ...row, details: JSON.parse(row.details) as Record<string, unknown> }),
   );
-  return JSON.stringify({ events, nextAfter: rows.at(-1)?.seq ?? after, head });
+  // The checkpoint as AuditPage's schema parses it: zod's output writes its fields in the schema's order.
+  const parsedCheckpoint = AuditPage.shape.checkpoint.parse(checkpoint) ?? null;
+  return JSON.stringify({ events, nextAfter: rows.at(-1)?.seq ?? after, head, checkpoint: parsedCheckpoint });
 }
 
 describe('auditPageJson (the audit page written by hand)', () => {
   it('is JSON.stringify of the events eventFromRow maps, byte for byte', () => {
     check(
-      fc.property(page(rowOf(knownAction, (details) => JSON.stringify(details))), ({ rows, after, head }) => {
-        expect(auditPageJson(rows, after, head)).toBe(stringifiedPage(rows, after, head));
-      }),
+      fc.property(
+        page(rowOf(knownAction, (details) => JSON.stringify(details))),
+        ({ rows, after, head, checkpoint }) => {
+          expect(auditPageJson(rows, after, head, checkpoint)).toBe(stringifiedPage(rows, after, head, checkpoint));
+        },
+      ),
     );
   });
 
   it('reads as the same value whatever spacing the database gives the details', () => {
     check(
-      fc.property(page(rowOf(knownAction, (details) => JSON.stringify(details, null, 2))), ({ rows, after, head }) => {
-        expect(JSON.parse(auditPageJson(rows, after, head))).toEqual(JSON.parse(stringifiedPage(rows, after, head)));
-      }),
+      fc.property(
+        page(rowOf(knownAction, (details) => JSON.stringify(details, null, 2))),
+        ({ rows, after, head, checkpoint }) => {
+          expect(JSON.parse(auditPageJson(rows, after, head, checkpoint))).toEqual(
+            JSON.parse(stringifiedPage(rows, after, head, checkpoint)),
+          );
+        },
+      ),
     );
   });
 
@@ -75,8 +107,12 @@ describe('auditPageJson (the audit page written by hand)', () => {
       fc.property(
         rowOf(unknownAction, (details) => JSON.stringify(details)),
         (row) => {
-          expect(() => auditPageJson([row], 0, { seq: row.seq, hash: row.hash })).toThrow(UnknownAuditActionError);
-          expect(() => stringifiedPage([row], 0, { seq: row.seq, hash: row.hash })).toThrow(UnknownAuditActionError);
+          expect(() => auditPageJson([row], 0, { seq: row.seq, hash: row.hash }, null)).toThrow(
+            UnknownAuditActionError,
+          );
+          expect(() => stringifiedPage([row], 0, { seq: row.seq, hash: row.hash }, null)).toThrow(
+            UnknownAuditActionError,
+          );
         },
       ),
     );

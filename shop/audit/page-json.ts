@@ -5,6 +5,7 @@
  * page-json.test.ts proves it is JSON.stringify of what `eventFromRow` maps, byte for byte.
  */
 
+import type { AuditCheckpoint } from '../../shared/api/audit';
 import { AUDIT_COLUMNS, auditActionFrom, type AuditColumn, type StoredAuditRow } from '../../shared/audit/codec';
 import { isoTimeSql } from '../db/text-sql';
 
@@ -35,12 +36,20 @@ function eventJson(row: AuditTextRow): string {
   );
 }
 
-/** The AuditPage body for these rows (in seq order) and the log's head. */
+// One per page, so plain JSON.stringify; its fields in AuditCheckpoint's order, as zod would give them.
+const checkpointJson = (c: AuditCheckpoint | null): string =>
+  c === null ? 'null' : JSON.stringify({ seq: c.seq, hash: c.hash, at: c.at, keyId: c.keyId, signature: c.signature });
+
+/** The AuditPage body for these rows (in seq order), the log's head and the newest checkpoint. */
 export function auditPageJson(
   rows: readonly AuditTextRow[],
   after: number,
   head: { seq: number; hash: string },
+  checkpoint: AuditCheckpoint | null,
 ): string {
   const nextAfter = rows.at(-1)?.seq ?? after;
-  return `{"events":[${rows.map(eventJson).join(',')}],"nextAfter":${String(nextAfter)},"head":{"seq":${String(head.seq)},"hash":${text(head.hash)}}}`;
+  return (
+    `{"events":[${rows.map(eventJson).join(',')}],"nextAfter":${String(nextAfter)},` +
+    `"head":{"seq":${String(head.seq)},"hash":${text(head.hash)}},"checkpoint":${checkpointJson(checkpoint)}}`
+  );
 }

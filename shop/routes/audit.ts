@@ -1,7 +1,16 @@
 import { z } from 'zod';
 import { GENESIS_HASH } from '../../shared/audit/chain';
-import { AuditEvent, AuditPage, AuditQuery, AuditStaffDirectory } from '../../shared/api/audit';
+import {
+  AuditCheckpointPage,
+  AuditCheckpointQuery,
+  AuditEvent,
+  AuditKeys,
+  AuditPage,
+  AuditQuery,
+  AuditStaffDirectory,
+} from '../../shared/api/audit';
 import { ApiErrorBody } from '../../shared/api/common';
+import { checkpointsAfter, listSigningKeys, newestCheckpoint } from '../audit/checkpoint-store';
 import { auditPageJson } from '../audit/page-json';
 import { readScopedPage, scopedHead, type AuditReadScope } from '../audit/read-scope';
 import { principalOf, requireStaff } from '../auth/guard';
@@ -44,10 +53,13 @@ export function registerAuditRoutes(api: ApiApp, ctx: ShopContext): void {
         : { all: false, staffId: staff.id };
       const page = await readScopedPage(ctx.db, scope, after, limit);
       const head = await scopedHead(ctx.db, scope);
+      const checkpoint = await newestCheckpoint(ctx.db);
       // Written as JSON text here rather than serialized from objects (see audit/page-json.ts).
-      return sendJsonText(reply, auditPageJson(page, after, head ?? { seq: 0, hash: GENESIS_HASH }));
+      return sendJsonText(reply, auditPageJson(page, after, head ?? { seq: 0, hash: GENESIS_HASH }, checkpoint));
     },
   );
+
+  registerCheckpointRoutes(api, ctx);
 
   // The staff filter's directory: who the log can name, found by name or email. Only for readers
   // of everyone's events; the rest see only their own actions and the ends of their sessions.
@@ -67,6 +79,46 @@ export function registerAuditRoutes(api: ApiApp, ctx: ShopContext): void {
         'SELECT id, name, email, disabled FROM staff ORDER BY lower(name), id',
       );
       return { staff: rows.rows };
+    },
+  );
+}
+
+/**
+ * The signed checkpoints and the public keys that check them, for whoever may read the audit log:
+ * a checkpoint names only a seq and a hash, never an event's content.
+ */
+function registerCheckpointRoutes(api: ApiApp, ctx: ShopContext): void {
+  const readers = requireStaff(ctx, ['audit.read.own', 'audit.read.all']);
+  api.get(
+    '/audit/keys',
+    {
+      onRequest: readers,
+      schema: {
+        tags: ['audit'],
+        summary: "The shop's Ed25519 checkpoint signing keys (public), retired ones included, oldest first",
+        security: [{ bearer: [] }],
+        response: { 200: AuditKeys, '4xx': ApiErrorBody },
+      },
+    },
+    async () => ({ keys: await listSigningKeys(ctx.db) }),
+  );
+
+  api.get(
+    '/audit/checkpoints',
+    {
+      onRequest: readers,
+      schema: {
+        tags: ['audit'],
+        summary: 'Signed audit checkpoints {seq, hash, at, keyId, signature} in seq order',
+        security: [{ bearer: [] }],
+        querystring: AuditCheckpointQuery,
+        response: { 200: AuditCheckpointPage, '4xx': ApiErrorBody },
+      },
+    },
+    async (request) => {
+      const { after, limit } = request.query;
+      const items = await checkpointsAfter(ctx.db, after, limit);
+      return { items, nextAfter: items.at(-1)?.seq ?? after };
     },
   );
 }

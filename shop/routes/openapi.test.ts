@@ -26,6 +26,9 @@ const DOCUMENTED_ROUTES = [
   'POST /assist-sessions/{id}/end',
   'GET /audit/events',
   'GET /audit/staff',
+  // Signed checkpoints and their public keys (docs/ARCHITECTURE.md, "Audit log").
+  'GET /audit/keys',
+  'GET /audit/checkpoints',
   'GET /settings',
   'PUT /settings',
   // The settings subset every staff member may read to start sessions (docs/ARCHITECTURE.md, "The Assistance API": Routes, Settings).
@@ -90,6 +93,15 @@ describeBackends('OpenAPI document', (backend) => {
         expect(operation.security ?? [], route).toEqual(open.has(route) ? [] : [{ bearer: [] }]);
       }
     }
+  });
+
+  it('documents the signed checkpoints, their keys, and the newest checkpoint on every events page', () => {
+    const ok = (path: string) => JSON.stringify(document.paths[`/api/v1${path}`]?.get?.responses?.['200']);
+    for (const field of ['"keyId"', '"algorithm"', '"publicKey"', '"createdAt"', '"retiredAt"'])
+      expect(ok('/audit/keys'), field).toContain(field);
+    for (const field of ['"items"', '"nextAfter"', '"seq"', '"hash"', '"at"', '"keyId"', '"signature"'])
+      expect(ok('/audit/checkpoints'), field).toContain(field);
+    expect(ok('/audit/events')).toContain('"checkpoint"');
   });
 
   it("documents the heartbeat's activity flag and the session's console lease", () => {
