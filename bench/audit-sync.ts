@@ -1,8 +1,8 @@
 /**
  * The console's audit mirror at one million events: a full sync from the real shop's
  * GET /audit/events over loopback into a fresh mirror (events/s), an incremental sync of 1,000
- * new events, viewer filter queries over the million, and the main thread's event-loop delay
- * while the full sync runs.
+ * new events, viewer filter queries over the million, the main thread's event-loop delay
+ * while the full sync runs, and a re-verification pass over the stored events (audit-reverify.ts).
  *
  * The shop runs as the shop CLI in its own process on PostgreSQL (BENCH_DATABASE_URL's server,
  * or the local one .ci/start-postgres.sh starts), database `concierge_bench_audit_run`: a fresh
@@ -21,6 +21,7 @@ import { systemClock } from '../shop/lib/clock';
 import { DEMO_STAFF } from '../shop/seed/staff';
 import { signIn } from '../shop/test/auth-helpers';
 import { auditBenchDatabase, BASE_TIME, CUSTOMERS, EVENTS, pick, STEP_MS } from './audit-data';
+import { measureReverify } from './audit-reverify';
 import { percentile, renderAuditSyncSection, type AuditSyncResults } from './audit-sync-report';
 import { DATABASE, INCREMENT, INCREMENTAL_RUNS, QUERY_RUNS } from './audit-sync-settings';
 import { machine, ms } from './load';
@@ -268,10 +269,11 @@ async function measure(databaseUrl: string): Promise<AuditSyncResults> {
       const warmMs = await warmUp(mirror);
       const status = await mirror.status();
       const queries = await filterQueries(mirror, status.synced);
+      const reverify = await measureReverify(mirror);
       const verification = status.verification.ok
         ? `ok, ${status.verification.checked.toLocaleString('en-US')} events checked`
         : `FAILED at seq ${status.verification.badSeq}`;
-      return { ...full, workerStartMs, ...caughtUp, incrementalMs, queries, verification, warmMs };
+      return { ...full, workerStartMs, ...caughtUp, incrementalMs, queries, verification, warmMs, reverify };
     } finally {
       await mirror.close();
     }

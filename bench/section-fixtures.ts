@@ -146,6 +146,16 @@ export const auditSyncMet: AuditSyncReport = {
     ],
     verification: 'ok, 1,005,000 events checked',
     warmMs: 7_350,
+    reverify: {
+      events: 1_005_000,
+      passMs: 38_420.5,
+      problem: null,
+      passWithQueriesMs: 44_100,
+      queries: 29,
+      longestWaitMs: 41.3,
+      waitP95Ms: 33.9,
+      aloneMs: 1.8,
+    },
   },
 };
 
@@ -173,6 +183,16 @@ export const auditSyncMissed: AuditSyncReport = {
     ],
     verification: 'FAILED at seq 4711',
     warmMs: 12_400,
+    reverify: {
+      events: 4_710,
+      passMs: 72_000,
+      problem: 'seq 4711: hash_mismatch',
+      passWithQueriesMs: 80_250,
+      queries: 52,
+      longestWaitMs: 180.4,
+      waitP95Ms: 95.2,
+      aloneMs: 2.5,
+    },
   },
 };
 

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
-import { BACKGROUND_SYNC_INTERVAL_MS, createAuditPort, mirrorDirsIn } from '../core/audit-port';
+import { auditFoldersIn, BACKGROUND_SYNC_INTERVAL_MS, createAuditPort } from '../core/audit-port';
+import { configuredSigningKeys } from '../core/audit-mirror/key-pins';
 import { ensurePrivateDir } from '../core/private-dir';
 import { startBrowserTier, type BrowserTier, type BrowserTierOptions } from './server';
 import { loadOrCreateToken } from './token-file';
@@ -30,7 +31,12 @@ export async function runBrowserConsole(options: BrowserConsoleOptions): Promise
     dataDir,
     token: await loadOrCreateToken(join(dataDir, 'browser-tier.token')),
     createAudit: (deps) =>
-      createAuditPort({ ...deps, dataDirFor: mirrorDirsIn(dataDir), syncIntervalMs: BACKGROUND_SYNC_INTERVAL_MS }),
+      createAuditPort({
+        ...deps,
+        ...auditFoldersIn(dataDir),
+        configuredKeys: configuredSigningKeys(process.env),
+        syncIntervalMs: BACKGROUND_SYNC_INTERVAL_MS,
+      }),
     log: options.log,
     loggers: options.loggers,
     logFile: options.logFile,

@@ -1,11 +1,13 @@
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
 import type { Staff } from '../../shared/api/auth';
-import type { AuditFilter, AuditSyncStatus } from '../../shared/ipc/contract';
+import { REVERIFY_IDLE, SIGNING_UNKNOWN, type AuditFilter, type AuditSyncStatus } from '../../shared/ipc/contract';
+import type { AuditSigningKey } from '../../shared/api/audit';
 import { createAuditMirror, type AuditMirror, type AuditMirrorOptions } from './audit-mirror';
+import { keyPinsIn } from './audit-mirror/key-pins';
 import type { AuthService } from './auth/auth-service';
 import type { EventSink } from './console-core';
-import { NotSignedInError } from './errors';
+import { ConsoleRefusedError, NotSignedInError } from './errors';
 import type { Logger } from './logging';
 import type { AuditPort } from './ipc-handlers';
 
@@ -20,6 +22,10 @@ export interface AuditPortOptions {
   emit: EventSink;
   /** The mirror's data folder for this shop and staff member; null keeps it in memory. */
   dataDirFor: (shopUrl: string, staffId: string) => string | null;
+  /** The file of this shop's pinned signing keys (kept apart from the mirrors, which are caches); null keeps them in memory. */
+  keyPinsFor?: (shopUrl: string) => string | null;
+  /** Signing keys configuration names (CONCIERGE_AUDIT_KEYS): pinned instead of trusting the first sync. */
+  configuredKeys?: AuditSigningKey[];
   /** Background sync while signed in; undefined syncs only when asked. */
   syncIntervalMs?: number;
   workerUrl?: AuditMirrorOptions['workerUrl'];
@@ -42,6 +48,9 @@ const SIGNED_OUT_STATUS: AuditSyncStatus = {
   message: 'Sign in to see the audit log.',
   verification: { ok: true, checked: 0 },
   lastSyncAt: null,
+  scope: 'own',
+  signing: SIGNING_UNKNOWN,
+  reverify: REVERIFY_IDLE,
 };
 
 /** How often a signed-in console syncs its mirror in the background (npm start, Electron). */
@@ -58,6 +67,28 @@ export function mirrorKey(shopUrl: string, staffId: string): string {
 /** The mirror folders inside the console's data folder, the same for the launcher, Electron and tests. */
 export function mirrorDirsIn(consoleDataDir: string): (shopUrl: string, staffId: string) => string {
   return (shopUrl, staffId) => join(consoleDataDir, 'audit', mirrorKey(shopUrl, staffId));
+}
+
+/** The audit folders inside the console's data folder: each mirror's, and each shop's pinned signing keys. */
+export function auditFoldersIn(consoleDataDir: string): Pick<AuditPortOptions, 'dataDirFor' | 'keyPinsFor'> {
+  return {
+    dataDirFor: mirrorDirsIn(consoleDataDir),
+    keyPinsFor: (shopUrl) => join(consoleDataDir, 'audit', `signing-keys-${mirrorKey(shopUrl, 'shop')}.json`),
+  };
+}
+
+/** Says once per mirror, in the log, when the shop's checkpoints contradict its log. */
+function logRewrites(logger: Logger): (status: AuditSyncStatus) => void {
+  let told = false;
+  return (status) => {
+    const rewritten = status.signing.rewritten;
+    if (!rewritten || told) return;
+    told = true;
+    logger.error(
+      { seq: rewritten.seq, problem: rewritten.problem },
+      "the shop's audit history was rewritten at or before this seq",
+    );
+  };
 }
 
 export function createAuditPort(options: AuditPortOptions): ManagedAuditPort {
@@ -91,10 +122,15 @@ export function createAuditPort(options: AuditPortOptions): ManagedAuditPort {
     const mirror = makeMirror({
       dataDir: options.dataDirFor(shopUrl, staff.id) ?? undefined,
       source: { shopUrl, tokens: options.auth.tokens() },
+      scope: staff.permissions.includes('audit.read.all') ? 'all' : 'own',
+      keyPins: keyPinsIn(options.keyPinsFor?.(shopUrl) ?? null, options.configuredKeys),
+      logger: options.logger,
       ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
     });
+    const logRewrite = logRewrites(options.logger);
     const unsubscribe = mirror.onStatus((status) => {
       options.emit('audit.status', status);
+      logRewrite(status);
     });
     // Support engineers (and the restart journey) read here whether a reopened mirror resumed or started over.
     mirror.status().then(
@@ -132,6 +168,15 @@ export function createAuditPort(options: AuditPortOptions): ManagedAuditPort {
     },
     async sync() {
       return (await required()).sync();
+    },
+    async verifyAgain() {
+      return (await required()).verifyAgain();
+    },
+    async trustKey(keyId: string) {
+      // The pins serve everyone who signs in on this machine: only a reader of the whole log decides.
+      if (!options.auth.staff()?.permissions.includes('audit.read.all'))
+        throw new ConsoleRefusedError('forbidden', 'Only a supervisor or an administrator can trust a signing key.');
+      return (await required()).trustKey(keyId);
     },
     async query(filter: AuditFilter, offset: number, limit: number, signal?: AbortSignal) {
       return (await required()).query(filter, offset, limit, signal);

@@ -1,6 +1,12 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { AssistPolicy, DEFAULT_SETTINGS } from '../../shared/api/settings';
-import { IPC_CHANNELS, ipcContract, type AuditSyncStatus } from '../../shared/ipc/contract';
+import {
+  IPC_CHANNELS,
+  ipcContract,
+  REVERIFY_IDLE,
+  SIGNING_UNKNOWN,
+  type AuditSyncStatus,
+} from '../../shared/ipc/contract';
 import { describeBackends, type TestShop } from '../../shop/test/harness';
 import { brokenKeychain } from '../test/keychain';
 import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../test/shop';
@@ -42,6 +48,9 @@ const idleStatus: AuditSyncStatus = {
   message: null,
   verification: { ok: true, checked: 0 },
   lastSyncAt: null,
+  scope: 'all',
+  signing: SIGNING_UNKNOWN,
+  reverify: REVERIFY_IDLE,
 };
 
 function recordingAudit(): AuditPort & { exports: string[] } {
@@ -50,6 +59,8 @@ function recordingAudit(): AuditPort & { exports: string[] } {
     exports,
     status: () => idleStatus,
     sync: () => Promise.resolve(idleStatus),
+    verifyAgain: () => Promise.resolve(idleStatus),
+    trustKey: () => Promise.resolve(idleStatus),
     query: () => ({ total: 0, events: [] }),
     exportTo: (_filter, _format, path) => {
       exports.push(path);

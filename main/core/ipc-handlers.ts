@@ -26,6 +26,10 @@ import type { ViewHost } from './view-host';
 export interface AuditPort {
   status(): AuditSyncStatus | Promise<AuditSyncStatus>;
   sync(): Promise<AuditSyncStatus>;
+  /** Starts checking again every stored event and checkpoint; the status reports progress. */
+  verifyAgain(): Promise<AuditSyncStatus>;
+  /** Pins a key the shop lists that this console had not pinned. */
+  trustKey(keyId: string): Promise<AuditSyncStatus>;
   /** `signal`: the viewer no longer wants the answer; a query still waiting its turn is dropped. */
   query(
     filter: AuditFilter,
@@ -121,6 +125,8 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
 
     'audit.status': async () => deps.audit.status(),
     'audit.sync': () => deps.audit.sync(),
+    'audit.verifyAgain': () => deps.audit.verifyAgain(),
+    'audit.trustKey': (a) => deps.audit.trustKey(a.keyId),
     'audit.query': async (a, c) => deps.audit.query(a.filter, a.offset, a.limit, c.signal),
     'audit.staff': (_a, c) => api().auditStaff(c),
     'audit.export': async (a) => {

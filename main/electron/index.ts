@@ -2,7 +2,8 @@ import { app, dialog, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import auditWorkerPath from '../core/audit-mirror/worker?modulePath';
-import { BACKGROUND_SYNC_INTERVAL_MS, createAuditPort, mirrorDirsIn } from '../core/audit-port';
+import { auditFoldersIn, BACKGROUND_SYNC_INTERVAL_MS, createAuditPort } from '../core/audit-port';
+import { configuredSigningKeys } from '../core/audit-mirror/key-pins';
 import { asLogFn, createLogging } from '../core/logging';
 import { ensurePrivateDir } from '../core/private-dir';
 import { guardProcess } from '../core/process-guard';
@@ -74,7 +75,8 @@ if (!app.requestSingleInstanceLock()) {
       createAudit: (deps) =>
         createAuditPort({
           ...deps,
-          dataDirFor: mirrorDirsIn(userData),
+          ...auditFoldersIn(userData),
+          configuredKeys: configuredSigningKeys(process.env),
           syncIntervalMs: BACKGROUND_SYNC_INTERVAL_MS,
           workerUrl: auditWorkerPath,
         }),

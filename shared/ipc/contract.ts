@@ -12,7 +12,7 @@ import {
   Store,
 } from '../api/shop';
 import { AssistSession, EndReason, SessionListResponse, SessionStatus, SessionTimelineResponse } from '../api/sessions';
-import { AuditEvent, AuditStaffDirectory } from '../api/audit';
+import { AuditEvent, AuditKeyId, AuditStaffDirectory } from '../api/audit';
 import { AuditActionGroup } from '../audit/action-groups';
 import { CustomerActiveSessionsResponse } from '../api/sessions';
 
@@ -122,8 +122,64 @@ export type AuditFilter = z.infer<typeof AuditFilter>;
 /** `audit.query` counts filtered totals up to this many (exact without filters); the viewer shows "more than" at the cap. */
 export const AUDIT_COUNT_CAP = 10_000;
 
+/** Where a pinned signing key came from: the first sync (trust on first use), configuration, or a person's "Trust". */
+export const KeyPinSource = z.enum(['first_sync', 'configuration', 'trusted']);
+export type KeyPinSource = z.infer<typeof KeyPinSource>;
+
+/** A signing key the shop lists, and whether this console pinned it. */
+export const AuditKeyStatus = z.object({
+  keyId: AuditKeyId,
+  /** keyId in groups of four, to compare aloud or on paper. */
+  fingerprint: z.string(),
+  pinned: z.boolean(),
+  pinnedAt: z.string().nullable(),
+  source: KeyPinSource.nullable(),
+  retiredAt: z.string().nullable(),
+});
+export type AuditKeyStatus = z.infer<typeof AuditKeyStatus>;
+
+/** What the shop's signed checkpoints say about the mirror (see main/core/audit-mirror/checkpoints.ts). */
+export const AuditSigningStatus = z.object({
+  /**
+   * unsigned: the shop lists no signing key; verified: every checkpoint holds; warning: a key
+   * this console did not pin (its checkpoints are not counted); rewritten: a checkpoint
+   * contradicts the log (see `rewritten`).
+   */
+  state: z.enum(['unsigned', 'verified', 'warning', 'rewritten']),
+  keys: z.array(AuditKeyStatus),
+  /** Checkpoints whose signature verified with a pinned key. */
+  checkpoints: z.number().int(),
+  /** Of those, the ones whose seq the mirror holds and whose hash matched its own. */
+  compared: z.number().int(),
+  /** The newest checkpoint seen (0 before the first). */
+  lastCheckpointSeq: z.number().int(),
+  /** "The shop's history was rewritten at or before seq N", and why. */
+  rewritten: z.object({ seq: z.number().int(), problem: z.string() }).nullable(),
+  message: z.string().nullable(),
+});
+export type AuditSigningStatus = z.infer<typeof AuditSigningStatus>;
+
+/** Checking again what the mirror already stored: in the background after start, and on "Verify again". */
+export const AuditReverifyStatus = z.object({
+  state: z.enum(['idle', 'running']),
+  /** Events checked so far in the pass under way (or the last one). */
+  checked: z.number().int(),
+  total: z.number().int(),
+  lastCompletedAt: z.string().nullable(),
+  /** The first stored event that no longer verifies, found by a pass. */
+  problem: z.object({ seq: z.number().int(), problem: z.string() }).nullable(),
+});
+export type AuditReverifyStatus = z.infer<typeof AuditReverifyStatus>;
+
 export const AuditSyncStatus = z.object({
   state: z.enum(['idle', 'syncing', 'error']),
+  /**
+   * all: the whole log (links between events are checked); own: only this staff member's
+   * events, so only each event's own hash and the checkpoints' signatures can be.
+   */
+  scope: z.enum(['all', 'own']),
+  signing: AuditSigningStatus,
+  reverify: AuditReverifyStatus,
   lastSeq: z.number().int(),
   headSeq: z.number().int(),
   synced: z.number().int(),
@@ -135,6 +191,24 @@ export const AuditSyncStatus = z.object({
   lastSyncAt: z.string().nullable(),
 });
 export type AuditSyncStatus = z.infer<typeof AuditSyncStatus>;
+
+/** Before the first answer about signing: nothing known yet. */
+export const SIGNING_UNKNOWN: AuditSigningStatus = {
+  state: 'unsigned',
+  keys: [],
+  checkpoints: 0,
+  compared: 0,
+  lastCheckpointSeq: 0,
+  rewritten: null,
+  message: null,
+};
+export const REVERIFY_IDLE: AuditReverifyStatus = {
+  state: 'idle',
+  checked: 0,
+  total: 0,
+  lastCompletedAt: null,
+  problem: null,
+};
 
 /** The browser tier's handle on one export file waiting to be downloaded (random, one use). */
 export const DownloadId = z.string().regex(/^[0-9a-f]{32}$/);
@@ -221,6 +295,10 @@ export const ipcContract = {
 
   'audit.status': call(z.object({}), AuditSyncStatus),
   'audit.sync': call(z.object({}), AuditSyncStatus),
+  /** Checks again every event the mirror stored (and the checkpoints over them); answers at once, the status follows. */
+  'audit.verifyAgain': call(z.object({}), AuditSyncStatus),
+  /** Pins a signing key the shop lists that this console did not pin (a person compared its fingerprint). */
+  'audit.trustKey': call(z.object({ keyId: AuditKeyId }), AuditSyncStatus),
   'audit.query': call(
     z.object({ filter: AuditFilter, offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }),
     z.object({ total: z.number().int(), events: z.array(AuditEvent) }),

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AuditStaffDirectory } from '../../../shared/api/audit';
+import { AuditCheckpointPage, AuditKeys, AuditStaffDirectory } from '../../../shared/api/audit';
 import { LoginResponse, Staff, StepUpResponse, TokenResponse, type StepUpRequest } from '../../../shared/api/auth';
 import {
   AssistSession,
@@ -153,5 +153,13 @@ export function auditCalls({ bytes, call }: ShopRequests) {
     // page off the main thread during a long sync.
     auditEvents: (after: number, limit: number, read: ReadOptions = {}): Promise<ArrayBuffer> =>
       bytes({ method: 'get', path: 'audit/events', searchParams: { after, limit }, signal: read.signal }),
+    /** The keys the shop signs checkpoints with, retired ones included. */
+    auditKeys: (read: ReadOptions = {}) => call({ method: 'get', path: 'audit/keys', signal: read.signal }, AuditKeys),
+    /** Signed checkpoints after `after`, in seq order. */
+    auditCheckpoints: (after: number, limit: number, read: ReadOptions = {}) =>
+      call(
+        { method: 'get', path: 'audit/checkpoints', searchParams: { after, limit }, signal: read.signal },
+        AuditCheckpointPage,
+      ),
   };
 }

@@ -486,10 +486,12 @@ describeBackends('audit mirror', (backend) => {
 
       const all = await mirror.exportTo({}, 'jsonl', join(dir, 'all.jsonl'));
       expect(all.count).toBe(source.length);
-      const lines = (await readFile(join(dir, 'all.jsonl'), 'utf8'))
+      const [header, ...lines] = (await readFile(join(dir, 'all.jsonl'), 'utf8'))
         .trimEnd()
         .split('\n')
         .map((l) => JSON.parse(l) as AuditEvent);
+      // This shop signs nothing (no checkpointer): the header, then the events (checkpoints.test.ts has signed ones).
+      expect(header).toMatchObject({ export: { format: 'concierge-audit', version: 1, filter: {} } });
       expect(lines).toEqual(source);
       expect(verifyChain(lines)).toMatchObject({ ok: true, checked: source.length });
 
@@ -513,6 +515,9 @@ describeBackends('audit mirror', (backend) => {
         'details',
         'prev_hash',
         'hash',
+        'checkpoint_at',
+        'checkpoint_key_id',
+        'checkpoint_signature',
       ]);
       expect(rows.slice(1).map((r) => Number(r[0]))).toEqual(expected.map((e) => e.seq));
       const quoted = expected.find((e) => e.details.note === 'Refund, "quoted" text');

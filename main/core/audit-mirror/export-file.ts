@@ -3,24 +3,46 @@ import { rename, rm } from 'node:fs/promises';
 import { once } from 'node:events';
 import { finished } from 'node:stream/promises';
 import { stringify } from 'csv-stringify/sync';
-import type { AuditEvent } from '../../../shared/api/audit';
+import type { AuditCheckpoint, AuditEvent, AuditSigningKey } from '../../../shared/api/audit';
 import { AUDIT_COLUMNS } from '../../../shared/audit/codec';
+import type { AuditFilter } from '../../../shared/ipc/contract';
 import type { ExportFormat } from './protocol';
 
-/** The CSV header is the storage shape's column list (shared/audit/codec.ts). */
-export const CSV_COLUMNS = AUDIT_COLUMNS;
+/**
+ * The CSV header: the storage shape's column list (shared/audit/codec.ts), then the signed
+ * checkpoint at that row's seq, where the shop signed one.
+ */
+export const CSV_COLUMNS = [...AUDIT_COLUMNS, 'checkpoint_at', 'checkpoint_key_id', 'checkpoint_signature'] as const;
+
+/** What an export says about itself (the JSON Lines export's first line). */
+export interface ExportHeader {
+  format: 'concierge-audit';
+  version: 1;
+  createdAt: string;
+  filter: AuditFilter;
+  shopUrl: string;
+}
+
+/** The evidence an export carries besides its events: the pinned keys and the checkpoints over them. */
+export interface ExportEvidence {
+  header: Omit<ExportHeader, 'format' | 'version'>;
+  keys: readonly AuditSigningKey[];
+  /** Every stored checkpoint at or after `seq`, in seq order. */
+  checkpointsFrom: (seq: number) => Promise<AuditCheckpoint[]>;
+}
 
 /**
  * Cells that start like a formula run as one in spreadsheet apps (CSV injection); actor names,
  * user agents and details come from outside, so such cells get a leading apostrophe. The JSONL
- * export is the faithful one (its events verify with the chain function); CSV is for reading.
+ * export is the faithful one (its events verify with the chain function, `npm run audit:verify`
+ * checks it offline); CSV is for reading.
  */
 function safeCell(value: string | null): string {
   if (value === null) return '';
   return /^[=+\-@\t\r]/.test(value) ? `'${value}` : value;
 }
 
-function csvRow(e: AuditEvent): string[] {
+function csvRow(e: AuditEvent, checkpoint: AuditCheckpoint | undefined): string[] {
   return [
     String(e.seq),
     e.id,
@@ -36,17 +58,33 @@ function csvRow(e: AuditEvent): string[] {
     safeCell(JSON.stringify(e.details)),
     e.prevHash,
     e.hash,
+    checkpoint?.at ?? '',
+    checkpoint?.keyId ?? '',
+    checkpoint?.signature ?? '',
   ];
+}
+
+/** JSON Lines: the header, the keys, the checkpoints from the first event on, then one event per line. */
+function jsonlPreamble(evidence: ExportEvidence, checkpoints: readonly AuditCheckpoint[]): string {
+  const header: ExportHeader = { format: 'concierge-audit', version: 1, ...evidence.header };
+  const lines = [
+    { export: header },
+    ...evidence.keys.map((signingKey) => ({ signingKey })),
+    ...checkpoints.map((checkpoint) => ({ checkpoint })),
+  ];
+  return lines.map((line) => `${JSON.stringify(line)}\n`).join('');
 }
 
 /**
  * Writes pages of events to `filePath` as CSV (with a header) or JSON Lines, one page in memory
- * at a time. The file appears under its name only when complete.
+ * at a time, with the signed checkpoints that cover them. The file appears under its name only
+ * when complete.
  */
 export async function writeExport(
   pages: AsyncIterable<AuditEvent[]>,
   format: ExportFormat,
   filePath: string,
+  evidence: ExportEvidence,
 ): Promise<{ count: number }> {
   const partPath = `${filePath}.part`;
   const out = createWriteStream(partPath, { mode: 0o600 });
@@ -55,11 +93,26 @@ export async function writeExport(
     const write = async (chunk: string) => {
       if (!out.write(chunk)) await once(out, 'drain');
     };
-    if (format === 'csv') await write(stringify([[...CSV_COLUMNS]]));
+    // Written once the first event's seq is known: the checkpoints start from it.
+    const begin = async (firstSeq: number): Promise<Map<number, AuditCheckpoint>> => {
+      const checkpoints = firstSeq > 0 ? await evidence.checkpointsFrom(firstSeq) : [];
+      await write(format === 'csv' ? stringify([[...CSV_COLUMNS]]) : jsonlPreamble(evidence, checkpoints));
+      return new Map(checkpoints.map((c) => [c.seq, c]));
+    };
+    let atSeq: Map<number, AuditCheckpoint> | null = null;
     for await (const page of pages) {
-      await write(format === 'csv' ? stringify(page.map(csvRow)) : page.map((e) => `${JSON.stringify(e)}\n`).join(''));
+      const first = page[0];
+      if (!first) continue;
+      atSeq ??= await begin(first.seq);
+      const held = atSeq;
+      await write(
+        format === 'csv'
+          ? stringify(page.map((e) => csvRow(e, held.get(e.seq))))
+          : page.map((e) => `${JSON.stringify(e)}\n`).join(''),
+      );
       count += page.length;
     }
+    if (!atSeq) await begin(0);
     out.end();
     await finished(out);
     await rename(partPath, filePath);

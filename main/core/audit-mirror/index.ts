@@ -7,8 +7,13 @@
 import type { AuditEvent } from '../../../shared/api/audit';
 import type { AuditFilter, AuditSyncStatus } from '../../../shared/ipc/contract';
 import type { TokenSource } from '../api/api-requests';
+import type { Logger } from '../logging';
 import type { ExportFormat, MirrorOp, MirrorOps } from './protocol';
+import { createApiClient } from '../api/api-client';
+import { trustListedKey, type CheckpointDeps } from './checkpoints';
+import { keyPinsIn, type KeyPins } from './key-pins';
 import { queryQueue } from './query-queue';
+import { followReverifyNotices } from './reverify-notices';
 import { runSync } from './sync-pipeline';
 import { syncStatusTracker } from './sync-status';
 import { defaultWorkerUrl, startWorker, verifierThread, workerClient } from './worker-client';
@@ -32,6 +37,8 @@ export interface AuditMirrorOptions {
    */
   source: { shopUrl: string; tokens: TokenSource; timeoutMs?: number };
   pageSize?: number;
+  /** all (the default): the staff member reads the whole log (audit.read.all); own: only their own events. */
+  scope?: AuditSyncStatus['scope'];
   /**
    * The worker's file. Defaults to worker.ts beside this file (tests, tsx), or to
    * audit-mirror-worker.js beside the bundle (an electron-vite main input of that name); the
@@ -43,12 +50,20 @@ export interface AuditMirrorOptions {
   bulkBacklog?: number;
   /** Events per free-text chunk (default 131,072; tests use small ones). */
   searchChunk?: number;
+  /** Where a re-verification that finds a stored event no longer verifying is logged. */
+  logger?: Pick<Logger, 'error'>;
+  /** The signing keys this console pinned for this shop (key-pins.ts; default: in memory). */
+  keyPins?: KeyPins;
 }
 
 export interface AuditMirror {
   status(): Promise<AuditSyncStatus>;
   /** Syncs up to the shop's head. Never rejects for shop or network trouble: the status says. */
   sync(): Promise<AuditSyncStatus>;
+  /** Starts checking again every stored event and checkpoint (answers at once; the status reports progress). */
+  verifyAgain(): Promise<AuditSyncStatus>;
+  /** Pins a signing key the shop lists that this console had not pinned, and checks its checkpoints. */
+  trustKey(keyId: string): Promise<AuditSyncStatus>;
   /**
    * Newest first. `total` is exact without filters and capped at AUDIT_COUNT_CAP with them.
    * Queries run one at a time; one whose `signal` aborts while it waits is dropped unrun (it
@@ -91,12 +106,27 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
   const store = workerClient<MirrorOps>(worker, 'worker');
   const call = <K extends MirrorOp>(op: K, args: MirrorOps[K]['args']) => store.call(op, args);
   const verifier = verifierThread(workerUrl, options.source);
-  const status = syncStatusTracker();
+  const status = syncStatusTracker(options.scope ?? 'all');
+  const now = options.now ?? (() => new Date());
+  const api = createApiClient({
+    shopUrl: options.source.shopUrl,
+    tokens: options.source.tokens,
+    ...(options.source.timeoutMs === undefined ? {} : { timeoutMs: options.source.timeoutMs }),
+  });
+  const checkpoints: CheckpointDeps = {
+    api: { auditKeys: () => api.auditKeys(), auditCheckpoints: (after, limit) => api.auditCheckpoints(after, limit) },
+    store,
+    pins: options.keyPins ?? keyPinsIn(null),
+    scope: options.scope ?? 'all',
+    now,
+  };
+  followReverifyNotices(worker, status, options.logger);
   let closed = false;
   let running: Promise<AuditSyncStatus> | null = null;
   const syncDeps = {
     pageSize,
-    now: options.now ?? (() => new Date()),
+    now,
+    checkpoints,
     tokens: options.source.tokens,
     store,
     verifier: () => verifier.client(),
@@ -115,9 +145,32 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
       return running;
     },
 
+    verifyAgain: async () => {
+      if (closed) throw new Error('The audit mirror is closed.');
+      const { reverify, state } = await call('reverify', {});
+      status.setReverify(reverify);
+      return status.publish(status.last() ?? state);
+    },
+
+    trustKey: async (keyId) => {
+      const signed = await trustListedKey(checkpoints, keyId);
+      status.setSigning(signed.signing);
+      return status.publish(signed.state);
+    },
+
     query: queryQueue(store),
 
-    exportTo: (filter, format, filePath) => call('export', { filter, format, filePath }),
+    exportTo: async (filter, format, filePath) => {
+      const keys = (await checkpoints.pins.list()).map((pin) => ({
+        keyId: pin.keyId,
+        algorithm: 'Ed25519' as const,
+        publicKey: pin.publicKey,
+        createdAt: pin.pinnedAt,
+        retiredAt: null,
+      }));
+      const header = { createdAt: now().toISOString(), filter, shopUrl: new URL(options.source.shopUrl).origin };
+      return call('export', { filter, format, filePath, header, keys });
+    },
 
     searchReady: async () => {
       await call('searchReady', {});

@@ -6,7 +6,7 @@
  * state it holds (see ingest.ts, ingestPrepared).
  */
 import { createHash } from 'node:crypto';
-import { AuditPage, type AuditEvent } from '../../../shared/api/audit';
+import { AuditPage, type AuditCheckpoint, type AuditEvent } from '../../../shared/api/audit';
 import { verifyChain, type ChainState } from '../../../shared/audit/chain';
 import { AUDIT_COLUMNS } from '../../../shared/audit/codec';
 import { searchText } from './schema';
@@ -33,6 +33,10 @@ export interface PreparedPage {
   after: number;
   nextAfter: number;
   headSeq: number;
+  /** The head the shop reported (headSeq is at least the cursor); a head behind the mirror means lost events. */
+  shopHead: number;
+  /** The newest signed checkpoint the page carried: null before the first, undefined from a shop that does not sign. */
+  checkpoint: AuditCheckpoint | null | undefined;
   received: number;
   /** The verification state the page was checked from, and the state after it. */
   from: VerifyState;
@@ -154,6 +158,8 @@ export function preparePage(after: number, raw: unknown, from: VerifyState): Pre
     after,
     nextAfter: page.nextAfter,
     headSeq: Math.max(page.head.seq, page.nextAfter),
+    shopHead: page.head.seq,
+    checkpoint: page.checkpoint,
     received: page.events.length,
     from,
     to: { chain, checked, bad, lastAtMs, atInOrder },

@@ -1,5 +1,7 @@
-import type { AuditEvent } from '../../../shared/api/audit';
-import type { AuditFilter } from '../../../shared/ipc/contract';
+import type { AuditCheckpoint, AuditEvent, AuditSigningKey } from '../../../shared/api/audit';
+import type { AuditFilter, AuditReverifyStatus } from '../../../shared/ipc/contract';
+import type { RewriteProblem, TrustedKey } from './checkpoint-store';
+import type { ExportHeader } from './export-file';
 import type { PreparedPage, VerifyState } from './prepare';
 import type { MirrorState } from './store-state';
 
@@ -18,15 +20,49 @@ export interface MirrorOps {
   };
   /** The caller of query `id` no longer wants it: it stops at its next step (see AuditStore.query). */
   cancel: { args: { id: number }; result: null };
-  export: { args: { filter: AuditFilter; format: ExportFormat; filePath: string }; result: { count: number } };
+  export: {
+    args: {
+      filter: AuditFilter;
+      format: ExportFormat;
+      filePath: string;
+      header: Omit<ExportHeader, 'format' | 'version'>;
+      keys: AuditSigningKey[];
+    };
+    result: { count: number };
+  };
+  /** Stores the shop's whole checkpoint list and finds any it changed or dropped (see checkpoint-store.ts). */
+  storeCheckpointList: { args: { items: AuditCheckpoint[] }; result: MirrorState };
+  /** Checks the next batch of unsettled checkpoints with these keys; `more` while batches remain. */
+  checkCheckpoints: { args: { keys: TrustedKey[] }; result: { state: MirrorState; more: boolean } };
+  /** The key ids of checkpoints waiting for a key this console has not pinned. */
+  unknownKeyIds: { args: Record<string, never>; result: string[] };
+  /** Records that the shop's history was rewritten at or before `seq` (the first such finding stays). */
+  markRewritten: { args: { seq: number; problem: RewriteProblem }; result: MirrorState };
   /** Resolves once queued maintenance (filter indexes after a bulk sync, statistics) is done. */
   maintained: { args: Record<string, never>; result: null };
   /** Resolves once every text chunk has its trigram index. */
   searchReady: { args: Record<string, never>; result: null };
   /** Resolves once the page cache holds what queries read, as far as it fits (after the upkeep under way). */
   warmed: { args: Record<string, never>; result: null };
+  /** Starts checking every stored event again unless a pass is under way (answers at once; see ReverifyNotice). */
+  reverify: { args: Record<string, never>; result: ReverifyNotice };
   close: { args: Record<string, never>; result: null };
 }
+
+/**
+ * Posted by the store thread unasked (it has no id): a re-verification pass's progress, at most
+ * every REVERIFY_NOTICE_MS while it runs and at its end, with the state (a problem found is recorded there).
+ */
+export interface ReverifyNotice {
+  notice: 'reverify';
+  reverify: AuditReverifyStatus;
+  state: MirrorState;
+}
+
+export const REVERIFY_NOTICE_MS = 250;
+
+export const isReverifyNotice = (message: unknown): message is ReverifyNotice =>
+  typeof message === 'object' && message !== null && (message as { notice?: unknown }).notice === 'reverify';
 
 export type MirrorOp = keyof MirrorOps;
 

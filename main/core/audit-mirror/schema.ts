@@ -6,7 +6,7 @@ import type { AuditEvent } from '../../../shared/api/audit';
  * is part of the hashed content, and `at_ts` is its timestamp for time-range filters.
  */
 /** Bump on any change below: a mirror of another version is dropped and synced again (it is a cache). */
-export const MIRROR_SCHEMA_VERSION = 3;
+export const MIRROR_SCHEMA_VERSION = 4;
 
 /**
  * One index per viewer filter. A long first sync drops them and builds them once at the end
@@ -54,7 +54,14 @@ CREATE TABLE IF NOT EXISTS mirror_state (
   -- While every event's time is at or after the one before it (one clock, appends under a lock),
   -- a time range is a seq range, which every (…, seq) index can serve directly.
   last_at_ms bigint NOT NULL DEFAULT 0,
-  at_in_order boolean NOT NULL DEFAULT true
+  at_in_order boolean NOT NULL DEFAULT true,
+  -- Signed checkpoints (checkpoints.ts): how many held with a pinned key, how many of those
+  -- matched an event this mirror holds, the newest seen, and the first contradiction found.
+  cp_checked bigint NOT NULL DEFAULT 0,
+  cp_compared bigint NOT NULL DEFAULT 0,
+  cp_last_seq bigint NOT NULL DEFAULT 0,
+  rewritten_seq bigint,
+  rewritten_problem text
 );
 INSERT INTO mirror_state (id, schema_version) VALUES (true, ${MIRROR_SCHEMA_VERSION}) ON CONFLICT (id) DO NOTHING;
 
@@ -74,6 +81,20 @@ CREATE TABLE IF NOT EXISTS audit_events (
   details jsonb NOT NULL,
   prev_hash text NOT NULL,
   hash text NOT NULL
+);
+
+-- The shop's signed checkpoints as fetched (GET /audit/checkpoints), every one kept: one whose
+-- key this console has not pinned waits as 'unknown_key' until a person trusts the key.
+CREATE TABLE IF NOT EXISTS audit_checkpoints (
+  seq bigint PRIMARY KEY,
+  hash text NOT NULL,
+  at text NOT NULL,
+  key_id text NOT NULL,
+  signature text NOT NULL,
+  -- null until checked; then 'ok', 'unknown_key', 'bad_signature' or 'hash_mismatch'.
+  verdict text,
+  -- Whether its hash was compared with the event this mirror holds at its seq.
+  compared boolean NOT NULL DEFAULT false
 );
 
 -- Free text. Each event's search text (searchText below) is written with the event, in the same

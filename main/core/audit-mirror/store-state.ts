@@ -20,6 +20,19 @@ export interface MirrorState {
   lastAtMs: number;
   /** No event so far is older than the one before it. */
   atInOrder: boolean;
+  /** The shop's signed checkpoints (checkpoint-store.ts). */
+  signed: SignedState;
+}
+
+export interface SignedState {
+  /** Checkpoints whose signature verified with a pinned key. */
+  checked: number;
+  /** Of those, the ones compared with the event the mirror holds at their seq. */
+  compared: number;
+  /** The newest checkpoint stored, 0 before the first. */
+  lastSeq: number;
+  /** The first contradiction: the shop's history was rewritten at or before `seq`. */
+  rewritten: { seq: number; problem: string } | null;
 }
 
 /** mirror_state's row as PostgreSQL returns it. */
@@ -36,11 +49,16 @@ export interface StateRow {
   search_upto: number;
   last_at_ms: number;
   at_in_order: boolean;
+  cp_checked: number;
+  cp_compared: number;
+  cp_last_seq: number;
+  rewritten_seq: number | null;
+  rewritten_problem: string | null;
 }
 
 /** The columns of StateRow, for a SELECT or a RETURNING. */
 export const STATE_COLUMNS =
-  'cursor, head_seq, stored, chain_last_seq, chain_last_hash, checked, bad_seq, bad_problem, last_sync_at, search_upto, last_at_ms, at_in_order';
+  'cursor, head_seq, stored, chain_last_seq, chain_last_hash, checked, bad_seq, bad_problem, last_sync_at, search_upto, last_at_ms, at_in_order, cp_checked, cp_compared, cp_last_seq, rewritten_seq, rewritten_problem';
 
 export function stateFromRow(row: StateRow): MirrorState {
   return {
@@ -54,6 +72,13 @@ export function stateFromRow(row: StateRow): MirrorState {
     searchUpto: row.search_upto,
     lastAtMs: row.last_at_ms,
     atInOrder: row.at_in_order,
+    signed: {
+      checked: row.cp_checked,
+      compared: row.cp_compared,
+      lastSeq: row.cp_last_seq,
+      rewritten:
+        row.rewritten_seq === null ? null : { seq: row.rewritten_seq, problem: row.rewritten_problem ?? 'unknown' },
+    },
   };
 }
 

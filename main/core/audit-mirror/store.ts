@@ -3,11 +3,21 @@
  * ingest.ts stores pages, maintenance.ts runs the upkeep after a sync, cache-warming.ts fills
  * the page cache, and query-plan.ts with query-strategies.ts answers the viewer's queries.
  */
-import type { AuditEvent } from '../../../shared/api/audit';
+import type { AuditCheckpoint, AuditEvent } from '../../../shared/api/audit';
 import { AUDIT_COUNT_CAP, type AuditFilter } from '../../../shared/ipc/contract';
 import { SEARCH_CHUNK } from './schema';
 import { BadPageError, type PreparedPage } from './prepare';
 import { cacheWarming } from './cache-warming';
+import {
+  checkCheckpointBatch,
+  checkpointsFrom,
+  markRewritten,
+  storeCheckpointList,
+  unknownKeyIds,
+  type RewriteProblem,
+  type TrustedKey,
+} from './checkpoint-store';
+import { nodeEd25519Verify } from './node-ed25519';
 import { ingestPrepared, type Ingested } from './ingest';
 import { indexNextChunk, openMaintenance } from './maintenance';
 import { planQuery } from './query-plan';
@@ -15,6 +25,7 @@ import { chooseStrategy, QUERY_STRATEGIES, QueryCancelledError, WALK_WINDOW } fr
 import { scanMatches } from './scan';
 import { openStoreContext } from './store-context';
 import { readState, type MirrorState } from './store-state';
+import { reverifier, type Reverifier } from './reverify';
 
 export { AUDIT_COUNT_CAP, BadPageError, QueryCancelledError };
 
@@ -61,6 +72,14 @@ export interface AuditStore {
     limit: number,
     cancelled?: () => boolean,
   ): Promise<{ total: number; events: AuditEvent[] }>;
+  /** Checking every stored event and checkpoint again, one chunk per step (reverify.ts). */
+  readonly reverify: Reverifier;
+  storeCheckpointList(items: readonly AuditCheckpoint[]): Promise<MirrorState>;
+  checkCheckpoints(keys: readonly TrustedKey[]): Promise<{ state: MirrorState; more: boolean }>;
+  unknownKeyIds(): Promise<string[]>;
+  markRewritten(seq: number, problem: RewriteProblem): Promise<MirrorState>;
+  /** Every stored checkpoint at or after `seq` (what an export from that seq carries). */
+  checkpointsFrom(seq: number): Promise<AuditCheckpoint[]>;
   /** Matching events oldest first, `pageSize` at a time (keyset paging, so deep pages stay fast). */
   scan(filter: AuditFilter, pageSize: number): AsyncGenerator<AuditEvent[]>;
   close(): Promise<void>;
@@ -89,6 +108,7 @@ export async function openAuditStore(
   const warming = cacheWarming(ctx);
   const maintenance = await openMaintenance(db, warming.relist);
   const ingestDeps = { db, chunks, bulkBacklog: options.bulkBacklog ?? BULK_BACKLOG, maintenance };
+  const verify = nodeEd25519Verify();
 
   return {
     state: () => readState(db),
@@ -116,6 +136,12 @@ export async function openAuditStore(
         return strategy({ tx, chunks, filter, offset, limit, state, range, plan, walkWindow, cancelled });
       }),
 
+    reverify: reverifier(db),
+    storeCheckpointList: (items) => storeCheckpointList(db, items),
+    checkCheckpoints: (keys) => checkCheckpointBatch(db, keys, verify),
+    unknownKeyIds: () => unknownKeyIds(db),
+    markRewritten: (seq, problem) => markRewritten(db, seq, problem),
+    checkpointsFrom: (seq) => checkpointsFrom(db, seq),
     scan: (filter, pageSize) => scanMatches(db, chunks.size, filter, pageSize),
     close: () => db.close(),
   };

@@ -1,5 +1,6 @@
 import type { AuditSyncStatus } from '../../../shared/ipc/contract';
 import type { TokenSource } from '../api/api-requests';
+import { syncCheckpoints, type CheckpointDeps, type ShopHeadSeen } from './checkpoints';
 import type { PreparedPage, VerifyState } from './prepare';
 import type { MirrorOps, PageRequest, VerifierOps } from './protocol';
 import type { MirrorState } from './store-state';
@@ -13,7 +14,9 @@ export interface SyncDeps {
   store: Pick<WorkerClient<MirrorOps>, 'call'>;
   /** The verifier thread's client (replaced when it failed). */
   verifier: () => Pick<WorkerClient<VerifierOps>, 'call'>;
-  status: Pick<SyncStatusTracker, 'setPhase' | 'publish'>;
+  status: Pick<SyncStatusTracker, 'setPhase' | 'publish' | 'setSigning'>;
+  /** The checkpoint step after the pages (checkpoints.ts). */
+  checkpoints: CheckpointDeps;
   /** The mirror was closed: the sync stops after the page under way. */
   closed: () => boolean;
 }
@@ -91,10 +94,12 @@ export async function runSync(deps: SyncDeps): Promise<AuditSyncStatus> {
     // The page before this one came full with dense seqs, and the head it reported.
     let dense = false;
     let head = 0;
+    let seen: ShopHeadSeen = { shopHead: 0, checkpoint: undefined };
     for (;;) {
       const preparing = preparePageAt(deps, after, from);
       if (dense && !deps.closed()) requestAhead(deps, after, head);
       const prepared = await preparing;
+      seen = { shopHead: prepared.shopHead, checkpoint: prepared.checkpoint };
       if (storing) await storing;
       if (deps.closed()) break;
       storing = store
@@ -116,7 +121,11 @@ export async function runSync(deps: SyncDeps): Promise<AuditSyncStatus> {
     // Filter indexes a bulk sync dropped and fresh statistics follow in the worker, one step
     // at a time between queries (see maintained()).
     if (deps.closed()) await store.call('settle', {});
-    else state = await store.call('markSynced', { at: deps.now().toISOString() });
+    else {
+      const signed = await syncCheckpoints(deps.checkpoints, seen);
+      status.setSigning(signed.signing);
+      state = await store.call('markSynced', { at: deps.now().toISOString() });
+    }
     status.setPhase({ state: 'idle', message: null });
     return status.publish(state);
   } catch (error) {

@@ -23,6 +23,7 @@ import type {
   PageRequest,
   VerifierRequest,
 } from './protocol';
+import { reverifyJob } from './reverify-job';
 import { openAuditStore, type AuditStore } from './store';
 
 const EXPORT_PAGE = 1000;
@@ -127,14 +128,11 @@ function runVerifier(options: Extract<MirrorWorkerData, { role: 'verifier' }>): 
   });
 }
 
-function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
-  if (!port) return;
-  const storeReady = openAuditStore(options.dataDir ?? undefined, {
-    ...(options.bulkBacklog === null ? {} : { bulkBacklog: options.bulkBacklog }),
-    ...(options.searchChunk === null ? {} : { searchChunk: options.searchChunk }),
-  });
-  let closing = false;
-
+/**
+ * The store thread's background work, done one step (one statement) at a time, quiet between
+ * steps, so queries that arrive meanwhile run between them. `closing` stops every job.
+ */
+function backgroundJobs(closing: () => boolean) {
   /**
    * Background steps wait while the viewer is busy: none starts within QUIET_MS of the last
    * query, so a burst of queries waits for at most the one step already under way.
@@ -144,29 +142,28 @@ function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
     await yieldToEvents();
     for (
       let wait = lastQueryAt + QUIET_MS - Date.now();
-      wait > 0 && !closing;
+      wait > 0 && !closing();
       wait = lastQueryAt + QUIET_MS - Date.now()
     )
       await sleep(wait);
   }
 
   /**
-   * Background work done one step (one statement) at a time, quiet between steps, so queries
-   * that arrive meanwhile run between them; one run at a time (`start` joins one under way).
-   * `step` resolves true while there is more to do.
+   * One job: one run at a time (`start` joins one under way). `step` resolves true while there
+   * is more to do.
    */
-  function backgroundJob(step: (store: AuditStore) => Promise<boolean>) {
+  function job(step: (store: AuditStore) => Promise<boolean>) {
     let running: Promise<void> | null = null;
     return {
       running: () => running,
       /** Resolves once no run is under way (one started meanwhile is waited for too). */
       idle: async (): Promise<void> => {
-        while (!closing && running) await running;
+        while (!closing() && running) await running;
       },
       start: (store: AuditStore): Promise<void> => {
         running ??= (async () => {
           try {
-            while (!closing && (await step(store))) await quiet();
+            while (!closing() && (await step(store))) await quiet();
           } finally {
             running = null;
           }
@@ -176,25 +173,56 @@ function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
     };
   }
 
+  return {
+    job,
+    /** A query started or ended now. */
+    queried: () => {
+      lastQueryAt = Date.now();
+    },
+  };
+}
+
+function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
+  if (!port) return;
+  const storeReady = openAuditStore(options.dataDir ?? undefined, {
+    ...(options.bulkBacklog === null ? {} : { bulkBacklog: options.bulkBacklog }),
+    ...(options.searchChunk === null ? {} : { searchChunk: options.searchChunk }),
+  });
+  let closing = false;
+
+  const background = backgroundJobs(() => closing);
+
   /** Queued maintenance: filter indexes a bulk sync dropped, statistics. */
-  const maintenance = backgroundJob((store) => store.maintain());
+  const maintenance = background.job((store) => store.maintain());
   /** The trigram index of the full text chunks behind the sync, one chunk per step. */
-  const searchIndex = backgroundJob(async (store) => !(await store.indexSearch()).done);
+  const searchIndex = background.job(async (store) => !(await store.indexSearch()).done);
   /** What queries read (text chunks, their indexes, the filter indexes), into the page cache one relation per step. */
-  const cacheWarmup = backgroundJob(async (store) => !(await store.warmCache()).done);
+  const cacheWarmup = background.job(async (store) => !(await store.warmCache()).done);
 
   /**
    * After a sync: filter indexes and statistics first (every filter needs them), then the text
    * index, then reading what queries need into the cache (the first filters after opening a
    * large mirror would otherwise read thousands of pages one at a time).
    */
-  function upkeep(store: AuditStore): void {
-    void maintenance
+  function upkeep(store: AuditStore): Promise<void> {
+    return maintenance
       .start(store)
       .then(() => searchIndex.start(store))
       .then(() => cacheWarmup.start(store))
       .catch(() => undefined);
   }
+
+  /** A sync is storing pages (re-verification waits meanwhile). */
+  let ingesting = false;
+  const reverify = reverifyJob({
+    backgroundJob: background.job,
+    post: (notice) => {
+      port.postMessage(notice);
+    },
+    syncing: () => ingesting,
+    closing: () => closing,
+    pauseMs: QUIET_MS,
+  });
 
   /** Queries under way by request id, and whether their caller has since cancelled them. */
   const runningQueries = new Map<number, { cancelled: boolean }>();
@@ -204,25 +232,28 @@ function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
       case 'state':
         return store.state();
       case 'ingestPrepared':
+        ingesting = true;
         return store.ingestPrepared(request.args.page);
       case 'settle':
+        ingesting = false;
         await store.settle();
-        upkeep(store);
+        void upkeep(store);
         return null;
       case 'markSynced': {
+        ingesting = false;
         const state = await store.markSynced(new Date(request.args.at));
-        upkeep(store);
+        void upkeep(store);
         return state;
       }
       case 'query': {
-        lastQueryAt = Date.now();
+        background.queried();
         const token = { cancelled: false };
         runningQueries.set(request.id, token);
         try {
           return await store.query(request.args.filter, request.args.offset, request.args.limit, () => token.cancelled);
         } finally {
           runningQueries.delete(request.id);
-          lastQueryAt = Date.now();
+          background.queried();
         }
       }
       case 'cancel': {
@@ -230,8 +261,22 @@ function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
         if (token) token.cancelled = true;
         return null;
       }
-      case 'export':
-        return writeExport(store.scan(request.args.filter, EXPORT_PAGE), request.args.format, request.args.filePath);
+      case 'export': {
+        const { filter, format, filePath, header, keys } = request.args;
+        return writeExport(store.scan(filter, EXPORT_PAGE), format, filePath, {
+          header,
+          keys,
+          checkpointsFrom: (seq) => store.checkpointsFrom(seq),
+        });
+      }
+      case 'storeCheckpointList':
+        return store.storeCheckpointList(request.args.items);
+      case 'checkCheckpoints':
+        return store.checkCheckpoints(request.args.keys);
+      case 'unknownKeyIds':
+        return store.unknownKeyIds();
+      case 'markRewritten':
+        return store.markRewritten(request.args.seq, request.args.problem);
       case 'maintained':
         await maintenance.idle();
         return null;
@@ -247,9 +292,11 @@ function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
         await searchIndex.idle();
         if (!closing) await cacheWarmup.start(store);
         return null;
+      case 'reverify':
+        return reverify.start(store);
       case 'close':
         closing = true;
-        for (const job of [maintenance, searchIndex, cacheWarmup]) await job.running();
+        for (const job of [maintenance, searchIndex, cacheWarmup, reverify.job]) await job.running();
         await store.close();
         return null;
     }
@@ -269,10 +316,12 @@ function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
     })();
   });
 
-  // Whatever an earlier run left undone: missing filter indexes, statistics, unindexed text.
+  // Whatever an earlier run left undone: missing filter indexes, statistics, unindexed text;
+  // then every stored event is checked again, in the background.
   void storeReady
-    .then((store) => {
-      upkeep(store);
+    .then(async (store) => {
+      await upkeep(store);
+      if (!closing) port.postMessage(await reverify.start(store));
     })
     .catch(() => undefined);
 }

@@ -4,6 +4,8 @@ import { useBridge, useIpcEvent, useIpcMutation } from '../bridge/context';
 import { auditQueries } from '../state/queries';
 import { ErrorNote } from '../ui/ErrorNote';
 import { formatTime } from '../ui/format';
+import { SigningStatus } from './SigningStatus';
+import { ReverifyControl } from './ReverifyControl';
 
 const number = new Intl.NumberFormat();
 
@@ -62,6 +64,16 @@ function Verification({ status }: { status: AuditSyncStatus }) {
     return (
       <span className="muted">{status.state === 'syncing' ? `Verifying as it syncs (${checked} so far)` : ''}</span>
     );
+  if (status.scope === 'own')
+    // Only the reader's own events: their links to the events between them cannot be checked.
+    return (
+      <span
+        className="good"
+        title="Links between events are checked only where your events follow each other directly."
+      >
+        ✓ Each of your {checked} events matches its own hash; links to others’ events not checked
+      </span>
+    );
   return <span className="good">✓ Chain verified ({checked} events)</span>;
 }
 
@@ -95,6 +107,9 @@ export function AuditStatusBar({
       <div className="status-item" role="status" aria-label="Chain verification">
         <Verification status={status} />
       </div>
+      <div className="status-item" role="status" aria-label="Signed checkpoints">
+        <SigningStatus status={status} canTrust={everyone} />
+      </div>
       <button
         type="button"
         className="small-button"
@@ -106,6 +121,7 @@ export function AuditStatusBar({
         {sync.isPending ? 'Syncing…' : 'Sync now'}
       </button>
       <ErrorNote error={sync.error} />
+      <ReverifyControl status={status} />
     </div>
   );
 }

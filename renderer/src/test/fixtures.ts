@@ -3,7 +3,13 @@ import type { AuditEvent } from '../../../shared/api/audit';
 import type { AssistSession } from '../../../shared/api/sessions';
 import { AssistPolicy, DEFAULT_SETTINGS, type Settings } from '../../../shared/api/settings';
 import type { Customer, CustomerSummary, ShopDocument, Store } from '../../../shared/api/shop';
-import type { AuthState, AuditSyncStatus, OpenSession } from '../../../shared/ipc/contract';
+import {
+  REVERIFY_IDLE,
+  SIGNING_UNKNOWN,
+  type AuthState,
+  type AuditSyncStatus,
+  type OpenSession,
+} from '../../../shared/ipc/contract';
 import type { Handlers } from './fake-bridge';
 
 export function staff(role: Role): Staff {
@@ -158,6 +164,9 @@ export function auditStatus(overrides: Partial<AuditSyncStatus> = {}): AuditSync
     message: null,
     verification: { ok: true, checked: 1000 },
     lastSyncAt: '2026-11-21T11:05:00.000Z',
+    scope: 'all',
+    signing: SIGNING_UNKNOWN,
+    reverify: REVERIFY_IDLE,
     ...overrides,
   };
 }

@@ -1,0 +1,282 @@
+import { readFile, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import type { AuditEvent } from '../../../shared/api/audit';
+import { computeEventHash } from '../../../shared/audit/chain';
+import { signCheckpoint, signingKeyPair, toBase64Url } from '../../../shared/audit/checkpoint';
+import type { AuditSyncStatus } from '../../../shared/ipc/contract';
+import { auditEventFromRow, type AuditRow } from '../../../shop/audit/append';
+import { startShop, type RunningShop } from '../../../shop/main';
+import { signIn } from '../../../shop/test/auth-helpers';
+import { describeBackends } from '../../../shop/test/harness';
+import { placeFor, until, writeEvents, type Place } from '../../../shop/test/started-shop';
+import { runAuditVerify } from '../audit-verify/cli';
+import { createAuditMirror, type AuditMirror } from './index';
+import { keyPinsIn } from './key-pins';
+
+/**
+ * Signed checkpoints end to end: a real shop (startShop, its checkpointer and its key file) on
+ * both backends, a real mirror with its pins file, tampering done with SQL as a database
+ * superuser would, and the offline verifier run on the console's own export.
+ */
+
+/** Runs the auditors' verifier in-process; its exit code and what it printed. */
+async function verifyOffline(file: string): Promise<{ code: number; out: string }> {
+  let out = '';
+  const sink = {
+    write: (text: string) => {
+      out += text;
+      return true;
+    },
+  };
+  const code = await runAuditVerify([file, '--json'], { stdout: sink, stderr: sink });
+  return { code, out };
+}
+
+/** Every event as the shop stores it, in seq order. */
+async function shopEvents(shop: RunningShop): Promise<AuditEvent[]> {
+  const rows = await shop.ctx.db.query<AuditRow>('SELECT * FROM audit_events ORDER BY seq');
+  return rows.rows.map(auditEventFromRow);
+}
+
+/** SQL as a superuser runs it: triggers (the append-only guards) do not fire. */
+async function asSuperuser(shop: RunningShop, work: () => Promise<void>): Promise<void> {
+  await shop.ctx.db.query('SET session_replication_role = replica');
+  try {
+    await work();
+  } finally {
+    await shop.ctx.db.query('SET session_replication_role = DEFAULT');
+  }
+}
+
+/** Edits event `seq` and recomputes every later hash, so the chain verifies again. */
+async function rewriteFrom(shop: RunningShop, seq: number): Promise<void> {
+  const events = await shopEvents(shop);
+  let prevHash = events.find((e) => e.seq === seq - 1)?.hash;
+  await asSuperuser(shop, async () => {
+    for (const event of events.filter((e) => e.seq >= seq)) {
+      const body: Omit<AuditEvent, 'hash'> = {
+        ...event,
+        prevHash: prevHash ?? event.prevHash,
+        details: event.seq === seq ? { ...event.details, note: 'nothing happened' } : event.details,
+      };
+      const hash = computeEventHash(body);
+      await shop.ctx.db.query('UPDATE audit_events SET details = $2, prev_hash = $3, hash = $4 WHERE seq = $1', [
+        event.seq,
+        JSON.stringify(body.details),
+        body.prevHash,
+        hash,
+      ]);
+      prevHash = hash;
+    }
+  });
+}
+
+const headOf = async (shop: RunningShop) =>
+  (await shop.ctx.db.query<{ seq: number }>('SELECT max(seq) AS seq FROM audit_events')).rows[0]?.seq ?? 0;
+const signedThrough = async (shop: RunningShop) =>
+  (await shop.ctx.db.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM audit_checkpoints')).rows[0]?.seq ?? 0;
+
+/** A shop that signs every 10 events and its head at once, in `place`; the admin's token. */
+async function signingShop(place: Place): Promise<{ shop: RunningShop; token: string }> {
+  const shop = await startShop({
+    host: '127.0.0.1',
+    port: 0,
+    ...place.location,
+    checkpointEvery: 10,
+    checkpointIntervalMs: 0,
+    checkpointPollMs: 20,
+  });
+  return { shop, token: (await signIn(shop.url, 'admin@demo.test', { clock: shop.ctx.clock })).accessToken };
+}
+
+/** Writes events and waits until the shop signed through its head. */
+async function writeSigned(shop: RunningShop, count: number): Promise<number> {
+  const head = await writeEvents(shop, count);
+  await until('checkpoints through the head', async () => (await signedThrough(shop)) >= head);
+  return head;
+}
+
+/** A console's mirror of the whole log, with its own folder and pins file under `dir`. */
+function consoleMirror(dir: string, shop: RunningShop, token: string): AuditMirror {
+  return createAuditMirror({
+    dataDir: join(dir, 'mirror'),
+    source: {
+      shopUrl: shop.url,
+      tokens: { accessToken: () => token, refreshAccessToken: () => Promise.resolve(false) },
+    },
+    keyPins: keyPinsIn(join(dir, 'signing-keys.json')),
+  });
+}
+
+describeBackends('signed checkpoints in the console', (backend) => {
+  let place: Place;
+  let shop: RunningShop;
+  let token = '';
+  const mirrors: AuditMirror[] = [];
+
+  const mirrorIn = (name: string) => {
+    const mirror = consoleMirror(join(place.dir, name), shop, token);
+    mirrors.push(mirror);
+    return mirror;
+  };
+
+  beforeAll(async () => {
+    place = await placeFor(backend);
+    ({ shop, token } = await signingShop(place));
+    await writeSigned(shop, 45);
+  });
+
+  afterAll(async () => {
+    for (const mirror of mirrors) await mirror.close();
+    await shop.close();
+    await place.drop();
+  });
+
+  let first: AuditMirror;
+
+  it('pins the shop key on the first sync, verifies every checkpoint against its own copy, and exports evidence that verifies offline', async () => {
+    first = mirrorIn('first');
+    const status = await first.sync();
+    const signed = (await shop.ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_checkpoints')).rows[0]
+      ?.n;
+    expect(status.signing).toMatchObject({
+      state: 'verified',
+      checkpoints: signed,
+      compared: signed,
+      lastCheckpointSeq: await headOf(shop),
+      rewritten: null,
+    });
+    expect(status.signing.keys).toEqual([expect.objectContaining({ pinned: true, source: 'first_sync' })]);
+    expect((await stat(join(place.dir, 'first', 'signing-keys.json'))).mode & 0o777).toBe(0o600);
+
+    const jsonl = join(place.dir, 'first.jsonl');
+    await first.exportTo({}, 'jsonl', jsonl);
+    const verified = await verifyOffline(jsonl);
+    expect(verified.code, verified.out).toBe(0);
+    expect(JSON.parse(verified.out)).toMatchObject({ ok: true, failure: null });
+
+    const csvFile = join(place.dir, 'first.csv');
+    await first.exportTo({}, 'csv', csvFile);
+    const atTen = (
+      await shop.ctx.db.query<{ at: string; key_id: string; signature: string }>(
+        'SELECT at, key_id, signature FROM audit_checkpoints WHERE seq = 10',
+      )
+    ).rows[0];
+    // The row at seq 10 ends with the checkpoint the shop signed there.
+    const lines = (await readFile(csvFile, 'utf8')).split('\n');
+    expect(lines[0]).toMatch(/,hash,checkpoint_at,checkpoint_key_id,checkpoint_signature$/);
+    expect(lines.find((l) => l.startsWith('10,'))).toMatch(
+      new RegExp(`,${atTen?.at ?? 'none'},${atTen?.key_id ?? 'none'},${atTen?.signature ?? 'none'}$`),
+    );
+  });
+
+  it('warns about a checkpoint signed with a key it never pinned, and counts it once a supervisor trusts the key', async () => {
+    const stranger = signingKeyPair();
+    const free = await shop.ctx.db.query<{ seq: number; hash: string }>(
+      'SELECT seq, hash FROM audit_events e WHERE NOT EXISTS (SELECT 1 FROM audit_checkpoints c WHERE c.seq = e.seq) ORDER BY seq DESC LIMIT 1',
+    );
+    const target = free.rows[0];
+    if (!target) throw new Error('no unsigned event');
+    const forged = signCheckpoint({ seq: target.seq, hash: target.hash, at: new Date().toISOString() }, stranger);
+    await asSuperuser(shop, async () => {
+      await shop.ctx.db.query(
+        'INSERT INTO audit_signing_keys (key_id, public_key, created_at) VALUES ($1, $2, now())',
+        [stranger.keyId, toBase64Url(stranger.publicKey)],
+      );
+      await shop.ctx.db.query(
+        'INSERT INTO audit_checkpoints (seq, hash, at, key_id, signature) VALUES ($1, $2, $3, $4, $5)',
+        [forged.seq, forged.hash, forged.at, forged.keyId, forged.signature],
+      );
+    });
+    const before = (await first.sync()).signing;
+    expect(before.state).toBe('warning');
+    expect(before.message).toContain(before.keys.find((k) => !k.pinned)?.fingerprint);
+    const trusted = await first.trustKey(stranger.keyId);
+    expect(trusted.signing).toMatchObject({ state: 'verified', checkpoints: before.checkpoints + 1 });
+    expect(trusted.signing.keys.find((k) => k.keyId === stranger.keyId)).toMatchObject({
+      pinned: true,
+      source: 'trusted',
+    });
+  });
+
+  it('says the history was rewritten when the newest events and checkpoints are deleted after it saw them', async () => {
+    const seen = await first.sync();
+    expect(seen.signing.state).toBe('verified');
+    const head = await headOf(shop);
+    const dropped = (
+      await shop.ctx.db.query<{ seq: number }>('SELECT min(seq) AS seq FROM audit_checkpoints WHERE seq > $1', [
+        head - 15,
+      ])
+    ).rows[0]?.seq;
+    await asSuperuser(shop, async () => {
+      await shop.ctx.db.query('DELETE FROM audit_checkpoints WHERE seq > $1', [head - 15]);
+      await shop.ctx.db.query('DELETE FROM audit_events WHERE seq > $1', [head - 12]);
+    });
+    const status: AuditSyncStatus = await first.sync();
+    // The first checkpoint it saw that the shop no longer lists is where the rewrite shows first.
+    expect(status.signing).toMatchObject({
+      state: 'rewritten',
+      rewritten: { seq: dropped, problem: 'checkpoint_missing' },
+    });
+  });
+
+  it('says the log was cut short when only the newest events are deleted', async () => {
+    const second = mirrorIn('second');
+    expect((await second.sync()).signing.state).not.toBe('rewritten');
+    const head = await writeSigned(shop, 5);
+    expect((await second.sync()).lastSeq).toBe(head);
+    await asSuperuser(shop, async () => {
+      await shop.ctx.db.query('DELETE FROM audit_events WHERE seq > $1', [head - 2]);
+    });
+    expect((await second.sync()).signing).toMatchObject({
+      state: 'rewritten',
+      rewritten: { seq: head, problem: 'log_truncated' },
+    });
+  });
+});
+
+describeBackends('signed checkpoints against a rewritten history', (backend) => {
+  let place: Place;
+  let shop: RunningShop;
+  let token = '';
+  let fresh: AuditMirror | null = null;
+
+  beforeAll(async () => {
+    place = await placeFor(backend);
+    ({ shop, token } = await signingShop(place));
+  });
+
+  afterAll(async () => {
+    await fresh?.close();
+    await shop.close();
+    await place.drop();
+  });
+
+  it('a console that never synced this log finds an edited event whose whole tail was re-hashed, and so does the offline verifier', async () => {
+    const head = await writeSigned(shop, 45);
+    const target = head - 24;
+    await rewriteFrom(shop, target);
+    fresh = consoleMirror(join(place.dir, 'fresh'), shop, token);
+    const status = await fresh.sync();
+    // The chain itself verifies: only the signatures, made before the edit, tell.
+    expect(status.verification).toMatchObject({ ok: true });
+    const firstCheckpointAfter = (
+      await shop.ctx.db.query<{ seq: number }>('SELECT min(seq) AS seq FROM audit_checkpoints WHERE seq >= $1', [
+        target,
+      ])
+    ).rows[0]?.seq;
+    expect(status.signing).toMatchObject({
+      state: 'rewritten',
+      rewritten: { seq: firstCheckpointAfter, problem: 'checkpoint_mismatch' },
+    });
+    const jsonl = join(place.dir, 'fresh.jsonl');
+    await fresh.exportTo({}, 'jsonl', jsonl);
+    const verified = await verifyOffline(jsonl);
+    expect(verified.code, verified.out).toBe(1);
+    expect(JSON.parse(verified.out)).toMatchObject({
+      ok: false,
+      failure: { kind: 'history_rewritten', seq: firstCheckpointAfter },
+    });
+  });
+});
