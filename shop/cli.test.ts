@@ -1,8 +1,6 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { Store } from '../shared/api/shop';
@@ -13,6 +11,7 @@ import { csrfOf, TestBrowser } from './storefront/test-browser';
 import { startAssistedSession } from './storefront/test-assist';
 import { apiRequest, signIn } from './test/auth-helpers';
 import { describeBackends, type Backend } from './test/harness';
+import { newPostgresDatabase } from './test/started-shop';
 
 describe('parseCli', () => {
   it('defaults to loopback, port 4310, .data/shop and demo data', () => {
@@ -175,22 +174,8 @@ async function assistedVisit(running: RunningShop, staffEmail: string) {
 async function databaseFor(backend: Backend): Promise<{ databaseUrl?: string; drop(): Promise<void> }> {
   const server = process.env.TEST_DATABASE_URL;
   if (backend === 'pglite' || !server) return { drop: () => Promise.resolve() };
-  const name = `concierge_cli_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return {
-    databaseUrl: url.toString(),
-    drop: async () => {
-      const cleanup = new pg.Client({ connectionString: server });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
-    },
-  };
+  const database = await newPostgresDatabase(server, 'concierge_cli');
+  return { databaseUrl: database.url, drop: () => database.drop() };
 }
 
 describeBackends('startShop', (backend) => {

@@ -3,7 +3,7 @@
  * and the row ↔ event mapping. The shop's table and the console mirror's both use these columns
  * (the mirror adds `at_ts`, see main/core/audit-mirror/schema.ts).
  */
-import { AuditAction, type ActorType, type AuditEvent } from '../api/audit';
+import { AuditAction, type ActorType, type AuditCheckpoint, type AuditEvent } from '../api/audit';
 
 /** The audit_events columns of an event, in order. */
 export const AUDIT_COLUMNS = [
@@ -84,13 +84,16 @@ export function eventToRow(event: AuditEvent): AuditRow {
   };
 }
 
-/** The event a stored row holds; throws UnknownAuditActionError for an action AuditAction lacks. */
-export function eventFromRow(row: StoredAuditRow): AuditEvent {
+/**
+ * The event a stored row holds, in AuditEvent's field order, its action as stored: what was
+ * hashed, whatever this build's action list says (re-verification hashes it as it is).
+ */
+export function hashedEventOf(row: StoredAuditRow): Omit<AuditEvent, 'action'> & { action: string } {
   return {
     seq: row.seq,
     id: row.id,
     at: row.at,
-    action: auditActionFrom(row.seq, row.action),
+    action: row.action,
     actor: { type: row.actor_type, id: row.actor_id, name: row.actor_name },
     customerId: row.customer_id,
     sessionId: row.session_id,
@@ -100,4 +103,26 @@ export function eventFromRow(row: StoredAuditRow): AuditEvent {
     prevHash: row.prev_hash,
     hash: row.hash,
   };
+}
+
+/** The event a stored row holds; throws UnknownAuditActionError for an action AuditAction lacks. */
+export function eventFromRow(row: StoredAuditRow): AuditEvent {
+  return { ...hashedEventOf(row), action: auditActionFrom(row.seq, row.action) };
+}
+
+/** An audit_checkpoints row (the shop's and the mirror's share these columns). */
+export interface CheckpointRow {
+  seq: number;
+  hash: string;
+  at: string;
+  key_id: string;
+  signature: string;
+}
+
+/** The audit_checkpoints columns, in the order of CheckpointRow. */
+export const CHECKPOINT_COLUMN_LIST = 'seq, hash, at, key_id, signature';
+
+/** The checkpoint a row holds, in AuditCheckpoint's field order (so JSON.stringify writes what zod would). */
+export function checkpointFromRow(row: CheckpointRow): AuditCheckpoint {
+  return { seq: row.seq, hash: row.hash, at: row.at, keyId: row.key_id, signature: row.signature };
 }

@@ -1,5 +1,6 @@
 import type { AuditCheckpoint, AuditSigningKey } from '../../shared/api/audit';
 import { toBase64Url, type SigningKeyPair } from '../../shared/audit/checkpoint';
+import { CHECKPOINT_COLUMN_LIST, checkpointFromRow, type CheckpointRow } from '../../shared/audit/codec';
 import type { Database, Queryable } from '../db/database';
 import type { Clock } from '../lib/clock';
 import { CHECKPOINT_LOCK } from './append';
@@ -66,24 +67,7 @@ export async function listSigningKeys(db: Queryable): Promise<AuditSigningKey[]>
   }));
 }
 
-interface CheckpointRow {
-  seq: number;
-  hash: string;
-  at: string;
-  key_id: string;
-  signature: string;
-}
-
-// Field order as AuditCheckpoint's, so JSON.stringify writes what zod would (audit/page-json.ts).
-const checkpointOf = (r: CheckpointRow): AuditCheckpoint => ({
-  seq: r.seq,
-  hash: r.hash,
-  at: r.at,
-  keyId: r.key_id,
-  signature: r.signature,
-});
-
-const COLUMNS = 'seq, hash, at, key_id, signature';
+const COLUMNS = CHECKPOINT_COLUMN_LIST;
 
 /** Checkpoints after `after`, in seq order. */
 export async function checkpointsAfter(db: Queryable, after: number, limit: number): Promise<AuditCheckpoint[]> {
@@ -91,14 +75,14 @@ export async function checkpointsAfter(db: Queryable, after: number, limit: numb
     `SELECT ${COLUMNS} FROM audit_checkpoints WHERE seq > $1 ORDER BY seq LIMIT $2`,
     [after, limit],
   );
-  return rows.map(checkpointOf);
+  return rows.map(checkpointFromRow);
 }
 
 /** The checkpoint of the highest seq, or null before the first. */
 export async function newestCheckpoint(db: Queryable): Promise<AuditCheckpoint | null> {
   const { rows } = await db.query<CheckpointRow>(`SELECT ${COLUMNS} FROM audit_checkpoints ORDER BY seq DESC LIMIT 1`);
   const row = rows[0];
-  return row ? checkpointOf(row) : null;
+  return row ? checkpointFromRow(row) : null;
 }
 
 /** Stores signed checkpoints; one another process stored first stays as it is. */

@@ -30,24 +30,37 @@ export async function placeFor(backend: Backend): Promise<Place> {
       drop: () => rm(dir, { recursive: true, force: true }),
     };
   }
-  const name = `concierge_ckpt_${randomBytes(6).toString('hex')}`;
+  const database = await newPostgresDatabase(server, 'concierge_ckpt');
+  return {
+    dir,
+    location: { dataDir, databaseUrl: database.url },
+    open: () => openDatabase({ databaseUrl: database.url }),
+    drop: async () => {
+      await database.drop();
+      await rm(dir, { recursive: true, force: true });
+    },
+  };
+}
+
+/** A new, empty database on the PostgreSQL server at `server`, named `<prefix>_<random>`. */
+export async function newPostgresDatabase(
+  server: string,
+  prefix: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: server });
   await admin.connect();
   await admin.query(`CREATE DATABASE ${name}`);
   await admin.end();
   const url = new URL(server);
   url.pathname = `/${name}`;
-  const databaseUrl = url.toString();
   return {
-    dir,
-    location: { dataDir, databaseUrl },
-    open: () => openDatabase({ databaseUrl }),
+    url: url.toString(),
     drop: async () => {
       const cleanup = new pg.Client({ connectionString: server });
       await cleanup.connect();
       await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await cleanup.end();
-      await rm(dir, { recursive: true, force: true });
     },
   };
 }

@@ -5,6 +5,7 @@
  */
 import type { AuditCheckpoint } from '../../../shared/api/audit';
 import { checkCheckpoint, type Ed25519Verify } from '../../../shared/audit/checkpoint';
+import { CHECKPOINT_COLUMN_LIST, checkpointFromRow, type CheckpointRow } from '../../../shared/audit/codec';
 import { readState, type MirrorState, type Queryable } from './store-state';
 
 /** A key the console trusts: its id and raw public key (base64url). */
@@ -73,14 +74,7 @@ export async function storeCheckpointList(db: Queryable, items: readonly AuditCh
   return readState(db);
 }
 
-interface CheckpointRow {
-  seq: number;
-  hash: string;
-  at: string;
-  key_id: string;
-  signature: string;
-  event_hash: string | null;
-}
+type CheckedRow = CheckpointRow & { event_hash: string | null };
 
 /**
  * Checks the next batch of checkpoints not yet settled: new ones, ones waiting for a key a
@@ -92,7 +86,7 @@ export async function checkCheckpointBatch(
   keys: readonly TrustedKey[],
   verify: Ed25519Verify,
 ): Promise<{ state: MirrorState; more: boolean }> {
-  const rows = await db.query<CheckpointRow>(
+  const rows = await db.query<CheckedRow>(
     `SELECT c.seq, c.hash, c.at, c.key_id, c.signature, e.hash AS event_hash
        FROM audit_checkpoints c LEFT JOIN audit_events e ON e.seq = c.seq
       WHERE c.verdict IS NULL
@@ -103,7 +97,7 @@ export async function checkCheckpointBatch(
   );
   const byId = new Map(keys.map((k) => [k.keyId, k]));
   for (const row of rows.rows) {
-    const checkpoint = { seq: row.seq, hash: row.hash, at: row.at, keyId: row.key_id, signature: row.signature };
+    const checkpoint = checkpointFromRow(row);
     const check = checkCheckpoint(checkpoint, byId, () => row.event_hash ?? undefined, verify);
     const verdict: Verdict = check.ok ? 'ok' : check.problem;
     await db.query('UPDATE audit_checkpoints SET verdict = $2, compared = $3 WHERE seq = $1', [
@@ -133,9 +127,9 @@ export async function unknownKeyIds(db: Queryable): Promise<string[]> {
 
 /** Every stored checkpoint at or after `seq`, in seq order (what an export from that seq carries). */
 export async function checkpointsFrom(db: Queryable, seq: number): Promise<AuditCheckpoint[]> {
-  const result = await db.query<Omit<CheckpointRow, 'event_hash'>>(
-    'SELECT seq, hash, at, key_id, signature FROM audit_checkpoints WHERE seq >= $1 ORDER BY seq',
+  const result = await db.query<CheckpointRow>(
+    `SELECT ${CHECKPOINT_COLUMN_LIST} FROM audit_checkpoints WHERE seq >= $1 ORDER BY seq`,
     [seq],
   );
-  return result.rows.map((r) => ({ seq: r.seq, hash: r.hash, at: r.at, keyId: r.key_id, signature: r.signature }));
+  return result.rows.map(checkpointFromRow);
 }

@@ -6,7 +6,7 @@
  */
 import { createHash } from 'node:crypto';
 import { CHAIN_START, verifyChain, type ChainLink, type ChainState } from '../../../shared/audit/chain';
-import { AUDIT_COLUMN_LIST, type StoredAuditRow } from '../../../shared/audit/codec';
+import { AUDIT_COLUMN_LIST, hashedEventOf, type StoredAuditRow } from '../../../shared/audit/codec';
 import { REVERIFY_IDLE, type AuditReverifyStatus } from '../../../shared/ipc/contract';
 import { readState, type Queryable } from './store-state';
 
@@ -24,28 +24,6 @@ const UNTRUSTED_VERDICTS = ['unknown_key', 'bad_signature'];
 
 /** node:crypto's SHA-256, several times faster than the pure-JS one shared/ must use (as prepare.ts). */
 const nodeSha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
-
-/**
- * The event as the API sent it and the shop hashed it (eventFromRow's shape), without checking
- * the action against this build's list: whatever the row holds now, the hash decides.
- */
-function hashedEvent(row: StoredAuditRow): ChainLink {
-  const event = {
-    seq: row.seq,
-    id: row.id,
-    at: row.at,
-    action: row.action,
-    actor: { type: row.actor_type, id: row.actor_id, name: row.actor_name },
-    customerId: row.customer_id,
-    sessionId: row.session_id,
-    ip: row.ip,
-    userAgent: row.user_agent,
-    details: row.details,
-    prevHash: row.prev_hash,
-    hash: row.hash,
-  };
-  return event;
-}
 
 export interface Reverifier {
   /** The pass under way, or the last one (REVERIFY_IDLE before the first). */
@@ -135,7 +113,7 @@ export function reverifier(db: Queryable, options: { chunk?: number; now?: () =>
       `SELECT ${AUDIT_COLUMN_LIST} FROM audit_events WHERE seq > $1 AND seq <= $2 ORDER BY seq LIMIT $3`,
       [chain.lastSeq, upto, chunk],
     );
-    const events = rows.rows.map(hashedEvent);
+    const events = rows.rows.map(hashedEventOf);
     const last = events.at(-1);
     if (!last) return finish(null);
     const check = verifyChain(events, chain, nodeSha256Hex);
