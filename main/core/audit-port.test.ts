@@ -6,7 +6,7 @@ import type { IpcEventName } from '../../shared/ipc/contract';
 import { describeBackends, type TestShop } from '../../shop/test/harness';
 import { brokenKeychain } from '../test/keychain';
 import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../test/shop';
-import { BACKGROUND_SYNC_INTERVAL_MS, createAuditPort, mirrorDirsIn, mirrorKey } from './audit-port';
+import { auditFoldersIn, BACKGROUND_SYNC_INTERVAL_MS, createAuditPort, mirrorKey } from './audit-port';
 import { createConsoleCore, type ConsoleCore } from './console-core';
 import { dispatch } from './ipc-handlers';
 import { createVault } from './vault';
@@ -40,7 +40,7 @@ describeBackends('audit mirror per signed-in staff member', (backend) => {
       createAudit: (deps) =>
         createAuditPort({
           ...deps,
-          dataDirFor: mirrorDirsIn(join(dataRoot, 'console')),
+          ...auditFoldersIn(join(dataRoot, 'console')),
           syncIntervalMs: BACKGROUND_SYNC_INTERVAL_MS,
         }),
       exportDestination: () => Promise.resolve(null),
@@ -104,6 +104,11 @@ describeBackends('audit mirror per signed-in staff member', (backend) => {
     const agentView = own.value as { events: { actor: { id: string | null } }[] };
     expect(agentView.events.length).toBeGreaterThan(0);
     expect(agentView.events.some((e) => e.actor.id === 'stf_trainee' || e.actor.id === 'stf_supervisor')).toBe(false);
+    // The pinned keys serve everyone who signs in at this machine: an agent cannot trust a key.
+    expect(await dispatch(core.handlers, 'audit.trustKey', { keyId: '0123456789abcdef' })).toMatchObject({
+      ok: false,
+      error: { code: 'forbidden', message: 'Only a supervisor or an administrator can trust a signing key.' },
+    });
     await dispatch(core.handlers, 'auth.signOut', {});
 
     // Each staff member's mirror lives in its own private folder under the console's data folder.
