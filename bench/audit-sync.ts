@@ -13,6 +13,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { TokenResponse } from '../shared/api/auth';
+import { signCheckpoint, signingKeyPair } from '../shared/audit/checkpoint';
 import type { AuditFilter } from '../shared/ipc/contract';
 import { createAuditMirror, type AuditMirror, type AuditMirrorOptions } from '../main/core/audit-mirror';
 import { appendAudit } from '../shop/audit/append';
@@ -203,10 +204,16 @@ async function catchUp(mirror: AuditMirror): Promise<CatchUp> {
 }
 
 /** INCREMENTAL_RUNS syncs of INCREMENT new events each, in milliseconds. */
-async function incrementalSyncs(mirror: AuditMirror, databaseUrl: string): Promise<number[]> {
+async function incrementalSyncs(
+  mirror: AuditMirror,
+  databaseUrl: string,
+): Promise<{ incrementalMs: number[]; appendMs: number[] }> {
   const incrementalMs: number[] = [];
+  const appendMs: number[] = [];
   for (let run = 0; run < INCREMENTAL_RUNS; run += 1) {
+    const appending = performance.now();
     await appendRealEvents(databaseUrl, INCREMENT);
+    appendMs.push(performance.now() - appending);
     const t = performance.now();
     const status = await mirror.sync();
     incrementalMs.push(performance.now() - t);
@@ -215,7 +222,22 @@ async function incrementalSyncs(mirror: AuditMirror, databaseUrl: string): Promi
     await mirror.searchReady();
   }
   console.log(`  incremental syncs of ${INCREMENT}: ${incrementalMs.map((v) => ms(v)).join(', ')} ms`);
-  return incrementalMs;
+  console.log(`  appending ${INCREMENT} events: ${appendMs.map((v) => ms(v)).join(', ')} ms`);
+  return { incrementalMs, appendMs };
+}
+
+/** One checkpoint signature as the shop's checkpointer makes it (median of 200). */
+function signatureMs(): number {
+  const key = signingKeyPair();
+  const times: number[] = [];
+  for (let i = 0; i < 200; i += 1) {
+    const t = performance.now();
+    signCheckpoint({ seq: (i + 1) * 1000, hash: 'a'.repeat(64), at: new Date().toISOString() }, key);
+    times.push(performance.now() - t);
+  }
+  const median = percentile(times, 0.5);
+  console.log(`  one checkpoint signature: ${ms(median)} ms (median of 200)`);
+  return median;
 }
 
 /** The page cache warm-up that follows the upkeep, as a viewer a little later finds it; in milliseconds. */
@@ -264,8 +286,11 @@ async function measure(databaseUrl: string): Promise<AuditSyncResults> {
     const workerStartMs = performance.now() - started;
     try {
       const full = await fullSync(mirror, shop.child.pid, started);
+      const { signing } = await mirror.status();
+      const checkpoints = { state: signing.state, verified: signing.checkpoints, compared: signing.compared };
+      console.log(`  checkpoints after the full sync: ${JSON.stringify(checkpoints)}`);
       const caughtUp = await catchUp(mirror);
-      const incrementalMs = await incrementalSyncs(mirror, databaseUrl);
+      const { incrementalMs, appendMs } = await incrementalSyncs(mirror, databaseUrl);
       const warmMs = await warmUp(mirror);
       const status = await mirror.status();
       const queries = await filterQueries(mirror, status.synced);
@@ -273,7 +298,19 @@ async function measure(databaseUrl: string): Promise<AuditSyncResults> {
       const verification = status.verification.ok
         ? `ok, ${status.verification.checked.toLocaleString('en-US')} events checked`
         : `FAILED at seq ${status.verification.badSeq}`;
-      return { ...full, workerStartMs, ...caughtUp, incrementalMs, queries, verification, warmMs, reverify };
+      return {
+        ...full,
+        workerStartMs,
+        ...caughtUp,
+        incrementalMs,
+        queries,
+        verification,
+        warmMs,
+        reverify,
+        checkpoints,
+        signatureMs: signatureMs(),
+        appendMs,
+      };
     } finally {
       await mirror.close();
     }

@@ -145,6 +145,9 @@ export const auditSyncMet: AuditSyncReport = {
       query('staff + action group + time', 2.4, 4.8, 6.7, [120, 1_540, 300]),
     ],
     verification: 'ok, 1,005,000 events checked',
+    checkpoints: { state: 'verified', verified: 1005, compared: 1005 },
+    signatureMs: 1.42,
+    appendMs: [412, 398, 405, 420, 401],
     warmMs: 7_350,
     reverify: {
       events: 1_005_000,
@@ -182,6 +185,9 @@ export const auditSyncMissed: AuditSyncReport = {
       query('text, common (staff name)', Number.NaN, Number.NaN, 140.2, [5_000, 10_000]),
     ],
     verification: 'FAILED at seq 4711',
+    checkpoints: { state: 'rewritten', verified: 4, compared: 4 },
+    signatureMs: 9.5,
+    appendMs: [640, 655, 700],
     warmMs: 12_400,
     reverify: {
       events: 4_710,

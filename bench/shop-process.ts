@@ -10,7 +10,10 @@ export interface ShopProcess {
 
 /** The shop CLI in its own process over `databaseUrl`, so the load generator does not share its event loop. */
 export async function startShopProcess(databaseUrl: string): Promise<ShopProcess> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'shop/cli.ts', '--port', '0', '--seed', 'none'], {
+  // Its own signing key (kept between runs, like the bench databases), not the demo shop's.
+  const keyFile = '.data/bench/audit-signing-key.json';
+  const args = ['--import', 'tsx', 'shop/cli.ts', '--port', '0', '--seed', 'none', '--audit-key-file', keyFile];
+  const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: databaseUrl },
     stdio: ['ignore', 'pipe', 'inherit'],
