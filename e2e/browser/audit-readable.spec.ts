@@ -103,6 +103,10 @@ test.describe.serial('a readable audit log in the browser tier', () => {
     await expect(supervisor.getByRole('status', { name: 'Chain verification' })).toContainText(
       /Chain verified \([1-9]/,
     );
+    // The shop signed its head on its first pass; the supervisor's copy holds that event and matches it.
+    await expect(supervisor.getByRole('status', { name: 'Signed checkpoints' })).toContainText(
+      /✓ [1-9][\d,]* signed checkpoints? verified \([1-9][\d,]* matched to this copy\) · key [0-9a-f]{4} /,
+    );
     await expect(auditRows(supervisor, 'Session ended').first()).toBeVisible({ timeout: 45_000 });
 
     const customer = supervisor.getByRole('combobox', { name: 'Customer' });

@@ -8,7 +8,7 @@ import { createPlaywrightViewHost } from '../../main/browser-tier/view-host-play
 import { createAuditPort } from '../../main/core/audit-port';
 import { createVault } from '../../main/core/vault';
 import { testService } from '../../main/test/keychain';
-import { startDemoShop, totpCodes } from '../../main/test/shop';
+import { startSigningDemoShop, totpCodes } from '../../main/test/shop';
 import type { TestShop } from '../../shop/test/harness';
 
 /**
@@ -58,7 +58,7 @@ export interface BrowserTiers {
  */
 export async function startBrowserTiers(defaults: TierOptions = {}): Promise<BrowserTiers> {
   ensureRendererBuilt();
-  const shop = await startDemoShop(process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite');
+  const shop = await startSigningDemoShop(process.env.TEST_DATABASE_URL ? 'postgres' : 'pglite');
   const dataDirs = new Map<BrowserTier, string>();
   /** Every folder made, including one whose console failed to start. */
   const folders: string[] = [];

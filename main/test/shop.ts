@@ -1,7 +1,10 @@
 import { totpCodeForStep, totpStep, TOTP_WINDOW } from '../../shop/auth/totp';
 import { DEMO_STAFF, DEMO_STAFF_PASSWORD } from '../../shop/seed/staff';
 import { startStorefrontShop } from '../../shop/test/fixtures';
-import type { TestShop } from '../../shop/test/harness';
+import type { Backend, TestShop } from '../../shop/test/harness';
+import { signingKeyPair } from '../../shared/audit/checkpoint';
+import { registerSigningKey } from '../../shop/audit/checkpoint-store';
+import { startCheckpointer } from '../../shop/audit/checkpointer';
 
 /**
  * Test support for the console core: a real demo shop (API + storefront) on a real port, and
@@ -10,6 +13,24 @@ import type { TestShop } from '../../shop/test/harness';
 export { DEMO_STAFF_PASSWORD };
 
 export const startDemoShop = startStorefrontShop;
+
+/**
+ * The demo shop signing its audit log as the shop CLI does (its checkpointer, a key of its own,
+ * every 1,000th event and the head every 60 s), for the browser tier the screens are seen in.
+ */
+export async function startSigningDemoShop(backend: Backend): Promise<TestShop> {
+  const shop = await startStorefrontShop(backend);
+  const key = signingKeyPair();
+  await registerSigningKey(shop.ctx.db, key, shop.clock.now().toISOString(), shop.clock);
+  const checkpointer = startCheckpointer({ db: shop.ctx.db, clock: shop.clock, key });
+  return {
+    ...shop,
+    close: async () => {
+      await checkpointer.stop();
+      await shop.close();
+    },
+  };
+}
 
 /**
  * Codes for the demo staff on this shop's clock. The shop accepts each time step once per staff

@@ -18,6 +18,7 @@ import { apiRequest, errorCode, signIn } from '../test/auth-helpers';
 import { describeBackends, freshDatabase } from '../test/harness';
 import { placeFor, until, writeEvents, type Place } from '../test/started-shop';
 import { systemClock } from '../lib/clock';
+import { seedStaff } from '../seed/staff';
 import { appendAudit } from './append';
 import { registerSigningKey } from './checkpoint-store';
 import { startCheckpointer } from './checkpointer';
@@ -72,7 +73,9 @@ describeBackends('signed audit checkpoints', (backend) => {
   let place: Place;
   let shop: RunningShop | null = null;
   const start = async (options: StartOptions = {}, location = place.location) => {
-    shop = await startShop({ host: '127.0.0.1', port: 0, ...location, checkpointPollMs: 20, ...options });
+    // Staff only, not the whole demo (seeding it took most of each start).
+    shop = await startShop({ host: '127.0.0.1', port: 0, ...location, seed: 'none', checkpointPollMs: 20, ...options });
+    await seedStaff(shop.ctx.db);
     return shop;
   };
   const stop = async () => {

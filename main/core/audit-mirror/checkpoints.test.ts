@@ -7,6 +7,7 @@ import { signCheckpoint, signingKeyPair, toBase64Url } from '../../../shared/aud
 import type { AuditSyncStatus } from '../../../shared/ipc/contract';
 import { auditEventFromRow, type AuditRow } from '../../../shop/audit/append';
 import { startShop, type RunningShop } from '../../../shop/main';
+import { seedStaff } from '../../../shop/seed/staff';
 import { signIn } from '../../../shop/test/auth-helpers';
 import { describeBackends } from '../../../shop/test/harness';
 import { placeFor, until, writeEvents, type Place } from '../../../shop/test/started-shop';
@@ -83,10 +84,13 @@ async function signingShop(place: Place): Promise<{ shop: RunningShop; token: st
     host: '127.0.0.1',
     port: 0,
     ...place.location,
+    // Staff only, not the whole demo (seeding it took most of each start).
+    seed: 'none',
     checkpointEvery: 10,
     checkpointIntervalMs: 0,
     checkpointPollMs: 20,
   });
+  await seedStaff(shop.ctx.db);
   return { shop, token: (await signIn(shop.url, 'admin@demo.test', { clock: shop.ctx.clock })).accessToken };
 }
 
@@ -241,6 +245,7 @@ describeBackends('signed checkpoints against a rewritten history', (backend) => 
   let shop: RunningShop;
   let token = '';
   let fresh: AuditMirror | null = null;
+  let third: AuditMirror | null = null;
 
   beforeAll(async () => {
     place = await placeFor(backend);
@@ -249,8 +254,35 @@ describeBackends('signed checkpoints against a rewritten history', (backend) => 
 
   afterAll(async () => {
     await fresh?.close();
+    await third?.close();
     await shop.close();
     await place.drop();
+  });
+
+  it('says the history was rewritten when a checkpoint it saw is replaced by another one for the same seq', async () => {
+    await writeSigned(shop, 45);
+    third = consoleMirror(join(place.dir, 'third'), shop, token);
+    expect((await third.sync()).signing.state).toBe('verified');
+    // Whoever rewrites the database cannot sign with the shop's key: the replacement is signed with another.
+    const forger = signingKeyPair();
+    const ten = (await shop.ctx.db.query<{ hash: string }>('SELECT hash FROM audit_events WHERE seq = 10')).rows[0];
+    const replacement = signCheckpoint({ seq: 10, hash: ten?.hash ?? '', at: new Date().toISOString() }, forger);
+    await asSuperuser(shop, async () => {
+      await shop.ctx.db.query(
+        'INSERT INTO audit_signing_keys (key_id, public_key, created_at) VALUES ($1, $2, now())',
+        [forger.keyId, toBase64Url(forger.publicKey)],
+      );
+      await shop.ctx.db.query('UPDATE audit_checkpoints SET key_id = $2, signature = $3, at = $4 WHERE seq = $1', [
+        10,
+        replacement.keyId,
+        replacement.signature,
+        replacement.at,
+      ]);
+    });
+    expect((await third.sync()).signing).toMatchObject({
+      state: 'rewritten',
+      rewritten: { seq: 10, problem: 'checkpoint_changed' },
+    });
   });
 
   it('a console that never synced this log finds an edited event whose whole tail was re-hashed, and so does the offline verifier', async () => {
