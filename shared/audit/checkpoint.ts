@@ -58,7 +58,7 @@ export function signCheckpoint(body: Omit<CheckpointBody, 'keyId'>, key: Signing
 
 /**
  * An Ed25519 check of `signature` over `message` by the base64url raw `publicKey`. Node callers
- * may pass node:crypto's (main/core/audit-mirror/node-ed25519.ts), many times faster than the
+ * may pass node:crypto's (main/core/audit-mirror/node-crypto.ts), many times faster than the
  * pure-JS one shared/ must use.
  */
 export type Ed25519Verify = (signature: Uint8Array, message: Uint8Array, publicKey: string) => boolean;

@@ -5,7 +5,7 @@ import { finished } from 'node:stream/promises';
 import { stringify } from 'csv-stringify/sync';
 import type { AuditCheckpoint, AuditEvent, AuditSigningKey } from '../../../shared/api/audit';
 import { AUDIT_COLUMNS } from '../../../shared/audit/codec';
-import type { AuditFilter } from '../../../shared/ipc/contract';
+import { EXPORT_FORMAT, EXPORT_VERSION, type ExportInfo } from '../../../shared/audit/export-format';
 import type { ExportFormat } from './protocol';
 
 /**
@@ -14,18 +14,9 @@ import type { ExportFormat } from './protocol';
  */
 export const CSV_COLUMNS = [...AUDIT_COLUMNS, 'checkpoint_at', 'checkpoint_key_id', 'checkpoint_signature'] as const;
 
-/** What an export says about itself (the JSON Lines export's first line). */
-export interface ExportHeader {
-  format: 'concierge-audit';
-  version: 1;
-  createdAt: string;
-  filter: AuditFilter;
-  shopUrl: string;
-}
-
 /** The evidence an export carries besides its events: the pinned keys and the checkpoints over them. */
 export interface ExportEvidence {
-  header: Omit<ExportHeader, 'format' | 'version'>;
+  header: Omit<ExportInfo, 'format' | 'version'>;
   keys: readonly AuditSigningKey[];
   /** Every stored checkpoint at or after `seq`, in seq order. */
   checkpointsFrom: (seq: number) => Promise<AuditCheckpoint[]>;
@@ -66,7 +57,7 @@ function csvRow(e: AuditEvent, checkpoint: AuditCheckpoint | undefined): string[
 
 /** JSON Lines: the header, the keys, the checkpoints from the first event on, then one event per line. */
 function jsonlPreamble(evidence: ExportEvidence, checkpoints: readonly AuditCheckpoint[]): string {
-  const header: ExportHeader = { format: 'concierge-audit', version: 1, ...evidence.header };
+  const header: ExportInfo = { format: EXPORT_FORMAT, version: EXPORT_VERSION, ...evidence.header };
   const lines = [
     { export: header },
     ...evidence.keys.map((signingKey) => ({ signingKey })),

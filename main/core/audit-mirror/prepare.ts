@@ -5,14 +5,11 @@
  * inserts the page before it; the store then checks that the page was verified from exactly the
  * state it holds (see ingest.ts, ingestPrepared).
  */
-import { createHash } from 'node:crypto';
 import { AuditPage, type AuditCheckpoint, type AuditEvent } from '../../../shared/api/audit';
 import { verifyChain, type ChainState } from '../../../shared/audit/chain';
 import { AUDIT_COLUMNS } from '../../../shared/audit/codec';
 import { searchText } from './schema';
-
-/** node:crypto's SHA-256 is several times faster than the pure-JS one shared/ must use. */
-const nodeSha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+import { nodeSha256Hex } from './node-crypto';
 
 /** The shop sent something the API does not allow; syncing stops rather than store it. */
 export class BadPageError extends Error {}

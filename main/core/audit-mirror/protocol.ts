@@ -1,7 +1,7 @@
 import type { AuditCheckpoint, AuditEvent, AuditSigningKey } from '../../../shared/api/audit';
 import type { AuditFilter, AuditReverifyStatus } from '../../../shared/ipc/contract';
 import type { RewriteProblem, TrustedKey } from './checkpoint-store';
-import type { ExportHeader } from './export-file';
+import type { ExportInfo } from '../../../shared/audit/export-format';
 import type { PreparedPage, VerifyState } from './prepare';
 import type { MirrorState } from './store-state';
 
@@ -25,7 +25,7 @@ export interface MirrorOps {
       filter: AuditFilter;
       format: ExportFormat;
       filePath: string;
-      header: Omit<ExportHeader, 'format' | 'version'>;
+      header: Omit<ExportInfo, 'format' | 'version'>;
       keys: AuditSigningKey[];
     };
     result: { count: number };

@@ -4,11 +4,11 @@
  * with the shop's own verifyChain, and every stored checkpoint at a seq the mirror holds against
  * the event's hash there. A stored event is otherwise checked only once, as it is synced.
  */
-import { createHash } from 'node:crypto';
 import { CHAIN_START, verifyChain, type ChainLink, type ChainState } from '../../../shared/audit/chain';
 import { AUDIT_COLUMN_LIST, hashedEventOf, type StoredAuditRow } from '../../../shared/audit/codec';
 import { REVERIFY_IDLE, type AuditReverifyStatus } from '../../../shared/ipc/contract';
 import { readState, type Queryable } from './store-state';
+import { nodeSha256Hex } from './node-crypto';
 
 /**
  * Events per step: reading and hashing 1,000 events takes ≈ 15–25 ms on PGlite, so a query
@@ -21,9 +21,6 @@ export type ReverifyProblem = 'hash_mismatch' | 'broken_link' | 'checkpoint_mism
 
 /** Checkpoints whose signature did not verify with a pinned key are no evidence about the log. */
 const UNTRUSTED_VERDICTS = ['unknown_key', 'bad_signature'];
-
-/** node:crypto's SHA-256, several times faster than the pure-JS one shared/ must use (as prepare.ts). */
-const nodeSha256Hex = (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
 
 export interface Reverifier {
   /** The pass under way, or the last one (REVERIFY_IDLE before the first). */

@@ -17,7 +17,7 @@ import {
   type RewriteProblem,
   type TrustedKey,
 } from './checkpoint-store';
-import { nodeEd25519Verify } from './node-ed25519';
+import { nodeEd25519Verify } from './node-crypto';
 import { ingestPrepared, type Ingested } from './ingest';
 import { indexNextChunk, openMaintenance } from './maintenance';
 import { planQuery } from './query-plan';

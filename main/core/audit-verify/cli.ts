@@ -3,7 +3,6 @@
  *   npm run audit:verify -- <export.jsonl> [--keys <keys.json>] [--json]
  * Exit code 0: everything holds; 1: the first failure is printed; 2: usage error.
  */
-import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { readFile, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
@@ -11,7 +10,7 @@ import { createInterface } from 'node:readline';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { AuditKeys, type AuditSigningKey } from '../../../shared/api/audit';
-import { nodeEd25519Verify } from '../audit-mirror/node-ed25519';
+import { nodeEd25519Verify, nodeSha256Hex } from '../audit-mirror/node-crypto';
 import { formatReport, jsonReport } from './report';
 import { keyProblem, verifyExportLines } from './verify-export';
 
@@ -78,8 +77,6 @@ async function readTrustedKeys(path: string): Promise<AuditSigningKey[]> {
   }
   return parsed.data.keys;
 }
-
-const nodeSha256Hex = (text: string) => createHash('sha256').update(text).digest('hex');
 
 export interface CliOutput {
   write(text: string): unknown;

@@ -1,6 +1,12 @@
 import { z } from 'zod';
-import { AuditCheckpoint, AuditEvent, AuditSigningKey } from '../../../shared/api/audit';
-import { Timestamp } from '../../../shared/api/common';
+import { AuditEvent, type AuditCheckpoint, type AuditSigningKey } from '../../../shared/api/audit';
+import {
+  CheckpointLine,
+  EXPORT_VERSION,
+  ExportHeaderLine,
+  SigningKeyLine,
+  type ExportInfo,
+} from '../../../shared/audit/export-format';
 import { CHAIN_START, sha256Hex, verifyChain, type ChainLink, type Sha256Hex } from '../../../shared/audit/chain';
 import {
   checkCheckpoint,
@@ -15,23 +21,6 @@ import {
  * each event's hash, the links between contiguous events, each checkpoint's signature, and each
  * checkpoint against the event at its seq. Memory holds the checkpoints and counters, never events.
  */
-
-export const EXPORT_FORMAT = 'concierge-audit';
-export const EXPORT_VERSION = 1;
-
-/** Line 1 of an export: what was exported, when, from which shop. */
-export const ExportInfo = z.object({
-  format: z.literal(EXPORT_FORMAT),
-  version: z.literal(EXPORT_VERSION),
-  createdAt: Timestamp,
-  /** The viewer filter the export was made with; {} for the whole log. */
-  filter: z.record(z.string(), z.json()),
-  shopUrl: z.string(),
-});
-export type ExportInfo = z.infer<typeof ExportInfo>;
-export const ExportHeaderLine = z.strictObject({ export: ExportInfo });
-export const SigningKeyLine = z.strictObject({ signingKey: AuditSigningKey });
-export const CheckpointLine = z.strictObject({ checkpoint: AuditCheckpoint });
 
 /** The kinds of line, in the order an export holds them; an event line has none of the wrapper keys. */
 const LINE_ORDER = ['start', 'export', 'signingKey', 'checkpoint', 'event'] as const;

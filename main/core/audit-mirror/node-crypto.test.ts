@@ -5,7 +5,7 @@ import {
   signingKeyPair,
   toBase64Url,
 } from '../../../shared/audit/checkpoint';
-import { nodeEd25519Verify } from './node-ed25519';
+import { nodeEd25519Verify } from './node-crypto';
 
 describe("node:crypto's Ed25519 check", () => {
   it('agrees with the shared one on good and bad signatures', () => {
