@@ -1,24 +1,11 @@
-import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { AuditSyncStatus } from '../../../shared/ipc/contract';
-import { useBridge, useIpcEvent, useIpcMutation } from '../bridge/context';
-import { auditQueries } from '../state/queries';
 import { ErrorNote } from '../ui/ErrorNote';
 import { formatTime } from '../ui/format';
 import { SigningStatus } from './SigningStatus';
 import { ReverifyControl } from './ReverifyControl';
+import { useAuditStatusCall } from './useAuditStatus';
 
 const number = new Intl.NumberFormat();
-
-/** main's audit mirror status, kept current by its `audit.status` event. */
-export function useAuditStatus() {
-  const bridge = useBridge();
-  const query = auditQueries.status(bridge);
-  const queryClient = useQueryClient();
-  useIpcEvent('audit.status', (status) => {
-    queryClient.setQueryData(query.queryKey, status);
-  });
-  return useQuery(query);
-}
 
 /**
  * What a sync has done so far, in events. A reader of everyone's events sees every seq, so what is
@@ -85,14 +72,7 @@ export function AuditStatusBar({
   status: AuditSyncStatus | undefined;
   everyone?: boolean;
 }) {
-  const bridge = useBridge();
-  const { queryKey } = auditQueries.status(bridge);
-  const queryClient = useQueryClient();
-  const sync = useIpcMutation('audit.sync', {
-    onSuccess: (value) => {
-      queryClient.setQueryData(queryKey, value);
-    },
-  });
+  const sync = useAuditStatusCall('audit.sync');
   if (!status)
     return (
       <div className="status-bar" aria-busy="true">

@@ -1,8 +1,6 @@
-import { useQueryClient } from '@tanstack/react-query';
 import type { AuditReverifyStatus, AuditSyncStatus } from '../../../shared/ipc/contract';
-import { useBridge, useIpcMutation } from '../bridge/context';
-import { auditQueries } from '../state/queries';
 import { ErrorNote } from '../ui/ErrorNote';
+import { useAuditStatusCall } from './useAuditStatus';
 
 const number = new Intl.NumberFormat();
 const clock = new Intl.DateTimeFormat(undefined, { timeStyle: 'short' });
@@ -42,14 +40,7 @@ function ReverifyState({ reverify }: { reverify: AuditReverifyStatus }) {
  * (main runs the pass in the background; the status follows its progress and result).
  */
 export function ReverifyControl({ status }: { status: AuditSyncStatus }) {
-  const bridge = useBridge();
-  const { queryKey } = auditQueries.status(bridge);
-  const queryClient = useQueryClient();
-  const verify = useIpcMutation('audit.verifyAgain', {
-    onSuccess: (value) => {
-      queryClient.setQueryData(queryKey, value);
-    },
-  });
+  const verify = useAuditStatusCall('audit.verifyAgain');
   return (
     <>
       <div className="status-item" role="status" aria-label="Re-verification">

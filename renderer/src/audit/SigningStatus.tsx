@@ -1,10 +1,8 @@
 import { useState } from 'react';
-import { useQueryClient } from '@tanstack/react-query';
 import type { AuditKeyStatus, AuditSyncStatus } from '../../../shared/ipc/contract';
-import { useBridge, useIpcMutation } from '../bridge/context';
-import { auditQueries } from '../state/queries';
 import { ErrorNote } from '../ui/ErrorNote';
 import { formatTime } from '../ui/format';
+import { useAuditStatusCall } from './useAuditStatus';
 
 const number = new Intl.NumberFormat();
 
@@ -35,14 +33,8 @@ function pinnedKeys(keys: readonly AuditKeyStatus[]): string {
 
 /** A key the shop lists that this console has not pinned: trusted only after the person compares its fingerprint. */
 function TrustKey({ keyStatus }: { keyStatus: AuditKeyStatus }) {
-  const bridge = useBridge();
-  const queryClient = useQueryClient();
   const [asking, setAsking] = useState(false);
-  const trust = useIpcMutation('audit.trustKey', {
-    onSuccess: (value) => {
-      queryClient.setQueryData(auditQueries.status(bridge).queryKey, value);
-    },
-  });
+  const trust = useAuditStatusCall('audit.trustKey');
   if (!asking)
     return (
       <button
