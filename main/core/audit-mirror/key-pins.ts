@@ -60,25 +60,35 @@ export function keyPinsIn(file: string | null, configured: readonly AuditSigning
     pinnedAt: k.createdAt,
     source: 'configuration',
   }));
-  let memory: PinnedKey[] = [];
-  const stored = () => (file ? readPins(file) : Promise.resolve(memory));
-  const merged = async () => {
-    const pinned = await stored();
+  /** Keys not already in `pinned`, by id (a key id pinned once keeps its first pin). */
+  const newOnes = (pinned: readonly PinnedKey[], keys: readonly PinnedKey[]) => {
     const ids = new Set(pinned.map((k) => k.keyId));
-    return [...pinned, ...fromConfiguration.filter((k) => !ids.has(k.keyId))];
+    return keys.filter((k) => !ids.has(k.keyId));
+  };
+  // Read once (every sync asks): this console is the file's only writer.
+  let stored: Promise<PinnedKey[]> | null = null;
+  const pinnedSoFar = () =>
+    (stored ??= (file ? readPins(file) : Promise.resolve([])).catch((error: unknown) => {
+      // A file someone fixes is read again next time.
+      stored = null;
+      throw error;
+    }));
+  const list = async () => {
+    const pinned = await pinnedSoFar();
+    return [...pinned, ...newOnes(pinned, fromConfiguration)];
   };
   return {
     configured: fromConfiguration.length > 0,
-    list: merged,
+    list,
     add: async (keys) => {
-      const pinned = await stored();
-      const ids = new Set(pinned.map((k) => k.keyId));
-      const next = [...pinned, ...keys.filter((k) => !ids.has(k.keyId))];
+      const pinned = await pinnedSoFar();
+      const next = [...pinned, ...newOnes(pinned, keys)];
       if (file) {
         await ensurePrivateDir(dirname(file));
         await writeFileAtomic(file, `${JSON.stringify({ version: 1, keys: next }, null, 2)}\n`, { mode: 0o600 });
-      } else memory = next;
-      return merged();
+      }
+      stored = Promise.resolve(next);
+      return list();
     },
   };
 }
