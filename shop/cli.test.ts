@@ -10,8 +10,7 @@ import { JANE } from './seed/demo';
 import { csrfOf, TestBrowser } from './storefront/test-browser';
 import { startAssistedSession } from './storefront/test-assist';
 import { apiRequest, signIn } from './test/auth-helpers';
-import { describeBackends, type Backend } from './test/harness';
-import { newPostgresDatabase } from './test/started-shop';
+import { describeBackends, newPostgresDatabase, type Backend } from './test/harness';
 
 describe('parseCli', () => {
   it('defaults to loopback, port 4310, .data/shop and demo data', () => {

@@ -43,20 +43,34 @@ export async function freshDatabase(backend: Backend): Promise<Database> {
     return db;
   }
   if (!POSTGRES_URL) throw new Error('TEST_DATABASE_URL is not set');
-  const name = `concierge_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: POSTGRES_URL });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(POSTGRES_URL);
-  url.pathname = `/${name}`;
-  const db = await openPostgres(url.toString(), { max: 4 });
+  const database = await newPostgresDatabase(POSTGRES_URL, 'concierge_test');
+  const db = await openPostgres(database.url, { max: 4 });
   await migrate(db);
   return {
     ...db,
     close: async () => {
       await db.close();
-      const cleanup = new pg.Client({ connectionString: POSTGRES_URL });
+      await database.drop();
+    },
+  };
+}
+
+/** A new, empty database on the PostgreSQL server at `server`, named `<prefix>_<random>`. */
+export async function newPostgresDatabase(
+  server: string,
+  prefix: string,
+): Promise<{ url: string; drop(): Promise<void> }> {
+  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: server });
+  await admin.connect();
+  await admin.query(`CREATE DATABASE ${name}`);
+  await admin.end();
+  const url = new URL(server);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const cleanup = new pg.Client({ connectionString: server });
       await cleanup.connect();
       await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
       await cleanup.end();

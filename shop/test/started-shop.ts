@@ -1,12 +1,10 @@
-import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import pg from 'pg';
 import { openDatabase, type Database } from '../db/database';
 import { appendAudit } from '../audit/append';
 import type { RunningShop, StartOptions } from '../main';
-import type { Backend } from './harness';
+import { newPostgresDatabase, type Backend } from './harness';
 
 /** Where a shop started by startShop keeps its data: a temp folder, and PGlite in it or a new PostgreSQL database. */
 export interface Place {
@@ -38,29 +36,6 @@ export async function placeFor(backend: Backend): Promise<Place> {
     drop: async () => {
       await database.drop();
       await rm(dir, { recursive: true, force: true });
-    },
-  };
-}
-
-/** A new, empty database on the PostgreSQL server at `server`, named `<prefix>_<random>`. */
-export async function newPostgresDatabase(
-  server: string,
-  prefix: string,
-): Promise<{ url: string; drop(): Promise<void> }> {
-  const name = `${prefix}_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: server });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
-  const url = new URL(server);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const cleanup = new pg.Client({ connectionString: server });
-      await cleanup.connect();
-      await cleanup.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await cleanup.end();
     },
   };
 }
