@@ -1,6 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import { chmod, link, mkdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
+import { chmod, link, mkdir, readFile, stat, unlink, writeFile } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
+import writeFileAtomic from 'write-file-atomic';
 import { z } from 'zod';
 import { fromBase64Url, signingKeyPair, toBase64Url, type SigningKeyPair } from '../../shared/audit/checkpoint';
 import type { Clock } from '../lib/clock';
@@ -67,7 +68,7 @@ export async function loadSigningKey(source: {
 }
 
 function newKeyFile(createdAt: string): KeyFile {
-  const key = signingKeyPair(new Uint8Array(randomBytes(32)));
+  const key = signingKeyPair();
   return { keyId: key.keyId, secretKey: toBase64Url(key.secretKey), createdAt };
 }
 
@@ -149,8 +150,6 @@ export async function rotateSigningKeyFile(file: string, clock: Clock): Promise<
     throw error;
   }
   await chmod(retiredFile, 0o600);
-  const temp = `${file}.${randomBytes(6).toString('hex')}.tmp`;
-  await writeFile(temp, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
-  await rename(temp, file);
+  await writeFileAtomic(file, `${JSON.stringify(created, null, 2)}\n`, { mode: 0o600 });
   return { file, newKeyId: created.keyId, retired: { keyId: old.key.keyId, file: retiredFile } };
 }
