@@ -11,7 +11,7 @@ import { seedStaff } from '../../../shop/seed/staff';
 import { signIn } from '../../../shop/test/auth-helpers';
 import { describeBackends } from '../../../shop/test/harness';
 import { placeFor, until, writeEvents, type Place } from '../../../shop/test/started-shop';
-import { runAuditVerify } from '../audit-verify/cli';
+import { runVerifyInProcess } from '../audit-verify/test-exports';
 import { createAuditMirror, type AuditMirror } from './index';
 import { keyPinsIn } from './key-pins';
 
@@ -20,19 +20,6 @@ import { keyPinsIn } from './key-pins';
  * both backends, a real mirror with its pins file, tampering done with SQL as a database
  * superuser would, and the offline verifier run on the console's own export.
  */
-
-/** Runs the auditors' verifier in-process; its exit code and what it printed. */
-async function verifyOffline(file: string): Promise<{ code: number; out: string }> {
-  let out = '';
-  const sink = {
-    write: (text: string) => {
-      out += text;
-      return true;
-    },
-  };
-  const code = await runAuditVerify([file, '--json'], { stdout: sink, stderr: sink });
-  return { code, out };
-}
 
 /** Every event as the shop stores it, in seq order. */
 async function shopEvents(shop: RunningShop): Promise<AuditEvent[]> {
@@ -156,9 +143,9 @@ describeBackends('signed checkpoints in the console', (backend) => {
 
     const jsonl = join(place.dir, 'first.jsonl');
     await first.exportTo({}, 'jsonl', jsonl);
-    const verified = await verifyOffline(jsonl);
-    expect(verified.code, verified.out).toBe(0);
-    expect(JSON.parse(verified.out)).toMatchObject({ ok: true, failure: null });
+    const verified = await runVerifyInProcess([jsonl, '--json']);
+    expect(verified.code, verified.stdout + verified.stderr).toBe(0);
+    expect(JSON.parse(verified.stdout)).toMatchObject({ ok: true, failure: null });
 
     const csvFile = join(place.dir, 'first.csv');
     await first.exportTo({}, 'csv', csvFile);
@@ -304,9 +291,9 @@ describeBackends('signed checkpoints against a rewritten history', (backend) => 
     });
     const jsonl = join(place.dir, 'fresh.jsonl');
     await fresh.exportTo({}, 'jsonl', jsonl);
-    const verified = await verifyOffline(jsonl);
-    expect(verified.code, verified.out).toBe(1);
-    expect(JSON.parse(verified.out)).toMatchObject({
+    const verified = await runVerifyInProcess([jsonl, '--json']);
+    expect(verified.code, verified.stdout + verified.stderr).toBe(1);
+    expect(JSON.parse(verified.stdout)).toMatchObject({
       ok: false,
       failure: { kind: 'history_rewritten', seq: firstCheckpointAfter },
     });

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import type { AuditCheckpoint, AuditEvent, AuditSigningKey } from '../../../shared/api/audit';
 import { computeEventHash, GENESIS_HASH } from '../../../shared/audit/chain';
 import { signCheckpoint, toBase64Url, type SigningKeyPair } from '../../../shared/audit/checkpoint';
+import { runAuditVerify } from './cli';
 
 /**
  * Real exports for the tests: events hashed and linked as shop/audit/append.ts does, checkpoints
@@ -114,4 +115,15 @@ export async function exportDir(): Promise<{
     },
     close: () => rm(dir, { recursive: true, force: true }),
   };
+}
+
+/** `npm run audit:verify` run in this process (the command's own entry): its exit code and output. */
+export async function runVerifyInProcess(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+  let stdout = '';
+  let stderr = '';
+  const code = await runAuditVerify(args, {
+    stdout: { write: (text: string) => (stdout += text) },
+    stderr: { write: (text: string) => (stderr += text) },
+  });
+  return { code, stdout, stderr };
 }

@@ -2,8 +2,16 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../../shared/api/audit';
 import { computeEventHash } from '../../../shared/audit/chain';
 import { keyFingerprint, signCheckpoint, signingKeyPair } from '../../../shared/audit/checkpoint';
-import { runAuditVerify, USAGE } from './cli';
-import { buildChain, checkpointsEvery, exportDir, exportLines, keyEntry, rewriteFrom } from './test-exports';
+import { USAGE } from './cli';
+import {
+  buildChain,
+  checkpointsEvery,
+  exportDir,
+  exportLines,
+  keyEntry,
+  rewriteFrom,
+  runVerifyInProcess,
+} from './test-exports';
 import { verifyExportLines } from './verify-export';
 
 // Real chains and real Ed25519 signatures, written to real files and read by the command's own code.
@@ -24,16 +32,6 @@ beforeAll(async () => {
 });
 afterAll(() => dir.close());
 
-async function run(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  let stdout = '';
-  let stderr = '';
-  const code = await runAuditVerify(args, {
-    stdout: { write: (text: string) => (stdout += text) },
-    stderr: { write: (text: string) => (stderr += text) },
-  });
-  return { code, stdout, stderr };
-}
-
 function edit(list: readonly AuditEvent[], seq: number, change: (e: AuditEvent) => AuditEvent): AuditEvent[] {
   return list.map((e) => (e.seq === seq ? change(e) : e));
 }
@@ -41,7 +39,7 @@ function edit(list: readonly AuditEvent[], seq: number, change: (e: AuditEvent) 
 describe('audit:verify', () => {
   it('an untampered export verifies: chain, signatures, coverage and the unsigned tail', async () => {
     const file = await dir.write('full.jsonl', exportLines(full));
-    const { code, stdout } = await run([file, '--keys', keysFile]);
+    const { code, stdout } = await runVerifyInProcess([file, '--keys', keysFile]);
     expect(code).toBe(0);
     expect(stdout).toContain('2,500 checked, seq 1–2500');
     expect(stdout).toContain('verified from seq 1 to 2500: no gaps, every link checked');
@@ -52,7 +50,7 @@ describe('audit:verify', () => {
     expect(stdout).toContain(`${keyFingerprint(shopKey.keyId)}  signed 2 checkpoints`);
     expect(stdout).not.toContain('Warning');
 
-    const json = await run([file, '--keys', keysFile, '--json']);
+    const json = await runVerifyInProcess([file, '--keys', keysFile, '--json']);
     expect(json.code).toBe(0);
     const report = JSON.parse(json.stdout) as { ok: boolean; summary: Record<string, unknown>; warnings: string[] };
     expect(report.ok).toBe(true);
@@ -77,7 +75,7 @@ describe('audit:verify', () => {
   it('one edited event fails at its seq: its hash no longer matches', async () => {
     const tampered = edit(events, 1234, (e) => ({ ...e, details: { ...e.details, page: '/orders/other' } }));
     const file = await dir.write('edited.jsonl', exportLines({ ...full, events: tampered }));
-    const { code, stdout } = await run([file, '--keys', keysFile]);
+    const { code, stdout } = await runVerifyInProcess([file, '--keys', keysFile]);
     expect(code).toBe(1);
     expect(stdout).toContain(`FAILED         line 1238, seq 1234: event changed`);
     expect(stdout).toContain('the event’s hash does not match its contents');
@@ -99,7 +97,7 @@ describe('audit:verify', () => {
   it('an edit with the whole tail re-hashed fails at the first checkpoint at or after it', async () => {
     const rewritten = rewriteFrom(events, 1234, { page: '/orders/forged' });
     const file = await dir.write('rewritten.jsonl', exportLines({ ...full, events: rewritten }));
-    const { code, stdout } = await run([file, '--keys', keysFile]);
+    const { code, stdout } = await runVerifyInProcess([file, '--keys', keysFile]);
     expect(code).toBe(1);
     expect(stdout).toContain(`line ${lineOf(2000)}, seq 2000: history rewritten`);
     expect(stdout).toContain('the shop’s history was rewritten at or before seq 2000');
@@ -129,12 +127,12 @@ describe('audit:verify', () => {
     };
     const file = await dir.write('stranger.jsonl', exportLines(parts));
 
-    const trusted = await run([file, '--keys', keysFile]);
+    const trusted = await runVerifyInProcess([file, '--keys', keysFile]);
     expect(trusted.code).toBe(1);
     expect(trusted.stdout).toContain('line 5, seq 2000: checkpoint signed by an unknown key');
     expect(trusted.stdout).toContain(`signed by key ${strangerKey.keyId}, which is not in the keys file`);
 
-    const own = await run([file]);
+    const own = await runVerifyInProcess([file]);
     expect(own.code).toBe(0);
     expect(own.stdout).toContain('from the export itself: 2');
     expect(own.stdout).toContain(`${keyFingerprint(shopKey.keyId)}  signed 1 checkpoints`);
@@ -150,7 +148,7 @@ describe('audit:verify', () => {
     expect(!result.ok && result.failure).toMatchObject({ kind: 'bad_signature', seq: 1000, line: 3 });
     // The command checks signatures with node:crypto instead: the same verdict.
     const file = await dir.write('forged.jsonl', exportLines({ ...full, checkpoints: [forged, checkpoints[1]!] }));
-    const { code, stdout } = await run([file, '--keys', keysFile]);
+    const { code, stdout } = await runVerifyInProcess([file, '--keys', keysFile]);
     expect(code).toBe(1);
     expect(stdout).toContain('line 3, seq 1000: forged or altered checkpoint');
   });
@@ -161,7 +159,7 @@ describe('audit:verify', () => {
       'partial.jsonl',
       exportLines({ ...full, filter: { staffId: 'stf_agent' }, events: partial }),
     );
-    const { code, stdout } = await run([file, '--keys', keysFile, '--json']);
+    const { code, stdout } = await runVerifyInProcess([file, '--keys', keysFile, '--json']);
     expect(code).toBe(0);
     const report = JSON.parse(stdout) as { summary: Record<string, unknown>; warnings: string[] };
     expect(report.summary).toMatchObject({
@@ -176,7 +174,7 @@ describe('audit:verify', () => {
     });
     expect(report.warnings.join(' ')).toContain('links across the gaps are not checked');
 
-    const text = await run([file, '--keys', keysFile]);
+    const text = await runVerifyInProcess([file, '--keys', keysFile]);
     expect(text.stdout).toContain('not verified as one chain: 1 gaps in seq; links across the gaps are not checked');
     expect(text.stdout).toContain('{"staffId":"stf_agent"}');
     expect(text.stdout).not.toContain('verified from seq');
@@ -185,7 +183,7 @@ describe('audit:verify', () => {
   it('a malformed line fails with its line number', async () => {
     const lines = exportLines(full);
     lines[lineOf(40) - 1] = lines[lineOf(40) - 1]!.slice(0, 50);
-    const { code, stdout } = await run([await dir.write('cut.jsonl', lines)]);
+    const { code, stdout } = await runVerifyInProcess([await dir.write('cut.jsonl', lines)]);
     expect(code).toBe(1);
     expect(stdout).toContain(`line ${lineOf(40)}: malformed line`);
     expect(stdout).toContain('not JSON');
@@ -199,7 +197,7 @@ describe('audit:verify', () => {
   });
 
   it('refuses a file that is not an export, and lines out of place', async () => {
-    const old = await run([
+    const old = await runVerifyInProcess([
       await dir.write(
         'old.jsonl',
         events.slice(0, 3).map((e) => JSON.stringify(e)),
@@ -219,17 +217,21 @@ describe('audit:verify', () => {
 
   it('usage errors exit 2 with the usage line', async () => {
     for (const args of [[], ['a.jsonl', 'b.jsonl'], ['--nope', 'a.jsonl'], [`${keysFile}.missing`]]) {
-      const { code, stderr } = await run(args);
+      const { code, stderr } = await runVerifyInProcess(args);
       expect(code).toBe(2);
       expect(stderr).toContain(USAGE);
     }
     const file = await dir.write('ok.jsonl', exportLines(full));
-    const badKeys = await run([file, '--keys', file]);
+    const badKeys = await runVerifyInProcess([file, '--keys', file]);
     expect(badKeys.code).toBe(2);
     expect(badKeys.stderr).toContain('is not JSON');
-    expect((await run([file, '--keys', `${keysFile}.gone`])).stderr).toContain('no such file');
+    expect((await runVerifyInProcess([file, '--keys', `${keysFile}.gone`])).stderr).toContain('no such file');
     const lying = { keys: [{ ...keyEntry(shopKey), keyId: strangerKey.keyId }] };
-    const lyingKeys = await run([file, '--keys', await dir.write('lying.json', [JSON.stringify(lying)])]);
+    const lyingKeys = await runVerifyInProcess([
+      file,
+      '--keys',
+      await dir.write('lying.json', [JSON.stringify(lying)]),
+    ]);
     expect(lyingKeys.code).toBe(2);
     expect(lyingKeys.stderr).toContain(`its public key has the id ${shopKey.keyId}`);
   });
