@@ -29,7 +29,7 @@ export type RewriteProblem =
   | 'checkpoint_changed'
   /** The shop's log ends before events or checkpoints this console already saw. */
   | 'log_truncated'
-  /** A checkpoint this console already saw is gone from the shop's list (or its newest is older). */
+  /** A checkpoint this console already saw is gone from the shop's list. */
   | 'checkpoint_missing';
 
 /** Records the first contradiction found (later ones do not replace it). */

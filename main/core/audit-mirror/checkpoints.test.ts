@@ -5,7 +5,8 @@ import type { AuditEvent } from '../../../shared/api/audit';
 import { computeEventHash } from '../../../shared/audit/chain';
 import { signCheckpoint, signingKeyPair, toBase64Url } from '../../../shared/audit/checkpoint';
 import type { AuditSyncStatus } from '../../../shared/ipc/contract';
-import { auditEventFromRow, type AuditRow } from '../../../shop/audit/append';
+import { auditEventFromRow, CHECKPOINT_LOCK, type AuditRow } from '../../../shop/audit/append';
+import type { Queryable } from '../../../shop/db/database';
 import { startShop, type RunningShop } from '../../../shop/main';
 import { seedStaff } from '../../../shop/seed/staff';
 import { signIn } from '../../../shop/test/auth-helpers';
@@ -27,21 +28,24 @@ async function shopEvents(shop: RunningShop): Promise<AuditEvent[]> {
   return rows.rows.map(auditEventFromRow);
 }
 
-/** SQL as a superuser runs it: triggers (the append-only guards) do not fire. */
-async function asSuperuser(shop: RunningShop, work: () => Promise<void>): Promise<void> {
-  await shop.ctx.db.query('SET session_replication_role = replica');
-  try {
-    await work();
-  } finally {
-    await shop.ctx.db.query('SET session_replication_role = DEFAULT');
-  }
+/**
+ * SQL as a superuser runs it: triggers (the append-only guards) do not fire. In one transaction
+ * holding the checkpoint lock, as someone covering their tracks would, so the shop's checkpointer
+ * cannot sign in the middle of it.
+ */
+async function asSuperuser(shop: RunningShop, work: (tx: Queryable) => Promise<void>): Promise<void> {
+  await shop.ctx.db.transaction(async (tx) => {
+    await tx.query('SET LOCAL session_replication_role = replica');
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [CHECKPOINT_LOCK]);
+    await work(tx);
+  });
 }
 
 /** Edits event `seq` and recomputes every later hash, so the chain verifies again. */
 async function rewriteFrom(shop: RunningShop, seq: number): Promise<void> {
   const events = await shopEvents(shop);
   let prevHash = events.find((e) => e.seq === seq - 1)?.hash;
-  await asSuperuser(shop, async () => {
+  await asSuperuser(shop, async (tx) => {
     for (const event of events.filter((e) => e.seq >= seq)) {
       const body: Omit<AuditEvent, 'hash'> = {
         ...event,
@@ -49,7 +53,7 @@ async function rewriteFrom(shop: RunningShop, seq: number): Promise<void> {
         details: event.seq === seq ? { ...event.details, note: 'nothing happened' } : event.details,
       };
       const hash = computeEventHash(body);
-      await shop.ctx.db.query('UPDATE audit_events SET details = $2, prev_hash = $3, hash = $4 WHERE seq = $1', [
+      await tx.query('UPDATE audit_events SET details = $2, prev_hash = $3, hash = $4 WHERE seq = $1', [
         event.seq,
         JSON.stringify(body.details),
         body.prevHash,
@@ -170,15 +174,18 @@ describeBackends('signed checkpoints in the console', (backend) => {
     const target = free.rows[0];
     if (!target) throw new Error('no unsigned event');
     const forged = signCheckpoint({ seq: target.seq, hash: target.hash, at: new Date().toISOString() }, stranger);
-    await asSuperuser(shop, async () => {
-      await shop.ctx.db.query(
-        'INSERT INTO audit_signing_keys (key_id, public_key, created_at) VALUES ($1, $2, now())',
-        [stranger.keyId, toBase64Url(stranger.publicKey)],
-      );
-      await shop.ctx.db.query(
-        'INSERT INTO audit_checkpoints (seq, hash, at, key_id, signature) VALUES ($1, $2, $3, $4, $5)',
-        [forged.seq, forged.hash, forged.at, forged.keyId, forged.signature],
-      );
+    await asSuperuser(shop, async (tx) => {
+      await tx.query('INSERT INTO audit_signing_keys (key_id, public_key, created_at) VALUES ($1, $2, now())', [
+        stranger.keyId,
+        toBase64Url(stranger.publicKey),
+      ]);
+      await tx.query('INSERT INTO audit_checkpoints (seq, hash, at, key_id, signature) VALUES ($1, $2, $3, $4, $5)', [
+        forged.seq,
+        forged.hash,
+        forged.at,
+        forged.keyId,
+        forged.signature,
+      ]);
     });
     const before = (await first.sync()).signing;
     expect(before.state).toBe('warning');
@@ -200,9 +207,9 @@ describeBackends('signed checkpoints in the console', (backend) => {
         head - 15,
       ])
     ).rows[0]?.seq;
-    await asSuperuser(shop, async () => {
-      await shop.ctx.db.query('DELETE FROM audit_checkpoints WHERE seq > $1', [head - 15]);
-      await shop.ctx.db.query('DELETE FROM audit_events WHERE seq > $1', [head - 12]);
+    await asSuperuser(shop, async (tx) => {
+      await tx.query('DELETE FROM audit_checkpoints WHERE seq > $1', [head - 15]);
+      await tx.query('DELETE FROM audit_events WHERE seq > $1', [head - 12]);
     });
     const status: AuditSyncStatus = await first.sync();
     // The first checkpoint it saw that the shop no longer lists is where the rewrite shows first.
@@ -217,8 +224,8 @@ describeBackends('signed checkpoints in the console', (backend) => {
     expect((await second.sync()).signing.state).not.toBe('rewritten');
     const head = await writeSigned(shop, 5);
     expect((await second.sync()).lastSeq).toBe(head);
-    await asSuperuser(shop, async () => {
-      await shop.ctx.db.query('DELETE FROM audit_events WHERE seq > $1', [head - 2]);
+    await asSuperuser(shop, async (tx) => {
+      await tx.query('DELETE FROM audit_events WHERE seq > $1', [head - 2]);
     });
     expect((await second.sync()).signing).toMatchObject({
       state: 'rewritten',
@@ -254,12 +261,12 @@ describeBackends('signed checkpoints against a rewritten history', (backend) => 
     const forger = signingKeyPair();
     const ten = (await shop.ctx.db.query<{ hash: string }>('SELECT hash FROM audit_events WHERE seq = 10')).rows[0];
     const replacement = signCheckpoint({ seq: 10, hash: ten?.hash ?? '', at: new Date().toISOString() }, forger);
-    await asSuperuser(shop, async () => {
-      await shop.ctx.db.query(
-        'INSERT INTO audit_signing_keys (key_id, public_key, created_at) VALUES ($1, $2, now())',
-        [forger.keyId, toBase64Url(forger.publicKey)],
-      );
-      await shop.ctx.db.query('UPDATE audit_checkpoints SET key_id = $2, signature = $3, at = $4 WHERE seq = $1', [
+    await asSuperuser(shop, async (tx) => {
+      await tx.query('INSERT INTO audit_signing_keys (key_id, public_key, created_at) VALUES ($1, $2, now())', [
+        forger.keyId,
+        toBase64Url(forger.publicKey),
+      ]);
+      await tx.query('UPDATE audit_checkpoints SET key_id = $2, signature = $3, at = $4 WHERE seq = $1', [
         10,
         replacement.keyId,
         replacement.signature,

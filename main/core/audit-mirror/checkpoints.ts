@@ -28,12 +28,6 @@ export interface CheckpointDeps {
   now: () => Date;
 }
 
-/** What the last page of a sync said about the shop's log. */
-export interface ShopHeadSeen {
-  shopHead: number;
-  checkpoint: AuditCheckpoint | null | undefined;
-}
-
 /** The shop's keys, or null from a shop that does not sign (it has no such route). */
 async function listedKeys(api: CheckpointApi): Promise<AuditSigningKey[] | null> {
   try {
@@ -73,15 +67,15 @@ async function fetchAndCheck(deps: CheckpointDeps, pinned: readonly PinnedKey[])
   }
 }
 
-/** A log that now ends before what this console saw, or lost its newest checkpoint, was cut short. */
-async function checkNotCut(deps: CheckpointDeps, state: MirrorState, seen: ShopHeadSeen): Promise<MirrorState> {
-  if (seen.shopHead < state.cursor)
-    return deps.store.call('markRewritten', { seq: state.cursor, problem: 'log_truncated' });
+/**
+ * A log whose head (`shopHead`, from the sync's last page) is now behind what this console saw was
+ * cut short. (A checkpoint it saw that the shop dropped is found with the list, checkpoint-store.ts.)
+ */
+async function checkNotCut(deps: CheckpointDeps, state: MirrorState, shopHead: number): Promise<MirrorState> {
+  if (shopHead < state.cursor) return deps.store.call('markRewritten', { seq: state.cursor, problem: 'log_truncated' });
   // Checkpoints cover the whole log; an agent's head is their own newest event.
-  if (deps.scope === 'all' && seen.shopHead < state.signed.lastSeq)
+  if (deps.scope === 'all' && shopHead < state.signed.lastSeq)
     return deps.store.call('markRewritten', { seq: state.signed.lastSeq, problem: 'log_truncated' });
-  if (seen.checkpoint !== undefined && (seen.checkpoint?.seq ?? 0) < state.signed.lastSeq)
-    return deps.store.call('markRewritten', { seq: state.signed.lastSeq, problem: 'checkpoint_missing' });
   return state;
 }
 
@@ -131,15 +125,13 @@ export function signingStatus(
 /** The checkpoint step of a sync (see the file's comment); returns the store's state and the signing status. */
 export async function syncCheckpoints(
   deps: CheckpointDeps,
-  seen: ShopHeadSeen,
+  shopHead: number,
 ): Promise<{ state: MirrorState; signing: AuditSigningStatus }> {
   const listed = await listedKeys(deps.api);
+  // A shop without the keys route signs nothing (and lists no checkpoints).
   const pinned = listed === null ? await deps.pins.list() : await pinnedAfterFirstUse(deps, listed);
-  let state =
-    listed === null && seen.checkpoint === undefined
-      ? await deps.store.call('state', {})
-      : await fetchAndCheck(deps, pinned);
-  state = await checkNotCut(deps, state, seen);
+  let state = listed === null ? await deps.store.call('state', {}) : await fetchAndCheck(deps, pinned);
+  state = await checkNotCut(deps, state, shopHead);
   const unknownKeyIds = await deps.store.call('unknownKeyIds', {});
   return { state, signing: signingStatus(listed, pinned, state, unknownKeyIds) };
 }

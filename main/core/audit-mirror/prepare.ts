@@ -5,7 +5,7 @@
  * inserts the page before it; the store then checks that the page was verified from exactly the
  * state it holds (see ingest.ts, ingestPrepared).
  */
-import { AuditPage, type AuditCheckpoint, type AuditEvent } from '../../../shared/api/audit';
+import { AuditPage, type AuditEvent } from '../../../shared/api/audit';
 import { verifyChain, type ChainState } from '../../../shared/audit/chain';
 import { AUDIT_COLUMNS } from '../../../shared/audit/codec';
 import { searchText } from './schema';
@@ -32,8 +32,6 @@ export interface PreparedPage {
   headSeq: number;
   /** The head the shop reported (headSeq is at least the cursor); a head behind the mirror means lost events. */
   shopHead: number;
-  /** The newest signed checkpoint the page carried: null before the first, undefined from a shop that does not sign. */
-  checkpoint: AuditCheckpoint | null | undefined;
   received: number;
   /** The verification state the page was checked from, and the state after it. */
   from: VerifyState;
@@ -156,7 +154,6 @@ export function preparePage(after: number, raw: unknown, from: VerifyState): Pre
     nextAfter: page.nextAfter,
     headSeq: Math.max(page.head.seq, page.nextAfter),
     shopHead: page.head.seq,
-    checkpoint: page.checkpoint,
     received: page.events.length,
     from,
     to: { chain, checked, bad, lastAtMs, atInOrder },

@@ -1,6 +1,6 @@
 import type { AuditSyncStatus } from '../../../shared/ipc/contract';
 import type { TokenSource } from '../api/api-requests';
-import { syncCheckpoints, type CheckpointDeps, type ShopHeadSeen } from './checkpoints';
+import { syncCheckpoints, type CheckpointDeps } from './checkpoints';
 import type { PreparedPage, VerifyState } from './prepare';
 import type { MirrorOps, PageRequest, VerifierOps } from './protocol';
 import type { MirrorState } from './store-state';
@@ -94,12 +94,13 @@ export async function runSync(deps: SyncDeps): Promise<AuditSyncStatus> {
     // The page before this one came full with dense seqs, and the head it reported.
     let dense = false;
     let head = 0;
-    let seen: ShopHeadSeen = { shopHead: 0, checkpoint: undefined };
+    // The head the shop reported on the last page: a head behind what the mirror saw means lost events.
+    let shopHead = 0;
     for (;;) {
       const preparing = preparePageAt(deps, after, from);
       if (dense && !deps.closed()) requestAhead(deps, after, head);
       const prepared = await preparing;
-      seen = { shopHead: prepared.shopHead, checkpoint: prepared.checkpoint };
+      shopHead = prepared.shopHead;
       if (storing) await storing;
       if (deps.closed()) break;
       storing = store
@@ -122,7 +123,7 @@ export async function runSync(deps: SyncDeps): Promise<AuditSyncStatus> {
     // at a time between queries (see maintained()).
     if (deps.closed()) await store.call('settle', {});
     else {
-      const signed = await syncCheckpoints(deps.checkpoints, seen);
+      const signed = await syncCheckpoints(deps.checkpoints, shopHead);
       status.setSigning(signed.signing);
       state = await store.call('markSynced', { at: deps.now().toISOString() });
     }
