@@ -1,4 +1,4 @@
-import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { access, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -20,6 +20,12 @@ const noViews: ViewHost = {
   wipe: () => Promise.resolve(),
   reload: () => Promise.resolve(),
 };
+
+const exists = (path: string) =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 describeBackends('audit mirror per signed-in staff member', (backend) => {
   let shop: TestShop;
@@ -72,8 +78,18 @@ describeBackends('audit mirror per signed-in staff member', (backend) => {
     });
     expect(await dispatch(core.handlers, 'audit.sync', {})).toMatchObject({ ok: false, error: { kind: 'auth' } });
 
+    // The console set up a spare mirror folder in the background as it started (no initdb to
+    // wait for at the first sign-in), and signing in opens the mirror before anyone asks for it.
+    const auditDir = join(dataRoot, 'console', 'audit');
+    await expect.poll(() => exists(join(auditDir, 'spare')), { timeout: 60_000 }).toBe(true);
     // A trainee signs in first, so the shop holds someone else's events for the supervisor to see.
+    const statusEvents = events.filter((e) => e === 'audit.status').length;
     await signIn('trainee@demo.test');
+    await expect
+      .poll(() => events.filter((e) => e === 'audit.status').length, { timeout: 30_000 })
+      .toBeGreaterThan(statusEvents);
+    expect(await exists(join(auditDir, mirrorKey(shop.url, 'stf_trainee')))).toBe(true);
+    expect(await exists(join(auditDir, 'spare'))).toBe(false);
     await dispatch(core.handlers, 'auth.signOut', {});
     await signIn('supervisor@demo.test');
     expect(await dispatch(core.handlers, 'audit.sync', {})).toMatchObject({
@@ -112,10 +128,13 @@ describeBackends('audit mirror per signed-in staff member', (backend) => {
     await dispatch(core.handlers, 'auth.signOut', {});
 
     // Each staff member's mirror lives in its own private folder under the console's data folder.
-    const mirrors = await readdir(join(dataRoot, 'console', 'audit'));
-    expect(mirrors.sort()).toEqual([mirrorKey(shop.url, 'stf_supervisor'), mirrorKey(shop.url, 'stf_agent')].sort());
-    for (const name of mirrors) expect((await stat(join(dataRoot, 'console', 'audit', name))).mode & 0o777).toBe(0o700);
-  });
+    const mirrors = (await readdir(auditDir)).filter((name) => !name.endsWith('.json'));
+    expect(mirrors.sort()).toEqual(
+      ['stf_supervisor', 'stf_agent', 'stf_trainee'].map((staffId) => mirrorKey(shop.url, staffId)).sort(),
+    );
+    for (const name of mirrors) expect((await stat(join(auditDir, name))).mode & 0o777).toBe(0o700);
+    // Three sign-ins, each opening and syncing a mirror, after the spare's initdb.
+  }, 180_000);
 
   it('names mirror folders without emails or URLs', () => {
     const key = mirrorKey('http://127.0.0.1:4310/', 'stf_agent');

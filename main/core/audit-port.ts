@@ -3,7 +3,10 @@ import { join } from 'node:path';
 import type { Staff } from '../../shared/api/auth';
 import { REVERIFY_IDLE, SIGNING_UNKNOWN, type AuditFilter, type AuditSyncStatus } from '../../shared/ipc/contract';
 import type { AuditSigningKey } from '../../shared/api/audit';
+import { access } from 'node:fs/promises';
 import { createAuditMirror, type AuditMirror, type AuditMirrorOptions } from './audit-mirror';
+import { spareFolder, type SpareFolder } from './audit-mirror/spare';
+import { defaultWorkerUrl } from './audit-mirror/worker-client';
 import { keyPinsIn } from './audit-mirror/key-pins';
 import type { AuthService } from './auth/auth-service';
 import type { EventSink } from './console-core';
@@ -22,6 +25,8 @@ export interface AuditPortOptions {
   emit: EventSink;
   /** The mirror's data folder for this shop and staff member; null keeps it in memory. */
   dataDirFor: (shopUrl: string, staffId: string) => string | null;
+  /** A folder set up in the background for the first mirror that needs a new one (spare.ts); none when undefined. */
+  spareDir?: string;
   /** The file of this shop's pinned signing keys (kept apart from the mirrors, which are caches); null keeps them in memory. */
   keyPinsFor?: (shopUrl: string) => string | null;
   /** Signing keys configuration names (CONCIERGE_AUDIT_KEYS): pinned instead of trusting the first sync. */
@@ -36,6 +41,8 @@ export interface AuditPortOptions {
 }
 
 export interface ManagedAuditPort extends AuditPort {
+  /** Opens the signed-in person's mirror in the background (at sign-in: the audit screen then finds it open). */
+  open(): Promise<void>;
   /** Closes the open mirror (app exit). */
   close(): Promise<void>;
 }
@@ -69,10 +76,13 @@ export function mirrorDirsIn(consoleDataDir: string): (shopUrl: string, staffId:
   return (shopUrl, staffId) => join(consoleDataDir, 'audit', mirrorKey(shopUrl, staffId));
 }
 
-/** The audit folders inside the console's data folder: each mirror's, and each shop's pinned signing keys. */
-export function auditFoldersIn(consoleDataDir: string): Pick<AuditPortOptions, 'dataDirFor' | 'keyPinsFor'> {
+/** The audit folders inside the console's data folder: each mirror's, the spare, and each shop's pinned signing keys. */
+export function auditFoldersIn(
+  consoleDataDir: string,
+): Pick<AuditPortOptions, 'dataDirFor' | 'keyPinsFor' | 'spareDir'> {
   return {
     dataDirFor: mirrorDirsIn(consoleDataDir),
+    spareDir: join(consoleDataDir, 'audit', 'spare'),
     keyPinsFor: (shopUrl) => join(consoleDataDir, 'audit', `signing-keys-${mirrorKey(shopUrl, 'shop')}.json`),
   };
 }
@@ -91,14 +101,36 @@ function logRewrites(logger: Logger): (status: AuditSyncStatus) => void {
   };
 }
 
+/** A new folder for this mirror: the spare when there is one (no initdb to wait for), and what the status says meanwhile. */
+async function prepareFolder(dataDir: string | null, spare: SpareFolder | null): Promise<string> {
+  if (
+    !dataDir ||
+    (await access(dataDir).then(
+      () => true,
+      () => false,
+    ))
+  )
+    return OPENING_EXISTING;
+  if (spare && (await spare.claim(dataDir))) return OPENING_EXISTING;
+  return OPENING_NEW;
+}
+
+const OPENING_EXISTING = "Opening this computer's copy of the audit log…";
+const OPENING_NEW = "Setting up this computer's copy of the audit log (first use)…";
+
 export function createAuditPort(options: AuditPortOptions): ManagedAuditPort {
   const makeMirror = options.createMirror ?? createAuditMirror;
+  const spare = options.spareDir
+    ? spareFolder(options.spareDir, options.workerUrl ?? defaultWorkerUrl(), options.logger)
+    : null;
   let current: {
     key: string;
     mirror: AuditMirror;
     unsubscribe: () => void;
     timer: ReturnType<typeof setInterval> | null;
   } | null = null;
+  // One opening or closing at a time: a status and a query arriving together must not open two mirrors.
+  let turn: Promise<unknown> = Promise.resolve();
 
   async function closeCurrent(): Promise<void> {
     const open = current;
@@ -109,22 +141,17 @@ export function createAuditPort(options: AuditPortOptions): ManagedAuditPort {
     await open.mirror.close();
   }
 
-  /** The mirror of whoever is signed in now, or null when nobody is. */
-  async function mirrorFor(staff: Staff | null): Promise<AuditMirror | null> {
-    if (!staff) {
-      await closeCurrent();
-      return null;
-    }
+  async function openMirror(staff: Staff, key: string): Promise<AuditMirror> {
     const shopUrl = options.auth.shopUrl();
-    const key = `${shopUrl}|${staff.id}`;
-    if (current?.key === key) return current.mirror;
-    await closeCurrent();
+    const dataDir = options.dataDirFor(shopUrl, staff.id);
+    const openingMessage = await prepareFolder(dataDir, spare);
     const mirror = makeMirror({
-      dataDir: options.dataDirFor(shopUrl, staff.id) ?? undefined,
+      dataDir: dataDir ?? undefined,
       source: { shopUrl, tokens: options.auth.tokens() },
       scope: staff.permissions.includes('audit.read.all') ? 'all' : 'own',
       keyPins: keyPinsIn(options.keyPinsFor?.(shopUrl) ?? null, options.configuredKeys),
       logger: options.logger,
+      openingMessage,
       ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
     });
     const logRewrite = logRewrites(options.logger);
@@ -132,10 +159,14 @@ export function createAuditPort(options: AuditPortOptions): ManagedAuditPort {
       options.emit('audit.status', status);
       logRewrite(status);
     });
-    // Support engineers (and the restart journey) read here whether a reopened mirror resumed or started over.
-    mirror.status().then(
-      (status) => {
-        options.logger.info({ resumeAfterSeq: status.lastSeq, stored: status.synced }, 'audit mirror opened');
+    // Support engineers (and the restart journey) read here whether a reopened mirror resumed or
+    // started over; the startup benchmark reads how long opening took.
+    mirror.opened().then(
+      ({ status, openMs }) => {
+        options.logger.info(
+          { resumeAfterSeq: status.lastSeq, stored: status.synced, openMs: Math.round(openMs) },
+          'audit mirror opened',
+        );
       },
       (error: unknown) => {
         options.logger.error({ err: error }, 'opening the audit mirror failed');
@@ -153,6 +184,22 @@ export function createAuditPort(options: AuditPortOptions): ManagedAuditPort {
     if (timer) backgroundSync();
     current = { key, mirror, unsubscribe, timer };
     return mirror;
+  }
+
+  /** The mirror of whoever is signed in now, or null when nobody is. */
+  function mirrorFor(staff: Staff | null): Promise<AuditMirror | null> {
+    const next = turn.then(async () => {
+      if (!staff) {
+        await closeCurrent();
+        return null;
+      }
+      const key = `${options.auth.shopUrl()}|${staff.id}`;
+      if (current?.key === key) return current.mirror;
+      await closeCurrent();
+      return openMirror(staff, key);
+    });
+    turn = next.catch(() => undefined);
+    return next;
   }
 
   async function required(): Promise<AuditMirror> {
@@ -184,6 +231,12 @@ export function createAuditPort(options: AuditPortOptions): ManagedAuditPort {
     async exportTo(filter, format, filePath) {
       return (await required()).exportTo(filter, format, filePath);
     },
-    close: closeCurrent,
+    async open() {
+      await mirrorFor(options.auth.staff());
+    },
+    async close() {
+      await mirrorFor(null);
+      await spare?.close();
+    },
   };
 }

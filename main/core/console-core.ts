@@ -73,6 +73,8 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     onChange: (state) => {
       options.emit('auth.changed', state);
       recovery.onAuthState(state);
+      // The mirror opens (and starts syncing) at sign-in, so the audit screen finds it ready.
+      if (state.status === 'signed_in') void openAudit();
     },
   });
   const pool = createPartitionPool({
@@ -100,6 +102,10 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     log,
   });
   const audit = options.createAudit({ auth, emit: options.emit, logger: loggers('audit-mirror') });
+  const openAudit = () =>
+    audit.open?.().catch((error: unknown) => {
+      loggers('audit-mirror').error({ err: error }, 'opening the audit mirror at sign-in failed');
+    });
   auth.setBeforeSignOut(async () => {
     await sessions.endAll('sign_out');
     await audit.close?.();

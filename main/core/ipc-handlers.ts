@@ -38,6 +38,8 @@ export interface AuditPort {
     signal?: AbortSignal,
   ): Promise<{ total: number; events: AuditEvent[] }> | { total: number; events: AuditEvent[] };
   exportTo(filter: AuditFilter, format: 'csv' | 'jsonl', filePath: string): Promise<{ count: number }>;
+  /** Opens the signed-in person's local mirror in the background (sign-in). */
+  open?(): Promise<void>;
   /** Closes the signed-in person's local mirror (sign-out, app exit). */
   close?(): Promise<void>;
 }

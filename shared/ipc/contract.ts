@@ -172,7 +172,8 @@ export const AuditReverifyStatus = z.object({
 export type AuditReverifyStatus = z.infer<typeof AuditReverifyStatus>;
 
 export const AuditSyncStatus = z.object({
-  state: z.enum(['idle', 'syncing', 'error']),
+  /** opening: the local copy is being opened (or set up on first use); `message` says which. */
+  state: z.enum(['opening', 'idle', 'syncing', 'error']),
   /**
    * all: the whole log (links between events are checked); own: only this staff member's
    * events, so only each event's own hash and the checkpoints' signatures can be.

@@ -277,6 +277,38 @@ describeBackends('audit mirror', (backend) => {
     await proxy.close();
   });
 
+  it('says it is opening until its store answers, then how long opening took', async () => {
+    const dataDir = await tempDir();
+    const mirror = createAuditMirror({ dataDir, source: shopSource(() => adminToken) });
+    const heard: string[] = [];
+    mirror.onStatus((s) => heard.push(s.state));
+    // Answered at once, without waiting for PGlite: the viewer can say what is going on.
+    expect(await mirror.status()).toMatchObject({
+      state: 'opening',
+      synced: 0,
+      lastSyncAt: null,
+      message: "Opening this computer's copy of the audit log…",
+    });
+    const { status, openMs } = await mirror.opened();
+    expect(status).toMatchObject({ state: 'idle', message: null, synced: 0 });
+    expect(openMs).toBeGreaterThan(0);
+    // The listeners hear that it opened, before any sync.
+    expect(heard[0]).toBe('idle');
+    const synced = await mirror.sync();
+    expect(synced.synced).toBeGreaterThanOrEqual(EVENTS);
+    await mirror.close();
+
+    // Reopened at the current schema version, the folder is used as it is.
+    const again = createAuditMirror({ dataDir, source: shopSource(() => adminToken), openingMessage: 'Reopening…' });
+    expect(await again.status()).toMatchObject({ state: 'opening', message: 'Reopening…' });
+    expect((await again.opened()).status).toMatchObject({
+      state: 'idle',
+      synced: synced.synced,
+      lastSeq: synced.lastSeq,
+    });
+    await again.close();
+  });
+
   it('gives up its requests ahead before a failed sync reports, so none reaches the shop later', async () => {
     // The page after 600 fails (its connection drops); requests ahead for later pages are held
     // unanswered, as a slow shop would, and the mirror must abort them before sync() returns.

@@ -15,8 +15,8 @@ import { keyPinsIn, type KeyPins } from './key-pins';
 import { queryQueue } from './query-queue';
 import { followReverifyNotices } from './reverify-notices';
 import { runSync } from './sync-pipeline';
-import { syncStatusTracker } from './sync-status';
-import { defaultWorkerUrl, startWorker, verifierThread, workerClient } from './worker-client';
+import { EMPTY_MIRROR_STATE, syncStatusTracker, type SyncStatusTracker } from './sync-status';
+import { defaultWorkerUrl, startWorker, verifierThread, workerClient, type WorkerClient } from './worker-client';
 
 export { AUDIT_COUNT_CAP } from './store';
 export type { ExportFormat } from './protocol';
@@ -54,10 +54,15 @@ export interface AuditMirrorOptions {
   logger?: Pick<Logger, 'error'>;
   /** The signing keys this console pinned for this shop (key-pins.ts; default: in memory). */
   keyPins?: KeyPins;
+  /** What the status says while the store opens (default: "Opening this computer's copy of the audit log…"). */
+  openingMessage?: string;
 }
 
 export interface AuditMirror {
+  /** Answers at once: while the store opens, with state `opening`. */
   status(): Promise<AuditSyncStatus>;
+  /** Resolves once the store has opened, with its status and how long opening took. */
+  opened(): Promise<{ status: AuditSyncStatus; openMs: number }>;
   /** Syncs up to the shop's head. Never rejects for shop or network trouble: the status says. */
   sync(): Promise<AuditSyncStatus>;
   /** Starts checking again every stored event and checkpoint (answers at once; the status reports progress). */
@@ -94,6 +99,37 @@ export interface AuditMirror {
   close(): Promise<void>;
 }
 
+const OPENING_MESSAGE = "Opening this computer's copy of the audit log…";
+
+/**
+ * The store's first answer: until then the status says `opening`; then it is published (the
+ * viewer hears the mirror is open) unless a sync published first. `took`: milliseconds to open.
+ */
+function openedStore(store: WorkerClient<MirrorOps>, status: SyncStatusTracker) {
+  const started = performance.now();
+  let done = false;
+  const took = store.call('state', {}).then(
+    (state) => {
+      done = true;
+      if (status.phase().state === 'opening') status.setPhase({ state: 'idle', message: null });
+      status.publish(status.last() ?? state);
+      return performance.now() - started;
+    },
+    (error: unknown) => {
+      done = true;
+      const reason = error instanceof Error ? error.message : String(error);
+      status.setPhase({
+        state: 'error',
+        message: `This computer's copy of the audit log could not be opened: ${reason}`,
+      });
+      status.publish(status.last() ?? EMPTY_MIRROR_STATE);
+      throw error;
+    },
+  );
+  took.catch(() => undefined);
+  return { took, done: () => done };
+}
+
 export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
   const pageSize = Math.min(Math.max(1, Math.trunc(options.pageSize ?? MAX_PAGE_SIZE)), MAX_PAGE_SIZE);
   const workerUrl = options.workerUrl ?? defaultWorkerUrl();
@@ -106,7 +142,11 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
   const store = workerClient<MirrorOps>(worker, 'worker');
   const call = <K extends MirrorOp>(op: K, args: MirrorOps[K]['args']) => store.call(op, args);
   const verifier = verifierThread(workerUrl, options.source);
-  const status = syncStatusTracker(options.scope ?? 'all');
+  const status = syncStatusTracker(options.scope ?? 'all', {
+    state: 'opening',
+    message: options.openingMessage ?? OPENING_MESSAGE,
+  });
+  const opening = openedStore(store, status);
   const now = options.now ?? (() => new Date());
   const api = createApiClient({
     shopUrl: options.source.shopUrl,
@@ -135,7 +175,13 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
   };
 
   return {
-    status: async () => status.toStatus(status.last() ?? (await call('state', {}))),
+    status: async () =>
+      status.toStatus(status.last() ?? (opening.done() ? await call('state', {}) : EMPTY_MIRROR_STATE)),
+
+    opened: async () => {
+      const openMs = await opening.took;
+      return { status: status.toStatus(status.last() ?? (await call('state', {}))), openMs };
+    },
 
     sync: () => {
       if (closed) return Promise.reject(new Error('The audit mirror is closed.'));

@@ -2,6 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pageinspect } from '@electric-sql/pglite/contrib/pageinspect';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../../shared/api/audit';
@@ -319,13 +320,14 @@ describe('common text on PGlite', () => {
 });
 
 describe('cacheSizeFor', () => {
-  it('gives a small mirror the default cache and a large one more, within bounds', () => {
+  it('gives a small mirror a small cache and a large one a quarter of its folder, within bounds', () => {
     const mb = 1024 * 1024;
-    expect(cacheSizeFor(0)).toBe(128);
-    expect(cacheSizeFor(300 * mb)).toBe(128);
+    expect(cacheSizeFor(0)).toBe(16);
+    expect(cacheSizeFor(40 * mb)).toBe(16);
+    expect(cacheSizeFor(300 * mb)).toBe(75);
     expect(cacheSizeFor(1000 * mb)).toBe(250);
-    expect(cacheSizeFor(2000 * mb)).toBe(500);
-    expect(cacheSizeFor(50_000 * mb)).toBe(512);
+    expect(cacheSizeFor(2000 * mb)).toBe(256);
+    expect(cacheSizeFor(50_000 * mb)).toBe(256);
   });
 });
 
@@ -348,7 +350,7 @@ describe('free text on PGlite', () => {
   ];
 
   it('finds exactly the events whose search text holds the text, walked or through the index, in indexed and unindexed chunks', async () => {
-    const db = await PGlite.create({ extensions: { pg_trgm } });
+    const db = await PGlite.create({ extensions: { pg_trgm, pageinspect } });
     try {
       await db.exec(MIRROR_SCHEMA);
       // Two chunks of 1,000: the first with its trigram index, the second still scanned.

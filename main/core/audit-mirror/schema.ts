@@ -31,6 +31,7 @@ export const DROP_FILTER_INDEXES_SQL = `DROP INDEX IF EXISTS ${Object.keys(FILTE
 
 export const MIRROR_SCHEMA = `
 CREATE EXTENSION IF NOT EXISTS pg_trgm;
+CREATE EXTENSION IF NOT EXISTS pageinspect;
 
 CREATE TABLE IF NOT EXISTS mirror_state (
   id boolean PRIMARY KEY DEFAULT true CHECK (id),

@@ -27,22 +27,34 @@ async function directorySize(dir: string): Promise<number> {
   return total;
 }
 
+/** The page cache's bounds in MB (see cacheSizeFor). */
+export const CACHE_MIN_MB = 16;
+export const CACHE_MAX_MB = 256;
+
 /**
  * The mirror's page cache (shared_buffers) in MB, from the size of its data directory: a
- * quarter of it, from PostgreSQL's default 128 MB up to 512 MB, so that what queries read stays
- * in memory (see docs/PERFORMANCE.md, "Audit mirror: the measurements behind its design").
+ * quarter of it, from 16 MB up to 256 MB. PGlite fills the whole cache when it starts (about
+ * 5 ms per MB here) and it stays resident, so its size is start-up time and memory as much as
+ * query speed (see docs/PERFORMANCE.md, "Audit mirror: the measurements behind its design").
  */
 export function cacheSizeFor(dataDirBytes: number): number {
-  return Math.min(512, Math.max(128, Math.round(dataDirBytes / 4 / MB)));
+  return Math.min(CACHE_MAX_MB, Math.max(CACHE_MIN_MB, Math.round(dataDirBytes / 4 / MB)));
 }
 
-/** A mirror written by another schema version is dropped whole; the next sync fills it again. */
-async function dropIfOtherVersion(db: PGlite): Promise<void> {
+/** PGlite's WebAssembly memory at start: the cache plus room for the rest, so it does not grow step by step while starting. */
+const heapBytesFor = (cacheMb: number) => (cacheMb + 112) * MB;
+
+/**
+ * What the folder holds: the current schema (nothing to create), none yet, or another version's,
+ * which is dropped whole (the next sync fills it again).
+ */
+async function schemaState(db: PGlite): Promise<'current' | 'missing'> {
   const exists = await db.query<{ found: boolean }>("SELECT to_regclass('public.mirror_state') IS NOT NULL AS found");
-  if (!exists.rows[0]?.found) return;
+  if (!exists.rows[0]?.found) return 'missing';
   const version = await db.query<{ v: number }>('SELECT schema_version AS v FROM mirror_state');
-  if (version.rows[0]?.v === MIRROR_SCHEMA_VERSION) return;
+  if (version.rows[0]?.v === MIRROR_SCHEMA_VERSION) return 'current';
   await db.exec('DROP SCHEMA public CASCADE; CREATE SCHEMA public;');
+  return 'missing';
 }
 
 /** Opens PGlite on `dataDir` (in memory when undefined) with the mirror's schema and settings. */
@@ -54,13 +66,13 @@ export async function openStoreContext(dataDir: string | undefined, searchChunk:
     ...(dataDir ? { dataDir } : {}),
     // A command-line setting, so the data directory's postgresql.conf stays as initdb wrote it.
     startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${cacheMb}MB`],
+    initialMemory: heapBytesFor(cacheMb),
     extensions: { pg_trgm, pageinspect },
     // seq and counts are bigint; they fit in a JS number for any log this mirror will hold.
     parsers: { [INT8_OID]: (value: string) => Number(value) },
   });
-  await dropIfOtherVersion(db);
-  await db.exec(MIRROR_SCHEMA);
-  await db.exec('CREATE EXTENSION IF NOT EXISTS pageinspect');
+  // A folder at the current version is opened as it is: no schema statements on the way to the first query.
+  if ((await schemaState(db)) === 'missing') await db.exec(MIRROR_SCHEMA);
   // Index builds after a bulk sync sort the whole log: in memory, not in temporary files.
   await db.exec("SET maintenance_work_mem = '256MB'");
   return { db, chunks: await loadTextChunks(db, searchChunk), cacheMb };

@@ -5,18 +5,20 @@ import {
   type AuditSigningStatus,
   type AuditSyncStatus,
 } from '../../../shared/ipc/contract';
+import { CHAIN_START } from '../../../shared/audit/chain';
 import type { MirrorState } from './store-state';
 
 export type SyncPhase = { state: AuditSyncStatus['state']; message: string | null };
 
 /**
- * The mirror's status as the console shows it: the sync's phase (idle, syncing, error) with the
+ * The mirror's status as the console shows it: the phase (opening, idle, syncing, error) with the
  * store's latest state, what the shop's signed checkpoints say, how far a re-verification got,
  * and the listeners told of every change.
  */
 export interface SyncStatusTracker {
   /** The state last published, null before the first. */
   last(): MirrorState | null;
+  phase(): SyncPhase;
   setPhase(phase: SyncPhase): void;
   setSigning(signing: AuditSigningStatus): void;
   setReverify(reverify: AuditReverifyStatus): void;
@@ -27,9 +29,27 @@ export interface SyncStatusTracker {
   clear(): void;
 }
 
-export function syncStatusTracker(scope: AuditSyncStatus['scope']): SyncStatusTracker {
+/** A store that holds nothing yet (what the status shows while the mirror opens). */
+export const EMPTY_MIRROR_STATE: MirrorState = {
+  cursor: 0,
+  headSeq: 0,
+  stored: 0,
+  chain: CHAIN_START,
+  checked: 0,
+  bad: null,
+  lastSyncAt: null,
+  searchUpto: 0,
+  lastAtMs: 0,
+  atInOrder: true,
+  signed: { checked: 0, compared: 0, lastSeq: 0, rewritten: null },
+};
+
+export function syncStatusTracker(
+  scope: AuditSyncStatus['scope'],
+  initial: SyncPhase = { state: 'idle', message: null },
+): SyncStatusTracker {
   const listeners = new Set<(status: AuditSyncStatus) => void>();
-  let phase: SyncPhase = { state: 'idle', message: null };
+  let phase: SyncPhase = initial;
   let signing = SIGNING_UNKNOWN;
   let reverify = REVERIFY_IDLE;
   let last: MirrorState | null = null;
@@ -47,6 +67,7 @@ export function syncStatusTracker(scope: AuditSyncStatus['scope']): SyncStatusTr
   });
   return {
     last: () => last,
+    phase: () => phase,
     setPhase: (next) => {
       phase = next;
     },

@@ -20,6 +20,13 @@ function syncProgress(status: AuditSyncStatus, everyone: boolean): string {
 
 function SyncState({ status, everyone }: { status: AuditSyncStatus; everyone: boolean }) {
   const percent = status.headSeq > 0 ? Math.min(100, Math.floor((status.lastSeq / status.headSeq) * 100)) : 0;
+  if (status.state === 'opening')
+    return (
+      <>
+        <span>{status.message ?? 'Opening…'}</span>
+        <progress aria-label="Opening progress" />
+      </>
+    );
   if (status.state === 'syncing')
     return (
       <>

@@ -272,6 +272,29 @@ describe('audit viewer', () => {
     expect(screen.queryByRole('complementary', { name: 'Session ended' })).toBeNull();
   });
 
+  it('says the local copy is opening, and that events are on their way rather than "No events match"', async () => {
+    const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
+    const opening = "Setting up this computer's copy of the audit log (first use)…";
+    const { fake } = renderConsole(
+      handlers('agent', 0, seen, {
+        'audit.status': () =>
+          auditStatus({ state: 'opening', message: opening, lastSeq: 0, headSeq: 0, synced: 0, lastSyncAt: null }),
+      }),
+      audit,
+    );
+    const sync = await screen.findByRole('status', { name: 'Sync status' });
+    await waitFor(() => {
+      expect(sync.textContent).toBe(opening);
+    });
+    expect(screen.getByRole('progressbar', { name: 'Opening progress' })).toBeTruthy();
+    expect(await screen.findByText('Fetching events from the shop…')).toBeTruthy();
+    expect(screen.queryByText('No events match these filters.')).toBeNull();
+    // Synced, and still nothing: now the list says so.
+    fake.emit('audit.status', auditStatus({ lastSeq: 0, headSeq: 0, synced: 0 }));
+    expect(await screen.findByText('No events match these filters.')).toBeTruthy();
+    expect(screen.queryByRole('progressbar', { name: 'Opening progress' })).toBeNull();
+  });
+
   it('shows a first sync as progress, not as "Synced 0 events"', async () => {
     const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
     const { fake } = renderConsole(

@@ -3,7 +3,13 @@ import { keepPreviousData, useQueries, useQuery, useQueryClient, type QueryClien
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { z } from 'zod';
 import type { AuditEvent } from '../../../shared/api/audit';
-import { AUDIT_COUNT_CAP, ipcContract, type AuditFilter, type IpcValue } from '../../../shared/ipc/contract';
+import {
+  AUDIT_COUNT_CAP,
+  ipcContract,
+  type AuditFilter,
+  type AuditSyncStatus,
+  type IpcValue,
+} from '../../../shared/ipc/contract';
 import { useBridge, useIpcEvent, useIpcMutation } from '../bridge/context';
 import { useCan } from '../auth/useAuth';
 import { useUi } from '../state/context';
@@ -81,7 +87,13 @@ export function AuditViewer() {
       <ErrorNote error={status.error} />
       <AuditFilters filter={filter} onChange={changeFilter} canSeeAll={canSeeAll} />
       <div className={side ? 'audit-body with-timeline' : 'audit-body'}>
-        <EventList filter={applied} onFilter={pickFilter} canSeeAll={canSeeAll} onOpen={setOpened} />
+        <EventList
+          filter={applied}
+          onFilter={pickFilter}
+          canSeeAll={canSeeAll}
+          onOpen={setOpened}
+          firstSync={firstSync(status.data)}
+        />
         {side && (
           <div className="audit-side">
             {opened && (
@@ -158,16 +170,22 @@ function furthestLoaded(queryClient: QueryClient, filter: AuditFilter): number {
   return end;
 }
 
+/** Before the copy's first sync completes, an empty list means "not here yet", not "none". */
+const firstSync = (status: AuditSyncStatus | undefined): boolean =>
+  !status || (status.lastSyncAt === null && (status.state === 'opening' || status.state === 'syncing'));
+
 function EventList({
   filter,
   onFilter,
   canSeeAll,
   onOpen,
+  firstSync: waitingForFirstSync,
 }: {
   filter: AuditFilter;
   onFilter: (f: AuditFilter) => void;
   canSeeAll: boolean;
   onOpen: (event: AuditEvent) => void;
+  firstSync: boolean;
 }) {
   const bridge = useBridge();
   const queryClient = useQueryClient();
@@ -262,7 +280,11 @@ function EventList({
         aria-rowcount={total}
         tabIndex={0}
       >
-        {!head.isPending && total === 0 && <p className="empty">No events match these filters.</p>}
+        {!head.isPending && total === 0 && (
+          <p className="empty">
+            {waitingForFirstSync ? 'Fetching events from the shop…' : 'No events match these filters.'}
+          </p>
+        )}
         <div role="rowgroup" style={{ height: virtualizer.getTotalSize(), position: 'relative' }}>
           {items.map((item) => {
             const event = rowAt(item.index);
