@@ -11,7 +11,11 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rolldownOptions: {
-        input: { index: resolve(root, 'main/electron/index.ts') },
+        // The audit mirror's worker under a fixed name: Electron and the launcher's browser tier start it from there.
+        input: {
+          index: resolve(root, 'main/electron/index.ts'),
+          'audit-mirror-worker': resolve(root, 'main/core/audit-mirror/worker.ts'),
+        },
       },
     },
   },

@@ -9,6 +9,8 @@ import { parseArgs } from 'node:util';
 import { guardProcess } from '../core/process-guard';
 import type { BrowserTier } from './server';
 import { runBrowserConsole } from './run';
+import { BUILT_WORKER_FILE } from '../core/audit-mirror/worker-client';
+import { staleBuild } from '../core/build-freshness';
 import { asLogFn, createLogging } from '../core/logging';
 import { scrubText } from '../../shared/log-redaction';
 
@@ -62,11 +64,15 @@ async function main(): Promise<void> {
   // The launcher went away (killed, or its terminal closed): end the sessions and go too.
   process.on('disconnect', () => void stop(0));
 
+  const projectRoot = join(import.meta.dirname, '..', '..');
+  // The built worker starts about a second sooner than worker.ts through tsx; a stale build is not used.
+  const builtWorker = join(projectRoot, 'out', 'main', BUILT_WORKER_FILE);
   tier = await runBrowserConsole({
+    ...((await staleBuild(projectRoot)) === null ? { workerUrl: builtWorker } : {}),
     shopUrl: values['shop-url'],
     port: Number(values.port),
     dataDir: resolve(values['data-dir']),
-    rendererDir: join(import.meta.dirname, '..', '..', 'out', 'renderer'),
+    rendererDir: join(projectRoot, 'out', 'renderer'),
     log: asLogFn(logging.logger('browser-tier')),
     loggers: (name) => logging.logger(name),
     logFile,

@@ -20,6 +20,8 @@ export interface BrowserConsoleOptions {
   loggers: NonNullable<BrowserTierOptions['loggers']>;
   /** Named to the person when something fails unexpectedly. */
   logFile: string;
+  /** The audit mirror's worker file (default: worker.ts, through tsx). */
+  workerUrl?: string;
 }
 
 export async function runBrowserConsole(options: BrowserConsoleOptions): Promise<BrowserTier> {
@@ -36,6 +38,7 @@ export async function runBrowserConsole(options: BrowserConsoleOptions): Promise
         ...auditFoldersIn(dataDir),
         configuredKeys: configuredSigningKeys(process.env),
         syncIntervalMs: BACKGROUND_SYNC_INTERVAL_MS,
+        ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
       }),
     log: options.log,
     loggers: options.loggers,

@@ -9,6 +9,7 @@ const SOURCE_DIRS = ['main', 'preload', 'renderer', 'shared'];
 const SOURCE_FILES = ['electron.vite.config.ts', 'package.json'];
 const OUTPUTS = [
   'out/main/index.js',
+  'out/main/audit-mirror-worker.js',
   'out/preload/console.cjs',
   'out/preload/banner.cjs',
   'out/renderer/index.html',

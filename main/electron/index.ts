@@ -1,9 +1,9 @@
 import { app, dialog, type BrowserWindow } from 'electron';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import auditWorkerPath from '../core/audit-mirror/worker?modulePath';
 import { auditFoldersIn, BACKGROUND_SYNC_INTERVAL_MS, createAuditPort } from '../core/audit-port';
 import { configuredSigningKeys } from '../core/audit-mirror/key-pins';
+import { BUILT_WORKER_FILE } from '../core/audit-mirror/worker-client';
 import { asLogFn, createLogging } from '../core/logging';
 import { ensurePrivateDir } from '../core/private-dir';
 import { guardProcess } from '../core/process-guard';
@@ -78,7 +78,7 @@ if (!app.requestSingleInstanceLock()) {
           ...auditFoldersIn(userData),
           configuredKeys: configuredSigningKeys(process.env),
           syncIntervalMs: BACKGROUND_SYNC_INTERVAL_MS,
-          workerUrl: auditWorkerPath,
+          workerUrl: join(import.meta.dirname, BUILT_WORKER_FILE),
         }),
       exportDestination: savedExports(async (defaultName) => {
         const result = await dialog.showSaveDialog(consoleWindow, {

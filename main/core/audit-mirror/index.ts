@@ -16,9 +16,16 @@ import { queryQueue } from './query-queue';
 import { followReverifyNotices } from './reverify-notices';
 import { runSync } from './sync-pipeline';
 import { EMPTY_MIRROR_STATE, syncStatusTracker, type SyncStatusTracker } from './sync-status';
-import { defaultWorkerUrl, startWorker, verifierThread, workerClient, type WorkerClient } from './worker-client';
+import {
+  defaultWorkerUrl,
+  startWorker,
+  verifierThread,
+  workerClient,
+  type VerifierThread,
+  type WorkerClient,
+} from './worker-client';
 
-export { AUDIT_COUNT_CAP } from './store';
+export { AUDIT_COUNT_CAP } from '../../../shared/ipc/contract';
 export type { ExportFormat } from './protocol';
 
 /** The API allows up to 1000 events per page. */
@@ -40,9 +47,8 @@ export interface AuditMirrorOptions {
   /** all (the default): the staff member reads the whole log (audit.read.all); own: only their own events. */
   scope?: AuditSyncStatus['scope'];
   /**
-   * The worker's file. Defaults to worker.ts beside this file (tests, tsx), or to
-   * audit-mirror-worker.js beside the bundle (an electron-vite main input of that name); the
-   * glue may instead pass the path from `import p from '…/audit-mirror/worker?modulePath'`.
+   * The worker's file. Defaults to worker.ts beside this file (tests, tsx); Electron and the
+   * launcher's browser tier pass the built one, out/main/audit-mirror-worker.js (BUILT_WORKER_FILE).
    */
   workerUrl?: URL | string;
   now?: () => Date;
@@ -141,12 +147,18 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
   });
   const store = workerClient<MirrorOps>(worker, 'worker');
   const call = <K extends MirrorOp>(op: K, args: MirrorOps[K]['args']) => store.call(op, args);
-  const verifier = verifierThread(workerUrl, options.source);
+  // The verifier thread starts once the store has opened: both loading at once slowed opening.
+  let verifier: VerifierThread | null = null;
+  const verifierNow = () => (verifier ??= verifierThread(workerUrl, options.source));
   const status = syncStatusTracker(options.scope ?? 'all', {
     state: 'opening',
     message: options.openingMessage ?? OPENING_MESSAGE,
   });
   const opening = openedStore(store, status);
+  void opening.took.then(
+    () => closed || verifierNow(),
+    () => undefined,
+  );
   const now = options.now ?? (() => new Date());
   const api = createApiClient({
     shopUrl: options.source.shopUrl,
@@ -169,7 +181,7 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
     checkpoints,
     tokens: options.source.tokens,
     store,
-    verifier: () => verifier.client(),
+    verifier: () => verifierNow().client(),
     status,
     closed: () => closed,
   };
@@ -237,7 +249,7 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
       closed = true;
       await running;
       status.clear();
-      await verifier.close();
+      await verifier?.close();
       if (!store.failed()) await call('close', {}).catch(() => undefined);
       await worker.terminate();
     },

@@ -7,10 +7,13 @@ import { createRequire } from 'node:module';
 import { pathToFileURL } from 'node:url';
 import type { MirrorResponse, MirrorWorkerData, VerifierOps } from './protocol';
 
+/** The worker's file in the build (out/main/), an electron-vite main input of that name. */
+export const BUILT_WORKER_FILE = 'audit-mirror-worker.js';
+
 export function defaultWorkerUrl(): URL {
   // A variable base keeps bundlers from treating this as an asset reference.
   const here = import.meta.url;
-  return new URL(here.endsWith('.ts') ? './worker.ts' : './audit-mirror-worker.js', here);
+  return new URL(here.endsWith('.ts') ? './worker.ts' : `./${BUILT_WORKER_FILE}`, here);
 }
 
 /**

@@ -182,12 +182,19 @@ function backgroundJobs(closing: () => boolean) {
   };
 }
 
-function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
-  if (!port) return;
-  const storeReady = openAuditStore(options.dataDir ?? undefined, {
+/** Opens the store at the process's priority (someone waits for it), then lowers the thread's for the background work. */
+async function openStore(options: Extract<MirrorWorkerData, { role: 'store' }>): Promise<AuditStore> {
+  const store = await openAuditStore(options.dataDir ?? undefined, {
     ...(options.bulkBacklog === null ? {} : { bulkBacklog: options.bulkBacklog }),
     ...(options.searchChunk === null ? {} : { searchChunk: options.searchChunk }),
   });
+  lowerOwnPriority();
+  return store;
+}
+
+function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
+  if (!port) return;
+  const storeReady = openStore(options);
   let closing = false;
 
   const background = backgroundJobs(() => closing);
@@ -327,8 +334,8 @@ function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
 }
 
 /**
- * The store thread is background work (it keeps up with the pages with time to spare): on
- * Linux it lowers its own scheduling priority a little (a thread's id is its
+ * Once open, the store thread is background work (it keeps up with the pages with time to
+ * spare): on Linux it lowers its own scheduling priority a little (a thread's id is its
  * /proc/thread-self), so the main thread (the console's UI in Electron) and the verifier come
  * first when the cores are busy. Elsewhere, nothing changes.
  */
@@ -344,6 +351,5 @@ function lowerOwnPriority(): void {
 if (data.role === 'verifier') {
   runVerifier(data);
 } else {
-  lowerOwnPriority();
   runStore(data);
 }
