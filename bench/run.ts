@@ -14,6 +14,7 @@ const PARTS: Record<string, () => Promise<BenchPart>> = {
   search: async () => (await import('./search')).searchBench,
   'audit-sync': async () => (await import('./audit-sync')).auditSyncBench,
   'console-ui': async () => (await import('./console-ui')).consoleUiBench,
+  startup: async () => (await import('./startup')).startupBench,
 };
 
 async function main(args: string[]): Promise<number> {

@@ -1,6 +1,7 @@
 import type { AuditSyncReport } from './audit-sync-report';
 import type { AuditResults, ConsoleUiReport } from './console-ui-report';
 import type { SearchReport } from './search-report';
+import type { StartupReport } from './startup-report';
 
 /**
  * Fixed benchmark results for bench/sections.test.ts: each case renders a section whose expected
@@ -295,4 +296,84 @@ export const consoleUiAuditFailed: ConsoleUiReport = {
   search: fast,
   audit: null,
   auditFailure: 'filter "action group" showed no new result in 60 s (now: "Loading…")',
+};
+
+/** Every startup target met, against a previous release that missed them. */
+export const startupMet: StartupReport = {
+  host: HOST,
+  measuredAt: MEASURED_AT,
+  seconds: 412.3,
+  commit: '7ac2363',
+  otherRoot: null,
+  previous: {
+    commit: '5e4b166',
+    measuredAt: '2025-03-10T08:00:00.000Z',
+    rows: {
+      signInPainted: 2410.5,
+      auditFresh: 27_300,
+      auditReused: 5120,
+      mirrorOpen: 7900,
+      rssIdle: 260.2,
+      rssMirror: 812.4,
+      rssSessions: 301.9,
+    },
+  },
+  results: {
+    auditEvents: 1_000_412,
+    paint: [
+      { addressMs: 780, paintedMs: 1120.4 },
+      { addressMs: 760, paintedMs: 1098.2 },
+      { addressMs: 801, paintedMs: 1190.7 },
+      { addressMs: 755, paintedMs: 1080.1 },
+      { addressMs: 790, paintedMs: 1301.6 },
+    ],
+    fresh: [
+      { toSignedInMs: 6120.5, auditMs: 820.4, firstRowMs: 820.4, events: 34 },
+      { toSignedInMs: 6010.2, auditMs: 760.9, firstRowMs: 760.9, events: 34 },
+      { toSignedInMs: 6230.8, auditMs: 905.3, firstRowMs: 905.3, events: 34 },
+    ],
+    agentEvents: 34,
+    prepared: null,
+    reused: [
+      { auditMs: 410.2, firstRowMs: 410.2, openMs: 610 },
+      { auditMs: 388.7, firstRowMs: 388.7, openMs: 590.5 },
+      { auditMs: 455.1, firstRowMs: 455.1, openMs: 640.2 },
+    ],
+    memory: {
+      idle: { rssMb: 182.4, hwmMb: 201.7 },
+      mirror: { rssMb: 512.9, hwmMb: 640.3 },
+      sessions: { rssMb: 240.6, hwmMb: 251.2, opened: 5, refused: null, viewsRssMb: 1320.5 },
+    },
+    failures: [],
+  },
+};
+
+/** Targets missed, a step failed, the 5th session refused, the mirror filled in this run; no previous release. */
+export const startupMissed: StartupReport = {
+  host: HOST,
+  measuredAt: MEASURED_AT,
+  seconds: 1503.9,
+  commit: '7ac2363+changes',
+  otherRoot: '/tmp/concierge-baseline',
+  previous: null,
+  results: {
+    auditEvents: 1_000_000,
+    paint: [
+      { addressMs: 1900, paintedMs: 2410.4 },
+      { addressMs: 1850, paintedMs: 2380.2 },
+    ],
+    fresh: [{ toSignedInMs: 7120.5, auditMs: null, firstRowMs: 15_480.2, events: 34 }],
+    agentEvents: 34,
+    prepared: { syncSeconds: 412.6, upkeepSeconds: 95.2 },
+    reused: [
+      { auditMs: 5120.2, firstRowMs: 5120.2, openMs: null },
+      { auditMs: 4980.7, firstRowMs: 4980.7, openMs: null },
+    ],
+    memory: {
+      idle: null,
+      mirror: { rssMb: 812.9, hwmMb: 1040.3 },
+      sessions: null,
+    },
+    failures: ['memory: agent idle and with storefront sessions: the launcher printed no address in 600 s'],
+  },
 };

@@ -3,6 +3,7 @@ import { renderAuditSyncSection } from './audit-sync-report';
 import { renderConsoleUiSection } from './console-ui-report';
 import { fillTemplate, renderTemplate } from './report';
 import { renderSearchSection } from './search-report';
+import { renderStartupSection } from './startup-report';
 import * as fixtures from './section-fixtures';
 
 // Each bench/expected/<case>.txt is what the report code wrote for that fixture before its prose
@@ -18,6 +19,8 @@ describe('benchmark sections rendered from templates', () => {
     ['console-ui-fresh-sync', () => renderConsoleUiSection(fixtures.consoleUiFreshSync)],
     ['console-ui-reused', () => renderConsoleUiSection(fixtures.consoleUiReused)],
     ['console-ui-audit-failed', () => renderConsoleUiSection(fixtures.consoleUiAuditFailed)],
+    ['startup-met', () => renderStartupSection(fixtures.startupMet)],
+    ['startup-missed', () => renderStartupSection(fixtures.startupMissed)],
   ])('%s matches the section the code wrote before', async (name, render) => {
     await expect(render()).toMatchFileSnapshot(`./expected/${name}.txt`);
   });

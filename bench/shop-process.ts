@@ -8,11 +8,15 @@ export interface ShopProcess {
   child: ChildProcess;
 }
 
-/** The shop CLI in its own process over `databaseUrl`, so the load generator does not share its event loop. */
-export async function startShopProcess(databaseUrl: string): Promise<ShopProcess> {
+/**
+ * The shop CLI in its own process over `databaseUrl`, so the load generator does not share its event loop.
+ * `port`: 0 picks a free one; a fixed port keeps the shop's origin (the startup part's reused mirror is named after it).
+ */
+export async function startShopProcess(databaseUrl: string, port = 0): Promise<ShopProcess> {
   // Its own signing key (kept between runs, like the bench databases), not the demo shop's.
   const keyFile = '.data/bench/audit-signing-key.json';
-  const args = ['--import', 'tsx', 'shop/cli.ts', '--port', '0', '--seed', 'none', '--audit-key-file', keyFile];
+  const args = ['--import', 'tsx', 'shop/cli.ts', '--port', String(port), '--seed', 'none'];
+  args.push('--audit-key-file', keyFile);
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: databaseUrl },
