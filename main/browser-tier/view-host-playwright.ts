@@ -1,4 +1,4 @@
-import { chromium, type Browser, type BrowserContext, type Page } from '@playwright/test';
+import type { Browser, BrowserContext, Page } from '@playwright/test';
 import type { BannerState, Bounds, OpenSession } from '../../shared/ipc/contract';
 import type { ViewInput } from '../../shared/ipc/view-input';
 import type { NavigationPolicy } from '../core/navigation-policy';
@@ -75,11 +75,14 @@ export function createPlaywrightViewHost(options: PlaywrightViewHostOptions = {}
   let shownId: string | null = null;
 
   function getBrowser(): Promise<Browser> {
-    browser ??= chromium.launch({
-      executablePath: options.executablePath ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-      args: options.args ?? CHROMIUM_ARGS,
-      headless: true,
-    });
+    // Playwright loads on the first session, not at start: importing it took the console about half a second.
+    browser ??= import('@playwright/test').then(({ chromium }) =>
+      chromium.launch({
+        executablePath: options.executablePath ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+        args: options.args ?? CHROMIUM_ARGS,
+        headless: true,
+      }),
+    );
     return browser;
   }
 
