@@ -31,7 +31,7 @@ export type HistoryEntry = z.infer<typeof HistoryEntry>;
 export function commitOf(root: string): string {
   const git = (...args: string[]) => execFileSync('git', ['-C', root, ...args], { encoding: 'utf8' }).trim();
   const head = git('rev-parse', '--short', 'HEAD');
-  return git('status', '--porcelain') === '' ? head : `${head}+changes`;
+  return git('status', '--porcelain', '--untracked-files=no') === '' ? head : `${head}+changes`;
 }
 
 const baseCommit = (commit: string) => commit.replace(/\+changes$/, '');
