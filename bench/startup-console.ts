@@ -1,12 +1,12 @@
 import { execFileSync } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
-import { createServer } from 'node:net';
 import { join } from 'node:path';
 import type { Browser, BrowserContext, Page } from '@playwright/test';
 import pg from 'pg';
 import { staleBuild } from '../main/core/build-freshness';
 import { startLauncher, type LaunchSpec, type RunningLauncher } from './startup-launcher';
 import { pageMarks, pageWatcher, waitForMarks, type PageMarks } from './startup-page';
+import { freePort } from '../main/test/free-port';
 
 /** What every startup measurement shares: the checkout that runs, the browser, the shop and its database. */
 export interface StartupContext {
@@ -25,19 +25,7 @@ export interface StartupContext {
   code: (shopUrl: string, email: string) => Promise<string>;
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => {
-        resolve(port);
-      });
-    });
-  });
-}
+export { freePort };
 
 /** Builds the console in `root` when its sources are newer than out/ (the launcher would otherwise build inside a timed run). */
 export async function freshBuild(root: string): Promise<void> {

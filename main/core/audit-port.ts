@@ -211,7 +211,7 @@ export function createAuditPort(options: AuditPortOptions): ManagedAuditPort {
   return {
     async status() {
       const mirror = await mirrorFor(options.auth.staff());
-      return mirror ? mirror.status() : SIGNED_OUT_STATUS;
+      return mirror ? mirror.statusNow() : SIGNED_OUT_STATUS;
     },
     async sync() {
       return (await required()).sync();

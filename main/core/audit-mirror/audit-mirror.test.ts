@@ -283,7 +283,7 @@ describeBackends('audit mirror', (backend) => {
     const heard: string[] = [];
     mirror.onStatus((s) => heard.push(s.state));
     // Answered at once, without waiting for PGlite: the viewer can say what is going on.
-    expect(await mirror.status()).toMatchObject({
+    expect(mirror.statusNow()).toMatchObject({
       state: 'opening',
       synced: 0,
       lastSyncAt: null,
@@ -300,7 +300,7 @@ describeBackends('audit mirror', (backend) => {
 
     // Reopened at the current schema version, the folder is used as it is.
     const again = createAuditMirror({ dataDir, source: shopSource(() => adminToken), openingMessage: 'Reopening…' });
-    expect(await again.status()).toMatchObject({ state: 'opening', message: 'Reopening…' });
+    expect(again.statusNow()).toMatchObject({ state: 'opening', message: 'Reopening…' });
     expect((await again.opened()).status).toMatchObject({
       state: 'idle',
       synced: synced.synced,

@@ -65,8 +65,10 @@ export interface AuditMirrorOptions {
 }
 
 export interface AuditMirror {
-  /** Answers at once: while the store opens, with state `opening`. */
+  /** The status once the store has opened (waits for it). */
   status(): Promise<AuditSyncStatus>;
+  /** The status now, without waiting: while the store opens, state `opening` (what the viewer shows). */
+  statusNow(): AuditSyncStatus;
   /** Resolves once the store has opened, with its status and how long opening took. */
   opened(): Promise<{ status: AuditSyncStatus; openMs: number }>;
   /** Syncs up to the shop's head. Never rejects for shop or network trouble: the status says. */
@@ -113,16 +115,13 @@ const OPENING_MESSAGE = "Opening this computer's copy of the audit log…";
  */
 function openedStore(store: WorkerClient<MirrorOps>, status: SyncStatusTracker) {
   const started = performance.now();
-  let done = false;
   const took = store.call('state', {}).then(
     (state) => {
-      done = true;
       if (status.phase().state === 'opening') status.setPhase({ state: 'idle', message: null });
       status.publish(status.last() ?? state);
       return performance.now() - started;
     },
     (error: unknown) => {
-      done = true;
       const reason = error instanceof Error ? error.message : String(error);
       status.setPhase({
         state: 'error',
@@ -133,7 +132,7 @@ function openedStore(store: WorkerClient<MirrorOps>, status: SyncStatusTracker) 
     },
   );
   took.catch(() => undefined);
-  return { took, done: () => done };
+  return { took };
 }
 
 export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
@@ -187,8 +186,10 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
   };
 
   return {
-    status: async () =>
-      status.toStatus(status.last() ?? (opening.done() ? await call('state', {}) : EMPTY_MIRROR_STATE)),
+    status: async () => status.toStatus(status.last() ?? (await call('state', {}))),
+
+    // The store's first answer is published as it arrives (openedStore), so `last` is set once open.
+    statusNow: () => status.toStatus(status.last() ?? EMPTY_MIRROR_STATE),
 
     opened: async () => {
       const openMs = await opening.took;
