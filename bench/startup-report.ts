@@ -84,6 +84,7 @@ export function rowValues(r: StartupResults): RowValues {
 }
 
 const number = (v: number) => Math.round(v).toLocaleString('en-US');
+const eventCount = (n: number) => `${number(n)} ${n === 1 ? 'event' : 'events'}`;
 const figure = (row: StartupRow, v: number | null) => (v === null ? '—' : `${number(v)} ${ROW_TARGETS[row].unit}`);
 
 const LABELS: Record<StartupRow, string> = {
@@ -173,7 +174,7 @@ function known(row: StartupRow, r: StartupResults): string {
       });
     case 'auditFresh':
       return renderTemplate('startup.known-fresh', {
-        events: number(r.agentEvents),
+        events: eventCount(r.agentEvents),
         signedIn: ms(r.fresh.map((f) => f.toSignedInMs)),
         firstRow: ms(defined(r.fresh.map((f) => f.firstRowMs))),
         notShown: String(r.fresh.filter((f) => f.auditMs === null).length),
@@ -220,7 +221,7 @@ export function renderStartupSection(report: StartupReport): string {
     freshRuns: String(FRESH_AUDIT_RUNS),
     reusedRuns: String(REUSED_AUDIT_RUNS),
     typingDelay: String(TYPING_DELAY_MS),
-    agentEvents: number(r.agentEvents),
+    agentEvents: eventCount(r.agentEvents),
     prepared: r.prepared
       ? renderTemplate('startup.prepared', {
           syncSeconds: r.prepared.syncSeconds.toFixed(0),
