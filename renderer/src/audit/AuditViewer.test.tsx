@@ -272,6 +272,22 @@ describe('audit viewer', () => {
     expect(screen.queryByRole('complementary', { name: 'Session ended' })).toBeNull();
   });
 
+  it('asks the mirror to catch up when the audit screen opens', async () => {
+    const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
+    const { fake } = renderConsole(
+      handlers('agent', 3, seen, { 'audit.sync': () => auditStatus({ state: 'syncing', lastSyncAt: null }) }),
+      audit,
+    );
+    await waitFor(() => {
+      expect(fake.callsTo('audit.sync').length).toBeGreaterThan(0);
+    });
+    // Its answer is the status shown.
+    const sync = await screen.findByRole('status', { name: 'Sync status' });
+    await waitFor(() => {
+      expect(sync.textContent).toContain('Syncing');
+    });
+  });
+
   it('says the local copy is opening, and that events are on their way rather than "No events match"', async () => {
     const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
     const opening = "Setting up this computer's copy of the audit log (first use)…";

@@ -21,7 +21,7 @@ import { FILTER_DEBOUNCE_MS, FILTER_TEXT_IMMEDIATE_MIN_CHARS } from './timing';
 import { AUDIT_PAGE } from './paging';
 import { AuditFilters, type AuditFilterChange } from './AuditFilters';
 import { AuditStatusBar } from './AuditStatusBar';
-import { useAuditStatus } from './useAuditStatus';
+import { useAuditStatus, useAuditStatusCall } from './useAuditStatus';
 import { actionLabel, actorLabel, detailsSummary, formatEventTime } from './describe';
 import { EventDetail } from './EventDetail';
 import { useCustomerLabel } from './people';
@@ -44,6 +44,17 @@ function useRefreshOnNewEvents(): void {
     last.current = { seq: status.lastSeq, at: now };
     void refreshAfterChange(queryClient, auditQueries.all);
   });
+}
+
+/**
+ * The mirror opens (and syncs) at sign-in and then every 30 s: opening the audit screen asks it to
+ * catch up at once, so what just happened is there. Trouble shows in the status bar, as for "Sync now".
+ */
+function useCatchUpOnOpen(): void {
+  const { mutate } = useAuditStatusCall('audit.sync');
+  useEffect(() => {
+    mutate({});
+  }, [mutate]);
 }
 
 export function AuditViewer() {
@@ -69,6 +80,7 @@ export function AuditViewer() {
   );
   const status = useAuditStatus();
   useRefreshOnNewEvents();
+  useCatchUpOnOpen();
   // The event opened in the side pane (its details in words and raw JSON).
   const [opened, setOpened] = useState<AuditEvent | null>(null);
   const side = Boolean(applied.sessionId) || opened !== null;
