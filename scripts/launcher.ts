@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConsoleReady } from '../main/browser-tier/cli';
+import { BUILT_WORKER_FILE } from '../main/core/audit-mirror/worker-client';
 import { staleBuild } from '../main/core/build-freshness';
 import { findElectronBinary } from '../main/core/electron-binary';
 import { ensurePrivateDir } from '../main/core/private-dir';
@@ -127,7 +128,20 @@ function startBrowserConsole(
   const child = spawnTs(
     io,
     'main/browser-tier/cli.ts',
-    ['--shop-url', shopUrl, '--port', String(options.port), '--data-dir', folders.console, '--logs-dir', folders.logs],
+    [
+      ...[
+        '--shop-url',
+        shopUrl,
+        '--port',
+        String(options.port),
+        '--data-dir',
+        folders.console,
+        '--logs-dir',
+        folders.logs,
+      ],
+      // startConsole has just made the build current: the built worker starts about a second sooner than worker.ts through tsx.
+      ...['--audit-worker', join(io.projectRoot, 'out', 'main', BUILT_WORKER_FILE)],
+    ],
     true,
   );
   return new Promise((resolve, reject) => {

@@ -1,6 +1,6 @@
 /**
  * The browser-tier console as its own process, started by `npm start` (scripts/launcher.ts):
- *   node --import tsx main/browser-tier/cli.ts --shop-url <url> --port <n> --data-dir <dir> --logs-dir <dir>
+ *   node --import tsx main/browser-tier/cli.ts --shop-url <url> --port <n> --data-dir <dir> --logs-dir <dir> [--audit-worker <file>]
  * It tells the launcher its address over the IPC channel, and ends its open sessions at the shop
  * before it exits: on SIGINT/SIGTERM, when the launcher goes away, and after an unexpected error.
  */
@@ -9,8 +9,6 @@ import { parseArgs } from 'node:util';
 import { guardProcess } from '../core/process-guard';
 import type { BrowserTier } from './server';
 import { runBrowserConsole } from './run';
-import { BUILT_WORKER_FILE } from '../core/audit-mirror/worker-client';
-import { staleBuild } from '../core/build-freshness';
 import { asLogFn, createLogging } from '../core/logging';
 import { scrubText } from '../../shared/log-redaction';
 
@@ -28,6 +26,8 @@ async function main(): Promise<void> {
       port: { type: 'string', default: '4320' },
       'data-dir': { type: 'string' },
       'logs-dir': { type: 'string' },
+      // The built audit mirror worker (the launcher passes it once the build is current); else worker.ts through tsx.
+      'audit-worker': { type: 'string' },
     },
     strict: true,
   });
@@ -65,10 +65,9 @@ async function main(): Promise<void> {
   process.on('disconnect', () => void stop(0));
 
   const projectRoot = join(import.meta.dirname, '..', '..');
-  // The built worker starts about a second sooner than worker.ts through tsx; a stale build is not used.
-  const builtWorker = join(projectRoot, 'out', 'main', BUILT_WORKER_FILE);
+  const auditWorker = values['audit-worker'];
   tier = await runBrowserConsole({
-    ...((await staleBuild(projectRoot)) === null ? { workerUrl: builtWorker } : {}),
+    ...(auditWorker ? { workerUrl: resolve(auditWorker) } : {}),
     shopUrl: values['shop-url'],
     port: Number(values.port),
     dataDir: resolve(values['data-dir']),

@@ -1,4 +1,4 @@
-import { access, mkdtemp, readdir, rm, stat } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
@@ -9,6 +9,7 @@ import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../test/shop';
 import { auditFoldersIn, BACKGROUND_SYNC_INTERVAL_MS, createAuditPort, mirrorKey } from './audit-port';
 import { createConsoleCore, type ConsoleCore } from './console-core';
 import { dispatch } from './ipc-handlers';
+import { pathExists } from './private-dir';
 import { createVault } from './vault';
 import type { ViewHost } from './view-host';
 
@@ -20,12 +21,6 @@ const noViews: ViewHost = {
   wipe: () => Promise.resolve(),
   reload: () => Promise.resolve(),
 };
-
-const exists = (path: string) =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
 
 describeBackends('audit mirror per signed-in staff member', (backend) => {
   let shop: TestShop;
@@ -81,15 +76,15 @@ describeBackends('audit mirror per signed-in staff member', (backend) => {
     // The console set up a spare mirror folder in the background as it started (no initdb to
     // wait for at the first sign-in), and signing in opens the mirror before anyone asks for it.
     const auditDir = join(dataRoot, 'console', 'audit');
-    await expect.poll(() => exists(join(auditDir, 'spare')), { timeout: 60_000 }).toBe(true);
+    await expect.poll(() => pathExists(join(auditDir, 'spare')), { timeout: 60_000 }).toBe(true);
     // A trainee signs in first, so the shop holds someone else's events for the supervisor to see.
     const statusEvents = events.filter((e) => e === 'audit.status').length;
     await signIn('trainee@demo.test');
     await expect
       .poll(() => events.filter((e) => e === 'audit.status').length, { timeout: 30_000 })
       .toBeGreaterThan(statusEvents);
-    expect(await exists(join(auditDir, mirrorKey(shop.url, 'stf_trainee')))).toBe(true);
-    expect(await exists(join(auditDir, 'spare'))).toBe(false);
+    expect(await pathExists(join(auditDir, mirrorKey(shop.url, 'stf_trainee')))).toBe(true);
+    expect(await pathExists(join(auditDir, 'spare'))).toBe(false);
     await dispatch(core.handlers, 'auth.signOut', {});
     await signIn('supervisor@demo.test');
     expect(await dispatch(core.handlers, 'audit.sync', {})).toMatchObject({

@@ -3,11 +3,11 @@ import { join } from 'node:path';
 import type { Staff } from '../../shared/api/auth';
 import { REVERIFY_IDLE, SIGNING_UNKNOWN, type AuditFilter, type AuditSyncStatus } from '../../shared/ipc/contract';
 import type { AuditSigningKey } from '../../shared/api/audit';
-import { access } from 'node:fs/promises';
 import { createAuditMirror, type AuditMirror, type AuditMirrorOptions } from './audit-mirror';
 import { spareFolder, type SpareFolder } from './audit-mirror/spare';
 import { defaultWorkerUrl } from './audit-mirror/worker-client';
 import { keyPinsIn } from './audit-mirror/key-pins';
+import { pathExists } from './private-dir';
 import type { AuthService } from './auth/auth-service';
 import type { EventSink } from './console-core';
 import { ConsoleRefusedError, NotSignedInError } from './errors';
@@ -103,14 +103,7 @@ function logRewrites(logger: Logger): (status: AuditSyncStatus) => void {
 
 /** A new folder for this mirror: the spare when there is one (no initdb to wait for), and what the status says meanwhile. */
 async function prepareFolder(dataDir: string | null, spare: SpareFolder | null): Promise<string> {
-  if (
-    !dataDir ||
-    (await access(dataDir).then(
-      () => true,
-      () => false,
-    ))
-  )
-    return OPENING_EXISTING;
+  if (!dataDir || (await pathExists(dataDir))) return OPENING_EXISTING;
   if (spare && (await spare.claim(dataDir))) return OPENING_EXISTING;
   return OPENING_NEW;
 }

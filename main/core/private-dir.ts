@@ -1,4 +1,11 @@
-import { chmod, mkdir } from 'node:fs/promises';
+import { access, chmod, mkdir } from 'node:fs/promises';
+
+/** Whether something exists at `path`. */
+export const pathExists = (path: string): Promise<boolean> =>
+  access(path).then(
+    () => true,
+    () => false,
+  );
 
 /**
  * Creates `path` and any missing parents on first use, and makes `path` itself private to this

@@ -5,9 +5,10 @@
  * starts and renamed into place for the first mirror that needs a new folder.
  */
 import { randomBytes } from 'node:crypto';
-import { access, rename, rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import type { Worker } from 'node:worker_threads';
 import type { Logger } from '../logging';
+import { pathExists } from '../private-dir';
 import type { MirrorOps } from './protocol';
 import { startWorker, workerClient } from './worker-client';
 
@@ -20,12 +21,6 @@ export interface SpareFolder {
   /** Stops making one (app exit); a half-made spare is removed. */
   close(): Promise<void>;
 }
-
-const exists = (path: string) =>
-  access(path).then(
-    () => true,
-    () => false,
-  );
 
 /** Creates a mirror's store in `dir` with the worker the mirrors use, then closes it. */
 async function makeStore(worker: Worker): Promise<void> {
@@ -43,7 +38,7 @@ export function spareFolder(spareDir: string, workerUrl: URL | string, logger: P
   const life = { closed: false };
   let worker: Worker | null = null;
   const making = (async (): Promise<boolean> => {
-    if (await exists(spareDir)) return true;
+    if (await pathExists(spareDir)) return true;
     const building = `${spareDir}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       worker = startWorker(workerUrl, { role: 'store', dataDir: building, bulkBacklog: null, searchChunk: null });
