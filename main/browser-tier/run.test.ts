@@ -8,6 +8,7 @@ import { createLogging, type Logging } from '../core/logging';
 import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../test/shop';
 import { runBrowserConsole } from './run';
 import type { BrowserTier } from './server';
+import { TEMPLATE_FOLDER } from '../core/audit-mirror/template';
 
 /**
  * The console as `npm start` runs it (run.ts, the function cli.ts calls): a data folder that does
@@ -82,7 +83,10 @@ describeBackends('browser console as npm start runs it', (backend) => {
         },
         { timeout: 60_000, interval: 500 },
       );
-      const mirrors = await readdir(join(dataDir, 'audit'));
+      // The agent's mirror, copied from the template the console made for the next one.
+      const folders = await readdir(join(dataDir, 'audit'));
+      expect(folders).toContain(TEMPLATE_FOLDER);
+      const mirrors = folders.filter((name) => name !== TEMPLATE_FOLDER && !name.endsWith('.json'));
       expect(mirrors).toHaveLength(1);
       expect((await stat(join(dataDir, 'audit', mirrors[0] ?? ''))).mode & 0o777).toBe(0o700);
     } finally {

@@ -9,6 +9,7 @@ import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../test/shop';
 import { auditFoldersIn, BACKGROUND_SYNC_INTERVAL_MS, createAuditPort, mirrorKey } from './audit-port';
 import { createConsoleCore, type ConsoleCore } from './console-core';
 import { dispatch } from './ipc-handlers';
+import { TEMPLATE_FOLDER } from './audit-mirror/template';
 import { pathExists } from './private-dir';
 import { createVault } from './vault';
 import type { ViewHost } from './view-host';
@@ -73,10 +74,10 @@ describeBackends('audit mirror per signed-in staff member', (backend) => {
     });
     expect(await dispatch(core.handlers, 'audit.sync', {})).toMatchObject({ ok: false, error: { kind: 'auth' } });
 
-    // The console set up a spare mirror folder in the background as it started (no initdb to
-    // wait for at the first sign-in), and signing in opens the mirror before anyone asks for it.
+    // The console set up the mirror template in the background as it started (no initdb to wait
+    // for at a first sign-in), and signing in opens the mirror before anyone asks for it.
     const auditDir = join(dataRoot, 'console', 'audit');
-    await expect.poll(() => pathExists(join(auditDir, 'spare')), { timeout: 60_000 }).toBe(true);
+    await expect.poll(() => pathExists(join(auditDir, TEMPLATE_FOLDER)), { timeout: 60_000 }).toBe(true);
     // A trainee signs in first, so the shop holds someone else's events for the supervisor to see.
     const statusEvents = events.filter((e) => e === 'audit.status').length;
     await signIn('trainee@demo.test');
@@ -84,7 +85,8 @@ describeBackends('audit mirror per signed-in staff member', (backend) => {
       .poll(() => events.filter((e) => e === 'audit.status').length, { timeout: 30_000 })
       .toBeGreaterThan(statusEvents);
     expect(await pathExists(join(auditDir, mirrorKey(shop.url, 'stf_trainee')))).toBe(true);
-    expect(await pathExists(join(auditDir, 'spare'))).toBe(false);
+    // Every new mirror is a copy: the template stays for the next person.
+    expect(await pathExists(join(auditDir, TEMPLATE_FOLDER))).toBe(true);
     await dispatch(core.handlers, 'auth.signOut', {});
     await signIn('supervisor@demo.test');
     expect(await dispatch(core.handlers, 'audit.sync', {})).toMatchObject({
@@ -112,9 +114,16 @@ describeBackends('audit mirror per signed-in staff member', (backend) => {
       .toBeGreaterThan(0);
     const own = await query();
     if (!own.ok) throw new Error(own.error.message);
-    const agentView = own.value as { events: { actor: { id: string | null } }[] };
+    const agentView = own.value as { events: { seq: number; actor: { id: string | null } }[] };
     expect(agentView.events.length).toBeGreaterThan(0);
     expect(agentView.events.some((e) => e.actor.id === 'stf_trainee' || e.actor.id === 'stf_supervisor')).toBe(false);
+    // The shop's newest events, which the viewer shows while a mirror opens: the agent's own too.
+    const recent = await dispatch(core.handlers, 'audit.recent', { limit: 5 });
+    if (!recent.ok) throw new Error(recent.error.message);
+    const newest = (recent.value as { events: { seq: number; actor: { id: string | null } }[] }).events;
+    expect(newest.length).toBeGreaterThan(0);
+    expect(newest.map((e) => e.seq)).toEqual(agentView.events.slice(0, newest.length).map((e) => e.seq));
+    expect(newest.some((e) => e.actor.id === 'stf_trainee' || e.actor.id === 'stf_supervisor')).toBe(false);
     // The pinned keys serve everyone who signs in at this machine: an agent cannot trust a key.
     expect(await dispatch(core.handlers, 'audit.trustKey', { keyId: '0123456789abcdef' })).toMatchObject({
       ok: false,
@@ -123,12 +132,12 @@ describeBackends('audit mirror per signed-in staff member', (backend) => {
     await dispatch(core.handlers, 'auth.signOut', {});
 
     // Each staff member's mirror lives in its own private folder under the console's data folder.
-    const mirrors = (await readdir(auditDir)).filter((name) => !name.endsWith('.json'));
+    const mirrors = (await readdir(auditDir)).filter((name) => !name.endsWith('.json') && name !== TEMPLATE_FOLDER);
     expect(mirrors.sort()).toEqual(
       ['stf_supervisor', 'stf_agent', 'stf_trainee'].map((staffId) => mirrorKey(shop.url, staffId)).sort(),
     );
     for (const name of mirrors) expect((await stat(join(auditDir, name))).mode & 0o777).toBe(0o700);
-    // Three sign-ins, each opening and syncing a mirror, after the spare's initdb.
+    // Three sign-ins, each opening and syncing a mirror copied from the template.
   }, 180_000);
 
   it('names mirror folders without emails or URLs', () => {

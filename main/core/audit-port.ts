@@ -4,7 +4,7 @@ import type { Staff } from '../../shared/api/auth';
 import { REVERIFY_IDLE, SIGNING_UNKNOWN, type AuditFilter, type AuditSyncStatus } from '../../shared/ipc/contract';
 import type { AuditSigningKey } from '../../shared/api/audit';
 import { createAuditMirror, type AuditMirror, type AuditMirrorOptions } from './audit-mirror';
-import { spareFolder, type SpareFolder } from './audit-mirror/spare';
+import { mirrorTemplate, TEMPLATE_FOLDER, type MirrorTemplate } from './audit-mirror/template';
 import { defaultWorkerUrl } from './audit-mirror/worker-client';
 import { keyPinsIn } from './audit-mirror/key-pins';
 import { pathExists } from './private-dir';
@@ -25,8 +25,8 @@ export interface AuditPortOptions {
   emit: EventSink;
   /** The mirror's data folder for this shop and staff member; null keeps it in memory. */
   dataDirFor: (shopUrl: string, staffId: string) => string | null;
-  /** A folder set up in the background for the first mirror that needs a new one (spare.ts); none when undefined. */
-  spareDir?: string;
+  /** The empty mirror every new mirror starts as a copy of, set up in the background (template.ts); none when undefined. */
+  templateDir?: string;
   /** The file of this shop's pinned signing keys (kept apart from the mirrors, which are caches); null keeps them in memory. */
   keyPinsFor?: (shopUrl: string) => string | null;
   /** Signing keys configuration names (CONCIERGE_AUDIT_KEYS): pinned instead of trusting the first sync. */
@@ -76,13 +76,13 @@ export function mirrorDirsIn(consoleDataDir: string): (shopUrl: string, staffId:
   return (shopUrl, staffId) => join(consoleDataDir, 'audit', mirrorKey(shopUrl, staffId));
 }
 
-/** The audit folders inside the console's data folder: each mirror's, the spare, and each shop's pinned signing keys. */
+/** The audit folders inside the console's data folder: each mirror's, the template, and each shop's pinned signing keys. */
 export function auditFoldersIn(
   consoleDataDir: string,
-): Pick<AuditPortOptions, 'dataDirFor' | 'keyPinsFor' | 'spareDir'> {
+): Pick<AuditPortOptions, 'dataDirFor' | 'keyPinsFor' | 'templateDir'> {
   return {
     dataDirFor: mirrorDirsIn(consoleDataDir),
-    spareDir: join(consoleDataDir, 'audit', 'spare'),
+    templateDir: join(consoleDataDir, 'audit', TEMPLATE_FOLDER),
     keyPinsFor: (shopUrl) => join(consoleDataDir, 'audit', `signing-keys-${mirrorKey(shopUrl, 'shop')}.json`),
   };
 }
@@ -101,11 +101,17 @@ function logRewrites(logger: Logger): (status: AuditSyncStatus) => void {
   };
 }
 
-/** A new folder for this mirror: the spare when there is one (no initdb to wait for), and what the status says meanwhile. */
-async function prepareFolder(dataDir: string | null, spare: SpareFolder | null): Promise<string> {
-  if (!dataDir || (await pathExists(dataDir))) return OPENING_EXISTING;
-  if (spare && (await spare.claim(dataDir))) return OPENING_EXISTING;
-  return OPENING_NEW;
+/**
+ * What this mirror opens from: its folder, or for a new one a copy of the template when there is
+ * one (no initdb to wait for); and what the status says meanwhile.
+ */
+async function prepareFolder(
+  dataDir: string | null,
+  template: MirrorTemplate | null,
+): Promise<{ openingMessage: string; templateDir?: string }> {
+  if (!dataDir || (await pathExists(dataDir))) return { openingMessage: OPENING_EXISTING };
+  const templateDir = await template?.ready();
+  return templateDir ? { openingMessage: OPENING_EXISTING, templateDir } : { openingMessage: OPENING_NEW };
 }
 
 const OPENING_EXISTING = "Opening this computer's copy of the audit log…";
@@ -113,8 +119,8 @@ const OPENING_NEW = "Setting up this computer's copy of the audit log (first use
 
 export function createAuditPort(options: AuditPortOptions): ManagedAuditPort {
   const makeMirror = options.createMirror ?? createAuditMirror;
-  const spare = options.spareDir
-    ? spareFolder(options.spareDir, options.workerUrl ?? defaultWorkerUrl(), options.logger)
+  const template = options.templateDir
+    ? mirrorTemplate(options.templateDir, options.workerUrl ?? defaultWorkerUrl(), options.logger)
     : null;
   let current: {
     key: string;
@@ -137,14 +143,14 @@ export function createAuditPort(options: AuditPortOptions): ManagedAuditPort {
   async function openMirror(staff: Staff, key: string): Promise<AuditMirror> {
     const shopUrl = options.auth.shopUrl();
     const dataDir = options.dataDirFor(shopUrl, staff.id);
-    const openingMessage = await prepareFolder(dataDir, spare);
+    const folder = await prepareFolder(dataDir, template);
     const mirror = makeMirror({
       dataDir: dataDir ?? undefined,
+      ...folder,
       source: { shopUrl, tokens: options.auth.tokens() },
       scope: staff.permissions.includes('audit.read.all') ? 'all' : 'own',
       keyPins: keyPinsIn(options.keyPinsFor?.(shopUrl) ?? null, options.configuredKeys),
       logger: options.logger,
-      openingMessage,
       ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
     });
     const logRewrite = logRewrites(options.logger);
@@ -229,7 +235,7 @@ export function createAuditPort(options: AuditPortOptions): ManagedAuditPort {
     },
     async close() {
       await mirrorFor(null);
-      await spare?.close();
+      await template?.close();
     },
   };
 }

@@ -131,6 +131,7 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
     'audit.trustKey': (a) => deps.audit.trustKey(a.keyId),
     'audit.query': async (a, c) => deps.audit.query(a.filter, a.offset, a.limit, c.signal),
     'audit.staff': (_a, c) => api().auditStaff(c),
+    'audit.recent': (a, c) => api().auditRecent(a.limit, c),
     'audit.export': async (a) => {
       const stamp = new Date().toISOString().replace(/[:.]/g, '-');
       const destination = await deps.exportDestination(`concierge-audit-${stamp}.${a.format}`);

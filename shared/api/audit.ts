@@ -120,6 +120,19 @@ export const AuditPage = z.object({
 });
 export type AuditPage = z.infer<typeof AuditPage>;
 
+/** GET /audit/recent: the newest `limit` events the reader sees. */
+export const AuditRecentQuery = z.object({
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type AuditRecentQuery = z.infer<typeof AuditRecentQuery>;
+
+/**
+ * The newest events the reader sees, newest first: what a console shows while its own verified
+ * copy of the log opens or fills. Not a page of the chain (no cursor): the mirror reads those.
+ */
+export const AuditRecent = z.object({ events: z.array(AuditEvent) });
+export type AuditRecent = z.infer<typeof AuditRecent>;
+
 /** GET /audit/staff: every staff member the log may name, for finding their events by name or email. */
 export const AuditStaffMember = z.object({
   id: Id,

@@ -12,7 +12,7 @@ import {
   Store,
 } from '../api/shop';
 import { AssistSession, EndReason, SessionListResponse, SessionStatus, SessionTimelineResponse } from '../api/sessions';
-import { AuditEvent, AuditKeyId, AuditStaffDirectory } from '../api/audit';
+import { AuditEvent, AuditKeyId, AuditRecent, AuditStaffDirectory } from '../api/audit';
 import { AuditActionGroup } from '../audit/action-groups';
 import { CustomerActiveSessionsResponse } from '../api/sessions';
 
@@ -307,6 +307,11 @@ export const ipcContract = {
   'audit.export': call(z.object({ filter: AuditFilter, format: z.enum(['csv', 'jsonl']) }), AuditExportResult),
   /** The staff filter's directory (name, email), from the shop; `audit.read.all` only. */
   'audit.staff': call(z.object({}), AuditStaffDirectory),
+  /**
+   * The newest events the signed-in person may read, from the shop, newest first: what the viewer
+   * shows, marked as not yet checked here, until this computer's copy has opened and synced.
+   */
+  'audit.recent': call(z.object({ limit: z.number().int().min(1).max(200) }), AuditRecent),
 } as const;
 
 export type IpcContract = typeof ipcContract;

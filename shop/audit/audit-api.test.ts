@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { AuditStaffDirectory } from '../../shared/api/audit';
+import { AuditRecent, AuditStaffDirectory } from '../../shared/api/audit';
 import { verifyChain } from '../../shared/audit/chain';
 import { sweepExpiredSessions } from '../assist/settle';
 import { redeemHandoff } from '../assist/storefront-access';
@@ -215,6 +215,26 @@ describeBackends('audit API', (backend) => {
     const traineeView = await readAuditPages(shop, trainee, 50);
     expect(traineeView.events.map((e) => e.action)).toEqual(['staff.sign_in']);
     expect(traineeView.head.seq).toBe(traineeView.events[0]?.seq);
+  });
+
+  it('gives each reader their newest events, newest first, exactly as the pages give them', async () => {
+    for (const [reader, name, limit] of [
+      [admin, 'admin', 7],
+      [agent, 'agent', 4],
+      [agent2, 'agent2', 200],
+    ] as const) {
+      const pages = await readAuditPages(shop, reader, 1000);
+      const recent = await api(shop, reader, 'GET', `/audit/recent?limit=${String(limit)}`);
+      expect(recent.status, name).toBe(200);
+      const { events } = AuditRecent.parse(recent.json);
+      expect(events, name).toEqual(pages.events.slice(-limit).reverse());
+    }
+    const trainees = AuditRecent.parse((await api(shop, trainee, 'GET', '/audit/recent')).json).events;
+    expect(trainees.map((e) => e.action)).toEqual(['staff.sign_in']);
+    for (const query of ['limit=201', 'limit=0', 'limit=abc']) {
+      const bad = await api(shop, admin, 'GET', `/audit/recent?${query}`);
+      expect([bad.status, errorCode(bad)], query).toEqual([400, 'validation_failed']);
+    }
   });
 
   it("lists staff by name and email for readers of everyone's events only", async () => {

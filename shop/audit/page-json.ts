@@ -53,3 +53,7 @@ export function auditPageJson(
     `"head":{"seq":${String(head.seq)},"hash":${text(head.hash)}},"checkpoint":${checkpointJson(checkpoint)}}`
   );
 }
+
+/** The AuditRecent body for these rows (newest first). */
+export const auditRecentJson = (rows: readonly AuditTextRow[]): string =>
+  `{"events":[${rows.map(eventJson).join(',')}]}`;

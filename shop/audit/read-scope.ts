@@ -45,3 +45,18 @@ export async function scopedHead(db: Queryable, scope: AuditReadScope): Promise<
   const result = await db.query<{ seq: number; hash: string }>(sql, scope.all ? [] : [scope.staffId]);
   return result.rows[0] ?? null;
 }
+
+// The same walks as OWN_SEQS, from the newest end.
+const OWN_NEWEST_SEQS = `
+  (SELECT seq FROM audit_events WHERE actor_id = $2 AND actor_type = 'staff' ORDER BY seq DESC LIMIT $1)
+  UNION
+  (SELECT seq FROM (${sessionEnds('$2')}) ends ORDER BY seq DESC LIMIT $1)`;
+
+/** The reader's newest `limit` events, newest first. */
+export async function readScopedNewest(db: Queryable, scope: AuditReadScope, limit: number): Promise<AuditTextRow[]> {
+  const sql = scope.all
+    ? `SELECT ${AUDIT_TEXT_COLUMNS} FROM audit_events ORDER BY seq DESC LIMIT $1`
+    : `SELECT ${AUDIT_TEXT_COLUMNS} FROM audit_events WHERE seq IN (${OWN_NEWEST_SEQS}) ORDER BY seq DESC LIMIT $1`;
+  const result = await db.query<AuditTextRow>(sql, scope.all ? [limit] : [limit, scope.staffId]);
+  return result.rows;
+}

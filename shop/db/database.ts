@@ -38,9 +38,11 @@ export interface Database extends Queryable {
 
 const INT8_OID = 20;
 
-export async function openPglite(dataDir?: string): Promise<Database> {
+/** PGlite in `dataDir` (in memory when none); `loadDataDir` starts it from a dumped data folder (PGlite's dumpDataDir). */
+export async function openPglite(dataDir?: string, options: { loadDataDir?: Blob } = {}): Promise<Database> {
   const db = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
+    ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
     extensions: { pg_trgm },
     // bigint ids and counts fit in a JS number for any size this shop will see.
     parsers: { [INT8_OID]: (value: string) => Number(value) },

@@ -7,12 +7,13 @@ import {
   AuditKeys,
   AuditPage,
   AuditQuery,
+  AuditRecentQuery,
   AuditStaffDirectory,
 } from '../../shared/api/audit';
 import { ApiErrorBody } from '../../shared/api/common';
 import { checkpointsAfter, listSigningKeys, newestCheckpoint } from '../audit/checkpoint-store';
-import { auditPageJson } from '../audit/page-json';
-import { readScopedPage, scopedHead, type AuditReadScope } from '../audit/read-scope';
+import { auditPageJson, auditRecentJson } from '../audit/page-json';
+import { readScopedNewest, readScopedPage, scopedHead, type AuditReadScope } from '../audit/read-scope';
 import { principalOf, requireStaff } from '../auth/guard';
 import type { ShopContext } from '../context';
 import { sendJsonText } from '../lib/json-text-reply';
@@ -23,9 +24,12 @@ import type { ApiApp } from './index';
  * the OpenAPI generator emit a $ref to a component it never defines. Details come from jsonb,
  * so they are JSON whatever this schema says; the events are otherwise the shared shape.
  */
-const AuditPageResponse = AuditPage.extend({
-  events: z.array(AuditEvent.extend({ details: z.record(z.string(), z.unknown()) })),
-});
+const EventResponse = AuditEvent.extend({ details: z.record(z.string(), z.unknown()) });
+const AuditPageResponse = AuditPage.extend({ events: z.array(EventResponse) });
+const AuditRecentResponse = z.object({ events: z.array(EventResponse) });
+
+const scopeOf = (permissions: readonly string[], staffId: string): AuditReadScope =>
+  permissions.includes('audit.read.all') ? { all: true } : { all: false, staffId };
 
 /**
  * The audit log, read-only: there is deliberately no route that changes or deletes an event.
@@ -48,14 +52,31 @@ export function registerAuditRoutes(api: ApiApp, ctx: ShopContext): void {
     async (request, reply) => {
       const { staff } = principalOf(request);
       const { after, limit } = request.query;
-      const scope: AuditReadScope = staff.permissions.includes('audit.read.all')
-        ? { all: true }
-        : { all: false, staffId: staff.id };
+      const scope = scopeOf(staff.permissions, staff.id);
       const page = await readScopedPage(ctx.db, scope, after, limit);
       const head = await scopedHead(ctx.db, scope);
       const checkpoint = await newestCheckpoint(ctx.db);
       // Written as JSON text here rather than serialized from objects (see audit/page-json.ts).
       return sendJsonText(reply, auditPageJson(page, after, head ?? { seq: 0, hash: GENESIS_HASH }, checkpoint));
+    },
+  );
+
+  api.get(
+    '/audit/recent',
+    {
+      onRequest: requireStaff(ctx, ['audit.read.own', 'audit.read.all']),
+      schema: {
+        tags: ['audit'],
+        summary: 'The newest audit events you may read, newest first (what a console shows while its copy opens)',
+        security: [{ bearer: [] }],
+        querystring: AuditRecentQuery,
+        response: { 200: AuditRecentResponse, '4xx': ApiErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { staff } = principalOf(request);
+      const rows = await readScopedNewest(ctx.db, scopeOf(staff.permissions, staff.id), request.query.limit);
+      return sendJsonText(reply, auditRecentJson(rows));
     },
   );
 

@@ -25,6 +25,7 @@ const DOCUMENTED_ROUTES = [
   'GET /customers/{id}/active-sessions',
   'POST /assist-sessions/{id}/end',
   'GET /audit/events',
+  'GET /audit/recent',
   'GET /audit/staff',
   // Signed checkpoints and their public keys (docs/ARCHITECTURE.md, "Audit log").
   'GET /audit/keys',

@@ -6,6 +6,7 @@ import { refusalAggregator } from '../audit/refusal-aggregator';
 import { DEFAULT_CONFIG, type ShopConfig, type ShopContext } from '../context';
 import { openPglite, openPostgres, type Database } from '../db/database';
 import { migrate } from '../db/migrate';
+import { migratedPgliteDump } from './pglite-template';
 import { manualClock, offsetClock } from '../lib/clock';
 
 export type Backend = 'pglite' | 'postgres';
@@ -38,7 +39,7 @@ export function describeBackends(title: string, suite: (backend: Backend) => voi
 /** A fresh, empty, migrated database: in-memory PGlite, or a new database on the PostgreSQL server. */
 export async function freshDatabase(backend: Backend): Promise<Database> {
   if (backend === 'pglite') {
-    const db = await openPglite();
+    const db = await openPglite(undefined, { loadDataDir: await migratedPgliteDump() });
     await migrate(db);
     return db;
   }

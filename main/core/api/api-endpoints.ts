@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AuditCheckpointPage, AuditKeys, AuditStaffDirectory } from '../../../shared/api/audit';
+import { AuditCheckpointPage, AuditKeys, AuditRecent, AuditStaffDirectory } from '../../../shared/api/audit';
 import { LoginResponse, Staff, StepUpResponse, TokenResponse, type StepUpRequest } from '../../../shared/api/auth';
 import {
   AssistSession,
@@ -153,6 +153,9 @@ export function auditCalls({ bytes, call }: ShopRequests) {
     // page off the main thread during a long sync.
     auditEvents: (after: number, limit: number, read: ReadOptions = {}): Promise<ArrayBuffer> =>
       bytes({ method: 'get', path: 'audit/events', searchParams: { after, limit }, signal: read.signal }),
+    /** The newest events the signed-in person may read, newest first (shown while the mirror opens). */
+    auditRecent: (limit: number, read: ReadOptions = {}) =>
+      call({ method: 'get', path: 'audit/recent', searchParams: { limit }, signal: read.signal }, AuditRecent),
     /** The keys the shop signs checkpoints with, retired ones included. */
     auditKeys: (read: ReadOptions = {}) => call({ method: 'get', path: 'audit/keys', signal: read.signal }, AuditKeys),
     /** Signed checkpoints after `after`, in seq order. */

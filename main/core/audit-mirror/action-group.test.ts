@@ -8,6 +8,7 @@ import type { AuditFilter } from '../../../shared/ipc/contract';
 import { appendAudit } from '../../../shop/audit/append';
 import { seedStaff } from '../../../shop/seed/staff';
 import { apiRequest, signIn } from '../../../shop/test/auth-helpers';
+import { testMirrorTemplate } from '../../test/mirror-template';
 import { describeBackends, startTestShop, type TestShop } from '../../../shop/test/harness';
 import { createAuditMirror, type AuditMirror } from './index';
 
@@ -37,6 +38,8 @@ describeBackends('audit mirror: the "refused" action group', (backend) => {
     expect((await apiRequest(shop.url, 'GET', '/settings', { token: agent.accessToken })).status).toBe(403);
     const admin = await signIn(shop.url, 'admin@demo.test', { clock: shop.clock });
     mirror = createAuditMirror({
+      dataDir: join(dir, 'mirror'),
+      templateDir: await testMirrorTemplate(),
       source: {
         shopUrl: shop.url,
         tokens: { accessToken: () => admin.accessToken, refreshAccessToken: () => Promise.resolve(false) },

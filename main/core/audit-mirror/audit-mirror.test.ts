@@ -13,6 +13,7 @@ import { buildShop, type ShopApp } from '../../../shop/app';
 import { appendAudit, auditEventFromRow, type AuditInput, type AuditRow } from '../../../shop/audit/append';
 import { seedStaff } from '../../../shop/seed/staff';
 import { signIn } from '../../../shop/test/auth-helpers';
+import { testMirrorTemplate } from '../../test/mirror-template';
 import { describeBackends, startTestShop, type TestShop } from '../../../shop/test/harness';
 import { AUDIT_COUNT_CAP, createAuditMirror, type AuditMirror } from './index';
 
@@ -137,6 +138,11 @@ describeBackends('audit mirror', (backend) => {
     return dir;
   }
 
+  /** A new mirror's folder as a console gets it: not there yet, started from the template. */
+  async function newFolder(): Promise<{ dataDir: string; templateDir: string }> {
+    return { dataDir: join(await tempDir(), 'mirror'), templateDir: await testMirrorTemplate() };
+  }
+
   /** The shop's API as the mirror reads it, with this bearer token (no refresh). */
   function shopSource(token: () => string, url = shopUrl) {
     return { shopUrl: url, tokens: { accessToken: token, refreshAccessToken: () => Promise.resolve(false) } };
@@ -200,7 +206,8 @@ describeBackends('audit mirror', (backend) => {
   });
 
   it('syncs through a shop that goes away mid-sync and a mirror that restarts: no loss, no duplicates, chain verified', async () => {
-    const dataDir = await tempDir();
+    const folder = await newFolder();
+    const { dataDir } = folder;
     const afters: number[] = [];
     // The shop goes away when the mirror first asks for the page after 800 (a request made ahead).
     let killAt: number | null = 800;
@@ -213,7 +220,7 @@ describeBackends('audit mirror', (backend) => {
     });
     const viaProxy = shopSource(() => adminToken, proxy.url);
     // A small bulk threshold: this sync drops the filter indexes and must rebuild them on every stop.
-    const first = createAuditMirror({ dataDir, pageSize: 200, bulkBacklog: 500, source: viaProxy });
+    const first = createAuditMirror({ ...folder, pageSize: 200, bulkBacklog: 500, source: viaProxy });
     const progress: number[] = [];
     first.onStatus((s) => progress.push(s.lastSeq));
 
@@ -345,6 +352,7 @@ describeBackends('audit mirror', (backend) => {
       server.listen(0, '127.0.0.1', resolve);
     });
     const mirror = createAuditMirror({
+      ...(await newFolder()),
       pageSize: 200,
       source: shopSource(() => adminToken, `http://127.0.0.1:${(server.address() as AddressInfo).port}`),
     });
@@ -371,6 +379,7 @@ describeBackends('audit mirror', (backend) => {
     shop.clock.advance(shop.ctx.config.accessTokenSeconds * 1000 + 1000);
     const refreshes: string[] = [];
     const mirror = createAuditMirror({
+      ...(await newFolder()),
       pageSize: 500,
       source: {
         shopUrl,
@@ -418,7 +427,11 @@ describeBackends('audit mirror', (backend) => {
 
   it('every filter returns exactly the matching events, newest first, with their total', async () => {
     // Text chunks of 500: most of the log gets its trigram index, the newest chunk is scanned.
-    const mirror = createAuditMirror({ searchChunk: 500, source: shopSource(() => adminToken) });
+    const mirror = createAuditMirror({
+      ...(await newFolder()),
+      searchChunk: 500,
+      source: shopSource(() => adminToken),
+    });
     try {
       await mirror.sync();
       const source = await shopEvents(shop);
@@ -485,7 +498,7 @@ describeBackends('audit mirror', (backend) => {
   });
 
   it('drops a query whose caller gave up while it waited its turn, and stops one under way', async () => {
-    const mirror = createAuditMirror({ source: shopSource(() => adminToken) });
+    const mirror = createAuditMirror({ ...(await newFolder()), source: shopSource(() => adminToken) });
     try {
       await mirror.sync();
       const first = mirror.query({ text: 'agent' }, 0, 10);
@@ -511,7 +524,7 @@ describeBackends('audit mirror', (backend) => {
 
   it('exports the filtered events as JSONL that verifies and as CSV', async () => {
     const dir = await tempDir();
-    const mirror = createAuditMirror({ source: shopSource(() => adminToken) });
+    const mirror = createAuditMirror({ ...(await newFolder()), source: shopSource(() => adminToken) });
     try {
       await mirror.sync();
       const source = await shopEvents(shop);
@@ -569,7 +582,7 @@ describeBackends('audit mirror', (backend) => {
 
   it('an agent mirrors only their own events and how their sessions ended, verified across the gaps', async () => {
     const agentToken = (await signIn(shopUrl, 'agent@demo.test', { clock: shop.clock })).accessToken;
-    const mirror = createAuditMirror({ pageSize: 300, source: shopSource(() => agentToken) });
+    const mirror = createAuditMirror({ ...(await newFolder()), pageSize: 300, source: shopSource(() => agentToken) });
     try {
       const status = await mirror.sync();
       // session.end names the session's agent in its details, whoever ended it.
@@ -591,7 +604,7 @@ describeBackends('audit mirror', (backend) => {
   });
 
   it('time ranges stay exact after the shop clock went back', async () => {
-    const mirror = createAuditMirror({ source: shopSource(() => adminToken) });
+    const mirror = createAuditMirror({ ...(await newFolder()), source: shopSource(() => adminToken) });
     const iso = (ms: number) => new Date(ms).toISOString();
     const check = async (source: AuditEvent[], label: string) => {
       const t0 = Date.parse(source[0]?.at ?? '');
@@ -645,7 +658,7 @@ describeBackends('audit mirror', (backend) => {
     } finally {
       await shop.ctx.db.exec('ALTER TABLE audit_events ENABLE TRIGGER audit_events_no_update');
     }
-    const mirror = createAuditMirror({ source: shopSource(() => adminToken) });
+    const mirror = createAuditMirror({ ...(await newFolder()), source: shopSource(() => adminToken) });
     try {
       const status = await mirror.sync();
       expect(status).toMatchObject({

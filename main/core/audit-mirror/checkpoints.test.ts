@@ -10,6 +10,7 @@ import type { Queryable } from '../../../shop/db/database';
 import { startShop, type RunningShop } from '../../../shop/main';
 import { seedStaff } from '../../../shop/seed/staff';
 import { signIn } from '../../../shop/test/auth-helpers';
+import { testMirrorTemplate } from '../../test/mirror-template';
 import { describeBackends } from '../../../shop/test/harness';
 import { placeFor, until, writeEvents, type Place } from '../../../shop/test/started-shop';
 import { runVerifyInProcess } from '../audit-verify/test-exports';
@@ -93,9 +94,10 @@ async function writeSigned(shop: RunningShop, count: number): Promise<number> {
 }
 
 /** A console's mirror of the whole log, with its own folder and pins file under `dir`. */
-function consoleMirror(dir: string, shop: RunningShop, token: string): AuditMirror {
+async function consoleMirror(dir: string, shop: RunningShop, token: string): Promise<AuditMirror> {
   return createAuditMirror({
     dataDir: join(dir, 'mirror'),
+    templateDir: await testMirrorTemplate(),
     source: {
       shopUrl: shop.url,
       tokens: { accessToken: () => token, refreshAccessToken: () => Promise.resolve(false) },
@@ -110,8 +112,8 @@ describeBackends('signed checkpoints in the console', (backend) => {
   let token = '';
   const mirrors: AuditMirror[] = [];
 
-  const mirrorIn = (name: string) => {
-    const mirror = consoleMirror(join(place.dir, name), shop, token);
+  const mirrorIn = async (name: string) => {
+    const mirror = await consoleMirror(join(place.dir, name), shop, token);
     mirrors.push(mirror);
     return mirror;
   };
@@ -131,7 +133,7 @@ describeBackends('signed checkpoints in the console', (backend) => {
   let first: AuditMirror;
 
   it('pins the shop key on the first sync, verifies every checkpoint against its own copy, and exports evidence that verifies offline', async () => {
-    first = mirrorIn('first');
+    first = await mirrorIn('first');
     const status = await first.sync();
     const signed = (await shop.ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_checkpoints')).rows[0]
       ?.n;
@@ -207,9 +209,19 @@ describeBackends('signed checkpoints in the console', (backend) => {
         head - 15,
       ])
     ).rows[0]?.seq;
+    if (dropped === undefined) throw new Error('no checkpoint among the newest events');
+    // Cut the events at a seq the shop never signed: its checkpointer signs the new head at
+    // once, and a new signature at a seq the mirror saw signed would read as 'changed' there.
+    const cut = (
+      await shop.ctx.db.query<{ seq: number | null }>(
+        'SELECT max(seq) AS seq FROM audit_events e WHERE seq > $1 AND seq < $2 AND NOT EXISTS (SELECT 1 FROM audit_checkpoints c WHERE c.seq = e.seq)',
+        [dropped, head],
+      )
+    ).rows[0]?.seq;
+    if (cut === undefined || cut === null) throw new Error('no unsigned event after the first dropped checkpoint');
     await asSuperuser(shop, async (tx) => {
       await tx.query('DELETE FROM audit_checkpoints WHERE seq > $1', [head - 15]);
-      await tx.query('DELETE FROM audit_events WHERE seq > $1', [head - 12]);
+      await tx.query('DELETE FROM audit_events WHERE seq > $1', [cut]);
     });
     const status: AuditSyncStatus = await first.sync();
     // The first checkpoint it saw that the shop no longer lists is where the rewrite shows first.
@@ -220,7 +232,7 @@ describeBackends('signed checkpoints in the console', (backend) => {
   });
 
   it('says the log was cut short when only the newest events are deleted', async () => {
-    const second = mirrorIn('second');
+    const second = await mirrorIn('second');
     expect((await second.sync()).signing.state).not.toBe('rewritten');
     const head = await writeSigned(shop, 5);
     expect((await second.sync()).lastSeq).toBe(head);
@@ -255,7 +267,7 @@ describeBackends('signed checkpoints against a rewritten history', (backend) => 
 
   it('says the history was rewritten when a checkpoint it saw is replaced by another one for the same seq', async () => {
     await writeSigned(shop, 45);
-    third = consoleMirror(join(place.dir, 'third'), shop, token);
+    third = await consoleMirror(join(place.dir, 'third'), shop, token);
     expect((await third.sync()).signing.state).toBe('verified');
     // Whoever rewrites the database cannot sign with the shop's key: the replacement is signed with another.
     const forger = signingKeyPair();
@@ -283,7 +295,7 @@ describeBackends('signed checkpoints against a rewritten history', (backend) => 
     const head = await writeSigned(shop, 45);
     const target = head - 24;
     await rewriteFrom(shop, target);
-    fresh = consoleMirror(join(place.dir, 'fresh'), shop, token);
+    fresh = await consoleMirror(join(place.dir, 'fresh'), shop, token);
     const status = await fresh.sync();
     // The chain itself verifies: only the signatures, made before the edit, tell.
     expect(status.verification).toMatchObject({ ok: true });

@@ -34,6 +34,8 @@ export const MAX_PAGE_SIZE = 1000;
 export interface AuditMirrorOptions {
   /** PGlite data directory; undefined keeps the mirror in memory. */
   dataDir?: string | undefined;
+  /** An empty mirror folder (template.ts) that a `dataDir` not yet there starts as a copy of. */
+  templateDir?: string | undefined;
   /**
    * The shop whose GET /audit/events the mirror reads, and the signed-in staff member's tokens.
    * The verifier thread makes the requests with the API client and parses and validates every
@@ -141,6 +143,7 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
   const worker = startWorker(workerUrl, {
     role: 'store',
     dataDir: options.dataDir ?? null,
+    templateDir: options.templateDir ?? null,
     bulkBacklog: options.bulkBacklog ?? null,
     searchChunk: options.searchChunk ?? null,
   });

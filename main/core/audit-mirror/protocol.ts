@@ -99,5 +99,12 @@ export type VerifierRequest = {
 }[keyof VerifierOps];
 
 export type MirrorWorkerData =
-  | { role: 'store'; dataDir: string | null; bulkBacklog: number | null; searchChunk: number | null }
+  | {
+      role: 'store';
+      dataDir: string | null;
+      /** A new folder starts as a copy of this one (template.ts). */
+      templateDir: string | null;
+      bulkBacklog: number | null;
+      searchChunk: number | null;
+    }
   | { role: 'verifier'; shopUrl: string; timeoutMs: number | null };

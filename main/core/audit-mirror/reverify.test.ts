@@ -10,6 +10,7 @@ import type { AuditSyncStatus } from '../../../shared/ipc/contract';
 import { appendAudit } from '../../../shop/audit/append';
 import { seedStaff } from '../../../shop/seed/staff';
 import { signIn } from '../../../shop/test/auth-helpers';
+import { testMirrorTemplate } from '../../test/mirror-template';
 import { describeBackends, startTestShop, type TestShop } from '../../../shop/test/harness';
 import { createAuditMirror, type AuditMirror } from './index';
 
@@ -83,8 +84,13 @@ describeBackends('audit mirror re-verification', (backend) => {
     adminToken = (await signIn(shop.url, 'admin@demo.test', { clock: shop.clock })).accessToken;
     await appendEvents(shop);
     logged = (await shop.ctx.db.query<{ n: number }>('SELECT count(*)::int AS n FROM audit_events')).rows[0]?.n ?? 0;
-    synced = await tempDir();
-    const mirror = createAuditMirror({ dataDir: synced, pageSize: 500, source: source(adminToken) });
+    synced = join(await tempDir(), 'mirror');
+    const mirror = createAuditMirror({
+      dataDir: synced,
+      templateDir: await testMirrorTemplate(),
+      pageSize: 500,
+      source: source(adminToken),
+    });
     try {
       expect(await mirror.sync()).toMatchObject({ synced: logged, verification: { ok: true } });
     } finally {
@@ -182,7 +188,13 @@ describeBackends('audit mirror re-verification', (backend) => {
 
   it("checks an agent's own mirror across the gaps between their events", async () => {
     const agentToken = (await signIn(shop.url, 'agent@demo.test', { clock: shop.clock })).accessToken;
-    const mirror = createAuditMirror({ pageSize: 300, scope: 'own', source: source(agentToken) });
+    const mirror = createAuditMirror({
+      dataDir: join(await tempDir(), 'mirror'),
+      templateDir: await testMirrorTemplate(),
+      pageSize: 300,
+      scope: 'own',
+      source: source(agentToken),
+    });
     try {
       const synced = await mirror.sync();
       expect(synced.synced).toBeGreaterThan(EVENTS / 3 - 1);

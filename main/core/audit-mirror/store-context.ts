@@ -1,9 +1,10 @@
-import { readdir, stat } from 'node:fs/promises';
-import { join } from 'node:path';
+import { randomBytes } from 'node:crypto';
+import { cp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pageinspect } from '@electric-sql/pglite/contrib/pageinspect';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { ensurePrivateDir } from '../private-dir';
+import { ensurePrivateDir, pathExists } from '../private-dir';
 import { MIRROR_SCHEMA, MIRROR_SCHEMA_VERSION } from './schema';
 import { loadTextChunks, type TextChunks } from './text-chunks';
 
@@ -57,8 +58,32 @@ async function schemaState(db: PGlite): Promise<'current' | 'missing'> {
   return 'missing';
 }
 
-/** Opens PGlite on `dataDir` (in memory when undefined) with the mirror's schema and settings. */
-export async function openStoreContext(dataDir: string | undefined, searchChunk: number): Promise<StoreContext> {
+/**
+ * A new mirror folder starts as a copy of the template (template.ts), copied whole and then
+ * renamed into place; should copying fail, PGlite sets the folder up itself.
+ */
+async function copyTemplate(templateDir: string, dataDir: string): Promise<void> {
+  if (await pathExists(dataDir)) return;
+  const copying = `${dataDir}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await ensurePrivateDir(dirname(dataDir));
+    await cp(templateDir, copying, { recursive: true, errorOnExist: true });
+    await rename(copying, dataDir);
+  } catch {
+    await rm(copying, { recursive: true, force: true }).catch(() => undefined);
+  }
+}
+
+/**
+ * Opens PGlite on `dataDir` (in memory when undefined) with the mirror's schema and settings; a
+ * folder that does not exist yet starts as a copy of `templateDir` when there is one.
+ */
+export async function openStoreContext(
+  dataDir: string | undefined,
+  searchChunk: number,
+  templateDir?: string,
+): Promise<StoreContext> {
+  if (dataDir && templateDir) await copyTemplate(templateDir, dataDir);
   // PGlite creates only the last folder of its path; on a first run none of them exists yet.
   if (dataDir) await ensurePrivateDir(dataDir);
   const cacheMb = cacheSizeFor(dataDir ? await directorySize(dataDir) : 0);

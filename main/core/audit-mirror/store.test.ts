@@ -1,9 +1,13 @@
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readdir, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
+import { pageinspect } from '@electric-sql/pglite/contrib/pageinspect';
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { expect, it } from 'vitest';
 import { openAuditStore } from './store';
+import { mirrorTemplate, TEMPLATE_FOLDER } from './template';
+import { defaultWorkerUrl } from './worker-client';
 
 it('drops a mirror written by another schema version and starts it again empty', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'audit-mirror-old-'));
@@ -32,3 +36,30 @@ it('drops a mirror written by another schema version and starts it again empty',
     await rm(dir, { recursive: true, force: true });
   }
 });
+
+it('starts a new folder as a copy of the template, which stays empty for the next one', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'audit-mirror-template-'));
+  try {
+    const templateDir = join(dir, 'audit', TEMPLATE_FOLDER);
+    expect(await mirrorTemplate(templateDir, defaultWorkerUrl(), { warn: () => undefined }).ready()).toBe(templateDir);
+    const first = join(dir, 'audit', 'first');
+    const store = await openAuditStore(first, { templateDir });
+    expect(await store.state()).toMatchObject({ cursor: 0, stored: 0 });
+    await store.close();
+    expect((await stat(first)).mode & 0o777).toBe(0o700);
+    // The first mirror moves on; the template must not move with it.
+    const written = await PGlite.create({ dataDir: first, extensions: { pg_trgm, pageinspect } });
+    await written.exec('UPDATE mirror_state SET cursor = 7');
+    await written.close();
+    const reopened = await openAuditStore(first, { templateDir });
+    expect((await reopened.state()).cursor).toBe(7);
+    await reopened.close();
+    // No copy left half-made beside it, and the template did not take the first mirror's events.
+    expect((await readdir(join(dir, 'audit'))).sort()).toEqual(['first', TEMPLATE_FOLDER].sort());
+    const second = await openAuditStore(join(dir, 'audit', 'second'), { templateDir });
+    expect(await second.state()).toMatchObject({ cursor: 0, stored: 0 });
+    await second.close();
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}, 60_000);

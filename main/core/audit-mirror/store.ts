@@ -92,6 +92,8 @@ export interface AuditStoreOptions {
   searchChunk?: number;
   /** Seqs per step of a walked query (default WALK_WINDOW; tests use small ones). */
   walkWindow?: number;
+  /** A new folder starts as a copy of this empty mirror (template.ts) instead of PGlite's initdb. */
+  templateDir?: string;
 }
 
 /** A filter that an equality index of its own (…, seq) serves; an action group is one equality per action. */
@@ -103,7 +105,7 @@ export async function openAuditStore(
   options: AuditStoreOptions = {},
 ): Promise<AuditStore> {
   const walkWindow = options.walkWindow ?? WALK_WINDOW;
-  const ctx = await openStoreContext(dataDir, options.searchChunk ?? SEARCH_CHUNK);
+  const ctx = await openStoreContext(dataDir, options.searchChunk ?? SEARCH_CHUNK, options.templateDir);
   const { db, chunks } = ctx;
   const warming = cacheWarming(ctx);
   const maintenance = await openMaintenance(db, warming.relist);

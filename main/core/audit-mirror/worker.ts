@@ -187,6 +187,7 @@ async function openStore(options: Extract<MirrorWorkerData, { role: 'store' }>):
   const store = await openAuditStore(options.dataDir ?? undefined, {
     ...(options.bulkBacklog === null ? {} : { bulkBacklog: options.bulkBacklog }),
     ...(options.searchChunk === null ? {} : { searchChunk: options.searchChunk }),
+    ...(options.templateDir === null ? {} : { templateDir: options.templateDir }),
   });
   lowerOwnPriority();
   return store;

@@ -311,6 +311,35 @@ describe('audit viewer', () => {
     expect(screen.queryByRole('progressbar', { name: 'Opening progress' })).toBeNull();
   });
 
+  it("shows the shop's newest events, said to be unverified, until the opening copy answers, then its own", async () => {
+    const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
+    const answer = deferred<IpcValue<'audit.query'>>();
+    const newest = [auditEvent(12), auditEvent(11), auditEvent(9)];
+    const { fake } = renderConsole(
+      handlers('agent', 12, seen, {
+        'audit.status': () =>
+          auditStatus({ state: 'opening', message: 'Opening…', lastSeq: 0, headSeq: 0, synced: 0, lastSyncAt: null }),
+        'audit.query': (args) => {
+          seen.push(args);
+          return answer.promise;
+        },
+        'audit.recent': () => ({ events: newest }),
+      }),
+      audit,
+    );
+    expect(
+      await screen.findByText('The newest 3 events, from the shop: this computer’s verified copy is still opening'),
+    ).toBeTruthy();
+    const table = screen.getByRole('table', { name: 'Audit events' });
+    expect(await within(table).findByText('11')).toBeTruthy();
+    expect(fake.callsTo('audit.recent')).toEqual([{ limit: AUDIT_PAGE }]);
+    // The copy answers: its rows, in the same order, and its count.
+    answer.resolve(mirror(12, [])({ filter: {}, offset: 0, limit: AUDIT_PAGE }));
+    expect(await screen.findByText('12 events')).toBeTruthy();
+    expect(within(table).getByText('10')).toBeTruthy();
+    expect(screen.queryByText(/from the shop: this computer/)).toBeNull();
+  });
+
   it('shows a first sync as progress, not as "Synced 0 events"', async () => {
     const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
     const { fake } = renderConsole(

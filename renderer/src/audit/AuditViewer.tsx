@@ -182,6 +182,28 @@ function furthestLoaded(queryClient: QueryClient, filter: AuditFilter): number {
   return end;
 }
 
+/**
+ * While the mirror has not answered (it opens, or has not finished its first sync), the unfiltered
+ * list shows the newest events from the shop itself, said to be unverified; the mirror's own rows
+ * replace them, in the same order, as soon as it answers. Null when there is nothing to show.
+ */
+function useShopPreview(filter: AuditFilter, mirrorNotReady: boolean): AuditEvent[] | null {
+  const bridge = useBridge();
+  const wanted = mirrorNotReady && Object.keys(filter).length === 0;
+  const recent = useQuery({ ...auditQueries.recent(bridge), enabled: wanted });
+  return wanted && recent.data && recent.data.events.length > 0 ? recent.data.events : null;
+}
+
+const events = (n: number) => `${number.format(n)} ${n === 1 ? 'event' : 'events'}`;
+
+/** What the line above the list says: whose rows these are and how many (`cappedAt` when the count stopped there). */
+function countLine(preview: AuditEvent[] | null, pending: boolean, cappedAt: number | null, total: number): string {
+  if (preview)
+    return `The newest ${events(preview.length)}, from the shop: this computer’s verified copy is still opening`;
+  if (pending) return 'Loading events…';
+  return cappedAt === null ? events(total) : `More than ${events(cappedAt)}`;
+}
+
 /** Before the copy's first sync completes, an empty list means "not here yet", not "none". */
 const firstSync = (status: AuditSyncStatus | undefined): boolean =>
   !status || (status.lastSyncAt === null && (status.state === 'opening' || status.state === 'syncing'));
@@ -206,7 +228,9 @@ function EventList({
   // With filters the mirror stops counting at a cap; the list then grows a page at a time for as
   // long as the furthest page loaded so far comes back full.
   const capped = Object.keys(filter).length > 0 && counted >= AUDIT_COUNT_CAP;
-  const total = capped ? Math.max(counted, furthestLoaded(queryClient, filter)) : counted;
+  const mirrored = capped ? Math.max(counted, furthestLoaded(queryClient, filter)) : counted;
+  const preview = useShopPreview(filter, head.isPending || (waitingForFirstSync && counted === 0));
+  const total = preview ? preview.length : mirrored;
   const scroller = useRef<HTMLDivElement>(null);
   // The app does not use the React compiler; the virtualizer is read afresh on every render.
   // eslint-disable-next-line react-hooks/incompatible-library
@@ -255,6 +279,7 @@ function EventList({
     })),
   });
   const rowAt = (index: number): AuditEvent | undefined => {
+    if (preview) return preview[index];
     const page = Math.floor(index / AUDIT_PAGE);
     const data = page === 0 && head.data ? head.data : pages[pageNumbers.indexOf(page)]?.data;
     return data?.events[index - page * AUDIT_PAGE];
@@ -268,11 +293,7 @@ function EventList({
   return (
     <div className="event-list">
       <p className="muted small" role="status">
-        {head.isPending
-          ? 'Loading events…'
-          : capped
-            ? `More than ${number.format(counted)} events`
-            : `${number.format(total)} ${total === 1 ? 'event' : 'events'}`}
+        {countLine(preview, head.isPending, capped ? counted : null, total)}
       </p>
       <ErrorNote error={head.error ?? pageError} />
       <div className="grid-head" role="presentation">
@@ -292,7 +313,7 @@ function EventList({
         aria-rowcount={total}
         tabIndex={0}
       >
-        {!head.isPending && total === 0 && (
+        {!head.isPending && !preview && total === 0 && (
           <p className="empty">
             {waitingForFirstSync ? 'Fetching events from the shop…' : 'No events match these filters.'}
           </p>

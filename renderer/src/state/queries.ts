@@ -70,6 +70,9 @@ export const auditQueries = {
       ...ipcQuery(bridge, 'audit.query', { filter, offset: page * AUDIT_PAGE, limit: AUDIT_PAGE }),
       staleTime: 30_000,
     }),
+  /** The newest events from the shop itself, shown until the mirror answers (not verified here). */
+  recent: (bridge: ConsoleBridge) =>
+    queryOptions({ ...ipcQuery(bridge, 'audit.recent', { limit: AUDIT_PAGE }), staleTime: 10_000 }),
   /** Every staff member's name and email, for the staff filter (`audit.read.all`). */
   staff: (bridge: ConsoleBridge) => queryOptions({ ...ipcQuery(bridge, 'audit.staff', {}), staleTime: 5 * MINUTE }),
   /** One session's events, up to TIMELINE_LIMIT. */

@@ -1,0 +1,35 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { MIRROR_SCHEMA, MIRROR_SCHEMA_VERSION } from '../core/audit-mirror/schema';
+import { mirrorTemplate, TEMPLATE_FOLDER } from '../core/audit-mirror/template';
+import { defaultWorkerUrl } from '../core/audit-mirror/worker-client';
+
+const pgliteVersion = (): string =>
+  (
+    JSON.parse(
+      readFileSync(join(import.meta.dirname, '../../node_modules/@electric-sql/pglite/package.json'), 'utf8'),
+    ) as { version: string }
+  ).version;
+
+let made: Promise<string> | null = null;
+
+/**
+ * The mirror template tests start their mirrors from, as a console does (template.ts): made once
+ * per machine with the console's own code, in the temp folder, named after the schema and the
+ * PGlite version so an edit to either makes a new one.
+ */
+export function testMirrorTemplate(): Promise<string> {
+  made ??= (async () => {
+    const key = createHash('sha256')
+      .update(`${String(MIRROR_SCHEMA_VERSION)}|${MIRROR_SCHEMA}|${pgliteVersion()}`)
+      .digest('hex')
+      .slice(0, 16);
+    const dir = join(tmpdir(), `concierge-test-mirror-${key}`, TEMPLATE_FOLDER);
+    const ready = await mirrorTemplate(dir, defaultWorkerUrl(), console).ready();
+    if (!ready) throw new Error(`could not make the test mirror template in ${dir}`);
+    return ready;
+  })();
+  return made;
+}
