@@ -53,7 +53,8 @@ function Verification({ status }: { status: AuditSyncStatus }) {
         ✗ Chain broken at seq {status.verification.badSeq}: {status.verification.problem}
       </span>
     );
-  const checked = number.format(status.verification.checked);
+  const count = status.verification.checked;
+  const checked = number.format(count);
   if (!status.lastSyncAt)
     return (
       <span className="muted">{status.state === 'syncing' ? `Verifying as it syncs (${checked} so far)` : ''}</span>
@@ -65,10 +66,16 @@ function Verification({ status }: { status: AuditSyncStatus }) {
         className="good"
         title="Links between events are checked only where your events follow each other directly."
       >
-        ✓ Each of your {checked} events matches its own hash; links to others’ events not checked
+        {count === 1
+          ? '✓ Your one event matches its own hash'
+          : `✓ Each of your ${checked} events matches its own hash; links to others’ events not checked`}
       </span>
     );
-  return <span className="good">✓ Chain verified ({checked} events)</span>;
+  return (
+    <span className="good">
+      ✓ Chain verified ({checked} {count === 1 ? 'event' : 'events'})
+    </span>
+  );
 }
 
 /** `everyone`: the reader sees every event (audit.read.all), so progress can count what is left. */

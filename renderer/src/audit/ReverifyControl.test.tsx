@@ -61,6 +61,32 @@ describe('re-verification in the audit status bar', () => {
     expect(button.disabled).toBe(false);
   });
 
+  it('says nothing of a pass over an empty copy, and counts one event as one', async () => {
+    const { fake } = renderConsole(
+      handlers({
+        'audit.status': () => withReverify({ checked: 0, total: 0, lastCompletedAt: '2026-11-21T14:02:00.000Z' }),
+      }),
+      audit,
+    );
+    const progress = await screen.findByRole('status', { name: 'Re-verification' });
+    expect(progress.textContent).toBe('');
+    const at = '2026-11-21T14:03:00.000Z';
+    fake.emit(
+      'audit.status',
+      auditStatus({
+        lastSeq: 1,
+        headSeq: 1,
+        synced: 1,
+        verification: { ok: true, checked: 1 },
+        reverify: { ...REVERIFY_IDLE, checked: 1, total: 1, lastCompletedAt: at },
+      }),
+    );
+    await waitFor(() => {
+      expect(progress.textContent).toBe(`Re-verified 1 event at ${clock.format(new Date(at))}`);
+    });
+    expect(screen.getByRole('status', { name: 'Chain verification' }).textContent).toBe('✓ Chain verified (1 event)');
+  });
+
   it('shows in red an event a pass found no longer verifying', async () => {
     const found = withReverify({
       checked: 4710,

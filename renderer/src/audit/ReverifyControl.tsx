@@ -26,7 +26,8 @@ function ReverifyState({ reverify }: { reverify: AuditReverifyStatus }) {
         {PROBLEMS[reverify.problem.problem] ?? reverify.problem.problem})
       </span>
     );
-  if (!reverify.lastCompletedAt) return null;
+  // A pass over an empty copy (the first one, before any event arrived) has nothing to say.
+  if (!reverify.lastCompletedAt || reverify.checked === 0) return null;
   return (
     <span>
       Re-verified {number.format(reverify.checked)} {reverify.checked === 1 ? 'event' : 'events'} at{' '}
