@@ -11,10 +11,11 @@ export default defineConfig({
     build: {
       outDir: 'out/main',
       rolldownOptions: {
-        // The audit mirror's worker under a fixed name: Electron and the launcher's browser tier start it from there.
+        // The audit mirror's worker and template maker under fixed names: Electron and the launcher's browser tier start them from there.
         input: {
           index: resolve(root, 'main/electron/index.ts'),
           'audit-mirror-worker': resolve(root, 'main/core/audit-mirror/worker.ts'),
+          'audit-template-maker': resolve(root, 'main/core/audit-mirror/template-maker.ts'),
         },
       },
     },

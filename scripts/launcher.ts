@@ -3,6 +3,7 @@ import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConsoleReady } from '../main/browser-tier/cli';
+import { BUILT_TEMPLATE_MAKER_FILE } from '../main/core/audit-mirror/template';
 import { BUILT_WORKER_FILE } from '../main/core/audit-mirror/worker-client';
 import { staleBuild } from '../main/core/build-freshness';
 import { findElectronBinary } from '../main/core/electron-binary';
@@ -141,6 +142,7 @@ function startBrowserConsole(
       ],
       // startConsole has just made the build current: the built worker starts about a second sooner than worker.ts through tsx.
       ...['--audit-worker', join(io.projectRoot, 'out', 'main', BUILT_WORKER_FILE)],
+      ...['--audit-template-maker', join(io.projectRoot, 'out', 'main', BUILT_TEMPLATE_MAKER_FILE)],
     ],
     true,
   );

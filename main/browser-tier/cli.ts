@@ -1,6 +1,6 @@
 /**
  * The browser-tier console as its own process, started by `npm start` (scripts/launcher.ts):
- *   node --import tsx main/browser-tier/cli.ts --shop-url <url> --port <n> --data-dir <dir> --logs-dir <dir> [--audit-worker <file>]
+ *   node --import tsx main/browser-tier/cli.ts --shop-url <url> --port <n> --data-dir <dir> --logs-dir <dir> [--audit-worker <file>] [--audit-template-maker <file>]
  * It tells the launcher its address over the IPC channel, and ends its open sessions at the shop
  * before it exits: on SIGINT/SIGTERM, when the launcher goes away, and after an unexpected error.
  */
@@ -28,6 +28,8 @@ async function main(): Promise<void> {
       'logs-dir': { type: 'string' },
       // The built audit mirror worker (the launcher passes it once the build is current); else worker.ts through tsx.
       'audit-worker': { type: 'string' },
+      // The built audit template maker, likewise; else template-maker.ts through tsx.
+      'audit-template-maker': { type: 'string' },
     },
     strict: true,
   });
@@ -66,8 +68,10 @@ async function main(): Promise<void> {
 
   const projectRoot = join(import.meta.dirname, '..', '..');
   const auditWorker = values['audit-worker'];
+  const templateMaker = values['audit-template-maker'];
   tier = await runBrowserConsole({
     ...(auditWorker ? { workerUrl: resolve(auditWorker) } : {}),
+    ...(templateMaker ? { templateMakerFile: resolve(templateMaker) } : {}),
     shopUrl: values['shop-url'],
     port: Number(values.port),
     dataDir: resolve(values['data-dir']),

@@ -4,6 +4,7 @@ import { configuredSigningKeys } from '../core/audit-mirror/key-pins';
 import { ensurePrivateDir } from '../core/private-dir';
 import { startBrowserTier, type BrowserTier, type BrowserTierOptions } from './server';
 import { loadOrCreateToken } from './token-file';
+import { defaultTemplateMakerFile, nodeTemplateMaker } from '../core/audit-mirror/template';
 
 /**
  * The browser-tier console as `npm start` runs it: its data in `dataDir` (created private on
@@ -22,6 +23,8 @@ export interface BrowserConsoleOptions {
   logFile: string;
   /** The audit mirror's worker file (default: worker.ts, through tsx). */
   workerUrl?: string;
+  /** The audit mirror template's maker (default: template-maker.ts, through tsx), run as a child process. */
+  templateMakerFile?: string;
 }
 
 export async function runBrowserConsole(options: BrowserConsoleOptions): Promise<BrowserTier> {
@@ -39,6 +42,7 @@ export async function runBrowserConsole(options: BrowserConsoleOptions): Promise
         configuredKeys: configuredSigningKeys(process.env),
         syncIntervalMs: BACKGROUND_SYNC_INTERVAL_MS,
         ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
+        makeTemplate: nodeTemplateMaker(options.templateMakerFile ?? defaultTemplateMakerFile()),
       }),
     log: options.log,
     loggers: options.loggers,

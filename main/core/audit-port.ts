@@ -4,8 +4,14 @@ import type { Staff } from '../../shared/api/auth';
 import { REVERIFY_IDLE, SIGNING_UNKNOWN, type AuditFilter, type AuditSyncStatus } from '../../shared/ipc/contract';
 import type { AuditSigningKey } from '../../shared/api/audit';
 import { createAuditMirror, type AuditMirror, type AuditMirrorOptions } from './audit-mirror';
-import { mirrorTemplate, TEMPLATE_FOLDER, type MirrorTemplate } from './audit-mirror/template';
-import { defaultWorkerUrl } from './audit-mirror/worker-client';
+import {
+  defaultTemplateMakerFile,
+  mirrorTemplate,
+  nodeTemplateMaker,
+  TEMPLATE_FOLDER,
+  type MirrorTemplate,
+  type TemplateMaker,
+} from './audit-mirror/template';
 import { keyPinsIn } from './audit-mirror/key-pins';
 import { pathExists } from './private-dir';
 import type { AuthService } from './auth/auth-service';
@@ -27,6 +33,8 @@ export interface AuditPortOptions {
   dataDirFor: (shopUrl: string, staffId: string) => string | null;
   /** The empty mirror every new mirror starts as a copy of, set up in the background (template.ts); none when undefined. */
   templateDir?: string;
+  /** Makes the template in a process of its own (default: a Node child process running template-maker.ts). */
+  makeTemplate?: TemplateMaker;
   /** The file of this shop's pinned signing keys (kept apart from the mirrors, which are caches); null keeps them in memory. */
   keyPinsFor?: (shopUrl: string) => string | null;
   /** Signing keys configuration names (CONCIERGE_AUDIT_KEYS): pinned instead of trusting the first sync. */
@@ -120,7 +128,11 @@ const OPENING_NEW = "Setting up this computer's copy of the audit log (first use
 export function createAuditPort(options: AuditPortOptions): ManagedAuditPort {
   const makeMirror = options.createMirror ?? createAuditMirror;
   const template = options.templateDir
-    ? mirrorTemplate(options.templateDir, options.workerUrl ?? defaultWorkerUrl(), options.logger)
+    ? mirrorTemplate(
+        options.templateDir,
+        options.makeTemplate ?? nodeTemplateMaker(defaultTemplateMakerFile()),
+        options.logger,
+      )
     : null;
   let current: {
     key: string;

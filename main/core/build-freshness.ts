@@ -10,6 +10,7 @@ const SOURCE_FILES = ['electron.vite.config.ts', 'package.json'];
 const OUTPUTS = [
   'out/main/index.js',
   'out/main/audit-mirror-worker.js',
+  'out/main/audit-template-maker.js',
   'out/preload/console.cjs',
   'out/preload/banner.cjs',
   'out/renderer/index.html',

@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { auditFoldersIn, BACKGROUND_SYNC_INTERVAL_MS, createAuditPort } from '../core/audit-port';
 import { configuredSigningKeys } from '../core/audit-mirror/key-pins';
+import { BUILT_TEMPLATE_MAKER_FILE } from '../core/audit-mirror/template';
 import { BUILT_WORKER_FILE } from '../core/audit-mirror/worker-client';
+import { utilityTemplateMaker } from './template-maker';
 import { asLogFn, createLogging } from '../core/logging';
 import { ensurePrivateDir } from '../core/private-dir';
 import { guardProcess } from '../core/process-guard';
@@ -79,6 +81,7 @@ if (!app.requestSingleInstanceLock()) {
           configuredKeys: configuredSigningKeys(process.env),
           syncIntervalMs: BACKGROUND_SYNC_INTERVAL_MS,
           workerUrl: join(import.meta.dirname, BUILT_WORKER_FILE),
+          makeTemplate: utilityTemplateMaker(join(import.meta.dirname, BUILT_TEMPLATE_MAKER_FILE)),
         }),
       exportDestination: savedExports(async (defaultName) => {
         const result = await dialog.showSaveDialog(consoleWindow, {

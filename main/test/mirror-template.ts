@@ -3,8 +3,12 @@ import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { MIRROR_SCHEMA, MIRROR_SCHEMA_VERSION } from '../core/audit-mirror/schema';
-import { mirrorTemplate, TEMPLATE_FOLDER } from '../core/audit-mirror/template';
-import { defaultWorkerUrl } from '../core/audit-mirror/worker-client';
+import {
+  defaultTemplateMakerFile,
+  mirrorTemplate,
+  nodeTemplateMaker,
+  TEMPLATE_FOLDER,
+} from '../core/audit-mirror/template';
 
 const pgliteVersion = (): string =>
   (
@@ -27,7 +31,7 @@ export function testMirrorTemplate(): Promise<string> {
       .digest('hex')
       .slice(0, 16);
     const dir = join(tmpdir(), `concierge-test-mirror-${key}`, TEMPLATE_FOLDER);
-    const ready = await mirrorTemplate(dir, defaultWorkerUrl(), console).ready();
+    const ready = await mirrorTemplate(dir, nodeTemplateMaker(defaultTemplateMakerFile()), console).ready();
     if (!ready) throw new Error(`could not make the test mirror template in ${dir}`);
     return ready;
   })();

@@ -6,8 +6,7 @@ import { pageinspect } from '@electric-sql/pglite/contrib/pageinspect';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { expect, it } from 'vitest';
 import { openAuditStore } from './store';
-import { mirrorTemplate, TEMPLATE_FOLDER } from './template';
-import { defaultWorkerUrl } from './worker-client';
+import { defaultTemplateMakerFile, mirrorTemplate, nodeTemplateMaker, TEMPLATE_FOLDER } from './template';
 
 it('drops a mirror written by another schema version and starts it again empty', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'audit-mirror-old-'));
@@ -41,7 +40,11 @@ it('starts a new folder as a copy of the template, which stays empty for the nex
   const dir = await mkdtemp(join(tmpdir(), 'audit-mirror-template-'));
   try {
     const templateDir = join(dir, 'audit', TEMPLATE_FOLDER);
-    expect(await mirrorTemplate(templateDir, defaultWorkerUrl(), { warn: () => undefined }).ready()).toBe(templateDir);
+    expect(
+      await mirrorTemplate(templateDir, nodeTemplateMaker(defaultTemplateMakerFile()), {
+        warn: () => undefined,
+      }).ready(),
+    ).toBe(templateDir);
     const first = join(dir, 'audit', 'first');
     const store = await openAuditStore(first, { templateDir });
     expect(await store.state()).toMatchObject({ cursor: 0, stored: 0 });
