@@ -16,7 +16,10 @@ export default defineConfig({
           index: resolve(root, 'main/electron/index.ts'),
           'audit-mirror-worker': resolve(root, 'main/core/audit-mirror/worker.ts'),
           'audit-template-maker': resolve(root, 'main/core/audit-mirror/template-maker.ts'),
+          'browser-tier': resolve(root, 'main/browser-tier/cli.ts'),
         },
+        // The browser tier's view host loads Playwright (a dev dependency) from node_modules.
+        external: ['@playwright/test'],
       },
     },
   },

@@ -14,7 +14,7 @@ export interface RunningLauncher {
   addressAt: number;
   /** The address it printed, token included. */
   consoleUrl: string;
-  /** The browser-tier console process (the launcher's child running main/browser-tier/cli.ts). */
+  /** The browser-tier console process (the launcher's child running the built main/browser-tier/cli.ts). */
   consolePid: number;
   output(): string;
   /** SIGINT to the launcher, as Ctrl+C; waits for it (and its console) to exit. */
@@ -58,7 +58,13 @@ export async function childrenOf(pid: number): Promise<number[]> {
 
 async function consoleOf(launcherPid: number): Promise<number> {
   for (const pid of await childrenOf(launcherPid))
-    if ((await cmdline(pid)).some((arg) => arg.endsWith(join('browser-tier', 'cli.ts')))) return pid;
+    // The built console (this checkout) or its sources through tsx (an older checkout's launcher).
+    if (
+      (await cmdline(pid)).some(
+        (arg) => arg.endsWith(join('main', 'browser-tier.js')) || arg.endsWith(join('browser-tier', 'cli.ts')),
+      )
+    )
+      return pid;
   throw new Error(`the launcher (pid ${launcherPid}) has no browser-tier console process`);
 }
 

@@ -5,7 +5,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { ConsoleReady } from '../main/browser-tier/cli';
 import { BUILT_TEMPLATE_MAKER_FILE } from '../main/core/audit-mirror/template';
 import { BUILT_WORKER_FILE } from '../main/core/audit-mirror/worker-client';
-import { staleBuild } from '../main/core/build-freshness';
+import { BUILT_BROWSER_TIER_FILE, staleBuild } from '../main/core/build-freshness';
 import { findElectronBinary } from '../main/core/electron-binary';
 import { ensurePrivateDir } from '../main/core/private-dir';
 import type { LaunchOptions } from './launch-options';
@@ -46,10 +46,15 @@ async function shopAnswers(url: string): Promise<boolean> {
   }
 }
 
-/** Runs a TypeScript entry point of this project under Node, in a process group of its own. */
+/** Runs a TypeScript entry point of this project under Node (through tsx), in a process group of its own. */
 function spawnTs(io: LaunchIo, file: string, args: string[], ipc: boolean): ChildProcess {
+  return spawnNode(io, ['--import', 'tsx', join(io.projectRoot, file), ...args], ipc);
+}
+
+/** Runs Node with `args`, in a process group of its own. */
+function spawnNode(io: LaunchIo, args: string[], ipc: boolean): ChildProcess {
   // Its own group: Ctrl+C reaches the launcher alone, which stops the children in order.
-  return spawn(process.execPath, ['--import', 'tsx', join(io.projectRoot, file), ...args], {
+  return spawn(process.execPath, args, {
     cwd: io.projectRoot,
     detached: true,
     stdio: ipc ? ['ignore', 'inherit', 'inherit', 'ipc'] : ['ignore', 'inherit', 'inherit'],
@@ -126,10 +131,13 @@ function startBrowserConsole(
   folders: Folders,
   shopUrl: string,
 ): Promise<{ child: ChildProcess; ready: ConsoleReady }> {
-  const child = spawnTs(
+  const built = join(io.projectRoot, 'out', 'main');
+  // startConsole has just made the build current: the built console (main/browser-tier/cli.ts)
+  // starts about a second sooner than its sources through tsx, and so do its worker and template maker.
+  const child = spawnNode(
     io,
-    'main/browser-tier/cli.ts',
     [
+      join(built, BUILT_BROWSER_TIER_FILE),
       ...[
         '--shop-url',
         shopUrl,
@@ -140,9 +148,8 @@ function startBrowserConsole(
         '--logs-dir',
         folders.logs,
       ],
-      // startConsole has just made the build current: the built worker starts about a second sooner than worker.ts through tsx.
-      ...['--audit-worker', join(io.projectRoot, 'out', 'main', BUILT_WORKER_FILE)],
-      ...['--audit-template-maker', join(io.projectRoot, 'out', 'main', BUILT_TEMPLATE_MAKER_FILE)],
+      ...['--audit-worker', join(built, BUILT_WORKER_FILE)],
+      ...['--audit-template-maker', join(built, BUILT_TEMPLATE_MAKER_FILE)],
     ],
     true,
   );

@@ -7,8 +7,12 @@ import { join } from 'node:path';
  */
 const SOURCE_DIRS = ['main', 'preload', 'renderer', 'shared'];
 const SOURCE_FILES = ['electron.vite.config.ts', 'package.json'];
+/** The browser-tier console in the build (out/main/), an electron-vite main input of that name; the launcher runs it. */
+export const BUILT_BROWSER_TIER_FILE = 'browser-tier.js';
+
 const OUTPUTS = [
   'out/main/index.js',
+  `out/main/${BUILT_BROWSER_TIER_FILE}`,
   'out/main/audit-mirror-worker.js',
   'out/main/audit-template-maker.js',
   'out/preload/console.cjs',

@@ -53,6 +53,9 @@ export async function removeFolders(folders: Folders): Promise<void> {
 export { freePort } from '../../../main/test/free-port';
 
 /** Process ids whose command line mentions `needle` (the journey's data folder is unique). */
+/** The console process the launcher starts: the built browser tier (main/browser-tier/cli.ts). */
+const CONSOLE_ENTRY = 'out/main/browser-tier.js';
+
 export function pidsOf(entry: string, needle: string): number[] {
   const found = spawnSync('pgrep', ['-f', `${entry}.*${needle}`], { encoding: 'utf8' });
   return found.stdout
@@ -135,14 +138,14 @@ export async function startProduct(args: LaunchArgs): Promise<RunningProduct> {
       await exited;
     },
     killConsole() {
-      const found = pidsOf('browser-tier/cli.ts', args.folders.dataDir);
+      const found = pidsOf(CONSOLE_ENTRY, args.folders.dataDir);
       if (found.length === 0) throw new Error('no console process found');
       for (const console of found) process.kill(console, 'SIGKILL');
     },
     killHard() {
       // Frozen first, so the launcher neither restarts the console nor tells it to end its sessions.
       signalGroup(pid, 'SIGSTOP');
-      for (const console of pidsOf('browser-tier/cli.ts', args.folders.dataDir)) process.kill(console, 'SIGKILL');
+      for (const console of pidsOf(CONSOLE_ENTRY, args.folders.dataDir)) process.kill(console, 'SIGKILL');
       signalGroup(pid, 'SIGKILL');
     },
   };
