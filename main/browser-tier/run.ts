@@ -4,7 +4,7 @@ import { configuredSigningKeys } from '../core/audit-mirror/key-pins';
 import { ensurePrivateDir } from '../core/private-dir';
 import { startBrowserTier, type BrowserTier, type BrowserTierOptions } from './server';
 import { loadOrCreateToken } from './token-file';
-import { defaultTemplateMakerFile, nodeTemplateMaker } from '../core/audit-mirror/template';
+import { nodeTemplateMaker } from '../core/audit-mirror/template';
 
 /**
  * The browser-tier console as `npm start` runs it: its data in `dataDir` (created private on
@@ -42,7 +42,7 @@ export async function runBrowserConsole(options: BrowserConsoleOptions): Promise
         configuredKeys: configuredSigningKeys(process.env),
         syncIntervalMs: BACKGROUND_SYNC_INTERVAL_MS,
         ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
-        makeTemplate: nodeTemplateMaker(options.templateMakerFile ?? defaultTemplateMakerFile()),
+        ...(options.templateMakerFile ? { makeTemplate: nodeTemplateMaker(options.templateMakerFile) } : {}),
       }),
     log: options.log,
     loggers: options.loggers,

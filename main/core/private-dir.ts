@@ -1,4 +1,5 @@
-import { access, chmod, mkdir } from 'node:fs/promises';
+import { randomBytes } from 'node:crypto';
+import { access, chmod, mkdir, rename, rm } from 'node:fs/promises';
 
 /** Whether something exists at `path`. */
 export const pathExists = (path: string): Promise<boolean> =>
@@ -16,4 +17,19 @@ export async function ensurePrivateDir(path: string): Promise<string> {
   await mkdir(path, { recursive: true, mode: 0o700 });
   if (process.platform !== 'win32') await chmod(path, 0o700);
   return path;
+}
+
+/**
+ * Makes `target` whole or not at all: `make` builds it at a temporary sibling, which is then
+ * renamed into place; on failure the sibling is removed and the error rethrown.
+ */
+export async function madeWhole(target: string, make: (building: string) => Promise<void>): Promise<void> {
+  const building = `${target}.${randomBytes(4).toString('hex')}.tmp`;
+  try {
+    await make(building);
+    await rename(building, target);
+  } catch (error) {
+    await rm(building, { recursive: true, force: true }).catch(() => undefined);
+    throw error;
+  }
 }

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { pgliteVersion } from '../../shop/test/pglite-template';
 import { MIRROR_SCHEMA, MIRROR_SCHEMA_VERSION } from '../core/audit-mirror/schema';
 import {
   defaultTemplateMakerFile,
@@ -9,13 +9,6 @@ import {
   nodeTemplateMaker,
   TEMPLATE_FOLDER,
 } from '../core/audit-mirror/template';
-
-const pgliteVersion = (): string =>
-  (
-    JSON.parse(
-      readFileSync(join(import.meta.dirname, '../../node_modules/@electric-sql/pglite/package.json'), 'utf8'),
-    ) as { version: string }
-  ).version;
 
 let made: Promise<string> | null = null;
 
@@ -27,7 +20,7 @@ let made: Promise<string> | null = null;
 export function testMirrorTemplate(): Promise<string> {
   made ??= (async () => {
     const key = createHash('sha256')
-      .update(`${String(MIRROR_SCHEMA_VERSION)}|${MIRROR_SCHEMA}|${pgliteVersion()}`)
+      .update(`${String(MIRROR_SCHEMA_VERSION)}|${MIRROR_SCHEMA}|${await pgliteVersion()}`)
       .digest('hex')
       .slice(0, 16);
     const dir = join(tmpdir(), `concierge-test-mirror-${key}`, TEMPLATE_FOLDER);

@@ -15,11 +15,21 @@ const sessionEnds = (staff: string) => `
    WHERE e.action = 'session.end' AND e.details ->> 'staffId' = ${staff}
      AND (SELECT s.staff_id FROM assist_sessions s WHERE s.id = e.session_id) = ${staff}`;
 
-// The actor index walked from the cursor, and the ends; UNION drops an end the agent recorded themself.
-const OWN_SEQS = `
-  (SELECT seq FROM audit_events WHERE actor_id = $3 AND actor_type = 'staff' AND seq > $1 ORDER BY seq LIMIT $2)
+/**
+ * The actor index and the ends, each walked in `order` (from the cursor `after` when there is
+ * one), `limit` of each; UNION drops an end the agent recorded themself. Arguments are placeholders.
+ */
+function ownSeqs(p: { staff: string; limit: string; order: 'ASC' | 'DESC'; after?: string }): string {
+  const walk = `ORDER BY seq ${p.order} LIMIT ${p.limit}`;
+  const from = p.after ? `seq > ${p.after}` : null;
+  return `
+  (SELECT seq FROM audit_events WHERE actor_id = ${p.staff} AND actor_type = 'staff'${from ? ` AND ${from}` : ''} ${walk})
   UNION
-  (SELECT seq FROM (${sessionEnds('$3')}) ends WHERE seq > $1 ORDER BY seq LIMIT $2)`;
+  (SELECT seq FROM (${sessionEnds(p.staff)}) ends${from ? ` WHERE ${from}` : ''} ${walk})`;
+}
+
+const OWN_SEQS = ownSeqs({ staff: '$3', after: '$1', limit: '$2', order: 'ASC' });
+const OWN_NEWEST_SEQS = ownSeqs({ staff: '$2', limit: '$1', order: 'DESC' });
 
 /** One page of the reader's events after `after`, in seq order. */
 export async function readScopedPage(
@@ -45,12 +55,6 @@ export async function scopedHead(db: Queryable, scope: AuditReadScope): Promise<
   const result = await db.query<{ seq: number; hash: string }>(sql, scope.all ? [] : [scope.staffId]);
   return result.rows[0] ?? null;
 }
-
-// The same walks as OWN_SEQS, from the newest end.
-const OWN_NEWEST_SEQS = `
-  (SELECT seq FROM audit_events WHERE actor_id = $2 AND actor_type = 'staff' ORDER BY seq DESC LIMIT $1)
-  UNION
-  (SELECT seq FROM (${sessionEnds('$2')}) ends ORDER BY seq DESC LIMIT $1)`;
 
 /** The reader's newest `limit` events, newest first. */
 export async function readScopedNewest(db: Queryable, scope: AuditReadScope, limit: number): Promise<AuditTextRow[]> {

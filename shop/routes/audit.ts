@@ -37,10 +37,11 @@ const scopeOf = (permissions: readonly string[], staffId: string): AuditReadScop
  * how their sessions ended (audit/read-scope.ts).
  */
 export function registerAuditRoutes(api: ApiApp, ctx: ShopContext): void {
+  const readers = requireStaff(ctx, ['audit.read.own', 'audit.read.all']);
   api.get(
     '/audit/events',
     {
-      onRequest: requireStaff(ctx, ['audit.read.own', 'audit.read.all']),
+      onRequest: readers,
       schema: {
         tags: ['audit'],
         summary: 'Read the hash-chained audit log in seq order (all, or your own events and how your sessions ended)',
@@ -64,7 +65,7 @@ export function registerAuditRoutes(api: ApiApp, ctx: ShopContext): void {
   api.get(
     '/audit/recent',
     {
-      onRequest: requireStaff(ctx, ['audit.read.own', 'audit.read.all']),
+      onRequest: readers,
       schema: {
         tags: ['audit'],
         summary: 'The newest audit events you may read, newest first (what a console shows while its copy opens)',
@@ -80,7 +81,7 @@ export function registerAuditRoutes(api: ApiApp, ctx: ShopContext): void {
     },
   );
 
-  registerCheckpointRoutes(api, ctx);
+  registerCheckpointRoutes(api, ctx, readers);
 
   // The staff filter's directory: who the log can name, found by name or email. Only for readers
   // of everyone's events; the rest see only their own actions and the ends of their sessions.
@@ -108,8 +109,7 @@ export function registerAuditRoutes(api: ApiApp, ctx: ShopContext): void {
  * The signed checkpoints and the public keys that check them, for whoever may read the audit log:
  * a checkpoint names only a seq and a hash, never an event's content.
  */
-function registerCheckpointRoutes(api: ApiApp, ctx: ShopContext): void {
-  const readers = requireStaff(ctx, ['audit.read.own', 'audit.read.all']);
+function registerCheckpointRoutes(api: ApiApp, ctx: ShopContext, readers: ReturnType<typeof requireStaff>): void {
   api.get(
     '/audit/keys',
     {

@@ -1,19 +1,25 @@
-import { createHash, randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PGlite } from '@electric-sql/pglite';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
+import writeFileAtomic from 'write-file-atomic';
 import { openPglite } from '../db/database';
 import { migrate } from '../db/migrate';
 
 const MIGRATIONS_DIR = fileURLToPath(new URL('../db/migrations/', import.meta.url));
 const PGLITE_PACKAGE = fileURLToPath(new URL('../../node_modules/@electric-sql/pglite/package.json', import.meta.url));
 
+/** The installed PGlite's version: test databases made by another one are not reused. */
+export async function pgliteVersion(): Promise<string> {
+  return (JSON.parse(await readFile(PGLITE_PACKAGE, 'utf8')) as { version: string }).version;
+}
+
 /** Names the template after every migration's text and PGlite's version: a change to either makes a new one. */
 async function templateKey(): Promise<string> {
-  const hash = createHash('sha256').update(await readFile(PGLITE_PACKAGE));
+  const hash = createHash('sha256').update(await pgliteVersion());
   for (const file of (await readdir(MIGRATIONS_DIR)).sort())
     hash.update(file).update(await readFile(join(MIGRATIONS_DIR, file)));
   return hash.digest('hex').slice(0, 16);
@@ -48,9 +54,7 @@ export async function migratedPgliteDump(): Promise<Blob> {
     const cached = await readFile(file).catch(() => null);
     if (cached) return cached;
     const made = await makeTarball();
-    const writing = `${file}.${randomBytes(4).toString('hex')}.tmp`;
-    await writeFile(writing, made);
-    await rename(writing, file);
+    await writeFileAtomic(file, made);
     return made;
   })();
   return new Blob([new Uint8Array(await loaded)]);

@@ -1,10 +1,9 @@
-import { randomBytes } from 'node:crypto';
-import { cp, readdir, rename, rm, stat } from 'node:fs/promises';
+import { cp, readdir, stat } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { PGlite } from '@electric-sql/pglite';
 import { pageinspect } from '@electric-sql/pglite/contrib/pageinspect';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
-import { ensurePrivateDir, pathExists } from '../private-dir';
+import { ensurePrivateDir, madeWhole, pathExists } from '../private-dir';
 import { MIRROR_SCHEMA, MIRROR_SCHEMA_VERSION } from './schema';
 import { loadTextChunks, type TextChunks } from './text-chunks';
 
@@ -64,14 +63,9 @@ async function schemaState(db: PGlite): Promise<'current' | 'missing'> {
  */
 async function copyTemplate(templateDir: string, dataDir: string): Promise<void> {
   if (await pathExists(dataDir)) return;
-  const copying = `${dataDir}.${randomBytes(4).toString('hex')}.tmp`;
-  try {
-    await ensurePrivateDir(dirname(dataDir));
-    await cp(templateDir, copying, { recursive: true, errorOnExist: true });
-    await rename(copying, dataDir);
-  } catch {
-    await rm(copying, { recursive: true, force: true }).catch(() => undefined);
-  }
+  await ensurePrivateDir(dirname(dataDir))
+    .then(() => madeWhole(dataDir, (copying) => cp(templateDir, copying, { recursive: true, errorOnExist: true })))
+    .catch(() => undefined);
 }
 
 /**

@@ -6,13 +6,12 @@
  * It is made in a process of its own (template-maker.ts): initdb leaves memory behind.
  */
 import { fork } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { readdir, rename, rm } from 'node:fs/promises';
+import { readdir, rm } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { basename, dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import type { Logger } from '../logging';
-import { ensurePrivateDir, pathExists } from '../private-dir';
+import { ensurePrivateDir, madeWhole, pathExists } from '../private-dir';
 import { MIRROR_SCHEMA_VERSION } from './schema';
 
 export interface MirrorTemplate {
@@ -76,16 +75,15 @@ export function mirrorTemplate(templateDir: string, make: TemplateMaker, logger:
   const stop = new AbortController();
   const making = (async (): Promise<string | null> => {
     if (await pathExists(templateDir)) return templateDir;
-    const building = `${templateDir}.${randomBytes(4).toString('hex')}.tmp`;
     try {
       await ensurePrivateDir(dirname(templateDir));
-      await make(building, stop.signal);
-      if (stop.signal.aborted) throw new Error('closed');
-      await rename(building, templateDir);
+      await madeWhole(templateDir, async (building) => {
+        await make(building, stop.signal);
+        if (stop.signal.aborted) throw new Error('closed');
+      });
       await removeOutdated(templateDir);
       return templateDir;
     } catch (error) {
-      await rm(building, { recursive: true, force: true }).catch(() => undefined);
       // Another console on this machine may have renamed its own into place first.
       if (await pathExists(templateDir)) return templateDir;
       if (!stop.signal.aborted) logger.warn({ err: error }, 'could not set up the audit mirror template');
