@@ -1,7 +1,13 @@
 import { FILTER_DEBOUNCE_MS, FILTER_TEXT_IMMEDIATE_MIN_CHARS } from '../renderer/src/audit/timing';
 import { AUDIT_PAGE } from '../renderer/src/audit/paging';
 import { SEARCH_IMMEDIATE_MIN_CHARS, SHORT_QUERY_DEBOUNCE_MS } from '../renderer/src/search/timing';
-import { SCROLL_FRAMES, SEARCH_TARGET_P95_MS, TYPING_DELAY_MS } from './console-ui-settings';
+import {
+  FILTER_TARGET_P95_MS,
+  FRAME_TARGET_MAX_MS,
+  SCROLL_FRAMES,
+  SEARCH_TARGET_P95_MS,
+  TYPING_DELAY_MS,
+} from './console-ui-settings';
 import { ms } from './load';
 import { measuredAtText, renderTemplate } from './report';
 
@@ -115,6 +121,19 @@ function auditTable(audit: AuditResults): string {
   ].join('\n');
 }
 
+/** The viewer's targets, each with what this run measured. */
+function auditTargets(audit: AuditResults): string {
+  const verdict = (met: boolean) => (met ? 'met' : 'missed');
+  return renderTemplate('console-ui.audit-targets', {
+    filterTarget: String(FILTER_TARGET_P95_MS),
+    filters: audit.filters.map((f) => `${f.label} ${ms(f.total.p95)} ms`).join(', '),
+    filterVerdict: verdict(audit.filters.every((f) => f.total.p95 < FILTER_TARGET_P95_MS)),
+    frameTarget: String(FRAME_TARGET_MAX_MS),
+    frameMax: ms(audit.frames.max),
+    frameVerdict: verdict(audit.frames.max <= FRAME_TARGET_MAX_MS),
+  });
+}
+
 function auditSection(audit: AuditResults | null, failure: string): string {
   if (!audit) return renderTemplate('console-ui.audit-failed', { failure });
   return renderTemplate('console-ui.audit', {
@@ -129,6 +148,7 @@ function auditSection(audit: AuditResults | null, failure: string): string {
         : 'The mirror from an earlier run was reused (already in sync, indexes complete).',
     warmSeconds: audit.warmSeconds.toFixed(0),
     table: auditTable(audit),
+    targets: auditTargets(audit),
     blankFrames: String(audit.blankFrames),
     scrollFrames: String(SCROLL_FRAMES),
     pageEvents: String(AUDIT_PAGE),

@@ -3,6 +3,7 @@ import { createRoot } from 'react-dom/client';
 import { QueryClient } from '@tanstack/react-query';
 import { ConsoleRoot } from './app/App';
 import { detectHost } from './bridge/index';
+import { authQueries } from './state/queries';
 import { createUiStore } from './state/ui-store';
 import './styles/app.css';
 
@@ -20,8 +21,12 @@ const queryClient = new QueryClient({
   },
 });
 
+const host = detectHost();
+// Asked before React's first render: the sign-in screen waits for this answer, not for the render too.
+queryClient.query(authQueries.state(host.bridge)).catch(() => undefined);
+
 createRoot(element).render(
   <StrictMode>
-    <ConsoleRoot host={detectHost()} queryClient={queryClient} store={createUiStore()} />
+    <ConsoleRoot host={host} queryClient={queryClient} store={createUiStore()} />
   </StrictMode>,
 );

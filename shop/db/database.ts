@@ -3,6 +3,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { createHash } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import pg from 'pg';
+import { PGLITE_SHARED_MEMORY } from '../../shared/pglite-start';
 
 /**
  * The one database interface the shop's queries use. PGlite (embedded) and a PostgreSQL server
@@ -43,6 +44,7 @@ export async function openPglite(dataDir?: string, options: { loadDataDir?: Blob
   const db = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
     ...(options.loadDataDir ? { loadDataDir: options.loadDataDir } : {}),
+    startParams: [...PGlite.defaultStartParams, ...PGLITE_SHARED_MEMORY],
     extensions: { pg_trgm },
     // bigint ids and counts fit in a JS number for any size this shop will see.
     parsers: { [INT8_OID]: (value: string) => Number(value) },

@@ -16,6 +16,7 @@ import { signIn } from '../../../shop/test/auth-helpers';
 import { testMirrorTemplate } from '../../test/mirror-template';
 import { describeBackends, startTestShop, type TestShop } from '../../../shop/test/harness';
 import { AUDIT_COUNT_CAP, createAuditMirror, type AuditMirror } from './index';
+import { VERIFIER_REST_MS } from './worker-client';
 
 const EVENTS = 2400;
 const ACTIONS = [
@@ -301,8 +302,13 @@ describeBackends('audit mirror', (backend) => {
     expect(openMs).toBeGreaterThan(0);
     // The listeners hear that it opened, before any sync.
     expect(heard[0]).toBe('idle');
+    const first = await mirror.sync();
+    expect(first.synced).toBeGreaterThanOrEqual(EVENTS);
+    // The verifier thread ends between syncs; the next sync starts another and verifies on.
+    await sleep(VERIFIER_REST_MS + 500);
+    await appendEvents(shop, (await shopEvents(shop)).length, 5);
     const synced = await mirror.sync();
-    expect(synced.synced).toBeGreaterThanOrEqual(EVENTS);
+    expect(synced).toMatchObject({ state: 'idle', synced: first.synced + 5, verification: { ok: true } });
     await mirror.close();
 
     // Reopened at the current schema version, the folder is used as it is.

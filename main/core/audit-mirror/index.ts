@@ -203,6 +203,7 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
       if (closed) return Promise.reject(new Error('The audit mirror is closed.'));
       running ??= runSync(syncDeps).finally(() => {
         running = null;
+        verifier?.idle();
       });
       return running;
     },

@@ -6,6 +6,7 @@ import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { ensurePrivateDir, madeWhole, pathExists } from '../private-dir';
 import { MIRROR_SCHEMA, MIRROR_SCHEMA_VERSION } from './schema';
 import { loadTextChunks, type TextChunks } from './text-chunks';
+import { PGLITE_SHARED_MEMORY } from '../../../shared/pglite-start';
 
 /** What every part of the store works on: the database, its text chunks, and its page cache's size. */
 export interface StoreContext {
@@ -33,9 +34,9 @@ export const CACHE_MAX_MB = 256;
 
 /**
  * The mirror's page cache (shared_buffers) in MB, from the size of its data directory: a
- * quarter of it, from 16 MB up to 256 MB. PGlite fills the whole cache when it starts (about
- * 5 ms per MB here) and it stays resident, so its size is start-up time and memory as much as
- * query speed (see docs/PERFORMANCE.md, "Audit mirror: the measurements behind its design").
+ * quarter of it, from 16 MB up to 256 MB. Pages take memory as queries and the warm-up read them
+ * (PGLITE_SHARED_MEMORY), and they stay resident (see docs/PERFORMANCE.md, "Audit mirror: the
+ * measurements behind its design").
  */
 export function cacheSizeFor(dataDirBytes: number): number {
   return Math.min(CACHE_MAX_MB, Math.max(CACHE_MIN_MB, Math.round(dataDirBytes / 4 / MB)));
@@ -84,7 +85,7 @@ export async function openStoreContext(
   const db = await PGlite.create({
     ...(dataDir ? { dataDir } : {}),
     // A command-line setting, so the data directory's postgresql.conf stays as initdb wrote it.
-    startParams: [...PGlite.defaultStartParams, '-c', `shared_buffers=${cacheMb}MB`],
+    startParams: [...PGlite.defaultStartParams, ...PGLITE_SHARED_MEMORY, '-c', `shared_buffers=${cacheMb}MB`],
     initialMemory: heapBytesFor(cacheMb),
     extensions: { pg_trgm, pageinspect },
     // seq and counts are bigint; they fit in a JS number for any log this mirror will hold.

@@ -100,20 +100,48 @@ export type WorkerClient<Ops extends { [K in keyof Ops]: { args: unknown; result
 >;
 
 export interface VerifierThread {
-  /** The verifier's client; a thread that failed is replaced here, so the next page gets a working one. */
+  /** The verifier's client, started when none is running; a thread that failed is replaced. */
   client(): WorkerClient<VerifierOps>;
+  /** The sync using it has ended: the thread ends unless another sync asks for it within VERIFIER_REST_MS. */
+  idle(): void;
   /** Asks the thread to close, then terminates it. */
   close(): Promise<void>;
 }
 
+/** How long an unused verifier thread stays (its heap is ~25 MB of an idle console's memory). */
+export const VERIFIER_REST_MS = 5_000;
+
+/** Asks a verifier to close (it answers once its requests are dropped), then terminates it. */
+async function endVerifier(worker: Worker | null, client: WorkerClient<VerifierOps> | null): Promise<void> {
+  if (client && !client.failed()) await client.call('close', {}).catch(() => undefined);
+  await worker?.terminate();
+}
+
 /**
- * The verifier thread starts with the store (a sync should not wait for it to load) and stays
- * for the mirror's life; one that failed is replaced at the next page.
+ * The verifier thread starts with the store (the first sync should not wait for it to load) and
+ * rests between background syncs (30 s apart): starting another takes ~0.1 s, off the person's path.
  */
-export function verifierThread(workerUrl: URL | string, shop: { shopUrl: string; timeoutMs?: number }): VerifierThread {
+export function verifierThread(
+  workerUrl: URL | string,
+  shop: { shopUrl: string; timeoutMs?: number },
+  restMs = VERIFIER_REST_MS,
+): VerifierThread {
   let worker: Worker | null = null;
   let client: WorkerClient<VerifierOps> | null = null;
+  let resting: NodeJS.Timeout | null = null;
+  const stay = () => {
+    if (resting) clearTimeout(resting);
+    resting = null;
+  };
+  const end = () => {
+    stay();
+    const ending = endVerifier(worker, client);
+    worker = null;
+    client = null;
+    return ending;
+  };
   const current = () => {
+    stay();
     if (!client || client.failed()) {
       void worker?.terminate();
       worker = startWorker(workerUrl, { role: 'verifier', shopUrl: shop.shopUrl, timeoutMs: shop.timeoutMs ?? null });
@@ -124,9 +152,11 @@ export function verifierThread(workerUrl: URL | string, shop: { shopUrl: string;
   current();
   return {
     client: current,
-    close: async () => {
-      if (client && !client.failed()) await client.call('close', {}).catch(() => undefined);
-      await worker?.terminate();
+    idle: () => {
+      stay();
+      resting = setTimeout(() => void end(), restMs);
+      resting.unref();
     },
+    close: end,
   };
 }

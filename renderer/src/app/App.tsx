@@ -1,3 +1,4 @@
+import { lazy, Suspense, useEffect } from 'react';
 import { QueryClientProvider, type QueryClient } from '@tanstack/react-query';
 import type { ConsoleHost } from '../bridge/index';
 import { HostProvider } from '../bridge/context';
@@ -8,7 +9,27 @@ import { StaffContext, useAuthState } from '../auth/useAuth';
 import { ErrorNote } from '../ui/ErrorNote';
 import { QueryState } from '../ui/QueryState';
 import { ConsoleLinkNotice } from './ConsoleLinkNotice';
-import { Shell } from './Shell';
+
+// The signed-in console is its own chunk: the sign-in screen paints without parsing it, and it
+// loads while the person types (ShellPrefetch).
+const loadShell = () => import('./Shell');
+const Shell = lazy(async () => ({ default: (await loadShell()).Shell }));
+
+function ShellPrefetch() {
+  useEffect(() => {
+    const timer = setTimeout(() => void loadShell(), 0);
+    return () => {
+      clearTimeout(timer);
+    };
+  }, []);
+  return null;
+}
+
+const opening = (
+  <main className="splash" aria-busy="true">
+    <p>Opening the console…</p>
+  </main>
+);
 
 export function ConsoleRoot({
   host,
@@ -53,10 +74,15 @@ export function App() {
       {(state) =>
         state.status === 'signed_in' ? (
           <StaffContext.Provider value={state.staff}>
-            <Shell shopUrl={state.shopUrl} />
+            <Suspense fallback={opening}>
+              <Shell shopUrl={state.shopUrl} />
+            </Suspense>
           </StaffContext.Provider>
         ) : (
-          <SignIn state={state} />
+          <>
+            <SignIn state={state} />
+            <ShellPrefetch />
+          </>
         )
       }
     </QueryState>

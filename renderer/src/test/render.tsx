@@ -2,6 +2,9 @@ import { render } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { QueryClient } from '@tanstack/react-query';
 import { ConsoleRoot } from '../app/App';
+// Loaded up front: the sign-in screen prefetches the signed-in console (App.tsx), and a test that
+// ends first would otherwise see that import land after its environment is gone.
+import '../app/Shell';
 import type { ConsoleLinkWatch } from '../bridge/console-link';
 import type { ConsoleHost } from '../bridge/index';
 import type { ViewInput } from '../../../shared/ipc/view-input';
