@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -11,9 +12,10 @@ import { computeEventHash, GENESIS_HASH } from '../../../shared/audit/chain';
 import { filterSql, textProbes } from './filter-sql';
 import { BadPageError, preparePage, type VerifyState } from './prepare';
 import { COPY_COLUMNS } from './prepare';
-import { FILTER_INDEXES, MIRROR_SCHEMA, searchText } from './schema';
+import { FILTER_INDEXES, MIRROR_SCHEMA, SEARCH_CHUNK, searchText } from './schema';
 import { openAuditStore, type AuditStore } from './store';
-import { cacheSizeFor } from './store-context';
+import { cacheWarming, partsToWarm, segmentRanges } from './cache-warming';
+import { cacheSizeFor, openStoreContext } from './store-context';
 
 const START: VerifyState = {
   chain: { lastSeq: 0, lastHash: GENESIS_HASH },
@@ -35,6 +37,14 @@ const AWKWARD = [
   'ünïcødé ✓ 😀',
   '',
 ];
+
+/** Bytes this process has read through read()-like calls (Linux's /proc/self/io `rchar`). */
+function bytesReadByThisProcess(): number {
+  const line = readFileSync('/proc/self/io', 'utf8')
+    .split('\n')
+    .find((l) => l.startsWith('rchar:'));
+  return Number(line?.split(/\s+/)[1] ?? Number.NaN);
+}
 
 /** A chained run of events, seq from..from+count-1, continuing from `prevHash`. */
 function events(
@@ -215,17 +225,48 @@ describe('audit store on PGlite', () => {
     while (!(await store.indexSearch()).done) {
       /* one chunk per step */
     }
-    // The listing, then the one chunk's index and its text, the primary key and the five filter
-    // indexes; nothing after that.
+    // The listing, then the one chunk's index and its text, the primary key, the five filter
+    // indexes and the events; nothing after that.
     const steps: boolean[] = [];
     for (let done = false; !done && steps.length < 20;) {
       done = (await store.warmCache()).done;
       steps.push(done);
     }
-    expect(steps).toEqual([...Array<boolean>(8).fill(false), true]);
+    expect(steps).toEqual([...Array<boolean>(9).fill(false), true]);
     expect(await store.warmCache()).toEqual({ done: true });
     // Warming changes nothing a query sees.
     expect((await store.query({ text: 'sku-1037' }, 0, 10)).events.map((e) => e.seq)).toEqual([1037]);
+  });
+
+  it('reads what does not fit in the cache from its files, so that the OS caches it', async () => {
+    await store.close();
+    const ctx = await openStoreContext(dir, SEARCH_CHUNK);
+    try {
+      // No room in the cache: every relation, the events included, is read through its files.
+      const tight = { ...ctx, cacheMb: 0 };
+      const parts = await partsToWarm(tight);
+      expect(parts.map((p) => p.into)).toEqual(parts.map(() => 'files'));
+      expect(parts.map((p) => p.name)).toEqual(expect.arrayContaining(['audit_events', 'audit_events_pkey']));
+      const before = bytesReadByThisProcess();
+      const warming = cacheWarming(tight);
+      while (!(await warming.warmCache()).done) {
+        /* one part per step */
+      }
+      const blocks = parts.reduce((sum, p) => sum + p.to - p.from, 0);
+      expect(bytesReadByThisProcess() - before).toBeGreaterThanOrEqual(blocks * 8192);
+    } finally {
+      await ctx.db.close();
+      store = await openAuditStore(dir, { bulkBacklog: 500 });
+    }
+  });
+
+  it("finds the file and bytes of blocks past a relation's first 1 GB segment", () => {
+    const perSegment = 131_072;
+    expect(segmentRanges('base/5/1', 10, 20)).toEqual([{ file: 'base/5/1', start: 10 * 8192, end: 20 * 8192 }]);
+    expect(segmentRanges('base/5/1', perSegment - 2, perSegment + 3)).toEqual([
+      { file: 'base/5/1', start: (perSegment - 2) * 8192, end: perSegment * 8192 },
+      { file: 'base/5/1.1', start: 0, end: 3 * 8192 },
+    ]);
   });
 });
 

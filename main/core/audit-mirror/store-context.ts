@@ -14,6 +14,8 @@ export interface StoreContext {
   readonly chunks: TextChunks;
   /** shared_buffers in MB, chosen when the store opened (see cacheSizeFor). */
   readonly cacheMb: number;
+  /** The data directory (null: in memory). */
+  readonly dataDir: string | null;
 }
 
 const INT8_OID = 20;
@@ -95,5 +97,5 @@ export async function openStoreContext(
   if ((await schemaState(db)) === 'missing') await db.exec(MIRROR_SCHEMA);
   // Index builds after a bulk sync sort the whole log: in memory, not in temporary files.
   await db.exec("SET maintenance_work_mem = '256MB'");
-  return { db, chunks: await loadTextChunks(db, searchChunk), cacheMb };
+  return { db, chunks: await loadTextChunks(db, searchChunk), cacheMb, dataDir: dataDir ?? null };
 }

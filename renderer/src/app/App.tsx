@@ -9,6 +9,7 @@ import { StaffContext, useAuthState } from '../auth/useAuth';
 import { ErrorNote } from '../ui/ErrorNote';
 import { QueryState } from '../ui/QueryState';
 import { ConsoleLinkNotice } from './ConsoleLinkNotice';
+import { LoadBoundary } from './LoadBoundary';
 
 // The signed-in console is its own chunk: the sign-in screen paints without parsing it, and it
 // loads while the person types (ShellPrefetch).
@@ -74,9 +75,11 @@ export function App() {
       {(state) =>
         state.status === 'signed_in' ? (
           <StaffContext.Provider value={state.staff}>
-            <Suspense fallback={opening}>
-              <Shell shopUrl={state.shopUrl} />
-            </Suspense>
+            <LoadBoundary>
+              <Suspense fallback={opening}>
+                <Shell shopUrl={state.shopUrl} />
+              </Suspense>
+            </LoadBoundary>
           </StaffContext.Provider>
         ) : (
           <>
