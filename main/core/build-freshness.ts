@@ -1,5 +1,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
+import { BUILT_TEMPLATE_MAKER_FILE } from './audit-mirror/template';
+import { BUILT_WORKER_FILE } from './audit-mirror/worker-client';
 
 /**
  * Whether the built console (out/) is older than its sources, so `npm start` rebuilds only
@@ -13,8 +15,8 @@ export const BUILT_BROWSER_TIER_FILE = 'browser-tier.js';
 const OUTPUTS = [
   'out/main/index.js',
   `out/main/${BUILT_BROWSER_TIER_FILE}`,
-  'out/main/audit-mirror-worker.js',
-  'out/main/audit-template-maker.js',
+  `out/main/${BUILT_WORKER_FILE}`,
+  `out/main/${BUILT_TEMPLATE_MAKER_FILE}`,
   'out/preload/console.cjs',
   'out/preload/banner.cjs',
   'out/renderer/index.html',

@@ -52,10 +52,10 @@ export async function removeFolders(folders: Folders): Promise<void> {
 
 export { freePort } from '../../../main/test/free-port';
 
-/** Process ids whose command line mentions `needle` (the journey's data folder is unique). */
 /** The console process the launcher starts: the built browser tier (main/browser-tier/cli.ts). */
 const CONSOLE_ENTRY = 'out/main/browser-tier.js';
 
+/** Process ids whose command line mentions `needle` (the journey's data folder is unique). */
 export function pidsOf(entry: string, needle: string): number[] {
   const found = spawnSync('pgrep', ['-f', `${entry}.*${needle}`], { encoding: 'utf8' });
   return found.stdout

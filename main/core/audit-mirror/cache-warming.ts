@@ -25,14 +25,11 @@ const WARM_INDEXES: readonly ('audit_events_pkey' | FilterIndexName)[] = [
 
 /**
  * Blocks `from` up to `to` of a relation, read in one step: into PostgreSQL's cache, or, for what
- * does not fit there, from its files so that the operating system's cache holds them.
+ * does not fit there, from its files (`path`, its first file) so that the operating system's cache holds them.
  */
-export interface WarmPart {
-  name: string;
-  from: number;
-  to: number;
-  into: 'cache' | 'files';
-}
+export type WarmPart = { name: string; from: number; to: number } & (
+  { into: 'cache' } | { into: 'files'; path: string }
+);
 
 /**
  * What queries read, in the order the viewer needs it: each text chunk's trigram index and text
@@ -50,8 +47,9 @@ export async function partsToWarm({ db, chunks, cacheMb, dataDir }: StoreContext
     ...WARM_INDEXES,
     'audit_events',
   ];
-  const sizes = await db.query<{ pages: number | null }>(
-    'SELECT (pg_relation_size(to_regclass(r)) / 8192)::int AS pages FROM unnest($1::text[]) WITH ORDINALITY AS t(r, i) ORDER BY i',
+  const sizes = await db.query<{ pages: number | null; path: string | null }>(
+    `SELECT (pg_relation_size(to_regclass(r)) / 8192)::int AS pages, pg_relation_filepath(to_regclass(r)) AS path
+       FROM unnest($1::text[]) WITH ORDINALITY AS t(r, i) ORDER BY i`,
     [wanted],
   );
   let budget = Math.floor((cacheMb * MB * WARM_SHARE) / BLOCK_BYTES);
@@ -59,19 +57,17 @@ export async function partsToWarm({ db, chunks, cacheMb, dataDir }: StoreContext
   const later: WarmPart[] = [];
   for (const [i, name] of wanted.entries()) {
     // null: an index a bulk sync dropped and maintenance has not built again yet.
-    const pages = sizes.rows[i]?.pages ?? null;
+    const { pages = null, path = null } = sizes.rows[i] ?? {};
     if (pages === null) continue;
     const fits = pages <= budget;
     if (fits) budget -= pages;
-    else if (dataDir === null) continue;
+    // What does not fit is read from its files: only a mirror in a folder has them.
+    const file = fits || dataDir === null || path === null ? null : join(dataDir, path);
+    if (!fits && file === null) continue;
     for (let from = 0; from < pages; from += WARM_STEP_PAGES) {
-      const part: WarmPart = {
-        name,
-        from,
-        to: Math.min(pages, from + WARM_STEP_PAGES),
-        into: fits ? 'cache' : 'files',
-      };
-      (fits ? parts : later).push(part);
+      const span = { name, from, to: Math.min(pages, from + WARM_STEP_PAGES) };
+      if (file === null) parts.push({ ...span, into: 'cache' });
+      else later.push({ ...span, into: 'files', path: file });
     }
   }
   return [...parts, ...later];
@@ -95,19 +91,9 @@ export function segmentRanges(path: string, from: number, to: number): { file: s
 }
 
 /** Reads a relation's blocks from its files and drops them: the OS's cache keeps them. */
-async function readThroughFiles(ctx: StoreContext, part: WarmPart, paths: Map<string, string>): Promise<void> {
-  if (ctx.dataDir === null) return;
-  let path = paths.get(part.name);
-  if (path === undefined) {
-    const found = await ctx.db.query<{ path: string | null }>('SELECT pg_relation_filepath(to_regclass($1)) AS path', [
-      part.name,
-    ]);
-    path = found.rows[0]?.path ?? '';
-    paths.set(part.name, path);
-  }
-  if (!path) return;
+async function readThroughFiles(part: Extract<WarmPart, { into: 'files' }>): Promise<void> {
   const buffer = Buffer.allocUnsafe(FILE_READ_BYTES);
-  for (const range of segmentRanges(join(ctx.dataDir, path), part.from, part.to)) {
+  for (const range of segmentRanges(part.path, part.from, part.to)) {
     // A file a sync or maintenance has just replaced is simply not read.
     const file = await open(range.file, 'r').catch(() => null);
     if (!file) continue;
@@ -132,12 +118,9 @@ export interface CacheWarming {
 export function cacheWarming(ctx: StoreContext): CacheWarming {
   /** What warmCache has still to read; null until it lists it. */
   let queue: WarmPart[] | null = null;
-  /** Each relation's file path under the data directory, looked up once per listing. */
-  const paths = new Map<string, string>();
   return {
     relist: () => {
       queue = null;
-      paths.clear();
     },
     warmCache: async () => {
       if (queue === null) {
@@ -145,7 +128,7 @@ export function cacheWarming(ctx: StoreContext): CacheWarming {
         return { done: queue.length === 0 };
       }
       const next = queue.shift();
-      if (next?.into === 'files') await readThroughFiles(ctx, next, paths);
+      if (next?.into === 'files') await readThroughFiles(next);
       // Through the buffer manager, block by block, as pg_prewarm would (PGlite has no pg_prewarm).
       else if (next)
         await ctx.db.query(
