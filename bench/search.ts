@@ -57,7 +57,8 @@ const SCENARIOS = [
   },
 ] as const;
 
-async function prepare(databaseUrl: string): Promise<void> {
+/** The search database migrated and seeded (the demo and the scale customers); what is present is kept. */
+export async function prepareSearchDatabase(databaseUrl: string): Promise<void> {
   const db = await openPostgres(databaseUrl);
   try {
     await migrate(db);
@@ -215,7 +216,7 @@ export const searchBench: BenchPart = {
     const host = machine();
     const databaseUrl = await benchDatabase('concierge_bench');
     console.log(`  database ${databaseUrl.replace(/:[^:@/]*@/, ':***@')}`);
-    await prepare(databaseUrl);
+    await prepareSearchDatabase(databaseUrl);
     const withWrk = await hasWrk();
     if (!withWrk) console.log('  wrk is not installed (apt-get install wrk): loading from Node.js fetch loops instead');
     const rows = await measure(databaseUrl, withWrk);

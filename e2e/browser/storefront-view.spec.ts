@@ -1,5 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
 import { screenshotPath } from '../screenshots';
+import type { BrowserTier } from '../../main/browser-tier/server';
 import { openConsole, startBrowserTiers, type BrowserTiers } from '../support/browser-tier';
 import { clickThroughPreview, openCustomer, previewImage, signIn, startViewSession } from '../support/console-ui';
 
@@ -44,6 +45,8 @@ test.describe.serial('the storefront view in the browser tier', () => {
   let tiers: BrowserTiers;
   let agent: Page;
   let storefront: Page;
+  let tier: BrowserTier;
+  let sessionId: string;
 
   /** Polls until the console shows what the storefront's page shows now. */
   async function expectStreamShowsStorefront(): Promise<Buffer> {
@@ -61,11 +64,11 @@ test.describe.serial('the storefront view in the browser tier', () => {
     test.setTimeout(180_000);
     tiers = await startBrowserTiers();
     const { code } = tiers;
-    const tier = await tiers.start(browser);
+    tier = await tiers.start(browser);
     agent = await openConsole(browser, tier, { width: 1280, height: 800 });
     await signIn(agent, 'agent@demo.test', code);
     await openCustomer(agent, 'jane', 'jane@example.com', 'Jane Smith');
-    const sessionId = await startViewSession(agent, {
+    sessionId = await startViewSession(agent, {
       email: 'agent@demo.test',
       customerName: 'Jane Smith',
       reason: 'Customer cannot find her last order',
@@ -155,5 +158,27 @@ test.describe.serial('the storefront view in the browser tier', () => {
     await expectStreamShowsStorefront();
     expect(await differingShare(agent, top)).toBeGreaterThan(0.02);
     await agent.screenshot({ path: screenshotPath('storefront-order-scrolled') });
+  });
+
+  test('a storefront page that crashes is said so, with a reload that brings the customer’s page back', async () => {
+    const before = storefront.url();
+    const cdp = await storefront.context().newCDPSession(storefront);
+    void cdp.send('Page.crash').catch(() => undefined);
+    const alert = agent.getByRole('alert').filter({ hasText: 'The storefront stopped working' });
+    await expect(alert).toBeVisible();
+    await expect(alert).toContainText('Reload it to go on, or end the session.');
+    // No frozen picture of a page that is gone.
+    await expect(previewImage(agent)).toHaveCount(0);
+    await agent.screenshot({ path: screenshotPath('storefront-crashed') });
+    await alert.getByRole('button', { name: 'Reload the storefront' }).click();
+    await expect(alert).toBeHidden();
+    // A new page in the same browser context (the customer's cookies) takes the crashed one's place.
+    await expect.poll(() => tier.viewHost.page(sessionId) !== storefront).toBe(true);
+    const page = tier.viewHost.page(sessionId);
+    if (!page) throw new Error('no storefront view after the reload');
+    storefront = page;
+    await expect.poll(() => storefront.url()).toBe(before);
+    await expect(storefront.getByRole('heading', { name: /O-00000001/ })).toBeVisible();
+    await expectStreamShowsStorefront();
   });
 });

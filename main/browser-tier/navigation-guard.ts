@@ -78,13 +78,20 @@ export async function routeThroughPolicy(
   );
 }
 
-/** Pop-ups open in the same view when allowed (the policy's "same-view"), else never. */
-export function keepPopupsInView(context: BrowserContext, page: Page, policy: NavigationPolicy): void {
+/**
+ * Pop-ups open in the same view when allowed (the policy's "same-view"), else never. The view's
+ * page is read at each pop-up: a crashed page is replaced by a new one (`opening` meanwhile).
+ */
+export function keepPopupsInView(
+  context: BrowserContext,
+  view: { page: Page; opening: boolean },
+  policy: NavigationPolicy,
+): void {
   context.on('page', (popup) => {
-    if (popup === page) return;
+    if (popup === view.page || view.opening) return;
     const target = popup.url();
     void popup.close().catch(() => undefined);
     if (target && target !== 'about:blank' && isNavigationAllowed(target, policy))
-      void page.goto(target).catch(() => undefined);
+      void view.page.goto(target).catch(() => undefined);
   });
 }

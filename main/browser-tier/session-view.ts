@@ -12,7 +12,13 @@ export interface View {
   sessionId: string;
   partition: string;
   context: BrowserContext;
+  /** The storefront's page; a crashed one is replaced by a new page in the same context on reload. */
   page: Page;
+  /** A replacement page is being opened (not a pop-up to close). */
+  opening: boolean;
+  crashed: boolean;
+  /** The page's latest main-frame URL, where a replacement page starts. */
+  lastUrl: string;
   events: ViewEvents;
   /** The latest picture of the page: a screencast frame or a preview screenshot. */
   preview: Buffer | null;
@@ -47,6 +53,9 @@ export async function prepareView(
     partition: session.partition,
     context,
     page,
+    opening: false,
+    crashed: false,
+    lastUrl: 'about:blank',
     events: session.events,
     preview: null,
     screencast: createScreencast(page, {
@@ -63,12 +72,54 @@ export async function prepareView(
     blocked: [],
   };
   await routeThroughPolicy(context, view, session.policy, log);
-  keepPopupsInView(context, page, session.policy);
-  page.on('framenavigated', (frame) => {
-    if (frame === page.mainFrame()) {
-      session.events.onActivity();
-      void capturePreview(view);
-    }
-  });
+  keepPopupsInView(context, view, session.policy);
+  watchPage(view, page);
   return view;
+}
+
+/** Navigations count as activity; a crash is reported, and a page that loads again clears it. */
+function watchPage(view: View, page: Page): void {
+  page.on('framenavigated', (frame) => {
+    if (frame !== page.mainFrame()) return;
+    // A new page's first blank document is not where the storefront was.
+    if (frame.url() !== 'about:blank') view.lastUrl = frame.url();
+    view.events.onActivity();
+    void capturePreview(view);
+  });
+  page.on('load', () => {
+    view.events.onTrouble(null);
+  });
+  page.on('crash', () => {
+    view.crashed = true;
+    view.events.onTrouble({ kind: 'crashed', reason: 'the page crashed' });
+  });
+}
+
+/**
+ * Loads the view again: a crashed page cannot be (every call on it fails), so a new page takes
+ * its place in the same context (the customer's cookies, the policy's routes) at its last URL.
+ */
+export async function reloadView(view: View): Promise<void> {
+  if (!view.crashed) {
+    await view.page.reload();
+    return;
+  }
+  const target = view.lastUrl;
+  view.opening = true;
+  let page: Page;
+  try {
+    page = await view.context.newPage();
+  } finally {
+    view.opening = false;
+  }
+  const crashed = view.page;
+  // The size the tab gave the crashed page (Playwright remembers it on the client side).
+  const size = crashed.viewportSize();
+  if (size) await page.setViewportSize(size);
+  view.page = page;
+  view.crashed = false;
+  watchPage(view, page);
+  await view.screencast.usePage(page);
+  void crashed.close().catch(() => undefined);
+  await page.goto(target);
 }

@@ -59,13 +59,14 @@ it('logs a storefront request that fails while the shop is down without the cook
     maxSecondsLeft: 1800,
     state: 'open' as const,
     endedMessage: null,
+    problem: null,
   };
   await viewHost.open(
     open,
     { index: 0, partition: 'assist-slot-0' },
     started.handoffUrl,
     policyFor([{ baseUrl: `${shop.url}/store/us/` }], [started.handoffUrl]),
-    { onActivity: () => undefined, onEndRequested: () => undefined },
+    { onActivity: () => undefined, onEndRequested: () => undefined, onTrouble: () => undefined },
   );
   const page = viewHost.page(id)!;
   expect(new URL(page.url()).pathname).toBe('/store/us/');

@@ -6,7 +6,7 @@ import type { PartitionSlot } from '../core/partition-pool';
 import type { ViewEvents, ViewHost } from '../core/view-host';
 import { asLogFn, defaultLogger } from '../core/logging';
 import { playInOrder } from './input-relay';
-import { newIsolatedContext, prepareView, type View } from './session-view';
+import { newIsolatedContext, prepareView, reloadView, type View } from './session-view';
 import { capturePreview, capturePreviewsOfShown, fitViewportToBounds } from './view-previews';
 import type { FrameSink } from './view-screencast';
 
@@ -124,7 +124,8 @@ export function createPlaywrightViewHost(options: PlaywrightViewHostOptions = {}
       if (view) view.banner = state;
     },
     async reload(sessionId: string) {
-      await views.get(sessionId)?.page.reload();
+      const view = views.get(sessionId);
+      if (view) await reloadView(view);
     },
     async close(sessionId: string) {
       const view = views.get(sessionId);

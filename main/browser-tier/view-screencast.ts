@@ -19,6 +19,8 @@ export interface Screencast {
   setShown(shown: boolean): void;
   /** Whether frames flow now (shown and watched): previews need no screenshot then. */
   live(): boolean;
+  /** Goes on from another page (the view's crashed page was replaced), keeping its viewers. */
+  usePage(page: Page): Promise<void>;
   /** Ends every viewer and stops for good. */
   close(): Promise<void>;
 }
@@ -50,10 +52,12 @@ async function startFrames(page: Page, onFrame: (jpeg: Buffer) => void): Promise
 
 async function stopFrames(cdp: CDPSession): Promise<void> {
   await cdp.send('Page.stopScreencast').catch(() => undefined);
-  await cdp.detach().catch(() => undefined);
+  // Not awaited: detaching from a crashed page's session never answers.
+  void cdp.detach().catch(() => undefined);
 }
 
-export function createScreencast(page: Page, options: ScreencastOptions): Screencast {
+export function createScreencast(firstPage: Page, options: ScreencastOptions): Screencast {
+  let page = firstPage;
   const viewers = new Set<FrameSink>();
   let shown = false;
   let closed = false;
@@ -111,6 +115,13 @@ export function createScreencast(page: Page, options: ScreencastOptions): Screen
       void sync();
     },
     live: () => cdp !== null && wanted(),
+    async usePage(next) {
+      // The old page's CDP session died with it: nothing to stop.
+      await syncing;
+      page = next;
+      cdp = null;
+      await sync();
+    },
     async close() {
       closed = true;
       endViewers();

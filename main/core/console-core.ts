@@ -24,6 +24,8 @@ export type EventSink = <E extends IpcEventName>(event: E, payload: IpcEventPayl
 
 export interface ConsoleCoreOptions {
   shopUrl: string;
+  /** Every shop sign-in may use; default: only `shopUrl`. */
+  shops?: readonly string[];
   vault: CredentialVault;
   viewHost: ViewHost;
   /** Builds the audit mirror once the core exists (it reads the shop with the sign-in of `auth`). */
@@ -68,6 +70,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   const journal = createOpenSessionsJournal({ file: options.openSessionsFile, log });
   const auth = createAuthService({
     shopUrl: options.shopUrl,
+    ...(options.shops ? { shops: options.shops } : {}),
     vault: options.vault,
     logger: loggers('auth'),
     onChange: (state) => {

@@ -112,6 +112,7 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
     'sessions.open': () => Promise.resolve(deps.sessions.list()),
     'sessions.end': (a) => deps.sessions.end(a.sessionId),
     'sessions.keepAlive': (a) => deps.sessions.keepAlive(a.sessionId),
+    'sessions.reloadView': (a) => deps.sessions.reloadView(a.sessionId),
     'sessions.switchMode': (a) => deps.sessions.switchMode(a),
     'sessions.terminate': (a) => deps.sessions.terminate(a.sessionId, a.note),
     'sessions.recovery': () => Promise.resolve({ notice: deps.recovery?.notice() ?? null }),

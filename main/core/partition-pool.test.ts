@@ -34,11 +34,41 @@ describe('partition pool', () => {
     expect(pool.acquire('ses_b')?.partition).toBe('assist-slot-0');
   });
 
-  it('keeps a slot whose wipe failed out of the pool', async () => {
-    const pool = createPartitionPool({ size: 1, wipe: () => Promise.reject(new Error('disk on fire')) });
+  it('retires a partition whose wipe failed and hands out its slot on a fresh partition', async () => {
+    let failures = 2;
+    const pool = createPartitionPool({
+      size: 1,
+      wipe: () => (failures-- > 0 ? Promise.reject(new Error('cookies left')) : Promise.resolve()),
+    });
     pool.acquire('ses_a');
-    await expect(pool.release('ses_a')).rejects.toThrow('disk on fire');
-    expect(pool.acquire('ses_b')).toBeNull();
+    await expect(pool.release('ses_a')).rejects.toThrow('cookies left');
+    expect(pool.retired()).toEqual(['assist-slot-0']);
+    expect(pool.acquire('ses_b')?.partition).toBe('assist-slot-0-1');
+    await expect(pool.release('ses_b')).rejects.toThrow('cookies left');
+    expect(pool.acquire('ses_c')?.partition).toBe('assist-slot-0-2');
+    await pool.release('ses_c');
+    expect(pool.retired()).toEqual(['assist-slot-0', 'assist-slot-0-1']);
+    expect(pool.acquire('ses_d')?.partition).toBe('assist-slot-0-2');
+  });
+
+  it('retires without wiping a partition whose view would not close', async () => {
+    const wiped: string[] = [];
+    const pool = createPartitionPool({
+      size: 2,
+      wipe: (partition) => {
+        wiped.push(partition);
+        return Promise.resolve();
+      },
+    });
+    pool.acquire('ses_a');
+    pool.acquire('ses_b');
+    pool.retire('ses_a');
+    pool.retire('ses_none');
+    expect(wiped).toEqual([]);
+    expect(pool.retired()).toEqual(['assist-slot-0']);
+    expect(pool.acquire('ses_c')?.partition).toBe('assist-slot-0-1');
+    await pool.release('ses_b');
+    expect(wiped).toEqual(['assist-slot-1']);
   });
 
   it('ignores releasing a session without a slot and refuses an empty pool', async () => {

@@ -1,5 +1,6 @@
 import type { BannerState, Bounds, OpenSession } from '../../shared/ipc/contract';
 import type { NavigationPolicy } from './navigation-policy';
+import type { ViewTrouble } from './sessions/session-view-problems';
 import type { PartitionSlot } from './partition-pool';
 
 /**
@@ -15,6 +16,8 @@ export interface ViewEvents {
   onEndRequested(): void;
   /** The agent pressed "I'm still here" in the banner (Electron's banner view). */
   onKeepAliveRequested?(): void;
+  /** The storefront crashed, hangs or was refused (trouble), or shows a page again (null). */
+  onTrouble(trouble: ViewTrouble | null): void;
 }
 
 export interface ViewHost {
@@ -32,8 +35,11 @@ export interface ViewHost {
   update(state: BannerState): void;
   /** Loads the session's current page again (after a mode switch, so its controls match the new mode). */
   reload(sessionId: string): Promise<void>;
-  /** Tears the session's view down; the partition is wiped separately via `wipe`. */
+  /**
+   * Tears the session's view down, resolving once its pages are destroyed (rejects when they were
+   * not: its partition is then retired, never wiped for reuse); the partition is wiped separately.
+   */
   close(sessionId: string): Promise<void>;
-  /** Removes everything the partition holds (the partition pool's wiper). */
+  /** Removes everything the partition holds and checks nothing is left (the partition pool's wiper); rejects otherwise. */
   wipe(partition: string): Promise<void>;
 }

@@ -44,6 +44,8 @@ export const AuthState = z.discriminatedUnion('status', [
   z.object({
     status: z.literal('signed_out'),
     shopUrl: z.string(),
+    /** The shops this console may sign in to (command line or settings); shopUrl is one of them. */
+    shops: z.array(z.string()).min(1),
     keychain: KeychainState,
     lastEmail: z.string().nullable(),
   }),
@@ -66,6 +68,14 @@ export const Bounds = z.object({
 });
 export type Bounds = z.infer<typeof Bounds>;
 
+/** Why a session's storefront cannot be shown now; the console offers a reload (unless refused) or the end. */
+export const ViewProblem = z.object({
+  kind: z.enum(['crashed', 'unresponsive', 'certificate', 'reload_failed']),
+  /** What happened, in words for the agent. */
+  message: z.string(),
+});
+export type ViewProblem = z.infer<typeof ViewProblem>;
+
 /** A session open in this console, as the UI shows it in a tab and main's banner shows it. */
 export const OpenSession = z.object({
   session: AssistSession,
@@ -82,6 +92,8 @@ export const OpenSession = z.object({
   state: z.enum(['opening', 'open', 'ending', 'ended']),
   /** Set once ended: what ended it, in words for the agent. */
   endedMessage: z.string().nullable(),
+  /** Set while the storefront cannot be shown (its page crashed, hangs, or the store's certificate was refused). */
+  problem: ViewProblem.nullable(),
 });
 export type OpenSession = z.infer<typeof OpenSession>;
 
@@ -279,6 +291,8 @@ export const ipcContract = {
   'sessions.end': call(z.object({ sessionId: Id }), OpenSession),
   /** "I'm still here": an activity heartbeat now, which moves the idle deadline (not the maximum length). */
   'sessions.keepAlive': call(z.object({ sessionId: Id }), OpenSession),
+  /** Loads the session's storefront page again, after it crashed or stopped responding. */
+  'sessions.reloadView': call(z.object({ sessionId: Id }), OpenSession),
   /** Switches an open session between view and act without ending it; act needs a step-up, as a start does. */
   'sessions.switchMode': call(
     z.discriminatedUnion('mode', [

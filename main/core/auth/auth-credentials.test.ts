@@ -21,7 +21,7 @@ it('a keychain that refuses to store the sign-in: the agent is told it lasts unt
   const logging = createLogging({ terminal, terminalLevel: 'warn' });
   const credentials = createStoredCredentials({
     vault: createVault({ keychain: lockedAfterProbe() }),
-    current: { phase: { kind: 'signed_out' }, shopUrl: 'http://127.0.0.1:4310' },
+    current: { phase: { kind: 'signed_out' }, shopUrl: 'http://127.0.0.1:4310', shops: ['http://127.0.0.1:4310'] },
     log: logging.logger('auth'),
   });
   expect(await credentials.keychain()).toEqual({ available: true, message: null });

@@ -24,4 +24,6 @@ export type AuthPhase =
 export interface AuthCurrent {
   phase: AuthPhase;
   shopUrl: string;
+  /** The shop origins sign-in may send a password to. */
+  readonly shops: readonly string[];
 }

@@ -1,4 +1,6 @@
 import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -103,6 +105,38 @@ describeBackends('auth service against the real shop', (backend) => {
     const restarted = createAuthService({ shopUrl: shop.url, vault: createVault({ keychain: brokenKeychain }) });
     expect(await restarted.restore()).toMatchObject({ status: 'signed_out' });
     await auth.signOut();
+  });
+
+  it('sends the password only to a shop it was started for, whatever address the page sends', async () => {
+    // A server posing as a shop: it must never see a request.
+    const seen: string[] = [];
+    const stranger = createServer((request, response) => {
+      seen.push(`${request.method} ${request.url}`);
+      response.end('{}');
+    });
+    await new Promise<void>((resolve) => stranger.listen(0, '127.0.0.1', resolve));
+    const strangerUrl = `http://127.0.0.1:${(stranger.address() as AddressInfo).port}`;
+    try {
+      const auth = createAuthService({ shopUrl: shop.url, vault: createVault({ keychain: brokenKeychain }) });
+      expect(await auth.state()).toMatchObject({ status: 'signed_out', shops: [new URL(shop.url).origin] });
+      const refused = await auth.signIn(strangerUrl, 'agent@demo.test', DEMO_STAFF_PASSWORD).catch((e: unknown) => e);
+      expect(toIpcError(refused)).toMatchObject({ code: 'shop_not_allowed' });
+      expect((refused as Error).message).toContain(`--shop-url=${strangerUrl}`);
+      expect(seen).toEqual([]);
+      // Started for both: the stranger may be asked (and answers nothing a shop would).
+      const both = createAuthService({
+        shopUrl: shop.url,
+        shops: [strangerUrl],
+        vault: createVault({ keychain: brokenKeychain }),
+      });
+      expect(await both.state()).toMatchObject({ shops: [new URL(shop.url).origin, strangerUrl] });
+      await both.signIn(strangerUrl, 'agent@demo.test', DEMO_STAFF_PASSWORD).catch(() => undefined);
+      expect(seen).toEqual(['POST /api/v1/auth/login']);
+      expect(await signInWith(both, shop, code, 'agent2@demo.test')).toMatchObject({ status: 'signed_in' });
+      await both.signOut();
+    } finally {
+      stranger.close();
+    }
   });
 
   it('logs sign-in and sign-out to its logger by staff id, never a password, code or token', async () => {

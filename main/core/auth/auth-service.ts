@@ -22,6 +22,8 @@ import { shopOriginOf, type CredentialVault } from '../vault';
 export interface AuthServiceOptions {
   /** The shop the console starts with (command line / settings). */
   shopUrl: string;
+  /** Every shop sign-in may use (command line / settings); default: only `shopUrl`. */
+  shops?: readonly string[];
   vault: CredentialVault;
   onChange?: (state: AuthState) => void;
   /** Milliseconds since the epoch; injectable so tests can reason about expiry. */
@@ -60,7 +62,9 @@ export interface AuthService {
 
 export function createAuthService(options: AuthServiceOptions): AuthService {
   const log = options.logger ?? defaultLogger('auth');
-  const current: AuthCurrent = { phase: { kind: 'signed_out' }, shopUrl: shopOriginOf(options.shopUrl) };
+  const shopUrl = shopOriginOf(options.shopUrl);
+  const shops = [...new Set([shopUrl, ...(options.shops ?? []).map(shopOriginOf)])];
+  const current: AuthCurrent = { phase: { kind: 'signed_out' }, shopUrl, shops };
   const credentials = createStoredCredentials({ vault: options.vault, current, log });
   const report = createAuthStateReporter({ current, credentials, onChange: options.onChange });
   const keeper = createTokenKeeper({

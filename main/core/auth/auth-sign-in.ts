@@ -55,6 +55,12 @@ export function createSignInSteps(deps: {
       if (current.phase.kind === 'signed_in')
         throw new ConsoleRefusedError('already_signed_in', 'Sign out before signing in again.');
       const origin = shopOriginOf(url);
+      // The password goes only to a shop this console was started for, whatever the page sends.
+      if (!current.shops.includes(origin))
+        throw new ConsoleRefusedError(
+          'shop_not_allowed',
+          `This console signs in only to ${current.shops.join(', ')}. Start it with --shop-url=${origin} to use that shop.`,
+        );
       const client = makeClient({ shopUrl: origin, tokens });
       const response = await client.login(email, password);
       current.shopUrl = origin;

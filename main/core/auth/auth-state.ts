@@ -26,6 +26,7 @@ export function createAuthStateReporter(deps: {
         return {
           status: 'signed_out',
           shopUrl: current.shopUrl,
+          shops: [...current.shops],
           keychain: kc,
           lastEmail: await credentials.lastEmail(),
         };

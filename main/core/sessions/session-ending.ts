@@ -37,15 +37,22 @@ export function createSessionEnding(deps: {
     // 'ended' is only reported once the view is gone and the partition wiped.
     entry.state = 'ending';
     const id = entry.session.id;
+    // A partition is wiped for the next customer only once its view is destroyed; a view that
+    // would not close keeps its partition out of use for good.
+    let closed = true;
     try {
       await viewHost.close(id);
     } catch (error) {
-      log(`closing the view of ${id} failed: ${String(error)}`);
+      closed = false;
+      log(`closing the view of ${id} failed; its partition is retired: ${String(error)}`);
     }
     try {
-      await pool.release(id);
+      if (closed) await pool.release(id);
+      else pool.retire(id);
     } catch (error) {
-      log(`wiping the partition of ${id} failed; the slot stays out of use: ${String(error)}`);
+      log(
+        `wiping the partition of ${id} failed; it is retired and its slot continues on a fresh one: ${String(error)}`,
+      );
     }
     entry.slot = null;
     if (atShop) await entries.forget(id);

@@ -1,5 +1,5 @@
 import type { AssistSession } from '../../../shared/api/sessions';
-import type { BannerState, OpenSession } from '../../../shared/ipc/contract';
+import type { BannerState, OpenSession, ViewProblem } from '../../../shared/ipc/contract';
 import type { OpenSessionsJournal } from './open-sessions-journal';
 import type { PartitionSlot } from '../partition-pool';
 import { countdownOf, ENDED_COUNTDOWN, type SessionCountdown } from './session-presentation';
@@ -15,6 +15,8 @@ export interface SessionEntry extends SessionCountdown {
   storeName: string;
   state: OpenSession['state'];
   endedMessage: string | null;
+  /** The view's trouble the agent is shown instead of a blank storefront; null while it is fine. */
+  problem: ViewProblem | null;
   slot: PartitionSlot | null;
   lastHeartbeatAt: number;
   heartbeatInFlight: boolean;
@@ -36,6 +38,7 @@ export function openSessionOf(entry: SessionEntry): OpenSession {
     maxSecondsLeft: entry.maxSecondsLeft,
     state: entry.state,
     endedMessage: entry.endedMessage,
+    problem: entry.problem,
   };
 }
 

@@ -13,6 +13,7 @@ import { createHeartbeats } from './session-heartbeat';
 import { createLeaseRenewal } from './session-lease-renewal';
 import { createSessionPolling } from './session-polling';
 import { createSessionStarter, type StartArgs } from './session-start';
+import { createViewProblems } from './session-view-problems';
 import type { ViewHost } from '../view-host';
 
 /**
@@ -77,6 +78,8 @@ export interface SessionManager {
   keepAlive(sessionId: string): Promise<OpenSession>;
   /** Switches an open session between view and act without ending it (act: with a step-up). */
   switchMode(change: ModeChange): Promise<OpenSession>;
+  /** Loads the session's storefront again after it crashed or hung. */
+  reloadView(sessionId: string): Promise<OpenSession>;
   /** Checks every open session with the shop now (also runs on the poll interval). */
   pollNow(): Promise<void>;
   dispose(): void;
@@ -101,6 +104,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     check,
     log,
   });
+  const problems = createViewProblems({ entries, viewHost, log });
   const start = createSessionStarter({
     api,
     viewHost,
@@ -114,6 +118,9 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     },
     end: (sessionId) => manager.end(sessionId),
     keepAlive: (sessionId) => manager.keepAlive(sessionId),
+    trouble: (sessionId, trouble) => {
+      problems.report(sessionId, trouble);
+    },
     log,
   });
 
@@ -162,6 +169,7 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     activity: heartbeats.activity,
     switchMode: createModeSwitch({ api, entries, viewHost, check }),
     keepAlive: heartbeats.keepAlive,
+    reloadView: problems.reload,
     pollNow,
     dispose() {
       entries.leaveJournal();

@@ -9,6 +9,7 @@ import { bannerOf, openSessionOf, type SessionEntries, type SessionEntry } from 
 import type { SessionEnding } from './session-ending';
 import { countdownOf } from './session-presentation';
 import type { ViewHost } from '../view-host';
+import type { ViewTrouble } from './session-view-problems';
 
 /**
  * Starting a session: a free storefront slot first, then step-up and creation at the shop, the
@@ -41,6 +42,8 @@ export interface SessionStartDeps {
   activity: (sessionId: string) => void;
   end: (sessionId: string) => Promise<unknown>;
   keepAlive: (sessionId: string) => Promise<unknown>;
+  /** The view's trouble (a crash, a hang, a refused certificate), or null once it shows a page again. */
+  trouble: (sessionId: string, trouble: ViewTrouble | null) => void;
   log: (message: string) => void;
 }
 
@@ -72,6 +75,7 @@ export function createSessionStarter(deps: SessionStartDeps): (args: StartArgs) 
       storeName: store?.name ?? session.storeId,
       state: 'opening',
       endedMessage: null,
+      problem: null,
       slot: null,
       lastHeartbeatAt: now(),
       heartbeatInFlight: false,
@@ -100,6 +104,9 @@ export function createSessionStarter(deps: SessionStartDeps): (args: StartArgs) 
           void deps.end(session.id).catch((error: unknown) => {
             log(`ending ${session.id} from the banner failed: ${String(error)}`);
           });
+        },
+        onTrouble: (trouble) => {
+          deps.trouble(session.id, trouble);
         },
         onKeepAliveRequested: () => {
           void deps.keepAlive(session.id).catch((error: unknown) => {

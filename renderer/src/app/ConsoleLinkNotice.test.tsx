@@ -60,6 +60,7 @@ describe('ConsoleLinkNotice', () => {
       'auth.state': () => ({
         status: 'signed_out' as const,
         shopUrl: 'http://127.0.0.1:4310',
+        shops: ['http://127.0.0.1:4310'],
         keychain,
         lastEmail: null,
       }),

@@ -523,6 +523,8 @@ describe('audit viewer', () => {
     let calls = 0;
     const { fake } = renderConsole(
       handlers('agent', 13, seen, {
+        // The screen opened before the sync: the mirror had nothing yet.
+        'audit.status': () => auditStatus({ lastSeq: 0, headSeq: 13, synced: 0 }),
         'audit.query': (args) => {
           calls += 1;
           return calls === 1 ? before.promise : stored(args);
@@ -533,11 +535,38 @@ describe('audit viewer', () => {
     await waitFor(() => {
       expect(calls).toBe(1);
     });
+    await screen.findByText(/Synced 0 events/);
     fake.emit('audit.status', auditStatus({ lastSeq: 13, headSeq: 13, synced: 13 }));
     before.resolve({ total: 0, events: [] });
     const table = screen.getByRole('table', { name: 'Audit events' });
     expect(await within(table).findByText('13')).toBeTruthy();
     expect(screen.getByText('13 events')).toBeTruthy();
+  });
+
+  it('does not ask again when the catch-up sync on opening finds nothing new (a filter picked meanwhile is not restarted)', async () => {
+    const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
+    const stored = mirror(13, seen);
+    const picked = deferred<IpcValue<'audit.query'>>();
+    const { fake, user } = renderConsole(
+      handlers('supervisor', 13, seen, {
+        'audit.query': (args) => (args.filter.actionGroup ? picked.promise : stored(args)),
+      }),
+      audit,
+    );
+    const table = await screen.findByRole('table', { name: 'Audit events' });
+    expect(await within(table).findByText('13')).toBeTruthy();
+    await user.selectOptions(screen.getByLabelText('Action'), 'group:refused');
+    await waitFor(() => {
+      expect(fake.callsTo('audit.query').filter((c) => c.filter.actionGroup === 'refused')).toHaveLength(1);
+    });
+    // The sync the screen asked for as it opened starts and ends with the same last event.
+    fake.emit('audit.status', auditStatus({ state: 'syncing', lastSeq: 13, headSeq: 13, synced: 13 }));
+    fake.emit('audit.status', auditStatus({ lastSeq: 13, headSeq: 13, synced: 13 }));
+    picked.resolve(stored({ filter: { actionGroup: 'refused' }, offset: 0, limit: 50 }));
+    await waitFor(() => {
+      expect(screen.getByRole('table', { name: 'Audit events' }).getAttribute('aria-rowcount')).toBe('13');
+    });
+    expect(fake.callsTo('audit.query').filter((c) => c.filter.actionGroup === 'refused')).toHaveLength(1);
   });
 
   it('shows an empty state', async () => {

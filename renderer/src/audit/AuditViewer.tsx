@@ -32,10 +32,18 @@ const PAGE_SETTLE_MS = 80;
 const REFRESH_THROTTLE_MS = 2000;
 const number = new Intl.NumberFormat();
 
-/** New events in the mirror refresh what is shown, at most every couple of seconds while a sync streams in. */
-function useRefreshOnNewEvents(): void {
+/**
+ * New events in the mirror refresh what is shown, at most every couple of seconds while a sync
+ * streams in. `knownSeq` is the mirror's last event as this screen first read it: a status
+ * saying the same (the catch-up sync starting as the screen opens) refreshes nothing, so it
+ * cannot cancel and restart the query of a filter the agent has just picked.
+ */
+function useRefreshOnNewEvents(knownSeq: number | undefined): void {
   const queryClient = useQueryClient();
   const last = useRef({ seq: -1, at: 0 });
+  useEffect(() => {
+    if (last.current.seq === -1 && knownSeq !== undefined) last.current.seq = knownSeq;
+  }, [knownSeq]);
   useIpcEvent('audit.status', (status) => {
     const now = Date.now();
     const changed = status.lastSeq !== last.current.seq;
@@ -79,7 +87,7 @@ export function AuditViewer() {
     [setFilter],
   );
   const status = useAuditStatus();
-  useRefreshOnNewEvents();
+  useRefreshOnNewEvents(status.data?.lastSeq);
   useCatchUpOnOpen();
   // The event opened in the side pane (its details in words and raw JSON).
   const [opened, setOpened] = useState<AuditEvent | null>(null);

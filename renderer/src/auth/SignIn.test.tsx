@@ -7,7 +7,13 @@ import { renderConsole } from '../test/render';
 
 afterEach(cleanup);
 
-const signedOut: AuthState = { status: 'signed_out', shopUrl: 'http://127.0.0.1:4310', keychain, lastEmail: null };
+const signedOut: AuthState = {
+  status: 'signed_out',
+  shopUrl: 'http://127.0.0.1:4310',
+  shops: ['http://127.0.0.1:4310'],
+  keychain,
+  lastEmail: null,
+};
 const mfa: AuthState = { status: 'mfa_required', shopUrl: 'http://127.0.0.1:4310', keychain, email: 'agent@demo.test' };
 
 async function fillPassword(user: ReturnType<typeof renderConsole>['user'], password = 'concierge-demo') {
@@ -36,7 +42,9 @@ describe('sign-in', () => {
       'sessions.open': () => [],
       'shop.stores': () => [],
     });
-    expect((await screen.findByLabelText<HTMLInputElement>('Shop address')).value).toBe('http://127.0.0.1:4310');
+    const shop = await screen.findByLabelText<HTMLInputElement>('Shop address');
+    expect(shop.value).toBe('http://127.0.0.1:4310');
+    expect(shop.readOnly).toBe(true);
     await fillPassword(user);
     expect(fake.callsTo('auth.signIn')).toEqual([
       { shopUrl: 'http://127.0.0.1:4310', email: 'agent@demo.test', password: 'concierge-demo' },
@@ -46,6 +54,20 @@ describe('sign-in', () => {
     expect(fake.callsTo('auth.verifyMfa')).toEqual([{ code: '123456' }]);
     expect(await screen.findByRole('button', { name: 'Customers' })).toBeTruthy();
     expect(screen.getByText(staff('agent').name)).toBeTruthy();
+  });
+
+  it('offers only the shops the console was started for', async () => {
+    const { fake, user } = renderConsole({
+      'auth.state': () => ({ ...signedOut, shops: ['http://127.0.0.1:4310', 'https://shop.example.com'] }),
+      'auth.signIn': () => mfa,
+    });
+    const shop = await screen.findByLabelText<HTMLSelectElement>('Shop address');
+    expect([...shop.options].map((o) => o.value)).toEqual(['http://127.0.0.1:4310', 'https://shop.example.com']);
+    await user.selectOptions(shop, 'https://shop.example.com');
+    await fillPassword(user);
+    expect(fake.callsTo('auth.signIn')).toEqual([
+      { shopUrl: 'https://shop.example.com', email: 'agent@demo.test', password: 'concierge-demo' },
+    ]);
   });
 
   it('explains a wrong password', async () => {

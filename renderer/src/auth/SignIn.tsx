@@ -4,8 +4,6 @@ import { useIpcMutation } from '../bridge/context';
 import { ErrorNote } from '../ui/ErrorNote';
 import { useSetAuthState } from './useAuth';
 
-export const DEFAULT_SHOP_URL = 'http://127.0.0.1:4310';
-
 type NotSignedIn = Exclude<AuthState, { status: 'signed_in' }>;
 
 export function SignIn({ state }: { state: NotSignedIn }) {
@@ -29,7 +27,7 @@ export function SignIn({ state }: { state: NotSignedIn }) {
 function PasswordStep({ state }: { state: Extract<AuthState, { status: 'signed_out' }> }) {
   const id = useId();
   const setAuth = useSetAuthState();
-  const [shopUrl, setShopUrl] = useState(state.shopUrl || DEFAULT_SHOP_URL);
+  const [shopUrl, setShopUrl] = useState(state.shopUrl);
   const [email, setEmail] = useState(state.lastEmail ?? '');
   const [password, setPassword] = useState('');
   const signIn = useIpcMutation('auth.signIn', { onSuccess: setAuth });
@@ -42,16 +40,30 @@ function PasswordStep({ state }: { state: Extract<AuthState, { status: 'signed_o
   return (
     <form onSubmit={submit} aria-label="Sign in">
       <label htmlFor={`${id}-shop`}>Shop address</label>
-      <input
-        id={`${id}-shop`}
-        type="url"
-        required
-        value={shopUrl}
-        onChange={(e) => {
-          setShopUrl(e.target.value);
-        }}
-        autoComplete="url"
-      />
+      {/* Only the shops this console was started for (--shop-url): the password goes nowhere else. */}
+      {state.shops.length > 1 ? (
+        <select
+          id={`${id}-shop`}
+          value={shopUrl}
+          onChange={(e) => {
+            setShopUrl(e.target.value);
+          }}
+        >
+          {state.shops.map((shop) => (
+            <option key={shop} value={shop}>
+              {shop}
+            </option>
+          ))}
+        </select>
+      ) : (
+        <input
+          id={`${id}-shop`}
+          type="url"
+          readOnly
+          value={shopUrl}
+          title="Start the console with --shop-url to use another shop"
+        />
+      )}
       <label htmlFor={`${id}-email`}>Email</label>
       <input
         id={`${id}-email`}

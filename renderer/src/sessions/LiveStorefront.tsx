@@ -70,6 +70,19 @@ const STATUS: Record<StreamState, string> = {
  * the agent's clicks, wheel, keys and pasted text sent into it. Keys go to the storefront while
  * this has focus (Tab too, to move between its fields); Escape gives them back to the console.
  */
+/** Numbers each shown storefront, so every one opens its own stream. */
+let connections = 0;
+
+/**
+ * The stream's address for one connection: an `<img>` whose address the page has shown before
+ * takes the picture it already has (the document's list of images) instead of asking again.
+ */
+function connectionUrl(streamUrl: string, id: string): string {
+  const url = new URL(streamUrl, window.location.href);
+  url.searchParams.set('connection', id);
+  return url.toString();
+}
+
 export function LiveStorefront({ streamUrl, customerName, sendInput, screenRef }: LiveStorefrontProps) {
   const surface = useRef<HTMLDivElement>(null);
   const image = useRef<HTMLImageElement>(null);
@@ -79,6 +92,11 @@ export function LiveStorefront({ streamUrl, customerName, sendInput, screenRef }
   const connection = `${streamUrl} ${attempt} ${visible}`;
   const [seen, setSeen] = useState<{ connection: string; state: StreamState }>({ connection, state: 'connecting' });
   const state = seen.connection === connection ? seen.state : 'connecting';
+  // A new address for each connection, the storefront shown again after a crash included.
+  const src = useMemo(
+    () => connectionUrl(streamUrl, `${String(++connections)}.${String(attempt)}.${visible ? 'shown' : 'hidden'}`),
+    [streamUrl, attempt, visible],
+  );
   const send = useMemo(() => createInputSender(sendInput), [sendInput]);
   useWheelInto(surface, image, send);
 
@@ -114,7 +132,7 @@ export function LiveStorefront({ streamUrl, customerName, sendInput, screenRef }
             <img
               key={attempt}
               ref={image}
-              src={streamUrl}
+              src={src}
               alt={`Live preview of the storefront as ${customerName} sees it`}
               draggable={false}
               onClick={click}

@@ -1,6 +1,6 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { cleanup, screen, waitFor, within } from '@testing-library/react';
-import type { OpenSession } from '../../../shared/ipc/contract';
+import type { AuthState, OpenSession } from '../../../shared/ipc/contract';
 import type { Handlers } from '../test/fake-bridge';
 import { consoleHandlers, keychain, openSession } from '../test/fixtures';
 import { renderConsole } from '../test/render';
@@ -13,8 +13,13 @@ const janeSession = openSession();
 
 const handlers = (list: OpenSession[], extra: Handlers = {}) => consoleHandlers({ open: list }, extra);
 
-const signedOut = () =>
-  ({ status: 'signed_out', shopUrl: 'http://127.0.0.1:4310', keychain, lastEmail: null }) as const;
+const signedOut = (): AuthState => ({
+  status: 'signed_out',
+  shopUrl: 'http://127.0.0.1:4310',
+  shops: ['http://127.0.0.1:4310'],
+  keychain,
+  lastEmail: null,
+});
 
 const onSession = { initial: { screen: { name: 'session' as const, sessionId: 'ses_1' } } };
 const header = () => within(screen.getByRole('region', { name: 'Assisted session' }));

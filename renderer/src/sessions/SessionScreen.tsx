@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useRef } from 'react';
 import type { ViewInput } from '../../../shared/ipc/view-input';
-import type { OpenSession } from '../../../shared/ipc/contract';
+import type { OpenSession, ViewProblem } from '../../../shared/ipc/contract';
 import { useBridge, useHost, useIpcMutation } from '../bridge/context';
 import { useCan } from '../auth/useAuth';
 import { useUi } from '../state/context';
@@ -89,7 +89,13 @@ function SessionPane({ open, receivedAt }: { open: OpenSession; receivedAt: numb
       )}
       <ErrorNote error={end.error} prefix="Could not end the session." />
       <ErrorNote error={keepAlive.error} prefix="Could not keep the session open." />
-      {ended ? <EndedPanel open={open} /> : <StorefrontArea open={open} />}
+      {ended ? (
+        <EndedPanel open={open} />
+      ) : open.problem ? (
+        <ViewProblemPanel open={open} problem={open.problem} onEnd={endIt} ending={end.isPending} />
+      ) : (
+        <StorefrontArea open={open} />
+      )}
     </section>
   );
 }
@@ -114,6 +120,53 @@ function useEndShortcut(enabled: boolean, onEnd: () => void): void {
       window.removeEventListener('keydown', onKey, true);
     };
   }, [enabled]);
+}
+
+const PROBLEM_TITLES: Record<ViewProblem['kind'], string> = {
+  crashed: 'The storefront stopped working',
+  unresponsive: 'The storefront is not responding',
+  certificate: 'The store’s certificate was refused',
+  reload_failed: 'The storefront could not be loaded again',
+};
+
+/**
+ * In place of a storefront that crashed, hangs or was refused: what happened, a reload where one
+ * can help, and the end. (Unmounting the storefront area hides its view, so nothing blank stays.)
+ */
+function ViewProblemPanel(props: { open: OpenSession; problem: ViewProblem; onEnd: () => void; ending: boolean }) {
+  const { open, problem } = props;
+  const setOpen = useSetOpenSession();
+  const reload = useIpcMutation('sessions.reloadView', { onSuccess: setOpen });
+  const canReload = problem.kind === 'crashed' || problem.kind === 'unresponsive';
+  return (
+    <div className="ended-panel" role="alert">
+      <h2>{PROBLEM_TITLES[problem.kind]}</h2>
+      <p>{problem.message}</p>
+      <div className="row">
+        {canReload && (
+          <button
+            type="button"
+            className="primary"
+            disabled={reload.isPending}
+            onClick={() => {
+              reload.mutate({ sessionId: open.session.id });
+            }}
+          >
+            {reload.isPending ? 'Reloading…' : 'Reload the storefront'}
+          </button>
+        )}
+        <button
+          type="button"
+          className={canReload ? undefined : 'primary'}
+          disabled={props.ending}
+          onClick={props.onEnd}
+        >
+          End session
+        </button>
+      </div>
+      <ErrorNote error={reload.error} prefix="Could not reload the storefront." />
+    </div>
+  );
 }
 
 function EndedPanel({ open }: { open: OpenSession }) {

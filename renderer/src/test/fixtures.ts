@@ -131,6 +131,7 @@ export function openSession(overrides: Partial<OpenSession> = {}, s: Partial<Ass
     maxSecondsLeft: Math.max(secondsLeft, 1500),
     state: 'open',
     endedMessage: null,
+    problem: null,
     ...overrides,
   };
 }
