@@ -40,6 +40,16 @@ async function copyRows(tx: Transaction, chunks: TextChunks, page: PreparedPage)
   return created;
 }
 
+/** The page's events added to the per-action counts (a primary-key range: the page's rows only). */
+async function countActions(tx: Transaction, page: PreparedPage): Promise<void> {
+  await tx.query(
+    `INSERT INTO audit_action_counts (action, n)
+       SELECT action, count(*) FROM audit_events WHERE seq BETWEEN $1 AND $2 GROUP BY action
+     ON CONFLICT (action) DO UPDATE SET n = audit_action_counts.n + EXCLUDED.n`,
+    [page.firstSeq, page.lastSeq],
+  );
+}
+
 /** The cursor, head and verification state after the page, in mirror_state. */
 async function advanceState(tx: Transaction, page: PreparedPage): Promise<MirrorState> {
   const { chain, checked, bad, lastAtMs, atInOrder } = page.to;
@@ -81,7 +91,10 @@ export async function ingestPrepared(
         `The page after ${page.after} was verified from another chain state than the mirror holds.`,
       );
     if (!maintenance.inBulk() && page.headSeq - page.after > bulkBacklog) await maintenance.beginBulk(tx);
-    if (page.received > 0) created = await copyRows(tx, chunks, page);
+    if (page.received > 0) {
+      created = await copyRows(tx, chunks, page);
+      await countActions(tx, page);
+    }
     return advanceState(tx, page);
   });
   // Known only once committed (a rolled-back page leaves no partition behind).

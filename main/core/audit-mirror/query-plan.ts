@@ -1,5 +1,5 @@
 import type { AuditFilter } from '../../../shared/ipc/contract';
-import { prefixUpperBound, textProbes, type SeqRange, type TextPlan } from './filter-sql';
+import { textProbes, type SeqRange, type TextPlan } from './filter-sql';
 import { readState, type MirrorState, type Queryable } from './store-state';
 
 /** Events sampled to choose how to search a text (see textPlan). */
@@ -36,19 +36,6 @@ export async function seqRange(q: Queryable, filter: AuditFilter, state: MirrorS
     range.hi = Math.min(state.cursor, last.rows[0]?.seq ?? 0);
   }
   return range;
-}
-
-/** The distinct actions starting with `prefix`, one (action, seq) index probe each (a skip scan). */
-export async function groupActions(q: Queryable, prefix: string): Promise<string[]> {
-  const found = await q.query<{ action: string }>(
-    `WITH RECURSIVE a(action) AS (
-       SELECT min(action) FROM audit_events WHERE action >= $1 AND action < $2
-       UNION ALL
-       SELECT (SELECT min(e.action) FROM audit_events e WHERE e.action > a.action AND e.action < $2) FROM a WHERE a.action IS NOT NULL)
-     SELECT action FROM a WHERE action IS NOT NULL AND starts_with(action, $1)`,
-    [prefix, prefixUpperBound(prefix)],
-  );
-  return found.rows.map((r) => r.action);
 }
 
 /**

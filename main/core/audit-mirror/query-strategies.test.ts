@@ -20,7 +20,7 @@ import {
   type StrategyInput,
   type StrategyName,
 } from './query-strategies';
-import { openStoreContext, type StoreContext } from './store-context';
+import { ensureActionCounts, openStoreContext, type StoreContext } from './store-context';
 
 /** 900 events in three text chunks of 300, so every strategy meets chunks, windows and sample shares. */
 const EVENTS = 900;
@@ -243,6 +243,25 @@ describe('query strategies on PGlite', () => {
     await expectSameAsReference('actionGroupAlone', actionGroupAlone, { action: 'staff.', from: at(300) }, pages);
     // A prefix no stored action has: nothing, without a statement to union.
     await expectSameAsReference('actionGroupAlone', actionGroupAlone, { action: 'customer.' }, pages);
+  });
+
+  it('counts an action or a group alone from the per-action counts, also in a mirror that had none', async () => {
+    const pages = [
+      [0, 10],
+      [100, 10],
+    ] as const;
+    await expectSameAsReference('plainPage', plainPage, { action: 'session.action' }, pages);
+    await expectSameAsReference('actionGroupAlone', actionGroupAlone, { action: 'session.' }, pages);
+    // A mirror from before the counts (schema version 4): they are counted from its events as it opens.
+    await ctx.db.exec('DROP TABLE audit_action_counts');
+    await ensureActionCounts(ctx.db);
+    await expectSameAsReference('actionGroupAlone', actionGroupAlone, { actionGroup: 'refused' }, pages);
+    await expectSameAsReference('plainPage', plainPage, { action: 'staff.step_up' }, pages);
+    // Stale counts would show: the walked count and the counted one must agree.
+    const counted = await ctx.db.query<{ n: number }>('SELECT sum(n)::bigint AS n FROM audit_action_counts');
+    expect(counted.rows[0]?.n).toBe(
+      (await ctx.db.query<{ n: number }>('SELECT count(*)::bigint AS n FROM audit_events')).rows[0]?.n,
+    );
   });
 
   it('plainPage: no filter (one primary-key probe on a complete log) and any other filter', async () => {

@@ -11,7 +11,6 @@ import { AUDIT_ACTION_GROUPS } from '../../../shared/audit/action-groups';
 import { AUDIT_COLUMN_LIST, eventFromRow, type StoredAuditRow } from '../../../shared/audit/codec';
 import { AUDIT_COUNT_CAP, type AuditFilter } from '../../../shared/ipc/contract';
 import { filterSql, textOnlySql, type SeqRange, type TextPlan } from './filter-sql';
-import { groupActions } from './query-plan';
 import type { MirrorState, Queryable } from './store-state';
 import { chunkName, newestFirst, type TextChunks } from './text-chunks';
 
@@ -71,6 +70,43 @@ async function cappedCount(
     condition.params,
   );
   return counted.rows[0]?.n ?? 0;
+}
+
+/** Which filter fields name actions; a filter with nothing else set is counted from the per-action counts. */
+const NAMES_ACTIONS: Record<keyof AuditFilter, boolean> = {
+  action: true,
+  actionGroup: true,
+  staffId: false,
+  customerId: false,
+  sessionId: false,
+  from: false,
+  to: false,
+  text: false,
+};
+
+/** An action or an action group and nothing else (no person, session, time or text). */
+export function actionsAlone(filter: AuditFilter): boolean {
+  return (Object.keys(filter) as (keyof AuditFilter)[]).every((key) => NAMES_ACTIONS[key] || !filter[key]);
+}
+
+/** The stored events of these actions, from the per-action counts, capped as a counted walk would be. */
+async function countedActions(tx: Queryable, actions: readonly string[]): Promise<number> {
+  const counted = await tx.query<{ n: number }>(
+    'SELECT coalesce(sum(n), 0)::bigint AS n FROM audit_action_counts WHERE action = ANY($1::text[])',
+    [actions],
+  );
+  return Math.min(counted.rows[0]?.n ?? 0, AUDIT_COUNT_CAP);
+}
+
+/** The actions of a group (named, or a prefix such as `session.`) that this mirror holds events of. */
+async function storedActions(tx: Queryable, filter: AuditFilter, group: string): Promise<string[]> {
+  const stored = await tx.query<{ action: string }>(
+    filter.actionGroup
+      ? 'SELECT action FROM audit_action_counts WHERE action = ANY($1::text[]) AND n > 0'
+      : 'SELECT action FROM audit_action_counts WHERE starts_with(action, $1) AND n > 0',
+    [filter.actionGroup ? AUDIT_ACTION_GROUPS[filter.actionGroup] : group],
+  );
+  return stored.rows.map((r) => r.action);
 }
 
 /** The highest seq when the stored events are exactly seq 1..n with no gaps (a full reader's log), else null. */
@@ -195,14 +231,15 @@ export function actionGroupOf(filter: AuditFilter): string | null {
 /**
  * An action group alone: the newest events of each of its actions, one (action, seq) index walk
  * each, merged. Walking all events newest first instead reads every newer event of other
- * actions (say, the newest events are all page views).
+ * actions (say, the newest events are all page views). Its actions, and without a time range
+ * its count, come from the per-action counts.
  */
 export async function actionGroupAlone(input: StrategyInput): Promise<QueryResult> {
   const { tx, filter, offset, limit, range, plan } = input;
   const group = actionGroupOf(filter);
   if (!group) throw new Error('actionGroupAlone answers a filter with an action group.');
   const where = filterSql(filter, range, plan);
-  const actions = filter.actionGroup ? AUDIT_ACTION_GROUPS[filter.actionGroup] : await groupActions(tx, group);
+  const actions = await storedActions(tx, filter, group);
   const branches = actions.map(
     (_, i) =>
       `(SELECT seq FROM audit_events ${where.sql} AND action = $${where.params.length + i + 1} ORDER BY seq DESC LIMIT ${offset + limit})`,
@@ -219,7 +256,8 @@ export async function actionGroupAlone(input: StrategyInput): Promise<QueryResul
   const seqs = found.map((r) => r.seq);
   const events = await eventsBySeq(tx, seqs);
   if (offset === 0 && events.length < limit) return { total: events.length, events };
-  return { total: await cappedCount(tx, 'audit_events', where), events };
+  const total = actionsAlone(filter) ? await countedActions(tx, actions) : await cappedCount(tx, 'audit_events', where);
+  return { total, events };
 }
 
 /**
@@ -250,6 +288,8 @@ export async function plainPage(input: StrategyInput): Promise<QueryResult> {
   } else if (offset === 0 && events.rows.length < limit) {
     // The first page holds every match: that is the total, no second walk needed.
     total = Math.min(events.rows.length, AUDIT_COUNT_CAP);
+  } else if (filter.action && !filter.action.endsWith('.') && !filter.actionGroup && actionsAlone(filter)) {
+    total = await countedActions(tx, [filter.action]);
   } else {
     total = await cappedCount(tx, 'audit_events', countWhere);
   }

@@ -5,6 +5,16 @@ import type { AuditEvent } from '../../../shared/api/audit';
  * audit_events so the same SQL reads both; `at` keeps the exact string the shop sent because it
  * is part of the hashed content, and `at_ts` is its timestamp for time-range filters.
  */
+/**
+ * How many stored events each action has, kept with every page stored: an action or an action
+ * group alone is then counted without walking its index (up to the cap, 10,000 entries). Added
+ * to a mirror of version 4 in place, counted from its events once (ensureActionCounts).
+ */
+export const ACTION_COUNTS_TABLE = `CREATE TABLE IF NOT EXISTS audit_action_counts (
+  action text PRIMARY KEY,
+  n bigint NOT NULL
+);`;
+
 /** Bump on any change below: a mirror of another version is dropped and synced again (it is a cache). */
 export const MIRROR_SCHEMA_VERSION = 4;
 
@@ -83,6 +93,8 @@ CREATE TABLE IF NOT EXISTS audit_events (
   prev_hash text NOT NULL,
   hash text NOT NULL
 );
+
+${ACTION_COUNTS_TABLE}
 
 -- The shop's signed checkpoints as fetched (GET /audit/checkpoints), every one kept: one whose
 -- key this console has not pinned waits as 'unknown_key' until a person trusts the key.

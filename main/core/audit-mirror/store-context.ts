@@ -4,7 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { pageinspect } from '@electric-sql/pglite/contrib/pageinspect';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { ensurePrivateDir, madeWhole, pathExists } from '../private-dir';
-import { MIRROR_SCHEMA, MIRROR_SCHEMA_VERSION } from './schema';
+import { ACTION_COUNTS_TABLE, MIRROR_SCHEMA, MIRROR_SCHEMA_VERSION } from './schema';
 import { loadTextChunks, type TextChunks } from './text-chunks';
 import { PGLITE_SHARED_MEMORY } from '../../../shared/pglite-start';
 
@@ -60,6 +60,20 @@ async function schemaState(db: PGlite): Promise<'current' | 'missing'> {
   return 'missing';
 }
 
+/** A mirror from before the per-action counts gets them, counted once from its events (one index-only pass). */
+export async function ensureActionCounts(db: PGlite): Promise<void> {
+  const exists = await db.query<{ found: boolean }>(
+    "SELECT to_regclass('public.audit_action_counts') IS NOT NULL AS found",
+  );
+  if (exists.rows[0]?.found) return;
+  await db.transaction(async (tx) => {
+    await tx.exec(ACTION_COUNTS_TABLE);
+    await tx.exec(
+      'INSERT INTO audit_action_counts (action, n) SELECT action, count(*) FROM audit_events GROUP BY action',
+    );
+  });
+}
+
 /**
  * A new mirror folder starts as a copy of the template (template.ts), copied whole and then
  * renamed into place; should copying fail, PGlite sets the folder up itself.
@@ -95,6 +109,7 @@ export async function openStoreContext(
   });
   // A folder at the current version is opened as it is: no schema statements on the way to the first query.
   if ((await schemaState(db)) === 'missing') await db.exec(MIRROR_SCHEMA);
+  else await ensureActionCounts(db);
   // Index builds after a bulk sync sort the whole log: in memory, not in temporary files.
   await db.exec("SET maintenance_work_mem = '256MB'");
   return { db, chunks: await loadTextChunks(db, searchChunk), cacheMb, dataDir: dataDir ?? null };
