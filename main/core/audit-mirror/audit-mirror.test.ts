@@ -154,11 +154,12 @@ describeBackends('audit mirror', (backend) => {
    * listens now, each audit page's cursor passed to `onPage` first, and the connection dropped
    * when the shop is down (as a shop that went away drops it).
    */
-  async function startShopProxy(onPage: (after: number) => Promise<void> | void) {
+  async function startShopProxy(onPage: (after: number, limit: number) => Promise<void> | void) {
     const server = createServer((request, response) => {
       void (async () => {
         const url = new URL(request.url ?? '/', 'http://proxy');
-        if (url.pathname.endsWith('/audit/events')) await onPage(Number(url.searchParams.get('after')));
+        if (url.pathname.endsWith('/audit/events'))
+          await onPage(Number(url.searchParams.get('after')), Number(url.searchParams.get('limit')));
         try {
           const upstream = await fetch(`${shopUrl}${url.pathname}${url.search}`, {
             headers: { authorization: request.headers.authorization ?? '' },
@@ -210,10 +211,12 @@ describeBackends('audit mirror', (backend) => {
     const folder = await newFolder();
     const { dataDir } = folder;
     const afters: number[] = [];
+    const limits: number[] = [];
     // The shop goes away when the mirror first asks for the page after 800 (a request made ahead).
     let killAt: number | null = 800;
-    const proxy = await startShopProxy(async (after) => {
+    const proxy = await startShopProxy(async (after, limit) => {
       afters.push(after);
+      limits.push(limit);
       if (killAt !== null && after >= killAt) {
         killAt = null;
         await app.close();
@@ -276,11 +279,13 @@ describeBackends('audit mirror', (backend) => {
     expect(mirrored.reverse()).toEqual(source);
     expect(verifyChain(mirrored).ok).toBe(true);
 
-    // Nothing new: a sync is one request and changes nothing.
+    // Nothing new: a sync is one request of one event, made on the main thread (no verifier
+    // thread starts for it, nor asks for a page), and changes nothing.
     const requestsBefore = afters.length;
     const again = await second.sync();
     expect(again).toMatchObject({ state: 'idle', lastSeq: source.length, synced: source.length });
     expect(afters.slice(requestsBefore)).toEqual([source.length]);
+    expect(limits.slice(requestsBefore)).toEqual([1]);
     await second.close();
     await proxy.close();
   });

@@ -14,7 +14,7 @@ import { trustListedKey, type CheckpointDeps } from './checkpoints';
 import { keyPinsIn, type KeyPins } from './key-pins';
 import { queryQueue } from './query-queue';
 import { followReverifyNotices } from './reverify-notices';
-import { runSync } from './sync-pipeline';
+import { peekAtShop, runSync } from './sync-pipeline';
 import { EMPTY_MIRROR_STATE, syncStatusTracker, type SyncStatusTracker } from './sync-status';
 import {
   defaultWorkerUrl,
@@ -184,6 +184,7 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
     tokens: options.source.tokens,
     store,
     verifier: () => verifierNow().client(),
+    peek: peekAtShop(api),
     status,
     closed: () => closed,
   };

@@ -1,4 +1,7 @@
+import { z } from 'zod';
+import { AuditPage } from '../../../shared/api/audit';
 import type { AuditSyncStatus } from '../../../shared/ipc/contract';
+import type { ApiClient } from '../api/api-client';
 import type { TokenSource } from '../api/api-requests';
 import { syncCheckpoints, type CheckpointDeps } from './checkpoints';
 import type { PreparedPage, VerifyState } from './prepare';
@@ -19,6 +22,30 @@ export interface SyncDeps {
   checkpoints: CheckpointDeps;
   /** The mirror was closed: the sync stops after the page under way. */
   closed: () => boolean;
+  /**
+   * Asks the shop for one event after the cursor, on the main thread. Nothing new (the cursor
+   * stays where it is) and the sync needs no pages, so no verifier thread starts: a background
+   * sync every 30 s of an idle log costs one small request.
+   */
+  peek?: (after: number) => Promise<Peeked>;
+}
+
+export interface Peeked {
+  nothingNew: boolean;
+  /** The head the shop reported (a head behind the mirror means lost events: checkpoints.ts). */
+  shopHead: number;
+}
+
+/** What a peek reads of a page: its events are counted, never stored, so they are not parsed further. */
+const PeekedPage = AuditPage.pick({ nextAfter: true, head: true }).extend({ events: z.array(z.unknown()) });
+
+/** `peek` over the API client: one event after the cursor, validated as a page. */
+export function peekAtShop(api: Pick<ApiClient, 'auditEvents'>): (after: number) => Promise<Peeked> {
+  return async (after) => {
+    const bytes = await api.auditEvents(after, 1);
+    const page = PeekedPage.parse(JSON.parse(new TextDecoder().decode(bytes)));
+    return { nothingNew: page.events.length === 0 && page.nextAfter === after, shopHead: page.head.seq };
+  };
 }
 
 function describeError(error: unknown): string {
@@ -89,14 +116,17 @@ export async function runSync(deps: SyncDeps): Promise<AuditSyncStatus> {
   status.publish(state);
   let storing: Promise<void> | null = null;
   try {
+    // Anything new at all? (A peek that fails fails the sync, as its first page would.)
+    const peeked = await deps.peek?.(state.cursor);
     let after = state.cursor;
     let from = verifyStateOf(state);
     // The page before this one came full with dense seqs, and the head it reported.
     let dense = false;
     let head = 0;
     // The head the shop reported on the last page: a head behind what the mirror saw means lost events.
-    let shopHead = 0;
-    for (;;) {
+    let shopHead = peeked?.shopHead ?? 0;
+    const pages = peeked?.nothingNew !== true;
+    while (pages) {
       const preparing = preparePageAt(deps, after, from);
       if (dense && !deps.closed()) requestAhead(deps, after, head);
       const prepared = await preparing;
@@ -116,7 +146,7 @@ export async function runSync(deps: SyncDeps): Promise<AuditSyncStatus> {
       head = prepared.headSeq;
       after = prepared.nextAfter;
     }
-    await forgetRequests(deps);
+    if (pages) await forgetRequests(deps);
     if (storing) await storing;
     storing = null;
     // Filter indexes a bulk sync dropped and fresh statistics follow in the worker, one step
