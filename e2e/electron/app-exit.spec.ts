@@ -1,16 +1,13 @@
 import { expect, test } from '@playwright/test';
 import {
   AGENT,
-  binary,
+  electronSpec,
   JANE_SMITH,
   loadedSessionViews,
   sessionAtShop,
   signIn,
-  SKIP_REASON,
-  startHarness,
   startSession,
   supervisorToken,
-  type Harness,
 } from './support';
 
 /**
@@ -18,23 +15,11 @@ import {
  * the process exits (`app_exit`), instead of leaving it to lapse as `console_lost`.
  */
 
-test.skip(!binary.found, SKIP_REASON);
-if (!binary.found) console.warn(`[electron e2e] skipped: ${SKIP_REASON}`);
-
-let harness: Harness | undefined;
-
-test.beforeAll(async () => {
-  test.setTimeout(180_000);
-  harness = await startHarness();
-});
-
-test.afterAll(async () => {
-  await harness?.close();
-});
+const harness = electronSpec();
 
 test('quitting with a live session ends it at the shop as app_exit', async () => {
   test.setTimeout(120_000);
-  const h = harness!;
+  const h = harness();
   const page = await h.launch();
   await signIn(page, AGENT, h.code);
   const sessionId = await startSession(page, JANE_SMITH, 'Customer asks about a refund', () => h.code(AGENT));

@@ -1,7 +1,7 @@
 import { expect, test } from '@playwright/test';
 import {
   AGENT,
-  binary,
+  electronSpec,
   JANE_SMITH,
   loadedSessionViews,
   pageOfView,
@@ -9,12 +9,9 @@ import {
   sessionAtShop,
   sessionViews,
   signIn,
-  SKIP_REASON,
-  startHarness,
   startSession,
   supervisorToken,
   until,
-  type Harness,
 } from './support';
 
 /**
@@ -24,23 +21,11 @@ import {
  * Electron binary is not installed.
  */
 
-test.skip(!binary.found, SKIP_REASON);
-if (!binary.found) console.warn(`[electron e2e] skipped: ${SKIP_REASON}`);
-
-let harness: Harness | undefined;
-
-test.beforeAll(async () => {
-  test.setTimeout(180_000);
-  harness = await startHarness();
-});
-
-test.afterAll(async () => {
-  await harness?.close();
-});
+const harness = electronSpec();
 
 test("sign in, open Jane Smith's session, see the banner, end it from the banner", async () => {
   test.setTimeout(120_000);
-  const h = harness!;
+  const h = harness();
   const page = await h.launch();
   const app = h.app();
 

@@ -1,5 +1,5 @@
 import { expect, test } from '@playwright/test';
-import { binary, signIn, SKIP_REASON, startHarness, SUPERVISOR, type Harness } from './support';
+import { electronSpec, signIn, SUPERVISOR } from './support';
 
 /**
  * The audit viewer on a first run of the real Electron console: a fresh HOME (no audit mirror,
@@ -7,23 +7,11 @@ import { binary, signIn, SKIP_REASON, startHarness, SUPERVISOR, type Harness } f
  * and no error.
  */
 
-test.skip(!binary.found, SKIP_REASON);
-if (!binary.found) console.warn(`[electron e2e] skipped: ${SKIP_REASON}`);
-
-let harness: Harness | undefined;
-
-test.beforeAll(async () => {
-  test.setTimeout(180_000);
-  harness = await startHarness();
-});
-
-test.afterAll(async () => {
-  await harness?.close();
-});
+const harness = electronSpec();
 
 test('a supervisor opens the audit viewer on a fresh install and sees its events', async () => {
   test.setTimeout(150_000);
-  const h = harness!;
+  const h = harness();
   const page = await h.launch();
   await signIn(page, SUPERVISOR, h.code);
   await page.getByRole('button', { name: 'Audit', exact: true }).click();

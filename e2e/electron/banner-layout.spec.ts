@@ -1,18 +1,15 @@
 import { expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import {
   AGENT,
-  binary,
+  type Box,
+  electronSpec,
   JANE_SMITH,
   loadedSessionViews,
+  type SessionViews,
   sessionViews,
   signIn,
-  SKIP_REASON,
-  startHarness,
   startSession,
   until,
-  type Box,
-  type Harness,
-  type SessionViews,
 } from './support';
 
 /**
@@ -21,19 +18,7 @@ import {
  * console is zoomed. Read from main: the window's child views and their bounds.
  */
 
-test.skip(!binary.found, SKIP_REASON);
-if (!binary.found) console.warn(`[electron e2e] skipped: ${SKIP_REASON}`);
-
-let harness: Harness | undefined;
-
-test.beforeAll(async () => {
-  test.setTimeout(180_000);
-  harness = await startHarness();
-});
-
-test.afterAll(async () => {
-  await harness?.close();
-});
+const harness = electronSpec();
 
 /** The views once two reads a moment apart agree: the console has reported its area and main has laid them out. */
 async function settledViews(app: ElectronApplication, sessionId: string): Promise<SessionViews> {
@@ -92,7 +77,7 @@ async function expectOnConsoleArea(page: Page, app: ElectronApplication, views: 
 
 test('the banner stays above the storefront after a resize and a zoom', async () => {
   test.setTimeout(120_000);
-  const h = harness!;
+  const h = harness();
   const page = await h.launch();
   const app = h.app();
   await signIn(page, AGENT, h.code);

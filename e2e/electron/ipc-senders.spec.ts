@@ -6,18 +6,17 @@ import { expect, test, type ElectronApplication } from '@playwright/test';
 import { BANNER_END, BANNER_KEEP_ALIVE, invokeChannel } from '../../preload/ipc-names';
 import {
   AGENT,
-  binary,
+  type Harness,
   JANE_SMITH,
   loadedSessionViews,
   openSessions,
   runInView,
   sessionAtShop,
   signIn,
-  SKIP_REASON,
+  skipWithoutElectron,
   startHarness,
   startSession,
   supervisorToken,
-  type Harness,
 } from './support';
 
 /**
@@ -29,8 +28,7 @@ import {
  * from the storefront end nothing.
  */
 
-test.skip(!binary.found, SKIP_REASON);
-if (!binary.found) console.warn(`[electron e2e] skipped: ${SKIP_REASON}`);
+skipWithoutElectron();
 
 const PROBE_ID = 'e2e-ipc-probe';
 /** A sandboxed preload: `require('electron')` gives it ipcRenderer, which it hands to the page as `e2eProbe.invoke`. */

@@ -1,22 +1,19 @@
 import { expect, test } from '@playwright/test';
 import {
   AGENT,
-  binary,
   consentingCustomers,
+  type Customer,
+  electronSpec,
   endSession,
   JANE_SMITH,
   loadedSessionViews,
   partitionCookies,
   partitionOfView,
   runInView,
+  type SessionViews,
   signIn,
-  SKIP_REASON,
-  startHarness,
   startSession,
   until,
-  type Customer,
-  type Harness,
-  type SessionViews,
 } from './support';
 
 /**
@@ -25,22 +22,10 @@ import {
  * ended holds nothing of the one before (main wipes it on release).
  */
 
-test.skip(!binary.found, SKIP_REASON);
-if (!binary.found) console.warn(`[electron e2e] skipped: ${SKIP_REASON}`);
+const harness = electronSpec();
 
 const MARKER = 'e2e_marker';
 const ASSIST_COOKIE = 'concierge_assist';
-
-let harness: Harness | undefined;
-
-test.beforeAll(async () => {
-  test.setTimeout(180_000);
-  harness = await startHarness();
-});
-
-test.afterAll(async () => {
-  await harness?.close();
-});
 
 /** What the storefront's own page sees of the marker. */
 const pageSees = `({
@@ -60,7 +45,7 @@ const firstName = (customer: Customer) => customer.name.split(' ')[0] ?? custome
 test('two customers share no cookie or storage; a reused slot holds nothing of the customer before', async () => {
   // Five sessions, each with a fresh step-up code: on the real clock that is one code per 30 s.
   test.setTimeout(420_000);
-  const h = harness!;
+  const h = harness();
   const page = await h.launch();
   const app = h.app();
   const code = () => h.code(AGENT);

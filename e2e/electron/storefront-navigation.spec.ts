@@ -5,17 +5,16 @@ import { expect, test } from '@playwright/test';
 import {
   AGENT,
   allWebContents,
-  binary,
+  type Harness,
   JANE_SMITH,
   loadedSessionViews,
   runInView,
   signIn,
-  SKIP_REASON,
+  skipWithoutElectron,
   startHarness,
   startSession,
   until,
   urlOf,
-  type Harness,
 } from './support';
 
 /**
@@ -29,8 +28,7 @@ import {
  * store that answers a redirect to the other origin.
  */
 
-test.skip(!binary.found, SKIP_REASON);
-if (!binary.found) console.warn(`[electron e2e] skipped: ${SKIP_REASON}`);
+skipWithoutElectron();
 
 const LEAVING_PATH = 'e2e-leave-store';
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { _electron as electron, expect, type ElectronApplication, type Page } from '@playwright/test';
+import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
 import { findElectronBinary } from '../../main/core/electron-binary';
 import { partitionName } from '../../main/core/partition-pool';
 import { AssistSession } from '../../shared/api/sessions';
@@ -412,4 +412,30 @@ export async function partitionCookies(
     const cookies = await session.fromPartition(name).cookies.get({});
     return cookies.map((c) => ({ name: c.name, value: c.value }));
   }, partition);
+}
+
+/** Every Electron spec skips, saying why, where the binary is missing. */
+export function skipWithoutElectron(): void {
+  test.skip(!binary.found, SKIP_REASON);
+  if (!binary.found) console.warn(`[electron e2e] skipped: ${SKIP_REASON}`);
+}
+
+/**
+ * The usual frame of a spec file: skipped without the binary, one harness started before its
+ * tests and closed after them (never throwing when the launch failed); returns the harness.
+ */
+export function electronSpec(): () => Harness {
+  skipWithoutElectron();
+  let harness: Harness | undefined;
+  test.beforeAll(async () => {
+    test.setTimeout(180_000);
+    harness = await startHarness();
+  });
+  test.afterAll(async () => {
+    await harness?.close();
+  });
+  return () => {
+    if (!harness) throw new Error('The harness did not start.');
+    return harness;
+  };
 }
