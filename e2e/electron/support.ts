@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { _electron as electron, expect, test, type ElectronApplication, type Page } from '@playwright/test';
+import { DEFAULT_POOL_SIZE } from '../../main/core/console-core';
 import { findElectronBinary } from '../../main/core/electron-binary';
 import { partitionName } from '../../main/core/partition-pool';
 import { AssistSession } from '../../shared/api/sessions';
@@ -37,8 +38,8 @@ export const AGENT = 'agent@demo.test';
 export const SUPERVISOR = 'supervisor@demo.test';
 export const US_STORE = 'Concierge Demo US';
 
-/** DEFAULT_POOL_SIZE in main/core/console-core.ts: the Electron glue passes no pool size of its own. */
-const POOL_SIZE = 4;
+/** The Electron glue passes no pool size of its own: the core's default. */
+const POOL_SIZE = DEFAULT_POOL_SIZE;
 
 export interface Customer {
   email: string;
