@@ -1,4 +1,5 @@
 import { expect, test, type Page } from '@playwright/test';
+import { killRenderers, rendererPids } from '../../main/test/renderer-crash';
 import { screenshotPath } from '../screenshots';
 import type { BrowserTier } from '../../main/browser-tier/server';
 import { openConsole, startBrowserTiers, type BrowserTiers } from '../support/browser-tier';
@@ -47,6 +48,7 @@ test.describe.serial('the storefront view in the browser tier', () => {
   let storefront: Page;
   let tier: BrowserTier;
   let sessionId: string;
+  let consoleRenderers: Set<number>;
 
   /** Polls until the console shows what the storefront's page shows now. */
   async function expectStreamShowsStorefront(): Promise<Buffer> {
@@ -68,6 +70,8 @@ test.describe.serial('the storefront view in the browser tier', () => {
     agent = await openConsole(browser, tier, { width: 1280, height: 800 });
     await signIn(agent, 'agent@demo.test', code);
     await openCustomer(agent, 'jane', 'jane@example.com', 'Jane Smith');
+    // The browser's renderers before the storefront opens: the console's page among them.
+    consoleRenderers = await rendererPids(browser);
     sessionId = await startViewSession(agent, {
       email: 'agent@demo.test',
       customerName: 'Jane Smith',
@@ -162,8 +166,8 @@ test.describe.serial('the storefront view in the browser tier', () => {
 
   test('a storefront page that crashes is said so, with a reload that brings the customer’s page back', async () => {
     const before = storefront.url();
-    const cdp = await storefront.context().newCDPSession(storefront);
-    void cdp.send('Page.crash').catch(() => undefined);
+    // Only the storefront's renderer: the console's page shares the browser.
+    await killRenderers(storefront.context().browser()!, consoleRenderers);
     const alert = agent.getByRole('alert').filter({ hasText: 'The storefront stopped working' });
     await expect(alert).toBeVisible();
     await expect(alert).toContainText('Reload it to go on, or end the session.');

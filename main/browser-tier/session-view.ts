@@ -105,21 +105,23 @@ export async function reloadView(view: View): Promise<void> {
     return;
   }
   const target = view.lastUrl;
+  const crashed = view.page;
+  // The new page is the view's before anything else awaits: the context's pop-up rule closes any
+  // other page it hears of, and its event for this one may come after newPage() has answered.
   view.opening = true;
-  let page: Page;
   try {
-    page = await view.context.newPage();
+    view.page = await view.context.newPage();
   } finally {
     view.opening = false;
   }
-  const crashed = view.page;
+  const page = view.page;
+  view.crashed = false;
+  watchPage(view, page);
   // The size the tab gave the crashed page (Playwright remembers it on the client side).
   const size = crashed.viewportSize();
   if (size) await page.setViewportSize(size);
-  view.page = page;
-  view.crashed = false;
-  watchPage(view, page);
   await view.screencast.usePage(page);
-  void crashed.close().catch(() => undefined);
+  // The crashed page is left to close with its context: closing it while Chromium is still
+  // tearing its renderer down took the whole headless browser with it.
   await page.goto(target);
 }

@@ -76,13 +76,22 @@ export function createPlaywrightViewHost(options: PlaywrightViewHostOptions = {}
 
   function getBrowser(): Promise<Browser> {
     // Playwright loads on the first session, not at start: importing it took the console about half a second.
-    browser ??= import('@playwright/test').then(({ chromium }) =>
-      chromium.launch({
-        executablePath: options.executablePath ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
-        args: options.args ?? CHROMIUM_ARGS,
-        headless: true,
-      }),
-    );
+    browser ??= import('@playwright/test')
+      .then(({ chromium }) =>
+        chromium.launch({
+          executablePath: options.executablePath ?? process.env.CHROMIUM_PATH ?? '/usr/bin/chromium',
+          args: options.args ?? CHROMIUM_ARGS,
+          headless: true,
+        }),
+      )
+      .then((launched) => {
+        // A browser that went away (headless Chromium can exit when its only page crashes) is
+        // launched again for the next session instead of failing every one after it.
+        launched.on('disconnected', () => {
+          browser = null;
+        });
+        return launched;
+      });
     return browser;
   }
 
