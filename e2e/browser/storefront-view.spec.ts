@@ -1,5 +1,4 @@
 import { expect, test, type Page } from '@playwright/test';
-import { killRenderers, rendererPids } from '../../main/test/renderer-crash';
 import { screenshotPath } from '../screenshots';
 import type { BrowserTier } from '../../main/browser-tier/server';
 import { openConsole, startBrowserTiers, type BrowserTiers } from '../support/browser-tier';
@@ -48,7 +47,6 @@ test.describe.serial('the storefront view in the browser tier', () => {
   let storefront: Page;
   let tier: BrowserTier;
   let sessionId: string;
-  let consoleRenderers: Set<number>;
 
   /** Polls until the console shows what the storefront's page shows now. */
   async function expectStreamShowsStorefront(): Promise<Buffer> {
@@ -70,8 +68,6 @@ test.describe.serial('the storefront view in the browser tier', () => {
     agent = await openConsole(browser, tier, { width: 1280, height: 800 });
     await signIn(agent, 'agent@demo.test', code);
     await openCustomer(agent, 'jane', 'jane@example.com', 'Jane Smith');
-    // The browser's renderers before the storefront opens: the console's page among them.
-    consoleRenderers = await rendererPids(browser);
     sessionId = await startViewSession(agent, {
       email: 'agent@demo.test',
       customerName: 'Jane Smith',
@@ -166,8 +162,9 @@ test.describe.serial('the storefront view in the browser tier', () => {
 
   test('a storefront page that crashes is said so, with a reload that brings the customer’s page back', async () => {
     const before = storefront.url();
-    // Only the storefront's renderer: the console's page shares the browser.
-    await killRenderers(storefront.context().browser()!, consoleRenderers);
+    // The console's page in the same browser keeps it running while the storefront's page is gone.
+    const cdp = await storefront.context().newCDPSession(storefront);
+    void cdp.send('Page.crash').catch(() => undefined);
     const alert = agent.getByRole('alert').filter({ hasText: 'The storefront stopped working' });
     await expect(alert).toBeVisible();
     await expect(alert).toContainText('Reload it to go on, or end the session.');
