@@ -88,15 +88,17 @@ export function LiveStorefront({ streamUrl, customerName, sendInput, screenRef }
   const image = useRef<HTMLImageElement>(null);
   const visible = usePageVisible();
   const [attempt, setAttempt] = useState(0);
-  // Each connection (address, attempt, the page shown again) starts out connecting.
-  const connection = `${streamUrl} ${attempt} ${visible}`;
-  const [seen, setSeen] = useState<{ connection: string; state: StreamState }>({ connection, state: 'connecting' });
-  const state = seen.connection === connection ? seen.state : 'connecting';
-  // A new address for each connection, the storefront shown again after a crash included.
+  // A new address for each connection (address, attempt, the page shown again, the storefront
+  // shown again after a crash); each starts out connecting.
   const src = useMemo(
     () => connectionUrl(streamUrl, `${String(++connections)}.${String(attempt)}.${visible ? 'shown' : 'hidden'}`),
     [streamUrl, attempt, visible],
   );
+  const [seen, setSeen] = useState<{ connection: string; state: StreamState }>({
+    connection: src,
+    state: 'connecting',
+  });
+  const state = seen.connection === src ? seen.state : 'connecting';
   const send = useMemo(() => createInputSender(sendInput), [sendInput]);
   useWheelInto(surface, image, send);
 
@@ -137,10 +139,10 @@ export function LiveStorefront({ streamUrl, customerName, sendInput, screenRef }
               draggable={false}
               onClick={click}
               onLoad={() => {
-                setSeen({ connection, state: 'live' });
+                setSeen({ connection: src, state: 'live' });
               }}
               onError={() => {
-                setSeen({ connection, state: 'stopped' });
+                setSeen({ connection: src, state: 'stopped' });
               }}
             />
           )}
