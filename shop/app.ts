@@ -27,6 +27,11 @@ export interface BuildOptions {
    * which scrubs tokens, cookies and codes from every line. None: no logs (tests stay quiet).
    */
   logger?: FastifyBaseLogger | undefined;
+  /**
+   * Addresses (or CIDR ranges) of proxies whose X-Forwarded-For is believed: behind a load
+   * balancer, per-address limits then count the client, not the balancer. None: trust no one.
+   */
+  trustedProxies?: readonly string[] | undefined;
   /** Adds the storefront and anything else served beside the API. */
   extraPlugins?: ((app: ShopApp, ctx: ShopContext) => Promise<void> | void)[];
 }
@@ -37,7 +42,7 @@ export async function buildShop(ctx: ShopContext, options: BuildOptions = {}): P
     bodyLimit: BODY_LIMIT,
     // Secrets travel in bodies and headers; request logs carry method, path (no query values) and status only.
     ...(options.logger ? { loggerInstance: options.logger } : { logger: false }),
-    trustProxy: false,
+    trustProxy: options.trustedProxies?.length ? [...options.trustedProxies] : false,
     ajv: { customOptions: { removeAdditional: false } },
   });
   app.setValidatorCompiler(validatorCompiler);

@@ -24,7 +24,25 @@ describe('parseCli', () => {
       seed: 'demo',
       allowDemoOnPublicHost: false,
       logger: false,
+      workers: 1,
     });
+  });
+
+  it('reads --trust-proxy as addresses and CIDR ranges, and refuses anything else', () => {
+    expect(parseCli(['--trust-proxy', '10.0.0.5, 10.0.1.0/24,::1'], {}).trustedProxies).toEqual([
+      '10.0.0.5',
+      '10.0.1.0/24',
+      '::1',
+    ]);
+    for (const bad of ['', 'balancer.local', '10.0.0.0/33', '10.0.0.1/8/2'])
+      expect(() => parseCli(['--trust-proxy', bad], {})).toThrow(/--trust-proxy takes IP addresses/);
+  });
+
+  it('runs several workers only on PostgreSQL: PGlite lives inside one process', () => {
+    expect(parseCli(['--workers', '3'], { DATABASE_URL: 'postgres://db/shop' }).workers).toBe(3);
+    expect(() => parseCli(['--workers', '2'], {})).toThrow(/needs PostgreSQL \(DATABASE_URL\)/);
+    expect(() => parseCli(['--workers', '0'], { DATABASE_URL: 'postgres://db/shop' })).toThrow(UsageError);
+    expect(parseCli(['--workers', '1'], {}).workers).toBe(1);
   });
 
   it('reads every flag and DATABASE_URL', () => {

@@ -3,9 +3,12 @@
  *   npm run shop -- [--host 127.0.0.1] [--port 4310] [--data-dir .data/shop] [--seed demo|scale|none]
  *                   [--customers 1000000] [--allow-demo-on-public-host] [--log] [--log-file <path>]
  *                   [--public-url https://shop.example] [--audit-key-file <path>] [--rotate-audit-key]
+ *                   [--workers N]
  * DATABASE_URL set → PostgreSQL instead of PGlite; CONCIERGE_AUDIT_SIGNING_KEY → that signing key.
  */
+import cluster from 'node:cluster';
 import { mkdir } from 'node:fs/promises';
+import { isIP } from 'node:net';
 import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -19,6 +22,7 @@ import {
 } from './audit/signing-key';
 import { systemClock } from './lib/clock';
 import { publicOriginOf, startShop, StartError, type SeedMode, type StartOptions } from './main';
+import { runPrimary, runWorker, stopOnSignals, storesOf, type ShopStore } from './cluster';
 import { DEMO_STAFF, DEMO_STAFF_PASSWORD } from './seed/staff';
 
 export const USAGE = `usage: npm run shop -- [options]
@@ -37,16 +41,23 @@ export const USAGE = `usage: npm run shop -- [options]
                                 created 0600 on first start; every process sharing one database needs the same file)
   --rotate-audit-key            write a new signing key to that file (the old one kept as
                                 audit-signing-key.<keyId>.retired.json) and exit; the next start signs with it
+  --workers <n>                 serve from n processes sharing the port (node:cluster; default 1); needs
+                                DATABASE_URL: PGlite lives inside one process (shop/README.md, "Several processes")
+  --trust-proxy <list>          comma-separated addresses or CIDR ranges of load balancers/proxies whose
+                                X-Forwarded-For names the client (per-address limits then count clients)
   --quiet                       one line when ready instead of the sign-in banner (npm start prints its own)
   -h, --help                    show this help
 environment: DATABASE_URL=postgres://… uses PostgreSQL instead of PGlite
              ${AUDIT_KEY_ENV}=<base64url 32-byte seed> signs with this key (no key file)`;
+
+export type CliOptions = StartOptions & { help: boolean; quiet: boolean; rotateAuditKey: boolean; workers: number };
 
 export class UsageError extends Error {
   override name = 'UsageError';
 }
 
 const SEEDS: readonly SeedMode[] = ['demo', 'scale', 'none'];
+const MAX_WORKERS = 64;
 
 function wholeNumber(flag: string, value: string, max: number): number {
   if (!/^\d+$/.test(value) || Number(value) > max)
@@ -55,10 +66,7 @@ function wholeNumber(flag: string, value: string, max: number): number {
 }
 
 /** Turns argv into start options; bad flags are a UsageError with a message worth printing. */
-export function parseCli(
-  args: readonly string[],
-  env: NodeJS.ProcessEnv,
-): StartOptions & { help: boolean; quiet: boolean; rotateAuditKey: boolean } {
+export function parseCli(args: readonly string[], env: NodeJS.ProcessEnv): CliOptions {
   let parsed;
   try {
     parsed = parseArgs({
@@ -75,6 +83,8 @@ export function parseCli(
         'public-url': { type: 'string' },
         'audit-key-file': { type: 'string' },
         'rotate-audit-key': { type: 'boolean' },
+        workers: { type: 'string' },
+        'trust-proxy': { type: 'string' },
         quiet: { type: 'boolean' },
         help: { type: 'boolean', short: 'h' },
       },
@@ -95,10 +105,17 @@ export function parseCli(
     throw new UsageError(
       `--rotate-audit-key rotates the key file, but ${AUDIT_KEY_ENV} is set: give that variable a new seed instead`,
     );
+  const workers = v.workers === undefined ? 1 : wholeNumber('--workers', v.workers, MAX_WORKERS);
+  if (workers < 1) throw new UsageError('--workers must be at least 1');
+  if (workers > 1 && !env.DATABASE_URL)
+    throw new UsageError(
+      `--workers ${String(workers)} needs PostgreSQL (DATABASE_URL): PGlite lives inside one process, so no other process can open its database. Run one process, or set DATABASE_URL.`,
+    );
   return {
     help: v.help ?? false,
     quiet: v.quiet ?? false,
     rotateAuditKey,
+    workers,
     host: v.host ?? '127.0.0.1',
     port: v.port === undefined ? 4310 : wholeNumber('--port', v.port, 65_535),
     dataDir: v['data-dir'] ?? '.data/shop',
@@ -110,6 +127,7 @@ export function parseCli(
     ...(v['log-file'] !== undefined ? { logFile: v['log-file'] } : {}),
     ...(v['public-url'] !== undefined ? { publicUrl: publicUrlFlag(v['public-url']) } : {}),
     ...(v['audit-key-file'] !== undefined ? { auditKeyFile: v['audit-key-file'] } : {}),
+    ...(v['trust-proxy'] !== undefined ? { trustedProxies: trustedProxiesFlag(v['trust-proxy']) } : {}),
     ...(env[AUDIT_KEY_ENV] ? { auditSigningKey: env[AUDIT_KEY_ENV] } : {}),
   };
 }
@@ -135,6 +153,27 @@ export async function rotateAuditKey(options: StartOptions): Promise<string> {
   ].join('\n');
 }
 
+/** `10.0.0.1,10.0.1.0/24` → its entries, each an IP address or an address/prefix. */
+function trustedProxiesFlag(value: string): string[] {
+  const entries = value
+    .split(',')
+    .map((entry) => entry.trim())
+    .filter(Boolean);
+  const bad = entries.find((entry) => {
+    const [address = '', prefix, ...rest] = entry.split('/');
+    const version = isIP(address);
+    const max = version === 6 ? 128 : 32;
+    return (
+      version === 0 || rest.length > 0 || (prefix !== undefined && !(/^\d+$/.test(prefix) && Number(prefix) <= max))
+    );
+  });
+  if (entries.length === 0 || bad !== undefined)
+    throw new UsageError(
+      `--trust-proxy takes IP addresses or CIDR ranges, like 10.0.0.5,10.0.1.0/24; not "${bad ?? value}"`,
+    );
+  return entries;
+}
+
 function publicUrlFlag(value: string): string {
   try {
     return publicOriginOf(value);
@@ -146,8 +185,8 @@ function publicUrlFlag(value: string): string {
 /** What the operator needs after start: where it listens, the stores, how to sign in. */
 export function banner(
   url: string,
-  stores: readonly { name: string; baseUrl: string }[],
-  options: StartOptions,
+  stores: readonly ShopStore[],
+  options: StartOptions & { workers?: number },
 ): string {
   const lines = [`Concierge shop listening on ${url}`];
   // Behind a TLS proxy, staff and customers use the public URL, not the listening address.
@@ -158,6 +197,7 @@ export function banner(
   lines.push(
     `  Database: ${options.databaseUrl ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${options.dataDir ?? '.data/shop'}`}`,
   );
+  if ((options.workers ?? 1) > 1) lines.push(`  Workers:  ${String(options.workers)} processes sharing the port`);
   if (options.seed !== 'none') {
     lines.push('', `Sign in to the console with a demo staff member (password ${DEMO_STAFF_PASSWORD}):`);
     for (const s of DEMO_STAFF) lines.push(`  ${s.email.padEnd(22)} ${s.role}`);
@@ -177,49 +217,33 @@ async function main(): Promise<void> {
     console.log(await rotateAuditKey(options));
     return;
   }
+  if (cluster.isWorker) {
+    await runWorker(options);
+    return;
+  }
   if (!options.databaseUrl && options.dataDir) await mkdir(options.dataDir, { recursive: true, mode: 0o700 });
-  const shop = await startShop({
-    ...options,
-    onProgress: (message) => {
-      console.log(message);
-    },
-  });
-  const { rows } = await shop.ctx.db.query<{ name: string; path_prefix: string }>(
-    'SELECT name, path_prefix FROM stores ORDER BY code',
-  );
-  if (options.quiet) console.log(`Concierge shop listening on ${shop.url}`);
-  else
-    console.log(
-      banner(
-        shop.url,
-        rows.map((r) => ({ name: r.name, baseUrl: `${shop.publicUrl}${r.path_prefix}/` })),
-        options,
-      ),
-    );
-  let stopping = false;
-  const stop = (signal: string) => {
-    if (stopping) return;
-    stopping = true;
-    console.log(`\n${signal}: stopping the shop…`);
-    shop.close().then(
-      () => {
-        process.exit(0);
-      },
-      (error: unknown) => {
-        console.error('Shutdown failed:', error instanceof Error ? error.message : error);
-        process.exit(1);
-      },
-    );
+  const onProgress = (message: string) => {
+    console.log(message);
   };
-  process.on('SIGINT', () => {
-    stop('SIGINT');
-  });
-  process.on('SIGTERM', () => {
-    stop('SIGTERM');
-  });
+  if (options.workers > 1) {
+    await runPrimary(options, {
+      onProgress,
+      printReady: (url, stores) => {
+        printReady(url, stores, options);
+      },
+    });
+    return;
+  }
+  const shop = await startShop({ ...options, onProgress });
+  printReady(shop.url, await storesOf(shop.ctx.db, shop.publicUrl), options);
+  stopOnSignals(() => shop.close(), 'the shop');
 }
 
-// Run only as the entry point, so tests can import parseCli and banner.
+function printReady(url: string, stores: readonly ShopStore[], options: CliOptions): void {
+  console.log(options.quiet ? `Concierge shop listening on ${url}` : banner(url, stores, options));
+}
+
+// Run only as the entry point (a worker's too), so tests can import parseCli and banner.
 if (process.argv[1] && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {
   main().catch((error: unknown) => {
     if (error instanceof UsageError) console.error(`${error.message}\n\n${USAGE}`);

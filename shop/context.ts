@@ -24,6 +24,12 @@ export interface ShopConfig {
    * at 60 s it is a tenth of the default idle timeout, so a dead console is noticed long before.
    */
   readonly consoleLeaseSeconds: number;
+  /**
+   * How often the upkeep leader ends overdue sessions nobody is reading (reads settle them
+   * anyway). Short, so a dead console's session is ended, audited and the customer told within
+   * lease + 10 s.
+   */
+  readonly sweepIntervalMs: number;
 }
 
 export const DEFAULT_CONFIG: Omit<ShopConfig, 'publicOrigin'> = {
@@ -35,6 +41,7 @@ export const DEFAULT_CONFIG: Omit<ShopConfig, 'publicOrigin'> = {
   handoffSeconds: 30,
   consentCodeSeconds: 10 * 60,
   consoleLeaseSeconds: 60,
+  sweepIntervalMs: 10_000,
 };
 
 /** Everything a route needs, passed in rather than imported, so tests build real shops cheaply. */

@@ -46,6 +46,8 @@ export interface StartOptions {
    * and https makes the storefront's cookies `Secure`.
    */
   publicUrl?: string;
+  /** Proxies (addresses or CIDR ranges) whose X-Forwarded-For names the client (`--trust-proxy`). */
+  trustedProxies?: readonly string[];
   /**
    * The audit signing key's file (default `<dataDir>/audit-signing-key.json`, created 0600). With
    * neither this nor `dataDir` nor `auditSigningKey`, the key lives in memory only (a throwaway shop).
@@ -112,6 +114,27 @@ export function publicOriginOf(value: string): string {
  * demo staff passwords and TOTP secrets are in the README.
  */
 export async function startShop(options: StartOptions = {}): Promise<RunningShop> {
+  const prepared = await prepareShop(options);
+  try {
+    return await listen(prepared.db, prepared.clock, options.host ?? '127.0.0.1', options, prepared.signingKey);
+  } catch (error) {
+    await prepared.db.close().catch(() => undefined);
+    throw error;
+  }
+}
+
+/** The database of a shop, migrated and seeded, with the signing key its processes sign with. */
+export interface PreparedShop {
+  db: Database;
+  clock: Clock;
+  signingKey: LoadedSigningKey;
+}
+
+/**
+ * Everything before serving: options checked, database opened, migrated and seeded, signing key
+ * loaded (and its file created). `--workers` runs it once in the primary before the workers start.
+ */
+export async function prepareShop(options: StartOptions = {}): Promise<PreparedShop> {
   const host = options.host ?? '127.0.0.1';
   // A bad public URL fails before the database is opened.
   if (options.publicUrl !== undefined) publicOriginOf(options.publicUrl);
@@ -154,7 +177,7 @@ export async function startShop(options: StartOptions = {}): Promise<RunningShop
         },
       });
     }
-    return await listen(db, clock, host, options, signingKey);
+    return { db, clock, signingKey };
   } catch (error) {
     await db.close().catch(() => undefined);
     throw error;
@@ -192,7 +215,11 @@ async function listen(
     (app, pluginCtx) => storefrontPlugin(app, pluginCtx),
   ];
   const logging = loggingFor(options);
-  const app = await buildShop(ctx, { logger: logging?.logger('shop'), extraPlugins }).catch(async (error: unknown) => {
+  const app = await buildShop(ctx, {
+    logger: logging?.logger('shop'),
+    extraPlugins,
+    trustedProxies: options.trustedProxies,
+  }).catch(async (error: unknown) => {
     await logging?.close();
     throw error;
   });

@@ -1,6 +1,9 @@
+import type { Queryable } from '../db/database';
+
 /**
  * MFA challenges handed out under guard for a wrong password or an unknown email: they look like
- * real ones and can never succeed. Async so the process-memory store can move to PostgreSQL.
+ * real ones and can never succeed. Kept in PostgreSQL, so the process answering the code knows
+ * the decoy another process handed out. Calls take the caller's transaction or the database.
  */
 export interface Decoy {
   /** The email the password was tried for. */
@@ -12,41 +15,48 @@ export interface Decoy {
 }
 
 export interface DecoyChallenges {
-  add(tokenHash: string, decoy: Omit<Decoy, 'attempts'>, now: Date): Promise<void>;
+  add(q: Queryable, tokenHash: string, decoy: Omit<Decoy, 'attempts'>): Promise<void>;
   /** The decoy under `tokenHash`, spent or not; null when there is none or it has expired. */
-  find(tokenHash: string, now: Date): Promise<Decoy | null>;
+  find(q: Queryable, tokenHash: string, now: Date): Promise<Decoy | null>;
   /** Counts one code tried on the decoy; returns how many have been. */
-  countAttempt(tokenHash: string): Promise<number>;
-  remove(tokenHash: string): Promise<void>;
+  countAttempt(q: Queryable, tokenHash: string): Promise<number>;
+  remove(q: Queryable, tokenHash: string): Promise<void>;
 }
 
-export function memoryDecoyChallenges(): DecoyChallenges {
-  const decoys = new Map<string, Decoy>();
-  // Every decoy lives as long, so the oldest expire first: dropping stops at the first live one.
-  const dropExpired = (now: number) => {
-    for (const [hash, decoy] of decoys) {
-      if (decoy.expiresAt.getTime() > now) return;
-      decoys.delete(hash);
-    }
-  };
+interface DecoyRow {
+  account: string;
+  staff_id: string | null;
+  expires_at: Date;
+  attempts: number;
+}
+
+export function databaseDecoyChallenges(): DecoyChallenges {
   return {
-    add: (tokenHash, decoy, now) => {
-      dropExpired(now.getTime());
-      decoys.set(tokenHash, { ...decoy, attempts: 0 });
-      return Promise.resolve();
+    add: async (q, tokenHash, decoy) => {
+      await q.query(
+        'INSERT INTO decoy_challenges (token_hash, account, staff_id, expires_at) VALUES ($1, $2, $3, $4)',
+        [tokenHash, decoy.account, decoy.staffId, decoy.expiresAt],
+      );
     },
-    find: (tokenHash, now) => {
-      const decoy = decoys.get(tokenHash);
-      return Promise.resolve(decoy && decoy.expiresAt.getTime() > now.getTime() ? { ...decoy } : null);
+    find: async (q, tokenHash, now) => {
+      const { rows } = await q.query<DecoyRow>(
+        'SELECT account, staff_id, expires_at, attempts FROM decoy_challenges WHERE token_hash = $1 AND expires_at > $2',
+        [tokenHash, now],
+      );
+      const row = rows[0];
+      return row
+        ? { account: row.account, staffId: row.staff_id, expiresAt: row.expires_at, attempts: row.attempts }
+        : null;
     },
-    countAttempt: (tokenHash) => {
-      const decoy = decoys.get(tokenHash);
-      if (decoy) decoy.attempts += 1;
-      return Promise.resolve(decoy?.attempts ?? 0);
+    countAttempt: async (q, tokenHash) => {
+      const { rows } = await q.query<{ attempts: number }>(
+        'UPDATE decoy_challenges SET attempts = attempts + 1 WHERE token_hash = $1 RETURNING attempts',
+        [tokenHash],
+      );
+      return rows[0]?.attempts ?? 0;
     },
-    remove: (tokenHash) => {
-      decoys.delete(tokenHash);
-      return Promise.resolve();
+    remove: async (q, tokenHash) => {
+      await q.query('DELETE FROM decoy_challenges WHERE token_hash = $1', [tokenHash]);
     },
   };
 }

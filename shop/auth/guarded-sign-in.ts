@@ -40,18 +40,18 @@ export async function guardedLogin(
   const { verdict, account, event } = input;
   // Every attempt counts against the account alike and none against the address yet: the codes
   // tried next are counted, so counts reveal no verdict either.
-  await input.attempt.release();
+  await input.attempt.release(ctx.db);
   return commitThenReport(ctx.db, async (tx) => {
     await countPasswordFailure(tx, ctx, defences.throttle, account, event({}));
     if (verdict.ok)
       return succeed<LoginResponse>({ mfaRequired: true, mfaToken: await openChallenge(tx, ctx, verdict.staff.id) });
     const mfaToken = newSecret();
     const now = ctx.clock.now();
-    await defences.decoys.add(
-      hashSecret(mfaToken),
-      { account, staffId: verdict.staff?.id ?? null, expiresAt: addSeconds(now, MFA_CHALLENGE_SECONDS) },
-      now,
-    );
+    await defences.decoys.add(tx, hashSecret(mfaToken), {
+      account,
+      staffId: verdict.staff?.id ?? null,
+      expiresAt: addSeconds(now, MFA_CHALLENGE_SECONDS),
+    });
     const failed = event({ reason: verdict.reason, guarded: true });
     await appendAudit(tx, ctx.clock, {
       action: failed.action,
@@ -84,17 +84,17 @@ export async function answerDecoy(
       origin: input.origin,
       details: { ...details, decoy: true, ...(staff ? {} : { email: decoy.account }) },
     });
-    const attempt = await defences.throttle.begin({ account: decoy.account, address: input.origin.ip });
+    const attempt = await defences.throttle.begin(tx, { account: decoy.account, address: input.origin.ip });
     if (attempt.throttled) return refuseThrottled(tx, ctx, event('staff.mfa_failed', {}), attempt.retryAfterSeconds);
-    const tried = await defences.decoys.countAttempt(challengeHash);
+    const tried = await defences.decoys.countAttempt(tx, challengeHash);
     if (tried > MFA_MAX_ATTEMPTS) {
-      await attempt.release();
+      await attempt.release(tx);
       return refuse(challengeGone());
     }
     // The code is checked but its step not spent: nothing signs in here.
     const match = staff ? matchTotp(staff.totp_secret, code, ctx.clock.now(), staff.totp_last_step) : WRONG_CODE;
     if (match.ok) {
-      await defences.decoys.remove(challengeHash);
+      await defences.decoys.remove(tx, challengeHash);
       return failAttempt(
         tx,
         ctx,

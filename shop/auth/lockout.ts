@@ -55,7 +55,7 @@ export async function failAttempt(
   event: AttemptEvent,
   refusal: ApiError,
 ): Promise<Outcome<never>> {
-  const waits = await attempt.fail();
+  const waits = attempt.fail();
   const waitSeconds = Math.max(0, ...waits.map((w) => w.delaySeconds));
   const details = { ...event.details, ...(waitSeconds > 0 ? { waitSeconds } : {}) };
   await appendAudit(tx, ctx.clock, { action: event.action, actor: event.actor, ...event.origin, details });
@@ -79,7 +79,7 @@ export async function countPasswordFailure(
   account: string,
   event: AttemptEvent,
 ): Promise<void> {
-  if (!(await throttle.countPasswordFailure(account))) return;
+  if (!(await throttle.countPasswordFailure(tx, account))) return;
   await recordLocked(tx, ctx, event, {
     scope: 'account',
     failures: ctx.config.signInThrottle.guardAfterFailures,

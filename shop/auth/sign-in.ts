@@ -40,10 +40,10 @@ export async function login(
     origin,
     details: staff ? details : { ...details, email: account },
   });
-  const attempt = await defences.throttle.begin({ account, address: origin.ip });
+  const attempt = await defences.throttle.begin(ctx.db, { account, address: origin.ip });
   if (attempt.throttled)
     return commitThenReport(ctx.db, (tx) => refuseThrottled(tx, ctx, event({}), attempt.retryAfterSeconds));
-  const guarded = await defences.throttle.guarded(account);
+  const guarded = await defences.throttle.guarded(ctx.db, account);
   // An unknown email costs the same hash work as a known one.
   const passwordOk = staff
     ? await verifyPassword(staff.password_hash, input.password)
@@ -56,7 +56,7 @@ export async function login(
       await countPasswordFailure(tx, ctx, defences.throttle, account, event({}));
       return failAttempt(tx, ctx, attempt, event({ reason: verdict.reason }), invalidCredentials());
     }
-    await attempt.release();
+    await attempt.release(tx);
     return succeed<LoginResponse>({ mfaRequired: true, mfaToken: await openChallenge(tx, ctx, verdict.staff.id) });
   });
 }
@@ -76,7 +76,7 @@ export async function completeMfa(
   origin: RequestOrigin,
 ): Promise<TokenResponse> {
   const challengeHash = hashSecret(input.mfaToken);
-  const decoy = await defences.decoys.find(challengeHash, ctx.clock.now());
+  const decoy = await defences.decoys.find(ctx.db, challengeHash, ctx.clock.now());
   if (decoy) return answerDecoy(ctx, defences, { challengeHash, decoy, code: input.code, origin });
 
   return commitThenReport(ctx.db, async (tx) => {
@@ -102,7 +102,7 @@ export async function completeMfa(
       origin,
       details,
     });
-    const attempt = await defences.throttle.begin({ account: staff.email, address: origin.ip });
+    const attempt = await defences.throttle.begin(tx, { account: staff.email, address: origin.ip });
     if (attempt.throttled) return refuseThrottled(tx, ctx, event({}), attempt.retryAfterSeconds);
 
     const match = matchTotp(staff.totp_secret, input.code, now, staff.totp_last_step);
@@ -118,7 +118,7 @@ export async function completeMfa(
     }
     await tx.query('UPDATE mfa_challenges SET used_at = $2 WHERE token_hash = $1', [challengeHash, now]);
     await tx.query('UPDATE staff SET totp_last_step = $2 WHERE id = $1', [staff.id, match.step]);
-    await attempt.succeed();
+    await attempt.succeed(tx);
     const tokens = await issueTokenPair(tx, ctx, staff.id);
     await appendAudit(tx, ctx.clock, {
       action: 'staff.sign_in',

@@ -1,4 +1,5 @@
 import { isIPv6 } from 'node:net';
+import type { Queryable } from '../db/database';
 import type { Clock } from '../lib/clock';
 import type { FailureLog } from './failure-log';
 
@@ -43,23 +44,24 @@ export type Attempt =
   | {
       throttled: false;
       /** The attempt failed: it stays counted; returns the waits it started. */
-      fail(): Promise<StartedWait[]>;
+      fail(): StartedWait[];
       /** Password and second factor were right: the account's failures from this address are forgiven. */
-      succeed(): Promise<void>;
+      succeed(q: Queryable): Promise<void>;
       /** Not a failure, but no proof either (a right password alone): nothing is forgiven. */
-      release(): Promise<void>;
+      release(q: Queryable): Promise<void>;
     };
 
+/** Every call takes the caller's transaction, or the database when it has none open. */
 export interface SignInThrottle {
   /**
    * Counts an attempt as failed before its password or code is checked, so concurrent attempts
    * cannot slip past; refuses it instead while its account and address, or its address, must wait.
    */
-  begin(keys: AttemptKeys): Promise<Attempt>;
+  begin(q: Queryable, keys: AttemptKeys): Promise<Attempt>;
   /** Under guard, sign-in says whether a password was right only together with a valid code. */
-  guarded(account: string): Promise<boolean>;
+  guarded(q: Queryable, account: string): Promise<boolean>;
   /** Counts a failed password on `account` from any address; true when this put it under guard. */
-  countPasswordFailure(account: string): Promise<boolean>;
+  countPasswordFailure(q: Queryable, account: string): Promise<boolean>;
 }
 
 /** The wait after the `failures`-th failure in the window: none while free, then doubling to the cap. */
@@ -108,39 +110,37 @@ export function signInThrottle(deps: { log: FailureLog; clock: Clock; policy: Th
     earlier.length === 0 ? 0 : Math.max(...earlier) + delayAfter(policy, scope, earlier.length) * 1000 - at;
 
   return {
-    async begin(keys) {
+    async begin(q, keys) {
       const at = clock.now();
       const scoped = DELAY_SCOPES.map((scope) => ({ scope, key: KEY_OF[scope](keys) }));
       const counted = scoped.map((s) => s.key);
-      const times = await log.add(counted, at);
+      const times = await log.add(q, counted, at);
       const wait = Math.max(...scoped.map((s, i) => waitLeft(s.scope, (times[i] ?? []).slice(0, -1), at.getTime())));
       if (wait > 0) {
-        await log.remove(counted, at);
+        await log.remove(q, counted, at);
         return { throttled: true, retryAfterSeconds: Math.ceil(wait / 1000) };
       }
       return {
         throttled: false,
         fail: () =>
-          Promise.resolve(
-            scoped.flatMap((s, i) => {
-              const failures = times[i]?.length ?? 0;
-              const delaySeconds = delayAfter(policy, s.scope, failures);
-              return delaySeconds > 0 ? [{ scope: s.scope, failures, delaySeconds }] : [];
-            }),
-          ),
-        succeed: async () => {
-          await log.remove(counted, at);
-          await log.clear(KEY_OF.account_address(keys));
+          scoped.flatMap((s, i) => {
+            const failures = times[i]?.length ?? 0;
+            const delaySeconds = delayAfter(policy, s.scope, failures);
+            return delaySeconds > 0 ? [{ scope: s.scope, failures, delaySeconds }] : [];
+          }),
+        succeed: async (tx) => {
+          await log.remove(tx, counted, at);
+          await log.clear(tx, KEY_OF.account_address(keys));
         },
-        release: () => log.remove(counted, at),
+        release: (tx) => log.remove(tx, counted, at),
       };
     },
-    async guarded(account) {
-      const [times = []] = await log.read([accountKey(account)], clock.now());
+    async guarded(q, account) {
+      const [times = []] = await log.read(q, [accountKey(account)], clock.now());
       return times.length >= policy.guardAfterFailures;
     },
-    async countPasswordFailure(account) {
-      const [times = []] = await log.add([accountKey(account)], clock.now());
+    async countPasswordFailure(q, account) {
+      const [times = []] = await log.add(q, [accountKey(account)], clock.now());
       return times.length === policy.guardAfterFailures;
     },
   };

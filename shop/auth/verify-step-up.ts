@@ -57,7 +57,7 @@ export async function stepUp(
     origin,
     details: { method, ...details },
   });
-  const attempt = await defences.throttle.begin({ account, address: origin.ip });
+  const attempt = await defences.throttle.begin(ctx.db, { account, address: origin.ip });
   if (attempt.throttled)
     return commitThenReport(ctx.db, (tx) => refuseThrottled(tx, ctx, event({}), attempt.retryAfterSeconds));
   // The password check is slow on purpose, so it runs before the row lock is taken.
@@ -67,7 +67,7 @@ export async function stepUp(
     const now = ctx.clock.now();
     const staff = await lockStaffById(tx, principal.staff.id);
     if (!staff || staff.disabled) {
-      await attempt.release();
+      await attempt.release(tx);
       return refuse(invalidStepUp('This staff account cannot step up.'));
     }
 
@@ -81,7 +81,7 @@ export async function stepUp(
       if (failure === 'wrong_password') await countPasswordFailure(tx, ctx, defences.throttle, account, event({}));
       return failAttempt(tx, ctx, attempt, event({ reason: failure }), invalidStepUp(FAILURE_MESSAGES[failure]));
     }
-    await attempt.succeed();
+    await attempt.succeed(tx);
     const issued = await issueStepUpToken(tx, ctx, { staffId: staff.id, familyId: principal.familyId });
     await appendAudit(tx, ctx.clock, {
       action: 'staff.step_up',

@@ -34,8 +34,31 @@ export interface Database extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Runs a script of several statements (migrations, seeds). */
   exec(sql: string): Promise<void>;
+  /** Competes for the leadership behind `lockKey`, held by one process among all that share the database. */
+  leadership(lockKey: number): Leadership;
   close(): Promise<void>;
 }
+
+/** One leader at a time among the shop processes of a database: a session-level advisory lock. */
+export interface Leadership {
+  /**
+   * True while this process holds the lock, taking it when it is free. A leader whose connection
+   * dropped has lost it (the server released the lock with the connection) and competes again.
+   */
+  isLeader(): Promise<boolean>;
+  /** Gives the lock up and closes its connection; call before closing the database. */
+  release(): Promise<void>;
+}
+
+/**
+ * Runs `fn` in `q` when it is already a transaction, else in a new transaction of the database:
+ * for steps that must be atomic whether or not their caller has a transaction open.
+ */
+export function inTransaction<T>(q: Queryable, fn: (tx: Queryable) => Promise<T>): Promise<T> {
+  return isDatabase(q) ? q.transaction(fn) : fn(q);
+}
+
+const isDatabase = (q: Queryable): q is Database => 'transaction' in q;
 
 const INT8_OID = 20;
 
@@ -61,6 +84,8 @@ export async function openPglite(dataDir?: string, options: { loadDataDir?: Blob
     exec: async (sql) => {
       await db.exec(sql);
     },
+    // PGlite is embedded in one process: that process is the only one there is.
+    leadership: () => ({ isLeader: () => Promise.resolve(true), release: () => Promise.resolve() }),
     close: () => db.close(),
   };
 }
@@ -140,8 +165,57 @@ export async function openPostgres(connectionString: string, options: { max?: nu
     exec: async (sql) => {
       await pool.query(sql);
     },
+    leadership: (lockKey) => postgresLeadership(connectionString, lockKey),
     close: async () => {
       await Promise.all([pool.end(), preparedPool.end()]);
+    },
+  };
+}
+
+/**
+ * The lock lives on a connection of its own, outside the pools, so it is held between calls;
+ * when that connection ends (server restart, network, this process dying) the lock goes with it.
+ */
+function postgresLeadership(connectionString: string, lockKey: number): Leadership {
+  let client: pg.Client | null = null;
+  let leader = false;
+  const drop = () => {
+    const old = client;
+    client = null;
+    leader = false;
+    return old;
+  };
+  return {
+    isLeader: async () => {
+      try {
+        if (!client) {
+          // Named, so an operator (and the scale-out test) sees which process leads in pg_stat_activity.
+          const fresh = new pg.Client({
+            connectionString,
+            application_name: `concierge leader pid ${String(process.pid)}`,
+          });
+          fresh.on('error', () => drop());
+          await fresh.connect();
+          client = fresh;
+        }
+        if (leader) {
+          await client.query('SELECT 1');
+          return true;
+        }
+        const { rows } = await client.query<{ taken: boolean }>('SELECT pg_try_advisory_lock($1) AS taken', [lockKey]);
+        leader = rows[0]?.taken === true;
+        return leader;
+      } catch {
+        await drop()
+          ?.end()
+          .catch(() => undefined);
+        return false;
+      }
+    },
+    release: async () => {
+      await drop()
+        ?.end()
+        .catch(() => undefined);
     },
   };
 }

@@ -15,10 +15,11 @@ import {
 import { completeMfa, login } from '../auth/sign-in';
 import { refreshTokens, signOut } from '../auth/refresh';
 import { principalOf, requestOrigin, requireStaff } from '../auth/guard';
-import { memorySignInDefences } from '../auth/sign-in-defences';
+import { signInDefences } from '../auth/sign-in-defences';
 import { stepUp } from '../auth/verify-step-up';
 import type { ShopContext } from '../context';
 import { ApiError } from '../lib/errors';
+import { databaseRateLimitStore } from '../lib/rate-limit-store';
 import type { ApiApp } from './index';
 
 const bearer = [{ bearer: [] }];
@@ -46,11 +47,12 @@ function authRoute<Body extends z.ZodType, Response extends z.ZodType>(
 
 /** Staff authentication: password + TOTP sign-in, refresh rotation, sign-out, step-up, /me. */
 export function registerStaffAuthRoutes(api: ApiApp, ctx: ShopContext): void {
-  // Failed attempts are remembered in this process for now (a later issue moves them to PostgreSQL).
-  const defences = memorySignInDefences({ clock: ctx.clock, policy: ctx.config.signInThrottle });
+  // Failed attempts live in the database, so every shop process sharing it throttles alike.
+  const defences = signInDefences({ clock: ctx.clock, policy: ctx.config.signInThrottle });
   // The limiter lives in its own scope so it covers the /auth routes and nothing else.
   void api.register(async (scope) => {
     await scope.register(rateLimit, {
+      store: databaseRateLimitStore(ctx.db, ctx.clock, 'api-auth'),
       max: ctx.config.authRateLimitPerMinute,
       timeWindow: 60_000,
       errorResponseBuilder: (_request, context) =>

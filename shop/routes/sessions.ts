@@ -17,7 +17,7 @@ import {
 import { createSession } from '../assist/create';
 import { endSessionByStaff, getSession, heartbeat, listSessions, SessionEndedError } from '../assist/manage';
 import { changeSessionMode } from '../assist/mode';
-import { sweepExpiredSessions } from '../assist/settle';
+import { startUpkeep } from '../assist/upkeep';
 import { sessionTimeline } from '../assist/timeline';
 import { principalOf, requestOrigin, requireStaff } from '../auth/guard';
 import type { ShopContext } from '../context';
@@ -32,12 +32,6 @@ const SessionEndedBody = z.object({
   error: z.object({ code: z.literal('session_ended'), message: z.string(), endReason: z.string().nullable() }),
   session: AssistSession,
 });
-
-/**
- * How often the shop ends overdue sessions nobody is reading (reads settle them anyway). Short,
- * so a dead console's session is ended, audited and the customer told within lease + 10 s.
- */
-export const SWEEP_INTERVAL_MS = 10_000;
 
 /** Assisted sessions: start, list, read, timeline, heartbeat, end. */
 export function registerSessionRoutes(api: ApiApp, ctx: ShopContext): void {
@@ -149,7 +143,8 @@ export function registerSessionRoutes(api: ApiApp, ctx: ShopContext): void {
   );
 
   registerModeRoute(api, ctx);
-  startSweeper(api, ctx);
+  const upkeep = startUpkeep(ctx, api.log);
+  api.addHook('onClose', () => upkeep.stop());
 }
 
 /** A session's pages and actions from the shop's own log, for the live-sessions view (fresher than a console's audit mirror). */
@@ -204,31 +199,5 @@ function sendIfEnded(reply: FastifyReply, error: unknown): FastifyReply {
   return reply.status(409).send({
     error: { code: 'session_ended', message: error.message, endReason: error.session.endReason },
     session: error.session,
-  });
-}
-
-/**
- * Ends overdue sessions on an interval so live-session lists stay right between reads; stopped,
- * and its last run awaited, when the shop closes.
- */
-function startSweeper(api: ApiApp, ctx: ShopContext): void {
-  let running: Promise<unknown> | null = null;
-  const timer = setInterval(() => {
-    if (running) return;
-    running = sweepExpiredSessions(ctx)
-      .catch((error: unknown) => {
-        api.log.error(
-          { err: { message: error instanceof Error ? error.message : String(error) } },
-          'session sweep failed',
-        );
-      })
-      .finally(() => {
-        running = null;
-      });
-  }, SWEEP_INTERVAL_MS);
-  timer.unref();
-  api.addHook('onClose', async () => {
-    clearInterval(timer);
-    await running;
   });
 }

@@ -3,6 +3,7 @@ import fastifyFormbody from '@fastify/formbody';
 import fastifyRateLimit from '@fastify/rate-limit';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import type { ShopContext } from '../context';
+import { databaseRateLimitStore } from '../lib/rate-limit-store';
 import { shopAssistAccess, type AssistAccess } from './assist-access';
 import { isAssisted } from './audit';
 import { csrfTokenMatches } from './csrf';
@@ -85,6 +86,7 @@ export async function storefrontPlugin(
       async (scope) => {
         // Password-guessing surfaces (sign-in, registration, password checks) are limited per IP.
         await scope.register(fastifyRateLimit, {
+          store: databaseRateLimitStore(ctx.db, ctx.clock, 'storefront'),
           global: false,
           max: ctx.config.authRateLimitPerMinute,
           timeWindow: 60_000,
