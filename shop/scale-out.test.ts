@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openEventStream } from '../main/core/api/event-stream';
 import { UPKEEP_LOCK } from './assist/upkeep';
 import { JANE } from './seed/demo';
 import { TestBrowser } from './storefront/test-browser';
@@ -116,7 +117,7 @@ describe.runIf(onPostgres)('two shop processes on one PostgreSQL [postgres]', ()
     await rm(dir, { recursive: true, force: true });
   });
 
-  it('a session started through one and ended through the other is refused at once by the first storefront', async () => {
+  it('a session started through one and ended through the other is refused at once by the first storefront, whose stream tells its agent', async () => {
     const db = new pg.Client({ connectionString: database.url });
     await db.connect();
     const started = await startAssistedSession(a.url, db, {
@@ -129,6 +130,17 @@ describe.runIf(onPostgres)('two shop processes on one PostgreSQL [postgres]', ()
     expect((await agent.get(`${handoff.pathname}${handoff.search}`)).status).toBe(303);
     expect((await agent.get('/store/us/')).status).toBe(200);
 
+    // The agent's console listens on A; the supervisor's end goes through B; PostgreSQL tells A.
+    const told: string[] = [];
+    const stream = openEventStream({
+      shopUrl: a.url,
+      tokens: { accessToken: () => started.accessToken, refreshAccessToken: () => Promise.resolve(false) },
+      onMessage: (m) => {
+        if (m.event === 'session' && m.data.id === started.session.id) told.push(m.data.status);
+      },
+      onState: () => undefined,
+    });
+    await until('the stream to be live', () => Promise.resolve(stream.state() === 'live'));
     const supervisor = await signIn(b.url, 'supervisor@demo.test');
     const ended = await apiRequest(b.url, 'POST', `/assist-sessions/${started.session.id}/end`, {
       token: supervisor.accessToken,
@@ -139,6 +151,9 @@ describe.runIf(onPostgres)('two shop processes on one PostgreSQL [postgres]', ()
     const after = await agent.get('/store/us/');
     expect(after.status).toBe(403);
     expect(after.html).toContain('The assisted session ended');
+    await until('A to tell the agent', () => Promise.resolve(told.includes('ended'))).finally(() => {
+      stream.stop();
+    });
   });
 
   it('failed sign-ins counted by one process make the other throttle the same address', async () => {

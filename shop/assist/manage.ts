@@ -31,13 +31,16 @@ export class SessionEndedError extends Error {
 
 const canReadAll = (staff: Staff) => staff.permissions.includes('sessions.read.all');
 
+/** Whether `staff` may read a session of `agentId`: their own, or everyone's with sessions.read.all. */
+export const maySeeSession = (staff: Staff, agentId: string): boolean => agentId === staff.id || canReadAll(staff);
+
 /**
  * Loads and locks a session the caller may see. Sessions of other staff are `session_not_found`
  * to anyone without sessions.read.all, so ids cannot be probed.
  */
 async function visibleSession(tx: Queryable, staff: Staff, id: string): Promise<SessionRow> {
   const row = await loadSession(tx, id, { lock: true });
-  if (!row || (row.staff_id !== staff.id && !canReadAll(staff)))
+  if (!row || !maySeeSession(staff, row.staff_id))
     throw notFound('session_not_found', 'No session with this id.');
   return row;
 }

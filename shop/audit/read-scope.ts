@@ -64,3 +64,23 @@ export async function readScopedNewest(db: Queryable, scope: AuditReadScope, lim
   const result = await db.query<AuditTextRow>(sql, scope.all ? [limit] : [limit, scope.staffId]);
   return result.rows;
 }
+
+/**
+ * The same rule for one event already read (the event stream's filter): the reader's own events
+ * as a staff actor, and the end of each session they ran, whoever ended it.
+ */
+export function inReadScope(
+  scope: AuditReadScope,
+  event: { action: string; actorId: string | null; actorType: string },
+  sessionAgentId: string | null,
+): boolean {
+  if (scope.all) return true;
+  if (event.actorType === 'staff' && event.actorId === scope.staffId) return true;
+  return event.action === 'session.end' && sessionAgentId === scope.staffId;
+}
+
+/** What a staff member may read of the log, by their permissions: null when nothing. */
+export function readScopeOf(staff: { id: string; permissions: readonly string[] }): AuditReadScope | null {
+  if (staff.permissions.includes('audit.read.all')) return { all: true };
+  return staff.permissions.includes('audit.read.own') ? { all: false, staffId: staff.id } : null;
+}

@@ -34,6 +34,12 @@ export interface Database extends Queryable {
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>;
   /** Runs a script of several statements (migrations, seeds). */
   exec(sql: string): Promise<void>;
+  /**
+   * LISTENs on `channel` on a connection of its own: `onNotify` for each notification, `onGap`
+   * when the connection was lost and notifications may have been missed (it listens again by
+   * itself). Resolves once listening; the returned function stops.
+   */
+  listen(channel: string, handlers: { onNotify: () => void; onGap: () => void }): Promise<() => Promise<void>>;
   /** Competes for the leadership behind `lockKey`, held by one process among all that share the database. */
   leadership(lockKey: number): Leadership;
   close(): Promise<void>;
@@ -84,6 +90,8 @@ export async function openPglite(dataDir?: string, options: { loadDataDir?: Blob
     exec: async (sql) => {
       await db.exec(sql);
     },
+    // In one process nothing is lost between a notification and its listener.
+    listen: async (channel, handlers) => db.listen(channel, handlers.onNotify),
     // PGlite is embedded in one process: that process is the only one there is.
     leadership: () => ({ isLeader: () => Promise.resolve(true), release: () => Promise.resolve() }),
     close: () => db.close(),
@@ -165,10 +173,66 @@ export async function openPostgres(connectionString: string, options: { max?: nu
     exec: async (sql) => {
       await pool.query(sql);
     },
+    listen: (channel, handlers) => postgresListener(connectionString, channel, handlers),
     leadership: (lockKey) => postgresLeadership(connectionString, lockKey),
     close: async () => {
       await Promise.all([pool.end(), preparedPool.end()]);
     },
+  };
+}
+
+const RELISTEN_DELAY_MS = 1000;
+
+/** LISTEN on a client of its own, listening again a second after its connection is lost. */
+async function postgresListener(
+  connectionString: string,
+  channel: string,
+  handlers: { onNotify: () => void; onGap: () => void },
+): Promise<() => Promise<void>> {
+  if (!/^[a-z_][a-z0-9_]*$/.test(channel)) throw new Error(`not a channel name: ${channel}`);
+  let client: pg.Client | null = null;
+  let stopped = false;
+  let retry: NodeJS.Timeout | null = null;
+  const connect = async () => {
+    const fresh = new pg.Client({ connectionString, application_name: `concierge listener pid ${String(process.pid)}` });
+    fresh.on('notification', () => {
+      handlers.onNotify();
+    });
+    fresh.on('error', () => {
+      lost(fresh);
+    });
+    fresh.on('end', () => {
+      lost(fresh);
+    });
+    await fresh.connect();
+    await fresh.query(`LISTEN ${channel}`);
+    client = fresh;
+  };
+  const lost = (which: pg.Client) => {
+    if (client !== which || stopped) return;
+    client = null;
+    handlers.onGap();
+    const again = () => {
+      retry = null;
+      if (stopped) return;
+      connect().then(
+        () => {
+          handlers.onGap();
+        },
+        () => {
+          retry = setTimeout(again, RELISTEN_DELAY_MS);
+        },
+      );
+    };
+    retry = setTimeout(again, RELISTEN_DELAY_MS);
+  };
+  await connect();
+  return async () => {
+    stopped = true;
+    if (retry) clearTimeout(retry);
+    const last = client;
+    client = null;
+    await last?.end().catch(() => undefined);
   };
 }
 

@@ -11,7 +11,7 @@ import { systemClock } from '../lib/clock';
 import { newSecret } from '../lib/ids';
 import { JANE, seedDemo } from '../seed/demo';
 import { DEMO_STAFF_PASSWORD } from '../seed/staff';
-import { apiRequest, errorCode, nextTotpCode, signIn, stepUp } from '../test/auth-helpers';
+import { apiRequest, errorCode, nextTotpCode, signIn, stepUp, type ApiResult } from '../test/auth-helpers';
 import { describeBackends, startTestShop, type Backend, type TestShop } from '../test/harness';
 
 const CALLERS = ['none', 'expired', 'trainee', 'agent', 'otherAgent', 'supervisor', 'admin'] as const;
@@ -47,6 +47,8 @@ interface RequestSpec {
   body?: (fx: Fixture, caller: Caller) => Promise<unknown>;
   /** The request ends the caller's sign-in: use a sign-in made for it alone. */
   freshSignIn?: boolean;
+  /** A stream that never finishes on its own: only its status and headers are read. */
+  stream?: boolean;
 }
 
 type Statuses = readonly [
@@ -113,6 +115,8 @@ const MATRIX: readonly Row[] = [
     body: () => Promise.resolve({ password: DEMO_STAFF_PASSWORD }),
   }),
   row('GET /me', [401, 401, 200, 200, 200, 200, 200]),
+  // Everyone signed in may listen; each message is then filtered by what they may read (events.test.ts).
+  row('GET /events', [401, 401, 200, 200, 200, 200, 200], { stream: true }),
   row('GET /stores', [401, 401, 200, 200, 200, 200, 200]),
   row('GET /customers', [401, 401, 200, 200, 200, 200, 200], { query: 'q=smith&limit=5' }),
   row('GET /customers/:id', [401, 401, 200, 200, 200, 200, 200], { params: jane }),
@@ -205,7 +209,8 @@ describeBackends('authorization matrix', (backend: Backend) => {
         );
         const token = await tokenFor(entry, caller);
         const body = entry.body ? await entry.body(fx, caller) : undefined;
-        const result = await apiRequest(fx.shop.url, method, `${path}${entry.query ? `?${entry.query}` : ''}`, {
+        const request = entry.stream ? streamRequest : apiRequest;
+        const result = await request(fx.shop.url, method, `${path}${entry.query ? `?${entry.query}` : ''}`, {
           ...(token !== undefined ? { token } : {}),
           ...(body !== undefined ? { body } : {}),
         });
@@ -244,6 +249,7 @@ describeBackends('authorization matrix', (backend: Backend) => {
       const routes = badRequests(await openApiPaths(fx.shop.url));
       for (const route of routes) {
         const result = await apiRequest(fx.shop.url, route.method, route.path, {
+          headers: route.headers,
           ...(authorization !== undefined ? { authorization } : {}),
           ...(route.body !== undefined ? { body: route.body } : {}),
         });
@@ -263,6 +269,7 @@ describeBackends('authorization matrix', (backend: Backend) => {
     for (const route of routes) {
       const result = await apiRequest(fx.shop.url, route.method, route.path, {
         token: fx.token.admin,
+        headers: route.headers,
         ...(route.body !== undefined ? { body: route.body } : {}),
       });
       expect(result.status, `${route.method} ${route.path}: ${JSON.stringify(result.json)}`).toBe(400);
@@ -282,8 +289,28 @@ interface ParameterSchema {
 }
 interface Operation {
   security?: unknown[];
-  parameters?: { in: 'path' | 'query'; name: string; schema: ParameterSchema }[];
+  parameters?: { in: 'path' | 'query' | 'header'; name: string; schema: ParameterSchema }[];
   requestBody?: unknown;
+}
+
+/** A request to a stream: its status and headers, its body only when it is a refusal (a stream never ends). */
+async function streamRequest(
+  shopUrl: string,
+  method: string,
+  path: string,
+  options: { token?: string },
+): Promise<ApiResult> {
+  const controller = new AbortController();
+  const response = await fetch(`${shopUrl}/api/v1${path}`, {
+    method,
+    signal: controller.signal,
+    headers: options.token !== undefined ? { authorization: `Bearer ${options.token}` } : {},
+  });
+  if (response.ok) {
+    controller.abort();
+    return { status: response.status, headers: response.headers, json: null };
+  }
+  return { status: response.status, headers: response.headers, json: (await response.json()) as unknown };
 }
 
 async function openApiPaths(shopUrl: string): Promise<Record<string, Record<string, Operation>>> {
@@ -315,9 +342,13 @@ function badRequests(paths: Record<string, Record<string, Operation>>) {
         .filter(([, p]) => p.in === 'query' && p.value !== null)
         .map(([name, p]) => `${name}=${p.value ?? ''}`)
         .join('&');
+      const headers = Object.fromEntries(
+        [...bad].flatMap(([name, p]) => (p.in === 'header' && p.value !== null ? [[name, p.value]] : [])),
+      );
       return {
         method: method.toUpperCase(),
         path: query ? `${path}?${query}` : path,
+        headers,
         body: operation.requestBody !== undefined ? [] : undefined,
         public: (operation.security ?? []).length === 0,
         bad: operation.requestBody !== undefined || [...bad.values()].some((p) => p.value !== null),

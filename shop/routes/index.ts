@@ -11,6 +11,7 @@ import type { ShopContext } from '../context';
 import { registerStaffAuthRoutes } from './auth';
 import { registerAuditRoutes } from './audit';
 import { registerCustomerRoutes } from './customers';
+import { registerEventRoutes } from './events';
 import { registerSessionRoutes } from './sessions';
 import { registerSettingsRoutes } from './settings';
 import { registerStoreRoutes } from './stores';
@@ -31,6 +32,7 @@ const modules: ((api: ApiApp, ctx: ShopContext) => void)[] = [
   registerAuditRoutes,
   registerStoreRoutes,
   registerCustomerRoutes,
+  registerEventRoutes,
 ];
 
 export function registerApiRoutes(api: ApiApp, ctx: ShopContext): void {

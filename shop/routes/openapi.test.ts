@@ -5,6 +5,7 @@ import { describeBackends, startTestShop, type TestShop } from '../test/harness'
 
 /** Every route of the Assistance API as docs/ARCHITECTURE.md ("The Assistance API", Routes) lists it, below /api/v1. */
 const DOCUMENTED_ROUTES = [
+  'GET /events',
   'POST /auth/login',
   'POST /auth/mfa',
   'POST /auth/refresh',

@@ -69,9 +69,9 @@ export async function apiRequest(
   shopUrl: string,
   method: string,
   path: string,
-  options: { token?: string; authorization?: string; body?: unknown } = {},
+  options: { token?: string; authorization?: string; body?: unknown; headers?: Record<string, string> } = {},
 ): Promise<ApiResult> {
-  const headers: Record<string, string> = {};
+  const headers: Record<string, string> = { ...options.headers };
   if (options.body !== undefined) headers['content-type'] = 'application/json';
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
   if (options.authorization !== undefined) headers.authorization = options.authorization;
