@@ -40,8 +40,7 @@ export const maySeeSession = (staff: Staff, agentId: string): boolean => agentId
  */
 async function visibleSession(tx: Queryable, staff: Staff, id: string): Promise<SessionRow> {
   const row = await loadSession(tx, id, { lock: true });
-  if (!row || !maySeeSession(staff, row.staff_id))
-    throw notFound('session_not_found', 'No session with this id.');
+  if (!row || !maySeeSession(staff, row.staff_id)) throw notFound('session_not_found', 'No session with this id.');
   return row;
 }
 

@@ -194,7 +194,10 @@ async function postgresListener(
   let stopped = false;
   let retry: NodeJS.Timeout | null = null;
   const connect = async () => {
-    const fresh = new pg.Client({ connectionString, application_name: `concierge listener pid ${String(process.pid)}` });
+    const fresh = new pg.Client({
+      connectionString,
+      application_name: `concierge listener pid ${String(process.pid)}`,
+    });
     fresh.on('notification', () => {
       handlers.onNotify();
     });
