@@ -126,6 +126,8 @@ const OPENING_EXISTING = "Opening this computer's copy of the audit log…";
 const OPENING_NEW = "Setting up this computer's copy of the audit log (first use)…";
 
 export function createAuditPort(options: AuditPortOptions): ManagedAuditPort {
+  // The shop's event stream says when the log grows; the timer syncs only while it does not.
+  let streamLive = false;
   const makeMirror = options.createMirror ?? createAuditMirror;
   const template = options.templateDir
     ? mirrorTemplate(
@@ -184,7 +186,7 @@ export function createAuditPort(options: AuditPortOptions): ManagedAuditPort {
       },
     );
     const backgroundSync = () => {
-      if (options.auth.staff()?.id !== staff.id) return;
+      if (options.auth.staff()?.id !== staff.id || streamLive) return;
       mirror.sync().catch((error: unknown) => {
         options.logger.error({ err: error }, 'background audit sync failed');
       });
@@ -220,6 +222,9 @@ export function createAuditPort(options: AuditPortOptions): ManagedAuditPort {
   }
 
   return {
+    setStreamLive(live: boolean) {
+      streamLive = live;
+    },
     async status() {
       const mirror = await mirrorFor(options.auth.staff());
       return mirror ? mirror.statusNow() : SIGNED_OUT_STATUS;

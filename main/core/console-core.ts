@@ -1,4 +1,4 @@
-import type { IpcEventName, IpcEventPayload } from '../../shared/ipc/contract';
+import type { IpcEventName, IpcEventPayload, LiveUpdatesState } from '../../shared/ipc/contract';
 import { createAuthService, type AuthService } from './auth/auth-service';
 import {
   createIpcHandlers,
@@ -8,6 +8,7 @@ import {
   type IpcHandlers,
 } from './ipc-handlers';
 import { createOpenSessionsJournal } from './sessions/open-sessions-journal';
+import { createLiveUpdates, type LiveUpdates } from './live-updates';
 import { createPartitionPool, type PartitionPool } from './partition-pool';
 import { createSessionManager, type SessionManager } from './sessions/session-manager';
 import { createSessionRecovery, type SessionRecovery } from './sessions/session-recovery';
@@ -68,6 +69,8 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
   const loggers = options.loggers ?? defaultLogger;
   const log = options.log ?? asLogFn(loggers('sessions'));
   const journal = createOpenSessionsJournal({ file: options.openSessionsFile, log });
+  // Made once the session manager and the audit port exist; sign-ins before that start it then.
+  let live: LiveUpdates | null = null;
   const auth = createAuthService({
     shopUrl: options.shopUrl,
     ...(options.shops ? { shops: options.shops } : {}),
@@ -77,7 +80,10 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       options.emit('auth.changed', state);
       recovery.onAuthState(state);
       // The mirror opens (and starts syncing) at sign-in, so the audit screen finds it ready.
-      if (state.status === 'signed_in') void openAudit();
+      if (state.status === 'signed_in') {
+        void openAudit();
+        if (live && !live.running()) live.start();
+      } else if (state.status === 'signed_out') live?.stop();
     },
   });
   const pool = createPartitionPool({
@@ -105,6 +111,33 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
     log,
   });
   const audit = options.createAudit({ auth, emit: options.emit, logger: loggers('audit-mirror') });
+  const liveLog = asLogFn(loggers('live-updates'));
+  let liveState: LiveUpdatesState = 'stopped';
+  live = createLiveUpdates({
+    shopUrl: () => auth.shopUrl(),
+    tokens: () => auth.tokens(),
+    onSession: (session) => {
+      options.emit('live.session', session);
+      void sessions.told(session);
+    },
+    onAuditGrew: () => {
+      audit.sync().catch((error: unknown) => {
+        liveLog(`audit sync after the shop said the log grew failed: ${String(error)}`);
+      });
+    },
+    // Whatever changed while the stream was down: asked for once.
+    onLive: () => {
+      void sessions.pollNow();
+    },
+    onState: (state) => {
+      liveState = state;
+      sessions.setStreamLive(state === 'live');
+      audit.setStreamLive?.(state === 'live');
+      options.emit('live.state', state);
+    },
+    log: liveLog,
+  });
+  if (auth.staff()) live.start();
   const openAudit = () =>
     audit.open?.().catch((error: unknown) => {
       loggers('audit-mirror').error({ err: error }, 'opening the audit mirror at sign-in failed');
@@ -122,6 +155,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       audit,
       exportDestination: options.exportDestination,
       recovery,
+      liveState: () => liveState,
     }),
     (channel, error) => {
       ipcLogger.error({ err: error, channel }, 'call failed unexpectedly');
@@ -141,6 +175,7 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       shuttingDown ??= (async () => {
         await recovery.settled();
         await sessions.endAll('app_exit');
+        live.stop();
         sessions.dispose();
         auth.dispose();
         await audit.close?.();

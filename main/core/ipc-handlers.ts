@@ -8,6 +8,7 @@ import {
   type IpcChannel,
   type IpcResponse,
   type IpcValue,
+  type LiveUpdatesState,
 } from '../../shared/ipc/contract';
 import type { z } from 'zod';
 import type { AuthService } from './auth/auth-service';
@@ -28,6 +29,8 @@ export interface AuditPort {
   sync(): Promise<AuditSyncStatus>;
   /** Starts checking again every stored event and checkpoint; the status reports progress. */
   verifyAgain(): Promise<AuditSyncStatus>;
+  /** While the shop's event stream is live it says when the log grows: the background timer rests. */
+  setStreamLive?(live: boolean): void;
   /** Pins a key the shop lists that this console had not pinned. */
   trustKey(keyId: string): Promise<AuditSyncStatus>;
   /** `signal`: the viewer no longer wants the answer; a query still waiting its turn is dropped. */
@@ -69,6 +72,8 @@ export interface IpcHandlerDeps {
   viewHost: Pick<ViewHost, 'show'>;
   audit: AuditPort;
   exportDestination: ExportDestinations;
+  /** The shop's event stream's state; none: the console has no stream (it polls). */
+  liveState?: () => LiveUpdatesState;
   /** The notice about sessions a crashed run left; none: the console keeps no journal. */
   recovery?: Pick<SessionRecovery, 'notice' | 'dismiss'>;
 }
@@ -127,6 +132,7 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
     },
 
     'audit.status': async () => deps.audit.status(),
+    'live.state': () => Promise.resolve(deps.liveState?.() ?? 'stopped'),
     'audit.sync': () => deps.audit.sync(),
     'audit.verifyAgain': () => deps.audit.verifyAgain(),
     'audit.trustKey': (a) => deps.audit.trustKey(a.keyId),

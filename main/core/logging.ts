@@ -26,6 +26,7 @@ export const LOG_MODULES = [
   'views',
   'ipc',
   'audit-mirror',
+  'live-updates',
   'vault',
   'browser-tier',
   'electron',

@@ -240,6 +240,10 @@ export type AuditExportDelivery = z.infer<typeof AuditExportDelivery>;
 export const AuditExportResult = z.object({ count: z.number().int(), delivery: AuditExportDelivery.nullable() });
 export type AuditExportResult = z.infer<typeof AuditExportResult>;
 
+/** The shop's event stream, as the console shows it (main/core/live-updates.ts). */
+export const LiveUpdatesState = z.enum(['connecting', 'live', 'reconnecting', 'stopped']);
+export type LiveUpdatesState = z.infer<typeof LiveUpdatesState>;
+
 const call = <A extends z.ZodType, R extends z.ZodType>(args: A, result: R) => ({ args, result });
 
 export const ipcContract = {
@@ -326,6 +330,8 @@ export const ipcContract = {
    * shows, marked as not yet checked here, until this computer's copy has opened and synced.
    */
   'audit.recent': call(z.object({ limit: z.number().int().min(1).max(200) }), AuditRecent),
+  /** Whether the shop's event stream is live (then nothing polls), reconnecting (polling meanwhile), or off. */
+  'live.state': call(z.object({}), LiveUpdatesState),
 } as const;
 
 export type IpcContract = typeof ipcContract;
@@ -340,6 +346,9 @@ export const ipcEvents = {
   'sessions.changed': z.array(OpenSession),
   'sessions.recovery': RecoveryState,
   'audit.status': AuditSyncStatus,
+  'live.state': LiveUpdatesState,
+  /** A session the signed-in person may read changed at the shop (the live-sessions list refreshes). */
+  'live.session': AssistSession,
 } as const;
 export type IpcEventName = keyof typeof ipcEvents;
 export type IpcEventPayload<E extends IpcEventName> = z.output<(typeof ipcEvents)[E]>;

@@ -82,6 +82,10 @@ export interface SessionManager {
   reloadView(sessionId: string): Promise<OpenSession>;
   /** Checks every open session with the shop now (also runs on the poll interval). */
   pollNow(): Promise<void>;
+  /** The shop's event stream told how a session stands: an end decided elsewhere tears it down at once. */
+  told(session: AssistSession): Promise<void>;
+  /** While the event stream is live the shop tells every change, so the poll interval rests; off: polling again. */
+  setStreamLive(live: boolean): void;
   dispose(): void;
 }
 
@@ -92,7 +96,9 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   const log = options.log ?? asLogFn(defaultLogger('sessions'));
   const entries = createSessionEntries({ now, journal: options.journal, onChange: options.onChange, log });
   const ending = createSessionEnding({ api, viewHost, pool, entries, log });
-  const { check, poll, pollNow } = createSessionPolling({ api, entries, ending, log });
+  const { check, told, poll, pollNow } = createSessionPolling({ api, entries, ending, log });
+  let streamLive = false;
+  let disposed = false;
   const countdown = createCountdown({ now, entries, viewHost, pollNow, log });
   const renewal = createLeaseRenewal({ api, entries, ending, check, log });
   const heartbeats = createHeartbeats({
@@ -127,7 +133,9 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
   const tickHandle = intervals.setInterval(() => {
     countdown.tick();
   }, options.tickMs ?? 1000);
-  const pollHandle = intervals.setInterval(() => void poll(), options.pollIntervalMs ?? 3000);
+  const pollHandle = intervals.setInterval(() => {
+    if (!streamLive) void poll();
+  }, options.pollIntervalMs ?? 3000);
   const renewHandle = intervals.setInterval(() => {
     renewal.renewAll();
   }, options.leaseRenewIntervalMs ?? 20_000);
@@ -171,7 +179,13 @@ export function createSessionManager(options: SessionManagerOptions): SessionMan
     keepAlive: heartbeats.keepAlive,
     reloadView: problems.reload,
     pollNow,
+    // A disposed manager (app exit, a console given up) acts on nothing the shop still says.
+    told: (session) => (disposed ? Promise.resolve() : told(session)),
+    setStreamLive(live) {
+      streamLive = live;
+    },
     dispose() {
+      disposed = true;
       entries.leaveJournal();
       intervals.clearInterval(tickHandle);
       intervals.clearInterval(pollHandle);

@@ -1,3 +1,4 @@
+import type { AssistSession } from '../../../shared/api/sessions';
 import type { ApiClient } from '../api/api-client';
 import { ShopRefusedError, ShopUnreachableError } from '../errors';
 import { isLive, type SessionEntries, type SessionEntry } from './session-entries';
@@ -11,6 +12,8 @@ import type { SessionEnding } from './session-ending';
 export interface SessionPolling {
   /** Reads one session back from the shop: adopts it, or tears it down when it has ended. */
   check: (entry: SessionEntry) => Promise<void>;
+  /** The shop told us how a session stands (its event stream): the same as a check's answer, without asking. */
+  told: (session: AssistSession) => Promise<void>;
   /** A background round over every open session; rounds coalesce, a tick during a round is dropped. */
   poll: () => Promise<void>;
   /**
@@ -30,12 +33,15 @@ export function createSessionPolling(deps: {
   const { api, entries, ending, log } = deps;
   let polling: Promise<void> | null = null;
 
+  async function settle(entry: SessionEntry, session: AssistSession): Promise<void> {
+    if (session.status === 'ended') await ending.endedElsewhere(entry, session);
+    else entries.adopt(entry, session);
+  }
+
   async function check(entry: SessionEntry): Promise<void> {
     if (!isLive(entry)) return;
     try {
-      const session = await api().session(entry.session.id);
-      if (session.status === 'ended') await ending.endedElsewhere(entry, session);
-      else entries.adopt(entry, session);
+      await settle(entry, await api().session(entry.session.id));
     } catch (error) {
       if (error instanceof ShopRefusedError && error.status === 404) {
         if (isLive(entry)) await ending.teardown(entry, 'The shop no longer knows this session.');
@@ -60,5 +66,10 @@ export function createSessionPolling(deps: {
     await poll();
   }
 
-  return { check, poll, pollNow };
+  async function told(session: AssistSession): Promise<void> {
+    const entry = entries.get(session.id);
+    if (entry && isLive(entry)) await settle(entry, session);
+  }
+
+  return { check, told, poll, pollNow };
 }

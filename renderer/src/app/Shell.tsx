@@ -17,6 +17,7 @@ import { LiveSessions } from '../live/LiveSessions';
 import { SettingsScreen } from '../settings/SettingsScreen';
 import { ErrorNote } from '../ui/ErrorNote';
 import { ShopUnreachableBanner } from './ShopUnreachableBanner';
+import { LiveUpdatesBanner } from './LiveUpdatesBanner';
 
 function isTyping(target: EventTarget | null): boolean {
   return (
@@ -107,6 +108,7 @@ export function Shell({ shopUrl }: { shopUrl: string }) {
   return (
     <div className="shell">
       <ShopUnreachableBanner />
+      <LiveUpdatesBanner />
       <header className="topbar">
         <span className="brand" title={shopUrl}>
           Concierge

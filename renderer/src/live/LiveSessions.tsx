@@ -1,13 +1,14 @@
 import { useId, useState } from 'react';
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { AssistSession } from '../../../shared/api/sessions';
-import { useBridge } from '../bridge/context';
+import { useBridge, useIpcEvent } from '../bridge/context';
 import { useCan } from '../auth/useAuth';
 import { shopQueries } from '../state/queries';
 import { QueryState } from '../ui/QueryState';
 import { formatCountdown, formatDuration, formatTime, modeLabel } from '../ui/format';
 import { useNow } from '../ui/useNow';
 import { LiveTimeline } from './LiveTimeline';
+import { useLiveUpdates } from './useLiveUpdates';
 import { ENDS_BY_LABEL, secondsSince, timeLeft } from './live-words';
 import { TerminateForm } from './TerminateForm';
 
@@ -20,10 +21,17 @@ export function LiveSessions() {
   const canRead = useCan('sessions.read.all');
   const canTerminate = useCan('sessions.terminate');
   const bridge = useBridge();
+  const stream = useLiveUpdates();
+  const liveQuery = shopQueries.sessions(bridge, { status: 'active' });
   const live = useQuery({
-    ...shopQueries.sessions(bridge, { status: 'active' }),
+    ...liveQuery,
     enabled: canRead,
-    refetchInterval: LIVE_REFRESH_MS,
+    // The shop's stream says when a session changes; the timer asks only while it is down.
+    refetchInterval: stream === 'live' ? false : LIVE_REFRESH_MS,
+  });
+  const queryClient = useQueryClient();
+  useIpcEvent('live.session', () => {
+    void queryClient.invalidateQueries({ queryKey: liveQuery.queryKey });
   });
   const stores = useQuery(shopQueries.stores(bridge));
   const now = useNow(1000);

@@ -58,6 +58,11 @@ export const sessionQueries = {
   recovery: (bridge: ConsoleBridge) => ipcQuery(bridge, 'sessions.recovery', {}),
 };
 
+export const liveQueries = {
+  /** The shop's event stream's state, kept current by main's `live.state` event. */
+  state: (bridge: ConsoleBridge) => queryOptions({ ...ipcQuery(bridge, 'live.state', {}), staleTime: KEPT_BY_EVENTS }),
+};
+
 export const auditQueries = {
   /** main's audit mirror status, kept current by its `audit.status` event. */
   status: (bridge: ConsoleBridge) =>
