@@ -73,6 +73,8 @@ export async function revokeAllFamilies(tx: Queryable, ctx: ShopContext, staffId
 export interface Principal {
   staff: Staff;
   familyId: string;
+  /** When the access token stops being valid (a stream ends then). */
+  expiresAt: Date;
 }
 
 const BEARER = /^Bearer ([A-Za-z0-9_-]{20,128})$/;
@@ -115,5 +117,5 @@ export async function authenticateTokenHash(
   if (row.expires_at.getTime() <= ctx.clock.now().getTime())
     throw new ApiError(401, 'token_expired', 'The access token has expired; refresh it.');
   if (row.disabled) throw unauthorized('This staff account is disabled.');
-  return { staff: staffFromRow(row), familyId: row.family_id };
+  return { staff: staffFromRow(row), familyId: row.family_id, expiresAt: row.expires_at };
 }

@@ -30,5 +30,6 @@ export function sseText(message: StreamMessage): string {
   return `id: ${String(message.id)}\nevent: ${message.event}\ndata: ${JSON.stringify(message.data)}\n\n`;
 }
 
-/** Sign-ins, sign-outs and token reuse may revoke the stream's own token: check it at once. */
-export const mayRevokeTokens = (batch: FeedBatch): boolean => batch.events.some((e) => e.action.startsWith('staff.'));
+/** A sign-out or a token's reuse by the reader may have revoked the stream's own token: check it at once. */
+export const mayRevokeTokensOf = (staffId: string, batch: FeedBatch): boolean =>
+  batch.events.some((e) => e.actorId === staffId && e.action.startsWith('staff.'));

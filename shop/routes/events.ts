@@ -8,11 +8,17 @@ import { principalOf, requireStaff } from '../auth/guard';
 import { authenticate } from '../auth/tokens';
 import type { ShopContext } from '../context';
 import { createAuditFeed, PAGE, readBatch, type FeedBatch } from '../events/audit-feed';
-import { mayRevokeTokens, messagesFor, sseText } from '../events/stream-messages';
+import { mayRevokeTokensOf, messagesFor, sseText } from '../events/stream-messages';
 import type { ApiApp } from './index';
 
-/** How often an idle stream sends a comment (proxies drop silent connections) and re-checks its token. */
+/** How often an idle stream sends a comment: proxies drop silent connections. */
 const KEEP_ALIVE_MS = 15_000;
+/**
+ * How often a stream's token is read again, for what leaves no audit event (an account disabled,
+ * a role changed). Sign-outs and token reuse are checked the moment they are logged, and the
+ * stream ends when the token expires: a thousand streams cost a few reads a second, not dozens.
+ */
+const RECHECK_MS = 5 * 60_000;
 /** What a client waits before reconnecting after the stream ends. */
 const RETRY_MS = 2_000;
 
@@ -24,8 +30,8 @@ interface OpenStream {
  * `GET /events`: Server-Sent Events of what a console must know at once (shared/api/events.ts):
  * its sessions' changes, every session's for those who may read them all, and the audit head.
  * Each message is checked against the reader's permissions as the REST routes check them; the
- * token is checked again every 15 s and whenever sign-ins or sign-outs happen, and the stream
- * ends once it is no longer valid (revoked, expired, staff disabled).
+ * token is checked again when the reader signs out or a token of theirs is reused, and every
+ * 5 minutes; the stream ends once it is no longer valid (revoked, expired, staff disabled).
  */
 export function registerEventRoutes(api: ApiApp, ctx: ShopContext): void {
   const feed = createAuditFeed(ctx.db);
@@ -55,6 +61,7 @@ export function registerEventRoutes(api: ApiApp, ctx: ShopContext): void {
       const after = request.headers['last-event-id'];
       await serveStream(ctx, feed, open, reply, {
         staff: principal.staff,
+        expiresAt: principal.expiresAt,
         authorization: request.headers.authorization,
         after: after === undefined ? null : Number(after),
       });
@@ -67,7 +74,7 @@ async function serveStream(
   feed: ReturnType<typeof createAuditFeed>,
   open: Set<OpenStream>,
   reply: FastifyReply,
-  reader: { staff: Staff; authorization: string | undefined; after: number | null },
+  reader: { staff: Staff; expiresAt: Date; authorization: string | undefined; after: number | null },
 ): Promise<void> {
   let staff = reader.staff;
   let ended = false;
@@ -85,6 +92,8 @@ async function serveStream(
       if (ended) return;
       ended = true;
       clearInterval(keepAlive);
+      clearInterval(recheckTimer);
+      clearTimeout(expiry);
       unsubscribe?.();
       open.delete(stream);
       raw.end();
@@ -102,9 +111,19 @@ async function serveStream(
   };
   const keepAlive = setInterval(() => {
     if (!ended) raw.write(': keep-alive\n\n');
-    recheck();
   }, KEEP_ALIVE_MS);
   keepAlive.unref();
+  const recheckTimer = setInterval(recheck, RECHECK_MS);
+  recheckTimer.unref();
+  // The client refreshes its token and reconnects (Last-Event-ID): nothing is missed.
+  const expiry = setTimeout(
+    () => {
+      stream.end();
+    },
+    // setTimeout holds at most 2^31 - 1 ms (about 24 days); longer waits would fire at once.
+    Math.min(Math.max(0, reader.expiresAt.getTime() - ctx.clock.now().getTime()), 2 ** 31 - 1),
+  );
+  expiry.unref();
 
   reply.hijack();
   raw.writeHead(200, {
@@ -125,7 +144,7 @@ async function serveStream(
     onBatch: (batch) => {
       if (buffered) buffered.push(batch);
       else send(messagesFor(staff, batch));
-      if (mayRevokeTokens(batch)) recheck();
+      if (mayRevokeTokensOf(staff.id, batch)) recheck();
     },
     // Notifications may be lost: end, and the client resumes from its last id.
     onGap: () => {

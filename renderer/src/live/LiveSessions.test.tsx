@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { cleanup, screen, within } from '@testing-library/react';
+import { act, cleanup, screen, within } from '@testing-library/react';
 import type { Role } from '../../../shared/api/auth';
 import type { AssistSession } from '../../../shared/api/sessions';
 import type { Handlers } from '../test/fake-bridge';
@@ -128,6 +128,25 @@ describe('live sessions', () => {
     expect(await screen.findByText('Nobody is assisting a customer right now.')).toBeTruthy();
     expect(fake.callsTo('shop.sessions').every((a) => a.status === 'active')).toBe(true);
   });
+
+  it('refreshes when the shop says a session changed, and does not poll while its stream is live', async () => {
+    let list = [liveNow()];
+    const { fake } = renderConsole(
+      handlers('supervisor', [], { 'shop.sessions': () => ({ items: list }), 'live.state': () => 'live' }),
+      live,
+    );
+    expect(await screen.findByText('Order O-000123')).toBeTruthy();
+    const asked = fake.callsTo('shop.sessions').length;
+    // Longer than the polling interval: no timer asks again while the stream is live.
+    await new Promise((resolve) => setTimeout(resolve, 3500));
+    expect(fake.callsTo('shop.sessions')).toHaveLength(asked);
+
+    list = [liveNow({ currentPage: 'Invoice I-000001' })];
+    act(() => {
+      fake.emit('live.session', list[0] ?? session());
+    });
+    expect(await screen.findByText('Invoice I-000001')).toBeTruthy();
+  }, 10_000);
 
   it('is not offered to agents', async () => {
     renderConsole(handlers('agent', []));
