@@ -15,6 +15,7 @@ const PARTS: Record<string, () => Promise<BenchPart>> = {
   'audit-sync': async () => (await import('./audit-sync')).auditSyncBench,
   'console-ui': async () => (await import('./console-ui')).consoleUiBench,
   startup: async () => (await import('./startup')).startupBench,
+  scale: async () => (await import('./scale')).scaleBench,
 };
 
 async function main(args: string[]): Promise<number> {

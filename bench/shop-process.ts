@@ -12,11 +12,11 @@ export interface ShopProcess {
  * The shop CLI in its own process over `databaseUrl`, so the load generator does not share its event loop.
  * `port`: 0 picks a free one; a fixed port keeps the shop's origin (the startup part's reused mirror is named after it).
  */
-export async function startShopProcess(databaseUrl: string, port = 0): Promise<ShopProcess> {
+export async function startShopProcess(databaseUrl: string, port = 0, extraArgs: string[] = []): Promise<ShopProcess> {
   // Its own signing key (kept between runs, like the bench databases), not the demo shop's.
   const keyFile = '.data/bench/audit-signing-key.json';
   const args = ['--import', 'tsx', 'shop/cli.ts', '--port', String(port), '--seed', 'none'];
-  args.push('--audit-key-file', keyFile);
+  args.push('--audit-key-file', keyFile, ...extraArgs);
   const child = spawn(process.execPath, args, {
     cwd: ROOT,
     env: { ...process.env, DATABASE_URL: databaseUrl },

@@ -1,0 +1,300 @@
+import { fork, type ChildProcess } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+import { request } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import pg from 'pg';
+import { totpCodeForStep, totpStep } from '../shop/auth/totp';
+import { JANE } from '../shop/seed/demo';
+import { DEMO_STAFF_PASSWORD } from '../shop/seed/staff';
+import { procStatFields, postgresPids } from './cpu-time';
+import { benchDatabase } from './database';
+import { machine, ms, runLoad, type LoadResult } from './load';
+import { writeSection } from './report';
+import type { BenchPart } from './run';
+import type { ConsolesConfig, ConsolesMessage, SimulatedConsole } from './scale-consoles';
+import { renderScaleSection, type ScaleMode } from './scale-report';
+import {
+  CONSOLES,
+  LIVE_SESSIONS,
+  SEARCH_CONCURRENCY,
+  SEARCH_MS,
+  SUPERVISORS,
+  TERMINATE_GAP_MS,
+  TERMINATIONS,
+  WARMUP_MS,
+  WINDOW_MS,
+  WORKERS,
+} from './scale-settings';
+import { prepareSearchDatabase } from './search';
+import { startShopProcess, stopShopProcess } from './shop-process';
+
+const CONSOLES_SCRIPT = fileURLToPath(new URL('./scale-consoles.ts', import.meta.url));
+const SEARCH_TERMS = ['smith', 'jane', 'garcia', 'lee', 'O-0000', 'miller', 'brown', 'wilson'];
+
+/** Bench staff: `bench0001@bench.test`…, the first SUPERVISORS of them supervisors, all with the demo password and one TOTP secret. */
+async function ensureBenchStaff(db: pg.Client): Promise<{ email: string; id: string; supervisor: boolean }[]> {
+  await db.query(
+    `INSERT INTO staff (id, email, name, role, password_hash, totp_secret)
+     SELECT 'stf_bench_' || lpad(i::text, 4, '0'), 'bench' || lpad(i::text, 4, '0') || '@bench.test',
+            'Bench ' || CASE WHEN i <= $2 THEN 'Supervisor ' ELSE 'Agent ' END || i,
+            CASE WHEN i <= $2 THEN 'supervisor' ELSE 'agent' END, a.password_hash, a.totp_secret
+       FROM generate_series(1, $1) AS i, (SELECT password_hash, totp_secret FROM staff WHERE email = 'agent@demo.test') a
+     ON CONFLICT (id) DO NOTHING`,
+    [CONSOLES, SUPERVISORS],
+  );
+  const { rows } = await db.query<{ id: string; email: string; role: string }>(
+    `SELECT id, email, role FROM staff WHERE id LIKE 'stf_bench_%' ORDER BY id LIMIT $1`,
+    [CONSOLES],
+  );
+  return rows.map((r) => ({ id: r.id, email: r.email, supervisor: r.role === 'supervisor' }));
+}
+
+/** A JSON POST from one of 127.0.0.2…127.0.0.201, so the per-address sign-in limit is not what is measured. */
+function post(url: string, body: unknown, from: number, token?: string): Promise<{ status: number; json: unknown }> {
+  return new Promise((resolve, reject) => {
+    const req = request(
+      url,
+      {
+        method: 'POST',
+        localAddress: `127.0.0.${String(2 + (from % 200))}`,
+        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+      },
+      (response) => {
+        let text = '';
+        response.on('data', (chunk: Buffer) => {
+          text += chunk.toString();
+        });
+        response.on('end', () => {
+          resolve({ status: response.statusCode ?? 0, json: text ? (JSON.parse(text) as unknown) : null });
+        });
+      },
+    );
+    req.on('error', reject);
+    req.end(JSON.stringify(body));
+  });
+}
+
+async function signInAll(shopUrl: string, staff: { email: string }[], secret: string): Promise<string[]> {
+  const tokens: string[] = [];
+  const code = totpCodeForStep(secret, totpStep(new Date()));
+  for (let i = 0; i < staff.length; i += 16) {
+    const batch = staff.slice(i, i + 16);
+    tokens.push(
+      ...(await Promise.all(
+        batch.map(async ({ email }, j) => {
+          const from = i + j;
+          const login = await post(`${shopUrl}/api/v1/auth/login`, { email, password: DEMO_STAFF_PASSWORD }, from);
+          const { mfaToken } = login.json as { mfaToken: string };
+          const mfa = await post(`${shopUrl}/api/v1/auth/mfa`, { mfaToken, code }, from);
+          if (mfa.status !== 200) throw new Error(`signing in ${email} failed: ${JSON.stringify(mfa.json)}`);
+          return (mfa.json as { accessToken: string }).accessToken;
+        }),
+      )),
+    );
+  }
+  return tokens;
+}
+
+/** Sessions with Jane for the agents after the supervisors, stepped up by password. */
+async function startSessions(shopUrl: string, consoles: SimulatedConsole[]): Promise<void> {
+  const agents = consoles.filter((c) => !c.supervisor).slice(0, LIVE_SESSIONS);
+  for (const [i, agent] of agents.entries()) {
+    const up = await post(`${shopUrl}/api/v1/auth/step-up`, { password: DEMO_STAFF_PASSWORD }, i, agent.token);
+    const stepUpToken = (up.json as { stepUpToken?: string }).stepUpToken;
+    const started = await post(
+      `${shopUrl}/api/v1/assist-sessions`,
+      { customerId: JANE.id, accountId: 'acc_000001_us', mode: 'view', reason: 'Scale benchmark call', stepUpToken },
+      i,
+      agent.token,
+    );
+    if (started.status !== 201) throw new Error(`starting a session failed: ${JSON.stringify(started.json)}`);
+    agent.sessionId = (started.json as { session: { id: string } }).session.id;
+  }
+}
+
+/** The shop's processes: the primary and its workers (children). */
+function shopPids(primary: number): number[] {
+  const children = readdirSync('/proc').filter(
+    (pid) => /^\d+$/.test(pid) && procStatFields(pid)?.[1] === String(primary),
+  );
+  return [primary, ...children.map(Number)];
+}
+/** CPU ms (user + system) of these processes; ticks are 10 ms (CLK_TCK 100, as cpu-time.ts reads it). */
+const cpuMs = (pids: readonly (number | string)[]) =>
+  pids.reduce<number>((sum, pid) => {
+    const f = procStatFields(pid);
+    return sum + (f ? Number(f[11]) + Number(f[12]) : 0);
+  }, 0) * 10;
+const rssMb = (pids: readonly number[]) =>
+  pids.reduce((sum, pid) => {
+    try {
+      const line = readFileSync(`/proc/${String(pid)}/status`, 'utf8')
+        .split('\n')
+        .find((l) => l.startsWith('VmRSS:'));
+      return sum + Number(/\d+/.exec(line ?? '')?.[0] ?? 0) / 1024;
+    } catch {
+      return sum;
+    }
+  }, 0);
+
+/** The simulated consoles in their own process, `ready` once every console is connected (or polling). */
+async function startConsoles(config: ConsolesConfig): Promise<{ child: ChildProcess; told: Map<string, number> }> {
+  const child = fork(CONSOLES_SCRIPT, [], { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const told = new Map<string, number>();
+  await new Promise<void>((resolve, reject) => {
+    child.on('message', (message: ConsolesMessage) => {
+      if (message.type === 'ready') resolve();
+      if (message.type === 'told') told.set(message.sessionId, message.at);
+    });
+    child.once('exit', (code) => {
+      reject(new Error(`the simulated consoles exited (${String(code)})`));
+    });
+    child.send(config);
+  });
+  return { child, told };
+}
+
+async function stopConsoles(child: ChildProcess): Promise<{ requests: number; errors: number }> {
+  return new Promise((resolve) => {
+    child.on('message', (message: ConsolesMessage) => {
+      if (message.type === 'stats') resolve({ requests: message.requests, errors: message.errors });
+    });
+    child.send('stop');
+  });
+}
+
+/** Shop + PostgreSQL CPU per console-minute over WINDOW_MS, after WARMUP_MS. */
+async function cpuPerConsoleMinute(pids: number[]): Promise<{ shopMs: number; postgresMs: number }> {
+  await new Promise((resolve) => setTimeout(resolve, WARMUP_MS));
+  const before = { shop: cpuMs(pids), pg: cpuMs(postgresPids()) };
+  await new Promise((resolve) => setTimeout(resolve, WINDOW_MS));
+  const after = { shop: cpuMs(pids), pg: cpuMs(postgresPids()) };
+  const consoleMinutes = CONSOLES * (WINDOW_MS / 60_000);
+  return { shopMs: (after.shop - before.shop) / consoleMinutes, postgresMs: (after.pg - before.pg) / consoleMinutes };
+}
+
+function percentile(values: readonly number[], p: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+}
+
+async function measure(
+  databaseUrl: string,
+): Promise<Omit<Parameters<typeof renderScaleSection>[0], 'host' | 'measuredAt' | 'seconds'>> {
+  const db = new pg.Client({ connectionString: databaseUrl });
+  await db.connect();
+  const staff = await ensureBenchStaff(db);
+  const secret =
+    (await db.query<{ s: string }>("SELECT totp_secret AS s FROM staff WHERE email = 'agent@demo.test'")).rows[0]?.s ??
+    '';
+  // Step-up by password: each agent's TOTP code for this step went into its sign-in.
+  await db.query(`UPDATE shop_settings SET value = jsonb_set(value, '{stepUpPolicy}', '"totp_or_password"') WHERE id`);
+  await db.end();
+
+  const shop = await startShopProcess(databaseUrl, 0, ['--workers', String(WORKERS)]);
+  try {
+    const pids = shopPids(shop.child.pid ?? 0);
+    console.log(`  shop: ${String(pids.length - 1)} workers; signing in ${String(CONSOLES)} consoles…`);
+    const tokens = await signInAll(shop.url, staff, secret);
+    const consoles: SimulatedConsole[] = staff.map((s, i) => ({
+      token: tokens[i] ?? '',
+      supervisor: s.supervisor,
+      sessionId: null,
+    }));
+    await startSessions(shop.url, consoles);
+    console.log(`  ${String(LIVE_SESSIONS)} sessions live`);
+    const config = (mode: ScaleMode): ConsolesConfig => ({
+      shopUrl: shop.url,
+      mode,
+      consoles,
+      searchTerms: SEARCH_TERMS,
+    });
+
+    const modes = {} as Record<ScaleMode, { shopMs: number; postgresMs: number; requests: number; errors: number }>;
+    const rssBefore = rssMb(pids);
+    let rssStreams = 0;
+    let told: number[] = [];
+    let search: LoadResult | null = null;
+    for (const mode of ['poll', 'stream'] as const) {
+      const consolesRun = await startConsoles(config(mode));
+      if (mode === 'stream') rssStreams = rssMb(pids);
+      const cpu = await cpuPerConsoleMinute(pids);
+      console.log(`  ${mode}: shop ${ms(cpu.shopMs)} ms + PostgreSQL ${ms(cpu.postgresMs)} ms CPU per console-minute`);
+      if (mode === 'stream') {
+        search = await searchUnderStreams(shop.url, tokens[0] ?? '');
+        told = await terminateAndTime(shop.url, tokens[0] ?? '', consoles, consolesRun.told);
+      }
+      const stats = await stopConsoles(consolesRun.child);
+      modes[mode] = { ...cpu, ...stats };
+    }
+    return {
+      modes,
+      rssBeforeMb: rssBefore,
+      rssStreamsMb: rssStreams,
+      toldP50: percentile(told, 50),
+      toldP95: percentile(told, 95),
+      told: told.length,
+      search,
+    };
+  } finally {
+    await stopShopProcess(shop.child);
+  }
+}
+
+async function searchUnderStreams(shopUrl: string, token: string): Promise<LoadResult> {
+  let i = 0;
+  return runLoad(
+    async () => {
+      const term = SEARCH_TERMS[i++ % SEARCH_TERMS.length] ?? 'smith';
+      const response = await fetch(`${shopUrl}/api/v1/customers?q=${term}&limit=25`, {
+        headers: { authorization: `Bearer ${token}` },
+      });
+      await response.arrayBuffer();
+      if (response.status !== 200) throw new Error(String(response.status));
+    },
+    { concurrency: SEARCH_CONCURRENCY, durationMs: SEARCH_MS, warmupMs: 2_000 },
+  );
+}
+
+/** A supervisor ends TERMINATIONS sessions one by one; each is timed until its agent's console is told. */
+async function terminateAndTime(
+  shopUrl: string,
+  supervisorToken: string,
+  consoles: SimulatedConsole[],
+  told: Map<string, number>,
+): Promise<number[]> {
+  const sent = new Map<string, number>();
+  for (const c of consoles.filter((x) => x.sessionId).slice(0, TERMINATIONS)) {
+    const id = c.sessionId ?? '';
+    sent.set(id, Date.now());
+    const ended = await post(
+      `${shopUrl}/api/v1/assist-sessions/${id}/end`,
+      { reason: 'terminated_by_supervisor', note: 'Scale benchmark' },
+      0,
+      supervisorToken,
+    );
+    if (ended.status !== 200) throw new Error(`ending ${id} failed: ${JSON.stringify(ended.json)}`);
+    await new Promise((resolve) => setTimeout(resolve, TERMINATE_GAP_MS));
+  }
+  await new Promise((resolve) => setTimeout(resolve, 2_000));
+  return [...sent].flatMap(([id, at]) => {
+    const heard = told.get(id);
+    return heard === undefined ? [] : [heard - at];
+  });
+}
+
+export const scaleBench: BenchPart = {
+  name: 'scale',
+  description: `${String(CONSOLES)} consoles on ${String(WORKERS)} shop processes over PostgreSQL: streamed vs polled`,
+  async run() {
+    const started = Date.now();
+    const databaseUrl = await benchDatabase('concierge_bench');
+    await prepareSearchDatabase(databaseUrl);
+    const results = await measure(databaseUrl);
+    const seconds = (Date.now() - started) / 1000;
+    await writeSection(
+      'Scale: a thousand consoles',
+      renderScaleSection({ ...results, host: machine(), measuredAt: new Date(), seconds }),
+    );
+  },
+};
