@@ -58,6 +58,5 @@ export async function growLog(db: Database, size: number): Promise<number> {
     console.log(`  generated up to ${to.toLocaleString('en-US')} (${((Date.now() - started) / 1000).toFixed(0)} s)`);
     from = to + 1;
   }
-  if (Date.now() - started > 1000) await db.query('ANALYZE audit_events');
   return head();
 }

@@ -18,6 +18,7 @@ export const AUDIT_LOCK = 74_310_002;
 export const CHECKPOINT_LOCK = 74_310_003;
 
 const INSERT_PLACEHOLDERS = AUDIT_COLUMNS.map((_, i) => `$${String(i + 1)}`).join(', ');
+const INSERT_SQL = `INSERT INTO audit_events (${AUDIT_COLUMN_LIST}) VALUES (${INSERT_PLACEHOLDERS})`;
 
 export interface AuditInput {
   action: AuditAction;
@@ -51,7 +52,11 @@ export async function makeAuditRoom(tx: Queryable, seq: number): Promise<void> {
  */
 export async function appendAudit(tx: Queryable, clock: Clock, input: AuditInput): Promise<StoredAuditEvent> {
   await tx.query('SELECT pg_advisory_xact_lock($1)', [AUDIT_LOCK]);
-  const state = (await tx.query<{ seq: number | null; hash: string | null; newest_from: number }>(HEAD_SQL)).rows[0];
+  // Prepared: planning the head's walk over every partition would cost more than running it.
+  const head = await tx.query<{ seq: number | null; hash: string | null; newest_from: number }>(HEAD_SQL, [], {
+    prepare: true,
+  });
+  const state = head.rows[0];
   if (!state) throw new Error('audit_partitioning has no row (migration 013)');
   const seq = (state.seq ?? 0) + 1;
   // Once per range_size events: the seq reached the newest partition, so the next one is made now.
@@ -75,7 +80,7 @@ export async function appendAudit(tx: Queryable, clock: Clock, input: AuditInput
   const row = eventToRow(event);
   // details goes in as JSON text, so both backends store the same jsonb.
   const values = AUDIT_COLUMNS.map((column) => (column === 'details' ? JSON.stringify(row.details) : row[column]));
-  await tx.query(`INSERT INTO audit_events (${AUDIT_COLUMN_LIST}) VALUES (${INSERT_PLACEHOLDERS})`, values);
+  await tx.query(INSERT_SQL, values, { prepare: true });
   return event;
 }
 

@@ -255,11 +255,11 @@ describeBackends('migration 013 on an existing log', (backend) => {
     expect(indexes.rows.map((r) => r.name)).toEqual([
       'audit_events_action',
       'audit_events_actor',
-      'audit_events_actor_action',
       'audit_events_customer',
       'audit_events_pkey',
       'audit_events_session',
       'audit_events_session_end',
+      'audit_events_staff_action',
     ]);
     for (const table of ['audit_events', 'audit_events_p1']) {
       await expect(db.query(`DELETE FROM ${table}`)).rejects.toThrow(/append-only/);

@@ -52,7 +52,7 @@ function filterConditions(query: AuditSearchQuery, param: (value: unknown) => st
   return conditions;
 }
 
-/** The statement for one page, or null when the filters cannot match anything. */
+/** The statement for the seqs of one page, or null when the filters cannot match anything. */
 export function searchSql(scope: AuditReadScope, query: AuditSearchQuery): { sql: string; params: unknown[] } | null {
   const params: unknown[] = [];
   const param = (value: unknown): string => {
@@ -78,10 +78,12 @@ export function searchSql(scope: AuditReadScope, query: AuditSearchQuery): { sql
   }
   if (walks.length === 0) return null;
   // UNION: an own reader's end of their session that they recorded themself is found twice.
-  const sql = `SELECT ${AUDIT_TEXT_COLUMNS} FROM audit_events WHERE seq IN (${walks.join(' UNION ')})
-    ORDER BY seq DESC LIMIT ${limit}`;
-  return { sql, params };
+  return { sql: `SELECT seq FROM (${walks.join(' UNION ')}) w ORDER BY seq DESC LIMIT ${limit}`, params };
 }
+
+// By their seqs, in a statement of its own: joined to the walks, the planner may instead read the
+// primary key down from the newest event until it has met them all (hundreds of thousands of rows).
+const ROWS_BY_SEQ = `SELECT ${AUDIT_TEXT_COLUMNS} FROM audit_events WHERE seq = ANY($1::bigint[]) ORDER BY seq DESC`;
 
 /** One page of the reader's events matching the query, newest first, and the cursor for the next. */
 export async function searchAudit(
@@ -92,6 +94,11 @@ export async function searchAudit(
   const statement = searchSql(scope, query);
   if (!statement) return { rows: [], nextBefore: null };
   // Prepared: a handful of statement shapes, each an index walk per partition; planning it per call would cost more.
-  const { rows } = await db.query<AuditTextRow>(statement.sql, statement.params, { prepare: true });
-  return { rows, nextBefore: rows.length === query.limit ? (rows.at(-1)?.seq ?? null) : null };
+  const found = await db.query<{ seq: number }>(statement.sql, statement.params, { prepare: true });
+  const seqs = found.rows.map((r) => r.seq);
+  if (seqs.length === 0) return { rows: [], nextBefore: null };
+  // Planned with the seqs, so only the partitions holding them are read. Events are never changed
+  // or removed, so those found above are there to read outside a transaction too.
+  const { rows } = await db.query<AuditTextRow>(ROWS_BY_SEQ, [seqs]);
+  return { rows, nextBefore: seqs.length === query.limit ? (seqs.at(-1) ?? null) : null };
 }
