@@ -390,7 +390,7 @@ const scaleRows = (searchP95: number): AuditScaleReport['rows'] => [
     ],
   },
   {
-    label: 'page of 1,000 (`GET /audit/events`)',
+    label: 'pages of 1,000 in a row (`GET /audit/events`)',
     target: 'growth',
     results: [load(9, 12, 15, 90, 900), load(9.5, 13.1, 16, 88, 880)],
     runP95: [
