@@ -8,7 +8,7 @@
 import { createHash } from 'node:crypto';
 import pg from 'pg';
 import { canonicalJson, GENESIS_HASH } from '../shared/audit/chain';
-import { AUDIT_LOCK } from '../shop/audit/append';
+import { AUDIT_LOCK, makeAuditRoom } from '../shop/audit/append';
 import { openPostgres, type Database } from '../shop/db/database';
 import { migrate } from '../shop/db/migrate';
 import { DEMO_STAFF, seedStaff } from '../shop/seed/staff';
@@ -128,6 +128,8 @@ async function generateEvents(db: Database, count: number): Promise<void> {
       const head = (
         await tx.query<{ seq: number; hash: string }>('SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1')
       ).rows[0];
+      // The partitions this batch lands in, as appendAudit makes them (migration 013).
+      await makeAuditRoom(tx, (head?.seq ?? 0) + size);
       let prev = head?.hash ?? GENESIS_HASH;
       const rows: Record<string, unknown>[] = [];
       for (let seq = (head?.seq ?? 0) + 1; rows.length < size; seq += 1) {

@@ -13,6 +13,7 @@ export interface BenchPart {
 const PARTS: Record<string, () => Promise<BenchPart>> = {
   search: async () => (await import('./search')).searchBench,
   'audit-sync': async () => (await import('./audit-sync')).auditSyncBench,
+  'audit-scale': async () => (await import('./audit-scale')).auditScaleBench,
   'console-ui': async () => (await import('./console-ui')).consoleUiBench,
   startup: async () => (await import('./startup')).startupBench,
   scale: async () => (await import('./scale')).scaleBench,

@@ -1,3 +1,4 @@
+import type { AuditScaleReport } from './audit-scale-report';
 import type { AuditSyncReport } from './audit-sync-report';
 import type { AuditResults, ConsoleUiReport } from './console-ui-report';
 import type { SearchReport } from './search-report';
@@ -377,3 +378,45 @@ export const startupMissed: StartupReport = {
     failures: ['memory: agent idle and with storefront sessions: the launcher printed no address in 600 s'],
   },
 };
+
+const scaleRows = (searchP95: number): AuditScaleReport['rows'] => [
+  {
+    label: 'append (`appendAudit`)',
+    target: 'growth',
+    results: [load(0.9, 1.4, 2.1, 900, 9000), load(0.95, 1.5, 2.3, 880, 8800)],
+    runP95: [
+      [1.3, 1.4, 1.6],
+      [1.5, 1.5, 1.7],
+    ],
+  },
+  {
+    label: 'pages of 1,000 in a row (`GET /audit/events`)',
+    target: 'growth',
+    results: [load(9, 12, 15, 90, 900), load(9.5, 13.1, 16, 88, 880)],
+    runP95: [
+      [11, 12, 14],
+      [12.5, 13.1, 13.3],
+    ],
+  },
+  {
+    label: 'search: staff member + refused, first page',
+    target: 'bound',
+    results: [load(3, 5, 7, 250, 2500), load(4, searchP95, 70, 200, 2000)],
+    runP95: [
+      [5, 5, 6],
+      [searchP95, searchP95, searchP95],
+    ],
+  },
+];
+
+/** Both logs measured, every target met. */
+export const auditScaleMet: AuditScaleReport = {
+  sizes: [1_004_211, 10_004_198],
+  rows: scaleRows(8.2),
+  host: HOST,
+  measuredAt: MEASURED_AT,
+  seconds: 812.3,
+};
+
+/** The search above its bound at ten million. */
+export const auditScaleMissed: AuditScaleReport = { ...auditScaleMet, rows: scaleRows(61.5) };

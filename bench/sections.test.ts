@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { renderAuditScaleSection } from './audit-scale-report';
 import { renderAuditSyncSection } from './audit-sync-report';
 import { renderConsoleUiSection } from './console-ui-report';
 import { fillTemplate, renderTemplate } from './report';
@@ -15,6 +16,8 @@ describe('benchmark sections rendered from templates', () => {
     ['search-with-wrk', () => renderSearchSection(fixtures.searchWithWrk)],
     ['search-without-wrk', () => renderSearchSection(fixtures.searchWithoutWrk)],
     ['audit-sync-met', () => renderAuditSyncSection(fixtures.auditSyncMet)],
+    ['audit-scale-met', () => renderAuditScaleSection(fixtures.auditScaleMet)],
+    ['audit-scale-missed', () => renderAuditScaleSection(fixtures.auditScaleMissed)],
     ['audit-sync-missed', () => renderAuditSyncSection(fixtures.auditSyncMissed)],
     ['console-ui-fresh-sync', () => renderConsoleUiSection(fixtures.consoleUiFreshSync)],
     ['console-ui-reused', () => renderConsoleUiSection(fixtures.consoleUiReused)],

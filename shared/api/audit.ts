@@ -29,6 +29,10 @@ export const AuditAction = z.enum([
 ]);
 export type AuditAction = z.infer<typeof AuditAction>;
 
+/** Named sets of actions the audit viewer filters by at once (their actions: shared/audit/action-groups.ts). */
+export const AuditActionGroup = z.enum(['refused']);
+export type AuditActionGroup = z.infer<typeof AuditActionGroup>;
+
 export const ActorType = z.enum(['staff', 'customer', 'system']);
 export type ActorType = z.infer<typeof ActorType>;
 
@@ -143,3 +147,32 @@ export const AuditStaffMember = z.object({
 export type AuditStaffMember = z.infer<typeof AuditStaffMember>;
 export const AuditStaffDirectory = z.object({ staff: z.array(AuditStaffMember) });
 export type AuditStaffDirectory = z.infer<typeof AuditStaffDirectory>;
+
+/**
+ * GET /audit/search: the audit viewer's filters, answered by the shop over its whole log, newest
+ * first. Every filter given must hold; the reader sees only what GET /audit/events shows them.
+ */
+export const AuditSearchQuery = z.object({
+  /** Events this staff member did (actor). */
+  staffId: Id.optional(),
+  customerId: Id.optional(),
+  sessionId: Id.optional(),
+  /** One action, or every action starting with a prefix such as `session.` */
+  action: z.union([AuditAction, z.string().regex(/^[a-z_]+\.$/)]).optional(),
+  actionGroup: AuditActionGroup.optional(),
+  /** Events at or after `from` and at or before `to`. */
+  from: z.iso.datetime({ offset: true }).optional(),
+  to: z.iso.datetime({ offset: true }).optional(),
+  /** The keyset cursor: only events with a smaller seq (the previous page's `nextBefore`). */
+  before: z.coerce.number().int().min(1).optional(),
+  limit: z.coerce.number().int().min(1).max(200).default(50),
+});
+export type AuditSearchQuery = z.infer<typeof AuditSearchQuery>;
+
+export const AuditSearchPage = z.object({
+  /** Newest first. */
+  events: z.array(AuditEvent),
+  /** Pass as `before` for the next page; null when this page is the last. */
+  nextBefore: z.number().int().positive().nullable(),
+});
+export type AuditSearchPage = z.infer<typeof AuditSearchPage>;

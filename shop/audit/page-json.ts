@@ -57,3 +57,7 @@ export function auditPageJson(
 /** The AuditRecent body for these rows (newest first). */
 export const auditRecentJson = (rows: readonly AuditTextRow[]): string =>
   `{"events":[${rows.map(eventJson).join(',')}]}`;
+
+/** The AuditSearchPage body for these rows (newest first) and the next page's cursor. */
+export const auditSearchJson = (rows: readonly AuditTextRow[], nextBefore: number | null): string =>
+  `{"events":[${rows.map(eventJson).join(',')}],"nextBefore":${nextBefore === null ? 'null' : String(nextBefore)}}`;

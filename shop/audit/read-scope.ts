@@ -8,12 +8,21 @@ import { AUDIT_TEXT_COLUMNS, type AuditTextRow } from './page-json';
  */
 export type AuditReadScope = { all: true } | { all: false; staffId: string };
 
-// An end names its session's agent in details.staffId (assist/end.ts), walked through the index
-// of migration 010; each is checked against the session itself before it is shown.
-const sessionEnds = (staff: string) => `
-  SELECT e.seq FROM audit_events e
-   WHERE e.action = 'session.end' AND e.details ->> 'staffId' = ${staff}
-     AND (SELECT s.staff_id FROM assist_sessions s WHERE s.id = e.session_id) = ${staff}`;
+/**
+ * What an audit.read.own reader sees, as conditions on `audit_events e`, each one index walk:
+ * their own actions (the actor index), and the ends of their sessions. An end names its session's
+ * agent in details.staffId (assist/end.ts), walked through the index of migration 010; each is
+ * checked against the session itself before it is shown. `staff` is a placeholder.
+ */
+export function ownWalks(staff: string): { acted: string; sessionEnds: string } {
+  return {
+    acted: `e.actor_id = ${staff} AND e.actor_type = 'staff'`,
+    sessionEnds: `e.action = 'session.end' AND e.details ->> 'staffId' = ${staff}
+     AND (SELECT s.staff_id FROM assist_sessions s WHERE s.id = e.session_id) = ${staff}`,
+  };
+}
+
+const sessionEnds = (staff: string) => `SELECT e.seq FROM audit_events e WHERE ${ownWalks(staff).sessionEnds}`;
 
 /**
  * The actor index and the ends, each walked in `order` (from the cursor `after` when there is
@@ -23,7 +32,7 @@ function ownSeqs(p: { staff: string; limit: string; order: 'ASC' | 'DESC'; after
   const walk = `ORDER BY seq ${p.order} LIMIT ${p.limit}`;
   const from = p.after ? `seq > ${p.after}` : null;
   return `
-  (SELECT seq FROM audit_events WHERE actor_id = ${p.staff} AND actor_type = 'staff'${from ? ` AND ${from}` : ''} ${walk})
+  (SELECT seq FROM audit_events e WHERE ${ownWalks(p.staff).acted}${from ? ` AND ${from}` : ''} ${walk})
   UNION
   (SELECT seq FROM (${sessionEnds(p.staff)}) ends${from ? ` WHERE ${from}` : ''} ${walk})`;
 }
@@ -50,9 +59,12 @@ export async function scopedHead(db: Queryable, scope: AuditReadScope): Promise<
   const sql = scope.all
     ? 'SELECT seq, hash FROM audit_events ORDER BY seq DESC LIMIT 1'
     : `SELECT seq, hash FROM audit_events WHERE seq = GREATEST(
-        (SELECT max(seq) FROM audit_events WHERE actor_id = $1 AND actor_type = 'staff'),
+        (SELECT max(seq) FROM audit_events e WHERE ${ownWalks('$1').acted}),
         (SELECT max(seq) FROM (${sessionEnds('$1')}) ends))`;
-  const result = await db.query<{ seq: number; hash: string }>(sql, scope.all ? [] : [scope.staffId]);
+  // Prepared: planning the walk down every partition would cost more than running it.
+  const result = await db.query<{ seq: number; hash: string }>(sql, scope.all ? [] : [scope.staffId], {
+    prepare: true,
+  });
   return result.rows[0] ?? null;
 }
 

@@ -8,12 +8,15 @@ import {
   AuditPage,
   AuditQuery,
   AuditRecentQuery,
+  AuditSearchPage,
+  AuditSearchQuery,
   AuditStaffDirectory,
 } from '../../shared/api/audit';
 import { ApiErrorBody } from '../../shared/api/common';
 import { checkpointsAfter, listSigningKeys, newestCheckpoint } from '../audit/checkpoint-store';
-import { auditPageJson, auditRecentJson } from '../audit/page-json';
+import { auditPageJson, auditRecentJson, auditSearchJson } from '../audit/page-json';
 import { readScopedNewest, readScopedPage, scopedHead, type AuditReadScope } from '../audit/read-scope';
+import { searchAudit } from '../audit/search';
 import { principalOf, requireStaff } from '../auth/guard';
 import type { ShopContext } from '../context';
 import { sendJsonText } from '../lib/json-text-reply';
@@ -27,6 +30,7 @@ import type { ApiApp } from './index';
 const EventResponse = AuditEvent.extend({ details: z.record(z.string(), z.unknown()) });
 const AuditPageResponse = AuditPage.extend({ events: z.array(EventResponse) });
 const AuditRecentResponse = z.object({ events: z.array(EventResponse) });
+const AuditSearchResponse = AuditSearchPage.extend({ events: z.array(EventResponse) });
 
 const scopeOf = (permissions: readonly string[], staffId: string): AuditReadScope =>
   permissions.includes('audit.read.all') ? { all: true } : { all: false, staffId };
@@ -78,6 +82,26 @@ export function registerAuditRoutes(api: ApiApp, ctx: ShopContext): void {
       const { staff } = principalOf(request);
       const rows = await readScopedNewest(ctx.db, scopeOf(staff.permissions, staff.id), request.query.limit);
       return sendJsonText(reply, auditRecentJson(rows));
+    },
+  );
+
+  api.get(
+    '/audit/search',
+    {
+      onRequest: readers,
+      schema: {
+        tags: ['audit'],
+        summary:
+          'The audit events you may read that match the filters (person, customer, session, action or group, time), newest first',
+        security: [{ bearer: [] }],
+        querystring: AuditSearchQuery,
+        response: { 200: AuditSearchResponse, '4xx': ApiErrorBody },
+      },
+    },
+    async (request, reply) => {
+      const { staff } = principalOf(request);
+      const page = await searchAudit(ctx.db, scopeOf(staff.permissions, staff.id), request.query);
+      return sendJsonText(reply, auditSearchJson(page.rows, page.nextBefore));
     },
   );
 

@@ -143,6 +143,7 @@ const MATRIX: readonly Row[] = [
   }),
   row('GET /audit/events', [401, 401, 200, 200, 200, 200, 200], { query: 'limit=10' }),
   row('GET /audit/recent', [401, 401, 200, 200, 200, 200, 200], { query: 'limit=10' }),
+  row('GET /audit/search', [401, 401, 200, 200, 200, 200, 200], { query: 'actionGroup=refused&limit=10' }),
   row('GET /audit/staff', [401, 401, 403, 403, 403, 200, 200]),
   row('GET /audit/keys', [401, 401, 200, 200, 200, 200, 200]),
   row('GET /audit/checkpoints', [401, 401, 200, 200, 200, 200, 200], { query: 'after=0&limit=10' }),

@@ -27,6 +27,8 @@ const DOCUMENTED_ROUTES = [
   'POST /assist-sessions/{id}/end',
   'GET /audit/events',
   'GET /audit/recent',
+  // The viewer's filters over the whole log, for history older than a console's copy (docs/ARCHITECTURE.md, "Audit log").
+  'GET /audit/search',
   'GET /audit/staff',
   // Signed checkpoints and their public keys (docs/ARCHITECTURE.md, "Audit log").
   'GET /audit/keys',

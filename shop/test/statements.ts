@@ -21,6 +21,8 @@ export function recordingQueryable(db: Queryable): { db: Queryable; statements: 
 
 /** One node of EXPLAIN (FORMAT JSON)'s plan tree: the fields the tests read. */
 export interface PlanNode {
+  /** `Seq Scan`, `Index Scan`, … */
+  'Node Type'?: string;
   'Relation Name'?: string;
   'Index Name'?: string;
   /** 0 for a node that never ran. */
