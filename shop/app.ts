@@ -18,6 +18,9 @@ export type ShopApp = FastifyInstance;
 /** The public OpenAPI document, the one API response caches may keep. */
 const OPENAPI_PATH = '/api/v1/openapi.json';
 
+/** How long closing waits for requests still being answered before it cuts their connections. */
+const SHUTDOWN_GRACE_MS = 3_000;
+
 /** Largest JSON body the API accepts; bigger ones get 413 before any handler runs. */
 const BODY_LIMIT = 64 * 1024;
 
@@ -113,6 +116,11 @@ function closeConnectionsOnShutdown(app: ShopApp): void {
   let closing = false;
   app.addHook('preClose', (done) => {
     closing = true;
+    // A bounded grace: whatever connection is still open then (a client that keeps one without a
+    // request, a response that never ends) is cut, so closing never waits on a client.
+    setTimeout(() => {
+      app.server.closeAllConnections();
+    }, SHUTDOWN_GRACE_MS).unref();
     done();
   });
   app.addHook('onSend', (_request, reply, payload, done) => {

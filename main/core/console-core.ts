@@ -135,7 +135,8 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       audit.setStreamLive?.(state === 'live');
       options.emit('live.state', state);
     },
-    log: liveLog,
+    // A stream that drops and comes back (the shop restarting) is news, not a warning.
+    log: asLogFn(loggers('live-updates'), 'info'),
   });
   if (auth.staff()) live.start();
   const openAudit = () =>
