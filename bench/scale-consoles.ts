@@ -77,9 +77,12 @@ function run(config: ConsolesConfig): void {
   const streams: EventStream[] = [];
   let live = 0;
   const told = new Set<string>();
+  // An ended session's console stops renewing its lease, as main/core does.
+  const ended = new Set<string>();
   const tell = (sessionId: string) => {
     if (told.has(sessionId)) return;
     told.add(sessionId);
+    ended.add(sessionId);
     send({ type: 'told', sessionId, at: Date.now() });
   };
   for (const [index, c] of config.consoles.entries()) {
@@ -88,10 +91,10 @@ function run(config: ConsolesConfig): void {
     if (c.sessionId) {
       const id = c.sessionId;
       timers.push(
-        every(
-          LEASE_RENEW_MS,
-          () => void call(shopUrl, c.token, 'POST', `/assist-sessions/${id}/heartbeat`, { activity: false }),
-        ),
+        every(LEASE_RENEW_MS, () => {
+          if (!ended.has(id))
+            void call(shopUrl, c.token, 'POST', `/assist-sessions/${id}/heartbeat`, { activity: false });
+        }),
       );
     }
     if (config.mode === 'stream') {

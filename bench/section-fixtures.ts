@@ -1,6 +1,7 @@
 import type { AuditScaleReport } from './audit-scale-report';
 import type { AuditSyncReport } from './audit-sync-report';
 import type { AuditResults, ConsoleUiReport } from './console-ui-report';
+import type { ScaleReport } from './scale-report';
 import type { SearchReport } from './search-report';
 import type { StartupReport } from './startup-report';
 
@@ -420,3 +421,28 @@ export const auditScaleMet: AuditScaleReport = {
 
 /** The search above its bound at ten million. */
 export const auditScaleMissed: AuditScaleReport = { ...auditScaleMet, rows: scaleRows(61.5) };
+
+/** The scale part: every target met; then ends not all told, slow, no search measured. */
+export const scaleMet: ScaleReport = {
+  modes: {
+    poll: { shopMs: 8.7, postgresMs: 4.2, requests: 6860, errors: 0 },
+    stream: { shopMs: 1.1, postgresMs: 0.9, requests: 2411, errors: 0 },
+  },
+  rssBeforeMb: 452.5,
+  rssStreamsMb: 461.2,
+  toldP50: 12,
+  toldP95: 23,
+  told: 50,
+  search: { requests: 16_040, errors: 0, seconds: 10, p50: 4.1, p95: 8.9, p99: 12.2, perSecond: 1604 },
+  host: HOST,
+  measuredAt: MEASURED_AT,
+  seconds: 216,
+};
+
+export const scaleMissed: ScaleReport = {
+  ...scaleMet,
+  modes: { ...scaleMet.modes, stream: { shopMs: 3.7, postgresMs: 1.2, requests: 2411, errors: 3 } },
+  told: 48,
+  toldP95: 310,
+  search: null,
+};

@@ -3,6 +3,7 @@ import { renderAuditScaleSection } from './audit-scale-report';
 import { renderAuditSyncSection } from './audit-sync-report';
 import { renderConsoleUiSection } from './console-ui-report';
 import { fillTemplate, renderTemplate } from './report';
+import { renderScaleSection } from './scale-report';
 import { renderSearchSection } from './search-report';
 import { renderStartupSection } from './startup-report';
 import * as fixtures from './section-fixtures';
@@ -24,6 +25,8 @@ describe('benchmark sections rendered from templates', () => {
     ['console-ui-audit-failed', () => renderConsoleUiSection(fixtures.consoleUiAuditFailed)],
     ['startup-met', () => renderStartupSection(fixtures.startupMet)],
     ['startup-missed', () => renderStartupSection(fixtures.startupMissed)],
+    ['scale-met', () => renderScaleSection(fixtures.scaleMet)],
+    ['scale-missed', () => renderScaleSection(fixtures.scaleMissed)],
   ])('%s matches the section the code wrote before', async (name, render) => {
     await expect(render()).toMatchFileSnapshot(`./expected/${name}.txt`);
   });
