@@ -65,6 +65,21 @@ export function postgresPids(): string[] {
   });
 }
 
+/**
+ * CPU ms (user + system) of these processes; with `exitedChildren`, also of their children that
+ * have exited (cutime + cstime, fields 16 and 17): PostgreSQL's backends come and go with a
+ * pool's connections, and one that exits during a window would otherwise take its CPU with it.
+ */
+export function processesCpuMs(pids: readonly (number | string)[], options: { exitedChildren?: boolean } = {}): number {
+  const ticks = pids.reduce<number>((sum, pid) => {
+    const fields = procStatFields(pid);
+    if (!fields) return sum;
+    const children = options.exitedChildren ? Number(fields[13]) + Number(fields[14]) : 0;
+    return sum + Number(fields[11]) + Number(fields[12]) + children;
+  }, 0);
+  return ticks * msPerTick();
+}
+
 const postgresTicks = () => postgresPids().reduce((sum, pid) => sum + processTicks(pid), 0);
 
 /** A snapshot, or null where /proc is not there to read (not Linux). */

@@ -1,12 +1,12 @@
 import { fork, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
-import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { totpCodeForStep, totpStep } from '../shop/auth/totp';
 import { JANE } from '../shop/seed/demo';
 import { DEMO_STAFF_PASSWORD } from '../shop/seed/staff';
-import { procStatFields, postgresPids } from './cpu-time';
+import { apiRequestFrom } from '../shop/test/source-address';
+import { postgresPids, processesCpuMs, procStatFields } from './cpu-time';
 import { benchDatabase } from './database';
 import { machine, ms, runLoad, type LoadResult } from './load';
 import { writeSection } from './report';
@@ -51,29 +51,17 @@ async function ensureBenchStaff(db: pg.Client): Promise<{ email: string; id: str
 }
 
 /** A JSON POST from one of 127.0.0.2…127.0.0.201, so the per-address sign-in limit is not what is measured. */
-function post(url: string, body: unknown, from: number, token?: string): Promise<{ status: number; json: unknown }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      {
-        method: 'POST',
-        localAddress: `127.0.0.${String(2 + (from % 200))}`,
-        headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
-      },
-      (response) => {
-        let text = '';
-        response.on('data', (chunk: Buffer) => {
-          text += chunk.toString();
-        });
-        response.on('end', () => {
-          resolve({ status: response.statusCode ?? 0, json: text ? (JSON.parse(text) as unknown) : null });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(JSON.stringify(body));
-  });
-}
+const post = (url: string, body: unknown, from: number, token?: string) =>
+  apiRequestFrom(
+    `127.0.0.${String(2 + (from % 200))}`,
+    new URL(url).origin,
+    'POST',
+    new URL(url).pathname.replace(/^\/api\/v1/, ''),
+    {
+      body,
+      ...(token ? { token } : {}),
+    },
+  );
 
 async function signInAll(shopUrl: string, staff: { email: string }[], secret: string): Promise<string[]> {
   const tokens: string[] = [];
@@ -120,16 +108,7 @@ function shopPids(primary: number): number[] {
   );
   return [primary, ...children.map(Number)];
 }
-/**
- * CPU ms (user + system) of these processes and of their children that have exited (cutime,
- * cstime: PostgreSQL's backends come and go with the shop's pooled connections, and a backend
- * that exits during the window would otherwise take its CPU with it). Ticks are 10 ms (CLK_TCK 100).
- */
-const cpuMs = (pids: readonly (number | string)[]) =>
-  pids.reduce<number>((sum, pid) => {
-    const f = procStatFields(pid);
-    return sum + (f ? Number(f[11]) + Number(f[12]) + Number(f[13]) + Number(f[14]) : 0);
-  }, 0) * 10;
+const cpuMs = (pids: readonly (number | string)[]) => processesCpuMs(pids, { exitedChildren: true });
 const rssMb = (pids: readonly number[]) =>
   pids.reduce((sum, pid) => {
     try {

@@ -1,6 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
-import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -12,6 +11,7 @@ import { JANE } from './seed/demo';
 import { TestBrowser } from './storefront/test-browser';
 import { startAssistedSession } from './storefront/test-assist';
 import { apiRequest, errorCode, signIn } from './test/auth-helpers';
+import { apiRequestFrom } from './test/source-address';
 import { backends, newPostgresDatabase } from './test/harness';
 import { until } from './test/started-shop';
 
@@ -52,32 +52,6 @@ async function stopShopProcess(child: ChildProcess, signal: NodeJS.Signals = 'SI
   const exited = new Promise<number | null>((resolve) => child.once('exit', resolve));
   child.kill(signal);
   return exited;
-}
-
-/** A POST from another loopback address (127.0.0.0/8 is all this host), so its limits start from zero. */
-function postFrom(
-  localAddress: string,
-  url: string,
-  body: unknown,
-  headers: Record<string, string> = {},
-): Promise<{ status: number; body: unknown }> {
-  return new Promise((resolve, reject) => {
-    const req = request(
-      url,
-      { method: 'POST', localAddress, headers: { 'content-type': 'application/json', ...headers } },
-      (response) => {
-        let text = '';
-        response.on('data', (chunk: Buffer) => {
-          text += chunk.toString();
-        });
-        response.on('end', () => {
-          resolve({ status: response.statusCode ?? 0, body: JSON.parse(text) as unknown });
-        });
-      },
-    );
-    req.on('error', reject);
-    req.end(JSON.stringify(body));
-  });
 }
 
 /** Which shop processes hold the upkeep lock: their pids, from the lock connection's application name. */
@@ -159,7 +133,9 @@ describe.runIf(onPostgres)('two shop processes on one PostgreSQL [postgres]', ()
   it('failed sign-ins counted by one process make the other throttle the same address', async () => {
     const from = '127.0.0.3';
     const attempt = (shop: ShopProcess) =>
-      postFrom(from, `${shop.url}/api/v1/auth/login`, { email: 'agent@demo.test', password: 'not-the-password' });
+      apiRequestFrom(from, shop.url, 'POST', '/auth/login', {
+        body: { email: 'agent@demo.test', password: 'not-the-password' },
+      });
     // Five free failures on this account from this address, spread over both processes.
     for (const shop of [a, b, a, b, a]) expect((await attempt(shop)).status).toBe(401);
     // The sixth fails and starts a wait…
@@ -167,13 +143,13 @@ describe.runIf(onPostgres)('two shop processes on one PostgreSQL [postgres]', ()
     // …which the other process enforces.
     const throttled = await attempt(a);
     expect(throttled.status).toBe(429);
-    expect(errorCode({ status: 429, headers: new Headers(), json: throttled.body })).toBe('too_many_attempts');
+    expect(errorCode(throttled)).toBe('too_many_attempts');
   });
 
   it('one per-address request limit covers both processes', async () => {
     const from = '127.0.0.4';
     const refresh = (shop: ShopProcess) =>
-      postFrom(from, `${shop.url}/api/v1/auth/refresh`, { refreshToken: 'x'.repeat(43) });
+      apiRequestFrom(from, shop.url, 'POST', '/auth/refresh', { body: { refreshToken: 'x'.repeat(43) } });
     const statuses: number[] = [];
     // The default limit is 30 auth requests a minute per address.
     for (let i = 0; i < 31; i += 1) statuses.push((await refresh(i % 2 === 0 ? a : b)).status);
@@ -184,9 +160,15 @@ describe.runIf(onPostgres)('two shop processes on one PostgreSQL [postgres]', ()
   it('believes X-Forwarded-For only from a proxy it was told to trust', async () => {
     const forwarded = { 'x-forwarded-for': '203.0.113.9' };
     const login = { email: 'nobody@example.com', password: 'not-the-password' };
-    expect((await postFrom('127.0.0.1', `${b.url}/api/v1/auth/login`, login, forwarded)).status).toBe(401);
-    expect((await postFrom('127.0.0.5', `${b.url}/api/v1/auth/login`, login, forwarded)).status).toBe(401);
-    expect((await postFrom('127.0.0.1', `${a.url}/api/v1/auth/login`, login, forwarded)).status).toBe(401);
+    expect(
+      (await apiRequestFrom('127.0.0.1', b.url, 'POST', '/auth/login', { body: login, headers: forwarded })).status,
+    ).toBe(401);
+    expect(
+      (await apiRequestFrom('127.0.0.5', b.url, 'POST', '/auth/login', { body: login, headers: forwarded })).status,
+    ).toBe(401);
+    expect(
+      (await apiRequestFrom('127.0.0.1', a.url, 'POST', '/auth/login', { body: login, headers: forwarded })).status,
+    ).toBe(401);
     const db = new pg.Client({ connectionString: database.url });
     await db.connect();
     const { rows } = await db

@@ -15,7 +15,8 @@ import {
 import { ApiErrorBody } from '../../shared/api/common';
 import { checkpointsAfter, listSigningKeys, newestCheckpoint } from '../audit/checkpoint-store';
 import { auditPageJson, auditRecentJson, auditSearchJson } from '../audit/page-json';
-import { readScopedNewest, readScopedPage, scopedHead, type AuditReadScope } from '../audit/read-scope';
+import { readScopedNewest, readScopedPage, readScopeOf, scopedHead, type AuditReadScope } from '../audit/read-scope';
+import type { Staff } from '../../shared/api/auth';
 import { searchAudit } from '../audit/search';
 import { principalOf, requireStaff } from '../auth/guard';
 import type { ShopContext } from '../context';
@@ -32,8 +33,8 @@ const AuditPageResponse = AuditPage.extend({ events: z.array(EventResponse) });
 const AuditRecentResponse = z.object({ events: z.array(EventResponse) });
 const AuditSearchResponse = AuditSearchPage.extend({ events: z.array(EventResponse) });
 
-const scopeOf = (permissions: readonly string[], staffId: string): AuditReadScope =>
-  permissions.includes('audit.read.all') ? { all: true } : { all: false, staffId };
+// The routes' guard admits only readers of the log, so a scope is always there.
+const scopeOf = (staff: Staff): AuditReadScope => readScopeOf(staff) ?? { all: false, staffId: staff.id };
 
 /**
  * The audit log, read-only: there is deliberately no route that changes or deletes an event.
@@ -57,7 +58,7 @@ export function registerAuditRoutes(api: ApiApp, ctx: ShopContext): void {
     async (request, reply) => {
       const { staff } = principalOf(request);
       const { after, limit } = request.query;
-      const scope = scopeOf(staff.permissions, staff.id);
+      const scope = scopeOf(staff);
       const page = await readScopedPage(ctx.db, scope, after, limit);
       const head = await scopedHead(ctx.db, scope);
       const checkpoint = await newestCheckpoint(ctx.db);
@@ -80,7 +81,7 @@ export function registerAuditRoutes(api: ApiApp, ctx: ShopContext): void {
     },
     async (request, reply) => {
       const { staff } = principalOf(request);
-      const rows = await readScopedNewest(ctx.db, scopeOf(staff.permissions, staff.id), request.query.limit);
+      const rows = await readScopedNewest(ctx.db, scopeOf(staff), request.query.limit);
       return sendJsonText(reply, auditRecentJson(rows));
     },
   );
@@ -100,7 +101,7 @@ export function registerAuditRoutes(api: ApiApp, ctx: ShopContext): void {
     },
     async (request, reply) => {
       const { staff } = principalOf(request);
-      const page = await searchAudit(ctx.db, scopeOf(staff.permissions, staff.id), request.query);
+      const page = await searchAudit(ctx.db, scopeOf(staff), request.query);
       return sendJsonText(reply, auditSearchJson(page.rows, page.nextBefore));
     },
   );
