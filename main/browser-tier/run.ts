@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { auditFoldersIn, BACKGROUND_SYNC_INTERVAL_MS, createAuditPort } from '../core/audit-port';
 import { configuredSigningKeys } from '../core/audit-mirror/key-pins';
+import { configuredWindowDays } from '../core/audit-mirror/window';
 import { ensurePrivateDir } from '../core/private-dir';
 import { startBrowserTier, type BrowserTier, type BrowserTierOptions } from './server';
 import { loadOrCreateToken } from './token-file';
@@ -40,6 +41,7 @@ export async function runBrowserConsole(options: BrowserConsoleOptions): Promise
         ...deps,
         ...auditFoldersIn(dataDir),
         configuredKeys: configuredSigningKeys(process.env),
+        windowDays: configuredWindowDays(process.env),
         syncIntervalMs: BACKGROUND_SYNC_INTERVAL_MS,
         ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
         ...(options.templateMakerFile ? { makeTemplate: nodeTemplateMaker(options.templateMakerFile) } : {}),

@@ -13,6 +13,7 @@ import {
   type TemplateMaker,
 } from './audit-mirror/template';
 import { keyPinsIn } from './audit-mirror/key-pins';
+import { DEFAULT_AUDIT_WINDOW_DAYS } from './audit-mirror/window';
 import { pathExists } from './private-dir';
 import type { AuthService } from './auth/auth-service';
 import type { EventSink } from './console-core';
@@ -39,6 +40,11 @@ export interface AuditPortOptions {
   keyPinsFor?: (shopUrl: string) => string | null;
   /** Signing keys configuration names (CONCIERGE_AUDIT_KEYS): pinned instead of trusting the first sync. */
   configuredKeys?: AuditSigningKey[];
+  /**
+   * Days of history a supervisor's mirror keeps (CONCIERGE_AUDIT_WINDOW_DAYS, configuredWindowDays);
+   * null keeps everything. Default: DEFAULT_AUDIT_WINDOW_DAYS (90). Agents' mirrors keep all their own events.
+   */
+  windowDays?: number | null;
   /** Background sync while signed in; undefined syncs only when asked. */
   syncIntervalMs?: number;
   workerUrl?: AuditMirrorOptions['workerUrl'];
@@ -64,6 +70,7 @@ const SIGNED_OUT_STATUS: AuditSyncStatus = {
   verification: { ok: true, checked: 0 },
   lastSyncAt: null,
   scope: 'own',
+  window: null,
   signing: SIGNING_UNKNOWN,
   reverify: REVERIFY_IDLE,
 };
@@ -122,6 +129,29 @@ async function prepareFolder(
   return templateDir ? { openingMessage: OPENING_EXISTING, templateDir } : { openingMessage: OPENING_NEW };
 }
 
+/**
+ * Support engineers (and the restart journey) read in the log whether a reopened mirror resumed
+ * or started over; the startup benchmark reads how long opening took.
+ */
+function logOpening(mirror: AuditMirror, logger: Logger): void {
+  mirror.opened().then(
+    ({ status, openMs }) => {
+      logger.info(
+        {
+          resumeAfterSeq: status.lastSeq,
+          stored: status.synced,
+          heldAfter: status.window?.heldAfter ?? 0,
+          openMs: Math.round(openMs),
+        },
+        'audit mirror opened',
+      );
+    },
+    (error: unknown) => {
+      logger.error({ err: error }, 'opening the audit mirror failed');
+    },
+  );
+}
+
 const OPENING_EXISTING = "Opening this computer's copy of the audit log…";
 const OPENING_NEW = "Setting up this computer's copy of the audit log (first use)…";
 
@@ -164,6 +194,7 @@ export function createAuditPort(options: AuditPortOptions): ManagedAuditPort {
       source: { shopUrl, tokens: options.auth.tokens() },
       scope: staff.permissions.includes('audit.read.all') ? 'all' : 'own',
       keyPins: keyPinsIn(options.keyPinsFor?.(shopUrl) ?? null, options.configuredKeys),
+      windowDays: options.windowDays === undefined ? DEFAULT_AUDIT_WINDOW_DAYS : options.windowDays,
       logger: options.logger,
       ...(options.workerUrl ? { workerUrl: options.workerUrl } : {}),
     });
@@ -172,19 +203,7 @@ export function createAuditPort(options: AuditPortOptions): ManagedAuditPort {
       options.emit('audit.status', status);
       logRewrite(status);
     });
-    // Support engineers (and the restart journey) read here whether a reopened mirror resumed or
-    // started over; the startup benchmark reads how long opening took.
-    mirror.opened().then(
-      ({ status, openMs }) => {
-        options.logger.info(
-          { resumeAfterSeq: status.lastSeq, stored: status.synced, openMs: Math.round(openMs) },
-          'audit mirror opened',
-        );
-      },
-      (error: unknown) => {
-        options.logger.error({ err: error }, 'opening the audit mirror failed');
-      },
-    );
+    logOpening(mirror, options.logger);
     const backgroundSync = () => {
       if (options.auth.staff()?.id !== staff.id || streamLive) return;
       mirror.sync().catch((error: unknown) => {
@@ -243,6 +262,9 @@ export function createAuditPort(options: AuditPortOptions): ManagedAuditPort {
     },
     async query(filter: AuditFilter, offset: number, limit: number, signal?: AbortSignal) {
       return (await required()).query(filter, offset, limit, signal);
+    },
+    async older(filter, before, limit, signal) {
+      return (await required()).older(filter, before, limit, signal);
     },
     async exportTo(filter, format, filePath) {
       return (await required()).exportTo(filter, format, filePath);

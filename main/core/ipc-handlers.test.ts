@@ -51,6 +51,7 @@ const idleStatus: AuditSyncStatus = {
   scope: 'all',
   signing: SIGNING_UNKNOWN,
   reverify: REVERIFY_IDLE,
+  window: null,
 };
 
 function recordingAudit(): AuditPort & { exports: string[] } {
@@ -62,6 +63,7 @@ function recordingAudit(): AuditPort & { exports: string[] } {
     verifyAgain: () => Promise.resolve(idleStatus),
     trustKey: () => Promise.resolve(idleStatus),
     query: () => ({ total: 0, events: [] }),
+    older: () => Promise.resolve({ events: [], nextBefore: null }),
     exportTo: (_filter, _format, path) => {
       exports.push(path);
       return Promise.resolve({ count: 0 });

@@ -3,6 +3,7 @@ import {
   ipcContract,
   type AuditExportDelivery,
   type AuditFilter,
+  type AuditOlderPage,
   type AuditSyncStatus,
   type Bounds,
   type IpcChannel,
@@ -40,6 +41,8 @@ export interface AuditPort {
     limit: number,
     signal?: AbortSignal,
   ): Promise<{ total: number; events: AuditEvent[] }> | { total: number; events: AuditEvent[] };
+  /** The filter over history older than the mirror holds, a page from the shop (a supervisor's window). */
+  older(filter: AuditFilter, before: number | null, limit: number, signal?: AbortSignal): Promise<AuditOlderPage>;
   exportTo(filter: AuditFilter, format: 'csv' | 'jsonl', filePath: string): Promise<{ count: number }>;
   /** Opens the signed-in person's local mirror in the background (sign-in). */
   open?(): Promise<void>;
@@ -137,6 +140,7 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
     'audit.verifyAgain': () => deps.audit.verifyAgain(),
     'audit.trustKey': (a) => deps.audit.trustKey(a.keyId),
     'audit.query': async (a, c) => deps.audit.query(a.filter, a.offset, a.limit, c.signal),
+    'audit.older': (a, c) => deps.audit.older(a.filter, a.before, a.limit, c.signal),
     'audit.staff': (_a, c) => api().auditStaff(c),
     'audit.recent': (a, c) => api().auditRecent(a.limit, c),
     'audit.export': async (a) => {

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { auditFoldersIn, BACKGROUND_SYNC_INTERVAL_MS, createAuditPort } from '../core/audit-port';
 import { configuredSigningKeys } from '../core/audit-mirror/key-pins';
+import { configuredWindowDays } from '../core/audit-mirror/window';
 import { BUILT_TEMPLATE_MAKER_FILE } from '../core/audit-mirror/template';
 import { BUILT_WORKER_FILE } from '../core/audit-mirror/worker-client';
 import { utilityTemplateMaker } from './template-maker';
@@ -137,6 +138,7 @@ if (!app.requestSingleInstanceLock()) {
           ...deps,
           ...auditFoldersIn(userData),
           configuredKeys: configuredSigningKeys(process.env),
+          windowDays: configuredWindowDays(process.env),
           syncIntervalMs: BACKGROUND_SYNC_INTERVAL_MS,
           workerUrl: join(import.meta.dirname, BUILT_WORKER_FILE),
           makeTemplate: utilityTemplateMaker(join(import.meta.dirname, BUILT_TEMPLATE_MAKER_FILE)),

@@ -131,6 +131,25 @@ export const AuditFilter = z.object({
 });
 export type AuditFilter = z.infer<typeof AuditFilter>;
 
+export const AuditWindow = z.object({
+  /** Null: the window was turned off ("all") after this copy started at one; it keeps what it has. */
+  days: z.number().int().positive().nullable(),
+  /** Events from this time on are kept here (now minus `days`). */
+  since: z.iso.datetime({ offset: true }).nullable(),
+  /** Events up to this seq are the shop's alone (0: this copy starts at the log's beginning). */
+  heldAfter: z.number().int().min(0),
+});
+export type AuditWindow = z.infer<typeof AuditWindow>;
+
+/** `audit.older`: one page of the viewer's filter over the history older than the copy, from the shop. */
+export const AuditOlderPage = z.object({
+  /** Newest first, every seq at most the window's `heldAfter`. */
+  events: z.array(AuditEvent),
+  /** Pass as `before` for the next page; null when this page is the last. */
+  nextBefore: z.number().int().positive().nullable(),
+});
+export type AuditOlderPage = z.infer<typeof AuditOlderPage>;
+
 /** `audit.query` counts filtered totals up to this many (exact without filters); the viewer shows "more than" at the cap. */
 export const AUDIT_COUNT_CAP = 10_000;
 
@@ -202,6 +221,12 @@ export const AuditSyncStatus = z.object({
     z.object({ ok: z.literal(false), badSeq: z.number().int(), problem: z.string() }),
   ]),
   lastSyncAt: z.string().nullable(),
+  /**
+   * A supervisor's copy keeps a window of recent history (CONCIERGE_AUDIT_WINDOW_DAYS, default 90):
+   * events up to `heldAfter` are not on this computer and `audit.older` asks the shop for them.
+   * Null: the copy holds everything the reader may see (an agent's own events, or no window).
+   */
+  window: AuditWindow.nullable(),
 });
 export type AuditSyncStatus = z.infer<typeof AuditSyncStatus>;
 
@@ -321,6 +346,18 @@ export const ipcContract = {
   'audit.query': call(
     z.object({ filter: AuditFilter, offset: z.number().int().min(0), limit: z.number().int().min(1).max(500) }),
     z.object({ total: z.number().int(), events: z.array(AuditEvent) }),
+  ),
+  /**
+   * The filter over history older than a supervisor's copy holds, answered by the shop (GET
+   * /audit/search; no free text): newest first, `before` the previous page's `nextBefore`.
+   */
+  'audit.older': call(
+    z.object({
+      filter: AuditFilter,
+      before: z.number().int().min(1).nullable(),
+      limit: z.number().int().min(1).max(200),
+    }),
+    AuditOlderPage,
   ),
   'audit.export': call(z.object({ filter: AuditFilter, format: z.enum(['csv', 'jsonl']) }), AuditExportResult),
   /** The staff filter's directory (name, email), from the shop; `audit.read.all` only. */

@@ -1,5 +1,12 @@
 import { z } from 'zod';
-import { AuditCheckpointPage, AuditKeys, AuditRecent, AuditStaffDirectory } from '../../../shared/api/audit';
+import {
+  AuditCheckpointPage,
+  AuditKeys,
+  AuditRecent,
+  AuditSearchPage,
+  AuditStaffDirectory,
+  type AuditSearchQuery,
+} from '../../../shared/api/audit';
 import { LoginResponse, Staff, StepUpResponse, TokenResponse, type StepUpRequest } from '../../../shared/api/auth';
 import {
   AssistSession,
@@ -156,6 +163,9 @@ export function auditCalls({ bytes, call }: ShopRequests) {
     /** The newest events the signed-in person may read, newest first (shown while the mirror opens). */
     auditRecent: (limit: number, read: ReadOptions = {}) =>
       call({ method: 'get', path: 'audit/recent', searchParams: { limit }, signal: read.signal }, AuditRecent),
+    /** The shop's whole log under the viewer's filters, newest first (history older than a mirror's window). */
+    auditSearch: (query: Partial<AuditSearchQuery>, read: ReadOptions = {}) =>
+      call({ method: 'get', path: 'audit/search', searchParams: { ...query }, signal: read.signal }, AuditSearchPage),
     /** The keys the shop signs checkpoints with, retired ones included. */
     auditKeys: (read: ReadOptions = {}) => call({ method: 'get', path: 'audit/keys', signal: read.signal }, AuditKeys),
     /** Signed checkpoints after `after`, in seq order. */

@@ -5,7 +5,7 @@
  * exports run in worker.ts so window handling never waits for them.
  */
 import type { AuditEvent } from '../../../shared/api/audit';
-import type { AuditFilter, AuditSyncStatus } from '../../../shared/ipc/contract';
+import type { AuditFilter, AuditOlderPage, AuditSyncStatus } from '../../../shared/ipc/contract';
 import type { TokenSource } from '../api/api-requests';
 import type { Logger } from '../logging';
 import type { ExportFormat, MirrorOp, MirrorOps } from './protocol';
@@ -13,8 +13,9 @@ import { createApiClient } from '../api/api-client';
 import { trustListedKey, type CheckpointDeps } from './checkpoints';
 import { keyPinsIn, type KeyPins } from './key-pins';
 import { queryQueue } from './query-queue';
-import { followReverifyNotices } from './reverify-notices';
+import { followReverifyNotices, followStateNotices } from './store-notices';
 import { peekAtShop, runSync } from './sync-pipeline';
+import { olderFromShop, windowStatus } from './window';
 import { EMPTY_MIRROR_STATE, syncStatusTracker, type SyncStatusTracker } from './sync-status';
 import {
   defaultWorkerUrl,
@@ -64,6 +65,11 @@ export interface AuditMirrorOptions {
   keyPins?: KeyPins;
   /** What the status says while the store opens (default: "Opening this computer's copy of the audit log…"). */
   openingMessage?: string;
+  /**
+   * Days of history a reader of the whole log keeps here (window.ts); older events are the
+   * shop's to answer for (`older`). Null or undefined keeps everything; an `own` mirror keeps everything.
+   */
+  windowDays?: number | null;
 }
 
 export interface AuditMirror {
@@ -90,6 +96,11 @@ export interface AuditMirror {
     limit: number,
     signal?: AbortSignal,
   ): Promise<{ total: number; events: AuditEvent[] }>;
+  /**
+   * The filter over the history this copy does not hold (before its window), one page from the
+   * shop, newest first; refused for free text (the shop's search has none). Empty without a window.
+   */
+  older(filter: AuditFilter, before: number | null, limit: number, signal?: AbortSignal): Promise<AuditOlderPage>;
   /** Writes matching events oldest first; the file appears only when complete. */
   exportTo(filter: AuditFilter, format: ExportFormat, filePath: string): Promise<{ count: number }>;
   /** Resolves once free-text search uses its trigram index for every stored event (results are complete before too). */
@@ -152,16 +163,19 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
   // The verifier thread starts once the store has opened: both loading at once slowed opening.
   let verifier: VerifierThread | null = null;
   const verifierNow = () => (verifier ??= verifierThread(workerUrl, options.source));
-  const status = syncStatusTracker(options.scope ?? 'all', {
-    state: 'opening',
-    message: options.openingMessage ?? OPENING_MESSAGE,
-  });
+  const now = options.now ?? (() => new Date());
+  const scope = options.scope ?? 'all';
+  const windowDays = scope === 'all' ? (options.windowDays ?? null) : null;
+  const status = syncStatusTracker(
+    scope,
+    { state: 'opening', message: options.openingMessage ?? OPENING_MESSAGE },
+    (heldAfter) => windowStatus(windowDays, now(), heldAfter),
+  );
   const opening = openedStore(store, status);
   void opening.took.then(
     () => closed || verifierNow(),
     () => undefined,
   );
-  const now = options.now ?? (() => new Date());
   const api = createApiClient({
     shopUrl: options.source.shopUrl,
     tokens: options.source.tokens,
@@ -171,10 +185,11 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
     api: { auditKeys: () => api.auditKeys(), auditCheckpoints: (after, limit) => api.auditCheckpoints(after, limit) },
     store,
     pins: options.keyPins ?? keyPinsIn(null),
-    scope: options.scope ?? 'all',
+    scope,
     now,
   };
   followReverifyNotices(worker, status, options.logger);
+  followStateNotices(worker, status);
   let closed = false;
   let running: Promise<AuditSyncStatus> | null = null;
   const syncDeps = {
@@ -185,6 +200,7 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
     store,
     verifier: () => verifierNow().client(),
     peek: peekAtShop(api),
+    window: windowDays === null ? null : { days: windowDays, api },
     status,
     closed: () => closed,
   };
@@ -223,6 +239,12 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
     },
 
     query: queryQueue(store),
+
+    older: async (filter, before, limit, signal) => {
+      const window = status.toStatus(status.last() ?? (await call('state', {}))).window;
+      if (!window) return { events: [], nextBefore: null };
+      return olderFromShop(api, window, filter, before, limit, signal);
+    },
 
     exportTo: async (filter, format, filePath) => {
       const keys = (await checkpoints.pins.list()).map((pin) => ({

@@ -12,7 +12,10 @@ export interface MirrorOps {
   state: { args: Record<string, never>; result: MirrorState };
   /** Stores a page the verifier thread prepared. */
   ingestPrepared: { args: { page: PreparedPage }; result: { state: MirrorState; nextAfter: number; received: number } };
-  markSynced: { args: { at: string }; result: MirrorState };
+  /** `keepSince`: a supervisor's window starts here; older events are dropped in the background (retention.ts). */
+  markSynced: { args: { at: string; keepSince: string | null }; result: MirrorState };
+  /** A new copy starts at its window: after `seq`, the chain continuing from `hash`. */
+  startAt: { args: { seq: number; hash: string }; result: MirrorState };
   settle: { args: Record<string, never>; result: null };
   query: {
     args: { filter: AuditFilter; offset: number; limit: number };
@@ -60,6 +63,15 @@ export interface ReverifyNotice {
 }
 
 export const REVERIFY_NOTICE_MS = 250;
+
+/** Posted by the store thread unasked: its state after background work changed it (events dropped from the window). */
+export interface StateNotice {
+  notice: 'state';
+  state: MirrorState;
+}
+
+export const isStateNotice = (message: unknown): message is StateNotice =>
+  typeof message === 'object' && message !== null && (message as { notice?: unknown }).notice === 'state';
 
 export const isReverifyNotice = (message: unknown): message is ReverifyNotice =>
   typeof message === 'object' && message !== null && (message as { notice?: unknown }).notice === 'reverify';

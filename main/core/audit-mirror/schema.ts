@@ -15,6 +15,12 @@ export const ACTION_COUNTS_TABLE = `CREATE TABLE IF NOT EXISTS audit_action_coun
   n bigint NOT NULL
 );`;
 
+/**
+ * A supervisor's copy keeps a window of recent history (retention.ts): events up to this seq
+ * are the shop's alone. Added to a mirror of version 4 in place (ensureHeldAfter).
+ */
+export const HELD_AFTER_COLUMN = 'held_after bigint NOT NULL DEFAULT 0';
+
 /** Bump on any change below: a mirror of another version is dropped and synced again (it is a cache). */
 export const MIRROR_SCHEMA_VERSION = 4;
 
@@ -72,7 +78,8 @@ CREATE TABLE IF NOT EXISTS mirror_state (
   cp_compared bigint NOT NULL DEFAULT 0,
   cp_last_seq bigint NOT NULL DEFAULT 0,
   rewritten_seq bigint,
-  rewritten_problem text
+  rewritten_problem text,
+  ${HELD_AFTER_COLUMN}
 );
 INSERT INTO mirror_state (id, schema_version) VALUES (true, ${MIRROR_SCHEMA_VERSION}) ON CONFLICT (id) DO NOTHING;
 

@@ -4,7 +4,7 @@ import { PGlite } from '@electric-sql/pglite';
 import { pageinspect } from '@electric-sql/pglite/contrib/pageinspect';
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm';
 import { ensurePrivateDir, madeWhole, pathExists } from '../private-dir';
-import { ACTION_COUNTS_TABLE, MIRROR_SCHEMA, MIRROR_SCHEMA_VERSION } from './schema';
+import { ACTION_COUNTS_TABLE, HELD_AFTER_COLUMN, MIRROR_SCHEMA, MIRROR_SCHEMA_VERSION } from './schema';
 import { loadTextChunks, type TextChunks } from './text-chunks';
 import { PGLITE_SHARED_MEMORY } from '../../../shared/pglite-start';
 
@@ -74,6 +74,11 @@ export async function ensureActionCounts(db: PGlite): Promise<void> {
   });
 }
 
+/** A mirror (or template) from before the window gets its `held_after` column: it holds everything from the start. */
+export async function ensureHeldAfter(db: PGlite): Promise<void> {
+  await db.exec(`ALTER TABLE mirror_state ADD COLUMN IF NOT EXISTS ${HELD_AFTER_COLUMN}`);
+}
+
 /**
  * A new mirror folder starts as a copy of the template (template.ts), copied whole and then
  * renamed into place; should copying fail, PGlite sets the folder up itself.
@@ -109,7 +114,10 @@ export async function openStoreContext(
   });
   // A folder at the current version is opened as it is: no schema statements on the way to the first query.
   if ((await schemaState(db)) === 'missing') await db.exec(MIRROR_SCHEMA);
-  else await ensureActionCounts(db);
+  else {
+    await ensureActionCounts(db);
+    await ensureHeldAfter(db);
+  }
   // Index builds after a bulk sync sort the whole log: in memory, not in temporary files.
   await db.exec("SET maintenance_work_mem = '256MB'");
   return { db, chunks: await loadTextChunks(db, searchChunk), cacheMb, dataDir: dataDir ?? null };

@@ -22,6 +22,8 @@ export interface MirrorState {
   atInOrder: boolean;
   /** The shop's signed checkpoints (checkpoint-store.ts). */
   signed: SignedState;
+  /** Events up to this seq are not held here: before the window (retention.ts); 0 holds from the start. */
+  heldAfter: number;
 }
 
 export interface SignedState {
@@ -54,11 +56,12 @@ export interface StateRow {
   cp_last_seq: number;
   rewritten_seq: number | null;
   rewritten_problem: string | null;
+  held_after: number;
 }
 
 /** The columns of StateRow, for a SELECT or a RETURNING. */
 export const STATE_COLUMNS =
-  'cursor, head_seq, stored, chain_last_seq, chain_last_hash, checked, bad_seq, bad_problem, last_sync_at, search_upto, last_at_ms, at_in_order, cp_checked, cp_compared, cp_last_seq, rewritten_seq, rewritten_problem';
+  'cursor, head_seq, stored, chain_last_seq, chain_last_hash, checked, bad_seq, bad_problem, last_sync_at, search_upto, last_at_ms, at_in_order, cp_checked, cp_compared, cp_last_seq, rewritten_seq, rewritten_problem, held_after';
 
 export function stateFromRow(row: StateRow): MirrorState {
   return {
@@ -79,6 +82,7 @@ export function stateFromRow(row: StateRow): MirrorState {
       rewritten:
         row.rewritten_seq === null ? null : { seq: row.rewritten_seq, problem: row.rewritten_problem ?? 'unknown' },
     },
+    heldAfter: row.held_after,
   };
 }
 

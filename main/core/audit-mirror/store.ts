@@ -26,6 +26,7 @@ import { scanMatches } from './scan';
 import { openStoreContext } from './store-context';
 import { readState, type MirrorState } from './store-state';
 import { reverifier, type Reverifier } from './reverify';
+import { dropOlderStep, startAt } from './retention';
 
 export { AUDIT_COUNT_CAP, BadPageError, QueryCancelledError };
 
@@ -41,6 +42,13 @@ export interface AuditStore {
    */
   ingestPrepared(page: PreparedPage): Promise<Ingested>;
   markSynced(at: Date): Promise<MirrorState>;
+  /** A new copy starts after `seq` (the newest event before its window), continuing the chain from `hash` (retention.ts). */
+  startAt(seq: number, hash: string): Promise<MirrorState>;
+  /**
+   * Drops up to a batch of the oldest events older than `since` (one transaction); `done` once
+   * none is left. The step that finishes a run that dropped any vacuums the table.
+   */
+  dropOlder(since: Date): Promise<{ dropped: number; done: boolean }>;
   /**
    * After a sync, finished or not: queues what the store needs next (filter indexes a bulk sync
    * dropped, fresh planner statistics, the visibility map). `maintain` does it one step at a time.
@@ -111,6 +119,7 @@ export async function openAuditStore(
   const maintenance = await openMaintenance(db, warming.relist);
   const ingestDeps = { db, chunks, bulkBacklog: options.bulkBacklog ?? BULK_BACKLOG, maintenance };
   const verify = nodeEd25519Verify();
+  let droppedSinceVacuum = 0;
 
   return {
     state: () => readState(db),
@@ -122,6 +131,18 @@ export async function openAuditStore(
       return readState(db);
     },
     settle: () => maintenance.settle(),
+    startAt: (seq, hash) => startAt(db, seq, hash),
+    dropOlder: async (since) => {
+      const step = await dropOlderStep(db, chunks, since);
+      droppedSinceVacuum += step.dropped;
+      if (step.dropped > 0) warming.relist();
+      if (step.done && droppedSinceVacuum > 0) {
+        // PGlite runs no autovacuum: the dropped rows' space goes back to the table here.
+        await db.exec('VACUUM ANALYZE audit_events');
+        droppedSinceVacuum = 0;
+      }
+      return step;
+    },
     indexSearch: () => indexNextChunk(ctx, maintenance.inBulk, warming.relist),
     warmCache: () => warming.warmCache(),
 

@@ -8,6 +8,7 @@ import type { PreparedPage, VerifyState } from './prepare';
 import type { MirrorOps, PageRequest, VerifierOps } from './protocol';
 import type { MirrorState } from './store-state';
 import type { SyncStatusTracker } from './sync-status';
+import { startAtWindow, windowSince, type WindowDeps } from './window';
 import { WorkerCallError, type WorkerClient } from './worker-client';
 
 export interface SyncDeps {
@@ -28,6 +29,8 @@ export interface SyncDeps {
    * sync every 30 s of an idle log costs one small request.
    */
   peek?: (after: number) => Promise<Peeked>;
+  /** A supervisor's window (window.ts): a new copy starts at it, and what falls out of it is dropped after the sync. */
+  window?: Omit<WindowDeps, 'store' | 'now'> | null;
 }
 
 export interface Peeked {
@@ -115,7 +118,9 @@ export async function runSync(deps: SyncDeps): Promise<AuditSyncStatus> {
   status.setPhase({ state: 'syncing', message: null });
   status.publish(state);
   let storing: Promise<void> | null = null;
+  const window = deps.window ? { ...deps.window, store, now: deps.now } : null;
   try {
+    if (window && state.cursor === 0 && state.stored === 0) state = await startAtWindow(window, state);
     // Anything new at all? (A peek that fails fails the sync, as its first page would.)
     const peeked = await deps.peek?.(state.cursor);
     let after = state.cursor;
@@ -155,7 +160,8 @@ export async function runSync(deps: SyncDeps): Promise<AuditSyncStatus> {
     else {
       const signed = await syncCheckpoints(deps.checkpoints, shopHead);
       status.setSigning(signed.signing);
-      state = await store.call('markSynced', { at: deps.now().toISOString() });
+      const keepSince = window ? windowSince(deps.now(), window.days).toISOString() : null;
+      state = await store.call('markSynced', { at: deps.now().toISOString(), keepSince });
     }
     status.setPhase({ state: 'idle', message: null });
     return status.publish(state);

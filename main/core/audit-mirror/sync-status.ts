@@ -4,6 +4,7 @@ import {
   type AuditReverifyStatus,
   type AuditSigningStatus,
   type AuditSyncStatus,
+  type AuditWindow,
 } from '../../../shared/ipc/contract';
 import { CHAIN_START } from '../../../shared/audit/chain';
 import type { MirrorState } from './store-state';
@@ -42,11 +43,14 @@ export const EMPTY_MIRROR_STATE: MirrorState = {
   lastAtMs: 0,
   atInOrder: true,
   signed: { checked: 0, compared: 0, lastSeq: 0, rewritten: null },
+  heldAfter: 0,
 };
 
+/** `windowOf`: the window a copy that holds events after `heldAfter` reports (window.ts's windowStatus). */
 export function syncStatusTracker(
   scope: AuditSyncStatus['scope'],
   initial: SyncPhase = { state: 'idle', message: null },
+  windowOf: (heldAfter: number) => AuditWindow | null = () => null,
 ): SyncStatusTracker {
   const listeners = new Set<(status: AuditSyncStatus) => void>();
   let phase: SyncPhase = initial;
@@ -64,6 +68,7 @@ export function syncStatusTracker(
     lastSyncAt: s.lastSyncAt,
     signing,
     reverify,
+    window: windowOf(s.heldAfter),
   });
   return {
     last: () => last,

@@ -21,6 +21,7 @@ import type {
   MirrorResponse,
   MirrorWorkerData,
   PageRequest,
+  StateNotice,
   VerifierRequest,
 } from './protocol';
 import { reverifyJob } from './reverify-job';
@@ -193,32 +194,61 @@ async function openStore(options: Extract<MirrorWorkerData, { role: 'store' }>):
   return store;
 }
 
-function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
-  if (!port) return;
-  const storeReady = openStore(options);
-  let closing = false;
+type BackgroundJobs = ReturnType<typeof backgroundJobs>;
 
-  const background = backgroundJobs(() => closing);
-
+/**
+ * The upkeep after a sync, as background jobs: what fell out of the window goes first (less to
+ * index and warm), then filter indexes and statistics (every filter needs them), then the text
+ * index, then reading what queries need into the cache (the first filters after opening a large
+ * mirror would otherwise read thousands of pages one at a time). `post` tells the main thread.
+ */
+function upkeepJobs(background: BackgroundJobs, post: (notice: StateNotice) => void) {
+  /** Where the window starts (a supervisor's copy), as the last sync said; null keeps everything. */
+  let keepSince: Date | null = null;
+  /** Events older than the window, dropped a batch per step. */
+  const retention = background.job(async (store) => {
+    if (keepSince === null) return false;
+    const step = await store.dropOlder(keepSince);
+    if (step.dropped > 0) post({ notice: 'state', state: await store.state() });
+    return !step.done;
+  });
   /** Queued maintenance: filter indexes a bulk sync dropped, statistics. */
   const maintenance = background.job((store) => store.maintain());
   /** The trigram index of the full text chunks behind the sync, one chunk per step. */
   const searchIndex = background.job(async (store) => !(await store.indexSearch()).done);
   /** What queries read (text chunks, their indexes, the filter indexes), into the page cache one relation per step. */
   const cacheWarmup = background.job(async (store) => !(await store.warmCache()).done);
+  return {
+    retention: {
+      ...retention,
+      keepSince: (since: Date | null) => {
+        keepSince = since;
+      },
+    },
+    maintenance,
+    searchIndex,
+    cacheWarmup,
+    upkeep: (store: AuditStore): Promise<void> =>
+      retention
+        .start(store)
+        .then(() => maintenance.start(store))
+        .then(() => searchIndex.start(store))
+        .then(() => cacheWarmup.start(store))
+        .catch(() => undefined),
+  };
+}
 
-  /**
-   * After a sync: filter indexes and statistics first (every filter needs them), then the text
-   * index, then reading what queries need into the cache (the first filters after opening a
-   * large mirror would otherwise read thousands of pages one at a time).
-   */
-  function upkeep(store: AuditStore): Promise<void> {
-    return maintenance
-      .start(store)
-      .then(() => searchIndex.start(store))
-      .then(() => cacheWarmup.start(store))
-      .catch(() => undefined);
-  }
+function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
+  if (!port) return;
+  const storeReady = openStore(options);
+  let closing = false;
+
+  const background = backgroundJobs(() => closing);
+  const post = (notice: StateNotice) => {
+    port.postMessage(notice);
+  };
+
+  const { upkeep, retention, maintenance, searchIndex, cacheWarmup } = upkeepJobs(background, post);
 
   /** A sync is storing pages (re-verification waits meanwhile). */
   let ingesting = false;
@@ -247,8 +277,11 @@ function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
         await store.settle();
         void upkeep(store);
         return null;
+      case 'startAt':
+        return store.startAt(request.args.seq, request.args.hash);
       case 'markSynced': {
         ingesting = false;
+        retention.keepSince(request.args.keepSince === null ? null : new Date(request.args.keepSince));
         const state = await store.markSynced(new Date(request.args.at));
         void upkeep(store);
         return state;
@@ -286,6 +319,7 @@ function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
       case 'markRewritten':
         return store.markRewritten(request.args.seq, request.args.problem);
       case 'maintained':
+        await retention.idle();
         await maintenance.idle();
         return null;
       case 'searchReady':
@@ -304,7 +338,7 @@ function runStore(options: Extract<MirrorWorkerData, { role: 'store' }>): void {
         return reverify.start(store);
       case 'close':
         closing = true;
-        for (const job of [maintenance, searchIndex, cacheWarmup, reverify.job]) await job.running();
+        for (const job of [retention, maintenance, searchIndex, cacheWarmup, reverify.job]) await job.running();
         await store.close();
         return null;
     }

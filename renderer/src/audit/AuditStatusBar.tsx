@@ -39,9 +39,12 @@ function SyncState({ status, everyone }: { status: AuditSyncStatus; everyone: bo
   if (status.state === 'error') return <span className="bad">Sync failed: {status.message ?? 'unknown problem'}</span>;
   // Never synced: nothing to count yet (not "Synced 0 events").
   if (!status.lastSyncAt) return <span>Not synced yet</span>;
+  // A supervisor's copy keeps a window of recent history: the count is of that.
+  const kept = status.window?.days ? ` of the last ${number.format(status.window.days)} days` : '';
   return (
     <span>
-      Synced {number.format(status.synced)} {status.synced === 1 ? 'event' : 'events'} · {formatTime(status.lastSyncAt)}
+      Synced {number.format(status.synced)} {status.synced === 1 ? 'event' : 'events'}
+      {kept} · {formatTime(status.lastSyncAt)}
     </span>
   );
 }

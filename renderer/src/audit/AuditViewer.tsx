@@ -1,4 +1,4 @@
-import { memo, useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import { keepPreviousData, useQueries, useQuery, useQueryClient, type QueryClient } from '@tanstack/react-query';
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { z } from 'zod';
@@ -8,6 +8,7 @@ import {
   ipcContract,
   type AuditFilter,
   type AuditSyncStatus,
+  type AuditWindow,
   type IpcValue,
 } from '../../../shared/ipc/contract';
 import { useBridge, useIpcEvent, useIpcMutation } from '../bridge/context';
@@ -22,9 +23,9 @@ import { AUDIT_PAGE } from './paging';
 import { AuditFilters, type AuditFilterChange } from './AuditFilters';
 import { AuditStatusBar } from './AuditStatusBar';
 import { useAuditStatus, useAuditStatusCall } from './useAuditStatus';
-import { actionLabel, actorLabel, detailsSummary, formatEventTime } from './describe';
+import { EventCells, GridHead } from './EventCells';
 import { EventDetail } from './EventDetail';
-import { useCustomerLabel } from './people';
+import { OlderHistory } from './OlderHistory';
 import { SessionTimeline } from './SessionTimeline';
 
 export const AUDIT_ROW_HEIGHT = 28;
@@ -99,6 +100,7 @@ export function AuditViewer() {
         <h1 id="audit-title">Audit</h1>
         <span className="muted small">
           {canSeeAll ? 'Everyone’s events' : 'Your own events'} · from this console’s verified local copy
+          {olderAtShop(status.data) ? ', older history from the shop' : ''}
         </span>
         <span className="spacer" />
         <ExportButtons filter={applied} />
@@ -113,6 +115,7 @@ export function AuditViewer() {
           canSeeAll={canSeeAll}
           onOpen={setOpened}
           firstSync={firstSync(status.data)}
+          olderAtShop={olderAtShop(status.data)}
         />
         {side && (
           <div className="audit-side">
@@ -212,6 +215,10 @@ function countLine(preview: AuditEvent[] | null, pending: boolean, cappedAt: num
   return cappedAt === null ? events(total) : `More than ${events(cappedAt)}`;
 }
 
+/** The copy's window when the shop holds history older than it (a supervisor's copy keeps the last 90 days). */
+const olderAtShop = (status: AuditSyncStatus | undefined): AuditWindow | null =>
+  status?.window && status.window.heldAfter > 0 ? status.window : null;
+
 /** Before the copy's first sync completes, an empty list means "not here yet", not "none". */
 const firstSync = (status: AuditSyncStatus | undefined): boolean =>
   !status || (status.lastSyncAt === null && (status.state === 'opening' || status.state === 'syncing'));
@@ -222,12 +229,15 @@ function EventList({
   canSeeAll,
   onOpen,
   firstSync: waitingForFirstSync,
+  olderAtShop: window,
 }: {
   filter: AuditFilter;
   onFilter: (f: AuditFilter) => void;
   canSeeAll: boolean;
   onOpen: (event: AuditEvent) => void;
   firstSync: boolean;
+  /** Set when the shop holds history older than the copy: the list ends with the section that asks for it. */
+  olderAtShop: AuditWindow | null;
 }) {
   const bridge = useBridge();
   const queryClient = useQueryClient();
@@ -304,15 +314,7 @@ function EventList({
         {countLine(preview, head.isPending, capped ? counted : null, total)}
       </p>
       <ErrorNote error={head.error ?? pageError} />
-      <div className="grid-head" role="presentation">
-        <span>Seq</span>
-        <span>Time</span>
-        <span>Action</span>
-        <span>By</span>
-        <span>Customer</span>
-        <span>Session</span>
-        <span>Details</span>
-      </div>
+      <GridHead />
       <div
         ref={scroller}
         className="event-scroller"
@@ -349,99 +351,9 @@ function EventList({
           })}
         </div>
       </div>
+      {window && (
+        <OlderHistory window={window} filter={filter} onFilter={onFilter} canSeeAll={canSeeAll} onOpen={onOpen} />
+      )}
     </div>
   );
 }
-
-function CustomerCell({ customerId, onFilter }: { customerId: string | null; onFilter: (f: AuditFilter) => void }) {
-  const customer = useCustomerLabel(customerId);
-  if (!customerId) return <span role="cell">—</span>;
-  const label = customer.failed ? 'Unknown customer' : (customer.label ?? '…');
-  return (
-    <span role="cell">
-      <button
-        type="button"
-        className="cell-link"
-        title={`Show only ${label}`}
-        onClick={() => {
-          onFilter({ customerId });
-        }}
-      >
-        {label}
-      </button>
-    </span>
-  );
-}
-
-/** One row's cells: memoized, as a scroll or a new page renders the list again with mostly the same events. */
-const EventCells = memo(function EventCells({
-  event,
-  onFilter,
-  canSeeAll,
-  onOpen,
-}: {
-  event: AuditEvent;
-  onFilter: (f: AuditFilter) => void;
-  canSeeAll: boolean;
-  onOpen: (event: AuditEvent) => void;
-}) {
-  const actor = actorLabel(event);
-  const summary = detailsSummary(event);
-  return (
-    <>
-      <span role="cell" className="num">
-        {event.seq}
-      </span>
-      <span role="cell">{formatEventTime(event.at)}</span>
-      <span role="cell" title={event.action}>
-        {actionLabel(event.action)}
-      </span>
-      <span role="cell">
-        {event.actor.type === 'staff' && event.actor.id && canSeeAll ? (
-          <button
-            type="button"
-            className="cell-link"
-            title="Show only this staff member"
-            onClick={() => {
-              onFilter({ staffId: event.actor.id ?? undefined });
-            }}
-          >
-            {actor}
-          </button>
-        ) : (
-          actor
-        )}
-      </span>
-      <CustomerCell customerId={event.customerId} onFilter={onFilter} />
-      <span role="cell">
-        {event.sessionId ? (
-          <button
-            type="button"
-            className="cell-link"
-            title="Show this session’s timeline"
-            onClick={() => {
-              onFilter({ sessionId: event.sessionId ?? undefined });
-            }}
-          >
-            {event.sessionId.slice(0, 12)}
-          </button>
-        ) : (
-          '—'
-        )}
-      </span>
-      <span role="cell" className="details">
-        <button
-          type="button"
-          className="cell-link details-open"
-          title={summary ? `${summary} (open details and raw JSON)` : 'Open details and raw JSON'}
-          aria-label={`Details of event ${event.seq}: ${summary || 'none'}`}
-          onClick={() => {
-            onOpen(event);
-          }}
-        >
-          {summary || 'Details'}
-        </button>
-      </span>
-    </>
-  );
-});

@@ -7,3 +7,6 @@ export const AUDIT_PAGE = 50;
 
 /** Events the session timeline asks for at once; a longer session says it shows only the first ones. */
 export const TIMELINE_LIMIT = 500;
+
+/** Events per page of history older than the mirror holds, asked of the shop ("Load older events"). */
+export const OLDER_PAGE = 100;

@@ -1,8 +1,9 @@
-import { queryOptions } from '@tanstack/react-query';
+import { infiniteQueryOptions, queryOptions } from '@tanstack/react-query';
 import type { DocumentType } from '../../../shared/api/shop';
 import type { AuditFilter, ConsoleBridge, IpcArgs } from '../../../shared/ipc/contract';
+import { call } from '../bridge/call';
 import { channelKey, ipcQuery } from '../bridge/ipc-query';
-import { AUDIT_PAGE, TIMELINE_LIMIT } from '../audit/paging';
+import { AUDIT_PAGE, OLDER_PAGE, TIMELINE_LIMIT } from '../audit/paging';
 
 /**
  * Every query the console makes, by area: its key, its fetch and how long an answer stays fresh.
@@ -74,6 +75,19 @@ export const auditQueries = {
     queryOptions({
       ...ipcQuery(bridge, 'audit.query', { filter, offset: page * AUDIT_PAGE, limit: AUDIT_PAGE }),
       staleTime: 30_000,
+    }),
+  /**
+   * The filter over history older than the mirror holds (seqs up to `heldAfter`), from the shop, a
+   * page of OLDER_PAGE at a time; asked again once the copy's window has moved on.
+   */
+  older: (bridge: ConsoleBridge, filter: AuditFilter, heldAfter: number) =>
+    infiniteQueryOptions({
+      queryKey: ['audit.older', filter, heldAfter] as const,
+      queryFn: ({ pageParam, signal }) =>
+        call(bridge, 'audit.older', { filter, before: pageParam, limit: OLDER_PAGE }, { signal }),
+      initialPageParam: null as number | null,
+      getNextPageParam: (last) => last.nextBefore,
+      staleTime: MINUTE,
     }),
   /** The newest events from the shop itself, shown until the mirror answers (not verified here). */
   recent: (bridge: ConsoleBridge) =>

@@ -168,6 +168,7 @@ export function auditStatus(overrides: Partial<AuditSyncStatus> = {}): AuditSync
     scope: 'all',
     signing: SIGNING_UNKNOWN,
     reverify: REVERIFY_IDLE,
+    window: null,
     ...overrides,
   };
 }

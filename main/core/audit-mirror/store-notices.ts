@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import type { Logger } from '../logging';
-import { isReverifyNotice } from './protocol';
+import { isReverifyNotice, isStateNotice } from './protocol';
 import type { SyncStatusTracker } from './sync-status';
 
 /**
@@ -24,5 +24,19 @@ export function followReverifyNotices(
         { seq: reverify.problem.seq, problem: reverify.problem.problem },
         'audit re-verification: a stored event no longer verifies',
       );
+  });
+}
+
+/**
+ * The store's state after background work that changed it (events dropped from the window's
+ * far end, retention.ts), so the status shows the copy as it is. A state older than the one
+ * shown (a sync stored pages meanwhile) is not shown: the next one carries the change too.
+ */
+export function followStateNotices(worker: Worker, status: Pick<SyncStatusTracker, 'publish' | 'last'>): void {
+  worker.on('message', (message: unknown) => {
+    if (!isStateNotice(message)) return;
+    const last = status.last();
+    if (last && message.state.cursor < last.cursor) return;
+    status.publish(message.state);
   });
 }
