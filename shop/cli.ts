@@ -21,6 +21,7 @@ import {
   type Rotation,
 } from './audit/signing-key';
 import { systemClock } from './lib/clock';
+import { installMemoryProbe } from './lib/memory-probe';
 import { publicOriginOf, startShop, StartError, type SeedMode, type StartOptions } from './main';
 import { runPrimary, runWorker, stopOnSignals, storesOf, type ShopStore } from './cluster';
 import { DEMO_STAFF, DEMO_STAFF_PASSWORD } from './seed/staff';
@@ -218,6 +219,8 @@ async function main(): Promise<void> {
     console.log(await rotateAuditKey(options));
     return;
   }
+  // Benchmarks only (CONCIERGE_MEMORY_PROBE=1): SIGUSR2 prints this process's memory after a GC.
+  installMemoryProbe();
   if (cluster.isWorker) {
     await runWorker(options);
     return;
