@@ -1,10 +1,14 @@
 import { ms, type LoadResult } from './load';
 import { measuredAtText, renderTemplate } from './report';
+import type { ShopMemory } from './shop-memory';
 import {
   AUDIT_PEEK_MS,
   CONSOLES,
   LEASE_RENEW_MS,
   LIVE_SESSIONS,
+  MEMORY_SAMPLE_GAP_MS,
+  MEMORY_SAMPLES,
+  MEMORY_SETTLE_MS,
   SEARCH_CONCURRENCY,
   SEARCH_MS,
   SESSION_POLL_MS,
@@ -28,11 +32,21 @@ export interface ScaleModeResult {
   errors: number;
 }
 
+/**
+ * The shop's processes' memory together on a fresh shop, idle, with `halfStreams` streams open and
+ * with `streams`; each the median of MEMORY_SAMPLES samples taken after a GC in every process.
+ */
+export interface ScaleMemory {
+  idle: ShopMemory;
+  half: ShopMemory;
+  all: ShopMemory;
+  halfStreams: number;
+  streams: number;
+}
+
 export interface ScaleReport {
   modes: Record<ScaleMode, ScaleModeResult>;
-  /** The shop's processes' RSS before any console connected, and with every stream open. */
-  rssBeforeMb: number;
-  rssStreamsMb: number;
+  memory: ScaleMemory;
   /** Terminate → the agent's console told, ms. */
   toldP50: number;
   toldP95: number;
@@ -49,6 +63,14 @@ const MODE_LABEL: Record<ScaleMode, string> = {
 };
 
 const met = (ok: boolean) => (ok ? 'met' : '**missed**');
+
+/** What 1,000 streams add to the shop's heap or RSS: from idle to every stream, and over the second half alone. */
+function memoryRow(what: string, memory: ScaleMemory, of: (m: ShopMemory) => number): string {
+  const perThousand = (from: number, to: number, streams: number) => ms(((to - from) * 1000) / streams);
+  const [idle, half, all] = [of(memory.idle), of(memory.half), of(memory.all)];
+  const counts = [0, memory.halfStreams, memory.streams].map((n) => n.toLocaleString('en-US')).join(', ');
+  return `| shop ${what} (${String(WORKERS)} workers + primary, after GC) per 1,000 streams | ${perThousand(idle, all, memory.streams)} MB (${ms(idle)} → ${ms(half)} → ${ms(all)} MB with ${counts} streams; the second ${memory.halfStreams.toLocaleString('en-US')} alone: ${perThousand(half, all, memory.streams - memory.halfStreams)} MB per 1,000) | reported | – |`;
+}
 
 export function renderScaleSection(report: ScaleReport): string {
   const total = (m: ScaleModeResult) => m.shopMs + m.postgresMs;
@@ -68,7 +90,8 @@ export function renderScaleSection(report: ScaleReport): string {
     search
       ? `| customer search p95 at c=${String(SEARCH_CONCURRENCY)}, streams open | ${ms(search.p95)} ms (p50 ${ms(search.p50)}, ${search.perSecond.toFixed(0)} req/s, ${String(search.errors)} errors) | ≤ ${String(TARGET_SEARCH_P95_MS)} ms | ${met(search.errors === 0 && search.p95 <= TARGET_SEARCH_P95_MS)} |`
       : `| customer search p95 at c=${String(SEARCH_CONCURRENCY)}, streams open | not measured | ≤ ${String(TARGET_SEARCH_P95_MS)} ms | **missed** |`,
-    `| shop RSS (${String(WORKERS)} workers + primary) per 1,000 streams | ${ms(((report.rssStreamsMb - report.rssBeforeMb) * 1000) / CONSOLES)} MB (${ms(report.rssBeforeMb)} → ${ms(report.rssStreamsMb)} MB) | reported | – |`,
+    memoryRow('heap', report.memory, (m) => m.heapMb),
+    memoryRow('RSS', report.memory, (m) => m.rssMb),
   ];
   return renderTemplate('scale', {
     measuredAt: measuredAtText(report.measuredAt),
@@ -84,6 +107,9 @@ export function renderScaleSection(report: ScaleReport): string {
     windowSeconds: String(WINDOW_MS / 1000),
     searchSeconds: String(SEARCH_MS / 1000),
     terminations: String(TERMINATIONS),
+    memorySamples: String(MEMORY_SAMPLES),
+    memoryGapSeconds: String(MEMORY_SAMPLE_GAP_MS / 1000),
+    memorySettleSeconds: String(MEMORY_SETTLE_MS / 1000),
     table,
     targets: ['| what | measured | target | |', '|---|---|---|---|', ...targets].join('\n'),
   });

@@ -23,6 +23,11 @@ export const TERMINATE_GAP_MS = 400;
 /** Customer search under load while the streams are connected. */
 export const SEARCH_CONCURRENCY = 16;
 export const SEARCH_MS = 10_000;
+/** Memory samples (each after a GC in every shop process) per measurement, and the pause between them. */
+export const MEMORY_SAMPLES = 5;
+export const MEMORY_SAMPLE_GAP_MS = 1_000;
+/** How long newly connected streams settle before their memory is sampled. */
+export const MEMORY_SETTLE_MS = 5_000;
 
 export const TARGET_TOLD_P95_MS = 250;
 export const TARGET_CPU_RATIO = 5;

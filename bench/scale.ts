@@ -12,10 +12,13 @@ import { machine, ms, runLoad, type LoadResult } from './load';
 import { writeSection } from './report';
 import type { BenchPart } from './run';
 import type { ConsolesConfig, ConsolesMessage, SimulatedConsole } from './scale-consoles';
-import { renderScaleSection, type ScaleMode } from './scale-report';
+import { renderScaleSection, type ScaleMemory, type ScaleMode } from './scale-report';
 import {
   CONSOLES,
   LIVE_SESSIONS,
+  MEMORY_SAMPLE_GAP_MS,
+  MEMORY_SAMPLES,
+  MEMORY_SETTLE_MS,
   SEARCH_CONCURRENCY,
   SEARCH_MS,
   SUPERVISORS,
@@ -26,6 +29,7 @@ import {
   WORKERS,
 } from './scale-settings';
 import { prepareSearchDatabase } from './search';
+import { medianShopMemory, type ShopMemory } from './shop-memory';
 import { startShopProcess, stopShopProcess } from './shop-process';
 import { hasWrk, runWrk } from './wrk';
 
@@ -101,25 +105,23 @@ async function startSessions(shopUrl: string, consoles: SimulatedConsole[]): Pro
   }
 }
 
-/** The shop's processes: the primary and its workers (children). */
+/** The shop's processes: the primary and its children (its workers, and tsx's esbuild service). */
 function shopPids(primary: number): number[] {
   const children = readdirSync('/proc').filter(
     (pid) => /^\d+$/.test(pid) && procStatFields(pid)?.[1] === String(primary),
   );
   return [primary, ...children.map(Number)];
 }
-const cpuMs = (pids: readonly (number | string)[]) => processesCpuMs(pids, { exitedChildren: true });
-const rssMb = (pids: readonly number[]) =>
-  pids.reduce((sum, pid) => {
+/** Of those, the shop's own node processes (the primary and its workers): the ones the memory probe answers. */
+const shopNodePids = (pids: readonly number[]) =>
+  pids.filter((pid) => {
     try {
-      const line = readFileSync(`/proc/${String(pid)}/status`, 'utf8')
-        .split('\n')
-        .find((l) => l.startsWith('VmRSS:'));
-      return sum + Number(/\d+/.exec(line ?? '')?.[0] ?? 0) / 1024;
+      return readFileSync(`/proc/${String(pid)}/cmdline`, 'utf8').includes('shop/cli.ts');
     } catch {
-      return sum;
+      return false;
     }
-  }, 0);
+  });
+const cpuMs = (pids: readonly (number | string)[]) => processesCpuMs(pids, { exitedChildren: true });
 
 /** The simulated consoles in their own process, `ready` once every console is connected (or polling). */
 async function startConsoles(config: ConsolesConfig): Promise<{ child: ChildProcess; told: Map<string, number> }> {
@@ -138,13 +140,57 @@ async function startConsoles(config: ConsolesConfig): Promise<{ child: ChildProc
   return { child, told };
 }
 
+/** Their counts, once the process has exited (so its connections to the shop are closed). */
 async function stopConsoles(child: ChildProcess): Promise<{ requests: number; errors: number }> {
-  return new Promise((resolve) => {
+  const exited = new Promise((resolve) => child.once('exit', resolve));
+  const stats = await new Promise<{ requests: number; errors: number }>((resolve) => {
     child.on('message', (message: ConsolesMessage) => {
       if (message.type === 'stats') resolve({ requests: message.requests, errors: message.errors });
     });
     child.send('stop');
   });
+  await exited;
+  return stats;
+}
+
+/**
+ * What the streams cost in memory, on a fresh shop (the runs before leave freed memory resident, which
+ * hid the streams' RSS): its memory idle, with half the consoles' streams open, then with all of them;
+ * each the median of MEMORY_SAMPLES samples taken after a GC in every shop process.
+ */
+async function streamMemory(databaseUrl: string, consoles: SimulatedConsole[]): Promise<ScaleMemory> {
+  const shop = await startShopProcess(databaseUrl, 0, ['--workers', String(WORKERS)], { memoryProbe: true });
+  const running: ChildProcess[] = [];
+  try {
+    const pids = shopNodePids(shopPids(shop.child.pid ?? 0));
+    const sample = async (streams: number) => {
+      // The connections' catch-ups and first reads done before the samples.
+      if (streams > 0) await new Promise((resolve) => setTimeout(resolve, MEMORY_SETTLE_MS));
+      const memory = await medianShopMemory(shop, pids, MEMORY_SAMPLES, MEMORY_SAMPLE_GAP_MS);
+      console.log(
+        `  shop memory with ${String(streams)} streams: heap ${ms(memory.heapMb)} MB, RSS ${ms(memory.rssMb)} MB`,
+      );
+      return memory;
+    };
+    const half = Math.floor(consoles.length / 2);
+    const steps: ShopMemory[] = [await sample(0)];
+    for (const [from, to] of [
+      [0, half],
+      [half, consoles.length],
+    ] as const) {
+      const part = consoles.slice(from, to);
+      running.push(
+        (await startConsoles({ shopUrl: shop.url, mode: 'stream', consoles: part, searchTerms: SEARCH_TERMS })).child,
+      );
+      steps.push(await sample(to));
+    }
+    const [idle, halfway, all] = steps;
+    if (!idle || !halfway || !all) throw new Error('missing memory samples');
+    return { idle, half: halfway, all, halfStreams: half, streams: consoles.length };
+  } finally {
+    for (const child of running) await stopConsoles(child);
+    await stopShopProcess(shop.child);
+  }
 }
 
 /** Shop + PostgreSQL CPU per console-minute over WINDOW_MS, after WARMUP_MS. */
@@ -178,7 +224,7 @@ async function measure(
   const shop = await startShopProcess(databaseUrl, 0, ['--workers', String(WORKERS)]);
   try {
     const pids = shopPids(shop.child.pid ?? 0);
-    console.log(`  shop: ${String(pids.length - 1)} workers; signing in ${String(CONSOLES)} consoles…`);
+    console.log(`  shop: ${String(shopNodePids(pids).length - 1)} workers; signing in ${String(CONSOLES)} consoles…`);
     const tokens = await signInAll(shop.url, staff, secret);
     const consoles: SimulatedConsole[] = staff.map((s, i) => ({
       token: tokens[i] ?? '',
@@ -195,13 +241,10 @@ async function measure(
     });
 
     const modes = {} as Record<ScaleMode, { shopMs: number; postgresMs: number; requests: number; errors: number }>;
-    const rssBefore = rssMb(pids);
-    let rssStreams = 0;
     let told: number[] = [];
     let search: LoadResult | null = null;
     for (const mode of ['poll', 'stream'] as const) {
       const consolesRun = await startConsoles(config(mode));
-      if (mode === 'stream') rssStreams = rssMb(pids);
       const cpu = await cpuPerConsoleMinute(pids);
       console.log(`  ${mode}: shop ${ms(cpu.shopMs)} ms + PostgreSQL ${ms(cpu.postgresMs)} ms CPU per console-minute`);
       if (mode === 'stream') {
@@ -211,10 +254,10 @@ async function measure(
       const stats = await stopConsoles(consolesRun.child);
       modes[mode] = { ...cpu, ...stats };
     }
+    await stopShopProcess(shop.child);
     return {
       modes,
-      rssBeforeMb: rssBefore,
-      rssStreamsMb: rssStreams,
+      memory: await streamMemory(databaseUrl, consoles),
       toldP50: percentile(told, 50),
       toldP95: percentile(told, 95),
       told: told.length,

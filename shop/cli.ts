@@ -21,6 +21,7 @@ import {
   type Rotation,
 } from './audit/signing-key';
 import { systemClock } from './lib/clock';
+import { installMemoryProbe } from './lib/memory-probe';
 import { publicOriginOf, startShop, StartError, type SeedMode, type StartOptions } from './main';
 import { runPrimary, runWorker, stopOnSignals, storesOf, type ShopStore } from './cluster';
 import { DEMO_STAFF, DEMO_STAFF_PASSWORD } from './seed/staff';
@@ -42,7 +43,8 @@ export const USAGE = `usage: npm run shop -- [options]
   --rotate-audit-key            write a new signing key to that file (the old one kept as
                                 audit-signing-key.<keyId>.retired.json) and exit; the next start signs with it
   --workers <n>                 serve from n processes sharing the port (node:cluster; default 1); needs
-                                DATABASE_URL: PGlite lives inside one process (shop/README.md, "Several processes")
+                                DATABASE_URL: PGlite lives inside one process (shop/README.md, "Several processes");
+                                with --log-file, worker n logs to <file>.worker-n.log and the primary (restarts) to <file>
   --trust-proxy <list>          comma-separated addresses or CIDR ranges of load balancers/proxies whose
                                 X-Forwarded-For names the client (per-address limits then count clients)
   --quiet                       one line when ready instead of the sign-in banner (npm start prints its own)
@@ -217,6 +219,8 @@ async function main(): Promise<void> {
     console.log(await rotateAuditKey(options));
     return;
   }
+  // Benchmarks only (CONCIERGE_MEMORY_PROBE=1): SIGUSR2 prints this process's memory after a GC.
+  installMemoryProbe();
   if (cluster.isWorker) {
     await runWorker(options);
     return;

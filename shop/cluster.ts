@@ -1,5 +1,6 @@
 import cluster, { type Worker } from 'node:cluster';
 import { extname } from 'node:path';
+import { createLogging, type Logger, type Logging } from '../main/core/logging';
 import type { CliOptions } from './cli';
 import type { Queryable } from './db/database';
 import { prepareShop, startShop, StartError } from './main';
@@ -81,10 +82,13 @@ export async function runPrimary(
   deps: { onProgress: (message: string) => void; printReady: (url: string, stores: ShopStore[]) => void },
 ): Promise<void> {
   const prepared = await prepareShop({ ...options, onProgress: deps.onProgress });
+  const logging = primaryLogging(options);
+  const log = logging?.logger('shop');
   let storesRead: ShopStore[] | null = null;
   const readStores = async (publicUrl: string) => (storesRead ??= await storesOf(prepared.db, publicUrl));
   const first = await startWorkers(options.workers).catch(async (error: unknown) => {
     await prepared.db.close();
+    await logging?.close();
     throw error;
   });
   deps.printReady(first.url, await readStores(first.publicUrl));
@@ -96,11 +100,13 @@ export async function runPrimary(
   cluster.on('exit', (worker, code: number | null, signal: string | null) => {
     if (code !== 0 && code !== null) failed = true;
     if (!stopping) {
-      console.error(`Shop worker ${String(worker.id)} exited (${signal ?? `code ${String(code)}`}); starting another.`);
+      reportWorkerExit(log, { id: worker.id, pid: worker.process.pid }, code, signal);
       cluster.fork();
       return;
     }
-    if (Object.keys(cluster.workers ?? {}).length === 0) process.exit(failed ? 1 : 0);
+    if (Object.keys(cluster.workers ?? {}).length === 0)
+      // Every line in the file before exiting.
+      void (logging?.close() ?? Promise.resolve()).finally(() => process.exit(failed ? 1 : 0));
   });
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -115,6 +121,26 @@ export async function runPrimary(
   process.on('SIGTERM', () => {
     stop('SIGTERM');
   });
+}
+
+/**
+ * The primary's own log: `--log-file` as given (each worker writes `workerLogFile` beside it).
+ * File only: what the primary says on the terminal it says with console lines.
+ */
+function primaryLogging(options: CliOptions): Logging | null {
+  return options.logFile === undefined ? null : createLogging({ file: options.logFile });
+}
+
+/** A worker died while the shop runs: said on the terminal, and at warn in the primary's log file. */
+export function reportWorkerExit(
+  log: Logger | undefined,
+  worker: { id: number; pid: number | undefined },
+  code: number | null,
+  signal: string | null,
+): void {
+  const message = `Shop worker ${String(worker.id)} exited (${signal ?? `code ${String(code)}`}); starting another.`;
+  console.error(message);
+  log?.warn({ workerId: worker.id, workerPid: worker.pid ?? null, code, signal }, message);
 }
 
 /** Forks `count` workers and resolves with the first one's address once all serve; rejects if one dies first. */

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -273,4 +273,55 @@ describe.runIf(onPostgres)('npm run shop -- --workers 2 [postgres]', () => {
       await rm(dir, { recursive: true, force: true });
     }
   }, 60_000);
+
+  it('starts another worker when one is killed, and says so at warn in the primary’s log file', async () => {
+    const database = await newPostgresDatabase(process.env.TEST_DATABASE_URL ?? '', 'concierge_workers');
+    const dir = await mkdtemp(join(tmpdir(), 'shop-workers-'));
+    const logFile = join(dir, 'logs', 'shop.log');
+    try {
+      const shop = await startShopProcess(database.url, dir, ['--workers', '2', '--log-file', logFile]);
+      const workers = await until(
+        'both workers',
+        async () => {
+          const pids = await leaderCandidates(database.url);
+          return pids.length === 2 ? pids : null;
+        },
+        30_000,
+      );
+      const killed = workers[0] ?? 0;
+      process.kill(killed, 'SIGKILL');
+
+      const line = await until('the restart in the primary’s log', async () => {
+        const text = await readFile(logFile, 'utf8').catch(() => '');
+        const entries = text
+          .split('\n')
+          .filter(Boolean)
+          .map((l) => JSON.parse(l) as Record<string, unknown>);
+        return entries.find((e) => e.workerPid === killed);
+      });
+      expect(line).toMatchObject({
+        level: 'warn',
+        module: 'shop',
+        pid: shop.child.pid,
+        code: null,
+        signal: 'SIGKILL',
+        msg: expect.stringMatching(/^Shop worker \d+ exited \(SIGKILL\); starting another\.$/) as unknown,
+      });
+      expect(line.msg).toBe(`Shop worker ${String(line.workerId)} exited (SIGKILL); starting another.`);
+      // The new worker serves beside the other: two leader connections again, the killed one's gone.
+      const after = await until(
+        'a new worker',
+        async () => {
+          const pids = await leaderCandidates(database.url);
+          return pids.length === 2 && !pids.includes(killed) ? pids : null;
+        },
+        30_000,
+      );
+      expect(after).toContain(workers[1]);
+      expect(await stopShopProcess(shop.child)).toBe(0);
+    } finally {
+      await database.drop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });

@@ -7,7 +7,7 @@ import { readScopeOf, scopedHead } from '../audit/read-scope';
 import { principalOf, requireStaff } from '../auth/guard';
 import { authenticate } from '../auth/tokens';
 import type { ShopContext } from '../context';
-import { createAuditFeed, PAGE, readBatch, type FeedBatch } from '../events/audit-feed';
+import { createAuditFeed, PAGE, readBatch, type AuditFeed, type FeedBatch } from '../events/audit-feed';
 import { mayRevokeTokensOf, messagesFor, sseText } from '../events/stream-messages';
 import type { ApiApp } from './index';
 
@@ -69,51 +69,95 @@ export function registerEventRoutes(api: ApiApp, ctx: ShopContext): void {
   );
 }
 
+/** Who reads a stream, until when, and where they resume from (null: no Last-Event-ID). */
+interface Reader {
+  staff: Staff;
+  expiresAt: Date;
+  authorization: string | undefined;
+  after: number | null;
+}
+
+/** What a stream's set-up needs to know of it: who reads it, how to send, and how it ends. */
+interface LiveStream extends OpenStream {
+  /** The reader as their token was last checked. */
+  staff(): Staff;
+  ended(): boolean;
+  send(messages: readonly StreamMessage[]): void;
+  /** The newest id sent so far (0 before any). */
+  lastId(): number;
+  /** Reads the token again now; the stream ends if it is no longer valid. */
+  recheck(): void;
+  /** Runs `fn` when the stream ends (at once if it has). */
+  onEnd(fn: () => void): void;
+}
+
 async function serveStream(
   ctx: ShopContext,
-  feed: ReturnType<typeof createAuditFeed>,
+  feed: AuditFeed,
   open: Set<OpenStream>,
   reply: FastifyReply,
-  reader: { staff: Staff; expiresAt: Date; authorization: string | undefined; after: number | null },
+  reader: Reader,
 ): Promise<void> {
+  const stream = createStream(ctx, open, reply.raw, reader);
+  reply.hijack();
+  // Past hijack Fastify answers nothing: a failure here must end the stream, or it stays open and silent.
+  try {
+    beginStream(reply.raw, stream, open);
+    await feedStream(ctx, feed, stream, reader.after);
+  } catch (error) {
+    // The client resumes from its last id; the error never carries the token (the logger scrubs lines too).
+    reply.log.error({ err: error, staffId: stream.staff().id }, 'event stream failed while starting; ended it');
+    stream.end();
+  }
+}
+
+/** The stream's state and timers (keep-alive, token recheck, expiry); nothing is written yet. */
+function createStream(ctx: ShopContext, open: Set<OpenStream>, raw: FastifyReply['raw'], reader: Reader): LiveStream {
   let staff = reader.staff;
   let ended = false;
   let lastId = 0;
-  let unsubscribe: (() => void) | null = null;
-  let buffered: FeedBatch[] | null = [];
-  const raw = reply.raw;
-  const send = (messages: readonly StreamMessage[]) => {
-    if (ended || messages.length === 0) return;
-    raw.write(messages.map(sseText).join(''));
-    lastId = Math.max(lastId, ...messages.map((m) => m.id));
-  };
-  const stream: OpenStream = {
+  const onEnd: (() => void)[] = [];
+  const stream: LiveStream = {
+    staff: () => staff,
+    ended: () => ended,
+    lastId: () => lastId,
+    send: (messages) => {
+      if (ended || messages.length === 0) return;
+      raw.write(messages.map(sseText).join(''));
+      lastId = Math.max(lastId, ...messages.map((m) => m.id));
+    },
+    recheck: () => {
+      authenticate(ctx.db, ctx, reader.authorization).then(
+        (principal) => {
+          staff = principal.staff;
+        },
+        () => {
+          stream.end();
+        },
+      );
+    },
+    onEnd: (fn) => {
+      if (ended) fn();
+      else onEnd.push(fn);
+    },
     end: () => {
       if (ended) return;
       ended = true;
       clearInterval(keepAlive);
       clearInterval(recheckTimer);
       clearTimeout(expiry);
-      unsubscribe?.();
+      for (const fn of onEnd.splice(0)) fn();
       open.delete(stream);
       raw.end();
     },
-  };
-  const recheck = () => {
-    authenticate(ctx.db, ctx, reader.authorization).then(
-      (principal) => {
-        staff = principal.staff;
-      },
-      () => {
-        stream.end();
-      },
-    );
   };
   const keepAlive = setInterval(() => {
     if (!ended) raw.write(': keep-alive\n\n');
   }, KEEP_ALIVE_MS);
   keepAlive.unref();
-  const recheckTimer = setInterval(recheck, RECHECK_MS);
+  const recheckTimer = setInterval(() => {
+    stream.recheck();
+  }, RECHECK_MS);
   recheckTimer.unref();
   // The client refreshes its token and reconnects (Last-Event-ID): nothing is missed.
   const expiry = setTimeout(
@@ -124,8 +168,11 @@ async function serveStream(
     Math.min(Math.max(0, reader.expiresAt.getTime() - ctx.clock.now().getTime()), 2 ** 31 - 1),
   );
   expiry.unref();
+  return stream;
+}
 
-  reply.hijack();
+/** The response's head and retry delay; from here the stream is open until it ends. */
+function beginStream(raw: FastifyReply['raw'], stream: LiveStream, open: Set<OpenStream>): void {
   raw.writeHead(200, {
     'content-type': 'text/event-stream; charset=utf-8',
     'cache-control': 'no-store',
@@ -138,31 +185,35 @@ async function serveStream(
     stream.end();
   });
   open.add(stream);
+  // A client gone before the handler ran has closed already: no close event will come.
+  if (raw.destroyed) stream.end();
+}
 
+/** Subscribes to the feed, sends the catch-up and the audit head, then what arrived meanwhile, then `ready`. */
+async function feedStream(ctx: ShopContext, feed: AuditFeed, stream: LiveStream, after: number | null): Promise<void> {
+  let buffered: FeedBatch[] | null = [];
   // Subscribed before the catch-up, holding what arrives meanwhile: nothing falls in between.
-  unsubscribe = await feed.subscribe({
+  const unsubscribe = await feed.subscribe({
     onBatch: (batch) => {
       if (buffered) buffered.push(batch);
-      else send(messagesFor(staff, batch));
-      if (mayRevokeTokensOf(staff.id, batch)) recheck();
+      else stream.send(messagesFor(stream.staff(), batch));
+      if (mayRevokeTokensOf(stream.staff().id, batch)) stream.recheck();
     },
     // Notifications may be lost: end, and the client resumes from its last id.
     onGap: () => {
       stream.end();
     },
   });
-  // The client may have gone while subscribing.
-  if (raw.destroyed || raw.writableEnded) {
-    unsubscribe();
-    return;
-  }
-  const catchUp = reader.after === null ? null : await readBatch(ctx.db, reader.after, PAGE);
-  if (catchUp) send(messagesFor(staff, catchUp));
-  const scope = readScopeOf(staff);
+  // Unsubscribes at once when the client went (or the shop began closing) while subscribing.
+  stream.onEnd(unsubscribe);
+  if (stream.ended()) return;
+  const catchUp = after === null ? null : await readBatch(ctx.db, after, PAGE);
+  if (catchUp) stream.send(messagesFor(stream.staff(), catchUp));
+  const scope = readScopeOf(stream.staff());
   const head = scope ? await scopedHead(ctx.db, scope) : null;
-  if (head) send([{ event: 'audit-head', id: head.seq, data: { seq: head.seq } }]);
-  for (const batch of buffered) send(messagesFor(staff, batch));
+  if (head) stream.send([{ event: 'audit-head', id: head.seq, data: { seq: head.seq } }]);
+  for (const batch of buffered) stream.send(messagesFor(stream.staff(), batch));
   buffered = null;
-  const live = Math.max(lastId, feed.head());
-  send([{ event: 'ready', id: live, data: { head: live } }]);
+  const live = Math.max(stream.lastId(), feed.head());
+  stream.send([{ event: 'ready', id: live, data: { head: live } }]);
 }

@@ -1,10 +1,11 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { act, cleanup, screen, within } from '@testing-library/react';
+import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import type { Role } from '../../../shared/api/auth';
 import type { AssistSession } from '../../../shared/api/sessions';
 import type { Handlers } from '../test/fake-bridge';
 import { auditEvent, session, signedIn, stores } from '../test/fixtures';
 import { renderConsole } from '../test/render';
+import { TIMELINE_REFRESH_MS } from './LiveTimeline';
 
 afterEach(cleanup);
 
@@ -136,6 +137,8 @@ describe('live sessions', () => {
       live,
     );
     expect(await screen.findByText('Order O-000123')).toBeTruthy();
+    expect(screen.getByText('Live: updates as they happen.')).toBeTruthy();
+    expect(screen.queryByText(/Updates every/)).toBeNull();
     const asked = fake.callsTo('shop.sessions').length;
     // Longer than the polling interval: no timer asks again while the stream is live.
     await new Promise((resolve) => setTimeout(resolve, 3500));
@@ -148,11 +151,88 @@ describe('live sessions', () => {
     expect(await screen.findByText('Invoice I-000001')).toBeTruthy();
   }, 10_000);
 
+  it('says it polls while the stream is down, and that it is live once it is back', async () => {
+    const { fake } = renderConsole(handlers('supervisor', [liveNow()], { 'live.state': () => 'reconnecting' }), live);
+    expect(await screen.findByText('Updates every 3 seconds.')).toBeTruthy();
+    // Polling meanwhile: the list is asked again without any event.
+    await waitFor(
+      () => {
+        expect(fake.callsTo('shop.sessions').length).toBeGreaterThan(1);
+      },
+      { timeout: 5000 },
+    );
+    act(() => {
+      fake.emit('live.state', 'live');
+    });
+    expect(await screen.findByText('Live: updates as they happen.')).toBeTruthy();
+  }, 10_000);
+
   it('is not offered to agents', async () => {
     renderConsole(handlers('agent', []));
     await screen.findByText('Agent Demo');
     expect(screen.queryByRole('button', { name: 'Live sessions' })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Settings' })).toBeNull();
     expect(screen.getByRole('button', { name: 'Audit' })).toBeTruthy();
+  });
+});
+
+describe('a live session’s timeline', () => {
+  const timelineOf = async (user: ReturnType<typeof renderConsole>['user']) => {
+    await user.click(
+      await screen.findByRole('button', { name: 'Show timeline of Agent Demo’s session with Jane Smith' }),
+    );
+    return screen.findByRole('region', { name: 'Timeline of Agent Demo’s session with Jane Smith' });
+  };
+
+  it('is not asked again while the stream is live, and polls again once it is reconnecting', async () => {
+    const { fake, user } = renderConsole(
+      handlers('supervisor', [liveNow()], {
+        'live.state': () => 'live',
+        'shop.sessionTimeline': () => ({ events: [auditEvent(1, { action: 'session.start' })], total: 1 }),
+      }),
+      live,
+    );
+    const timeline = await timelineOf(user);
+    expect(await within(timeline).findByText('Session started')).toBeTruthy();
+    const asked = fake.callsTo('shop.sessionTimeline').length;
+    // Longer than the polling interval: no timer asks again while the stream is live.
+    await new Promise((resolve) => setTimeout(resolve, TIMELINE_REFRESH_MS + 500));
+    expect(fake.callsTo('shop.sessionTimeline')).toHaveLength(asked);
+
+    act(() => {
+      fake.emit('live.state', 'reconnecting');
+    });
+    await waitFor(
+      () => {
+        expect(fake.callsTo('shop.sessionTimeline').length).toBeGreaterThan(asked + 1);
+      },
+      { timeout: 3 * TIMELINE_REFRESH_MS + 1000 },
+    );
+  }, 15_000);
+
+  it('is asked again when the stream says its session changed, and only then', async () => {
+    let events = [auditEvent(1, { action: 'session.start' })];
+    const { fake, user } = renderConsole(
+      handlers('supervisor', [liveNow()], {
+        'live.state': () => 'live',
+        'shop.sessionTimeline': () => ({ events, total: events.length }),
+      }),
+      live,
+    );
+    const timeline = await timelineOf(user);
+    expect(await within(timeline).findByText('Session started')).toBeTruthy();
+    const asked = fake.callsTo('shop.sessionTimeline').length;
+
+    events = [...events, auditEvent(2, { details: { path: '/store/us/cart', title: 'Cart' } })];
+    act(() => {
+      // Another session's change first: this timeline is not asked for it.
+      fake.emit('live.session', liveNow({ id: 'ses_2' }));
+      fake.emit('live.session', liveNow({ currentPage: 'Cart' }));
+    });
+    expect(await within(timeline).findByText('Viewed Cart')).toBeTruthy();
+    expect(fake.callsTo('shop.sessionTimeline')).toEqual([
+      ...Array<{ sessionId: string }>(asked).fill({ sessionId: 'ses_1' }),
+      { sessionId: 'ses_1' },
+    ]);
   });
 });

@@ -57,7 +57,11 @@ export function LiveSessions() {
     <section className="page" aria-labelledby="live-title" aria-busy={live.isFetching}>
       <div className="page-head">
         <h1 id="live-title">Live sessions</h1>
-        <span className="muted small">Updates every {LIVE_REFRESH_MS / 1000} seconds.</span>
+        <span className="muted small">
+          {stream === 'live'
+            ? 'Live: updates as they happen.'
+            : `Updates every ${String(LIVE_REFRESH_MS / 1000)} seconds.`}
+        </span>
       </div>
       <QueryState
         query={live}

@@ -1,24 +1,29 @@
-import { useQuery } from '@tanstack/react-query';
+import { useQuery, useQueryClient } from '@tanstack/react-query';
 import type { AssistSession } from '../../../shared/api/sessions';
 import { timelineKind } from '../audit/describe';
-import { useBridge } from '../bridge/context';
+import { useBridge, useIpcEvent } from '../bridge/context';
 import { shopQueries } from '../state/queries';
 import { QueryState } from '../ui/QueryState';
 import { formatTime } from '../ui/format';
 import { liveEventWords } from './live-words';
+import { useLiveUpdates } from './useLiveUpdates';
 
-/** How often an open timeline asks the shop again: pages and actions show within this. */
+/** How often an open timeline asks the shop again while its stream is down: pages and actions show within this. */
 export const TIMELINE_REFRESH_MS = 2000;
 
 /**
  * A live session's pages and actions, newest first, read from the shop itself (not the audit
- * mirror, which syncs only every half minute) and asked again while it is open.
+ * mirror, which syncs only every half minute). While the shop's stream is live it is asked again
+ * when the stream says this session changed (every page and action does); otherwise every 2 s.
  */
 export function LiveTimeline({ session, id }: { session: AssistSession; id: string }) {
   const bridge = useBridge();
-  const timeline = useQuery({
-    ...shopQueries.sessionTimeline(bridge, session.id),
-    refetchInterval: TIMELINE_REFRESH_MS,
+  const stream = useLiveUpdates();
+  const query = shopQueries.sessionTimeline(bridge, session.id);
+  const timeline = useQuery({ ...query, refetchInterval: stream === 'live' ? false : TIMELINE_REFRESH_MS });
+  const queryClient = useQueryClient();
+  useIpcEvent('live.session', (changed) => {
+    if (changed.id === session.id) void queryClient.invalidateQueries({ queryKey: query.queryKey });
   });
   return (
     <section
