@@ -3,7 +3,7 @@
  * the shop's): `stream` — each console keeps the shop's event stream open, as main/core/live-updates.ts
  * does; `poll` — each console polls as it did before the stream (open session every 3 s, the live
  * list every 3 s for supervisors, an audit peek every 30 s). Both renew their sessions' leases and
- * search once a minute. Talks to its parent over IPC: `ready`, `told` (an end reached a console), `stats`.
+ * search once a minute; `base` does only that, so the updates' own cost is the difference. Talks to its parent over IPC: `ready`, `told` (an end reached a console), `stats`.
  */
 import { Agent, request } from 'node:http';
 import { openEventStream, type EventStream } from '../main/core/api/event-stream';
@@ -17,7 +17,8 @@ export interface SimulatedConsole {
 
 export interface ConsolesConfig {
   shopUrl: string;
-  mode: 'stream' | 'poll';
+  /** `base`: the lease renewals and searches alone, what both other modes do besides their updates. */
+  mode: 'base' | 'stream' | 'poll';
   consoles: SimulatedConsole[];
   searchTerms: string[];
 }
@@ -113,6 +114,7 @@ function run(config: ConsolesConfig): void {
       streams.push(stream);
       continue;
     }
+    if (config.mode === 'base') continue;
     if (c.sessionId) {
       const id = c.sessionId;
       timers.push(
@@ -137,7 +139,7 @@ function run(config: ConsolesConfig): void {
       }),
     );
   }
-  if (config.mode === 'poll') send({ type: 'ready' });
+  if (config.mode !== 'stream') send({ type: 'ready' });
   process.on('message', (message: unknown) => {
     if (message !== 'stop') return;
     for (const timer of timers) clearTimeout(timer);

@@ -243,12 +243,14 @@ async function measure(
     const modes = {} as Record<ScaleMode, { shopMs: number; postgresMs: number; requests: number; errors: number }>;
     let told: number[] = [];
     let search: LoadResult | null = null;
-    for (const mode of ['poll', 'stream'] as const) {
+    // The same search before any console connects: what the streams change in it, on the same shop.
+    const searchIdle = await customerSearchLoad(shop.url, tokens[0] ?? '');
+    for (const mode of ['base', 'poll', 'stream'] as const) {
       const consolesRun = await startConsoles(config(mode));
       const cpu = await cpuPerConsoleMinute(pids);
       console.log(`  ${mode}: shop ${ms(cpu.shopMs)} ms + PostgreSQL ${ms(cpu.postgresMs)} ms CPU per console-minute`);
       if (mode === 'stream') {
-        search = await searchUnderStreams(shop.url, tokens[0] ?? '');
+        search = await customerSearchLoad(shop.url, tokens[0] ?? '');
         told = await terminateAndTime(shop.url, tokens[0] ?? '', consoles, consolesRun.told);
       }
       const stats = await stopConsoles(consolesRun.child);
@@ -262,13 +264,15 @@ async function measure(
       toldP95: percentile(told, 95),
       told: told.length,
       search,
+      searchIdle,
     };
   } finally {
     await stopShopProcess(shop.child);
   }
 }
 
-async function searchUnderStreams(shopUrl: string, token: string): Promise<LoadResult> {
+/** Customer search at SEARCH_CONCURRENCY for SEARCH_MS (with the streams open, or before any console connected). */
+async function customerSearchLoad(shopUrl: string, token: string): Promise<LoadResult> {
   // wrk, as the search part uses, so the load generator takes little of the CPU the shop needs.
   if (await hasWrk())
     return runWrk(`${shopUrl}/api/v1/customers?q=smith&limit=25`, {

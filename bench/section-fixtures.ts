@@ -425,6 +425,7 @@ export const auditScaleMissed: AuditScaleReport = { ...auditScaleMet, rows: scal
 /** The scale part: every target met; then ends not all told, slow, no search measured. */
 export const scaleMet: ScaleReport = {
   modes: {
+    base: { shopMs: 0.8, postgresMs: 0.6, requests: 1350, errors: 0 },
     poll: { shopMs: 8.7, postgresMs: 4.2, requests: 6860, errors: 0 },
     stream: { shopMs: 1.1, postgresMs: 0.9, requests: 2411, errors: 0 },
   },
@@ -439,6 +440,7 @@ export const scaleMet: ScaleReport = {
   toldP95: 23,
   told: 50,
   search: { requests: 16_040, errors: 0, seconds: 10, p50: 4.1, p95: 8.9, p99: 12.2, perSecond: 1604 },
+  searchIdle: { requests: 17_020, errors: 0, seconds: 10, p50: 3.9, p95: 8.1, p99: 11.0, perSecond: 1702 },
   host: HOST,
   measuredAt: MEASURED_AT,
   seconds: 216,
@@ -450,4 +452,5 @@ export const scaleMissed: ScaleReport = {
   told: 48,
   toldP95: 310,
   search: null,
+  searchIdle: null,
 };
