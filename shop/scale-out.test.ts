@@ -246,6 +246,17 @@ async function leaderCandidates(databaseUrl: string): Promise<number[]> {
   }
 }
 
+/** The two workers' pids, once each holds its leader connection (they run the upkeep round every 10 s). */
+const bothWorkers = (databaseUrl: string) =>
+  until(
+    'both workers',
+    async () => {
+      const pids = await leaderCandidates(databaseUrl);
+      return pids.length === 2 ? pids : null;
+    },
+    30_000,
+  );
+
 describe.runIf(onPostgres)('npm run shop -- --workers 2 [postgres]', () => {
   it('serves from two worker processes on one port, and stops them all on SIGTERM', async () => {
     const database = await newPostgresDatabase(process.env.TEST_DATABASE_URL ?? '', 'concierge_workers');
@@ -255,14 +266,7 @@ describe.runIf(onPostgres)('npm run shop -- --workers 2 [postgres]', () => {
       const stores = await fetch(`${shop.url}/store/us/`);
       expect(stores.status).toBe(200);
       // Each worker runs the upkeep round every 10 s and keeps a leader connection from then on.
-      const workers = await until(
-        'both workers',
-        async () => {
-          const pids = await leaderCandidates(database.url);
-          return pids.length === 2 ? pids : null;
-        },
-        30_000,
-      );
+      const workers = await bothWorkers(database.url);
       expect(workers).not.toContain(shop.child.pid);
       expect(await upkeepLeaders(database.url)).toHaveLength(1);
 
@@ -280,14 +284,7 @@ describe.runIf(onPostgres)('npm run shop -- --workers 2 [postgres]', () => {
     const logFile = join(dir, 'logs', 'shop.log');
     try {
       const shop = await startShopProcess(database.url, dir, ['--workers', '2', '--log-file', logFile]);
-      const workers = await until(
-        'both workers',
-        async () => {
-          const pids = await leaderCandidates(database.url);
-          return pids.length === 2 ? pids : null;
-        },
-        30_000,
-      );
+      const workers = await bothWorkers(database.url);
       const killed = workers[0] ?? 0;
       process.kill(killed, 'SIGKILL');
 

@@ -12,16 +12,7 @@ import { dispatch } from './ipc-handlers';
 import { TEMPLATE_FOLDER } from './audit-mirror/template';
 import { pathExists } from './private-dir';
 import { createVault } from './vault';
-import type { ViewHost } from './view-host';
-
-const noViews: ViewHost = {
-  open: () => Promise.reject(new Error('no views in this test')),
-  show: () => undefined,
-  update: () => undefined,
-  close: () => Promise.resolve(),
-  wipe: () => Promise.resolve(),
-  reload: () => Promise.resolve(),
-};
+import { noViews } from '../test/no-views';
 
 describeBackends('audit mirror per signed-in staff member', (backend) => {
   let shop: TestShop;

@@ -1,27 +1,18 @@
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { afterAll, beforeAll, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuditEvent } from '../../shared/api/audit';
 import type { AuditOlderPage, AuditSyncStatus, IpcChannel, IpcValue } from '../../shared/ipc/contract';
 import { appendAudit, type AuditInput } from '../../shop/audit/append';
-import { describeBackends, type TestShop } from '../../shop/test/harness';
+import type { TestShop } from '../../shop/test/harness';
 import { brokenKeychain } from '../test/keychain';
 import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../test/shop';
 import { auditFoldersIn, createAuditPort } from './audit-port';
 import { createConsoleCore, type ConsoleCore } from './console-core';
 import { dispatch } from './ipc-handlers';
 import { createVault } from './vault';
-import type { ViewHost } from './view-host';
-
-const noViews: ViewHost = {
-  open: () => Promise.reject(new Error('no views in this test')),
-  show: () => undefined,
-  update: () => undefined,
-  close: () => Promise.resolve(),
-  wipe: () => Promise.resolve(),
-  reload: () => Promise.resolve(),
-};
+import { noViews } from '../test/no-views';
 
 const DAY = 86_400_000;
 /** Events the shop recorded 200 and 100 days ago, before anyone signs in. */
@@ -48,7 +39,10 @@ async function appendAt(shop: TestShop, daysAgo: number, from: number, count: nu
   });
 }
 
-describeBackends("a supervisor's copy keeps the last 90 days; older history comes from the shop", (backend) => {
+// The console's side: the shop's backend changes nothing here (GET /audit/search is tested on both in
+// shop/audit/search.test.ts), so it runs on the embedded one a newcomer's `npm start` uses.
+describe("a supervisor's copy keeps the last 90 days; older history comes from the shop", () => {
+  const backend = 'pglite';
   let shop: TestShop;
   let code: (email: string) => string;
   let dataRoot: string;
