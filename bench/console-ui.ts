@@ -332,6 +332,9 @@ async function startAuditTier(browser: Browser, shopUrl: string, held: HeldMirro
       createAuditPort({
         ...deps,
         dataDirFor: () => MIRROR_DIR,
+        // The generated log's events are from January 2026 (audit-data.ts): what is measured is the
+        // viewer over a million events held here, which the default 90-day window would drop.
+        windowDays: null,
         createMirror: (options) => {
           const opened = createAuditMirror(options);
           const mirror: AuditMirror = {
