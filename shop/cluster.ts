@@ -83,12 +83,12 @@ export async function runPrimary(
 ): Promise<void> {
   const prepared = await prepareShop({ ...options, onProgress: deps.onProgress });
   const logging = primaryLogging(options);
-  const log = logging?.logger('shop');
+  const log = logging.logger('shop');
   let storesRead: ShopStore[] | null = null;
   const readStores = async (publicUrl: string) => (storesRead ??= await storesOf(prepared.db, publicUrl));
   const first = await startWorkers(options.workers).catch(async (error: unknown) => {
     await prepared.db.close();
-    await logging?.close();
+    await logging.close();
     throw error;
   });
   deps.printReady(first.url, await readStores(first.publicUrl));
@@ -106,7 +106,7 @@ export async function runPrimary(
     }
     if (Object.keys(cluster.workers ?? {}).length === 0)
       // Every line in the file before exiting.
-      void (logging?.close() ?? Promise.resolve()).finally(() => process.exit(failed ? 1 : 0));
+      void logging.close().finally(() => process.exit(failed ? 1 : 0));
   });
   const stop = (signal: NodeJS.Signals) => {
     if (stopping) return;
@@ -124,23 +124,22 @@ export async function runPrimary(
 }
 
 /**
- * The primary's own log: `--log-file` as given (each worker writes `workerLogFile` beside it).
- * File only: what the primary says on the terminal it says with console lines.
+ * The primary's own log: `--log-file` as given (each worker writes `workerLogFile` beside it), and
+ * warnings on the terminal unless `--quiet`.
  */
-function primaryLogging(options: CliOptions): Logging | null {
-  return options.logFile === undefined ? null : createLogging({ file: options.logFile });
+function primaryLogging(options: CliOptions): Logging {
+  return createLogging({ file: options.logFile, terminal: !options.quiet, terminalLevel: 'warn' });
 }
 
-/** A worker died while the shop runs: said on the terminal, and at warn in the primary's log file. */
+/** A worker died while the shop runs: at warn, on the terminal and in the primary's log file. */
 export function reportWorkerExit(
-  log: Logger | undefined,
+  log: Logger,
   worker: { id: number; pid: number | undefined },
   code: number | null,
   signal: string | null,
 ): void {
   const message = `Shop worker ${String(worker.id)} exited (${signal ?? `code ${String(code)}`}); starting another.`;
-  console.error(message);
-  log?.warn({ workerId: worker.id, workerPid: worker.pid ?? null, code, signal }, message);
+  log.warn({ workerId: worker.id, workerPid: worker.pid ?? null, code, signal }, message);
 }
 
 /** Forks `count` workers and resolves with the first one's address once all serve; rejects if one dies first. */

@@ -4,15 +4,13 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { IpcEventName } from '../../shared/ipc/contract';
 import { describeBackends, type TestShop } from '../../shop/test/harness';
-import { brokenKeychain } from '../test/keychain';
 import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../test/shop';
-import { auditFoldersIn, BACKGROUND_SYNC_INTERVAL_MS, createAuditPort, mirrorKey } from './audit-port';
-import { createConsoleCore, type ConsoleCore } from './console-core';
+import { BACKGROUND_SYNC_INTERVAL_MS, mirrorKey } from './audit-port';
+import type { ConsoleCore } from './console-core';
 import { dispatch } from './ipc-handlers';
 import { TEMPLATE_FOLDER } from './audit-mirror/template';
 import { pathExists } from './private-dir';
-import { createVault } from './vault';
-import { noViews } from '../test/no-views';
+import { consoleWithAuditFolders } from '../test/audit-console';
 
 describeBackends('audit mirror per signed-in staff member', (backend) => {
   let shop: TestShop;
@@ -25,23 +23,11 @@ describeBackends('audit mirror per signed-in staff member', (backend) => {
     dataRoot = await mkdtemp(join(tmpdir(), 'audit-port-'));
     shop = await startDemoShop(backend);
     code = totpCodes(shop);
-    core = createConsoleCore({
-      shopUrl: shop.url,
-      vault: createVault({ keychain: brokenKeychain }),
-      viewHost: noViews,
-      // The folders a user gets: the mirror's own folder does not exist yet, nor do its parents.
-      createAudit: (deps) =>
-        createAuditPort({
-          ...deps,
-          ...auditFoldersIn(join(dataRoot, 'console')),
-          syncIntervalMs: BACKGROUND_SYNC_INTERVAL_MS,
-        }),
-      exportDestination: () => Promise.resolve(null),
-      openSessionsFile: join(dataRoot, 'console', 'open-sessions.json'),
+    core = consoleWithAuditFolders(shop.url, dataRoot, {
+      audit: { syncIntervalMs: BACKGROUND_SYNC_INTERVAL_MS },
       emit: (event) => {
         events.push(event);
       },
-      pollIntervalMs: 60_000,
     });
   });
   afterAll(async () => {

@@ -6,13 +6,10 @@ import type { AuditEvent } from '../../shared/api/audit';
 import type { AuditOlderPage, AuditSyncStatus, IpcChannel, IpcValue } from '../../shared/ipc/contract';
 import { appendAudit, type AuditInput } from '../../shop/audit/append';
 import type { TestShop } from '../../shop/test/harness';
-import { brokenKeychain } from '../test/keychain';
 import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../test/shop';
-import { auditFoldersIn, createAuditPort } from './audit-port';
-import { createConsoleCore, type ConsoleCore } from './console-core';
+import type { ConsoleCore } from './console-core';
 import { dispatch } from './ipc-handlers';
-import { createVault } from './vault';
-import { noViews } from '../test/no-views';
+import { consoleWithAuditFolders } from '../test/audit-console';
 
 const DAY = 86_400_000;
 /** Events the shop recorded 200 and 100 days ago, before anyone signs in. */
@@ -50,21 +47,7 @@ describe("a supervisor's copy keeps the last 90 days; older history comes from t
 
   /** A console as the launcher makes one: its data folder, the audit port's defaults, or this window. */
   function consoleWith(windowDays?: number | null): ConsoleCore {
-    const core = createConsoleCore({
-      shopUrl: shop.url,
-      vault: createVault({ keychain: brokenKeychain }),
-      viewHost: noViews,
-      createAudit: (deps) =>
-        createAuditPort({
-          ...deps,
-          ...auditFoldersIn(join(dataRoot, 'console')),
-          ...(windowDays === undefined ? {} : { windowDays }),
-        }),
-      exportDestination: () => Promise.resolve(null),
-      openSessionsFile: join(dataRoot, 'console', 'open-sessions.json'),
-      emit: () => undefined,
-      pollIntervalMs: 60_000,
-    });
+    const core = consoleWithAuditFolders(shop.url, dataRoot, windowDays === undefined ? {} : { audit: { windowDays } });
     cores.push(core);
     return core;
   }
