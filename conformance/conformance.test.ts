@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { CHECKS } from './checks';
+import { rowOf, runConformance } from './run-cli';
 
 /**
  * The suite as a user runs it: the reference shop's CLI on a fresh PGlite directory with the demo
@@ -22,28 +23,6 @@ import { CHECKS } from './checks';
  */
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-
-interface Run {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-function runConformance(shopUrl: string, extra: string[] = []): Promise<Run> {
-  const child = spawn('npm', ['run', '-s', 'conformance', '--', '--shop-url', shopUrl, ...extra], {
-    cwd: ROOT,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.on('data', (chunk: Buffer) => (stdout += chunk.toString()));
-  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
-  return new Promise((resolve) => {
-    child.once('close', (code) => {
-      resolve({ code, stdout, stderr });
-    });
-  });
-}
 
 /** `npm run shop`'s command (tsx shop/cli.ts) on a free port; resolves with its URL once it listens. */
 function startShop(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
@@ -60,11 +39,6 @@ function startShop(dataDir: string): Promise<{ child: ChildProcess; url: string 
       reject(new Error(`the shop exited (${String(code)}):\n${output}`));
     });
   });
-}
-
-/** The line of the table for `name`: the check, its result and reason. */
-function rowOf(stdout: string, name: string): string | undefined {
-  return stdout.split('\n').find((line) => line.startsWith(`${name} `));
 }
 
 const Page = z.looseObject({ events: z.array(z.looseObject({ hash: z.string() })) });

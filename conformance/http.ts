@@ -2,6 +2,7 @@
  * Raw HTTP to the shop, for what the console's client hides on purpose: status codes, headers,
  * cookies and redirects (the storefront is a browser's business, not the console's).
  */
+import { apiBaseOf } from '../shared/shop-address';
 
 export interface RawAnswer {
   status: number;
@@ -25,7 +26,7 @@ export async function rawRequest(
   const headers: Record<string, string> = { accept: 'application/json' };
   if (options.token !== undefined) headers.authorization = `Bearer ${options.token}`;
   if (options.json !== undefined) headers['content-type'] = 'application/json';
-  const response = await fetch(`${new URL(shopUrl).origin}/api/v1/${path}`, {
+  const response = await fetch(`${apiBaseOf(shopUrl)}${path}`, {
     method,
     headers,
     ...(options.json !== undefined ? { body: JSON.stringify(options.json) } : {}),

@@ -22,14 +22,15 @@ describe('npm start options', () => {
       '--shop-port',
       '4999',
       '--shop-url',
-      'https://shop.example/x',
+      'https://shop.example/concierge/',
       '--data-dir',
       '/tmp/d',
     ];
     expect(parseLaunchOptions(args, {}, '/repo')).toEqual({
       browser: true,
       port: 0,
-      shopUrl: 'https://shop.example',
+      // The address keeps the API's prefix (a platform plugin's), without the trailing slash.
+      shopUrl: 'https://shop.example/concierge',
       shopPort: 4999,
       dataDir: '/tmp/d',
       help: false,

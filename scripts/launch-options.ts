@@ -1,5 +1,6 @@
 import { join, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
+import { shopBaseOf } from '../shared/shop-address';
 
 /** What `npm start -- …` was asked for, with the defaults a newcomer gets. */
 export interface LaunchOptions {
@@ -57,7 +58,7 @@ export function parseLaunchOptions(
   return {
     browser: values.browser,
     port: portOf('--port', values.port),
-    shopUrl: shopUrl === null ? null : new URL(shopUrl).origin,
+    shopUrl: shopUrl === null ? null : shopBaseOf(shopUrl),
     shopPort: portOf('--shop-port', values['shop-port']),
     dataDir: resolve(values['data-dir'] ?? env.CONCIERGE_DATA_DIR ?? join(projectRoot, '.data')),
     help: values.help,

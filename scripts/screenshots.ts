@@ -9,16 +9,17 @@ const root = resolve(import.meta.dirname, '..');
 const dir = 'docs/screenshots';
 const started = Date.now();
 
-const run = spawnSync(
-  process.execPath,
-  [resolve(root, 'node_modules/@playwright/test/cli.js'), 'test', '--project', 'storefront', '--project', 'browser'],
-  {
+const playwright = (args: string[]) =>
+  spawnSync(process.execPath, [resolve(root, 'node_modules/@playwright/test/cli.js'), 'test', ...args], {
     cwd: root,
     stdio: 'inherit',
     env: { ...process.env, SCREENSHOT_DIR: dir },
-  },
-);
+  });
+const run = playwright(['--project', 'storefront', '--project', 'browser']);
 if (run.status !== 0) process.exit(run.status ?? 1);
+// The console on Medusa: needs the connector installed (npm run medusa:install) and TEST_DATABASE_URL.
+const medusa = playwright(['--project', 'journeys', 'e2e/journeys/medusa.spec.ts']);
+if (medusa.status !== 0) process.exit(medusa.status ?? 1);
 
 const readme = readFileSync(resolve(root, 'README.md'), 'utf8');
 const shown = new Set([...readme.matchAll(/docs\/screenshots\/([\w-]+\.png)/g)].map((m) => m[1] ?? ''));

@@ -239,6 +239,8 @@ async function listen(
   const url = originOf(host, address && typeof address === 'object' ? address.port : (options.port ?? 4310));
   config.publicOrigin = publicUrl ?? url;
   const checkpointer = checkpointerFor(ctx, signingKey, options, logging);
+  // A shop that lists its key has signed its head before anyone is told it listens (its first pass).
+  await checkpointer.runOnce();
   return {
     url,
     publicUrl: config.publicOrigin,

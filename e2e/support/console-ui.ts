@@ -49,16 +49,18 @@ export interface StartSession {
   code: Code;
   consentCode?: string;
   beforeStart?: () => Promise<void>;
+  /** The store to pick (default the demo shop's US store). */
+  store?: string;
 }
 
-/** Starts a view-only session in the US store; resolves with the session's id. */
+/** Starts a view-only session in the US store (or `store`); resolves with the session's id. */
 export async function startViewSession(page: Page, start: StartSession): Promise<string> {
   await page.getByRole('button', { name: 'Start session', exact: true }).click();
   const dialog = page.getByRole('dialog', { name: 'Start assisted session' });
   await expect(dialog.getByLabel('View only')).toBeChecked();
   await expect(dialog.getByLabel('Store')).not.toHaveValue('');
   await expect(dialog.getByLabel('Your password')).toHaveCount(0);
-  await dialog.getByLabel('Store').selectOption({ label: 'Concierge Demo US' });
+  await dialog.getByLabel('Store').selectOption({ label: start.store ?? 'Concierge Demo US' });
   await dialog.getByLabel('Reason (required)').fill(start.reason);
   await dialog.getByLabel('Ticket (optional)').fill('T-1001');
   if (start.consentCode !== undefined)

@@ -20,6 +20,7 @@ import type { EventSink } from './console-core';
 import { ConsoleRefusedError, NotSignedInError } from './errors';
 import type { Logger } from './logging';
 import type { AuditPort } from './ipc-handlers';
+import { shopBaseOf } from '../../shared/shop-address';
 
 /**
  * The audit mirror as the IPC handlers see it: one mirror per signed-in staff member and shop
@@ -81,7 +82,7 @@ export const BACKGROUND_SYNC_INTERVAL_MS = 30_000;
 /** A folder-safe name for one shop + staff member (no emails or URLs in paths). */
 export function mirrorKey(shopUrl: string, staffId: string): string {
   return createHash('sha256')
-    .update(`${new URL(shopUrl).origin}|${staffId}`)
+    .update(`${shopBaseOf(shopUrl)}|${staffId}`)
     .digest('hex')
     .slice(0, 32);
 }

@@ -49,10 +49,8 @@ const UNAVAILABLE_MESSAGE =
   'The system keychain is not available, so your sign-in lasts until the console closes. ' +
   'Unlock or install a keychain (Secret Service, e.g. GNOME Keyring or KWallet, on Linux) to stay signed in across restarts.';
 
-/** The origin a credential belongs to; paths and trailing slashes do not make a different shop. */
-export function shopOriginOf(shopUrl: string): string {
-  return new URL(shopUrl).origin;
-}
+/** The shop a credential belongs to: its address (shared/shop-address.ts); a trailing slash does not make another shop. */
+export { shopBaseOf } from '../../shared/shop-address';
 
 const PROBE_ACCOUNT = 'probe|availability';
 

@@ -4,13 +4,14 @@ import { expect } from '@playwright/test';
 import { KEYCHAIN_SERVICE } from '../../../main/core/vault';
 import { describeHits, findSecrets, readLogFiles, type SecretHit } from '../../../main/test/secret-scan';
 import type { Folders } from './product';
+import { shopBaseOf } from '../../../shared/shop-address';
 
 /** The refresh token the console keeps for this staff member in the OS keychain, where there is one. */
 export async function keychainSecrets(shopUrl: string, email: string): Promise<string[]> {
   try {
     const token = await new AsyncEntry(
       KEYCHAIN_SERVICE,
-      `${new URL(shopUrl).origin}|${email.toLowerCase()}`,
+      `${shopBaseOf(shopUrl)}|${email.toLowerCase()}`,
     ).getPassword();
     return token ? [token] : [];
   } catch {

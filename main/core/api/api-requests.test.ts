@@ -47,7 +47,7 @@ describe('shop requests against answers outside the Assistance API', () => {
   };
 
   function answer(request: IncomingMessage, response: ServerResponse, body: string): void {
-    const path = new URL(request.url ?? '/', 'http://x').pathname.replace('/api/v1/', '');
+    const path = new URL(request.url ?? '/', 'http://x').pathname.replace(/^.*\/api\/v1\//, '');
     seen.push({
       method: request.method ?? '',
       url: request.url ?? '',
@@ -94,7 +94,8 @@ describe('shop requests against answers outside the Assistance API', () => {
   const tokens = { accessToken: () => 'tok', refreshAccessToken: () => Promise.resolve(false) };
 
   it('sends the method, path, JSON body and defined query parameters, and the bearer token only where asked', async () => {
-    const requests = createShopRequests({ shopUrl: `${url}/some/page`, tokens });
+    // A shop whose Assistance API lives below a prefix (a platform plugin's): the prefix is kept.
+    const requests = createShopRequests({ shopUrl: `${url}/concierge/?tab=1`, tokens });
     seen.length = 0;
     expect(
       await requests.call(
@@ -104,8 +105,8 @@ describe('shop requests against answers outside the Assistance API', () => {
     ).toEqual({ hello: 'world' });
     await requests.send({ method: 'put', path: 'greeting', auth: false });
     expect(seen).toEqual([
-      { method: 'POST', url: '/api/v1/greeting?q=x&limit=5', authorization: 'Bearer tok', body: '{"a":1}' },
-      { method: 'PUT', url: '/api/v1/greeting', authorization: undefined, body: '' },
+      { method: 'POST', url: '/concierge/api/v1/greeting?q=x&limit=5', authorization: 'Bearer tok', body: '{"a":1}' },
+      { method: 'PUT', url: '/concierge/api/v1/greeting', authorization: undefined, body: '' },
     ]);
   });
 

@@ -1,6 +1,7 @@
 import ky, { isNetworkError, isTimeoutError, type KyInstance } from 'ky';
 import type { z } from 'zod';
 import { ApiErrorBody } from '../../../shared/api/common';
+import { apiBaseOf } from '../../../shared/shop-address';
 import { CallCancelledError, ShopRefusedError, ShopResponseInvalidError, ShopUnreachableError } from '../errors';
 
 /**
@@ -18,7 +19,7 @@ export interface TokenSource {
 }
 
 export interface ApiClientOptions {
-  /** The shop origin, e.g. `http://127.0.0.1:4310`; the client adds `/api/v1`. */
+  /** The shop's address, e.g. `http://127.0.0.1:4310` or `https://medusa.example/concierge`; the client adds `/api/v1`. */
   shopUrl: string;
   tokens?: TokenSource;
   timeoutMs?: number;
@@ -75,7 +76,7 @@ function definedParams(params: RequestSpec['searchParams']): Record<string, stri
 
 export function createShopRequests(options: ApiClientOptions): ShopRequests {
   const http: KyInstance = ky.create({
-    prefix: `${new URL(options.shopUrl).origin}/api/v1/`,
+    prefix: apiBaseOf(options.shopUrl),
     retry: 0,
     timeout: options.timeoutMs ?? 15_000,
     throwHttpErrors: false,

@@ -1,12 +1,13 @@
 import { createParser, type EventSourceMessage } from 'eventsource-parser';
 import { STREAM_DATA, StreamEventName, type StreamMessage } from '../../../shared/api/events';
+import { apiBaseOf } from '../../../shared/shop-address';
 import type { TokenSource } from './api-requests';
 
 /** `connecting` before the first `ready`, `live` while told at once, `reconnecting` after a drop, `stopped` at the end. */
 export type StreamState = 'connecting' | 'live' | 'reconnecting' | 'stopped';
 
 export interface EventStreamOptions {
-  /** The shop origin; the stream is `GET /api/v1/events`. */
+  /** The shop's address; the stream is `GET <address>/api/v1/events`. */
   shopUrl: string;
   tokens: TokenSource;
   onMessage: (message: StreamMessage) => void;
@@ -73,7 +74,7 @@ export function openEventStream(options: EventStreamOptions): EventStream {
       if (token === null) return false;
       const headers: Record<string, string> = { authorization: `Bearer ${token}`, accept: 'text/event-stream' };
       if (lastId !== null) headers['last-event-id'] = lastId;
-      const response = await doFetch(`${new URL(options.shopUrl).origin}/api/v1/events`, {
+      const response = await doFetch(`${apiBaseOf(options.shopUrl)}events`, {
         headers,
         signal: controller.signal,
       });

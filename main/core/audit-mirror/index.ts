@@ -25,6 +25,7 @@ import {
   type VerifierThread,
   type WorkerClient,
 } from './worker-client';
+import { shopBaseOf } from '../../../shared/shop-address';
 
 export { AUDIT_COUNT_CAP } from '../../../shared/ipc/contract';
 export type { ExportFormat } from './protocol';
@@ -254,7 +255,7 @@ export function createAuditMirror(options: AuditMirrorOptions): AuditMirror {
         createdAt: pin.pinnedAt,
         retiredAt: null,
       }));
-      const header = { createdAt: now().toISOString(), filter, shopUrl: new URL(options.source.shopUrl).origin };
+      const header = { createdAt: now().toISOString(), filter, shopUrl: shopBaseOf(options.source.shopUrl) };
       return call('export', { filter, format, filePath, header, keys });
     },
 

@@ -9,7 +9,7 @@ import { createAuthStateReporter } from './auth-state';
 import { createTokenKeeper, realTimers, type Timers } from './auth-tokens';
 import { NotSignedInError } from '../errors';
 import { defaultLogger, type Logger } from '../logging';
-import { shopOriginOf, type CredentialVault } from '../vault';
+import { shopBaseOf, type CredentialVault } from '../vault';
 
 /**
  * The agent's sign-in: password, then TOTP (the MFA challenge token stays here in main), the
@@ -62,8 +62,8 @@ export interface AuthService {
 
 export function createAuthService(options: AuthServiceOptions): AuthService {
   const log = options.logger ?? defaultLogger('auth');
-  const shopUrl = shopOriginOf(options.shopUrl);
-  const shops = [...new Set([shopUrl, ...(options.shops ?? []).map(shopOriginOf)])];
+  const shopUrl = shopBaseOf(options.shopUrl);
+  const shops = [...new Set([shopUrl, ...(options.shops ?? []).map(shopBaseOf)])];
   const current: AuthCurrent = { phase: { kind: 'signed_out' }, shopUrl, shops };
   const credentials = createStoredCredentials({ vault: options.vault, current, log });
   const report = createAuthStateReporter({ current, credentials, onChange: options.onChange });

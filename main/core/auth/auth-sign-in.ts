@@ -7,7 +7,7 @@ import type { AuthStateReporter } from './auth-state';
 import type { TokenKeeper } from './auth-tokens';
 import { ConsoleRefusedError, NotSignedInError, ShopRefusedError } from '../errors';
 import type { Logger } from '../logging';
-import { shopOriginOf } from '../vault';
+import { shopBaseOf } from '../vault';
 
 /**
  * The steps of signing in and out: password, then TOTP; restoring with the keychain's refresh
@@ -54,16 +54,16 @@ export function createSignInSteps(deps: {
     async signIn(url, email, password) {
       if (current.phase.kind === 'signed_in')
         throw new ConsoleRefusedError('already_signed_in', 'Sign out before signing in again.');
-      const origin = shopOriginOf(url);
+      const shop = shopBaseOf(url);
       // The password goes only to a shop this console was started for, whatever the page sends.
-      if (!current.shops.includes(origin))
+      if (!current.shops.includes(shop))
         throw new ConsoleRefusedError(
           'shop_not_allowed',
-          `This console signs in only to ${current.shops.join(', ')}. Start it with --shop-url=${origin} to use that shop.`,
+          `This console signs in only to ${current.shops.join(', ')}. Start it with --shop-url=${shop} to use that shop.`,
         );
-      const client = makeClient({ shopUrl: origin, tokens });
+      const client = makeClient({ shopUrl: shop, tokens });
       const response = await client.login(email, password);
-      current.shopUrl = origin;
+      current.shopUrl = shop;
       current.phase = { kind: 'mfa_required', email: email.trim().toLowerCase(), mfaToken: response.mfaToken, client };
       return report.changed();
     },

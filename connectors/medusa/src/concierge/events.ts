@@ -1,0 +1,152 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LastEventId, type Staff, type StreamMessage } from '../protocol/protocol';
+import { authenticate } from './auth/guard';
+import type { Deps } from './deps';
+import { ApiError } from './errors';
+import { sendJson } from './router';
+import { loadSession, toAssistSession } from './sessions/row';
+import type { SignedInStaff } from './staff';
+
+/**
+ * `GET /api/v1/events` (Server-Sent Events): what a console must know at once, derived from the
+ * audit log as the Assistance API defines it (each message's id is an audit seq). One poller per
+ * process reads new events once a second and fans them out; the reference shop is woken by
+ * PostgreSQL NOTIFY instead, which this connector leaves for later.
+ */
+const POLL_MS = 1000;
+const KEEP_ALIVE_MS = 15_000;
+const RETRY_MS = 2000;
+const BATCH = 500;
+
+interface FeedEvent {
+  seq: number;
+  action: string;
+  actor_id: string | null;
+  session_id: string | null;
+}
+
+type Listener = (events: readonly FeedEvent[]) => Promise<void>;
+
+const readAfter = (deps: Deps, after: number) =>
+  deps.db.query<FeedEvent>(
+    'SELECT seq, action, actor_id, session_id FROM concierge_audit_event WHERE seq > ? ORDER BY seq LIMIT ?',
+    [after, BATCH],
+  );
+
+export function createEventFeed(deps: Deps) {
+  const listeners = new Set<Listener>();
+  let last: number | null = null;
+  let timer: NodeJS.Timeout | null = null;
+  const poll = async () => {
+    try {
+      if (last === null)
+        last = Number(
+          (await deps.db.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM concierge_audit_event'))[0]?.seq ??
+            0,
+        );
+      for (;;) {
+        const events = await readAfter(deps, last);
+        if (events.length === 0) break;
+        last = events.at(-1)?.seq ?? last;
+        await Promise.all([...listeners].map((listener) => listener(events)));
+        if (events.length < BATCH) break;
+      }
+    } catch (error) {
+      deps.logger.error(`concierge: event feed read failed: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    if (listeners.size > 0) timer = setTimeout(() => void poll(), POLL_MS);
+    else timer = null;
+  };
+  return {
+    add(listener: Listener) {
+      listeners.add(listener);
+      if (!timer) timer = setTimeout(() => void poll(), POLL_MS);
+    },
+    remove(listener: Listener) {
+      listeners.delete(listener);
+    },
+  };
+}
+
+const canReadAllSessions = (staff: Staff) => staff.permissions.includes('sessions.read.all');
+
+/** A batch as this reader may see it: each session once as it now stands, then the newest event they may read. */
+async function messagesFor(deps: Deps, staff: Staff, events: readonly FeedEvent[]): Promise<StreamMessage[]> {
+  const messages: StreamMessage[] = [];
+  const lastOfSession = new Map<string, number>();
+  for (const e of events) if (e.session_id) lastOfSession.set(e.session_id, e.seq);
+  const readAll = staff.permissions.includes('audit.read.all');
+  let head: number | null = null;
+  for (const e of events) {
+    const session =
+      e.session_id && lastOfSession.get(e.session_id) === e.seq ? await loadSession(deps.db, e.session_id) : null;
+    if (session && (session.staff_id === staff.id || canReadAllSessions(staff)))
+      messages.push({ event: 'session', id: e.seq, data: toAssistSession(session) });
+    const own = e.actor_id === staff.id || (e.action === 'session.end' && session?.staff_id === staff.id);
+    if (readAll || own) head = e.seq;
+  }
+  if (head !== null) messages.push({ event: 'audit-head', id: head, data: { seq: head } });
+  return messages;
+}
+
+const sseText = (m: StreamMessage) => `id: ${String(m.id)}\nevent: ${m.event}\ndata: ${JSON.stringify(m.data)}\n\n`;
+
+export async function handleEvents(
+  deps: Deps,
+  feed: ReturnType<typeof createEventFeed>,
+  req: IncomingMessage,
+  res: ServerResponse,
+): Promise<void> {
+  let staff: SignedInStaff;
+  try {
+    staff = await authenticate(deps, req);
+  } catch (error) {
+    if (!(error instanceof ApiError)) throw error;
+    sendJson(res, error.status, { error: { code: error.code, message: error.message } });
+    return;
+  }
+  const resume = LastEventId.safeParse(req.headers['last-event-id']);
+  res.writeHead(200, {
+    'content-type': 'text/event-stream; charset=utf-8',
+    'cache-control': 'no-store',
+    'x-accel-buffering': 'no',
+  });
+  res.write(`retry: ${String(RETRY_MS)}\n\n`);
+  let ended = false;
+  const recheck = async () => {
+    try {
+      staff = await authenticate(deps, req);
+      return true;
+    } catch {
+      return false;
+    }
+  };
+  const listener: Listener = async (events) => {
+    if (ended) return;
+    if (events.some((e) => e.actor_id === staff.id && e.action.startsWith('staff.')) && !(await recheck()))
+      return end();
+    const messages = await messagesFor(deps, staff, events);
+    if (!ended && messages.length > 0) res.write(messages.map(sseText).join(''));
+  };
+  const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
+  const end = () => {
+    if (ended) return;
+    ended = true;
+    clearInterval(keepAlive);
+    feed.remove(listener);
+    res.end();
+  };
+  req.on('close', end);
+  // Catch up from Last-Event-ID (resuming clients), then say "ready" at the head.
+  let from = resume.success ? Number(resume.data) : null;
+  const [top] = await deps.db.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM concierge_audit_event');
+  const head = Number(top?.seq ?? 0);
+  while (from !== null && from < head && !ended) {
+    const events = await readAfter(deps, from);
+    if (events.length === 0) break;
+    await listener(events.filter((e) => e.seq <= head));
+    from = events.at(-1)?.seq ?? head;
+  }
+  feed.add(listener);
+  if (!ended) res.write(sseText({ event: 'ready', id: head, data: { head } }));
+}
