@@ -36,7 +36,18 @@ const nodeBuiltins = [
 ];
 
 export default defineConfig(
-  { ignores: ['node_modules/', 'out/', 'dist/', 'playwright-report/', 'test-results/', '.data/', '.tmp/', 'connectors/medusa/'] },
+  {
+    ignores: [
+      'node_modules/',
+      'out/',
+      'dist/',
+      'playwright-report/',
+      'test-results/',
+      '.data/',
+      '.tmp/',
+      'connectors/medusa/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.strictTypeChecked,
   {

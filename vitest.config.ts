@@ -26,7 +26,13 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'main',
-          include: ['main/**/*.test.ts', 'scripts/**/*.test.ts', 'bench/**/*.test.ts', 'conformance/**/*.test.ts', 'connectors/*.test.ts'],
+          include: [
+            'main/**/*.test.ts',
+            'scripts/**/*.test.ts',
+            'bench/**/*.test.ts',
+            'conformance/**/*.test.ts',
+            'connectors/*.test.ts',
+          ],
           environment: 'node',
           testTimeout: 60_000,
           hookTimeout: 120_000,

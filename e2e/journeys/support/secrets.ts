@@ -9,10 +9,7 @@ import { shopBaseOf } from '../../../shared/shop-address';
 /** The refresh token the console keeps for this staff member in the OS keychain, where there is one. */
 export async function keychainSecrets(shopUrl: string, email: string): Promise<string[]> {
   try {
-    const token = await new AsyncEntry(
-      KEYCHAIN_SERVICE,
-      `${shopBaseOf(shopUrl)}|${email.toLowerCase()}`,
-    ).getPassword();
+    const token = await new AsyncEntry(KEYCHAIN_SERVICE, `${shopBaseOf(shopUrl)}|${email.toLowerCase()}`).getPassword();
     return token ? [token] : [];
   } catch {
     return [];
