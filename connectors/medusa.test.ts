@@ -8,7 +8,9 @@ import { signIn, stepUp } from '../conformance/sign-in';
 import type { SignedIn } from '../conformance/suite';
 import { StaffFile } from '../conformance/staff-file';
 import { totpCodes } from '../conformance/totp';
+import type { StreamMessage } from '../shared/api/events';
 import type { SessionMode } from '../shared/api/settings';
+import { openEventStream } from '../main/core/api/event-stream';
 import { connectorUnavailable, startMedusa, type MedusaServer } from './medusa-server';
 
 /**
@@ -73,6 +75,17 @@ describe.skipIf(unavailable !== null)('the Medusa connector', () => {
     const codes = totpCodes();
     const agent = await signIn(medusa.shopUrl, person, codes);
     await agent.client.saveSettings({ ...(await agent.client.settings()), stepUpPolicy: 'totp_or_password' });
+    // The console's own event stream client, reading the connector's GET /events throughout.
+    const messages: StreamMessage[] = [];
+    const stream = openEventStream({
+      shopUrl: medusa.shopUrl,
+      tokens: { accessToken: () => agent.tokens.access, refreshAccessToken: () => Promise.resolve(false) },
+      onMessage: (message) => {
+        messages.push(message);
+      },
+      onState: () => undefined,
+    });
+    await expect.poll(() => stream.state()).toBe('live');
     const jane = await agent.client.customer(file.customers.withConsent.id);
     const us = jane.accounts.find((a) => a.storeCode === 'us');
     if (!us) throw new Error('Jane has no US account');
@@ -143,6 +156,20 @@ describe.skipIf(unavailable !== null)('the Medusa connector', () => {
     expect(events.filter((e) => e.action === 'session.page_view').length).toBeGreaterThanOrEqual(3);
     // Form values (the password typed) are never recorded.
     expect(JSON.stringify(events)).not.toContain('new-secret-1');
+    // Each session's changes were pushed; a second's changes come as the session then stands.
+    const seen = (id: string) =>
+      messages.flatMap((m) => (m.event === 'session' && m.data.id === id ? [m.data.status] : []));
+    await expect.poll(() => seen(act.session.id).at(-1), { timeout: 10_000 }).toBe('ended');
+    expect(seen(view.session.id).at(-1)).toBe('ended');
+    expect(messages.some((m) => m.event === 'audit-head')).toBe(true);
+    stream.stop();
+    // Medusa's request log names the storefront's paths, never a handoff code, token or password.
+    const secrets = [view.handoffUrl, act.handoffUrl].map((url) => new URL(url).searchParams.get('code') ?? '');
+    secrets.push(agent.tokens.access, agent.tokens.refresh, person.password, cookie.split('=')[1] ?? '');
+    const log = await readFile(medusa.log, 'utf8');
+    expect(log).toContain('/assist/enter?code=[redacted]');
+    for (const secret of secrets)
+      expect(secret.length > 8 && log.includes(secret), 'a secret in the Medusa log').toBe(false);
     await signOut(agent);
   }, 180_000);
 

@@ -33,37 +33,43 @@ const readAfter = (deps: Deps, after: number) =>
     [after, BATCH],
   );
 
+/**
+ * Reads new audit events for every open stream: from the oldest cursor among them, each stream
+ * given only what comes after its own cursor (the head it said "ready" at, then what it was sent).
+ */
 export function createEventFeed(deps: Deps) {
-  const listeners = new Set<Listener>();
-  let last: number | null = null;
+  const cursors = new Map<Listener, number>();
   let timer: NodeJS.Timeout | null = null;
   const poll = async () => {
     try {
-      if (last === null)
-        last = Number(
-          (await deps.db.query<{ seq: number | null }>('SELECT max(seq) AS seq FROM concierge_audit_event'))[0]?.seq ??
-            0,
-        );
       for (;;) {
-        const events = await readAfter(deps, last);
+        if (cursors.size === 0) break;
+        const from = Math.min(...cursors.values());
+        const events = await readAfter(deps, from);
         if (events.length === 0) break;
-        last = events.at(-1)?.seq ?? last;
-        await Promise.all([...listeners].map((listener) => listener(events)));
+        const last = events.at(-1)?.seq ?? from;
+        await Promise.all(
+          [...cursors].map(async ([listener, after]) => {
+            const fresh = events.filter((e) => e.seq > after);
+            if (cursors.has(listener)) cursors.set(listener, Math.max(after, last));
+            if (fresh.length > 0) await listener(fresh);
+          }),
+        );
         if (events.length < BATCH) break;
       }
     } catch (error) {
       deps.logger.error(`concierge: event feed read failed: ${error instanceof Error ? error.message : String(error)}`);
     }
-    if (listeners.size > 0) timer = setTimeout(() => void poll(), POLL_MS);
-    else timer = null;
+    timer = cursors.size > 0 ? setTimeout(() => void poll(), POLL_MS) : null;
   };
   return {
-    add(listener: Listener) {
-      listeners.add(listener);
-      if (!timer) timer = setTimeout(() => void poll(), POLL_MS);
+    /** Follows the log for `listener` from after `after` (the head it was told). */
+    add(listener: Listener, after: number) {
+      cursors.set(listener, after);
+      timer ??= setTimeout(() => void poll(), POLL_MS);
     },
     remove(listener: Listener) {
-      listeners.delete(listener);
+      cursors.delete(listener);
     },
   };
 }
@@ -147,6 +153,6 @@ export async function handleEvents(
     await listener(events.filter((e) => e.seq <= head));
     from = events.at(-1)?.seq ?? head;
   }
-  feed.add(listener);
+  feed.add(listener, head);
   if (!ended) res.write(sseText({ event: 'ready', id: head, data: { head } }));
 }

@@ -87,7 +87,10 @@ async function startSession(
     throw new Refusal(
       403,
       'consent_required',
-      `${nameOf(customer)} has not allowed assistance. Ask them to allow it in their account first.`,
+      // No one-time codes on this platform: consent is the customer's own setting (their metadata).
+      request.consentCode === undefined
+        ? `${nameOf(customer)} has not allowed assistance. Ask them to allow it in their account first.`
+        : `This shop takes no one-time consent codes: ${nameOf(customer)} must allow assistance in their account first.`,
       customer.id,
     );
   const id = newId('ses');

@@ -1,4 +1,4 @@
-import type { SessionMode } from '../../protocol/protocol';
+import type { EndReason, SessionMode } from '../../protocol/protocol';
 import { appendAudit } from '../audit/append';
 import { hashSecret, newSecret } from '../auth/tokens';
 import type { Deps } from '../deps';
@@ -107,7 +107,7 @@ export async function redeemHandoff(
 export async function resolveAssistCookie(
   deps: Deps,
   cookieSecret: string,
-): Promise<{ ok: true; session: LiveSession } | { ok: false; endReason: string | null }> {
+): Promise<{ ok: true; session: LiveSession } | { ok: false; endReason: EndReason | null }> {
   return deps.db.transaction(async (tx) => {
     const [found] = await tx.query<{ id: string }>('SELECT id FROM concierge_session WHERE cookie_hash = ?', [
       hashSecret(cookieSecret),

@@ -10,6 +10,7 @@
  * Every response: no-store + strict CSP (http.ts). Pages: routes.ts → pages.ts, layout.ts, html.ts; Medusa: store-api.ts.
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { EndReason } from '../../protocol/protocol';
 import type { Deps } from '../deps';
 import { originOf } from '../router';
 import { findStoreByCode } from '../stores';
@@ -59,7 +60,7 @@ const HANDOFF_REFUSALS: Readonly<Record<HandoffRefusal, { status: number; title:
 };
 
 /** The protocol's EndReason values, in words. */
-const ENDED: Readonly<Record<string, string>> = {
+const ENDED: Readonly<Record<EndReason, string>> = {
   ended_by_agent: 'The agent ended it.',
   terminated_by_supervisor: 'A supervisor ended it.',
   idle_timeout: 'It timed out after a period of inactivity.',
@@ -158,7 +159,7 @@ async function serveAssisted(
         [clearAssistCookie(cookiePath, deps.publicUrl)],
       );
     // The cookie is kept (it can never open anything again), so every page of this tab keeps saying why.
-    const why = ENDED[endReason] ?? 'It has ended.';
+    const why = ENDED[endReason];
     return sendHtml(
       res,
       410,
