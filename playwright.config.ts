@@ -8,7 +8,9 @@ export default defineConfig({
   timeout: 60_000,
   expect: { timeout: 10_000 },
   fullyParallel: false,
-  workers: 1,
+  // Two spec files at a time (each starts its own shop and browsers on free ports); the journeys,
+  // each a whole product started by its launcher, one at a time.
+  workers: 2,
   forbidOnly: Boolean(process.env.CI),
   reporter: process.env.CI ? [['list'], ['json', { outputFile: 'reports/e2e.json' }]] : 'list',
   use: {
@@ -32,6 +34,6 @@ export default defineConfig({
     { name: 'browser', testDir: 'e2e/browser' },
     { name: 'electron', testDir: 'e2e/electron' },
     // The product started by its own launcher (npm start), one long journey per role.
-    { name: 'journeys', testDir: 'e2e/journeys', timeout: 300_000 },
+    { name: 'journeys', testDir: 'e2e/journeys', timeout: 300_000, workers: 1 },
   ],
 });
