@@ -29,7 +29,8 @@ interface Template {
   env: Record<string, string>;
 }
 
-const databaseUrl = (server: string, name: string) => {
+/** A database's URL on the test server. */
+export const databaseUrl = (server: string, name: string) => {
   const url = new URL(server);
   url.pathname = `/${name}`;
   return url.toString();

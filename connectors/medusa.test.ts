@@ -11,7 +11,7 @@ import { totpCodes } from '../conformance/totp';
 import type { StreamMessage } from '../shared/api/events';
 import type { SessionMode } from '../shared/api/settings';
 import { openEventStream } from '../main/core/api/event-stream';
-import { connectorUnavailable, startMedusa, type MedusaServer } from './medusa-server';
+import { connectorUnavailable, databaseUrl, startMedusa, type MedusaServer } from './medusa-server';
 
 /**
  * The Assistance API on Medusa v2 (connectors/medusa) as its README runs it: `medusa db:migrate`,
@@ -48,7 +48,7 @@ describe.skipIf(unavailable !== null)('the Medusa connector', () => {
   }, 180_000);
 
   it('keeps its audit log append-only in the database and each event linked to the one before', async () => {
-    const db = new pg.Client({ connectionString: medusaDatabaseUrl(medusa, server) });
+    const db = new pg.Client({ connectionString: databaseUrl(server, medusa.database) });
     await db.connect();
     try {
       const { rows } = await db.query<{ seq: number; body: string; hash: string }>(
@@ -174,7 +174,7 @@ describe.skipIf(unavailable !== null)('the Medusa connector', () => {
   }, 180_000);
 
   async function sessionEvents(...ids: string[]): Promise<{ action: string; details: Record<string, unknown> }[]> {
-    const db = new pg.Client({ connectionString: medusaDatabaseUrl(medusa, server) });
+    const db = new pg.Client({ connectionString: databaseUrl(server, medusa.database) });
     await db.connect();
     try {
       const { rows } = await db.query<{ body: string }>(
@@ -190,7 +190,7 @@ describe.skipIf(unavailable !== null)('the Medusa connector', () => {
   it('seeds staff and customers a platform team would have: roles on Medusa users, consent on Medusa customers', async () => {
     const file = StaffFile.parse(JSON.parse(await readFile(medusa.staffFile, 'utf8')));
     expect(file.staff.map((s) => s.role).sort()).toEqual(['admin', 'agent', 'agent', 'supervisor', 'trainee']);
-    const db = new pg.Client({ connectionString: medusaDatabaseUrl(medusa, server) });
+    const db = new pg.Client({ connectionString: databaseUrl(server, medusa.database) });
     await db.connect();
     try {
       const roles = await db.query<{ role: string }>(
@@ -229,10 +229,4 @@ function post(url: string, cookie: string, form: Record<string, string>): Promis
 
 async function signOut(who: SignedIn): Promise<void> {
   await who.client.logout();
-}
-
-function medusaDatabaseUrl(medusa: MedusaServer, server: string): string {
-  const url = new URL(server);
-  url.pathname = `/${medusa.database}`;
-  return url.toString();
 }

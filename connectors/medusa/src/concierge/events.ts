@@ -1,10 +1,10 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { LastEventId, type Staff, type StreamMessage } from '../protocol/protocol';
+import { LastEventId, type AssistSession, type Staff, type StreamMessage } from '../protocol/protocol';
 import { authenticate } from './auth/guard';
 import type { Deps } from './deps';
 import { ApiError } from './errors';
 import { sendJson } from './router';
-import { loadSession, toAssistSession } from './sessions/row';
+import { SESSION_COLUMNS, toAssistSession, type SessionRow } from './sessions/row';
 import type { SignedInStaff } from './staff';
 
 /**
@@ -25,7 +25,22 @@ interface FeedEvent {
   session_id: string | null;
 }
 
-type Listener = (events: readonly FeedEvent[]) => Promise<void>;
+/** New events, with the sessions they touch as those now stand (read once for every stream). */
+interface Batch {
+  events: readonly FeedEvent[];
+  sessions: ReadonlyMap<string, AssistSession>;
+}
+
+type Listener = (batch: Batch) => Promise<void>;
+
+async function batchOf(deps: Deps, events: readonly FeedEvent[]): Promise<Batch> {
+  const ids = [...new Set(events.flatMap((e) => (e.session_id ? [e.session_id] : [])))];
+  const rows =
+    ids.length === 0
+      ? []
+      : await deps.db.query<SessionRow>(`SELECT ${SESSION_COLUMNS} FROM concierge_session WHERE id = ANY(?)`, [ids]);
+  return { events, sessions: new Map(rows.map((row) => [row.id, toAssistSession(row)])) };
+}
 
 const readAfter = (deps: Deps, after: number) =>
   deps.db.query<FeedEvent>(
@@ -48,11 +63,12 @@ export function createEventFeed(deps: Deps) {
         const events = await readAfter(deps, from);
         if (events.length === 0) break;
         const last = events.at(-1)?.seq ?? from;
+        const batch = await batchOf(deps, events);
         await Promise.all(
           [...cursors].map(async ([listener, after]) => {
-            const fresh = events.filter((e) => e.seq > after);
+            const fresh = batch.events.filter((e) => e.seq > after);
             if (cursors.has(listener)) cursors.set(listener, Math.max(after, last));
-            if (fresh.length > 0) await listener(fresh);
+            if (fresh.length > 0) await listener({ events: fresh, sessions: batch.sessions });
           }),
         );
         if (events.length < BATCH) break;
@@ -77,18 +93,21 @@ export function createEventFeed(deps: Deps) {
 const canReadAllSessions = (staff: Staff) => staff.permissions.includes('sessions.read.all');
 
 /** A batch as this reader may see it: each session once as it now stands, then the newest event they may read. */
-async function messagesFor(deps: Deps, staff: Staff, events: readonly FeedEvent[]): Promise<StreamMessage[]> {
+function messagesFor(staff: Staff, { events, sessions }: Batch): StreamMessage[] {
   const messages: StreamMessage[] = [];
   const lastOfSession = new Map<string, number>();
   for (const e of events) if (e.session_id) lastOfSession.set(e.session_id, e.seq);
   const readAll = staff.permissions.includes('audit.read.all');
   let head: number | null = null;
   for (const e of events) {
-    const session =
-      e.session_id && lastOfSession.get(e.session_id) === e.seq ? await loadSession(deps.db, e.session_id) : null;
-    if (session && (session.staff_id === staff.id || canReadAllSessions(staff)))
-      messages.push({ event: 'session', id: e.seq, data: toAssistSession(session) });
-    const own = e.actor_id === staff.id || (e.action === 'session.end' && session?.staff_id === staff.id);
+    const session = e.session_id ? sessions.get(e.session_id) : undefined;
+    if (
+      session &&
+      lastOfSession.get(session.id) === e.seq &&
+      (session.staffId === staff.id || canReadAllSessions(staff))
+    )
+      messages.push({ event: 'session', id: e.seq, data: session });
+    const own = e.actor_id === staff.id || (e.action === 'session.end' && session?.staffId === staff.id);
     if (readAll || own) head = e.seq;
   }
   if (head !== null) messages.push({ event: 'audit-head', id: head, data: { seq: head } });
@@ -127,11 +146,11 @@ export async function handleEvents(
       return false;
     }
   };
-  const listener: Listener = async (events) => {
+  const listener: Listener = async (batch) => {
     if (ended) return;
-    if (events.some((e) => e.actor_id === staff.id && e.action.startsWith('staff.')) && !(await recheck()))
+    if (batch.events.some((e) => e.actor_id === staff.id && e.action.startsWith('staff.')) && !(await recheck()))
       return end();
-    const messages = await messagesFor(deps, staff, events);
+    const messages = messagesFor(staff, batch);
     if (!ended && messages.length > 0) res.write(messages.map(sseText).join(''));
   };
   const keepAlive = setInterval(() => res.write(': keep-alive\n\n'), KEEP_ALIVE_MS);
@@ -150,7 +169,12 @@ export async function handleEvents(
   while (from !== null && from < head && !ended) {
     const events = await readAfter(deps, from);
     if (events.length === 0) break;
-    await listener(events.filter((e) => e.seq <= head));
+    await listener(
+      await batchOf(
+        deps,
+        events.filter((e) => e.seq <= head),
+      ),
+    );
     from = events.at(-1)?.seq ?? head;
   }
   feed.add(listener, head);

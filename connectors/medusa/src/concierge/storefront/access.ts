@@ -4,7 +4,7 @@ import { hashSecret, newSecret } from '../auth/tokens';
 import type { Deps } from '../deps';
 import type { Origin } from '../router';
 import { settle } from '../sessions/routes';
-import { loadSession, type SessionRow } from '../sessions/row';
+import { loadSession, toAssistSession, type SessionRow } from '../sessions/row';
 
 /** The assisted session a storefront request runs in: what the banner shows and the rules need. */
 export interface LiveSession {
@@ -28,20 +28,34 @@ export const ASSIST_COOKIE = 'concierge_assist';
 export type HandoffRefusal = 'used' | 'expired' | 'unknown' | 'session_ended';
 
 function liveOf(row: SessionRow): LiveSession {
+  const {
+    id,
+    staffId,
+    staffName,
+    customerId,
+    customerName,
+    customerEmail,
+    storeId,
+    mode,
+    reason,
+    ticket,
+    startedAt,
+    expiresAt,
+  } = toAssistSession(row);
   return {
-    id: row.id,
-    staffId: row.staff_id,
-    staffName: row.staff_name,
-    customerId: row.customer_id,
-    customerName: row.customer_name,
-    customerEmail: row.customer_email,
-    storeId: row.store_id,
+    id,
+    staffId,
+    staffName,
+    customerId,
+    customerName,
+    customerEmail,
+    storeId,
     storeCode: row.store_code,
-    mode: row.mode,
-    reason: row.reason,
-    ticket: row.ticket,
-    startedAt: row.started_at.toISOString(),
-    expiresAt: row.expires_at.toISOString(),
+    mode,
+    reason,
+    ticket,
+    startedAt,
+    expiresAt,
   };
 }
 
