@@ -88,6 +88,16 @@ test.describe.serial('older audit history from the shop', () => {
     for (const row of await olderRows(supervisor).all()) await expect(row).toContainText('Blake Agent');
     await supervisor.screenshot({ path: screenshotPath('audit-older-history') });
 
+    // An export holds this computer's copy, and says where the rest is.
+    const download = supervisor.waitForEvent('download');
+    await supervisor.getByRole('button', { name: 'Export CSV' }).click();
+    await download;
+    await expect(
+      supervisor.getByText(
+        /^Downloaded \d+ events? as concierge-audit-.+\.csv\. Only this computer’s copy is exported: history before .+ stays at the shop\.$/,
+      ),
+    ).toBeVisible();
+
     // Free text is this computer's alone, and the section says so.
     await supervisor.getByRole('searchbox', { name: 'Text' }).fill('orders');
     await expect(section).toContainText('Free text searches only the last 90 days');

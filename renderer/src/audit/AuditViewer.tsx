@@ -17,6 +17,7 @@ import { useUi } from '../state/context';
 import { auditQueries } from '../state/queries';
 import { refreshAfterChange } from '../state/refresh';
 import { ErrorNote } from '../ui/ErrorNote';
+import { formatDate } from '../ui/format';
 import { useDebounced } from '../ui/useDebounced';
 import { FILTER_DEBOUNCE_MS, FILTER_TEXT_IMMEDIATE_MIN_CHARS } from './timing';
 import { AUDIT_PAGE } from './paging';
@@ -103,7 +104,7 @@ export function AuditViewer() {
           {olderAtShop(status.data) ? ', older history from the shop' : ''}
         </span>
         <span className="spacer" />
-        <ExportButtons filter={applied} />
+        <ExportButtons filter={applied} older={olderAtShop(status.data)} />
       </div>
       <AuditStatusBar status={status.data} everyone={canSeeAll} />
       <ErrorNote error={status.error} />
@@ -135,16 +136,21 @@ export function AuditViewer() {
   );
 }
 
-/** Electron saves where the agent chose; the browser tier's bridge hands the file to the browser's downloads. */
-function exportMessage({ count, delivery }: IpcValue<'audit.export'>): string {
+/**
+ * Electron saves where the agent chose; the browser tier's bridge hands the file to the browser's
+ * downloads. An export holds this computer's copy only, which a window may have cut short: said so.
+ */
+function exportMessage({ count, delivery }: IpcValue<'audit.export'>, older: AuditWindow | null): string {
   const events = `${number.format(count)} ${count === 1 ? 'event' : 'events'}`;
   if (!delivery) return 'Export cancelled.';
-  return delivery.kind === 'saved'
-    ? `Saved ${events} to ${delivery.path}`
-    : `Downloaded ${events} as ${delivery.fileName}`;
+  const done =
+    delivery.kind === 'saved' ? `Saved ${events} to ${delivery.path}` : `Downloaded ${events} as ${delivery.fileName}`;
+  if (!older) return done;
+  const before = older.since ? `before ${formatDate(older.since)}` : 'older than this computer’s copy';
+  return `${done}. Only this computer’s copy is exported: history ${before} stays at the shop.`;
 }
 
-function ExportButtons({ filter }: { filter: AuditFilter }) {
+function ExportButtons({ filter, older }: { filter: AuditFilter; older: AuditWindow | null }) {
   const exporter = useIpcMutation('audit.export');
   return (
     <div className="row export">
@@ -169,7 +175,7 @@ function ExportButtons({ filter }: { filter: AuditFilter }) {
         Export JSON Lines
       </button>
       <span role="status" className="small">
-        {exporter.isPending ? 'Exporting…' : exporter.data ? exportMessage(exporter.data) : ''}
+        {exporter.isPending ? 'Exporting…' : exporter.data ? exportMessage(exporter.data, older) : ''}
       </span>
       <ErrorNote error={exporter.error} prefix="Export failed." />
     </div>

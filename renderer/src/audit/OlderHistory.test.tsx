@@ -107,9 +107,32 @@ describe('history older than the copy, from the shop', () => {
   });
 
   it('is not there for a copy that holds the whole log, nor for an agent', async () => {
-    renderConsole(handlers([], { 'audit.status': () => auditStatus({ window: null }) }), audit);
+    renderConsole(
+      handlers([], {
+        'audit.status': () => auditStatus({ window: null }),
+        'audit.export': () => ({ count: 40, delivery: { kind: 'saved', path: '/home/s/audit.csv' } }),
+      }),
+      audit,
+    );
     expect(await screen.findByText('40 events')).toBeTruthy();
     expect(screen.queryByRole('region', { name: /from the shop/ })).toBeNull();
     expect(screen.getByText(/verified local copy$/)).toBeTruthy();
+    // The export holds the whole log: nothing to add.
+    fireEvent.click(screen.getByRole('button', { name: 'Export CSV' }));
+    expect(await screen.findByText('Saved 40 events to /home/s/audit.csv')).toBeTruthy();
+  });
+
+  it('says an export holds this computer’s copy only, and from when', async () => {
+    renderConsole(
+      handlers([], { 'audit.export': () => ({ count: 40, delivery: { kind: 'saved', path: '/home/s/audit.csv' } }) }),
+      audit,
+    );
+    expect(await screen.findByText('40 events')).toBeTruthy();
+    fireEvent.click(screen.getByRole('button', { name: 'Export CSV' }));
+    expect(
+      await screen.findByText(
+        /^Saved 40 events to \/home\/s\/audit.csv\. Only this computer’s copy is exported: history before .*2026 stays at the shop\.$/,
+      ),
+    ).toBeTruthy();
   });
 });
