@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import type { IpcEventName } from '../../shared/ipc/contract';
-import { describeBackends, type TestShop } from '../../shop/test/harness';
+import { describeAgainstOneShop, type TestShop } from '../../shop/test/harness';
 import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../test/shop';
 import { BACKGROUND_SYNC_INTERVAL_MS, mirrorKey } from './audit-port';
 import type { ConsoleCore } from './console-core';
@@ -12,7 +12,7 @@ import { TEMPLATE_FOLDER } from './audit-mirror/template';
 import { pathExists } from './private-dir';
 import { consoleWithAuditFolders } from '../test/audit-console';
 
-describeBackends('audit mirror per signed-in staff member', (backend) => {
+describeAgainstOneShop('audit mirror per signed-in staff member', (backend) => {
   let shop: TestShop;
   let code: (email: string) => string;
   let core: ConsoleCore;

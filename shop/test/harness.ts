@@ -36,6 +36,17 @@ export function describeBackends(title: string, suite: (backend: Backend) => voi
     });
 }
 
+/**
+ * `describe` once, against a PGlite shop (the demo shop `npm start` runs), for a console suite whose
+ * subject is the console's own behaviour: the shop answers alike on both backends, which the shop's
+ * suites prove (describeBackends), so running such a suite on both only doubled its time.
+ */
+export function describeAgainstOneShop(title: string, suite: (backend: Backend) => void): void {
+  describe(`${title} [pglite]`, () => {
+    suite('pglite');
+  });
+}
+
 /** A fresh, empty, migrated database: in-memory PGlite, or a new database on the PostgreSQL server. */
 export async function freshDatabase(backend: Backend): Promise<Database> {
   if (backend === 'pglite') {

@@ -14,7 +14,7 @@ import { appendAudit, auditEventFromRow, type AuditInput, type AuditRow } from '
 import { seedStaff } from '../../../shop/seed/staff';
 import { signIn } from '../../../shop/test/auth-helpers';
 import { testMirrorTemplate } from '../../test/mirror-template';
-import { describeBackends, startTestShop, type TestShop } from '../../../shop/test/harness';
+import { describeAgainstOneShop, startTestShop, type TestShop } from '../../../shop/test/harness';
 import { AUDIT_COUNT_CAP, createAuditMirror, type AuditMirror } from './index';
 import { VERIFIER_REST_MS } from './worker-client';
 
@@ -126,7 +126,7 @@ function parseCsv(text: string): string[][] {
   return rows;
 }
 
-describeBackends('audit mirror', (backend) => {
+describeAgainstOneShop('audit mirror', (backend) => {
   let shop: TestShop;
   let app: ShopApp;
   let shopUrl: string;

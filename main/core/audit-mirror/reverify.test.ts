@@ -11,7 +11,7 @@ import { appendAudit } from '../../../shop/audit/append';
 import { seedStaff } from '../../../shop/seed/staff';
 import { signIn } from '../../../shop/test/auth-helpers';
 import { testMirrorTemplate } from '../../test/mirror-template';
-import { describeBackends, startTestShop, type TestShop } from '../../../shop/test/harness';
+import { describeAgainstOneShop, startTestShop, type TestShop } from '../../../shop/test/harness';
 import { createAuditMirror, type AuditMirror } from './index';
 
 /** More than two re-verification chunks (REVERIFY_CHUNK), so a pass continues the chain across steps. */
@@ -54,7 +54,7 @@ async function passEnded(mirror: AuditMirror): Promise<AuditSyncStatus> {
   return mirror.status();
 }
 
-describeBackends('audit mirror re-verification', (backend) => {
+describeAgainstOneShop('audit mirror re-verification', (backend) => {
   let shop: TestShop;
   let adminToken: string;
   /** Events in the shop's log (ours and the sign-ins'). */

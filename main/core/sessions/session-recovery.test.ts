@@ -7,7 +7,7 @@ import type { StepUpRequest } from '../../../shared/api/auth';
 import type { AssistSession } from '../../../shared/api/sessions';
 import type { IpcEventName, IpcEventPayload, RecoveryNotice } from '../../../shared/ipc/contract';
 import { DEFAULT_CONFIG } from '../../../shop/context';
-import { describeBackends, type TestShop } from '../../../shop/test/harness';
+import { describeAgainstOneShop, type TestShop } from '../../../shop/test/harness';
 import {
   CHROMIUM_ARGS,
   createPlaywrightViewHost,
@@ -36,7 +36,7 @@ interface TestCore {
 }
 
 // The shop's default console lease (60 s), and consoles as the app builds them (createConsoleCore).
-describeBackends('console lease and recovery after a crash, against the real shop and Chromium', (backend) => {
+describeAgainstOneShop('console lease and recovery after a crash, against the real shop and Chromium', (backend) => {
   let shop: TestShop;
   let code: (email: string) => string;
   let browser: Browser;
