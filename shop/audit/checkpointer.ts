@@ -48,6 +48,31 @@ interface PassState {
   readonly signedThrough: number;
 }
 
+/**
+ * The head and the newest checkpoint in one prepared statement, outside any transaction: most
+ * polls find nothing to sign, and each shop process polls every second, so that answer must be cheap
+ * (the locked pass below is five round trips).
+ */
+const HEAD_SQL = `SELECT h.seq AS head, c.seq AS signed_seq, c.at AS signed_at
+  FROM (SELECT seq FROM audit_events ORDER BY seq DESC LIMIT 1) h
+  LEFT JOIN LATERAL (SELECT seq, at FROM audit_checkpoints ORDER BY seq DESC LIMIT 1) c ON true`;
+
+/** Whether a pass would sign nothing: no multiple of `every` above `signedThrough`, and the head signed or not yet due. */
+async function nothingDue(deps: CheckpointerDeps, policy: CheckpointPolicy, state: PassState): Promise<boolean> {
+  const { rows } = await deps.db.query<{ head: number; signed_seq: number | null; signed_at: string | null }>(
+    HEAD_SQL,
+    [],
+    { prepare: true },
+  );
+  const row = rows[0];
+  if (!row) return true;
+  if (Math.floor(row.head / policy.every) * policy.every > state.signedThrough) return false;
+  if (row.signed_seq !== null && row.head <= row.signed_seq) return true;
+  const intervalOver =
+    row.signed_at === null || deps.clock.now().getTime() - Date.parse(row.signed_at) >= policy.intervalMs;
+  return !intervalOver;
+}
+
 /** One pass under the checkpoint lock; another process holding it makes this pass a no-op. */
 async function signDue(
   deps: CheckpointerDeps,
@@ -56,6 +81,7 @@ async function signDue(
   final: boolean,
 ): Promise<{ signed: AuditCheckpoint[]; signedThrough: number }> {
   const nothing = { signed: [], signedThrough: state.signedThrough };
+  if (!final && (await nothingDue(deps, policy, state))) return nothing;
   return deps.db.transaction(async (tx) => {
     const lock = await tx.query<{ locked: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS locked', [
       CHECKPOINT_LOCK,

@@ -12,6 +12,7 @@ import {
 } from '../../shared/api/audit';
 import { checkCheckpoint, signingKeyPair, toBase64Url } from '../../shared/audit/checkpoint';
 import { parseCli, rotateAuditKey } from '../cli';
+import type { Database } from '../db/database';
 import { offsetClock } from '../lib/clock';
 import { startShop, type RunningShop, type StartOptions } from '../main';
 import { apiRequest, errorCode, signIn } from '../test/auth-helpers';
@@ -296,16 +297,28 @@ describeBackends('the checkpointer on a log from before checkpoints', (backend) 
             actor: { type: 'system', id: null, name: 'old' },
           }),
         );
+      // Each transaction the checkpointer opens, counted: a poll with nothing to sign opens none.
+      let transactions = 0;
+      const watched: Database = {
+        ...db,
+        transaction: (fn) => {
+          transactions += 1;
+          return db.transaction(fn);
+        },
+      };
       // The timer never fires here: each pass is run by hand.
       const checkpointer = startCheckpointer(
-        { db, clock: systemClock, key },
+        { db: watched, clock: systemClock, key },
         { every: 2, intervalMs: 3_600_000, batch: 3 },
         3_600_000,
       );
       const seqs = async () => (await checkpointer.runOnce()).map((c) => c.seq);
       expect(await seqs()).toEqual([2, 4, 6, 11]);
       expect(await seqs()).toEqual([8, 10]);
+      expect(transactions).toBe(2);
       expect(await seqs()).toEqual([]);
+      expect(await seqs()).toEqual([]);
+      expect(transactions).toBe(2);
       await checkpointer.stop();
       const stored = await db.query<{ seq: number }>('SELECT seq FROM audit_checkpoints ORDER BY seq');
       expect(stored.rows.map((r) => r.seq)).toEqual([2, 4, 6, 8, 10, 11]);
