@@ -1,4 +1,6 @@
 import { expect, test, type Page } from '@playwright/test';
+import { appendAudit } from '../../shop/audit/append';
+import { systemClock } from '../../shop/lib/clock';
 import { screenshotPath } from '../screenshots';
 import { openConsole, startBrowserTiers, type BrowserTiers } from '../support/browser-tier';
 import { openCustomer, signIn, startViewSession, terminateSession } from '../support/console-ui';
@@ -138,5 +140,25 @@ test.describe.serial('a readable audit log in the browser tier', () => {
     const actors = await rows.evaluateAll((all) => all.map((r) => r.querySelectorAll('[role=cell]')[3]?.textContent));
     expect(actors.every((a) => a === 'Alex Agent')).toBe(true);
     await expect(auditRows(supervisor, 'Session started').first()).toContainText(REASON);
+  });
+
+  test('the open audit screen shows what the shop records within seconds, with no Sync now', async () => {
+    test.setTimeout(60_000);
+    // Still filtered to Alex Agent and Jane. Two events in a row: the second must not wait for the
+    // background pace (30 s) either, only for the open screen's (2 s).
+    const jane = await tiers.shop.ctx.db.query<{ id: string }>(
+      "SELECT id FROM customers WHERE email = 'jane@example.com'",
+    );
+    for (const page of ['/live/first', '/live/second']) {
+      await tiers.shop.ctx.db.transaction((tx) =>
+        appendAudit(tx, systemClock, {
+          action: 'session.page_view',
+          actor: { type: 'staff', id: 'stf_agent', name: 'Alex Agent' },
+          customerId: jane.rows[0]?.id ?? null,
+          details: { path: page },
+        }),
+      );
+      await expect(auditRows(supervisor, page)).toHaveCount(1, { timeout: 10_000 });
+    }
   });
 });

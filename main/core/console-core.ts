@@ -157,6 +157,9 @@ export function createConsoleCore(options: ConsoleCoreOptions): ConsoleCore {
       exportDestination: options.exportDestination,
       recovery,
       liveState: () => liveState,
+      watchAudit: (watching) => {
+        live.watchAudit(watching);
+      },
     }),
     (channel, error) => {
       ipcLogger.error({ err: error, channel }, 'call failed unexpectedly');

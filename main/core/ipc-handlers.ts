@@ -79,6 +79,8 @@ export interface IpcHandlerDeps {
   liveState?: () => LiveUpdatesState;
   /** The notice about sessions a crashed run left; none: the console keeps no journal. */
   recovery?: Pick<SessionRecovery, 'notice' | 'dismiss'>;
+  /** The audit screen opened or closed; none: the console has no stream to pace. */
+  watchAudit?: (watching: boolean) => void;
 }
 
 type ParsedArgs<C extends IpcChannel> = z.output<(typeof ipcContract)[C]['args']>;
@@ -137,6 +139,10 @@ export function createIpcHandlers(deps: IpcHandlerDeps): IpcHandlers {
     'audit.status': async () => deps.audit.status(),
     'live.state': () => Promise.resolve(deps.liveState?.() ?? 'stopped'),
     'audit.sync': () => deps.audit.sync(),
+    'audit.watch': (a) => {
+      deps.watchAudit?.(a.watching);
+      return Promise.resolve({});
+    },
     'audit.verifyAgain': () => deps.audit.verifyAgain(),
     'audit.trustKey': (a) => deps.audit.trustKey(a.keyId),
     'audit.query': async (a, c) => deps.audit.query(a.filter, a.offset, a.limit, c.signal),

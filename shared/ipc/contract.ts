@@ -339,6 +339,8 @@ export const ipcContract = {
 
   'audit.status': call(z.object({}), AuditSyncStatus),
   'audit.sync': call(z.object({}), AuditSyncStatus),
+  /** The audit screen opened (or closed): while it is open, the log's growth is synced within seconds. */
+  'audit.watch': call(z.object({ watching: z.boolean() }), z.object({})),
   /** Checks again every event the mirror stored (and the checkpoints over them); answers at once, the status follows. */
   'audit.verifyAgain': call(z.object({}), AuditSyncStatus),
   /** Pins a signing key the shop lists that this console did not pin (a person compared its fingerprint). */

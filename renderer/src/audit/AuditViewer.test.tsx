@@ -464,6 +464,16 @@ describe('audit viewer', () => {
     });
   });
 
+  it('tells main while the audit screen is open, so the log’s growth is synced within seconds', async () => {
+    const { fake } = renderConsole(handlers('supervisor', 10, [], { 'audit.watch': () => ({}) }), {
+      initial: { screen: { name: 'audit' } },
+    });
+    await screen.findByText('10 events');
+    expect(fake.callsTo('audit.watch')).toEqual([{ watching: true }]);
+    cleanup();
+    expect(fake.callsTo('audit.watch')).toEqual([{ watching: true }, { watching: false }]);
+  });
+
   it('exports the current filter to CSV and JSON Lines, saved (Electron), downloaded (browser tier) or cancelled', async () => {
     const seen: { filter: AuditFilter; offset: number; limit: number }[] = [];
     const answers: IpcValue<'audit.export'>[] = [

@@ -67,6 +67,17 @@ function useCatchUpOnOpen(): void {
   }, [mutate]);
 }
 
+/** While this screen is open, main syncs the log's growth within seconds (not at the background pace). */
+function useWatchingAudit(): void {
+  const bridge = useBridge();
+  useEffect(() => {
+    void bridge['audit.watch']({ watching: true });
+    return () => {
+      void bridge['audit.watch']({ watching: false });
+    };
+  }, [bridge]);
+}
+
 export function AuditViewer() {
   const filter = useUi((s) => s.auditFilter);
   const setFilter = useUi((s) => s.setAuditFilter);
@@ -91,6 +102,7 @@ export function AuditViewer() {
   const status = useAuditStatus();
   useRefreshOnNewEvents(status.data?.lastSeq);
   useCatchUpOnOpen();
+  useWatchingAudit();
   // The event opened in the side pane (its details in words and raw JSON).
   const [opened, setOpened] = useState<AuditEvent | null>(null);
   const side = Boolean(applied.sessionId) || opened !== null;
