@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { IpcResponse } from '../../shared/ipc/contract';
-import { describeBackends, type TestShop } from '../../shop/test/harness';
+import { describeAgainstOneShop, type TestShop } from '../../shop/test/harness';
 import { createLogging, type Logging } from '../core/logging';
 import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../test/shop';
 import { runBrowserConsole } from './run';
@@ -15,7 +15,7 @@ import { TEMPLATE_FOLDER } from '../core/audit-mirror/template';
  * not exist yet, the real audit mirror in it, a real log file. The launcher journeys cover the
  * process around it; this covers what happens inside, failures included.
  */
-describeBackends('browser console as npm start runs it', (backend) => {
+describeAgainstOneShop('browser console as npm start runs it', (backend) => {
   let shop: TestShop;
   let root: string;
   let rendererDir: string;

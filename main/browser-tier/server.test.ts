@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { parse as parseContentDisposition } from 'content-disposition';
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { IpcResponse, IpcValue } from '../../shared/ipc/contract';
-import { describeBackends, type TestShop } from '../../shop/test/harness';
+import { describeAgainstOneShop, type TestShop } from '../../shop/test/harness';
 import { createAuditPort } from '../core/audit-port';
 import { CallCancelledError } from '../core/errors';
 import type { CallContext } from '../core/ipc-handlers';
@@ -52,7 +52,7 @@ async function firstEvent(url: string): Promise<{ event: string; data: unknown }
   }
 }
 
-describeBackends('browser tier server', (backend) => {
+describeAgainstOneShop('browser tier server', (backend) => {
   let shop: TestShop;
   let tier: BrowserTier;
   let rendererDir: string;

@@ -7,7 +7,7 @@ import {
   SIGNING_UNKNOWN,
   type AuditSyncStatus,
 } from '../../shared/ipc/contract';
-import { describeBackends, type TestShop } from '../../shop/test/harness';
+import { describeAgainstOneShop, type TestShop } from '../../shop/test/harness';
 import { brokenKeychain } from '../test/keychain';
 import { DEMO_STAFF_PASSWORD, startDemoShop, totpCodes } from '../test/shop';
 import { createAuthService, type AuthService } from './auth/auth-service';
@@ -71,7 +71,7 @@ function recordingAudit(): AuditPort & { exports: string[] } {
   };
 }
 
-describeBackends('IPC dispatch over the real core', (backend) => {
+describeAgainstOneShop('IPC dispatch over the real core', (backend) => {
   let shop: TestShop;
   let code: (email: string) => string;
   let auth: AuthService;

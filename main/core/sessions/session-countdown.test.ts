@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, expect, it, vi } from 'vitest';
 import type { OpenSession } from '../../../shared/ipc/contract';
 import { LONG_LEASE_SECONDS } from '../../../shop/test/fixtures';
-import { describeBackends } from '../../../shop/test/harness';
+import { describeAgainstOneShop } from '../../../shop/test/harness';
 import { startAgentConsole, startJaneView, type AgentConsole } from '../../test/console';
 
 // The countdown runs on the console's clock, here the shop's, so moving the shop's clock moves both.
-describeBackends('the session countdown, against the real shop and Chromium', (backend) => {
+describeAgainstOneShop('the session countdown, against the real shop and Chromium', (backend) => {
   let c: AgentConsole;
   const changes: OpenSession[][] = [];
 

@@ -2,7 +2,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { describeBackends, type TestShop } from '../../../shop/test/harness';
+import { describeAgainstOneShop, type TestShop } from '../../../shop/test/harness';
 import type { PlaywrightViewHost } from '../../browser-tier/view-host-playwright';
 import { quietViewHost, signedInAuth, startJaneView, type CodeFor } from '../../test/console';
 import { startDemoShop, totpCodes } from '../../test/shop';
@@ -24,7 +24,7 @@ interface Console {
 
 // How an end at the shop settles here: the shop's own word when it had already ended the session,
 // the view kept when it refuses, the view closed (and the journal kept) when it cannot be reached.
-describeBackends('ending a session, against the real shop and Chromium', (backend) => {
+describeAgainstOneShop('ending a session, against the real shop and Chromium', (backend) => {
   let shop: TestShop;
   let code: CodeFor;
   let viewHost: PlaywrightViewHost;

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { LONG_LEASE_SECONDS } from '../../../shop/test/fixtures';
-import { describeBackends } from '../../../shop/test/harness';
+import { describeAgainstOneShop } from '../../../shop/test/harness';
 import { startAgentConsole, startJaneView, type AgentConsole } from '../../test/console';
 
 // The console's clock is the shop's here, so moving the shop's clock moves both.
-describeBackends('"I\'m still here", against the real shop and Chromium', (backend) => {
+describeAgainstOneShop('"I\'m still here", against the real shop and Chromium', (backend) => {
   let c: AgentConsole;
 
   beforeAll(async () => {

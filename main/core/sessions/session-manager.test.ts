@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import type { OpenSession } from '../../../shared/ipc/contract';
 import { LONG_LIVED } from '../../../shop/test/fixtures';
-import { describeBackends, type TestShop } from '../../../shop/test/harness';
+import { describeAgainstOneShop, type TestShop } from '../../../shop/test/harness';
 import type { PlaywrightViewHost } from '../../browser-tier/view-host-playwright';
 import { JANE, JOHN, quietViewHost, signedInAuth, startJaneView, type CodeFor } from '../../test/console';
 import { startDemoShop, totpCodes } from '../../test/shop';
@@ -19,7 +19,7 @@ interface Console {
   close(): Promise<void>;
 }
 
-describeBackends('session manager against the real shop and Chromium', (backend) => {
+describeAgainstOneShop('session manager against the real shop and Chromium', (backend) => {
   let shop: TestShop;
   let code: CodeFor;
   let viewHost: PlaywrightViewHost;

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { wrongTotpCode } from '../../../shop/test/auth-helpers';
 import { LONG_LIVED } from '../../../shop/test/fixtures';
-import { describeBackends } from '../../../shop/test/harness';
+import { describeAgainstOneShop } from '../../../shop/test/harness';
 import { startAgentConsole, startJaneView, type AgentConsole } from '../../test/console';
 import { toIpcError } from '../errors';
 
-describeBackends('switching an open session to act, against the real shop and Chromium', (backend) => {
+describeAgainstOneShop('switching an open session to act, against the real shop and Chromium', (backend) => {
   let c: AgentConsole;
 
   beforeAll(async () => {
