@@ -95,6 +95,7 @@ export function renderScaleSection(report: ScaleReport): string {
   const targets = [
     `| terminate → agent's console told, p95 | ${ms(report.toldP95)} ms (p50 ${ms(report.toldP50)} ms, ${String(report.told)} of ${String(TERMINATIONS)} told) | ≤ ${String(TARGET_TOLD_P95_MS)} ms | ${met(report.told === TERMINATIONS && report.toldP95 <= TARGET_TOLD_P95_MS)} |`,
     `| CPU per console-minute, polling ÷ stream | ${ratio.toFixed(1)}× | ≥ ${String(TARGET_CPU_RATIO)}× | ${met(ratio >= TARGET_CPU_RATIO)} |`,
+    `| the most polling ÷ stream could be if the stream cost nothing (polling ÷ the renewals and searches alone) | ${(total(report.modes.poll) / total(report.modes.base)).toFixed(1)}× | reported | – |`,
     `| the updates alone (each mode less the renewals and searches), polling ÷ stream | ${ownText} (${ms(own('poll'))} vs ${ms(own('stream'))} ms per console-minute) | reported | – |`,
     search
       ? `| customer search p95 at c=${String(SEARCH_CONCURRENCY)}, streams open | ${ms(search.p95)} ms (p50 ${ms(search.p50)}, ${search.perSecond.toFixed(0)} req/s, ${String(search.errors)} errors) | ≤ ${String(TARGET_SEARCH_P95_MS)} ms | ${met(search.errors === 0 && search.p95 <= TARGET_SEARCH_P95_MS)} |`
