@@ -11,6 +11,7 @@ import {
   MEMORY_SETTLE_MS,
   SEARCH_CONCURRENCY,
   SEARCH_MS,
+  SEARCH_RUNS,
   SESSION_POLL_MS,
   SUPERVISORS,
   TARGET_CPU_RATIO,
@@ -51,9 +52,12 @@ export interface ScaleReport {
   toldP50: number;
   toldP95: number;
   told: number;
+  /** The run with the median p95 of SEARCH_RUNS, and every run's p95. */
   search: LoadResult | null;
+  searchRunsP95: number[];
   /** The same search on the same shop before any console connected. */
   searchIdle: LoadResult | null;
+  searchIdleRunsP95: number[];
   host: string;
   measuredAt: Date;
   seconds: number;
@@ -66,6 +70,8 @@ const MODE_LABEL: Record<ScaleMode, string> = {
 };
 
 const met = (ok: boolean) => (ok ? 'met' : '**missed**');
+const eachRun = (p95s: readonly number[]) =>
+  p95s.length > 1 ? `; p95 of each run: ${p95s.map(ms).join(', ')} ms` : '';
 
 /** What 1,000 streams add to the shop's heap or RSS: from idle to every stream, and over the second half alone. */
 function memoryRow(what: string, memory: ScaleMemory, of: (m: ShopMemory) => number): string {
@@ -98,9 +104,9 @@ export function renderScaleSection(report: ScaleReport): string {
     `| the most polling ÷ stream could be if the stream cost nothing (polling ÷ the renewals and searches alone) | ${(total(report.modes.poll) / total(report.modes.base)).toFixed(1)}× | reported | – |`,
     `| the updates alone (each mode less the renewals and searches), polling ÷ stream | ${ownText} (${ms(own('poll'))} vs ${ms(own('stream'))} ms per console-minute) | reported | – |`,
     search
-      ? `| customer search p95 at c=${String(SEARCH_CONCURRENCY)}, streams open | ${ms(search.p95)} ms (p50 ${ms(search.p50)}, ${search.perSecond.toFixed(0)} req/s, ${String(search.errors)} errors) | ≤ ${String(TARGET_SEARCH_P95_MS)} ms | ${met(search.errors === 0 && search.p95 <= TARGET_SEARCH_P95_MS)} |`
+      ? `| customer search p95 at c=${String(SEARCH_CONCURRENCY)}, streams open | ${ms(search.p95)} ms (p50 ${ms(search.p50)}, ${search.perSecond.toFixed(0)} req/s, ${String(search.errors)} errors${eachRun(report.searchRunsP95)}) | ≤ ${String(TARGET_SEARCH_P95_MS)} ms | ${met(search.errors === 0 && search.p95 <= TARGET_SEARCH_P95_MS)} |`
       : `| customer search p95 at c=${String(SEARCH_CONCURRENCY)}, streams open | not measured | ≤ ${String(TARGET_SEARCH_P95_MS)} ms | **missed** |`,
-    `| customer search p95 at c=${String(SEARCH_CONCURRENCY)}, same shop, no console connected | ${idle ? `${ms(idle.p95)} ms (p50 ${ms(idle.p50)}, ${idle.perSecond.toFixed(0)} req/s, ${String(idle.errors)} errors)` : 'not measured'} | reported | – |`,
+    `| customer search p95 at c=${String(SEARCH_CONCURRENCY)}, same shop, no console connected | ${idle ? `${ms(idle.p95)} ms (p50 ${ms(idle.p50)}, ${idle.perSecond.toFixed(0)} req/s, ${String(idle.errors)} errors${eachRun(report.searchIdleRunsP95)})` : 'not measured'} | reported | – |`,
     memoryRow('heap', report.memory, (m) => m.heapMb),
     memoryRow('RSS', report.memory, (m) => m.rssMb),
   ];
@@ -117,6 +123,7 @@ export function renderScaleSection(report: ScaleReport): string {
     peekSeconds: String(AUDIT_PEEK_MS / 1000),
     windowSeconds: String(WINDOW_MS / 1000),
     searchSeconds: String(SEARCH_MS / 1000),
+    searchRuns: String(SEARCH_RUNS),
     terminations: String(TERMINATIONS),
     memorySamples: String(MEMORY_SAMPLES),
     memoryGapSeconds: String(MEMORY_SAMPLE_GAP_MS / 1000),

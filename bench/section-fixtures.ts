@@ -440,7 +440,9 @@ export const scaleMet: ScaleReport = {
   toldP95: 23,
   told: 50,
   search: { requests: 16_040, errors: 0, seconds: 10, p50: 4.1, p95: 8.9, p99: 12.2, perSecond: 1604 },
+  searchRunsP95: [9.4, 8.9, 7.2],
   searchIdle: { requests: 17_020, errors: 0, seconds: 10, p50: 3.9, p95: 8.1, p99: 11.0, perSecond: 1702 },
+  searchIdleRunsP95: [8.1],
   host: HOST,
   measuredAt: MEASURED_AT,
   seconds: 216,
@@ -452,5 +454,7 @@ export const scaleMissed: ScaleReport = {
   told: 48,
   toldP95: 310,
   search: null,
+  searchRunsP95: [],
   searchIdle: null,
+  searchIdleRunsP95: [],
 };
