@@ -68,7 +68,10 @@ export async function startViewSession(page: Page, start: StartSession): Promise
   await dialog.getByRole('textbox', { name: 'Authenticator code' }).fill(await start.code(start.email));
   await start.beforeStart?.();
   await dialog.getByRole('button', { name: 'Start session' }).click();
-  await expect(page.getByRole('region', { name: `Session with ${start.customerName}` })).toBeVisible();
+  // A start is a step-up, the shop's session and a new storefront page: 2.5–5 s in CI, 10 s once.
+  await expect(page.getByRole('region', { name: `Session with ${start.customerName}` })).toBeVisible({
+    timeout: 30_000,
+  });
   const tab = page
     .getByRole('navigation', { name: 'Screens and sessions' })
     .getByRole('button', { name: new RegExp(`^${start.customerName} \\d`) });
