@@ -1,4 +1,4 @@
-import type { EndReason, SessionMode } from '../../protocol/protocol';
+import type { AssistSession, EndReason } from '../../protocol/protocol';
 import { appendAudit } from '../audit/append';
 import { hashSecret, newSecret } from '../auth/tokens';
 import type { Deps } from '../deps';
@@ -6,57 +6,15 @@ import type { Origin } from '../router';
 import { settle } from '../sessions/routes';
 import { loadSession, toAssistSession, type SessionRow } from '../sessions/row';
 
-/** The assisted session a storefront request runs in: what the banner shows and the rules need. */
-export interface LiveSession {
-  id: string;
-  staffId: string;
-  staffName: string;
-  customerId: string;
-  customerName: string;
-  customerEmail: string;
-  storeId: string;
-  storeCode: string;
-  mode: SessionMode;
-  reason: string;
-  ticket: string | null;
-  startedAt: string;
-  expiresAt: string;
-}
+/** The assisted session a storefront request runs in: the protocol's session, and its store's code for links. */
+export type LiveSession = AssistSession & { storeCode: string };
 
 export const ASSIST_COOKIE = 'concierge_assist';
 
 export type HandoffRefusal = 'used' | 'expired' | 'unknown' | 'session_ended';
 
 function liveOf(row: SessionRow): LiveSession {
-  const {
-    id,
-    staffId,
-    staffName,
-    customerId,
-    customerName,
-    customerEmail,
-    storeId,
-    mode,
-    reason,
-    ticket,
-    startedAt,
-    expiresAt,
-  } = toAssistSession(row);
-  return {
-    id,
-    staffId,
-    staffName,
-    customerId,
-    customerName,
-    customerEmail,
-    storeId,
-    storeCode: row.store_code,
-    mode,
-    reason,
-    ticket,
-    startedAt,
-    expiresAt,
-  };
+  return { ...toAssistSession(row), storeCode: row.store_code };
 }
 
 const actorOf = (row: SessionRow) => ({ type: 'staff' as const, id: row.staff_id, name: row.staff_name });
