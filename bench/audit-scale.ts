@@ -15,7 +15,7 @@ import { agentId, growLog } from './audit-scale-data';
 import { renderAuditScaleSection, type AuditScaleRow } from './audit-scale-report';
 import { DURATION_MS, PAGE_LIMIT, RUNS, SEARCH_LIMIT, SIZES, WARMUP_MS } from './audit-scale-settings';
 import { benchDatabase } from './database';
-import { machine, ms, runLoad, type LoadResult } from './load';
+import { machine, medianByP95, ms, runLoad, type LoadResult } from './load';
 import { writeSection } from './report';
 import type { BenchPart } from './run';
 
@@ -95,8 +95,10 @@ async function openLog(size: number): Promise<{ db: Database; head: number }> {
 /** The run with the median p95 of each measure, and every run's p95. */
 function medians(runs: LoadResult[][]): { results: LoadResult[]; runP95: number[][] } {
   const results = LABELS.map((_, i) => {
-    const sorted = runs.map((run) => run[i] as LoadResult).sort((a, b) => a.p95 - b.p95);
-    return sorted[Math.floor(sorted.length / 2)] as LoadResult;
+    return medianByP95(
+      runs.map((run) => run[i] as LoadResult),
+      (r) => r.p95,
+    ) as LoadResult;
   });
   return { results, runP95: LABELS.map((_, i) => runs.map((run) => (run[i] as LoadResult).p95)) };
 }

@@ -81,3 +81,8 @@ export function machine(): string {
 }
 
 export const ms = (value: number) => (Number.isNaN(value) ? '–' : value < 10 ? value.toFixed(2) : value.toFixed(1));
+
+/** Of several runs of one measure, the run with the median p95 (a busy machine's tail moves from run to run). */
+export function medianByP95<T>(runs: readonly T[], p95: (run: T) => number): T | undefined {
+  return [...runs].sort((a, b) => p95(a) - p95(b))[Math.floor(runs.length / 2)];
+}

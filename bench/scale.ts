@@ -8,7 +8,7 @@ import { DEMO_STAFF_PASSWORD } from '../shop/seed/staff';
 import { apiRequestFrom } from '../shop/test/source-address';
 import { postgresPids, processesCpuMs, procStatFields } from './cpu-time';
 import { benchDatabase } from './database';
-import { machine, ms, runLoad, type LoadResult } from './load';
+import { machine, medianByP95, ms, runLoad, type LoadResult } from './load';
 import { writeSection } from './report';
 import type { BenchPart } from './run';
 import type { ConsolesConfig, ConsolesMessage, SimulatedConsole } from './scale-consoles';
@@ -281,7 +281,7 @@ async function measure(
 async function customerSearchRuns(shopUrl: string, token: string): Promise<{ result: LoadResult; runsP95: number[] }> {
   const runs: LoadResult[] = [];
   for (let i = 0; i < SEARCH_RUNS; i++) runs.push(await customerSearchLoad(shopUrl, token));
-  const median = [...runs].sort((a, b) => a.p95 - b.p95)[Math.floor(runs.length / 2)];
+  const median = medianByP95(runs, (r) => r.p95);
   if (!median) throw new Error('no search runs');
   return { result: median, runsP95: runs.map((r) => r.p95) };
 }

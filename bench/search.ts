@@ -14,7 +14,7 @@ import { systemClock } from '../shop/lib/clock';
 import { seedDemo } from '../shop/seed/demo';
 import { seedScale } from '../shop/seed/scale';
 import { signIn } from '../shop/test/auth-helpers';
-import { machine, ms, runLoad, type LoadResult } from './load';
+import { machine, medianByP95, ms, runLoad, type LoadResult } from './load';
 import type { BenchPart } from './run';
 import { benchDatabase } from './database';
 import { startShopProcess, stopShopProcess } from './shop-process';
@@ -151,7 +151,7 @@ async function measure(databaseUrl: string, withWrk: boolean): Promise<SearchRow
       }
     }
     for (const [{ s, policy }, all] of runs) {
-      const median = [...all].sort((a, b) => a.result.p95 - b.result.p95)[Math.floor(all.length / 2)];
+      const median = medianByP95(all, (run) => run.result.p95);
       if (median)
         rows.push({
           label: s.label,
